@@ -1,0 +1,40 @@
+//! The subcommands behind the CLI, one file each. This is the edge of the
+//! library: errors become `anyhow` errors sorted into bad input (exit 2) and
+//! runtime failures (exit 1).
+
+mod check;
+mod run;
+
+use crate::cli::{Cli, Command};
+
+/// Why a command failed, deciding the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's input (model, arguments) is wrong: exit code 2.
+    BadInput(anyhow::Error),
+    /// Something failed while running: exit code 1.
+    Runtime(anyhow::Error),
+}
+
+/// Tags an error as bad input.
+pub(crate) fn bad_input(e: impl Into<anyhow::Error>) -> Failure {
+    Failure::BadInput(e.into())
+}
+
+/// Tags an error as a runtime failure.
+pub(crate) fn runtime(e: impl Into<anyhow::Error>) -> Failure {
+    Failure::Runtime(e.into())
+}
+
+/// Runs a parsed command line.
+pub fn execute(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Check(args) => check::check(&args),
+    }
+}
+
+/// Loads a model, tagging failures as bad input.
+pub(crate) fn load_model(path: &std::path::Path) -> Result<crate::model::Model, Failure> {
+    crate::model::Model::load(path).map_err(bad_input)
+}

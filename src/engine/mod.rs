@@ -1,0 +1,169 @@
+//! The engine: trials in parallel, each a sampled world played against every
+//! strategy, every incident handed to a [`Tally`].
+//!
+//! Determinism: trial `i` draws its world from `(seed, i)` and strategy `s`
+//! its response from `(seed, i, s)`; tallies hold only integers (counts and
+//! fixed-point sums), so merging them is exact in any order and a run is
+//! bit-identical for any thread count or shard split.
+
+pub mod seed;
+pub mod site;
+pub mod world;
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::cost::CostModel;
+use crate::incident::Incident;
+use crate::model::{Duration, Kind, Model, Posture};
+use crate::strategy::Ctx;
+use crate::tally::Tally;
+use site::{Disruption, SiteScratch};
+use world::World;
+
+/// What to simulate.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// Master seed.
+    pub seed: u64,
+    /// Length of one trial.
+    pub horizon: Duration,
+    /// Threads to use; `None`: all cores.
+    pub threads: Option<usize>,
+}
+
+/// Why a run could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {reason}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The system's reason.
+        reason: String,
+    },
+}
+
+/// Receives every incident as it is simulated (for streaming exports).
+pub trait IncidentSink: Send {
+    /// One incident of strategy number `strategy` in trial `trial`.
+    fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident);
+}
+
+/// A sink that ignores incidents.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoSink;
+
+impl IncidentSink for NoSink {
+    fn incident(&mut self, _: u64, _: usize, _: &Incident) {}
+}
+
+/// Buffers reused from trial to trial on one thread: no allocation per event.
+struct Scratch {
+    world: World,
+    site: SiteScratch,
+    disruptions: Vec<Disruption>,
+    annual_cost: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(model: &Model) -> Scratch {
+        Scratch {
+            world: World::new(model),
+            site: SiteScratch::default(),
+            disruptions: Vec::new(),
+            annual_cost: vec![0.0; model.strategies.len()],
+        }
+    }
+}
+
+/// Simulates the trials in `trials` and returns their tally.
+pub fn run(model: &Model, config: &RunConfig, trials: Range<u64>) -> Result<Tally, EngineError> {
+    let costs = CostModel::new(model);
+    let work = || {
+        trials
+            .clone()
+            .into_par_iter()
+            .fold(
+                || (Tally::new(model, config.horizon), Scratch::new(model)),
+                |(mut tally, mut scratch), trial| {
+                    simulate_trial(model, &costs, config, trial, &mut scratch, &mut tally, &mut NoSink);
+                    (tally, scratch)
+                },
+            )
+            .map(|(tally, _)| tally)
+            .reduce(
+                || Tally::new(model, config.horizon),
+                |mut a, b| {
+                    a.merge(&b);
+                    a
+                },
+            )
+    };
+    with_threads(config.threads, work)
+}
+
+/// Simulates trials in order on the calling thread, handing every incident to `sink` as well.
+pub fn run_sequential(model: &Model, config: &RunConfig, trials: Range<u64>, sink: &mut dyn IncidentSink) -> Tally {
+    let costs = CostModel::new(model);
+    let mut tally = Tally::new(model, config.horizon);
+    let mut scratch = Scratch::new(model);
+    for trial in trials {
+        simulate_trial(model, &costs, config, trial, &mut scratch, &mut tally, sink);
+    }
+    tally
+}
+
+/// Runs `work` on a pool of `threads` threads (all cores when `None`).
+pub fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, EngineError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n);
+    }
+    let pool =
+        builder.build().map_err(|e| EngineError::Threads { threads: threads.unwrap_or(0), reason: e.to_string() })?;
+    Ok(pool.install(work))
+}
+
+fn simulate_trial(
+    model: &Model,
+    costs: &CostModel,
+    config: &RunConfig,
+    trial: u64,
+    scratch: &mut Scratch,
+    tally: &mut Tally,
+    sink: &mut (impl IncidentSink + ?Sized),
+) {
+    let mut world_rng = seed::world_rng(config.seed, trial);
+    scratch.world.sample(model, config.horizon, &mut world_rng);
+    let Scratch { world, site, disruptions, annual_cost } = scratch;
+    for (index, strategy) in model.strategies.iter().enumerate() {
+        let mut rng = seed::strategy_rng(config.seed, trial, strategy.id);
+        let mut ctx = Ctx::new(model, strategy, world, config.seed, trial, &mut rng);
+        let mut trial_tally = tally.begin_trial(index);
+        let mut record = |incident: &mut Incident| {
+            incident.cost_usd = costs.incident_cost(incident);
+            sink.incident(trial, index, incident);
+            trial_tally.record(incident);
+        };
+        let sites: &[(usize, f64)] = match &strategy.posture {
+            Posture::ActiveActive { regions, .. } => regions,
+            _ => &[(model.topology.primary, 1.0)],
+        };
+        for &(region, share) in sites {
+            site::disruptions(world, region, strategy.deployment, site, disruptions);
+            for d in disruptions.iter() {
+                let mut incident = ctx.respond(d, share);
+                record(&mut incident);
+            }
+        }
+        for o in world.outages.iter().filter(|o| o.kind == Kind::Logical) {
+            let mut incident = ctx.respond_logical(o);
+            record(&mut incident);
+        }
+        annual_cost[index] = trial_tally.finish(costs.fixed_annual_usd(index) * config.horizon.years());
+    }
+    tally.end_trial(annual_cost);
+}

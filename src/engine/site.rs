@@ -1,0 +1,139 @@
+//! From a world's outages to the disruptions one deployment sees.
+//!
+//! A deployment in a region is down while its region is down; a single-AZ
+//! deployment also while its AZ (AZ 0) is down; a Multi-AZ deployment also
+//! while two or more of its AZs are down at once, and every other AZ loss
+//! costs it only the database failover blip. Overlapping outages combine into
+//! one disruption, whose kind is the kind of the outage that began it.
+
+use super::world::{Outage, World};
+use crate::model::{Deployment, Duration, Kind};
+
+/// A disruption of one deployment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Disruption {
+    /// The kind of the outage that began it.
+    pub kind: Kind,
+    /// When service was lost.
+    pub start: Duration,
+    /// When the deployment's own site was back (`start` for a blip).
+    pub end: Duration,
+    /// A one-AZ loss absorbed by a Multi-AZ deployment: only the failover blip.
+    pub blip: bool,
+    /// The region's control plane was down too.
+    pub control_plane: bool,
+}
+
+/// Reusable buffers for [`disruptions`].
+#[derive(Debug, Default)]
+pub struct SiteScratch {
+    intervals: Vec<Disruption>,
+    azs: Vec<Outage>,
+}
+
+/// Writes the disruptions of a deployment in `region` into `out`, in order of start.
+pub fn disruptions(
+    world: &World,
+    region: usize,
+    deployment: Deployment,
+    scratch: &mut SiteScratch,
+    out: &mut Vec<Disruption>,
+) {
+    out.clear();
+    let SiteScratch { intervals, azs } = scratch;
+    intervals.clear();
+    azs.clear();
+    let down =
+        |o: &Outage, start, end| Disruption { kind: o.kind, start, end, blip: false, control_plane: o.control_plane };
+    for o in world.outages.iter().filter(|o| o.region as usize == region) {
+        match o.kind {
+            Kind::Region => intervals.push(down(o, o.start, o.end)),
+            Kind::Az => match deployment {
+                Deployment::SingleAz if o.az == 0 => intervals.push(down(o, o.start, o.end)),
+                Deployment::SingleAz => {}
+                Deployment::MultiAz => {
+                    for other in azs.iter().filter(|a| a.az != o.az && a.end > o.start) {
+                        // Two AZs down at once: the Multi-AZ pair is lost for the overlap.
+                        intervals.push(down(o, o.start, o.end.min(other.end)));
+                    }
+                    azs.push(*o);
+                }
+            },
+            Kind::Logical => {}
+        }
+    }
+    intervals.sort_by(|a, b| a.start.total_cmp(&b.start));
+    for d in intervals.iter() {
+        match out.last_mut() {
+            Some(last) if d.start <= last.end => {
+                last.end = last.end.max(d.end);
+                last.control_plane |= d.control_plane;
+            }
+            _ => out.push(*d),
+        }
+    }
+    if deployment == Deployment::MultiAz {
+        let merged = out.len();
+        for a in azs.iter() {
+            let covered = out[..merged].iter().any(|d| d.start <= a.start && a.start < d.end);
+            if !covered {
+                out.push(Disruption { kind: Kind::Az, start: a.start, end: a.start, blip: true, control_plane: false });
+            }
+        }
+        out.sort_by(|a, b| a.start.total_cmp(&b.start));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outage(kind: Kind, region: u16, az: u16, start_h: f64, end_h: f64) -> Outage {
+        Outage {
+            kind,
+            region,
+            az,
+            start: Duration::from_hours(start_h),
+            end: Duration::from_hours(end_h),
+            control_plane: false,
+            ransomware: false,
+            destroys_mutable_backups: false,
+        }
+    }
+
+    fn world(outages: Vec<Outage>) -> World {
+        World { horizon: Duration::YEAR, outages, ..World::default() }
+    }
+
+    #[test]
+    fn region_outage_absorbs_az_outage_inside_it() {
+        let w = world(vec![outage(Kind::Region, 0, 0, 1.0, 5.0), outage(Kind::Az, 0, 0, 4.0, 8.0)]);
+        let mut out = Vec::new();
+        disruptions(&w, 0, Deployment::SingleAz, &mut SiteScratch::default(), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].kind, out[0].start.hours(), out[0].end.hours()), (Kind::Region, 1.0, 8.0));
+    }
+
+    #[test]
+    fn multi_az_blips_on_one_az_and_fails_on_two() {
+        let w = world(vec![
+            outage(Kind::Az, 0, 1, 1.0, 3.0),
+            outage(Kind::Az, 0, 2, 2.0, 6.0),
+            outage(Kind::Az, 0, 0, 10.0, 11.0),
+            outage(Kind::Az, 1, 0, 12.0, 13.0),
+        ]);
+        let mut out = Vec::new();
+        disruptions(&w, 0, Deployment::MultiAz, &mut SiteScratch::default(), &mut out);
+        let got: Vec<(f64, f64, bool)> = out.iter().map(|d| (d.start.hours(), d.end.hours(), d.blip)).collect();
+        assert_eq!(got, vec![(1.0, 1.0, true), (2.0, 3.0, false), (10.0, 10.0, true)]);
+    }
+
+    #[test]
+    fn single_az_ignores_other_azs() {
+        let w = world(vec![outage(Kind::Az, 0, 1, 1.0, 3.0), outage(Kind::Az, 0, 0, 5.0, 6.0)]);
+        let mut out = Vec::new();
+        disruptions(&w, 0, Deployment::SingleAz, &mut SiteScratch::default(), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].start.hours(), 5.0);
+    }
+}

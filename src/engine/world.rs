@@ -1,0 +1,215 @@
+//! The failure history of one trial (the *world*), sampled once and then
+//! played against every strategy (common random numbers).
+//!
+//! Every component (each region, each AZ, and the data for `logical` damage)
+//! is an alternating renewal process: it fails at its rate only while up, and
+//! stays down for a duration drawn from its failure mode. The processes run on
+//! one event queue ordered by `(time, insertion sequence)`, so simultaneous
+//! events have a defined order. An AZ cannot fail while its region is down: a
+//! region outage already takes every AZ down, and an AZ failure drawn for that
+//! time is replaced by a fresh draw after the region returns.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+
+use super::seed::SimRng;
+use crate::model::{Duration, FailureDetail, Kind, Model};
+
+/// One outage of one component in a trial.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outage {
+    /// What failed.
+    pub kind: Kind,
+    /// The region (for `logical`: 0, unused).
+    pub region: u16,
+    /// The AZ within the region (for `region` and `logical`: 0, unused).
+    pub az: u16,
+    /// When it began, since the start of the trial.
+    pub start: Duration,
+    /// When the component was back (`logical`: when the damage was noticed).
+    pub end: Duration,
+    /// A region outage that also took the region's control plane down.
+    pub control_plane: bool,
+    /// A `logical` incident that is ransomware.
+    pub ransomware: bool,
+    /// A ransomware attack that destroys backups which are not immutable.
+    pub destroys_mutable_backups: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Fail,
+    Recover,
+}
+
+/// Which process a queue entry belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Component {
+    Region(u16),
+    Az(u16, u16),
+    Data,
+}
+
+/// A queued state change: (time bits, sequence) orders it; non-negative f64
+/// bit patterns sort like the numbers they encode.
+type Entry = Reverse<(u64, u64, Slot)>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Slot(u32, bool);
+
+/// The sampled world of one trial, with buffers reused from trial to trial.
+#[derive(Debug, Default)]
+pub struct World {
+    /// Length of the trial.
+    pub horizon: Duration,
+    /// Every outage that began within the horizon, in order of start.
+    pub outages: Vec<Outage>,
+    /// Anchor of every backup schedule in this trial: backups run at
+    /// `anchor + k * interval`. Uniform over one day, shared by all strategies,
+    /// so a schedule that divides another takes a superset of its backups.
+    pub backup_anchor: Duration,
+    queue: BinaryHeap<Entry>,
+    components: Vec<Component>,
+    region_down_until: Vec<Duration>,
+    seq: u64,
+}
+
+impl World {
+    /// An empty world sized for a model.
+    pub fn new(model: &Model) -> World {
+        let mut components = Vec::new();
+        for (r, region) in model.topology.regions.iter().enumerate() {
+            components.push(Component::Region(r as u16));
+            for a in 0..region.azs {
+                components.push(Component::Az(r as u16, a as u16));
+            }
+        }
+        components.push(Component::Data);
+        World { region_down_until: vec![Duration::ZERO; model.topology.regions.len()], components, ..World::default() }
+    }
+
+    fn push(&mut self, at: Duration, slot: usize, phase: Phase) {
+        self.seq += 1;
+        self.queue.push(Reverse((at.secs().to_bits(), self.seq, Slot(slot as u32, phase == Phase::Fail))));
+    }
+
+    fn next_failure(rng: &mut SimRng, rate_per_year: f64) -> Option<Duration> {
+        (rate_per_year > 0.0).then(|| {
+            let e: f64 = Exp1.sample(rng);
+            Duration::from_secs(e * Duration::YEAR.secs() / rate_per_year)
+        })
+    }
+
+    /// Samples a fresh history over `horizon`, replacing the previous one.
+    pub fn sample(&mut self, model: &Model, horizon: Duration, rng: &mut SimRng) {
+        self.horizon = horizon;
+        self.outages.clear();
+        self.queue.clear();
+        self.seq = 0;
+        self.region_down_until.iter_mut().for_each(|d| *d = Duration::ZERO);
+        self.backup_anchor = Duration::DAY * rng.random::<f64>();
+
+        for slot in 0..self.components.len() {
+            if let Some(t) = Self::next_failure(rng, self.rate_of(model, slot)) {
+                self.push(t, slot, Phase::Fail);
+            }
+        }
+        while let Some(Reverse((bits, _, Slot(slot, is_fail)))) = self.queue.pop() {
+            let now = Duration::from_secs(f64::from_bits(bits));
+            let slot = slot as usize;
+            let kind = self.kind_of(slot);
+            if !is_fail {
+                if let Some(t) = Self::next_failure(rng, self.rate_of(model, slot)) {
+                    self.push(now + t, slot, Phase::Fail);
+                }
+                continue;
+            }
+            if now >= horizon {
+                continue;
+            }
+            let component = self.components[slot];
+            if let Component::Az(r, _) = component {
+                let region_back = self.region_down_until[r as usize];
+                if now < region_back {
+                    // The AZ is already down with its region: it cannot fail again.
+                    self.push(region_back, slot, Phase::Recover);
+                    continue;
+                }
+            }
+            let Some(mode) = model.failure(kind) else { continue };
+            let outage = match (&mode.detail, component) {
+                (FailureDetail::Outage { duration, control_plane_probability }, _) => {
+                    let d = duration.sample_duration(rng);
+                    let control_plane = kind == Kind::Region && rng.random::<f64>() < control_plane_probability.get();
+                    let (region, az) = match component {
+                        Component::Region(r) => (r, 0),
+                        Component::Az(r, a) => (r, a),
+                        Component::Data => (0, 0),
+                    };
+                    if let Component::Region(r) = component {
+                        self.region_down_until[r as usize] = now + d;
+                    }
+                    Outage {
+                        kind,
+                        region,
+                        az,
+                        start: now,
+                        end: now + d,
+                        control_plane,
+                        ransomware: false,
+                        destroys_mutable_backups: false,
+                    }
+                }
+                (FailureDetail::Logical { detection_delay, ransomware_share, destroys_mutable_backups }, _) => {
+                    let d = detection_delay.sample_duration(rng);
+                    let ransomware = rng.random::<f64>() < ransomware_share.get();
+                    let destroys = ransomware && rng.random::<f64>() < destroys_mutable_backups.get();
+                    Outage {
+                        kind,
+                        region: 0,
+                        az: 0,
+                        start: now,
+                        end: now + d,
+                        control_plane: false,
+                        ransomware,
+                        destroys_mutable_backups: destroys,
+                    }
+                }
+            };
+            self.push(outage.end, slot, Phase::Recover);
+            self.outages.push(outage);
+        }
+    }
+
+    /// Failure rate of a component: zero where its failure mode is absent or
+    /// does not strike its region.
+    fn rate_of(&self, model: &Model, slot: usize) -> f64 {
+        let region = match self.components[slot] {
+            Component::Region(r) | Component::Az(r, _) => Some(r as usize),
+            Component::Data => None,
+        };
+        match model.failure(self.kind_of(slot)) {
+            Some(f) if region.is_none_or(|r| f.regions.contains(&r)) => f.rate_per_year,
+            _ => 0.0,
+        }
+    }
+
+    fn kind_of(&self, slot: usize) -> Kind {
+        match self.components[slot] {
+            Component::Region(_) => Kind::Region,
+            Component::Az(..) => Kind::Az,
+            Component::Data => Kind::Logical,
+        }
+    }
+
+    /// True when region `region` is down at time `t` (a region-wide outage).
+    pub fn region_down_at(&self, region: usize, t: Duration) -> bool {
+        self.outages
+            .iter()
+            .take_while(|o| o.start <= t)
+            .any(|o| o.kind == Kind::Region && o.region as usize == region && t < o.end)
+    }
+}

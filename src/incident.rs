@@ -1,0 +1,206 @@
+//! What happened in one incident under one strategy: the record the engine
+//! produces and statistics and reports consume.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Duration, Kind};
+
+/// The way an incident ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Path {
+    /// One AZ lost under a Multi-AZ deployment: only the database failover blip.
+    AzFailover,
+    /// The primary came back before DR was invoked or ready: no data lost.
+    RodeOut,
+    /// Failed over to the DR region (or traffic moved off a lost active region).
+    FailedOver,
+    /// Restored from backup (backup & restore, or any strategy after `logical` damage).
+    Restored,
+    /// Active-active: automatic removal of the lost region failed; people moved the traffic.
+    ManualFailover,
+    /// The failover failed; the fall-back restore from backup finished first.
+    FailoverFailedRestored,
+    /// The failover failed; the service waited for the primary.
+    FailoverFailedWaited,
+    /// DR could not be used (DR region down, no backup copy there, or the
+    /// failover needed the failed region's control plane): waited for the primary.
+    DrUnavailableWaited,
+    /// `logical` damage with no clean backup: rebuilt empty, all data lost.
+    Rebuilt,
+}
+
+impl Path {
+    /// Every path, in report order.
+    pub const ALL: [Path; 9] = [
+        Path::AzFailover,
+        Path::RodeOut,
+        Path::FailedOver,
+        Path::Restored,
+        Path::ManualFailover,
+        Path::FailoverFailedRestored,
+        Path::FailoverFailedWaited,
+        Path::DrUnavailableWaited,
+        Path::Rebuilt,
+    ];
+    /// Number of paths; sizes per-path arrays.
+    pub const COUNT: usize = 9;
+
+    /// Dense index for per-path arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name used in reports and exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Path::AzFailover => "az_failover",
+            Path::RodeOut => "rode_out",
+            Path::FailedOver => "failed_over",
+            Path::Restored => "restored",
+            Path::ManualFailover => "manual_failover",
+            Path::FailoverFailedRestored => "failover_failed_then_restored",
+            Path::FailoverFailedWaited => "failover_failed_then_waited",
+            Path::DrUnavailableWaited => "dr_unavailable_waited",
+            Path::Rebuilt => "rebuilt_data_lost",
+        }
+    }
+}
+
+/// The steps recovery time is spent in, in the order they happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Health checks noticing the outage.
+    Detection,
+    /// Declaring the disaster, and any policy wait (`invoke_after`) for the primary.
+    Decision,
+    /// Provisioning or scaling up compute in the DR region.
+    Provisioning,
+    /// Making the data serviceable: restore from backup, replica promotion, database failover.
+    Restore,
+    /// DNS TTL and client caches.
+    TrafficSwitch,
+    /// Waiting for the primary to come back (no usable DR, or DR not yet ready).
+    Waiting,
+}
+
+impl Step {
+    /// Every step, in order.
+    pub const ALL: [Step; 6] =
+        [Step::Detection, Step::Decision, Step::Provisioning, Step::Restore, Step::TrafficSwitch, Step::Waiting];
+    /// Number of steps.
+    pub const COUNT: usize = 6;
+
+    /// The name used in reports and exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Detection => "detection",
+            Step::Decision => "decision",
+            Step::Provisioning => "provisioning",
+            Step::Restore => "restore",
+            Step::TrafficSwitch => "traffic_switch",
+            Step::Waiting => "waiting",
+        }
+    }
+}
+
+/// One incident under one strategy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Incident {
+    /// The disruption kind.
+    pub kind: Kind,
+    /// When service was lost (for `logical`: when the damage began), since the trial start.
+    pub start: Duration,
+    /// How it ended.
+    pub path: Path,
+    /// Wall time spent in each step, indexed by [`Step`]; they add up to the
+    /// time from service loss (for `logical`: from detection) to service back.
+    pub steps: [Duration; Step::COUNT],
+    /// Downtime weighted by the share of load not served: the achieved RTO.
+    pub downtime: Duration,
+    /// Wall time with partial service (warm-standby ramp, active-active shares).
+    pub degraded: Duration,
+    /// Window of writes lost: the achieved RPO (meaningless when `data_lost_entirely`).
+    pub data_loss: Duration,
+    /// No clean backup was left: all data was lost.
+    pub data_lost_entirely: bool,
+    /// `logical` only: time from the damage to its discovery (not downtime).
+    pub detection_delay: Duration,
+    /// Interruption of the planned failback after a failover (counted in annual downtime, not in the RTO).
+    pub failback_downtime: Duration,
+    /// Revenue lost, lost orders and fixed response cost, USD.
+    pub cost_usd: f64,
+}
+
+impl Incident {
+    /// An incident with nothing recorded yet.
+    pub fn new(kind: Kind, start: Duration) -> Incident {
+        Incident {
+            kind,
+            start,
+            path: Path::RodeOut,
+            steps: [Duration::ZERO; Step::COUNT],
+            downtime: Duration::ZERO,
+            degraded: Duration::ZERO,
+            data_loss: Duration::ZERO,
+            data_lost_entirely: false,
+            detection_delay: Duration::ZERO,
+            failback_downtime: Duration::ZERO,
+            cost_usd: 0.0,
+        }
+    }
+
+    /// Whether the achieved RTO meets a target.
+    pub fn rto_met(&self, rto: Duration) -> bool {
+        self.downtime <= rto
+    }
+
+    /// Whether the achieved RPO meets a target.
+    pub fn rpo_met(&self, rpo: Duration) -> bool {
+        !self.data_lost_entirely && self.data_loss <= rpo
+    }
+
+    /// Sum of the step times.
+    pub fn elapsed(&self) -> Duration {
+        self.steps.iter().copied().sum()
+    }
+}
+
+/// Fills step times in order, never past a cap (the moment the primary came
+/// back), so the steps of an interrupted recovery add up to the outage.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StepClock {
+    steps: [Duration; Step::COUNT],
+    elapsed: Duration,
+    cap: Duration,
+}
+
+impl StepClock {
+    /// A clock that stops at `cap`.
+    pub(crate) fn new(cap: Duration) -> StepClock {
+        StepClock { steps: [Duration::ZERO; Step::COUNT], elapsed: Duration::ZERO, cap }
+    }
+
+    /// Spends `d` in `step`, clipped at the cap.
+    pub(crate) fn spend(&mut self, step: Step, d: Duration) {
+        let room = self.cap.saturating_sub(self.elapsed);
+        let d = d.min(room);
+        self.steps[step as usize] += d;
+        self.elapsed += d;
+    }
+
+    /// Time spent so far.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// The step times, with any time left before `end` spent waiting.
+    pub(crate) fn finish(mut self, end: Duration) -> [Duration; Step::COUNT] {
+        let end = end.min(self.cap);
+        if end > self.elapsed {
+            self.steps[Step::Waiting as usize] += end.saturating_sub(self.elapsed);
+        }
+        self.steps
+    }
+}

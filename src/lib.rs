@@ -1,0 +1,29 @@
+//! drsim: a discrete-event Monte Carlo simulator and cost/risk modeler for
+//! cloud disaster-recovery strategies.
+//!
+//! Data flows one way: a [`model::Model`] (parsed and validated) is run by the
+//! [`engine`] into a [`tally::Tally`] (exact, mergeable totals), summarised by
+//! [`summary`], judged by [`decision`] and written by [`report`].
+//!
+//! ```no_run
+//! use drsim::{model::Model, run::{RunOptions, simulate}};
+//! let model = Model::load(std::path::Path::new("models/securecart.toml")).unwrap();
+//! let results = simulate(&model, &RunOptions::default()).unwrap();
+//! println!("{}", results.strategies[0].name);
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod commands;
+pub mod cost;
+pub mod engine;
+pub mod fit;
+pub mod incident;
+pub mod model;
+pub mod report;
+pub mod run;
+pub mod stats;
+pub mod strategy;
+pub mod summary;
+pub mod tally;

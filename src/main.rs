@@ -1,0 +1,23 @@
+//! The `drsim` binary: parses arguments, calls the library, maps errors to
+//! exit codes (0 success, 1 runtime failure, 2 bad input or usage).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use drsim::cli::Cli;
+use drsim::commands::{self, Failure};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The model file exactly as written: serde structures that mirror the TOML.
+//!
+//! Every table rejects unknown keys (`deny_unknown_fields`), so a typo is an
+//! error with a position rather than a silent fall-back to a default. Nothing
+//! here is validated beyond its TOML type; `validate` turns these into a
+//! [`crate::model::Model`] and checks every rule once.
+
+use serde::Deserialize;
+
+use crate::model::dist::DistSpec;
+use crate::model::duration::Duration;
+
+/// The whole model file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawModel {
+    pub workload: RawWorkload,
+    pub targets: RawTargets,
+    pub topology: RawTopology,
+    pub response: RawSteps,
+    #[serde(default)]
+    pub failure: Vec<RawFailure>,
+    #[serde(default)]
+    pub strategy: Vec<RawStrategy>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWorkload {
+    pub name: String,
+    pub revenue_per_hour: f64,
+    pub orders_per_hour: f64,
+    pub average_order_value: Option<f64>,
+    pub dataset_gb: f64,
+    pub change_rate_gb_per_hour: f64,
+    pub load_profile: Option<RawLoadProfile>,
+}
+
+/// Multipliers of the average load: an outage at a peak costs more.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLoadProfile {
+    pub hour_of_day: Option<Vec<f64>>,
+    pub day_of_week: Option<Vec<f64>>,
+    #[serde(default)]
+    pub peak: Vec<RawPeak>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPeak {
+    pub name: Option<String>,
+    /// Day of the year the peak starts, 1-based (Black Friday week: about 328).
+    pub start_day: u32,
+    pub days: u32,
+    pub multiplier: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTargets {
+    pub rpo: Duration,
+    pub rto: Duration,
+    pub confidence: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTopology {
+    pub primary: String,
+    pub region: Vec<RawRegion>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRegion {
+    pub name: String,
+    pub azs: u32,
+}
+
+/// The shared incident steps; `[response]` gives them for every strategy and a
+/// strategy may override any of them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSteps {
+    pub detection: Option<DistSpec>,
+    pub decision: Option<DistSpec>,
+    pub traffic_switch: Option<DistSpec>,
+    pub az_failover: Option<DistSpec>,
+    pub failback: Option<DistSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFailure {
+    pub kind: String,
+    pub rate_per_year: f64,
+    pub duration: Option<DistSpec>,
+    pub control_plane_probability: Option<f64>,
+    pub regions: Option<Vec<String>>,
+    pub detection_delay: Option<DistSpec>,
+    pub ransomware_share: Option<f64>,
+    pub ransomware_destroys_mutable_backups: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStrategy {
+    pub name: String,
+    pub kind: String,
+    pub deployment: Option<String>,
+    pub dr_region: Option<String>,
+    pub invoke_after: Option<Duration>,
+    pub failover_needs_primary_control_plane: Option<bool>,
+
+    // Overrides of the shared steps.
+    pub detection: Option<DistSpec>,
+    pub decision: Option<DistSpec>,
+    pub traffic_switch: Option<DistSpec>,
+    pub az_failover: Option<DistSpec>,
+    pub failback: Option<DistSpec>,
+
+    pub backup: Option<RawBackup>,
+    pub restore: Option<RawRestore>,
+    pub reliability: Option<RawReliability>,
+    pub drill_interval: Option<Duration>,
+
+    // Posture parameters; which are allowed depends on `kind`.
+    pub replication_lag: Option<DistSpec>,
+    pub promote: Option<DistSpec>,
+    pub scale_up: Option<DistSpec>,
+    pub capacity_fraction: Option<f64>,
+    pub regions: Option<Vec<String>>,
+    pub traffic_shares: Option<Vec<f64>>,
+    pub headroom: Option<f64>,
+    pub scale_out: Option<DistSpec>,
+    pub replication: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBackup {
+    pub interval: Duration,
+    pub job_success: Option<f64>,
+    pub copy_to_dr_region: Option<bool>,
+    pub copy_delay: Option<DistSpec>,
+    pub retention: Duration,
+    pub immutable: Option<bool>,
+    pub encrypted: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRestore {
+    pub provision: DistSpec,
+    pub throughput_gb_per_hour: DistSpec,
+    pub validation: DistSpec,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReliability {
+    pub failure_probability: f64,
+    pub drift: Option<Duration>,
+}

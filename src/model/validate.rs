@@ -1,0 +1,529 @@
+//! Turns a [`RawModel`] into a [`Model`], checking every rule once and
+//! collecting every problem (not just the first) with its key path.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::raw::{RawBackup, RawFailure, RawModel, RawRestore, RawSteps, RawStrategy};
+use super::span::{KeyPath, line_column};
+use super::*;
+
+/// Parses TOML text into a validated model.
+pub(super) fn parse_and_validate(text: &str, path: &Path) -> Result<Model, ModelError> {
+    let problem_at = |offset: Option<usize>, key: String, message: String| {
+        let (line, column) = offset.map_or((1, 1), |o| line_column(text, o));
+        Problem { path: path.to_path_buf(), line, column, key, message }
+    };
+    let raw: RawModel = toml::from_str(text).map_err(|e| ModelError::Invalid {
+        problems: vec![problem_at(e.span().map(|s| s.start), String::new(), e.message().trim().to_string())],
+    })?;
+    let base_dir = path.parent().unwrap_or(Path::new("."));
+    let mut v = Validator { base_dir, problems: Vec::new() };
+    let model = v.model(raw, path, text);
+    if v.problems.is_empty() {
+        if let Some(model) = model {
+            return Ok(model);
+        }
+    }
+    let doc = toml_edit::Document::parse(text).ok();
+    let problems = v
+        .problems
+        .into_iter()
+        .map(|(key, message)| {
+            let offset = doc.as_ref().and_then(|d| key.locate(d)).map(|r| r.start);
+            problem_at(offset, key.to_string(), message)
+        })
+        .collect();
+    Err(ModelError::Invalid { problems })
+}
+
+struct Validator<'a> {
+    base_dir: &'a Path,
+    problems: Vec<(KeyPath, String)>,
+}
+
+/// Stable 64-bit FNV-1a hash of a name: keys a strategy's random stream by its
+/// name, so reordering or adding strategies changes no other stream.
+pub(crate) fn name_id(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, at: KeyPath, message: impl Into<String>) {
+        self.problems.push((at, message.into()));
+    }
+
+    fn dist(&mut self, at: KeyPath, spec: &DistSpec, unit: Unit) -> Option<Dist> {
+        match Dist::compile(spec, unit, self.base_dir) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let at = match &e.key {
+                    Some(k) => at.key(k),
+                    None => at,
+                };
+                self.problem(at, e.message);
+                None
+            }
+        }
+    }
+
+    fn required_dist(&mut self, at: KeyPath, spec: Option<&DistSpec>, unit: Unit, what: &str) -> Option<Dist> {
+        match spec {
+            Some(spec) => self.dist(at, spec, unit),
+            None => {
+                self.problem(at, format!("missing: {what} is required here"));
+                None
+            }
+        }
+    }
+
+    fn probability(&mut self, at: KeyPath, value: f64) -> Option<Probability> {
+        let p = Probability::new(value);
+        if p.is_none() {
+            self.problem(at, format!("{value} is not a probability; allowed: a number from 0 to 1"));
+        }
+        p
+    }
+
+    fn positive(&mut self, at: KeyPath, value: f64, unit: &str) -> Option<f64> {
+        if value.is_finite() && value > 0.0 {
+            Some(value)
+        } else {
+            self.problem(at, format!("{value} is not allowed; allowed: a positive number of {unit}"));
+            None
+        }
+    }
+
+    fn non_negative(&mut self, at: KeyPath, value: f64, unit: &str) -> Option<f64> {
+        if value.is_finite() && value >= 0.0 {
+            Some(value)
+        } else {
+            self.problem(at, format!("{value} is not allowed; allowed: zero or a positive number of {unit}"));
+            None
+        }
+    }
+
+    fn model(&mut self, raw: RawModel, path: &Path, text: &str) -> Option<Model> {
+        let root = KeyPath::root();
+        let workload = self.workload(&raw, &root);
+        let targets = self.targets(&raw, &root);
+        let topology = self.topology(&raw, &root);
+        let failures = match &topology {
+            Some(t) => self.failures(&raw.failure, t, &root),
+            None => None,
+        };
+        let strategies = match &topology {
+            Some(t) => self.strategies(&raw, t, &root),
+            None => None,
+        };
+        let source = Source {
+            path: path.to_path_buf(),
+            sha256: Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+        };
+        Some(Model {
+            source,
+            workload: workload?,
+            targets: targets?,
+            topology: topology?,
+            failures: failures?,
+            strategies: strategies?,
+        })
+    }
+
+    fn workload(&mut self, raw: &RawModel, root: &KeyPath) -> Option<Workload> {
+        let at = root.key("workload");
+        let w = &raw.workload;
+        let revenue = self.non_negative(at.key("revenue_per_hour"), w.revenue_per_hour, "USD per hour");
+        let orders = self.non_negative(at.key("orders_per_hour"), w.orders_per_hour, "orders per hour");
+        let dataset = self.positive(at.key("dataset_gb"), w.dataset_gb, "GB");
+        let change = self.non_negative(at.key("change_rate_gb_per_hour"), w.change_rate_gb_per_hour, "GB per hour");
+        let order_value = match w.average_order_value {
+            Some(v) => self.non_negative(at.key("average_order_value"), v, "USD"),
+            None => match (revenue, orders) {
+                (Some(r), Some(o)) if o > 0.0 => Some(r / o),
+                (Some(_), Some(_)) => Some(0.0),
+                _ => None,
+            },
+        };
+        let load_profile = super::profile::load_profile(self, &at, w.load_profile.as_ref());
+        if w.name.trim().is_empty() {
+            self.problem(at.key("name"), "the workload needs a name");
+        }
+        Some(Workload {
+            name: w.name.clone(),
+            revenue_per_hour: revenue?,
+            orders_per_hour: orders?,
+            average_order_value: order_value?,
+            dataset_gb: dataset?,
+            change_rate_gb_per_hour: change?,
+            load_profile: load_profile?,
+        })
+    }
+
+    fn targets(&mut self, raw: &RawModel, root: &KeyPath) -> Option<Targets> {
+        let at = root.key("targets");
+        let t = &raw.targets;
+        if t.rto <= Duration::ZERO {
+            self.problem(at.key("rto"), "the RTO target must be longer than 0s");
+        }
+        let confidence = self.probability(at.key("confidence"), t.confidence)?;
+        if confidence.get() <= 0.0 || confidence.get() >= 1.0 {
+            self.problem(
+                at.key("confidence"),
+                format!("{} cannot be judged; allowed: a share strictly between 0 and 1, e.g. 0.99", t.confidence),
+            );
+            return None;
+        }
+        Some(Targets { rpo: t.rpo, rto: t.rto, confidence })
+    }
+
+    fn topology(&mut self, raw: &RawModel, root: &KeyPath) -> Option<Topology> {
+        let at = root.key("topology");
+        let t = &raw.topology;
+        let mut regions = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, r) in t.region.iter().enumerate() {
+            if !seen.insert(r.name.clone()) {
+                self.problem(at.key("region").index(i).key("name"), format!("region \"{}\" is listed twice", r.name));
+            }
+            if r.azs == 0 {
+                self.problem(at.key("region").index(i).key("azs"), "a region needs at least 1 AZ");
+            }
+            regions.push(Region { name: r.name.clone(), azs: r.azs });
+        }
+        if regions.is_empty() {
+            self.problem(at, "no regions: add at least one [[topology.region]]");
+            return None;
+        }
+        let Some(primary) = regions.iter().position(|r| r.name == t.primary) else {
+            let names: Vec<&str> = regions.iter().map(|r| r.name.as_str()).collect();
+            self.problem(
+                at.key("primary"),
+                format!("primary region \"{}\" is not a listed region; allowed: {}", t.primary, names.join(", ")),
+            );
+            return None;
+        };
+        Some(Topology { regions, primary })
+    }
+
+    fn failures(&mut self, raw: &[RawFailure], topology: &Topology, root: &KeyPath) -> Option<Vec<FailureMode>> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        let mut ok = true;
+        for (i, f) in raw.iter().enumerate() {
+            let at = root.key("failure").index(i);
+            match self.failure(&at, f, topology) {
+                Some(mode) => {
+                    if !seen.insert(mode.kind) {
+                        self.problem(
+                            at.key("kind"),
+                            format!("a second \"{}\" failure mode; give each kind once", mode.kind),
+                        );
+                        ok = false;
+                    }
+                    out.push(mode);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn failure(&mut self, at: &KeyPath, f: &RawFailure, topology: &Topology) -> Option<FailureMode> {
+        let Some(kind) = Kind::parse(&f.kind) else {
+            self.problem(at.key("kind"), format!("unknown failure kind \"{}\"; allowed: az, region, logical", f.kind));
+            return None;
+        };
+        let rate = self.non_negative(at.key("rate_per_year"), f.rate_per_year, "failures per year");
+        let forbid = |v: &mut Self, present: bool, key: &str, allowed: &str| {
+            if present {
+                v.problem(
+                    at.key(key),
+                    format!("`{key}` does not apply to a \"{kind}\" failure; allowed keys: {allowed}"),
+                );
+            }
+        };
+        let detail = match kind {
+            Kind::Az | Kind::Region => {
+                let allowed = if kind == Kind::Region {
+                    "kind, rate_per_year, duration, regions, control_plane_probability"
+                } else {
+                    "kind, rate_per_year, duration, regions"
+                };
+                forbid(self, f.detection_delay.is_some(), "detection_delay", allowed);
+                forbid(self, f.ransomware_share.is_some(), "ransomware_share", allowed);
+                forbid(
+                    self,
+                    f.ransomware_destroys_mutable_backups.is_some(),
+                    "ransomware_destroys_mutable_backups",
+                    allowed,
+                );
+                if kind == Kind::Az {
+                    forbid(self, f.control_plane_probability.is_some(), "control_plane_probability", allowed);
+                }
+                let duration = self.required_dist(
+                    at.key("duration"),
+                    f.duration.as_ref(),
+                    Unit::Duration,
+                    "the outage `duration`",
+                );
+                let cp =
+                    self.probability(at.key("control_plane_probability"), f.control_plane_probability.unwrap_or(0.0));
+                FailureDetail::Outage { duration: duration?, control_plane_probability: cp? }
+            }
+            Kind::Logical => {
+                let allowed =
+                    "kind, rate_per_year, detection_delay, ransomware_share, ransomware_destroys_mutable_backups";
+                forbid(self, f.duration.is_some(), "duration", allowed);
+                forbid(self, f.regions.is_some(), "regions", allowed);
+                forbid(self, f.control_plane_probability.is_some(), "control_plane_probability", allowed);
+                let delay = self.required_dist(
+                    at.key("detection_delay"),
+                    f.detection_delay.as_ref(),
+                    Unit::Duration,
+                    "`detection_delay` (time until the damage is noticed)",
+                );
+                let share = self.probability(at.key("ransomware_share"), f.ransomware_share.unwrap_or(0.0));
+                let destroys = self.probability(
+                    at.key("ransomware_destroys_mutable_backups"),
+                    f.ransomware_destroys_mutable_backups.unwrap_or(0.0),
+                );
+                FailureDetail::Logical {
+                    detection_delay: delay?,
+                    ransomware_share: share?,
+                    destroys_mutable_backups: destroys?,
+                }
+            }
+        };
+        let regions = match &f.regions {
+            None => Some((0..topology.regions.len()).collect()),
+            Some(names) => {
+                let mut ids = Vec::new();
+                for (i, name) in names.iter().enumerate() {
+                    match topology.region_id(name) {
+                        Some(id) => ids.push(id),
+                        None => {
+                            self.problem(at.key("regions").index(i), format!("region \"{name}\" is not in [topology]"))
+                        }
+                    }
+                }
+                (ids.len() == names.len()).then_some(ids)
+            }
+        };
+        Some(FailureMode { kind, rate_per_year: rate?, regions: regions?, detail })
+    }
+
+    fn strategies(&mut self, raw: &RawModel, topology: &Topology, root: &KeyPath) -> Option<Vec<Strategy>> {
+        if raw.strategy.is_empty() {
+            self.problem(root.key("strategy"), "no strategies: add at least one [[strategy]] to compare");
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut names = HashSet::new();
+        let mut ok = true;
+        for (i, s) in raw.strategy.iter().enumerate() {
+            let at = root.key("strategy").index(i);
+            if !names.insert(s.name.clone()) {
+                self.problem(at.key("name"), format!("strategy \"{}\" is defined twice; names must be unique", s.name));
+                ok = false;
+            }
+            match self.strategy(&at, s, &raw.response, topology) {
+                Some(st) => out.push(st),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn steps(&mut self, at: &KeyPath, s: &RawStrategy, shared: &RawSteps) -> Option<Steps> {
+        let step = |v: &mut Self, key: &str, own: Option<&DistSpec>, common: Option<&DistSpec>| match own {
+            Some(spec) => v.dist(at.key(key), spec, Unit::Duration),
+            None => match common {
+                Some(spec) => v.dist(KeyPath::root().key("response").key(key), spec, Unit::Duration),
+                None => {
+                    v.problem(at.key(key), format!("missing: give `{key}` in [response] or in this strategy"));
+                    None
+                }
+            },
+        };
+        let detection = step(self, "detection", s.detection.as_ref(), shared.detection.as_ref());
+        let decision = step(self, "decision", s.decision.as_ref(), shared.decision.as_ref());
+        let traffic_switch = step(self, "traffic_switch", s.traffic_switch.as_ref(), shared.traffic_switch.as_ref());
+        let az_failover = step(self, "az_failover", s.az_failover.as_ref(), shared.az_failover.as_ref());
+        let failback = step(self, "failback", s.failback.as_ref(), shared.failback.as_ref());
+        Some(Steps {
+            detection: detection?,
+            decision: decision?,
+            traffic_switch: traffic_switch?,
+            az_failover: az_failover?,
+            failback: failback?,
+        })
+    }
+
+    fn backup(&mut self, at: &KeyPath, b: &RawBackup) -> Option<BackupPolicy> {
+        if b.interval <= Duration::ZERO {
+            self.problem(at.key("interval"), "the backup interval must be longer than 0s");
+        }
+        if b.retention < b.interval {
+            self.problem(
+                at.key("retention"),
+                format!(
+                    "retention ({}) is shorter than the backup interval ({}); allowed: at least one interval",
+                    b.retention, b.interval
+                ),
+            );
+        }
+        let success = self.probability(at.key("job_success"), b.job_success.unwrap_or(1.0));
+        let copy_delay = match &b.copy_delay {
+            Some(spec) => self.dist(at.key("copy_delay"), spec, Unit::Duration),
+            None => Some(Dist::fixed(0.0)),
+        };
+        Some(BackupPolicy {
+            interval: b.interval,
+            job_success: success?,
+            copy_to_dr_region: b.copy_to_dr_region.unwrap_or(false),
+            copy_delay: copy_delay?,
+            retention: b.retention,
+            immutable: b.immutable.unwrap_or(false),
+            encrypted: b.encrypted.unwrap_or(false),
+        })
+    }
+
+    fn restore(&mut self, at: &KeyPath, r: &RawRestore) -> Option<RestorePipeline> {
+        let provision = self.dist(at.key("provision"), &r.provision, Unit::Duration);
+        let throughput = self.dist(at.key("throughput_gb_per_hour"), &r.throughput_gb_per_hour, Unit::Number);
+        if let Some(t) = &throughput {
+            if t.quantile(0.0) <= 0.0 && t.mean() <= 0.0 {
+                self.problem(at.key("throughput_gb_per_hour"), "restore throughput must be above 0 GB per hour");
+            }
+        }
+        let validation = self.dist(at.key("validation"), &r.validation, Unit::Duration);
+        Some(RestorePipeline { provision: provision?, throughput_gb_per_hour: throughput?, validation: validation? })
+    }
+
+    fn strategy(&mut self, at: &KeyPath, s: &RawStrategy, shared: &RawSteps, topology: &Topology) -> Option<Strategy> {
+        let kind = StrategyKind::ALL.into_iter().find(|k| k.name() == s.kind);
+        let Some(kind) = kind else {
+            self.problem(
+                at.key("kind"),
+                format!(
+                    "unknown strategy kind \"{}\"; allowed: backup_restore, pilot_light, warm_standby, active_active",
+                    s.kind
+                ),
+            );
+            return None;
+        };
+        super::posture::check_allowed_keys(self, at, s, kind);
+        let deployment = match s.deployment.as_deref() {
+            None | Some("multi_az") => Some(Deployment::MultiAz),
+            Some("single_az") => Some(Deployment::SingleAz),
+            Some(other) => {
+                self.problem(
+                    at.key("deployment"),
+                    format!("unknown deployment \"{other}\"; allowed: multi_az, single_az"),
+                );
+                None
+            }
+        };
+        let dr_region = match (&s.dr_region, kind) {
+            (_, StrategyKind::ActiveActive) => Some(None),
+            (None, _) => {
+                self.problem(at.key("dr_region"), format!("missing: a {} strategy needs a `dr_region`", kind.name()));
+                None
+            }
+            (Some(name), _) => match topology.region_id(name) {
+                Some(id) if id == topology.primary => {
+                    self.problem(
+                        at.key("dr_region"),
+                        format!("the DR region \"{name}\" is the primary region; pick another region"),
+                    );
+                    None
+                }
+                Some(id) => Some(Some(id)),
+                None => {
+                    self.problem(at.key("dr_region"), format!("region \"{name}\" is not in [topology]"));
+                    None
+                }
+            },
+        };
+        let steps = self.steps(at, s, shared);
+        let backup = match &s.backup {
+            Some(b) => self.backup(&at.key("backup"), b).map(Some),
+            None => Some(None),
+        };
+        let restore = match &s.restore {
+            Some(r) => self.restore(&at.key("restore"), r).map(Some),
+            None => Some(None),
+        };
+        if s.backup.is_some() != s.restore.is_some() {
+            let (key, msg) = if s.backup.is_some() {
+                (
+                    "restore",
+                    "backups without a [restore] pipeline cannot be restored; add `restore` with provision, throughput_gb_per_hour and validation",
+                )
+            } else {
+                ("backup", "a [restore] pipeline needs backups to restore from; add `backup`")
+            };
+            self.problem(at.key(key), msg);
+        }
+        if kind == StrategyKind::BackupRestore && s.backup.is_none() {
+            self.problem(at.key("backup"), "missing: a backup_restore strategy needs `backup` and `restore` tables");
+        }
+        let reliability = match &s.reliability {
+            None => Some(Reliability { failure_probability: Probability::ZERO, drift: None }),
+            Some(r) => {
+                let p = self.probability(at.key("reliability").key("failure_probability"), r.failure_probability);
+                if let Some(d) = r.drift {
+                    if d <= Duration::ZERO {
+                        self.problem(
+                            at.key("reliability").key("drift"),
+                            "drift must be longer than 0s (leave it out for no drift)",
+                        );
+                    }
+                }
+                p.map(|p| Reliability { failure_probability: p, drift: r.drift })
+            }
+        };
+        if let Some(d) = s.drill_interval {
+            if d <= Duration::ZERO {
+                self.problem(
+                    at.key("drill_interval"),
+                    "the drill interval must be longer than 0s (leave it out for no drills)",
+                );
+            }
+        }
+        let posture = super::posture::posture(self, at, s, kind, topology);
+        Some(Strategy {
+            name: s.name.clone(),
+            id: name_id(&s.name),
+            kind,
+            deployment: deployment?,
+            dr_region: dr_region?,
+            invoke_after: s.invoke_after.unwrap_or(Duration::ZERO),
+            needs_primary_control_plane: s.failover_needs_primary_control_plane.unwrap_or(false),
+            steps: steps?,
+            backup: backup?,
+            restore: restore?,
+            reliability: reliability?,
+            drill_interval: s.drill_interval,
+            posture: posture?,
+        })
+    }
+}
+
+/// The validator's interface for the sibling modules that check parts of a model.
+pub(super) trait Check {
+    fn problem(&mut self, at: KeyPath, message: String);
+    fn required_dist(&mut self, at: KeyPath, spec: Option<&DistSpec>, unit: Unit, what: &str) -> Option<Dist>;
+}
+
+impl Check for Validator<'_> {
+    fn problem(&mut self, at: KeyPath, message: String) {
+        Validator::problem(self, at, message)
+    }
+    fn required_dist(&mut self, at: KeyPath, spec: Option<&DistSpec>, unit: Unit, what: &str) -> Option<Dist> {
+        Validator::required_dist(self, at, spec, unit, what)
+    }
+}

@@ -1,0 +1,24 @@
+//! Reports: one file per output format, each reading the same [`Results`].
+//! Reports know nothing of sampling; the engine knows nothing of formats.
+
+mod format;
+pub mod json;
+pub mod table;
+
+pub use format::{fmt_duration_s, fmt_percent, fmt_share};
+
+use crate::run::Results;
+
+/// An output format that renders results as text.
+pub trait Report {
+    /// Renders the results.
+    fn render(&self, results: &Results) -> Result<String, ReportError>;
+}
+
+/// Why a report could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Serialisation failed.
+    #[error("cannot serialise the results: {0}")]
+    Serialize(String),
+}

@@ -1,0 +1,83 @@
+//! The terminal table: one block per strategy, one row per disruption kind.
+
+use std::fmt::Write;
+
+use super::format::{fmt_duration_s, fmt_percent, fmt_share};
+use super::{Report, ReportError};
+use crate::run::Results;
+use crate::summary::{KindSummary, Quantiles};
+
+/// The human-readable table `drsim run` prints by default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Table;
+
+fn q(qs: &Option<Quantiles>, pick: fn(&Quantiles) -> f64) -> String {
+    qs.as_ref().map_or("-".to_string(), |q| fmt_duration_s(pick(q)))
+}
+
+fn kind_row(out: &mut String, k: &KindSummary) {
+    let _ = writeln!(
+        out,
+        "  {:<8} {:>7.3} {:>9} {:>9} {:>9}  {:<22} {:>9} {:>9} {:>9}  {:<22}",
+        k.kind.name(),
+        k.incidents_per_year,
+        q(&k.rto_s, |q| q.p50.value),
+        q(&k.rto_s, |q| q.p95.value),
+        q(&k.rto_s, |q| q.p99.value),
+        fmt_share(&k.rto_met),
+        q(&k.rpo_s, |q| q.p50.value),
+        q(&k.rpo_s, |q| q.p95.value),
+        q(&k.rpo_s, |q| q.p99.value),
+        fmt_share(&k.rpo_met),
+    );
+}
+
+impl Report for Table {
+    fn render(&self, r: &Results) -> Result<String, ReportError> {
+        let p = &r.provenance;
+        let mut out = String::new();
+        let _ = writeln!(out, "drsim {} · {} ({})", p.drsim_version, p.model_name, p.model_path);
+        let _ = writeln!(
+            out,
+            "seed {} · {} trials x {} year(s) · targets: RPO {}, RTO {}, each met by {} of incidents of every kind",
+            p.seed,
+            p.trials,
+            p.years_per_trial,
+            fmt_duration_s(r.targets.rpo_s),
+            fmt_duration_s(r.targets.rto_s),
+            fmt_percent(r.targets.confidence),
+        );
+        let _ = writeln!(out, "RTO = load-weighted downtime per incident; RPO = data-loss window; [..] = 95% interval");
+        for s in &r.strategies {
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "{} ({})  availability {} ±{}  downtime {}/yr  incidents {:.2}/yr",
+                s.name,
+                s.kind,
+                fmt_percent(s.availability.value),
+                fmt_percent(s.availability.std_error * 1.96).trim_end_matches('%').to_string() + "%",
+                fmt_duration_s(s.annual_downtime_s.value),
+                s.incidents_per_year.value,
+            );
+            let _ = writeln!(
+                out,
+                "  {:<8} {:>7} {:>9} {:>9} {:>9}  {:<22} {:>9} {:>9} {:>9}  {:<22}",
+                "kind",
+                "inc/yr",
+                "RTO p50",
+                "RTO p95",
+                "RTO p99",
+                "RTO met",
+                "RPO p50",
+                "RPO p95",
+                "RPO p99",
+                "RPO met"
+            );
+            for k in &s.kinds {
+                kind_row(&mut out, k);
+            }
+        }
+        Ok(out)
+    }
+}

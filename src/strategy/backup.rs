@@ -1,0 +1,113 @@
+//! Backup schedules as arithmetic: the last usable backup before a time is
+//! computed from the schedule, never enqueued, so a year of hourly backups
+//! costs nothing until an incident asks for one.
+//!
+//! Jobs run at `anchor + k * interval` for every integer `k` (the schedule
+//! predates the trial). Job `k` succeeds with `job_success` and its copy
+//! reaches the DR region after a `copy_delay` draw; both come from a stream
+//! keyed by `(seed, trial, interval, k)`, so every strategy with the same
+//! schedule sees the same jobs.
+
+use crate::engine::seed::backup_job_rng;
+use crate::model::{BackupPolicy, Duration};
+use rand::RngExt;
+
+/// Where the restore point must be found.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Query {
+    /// The snapshot must have been taken strictly before this time (the damage or the failure).
+    pub taken_before: Duration,
+    /// For a restore in the DR region: the copy must have arrived by this time.
+    pub copy_arrived_by: Option<Duration>,
+    /// When the restore runs: backups older than the retention then are gone.
+    pub restore_at: Duration,
+}
+
+/// Identifies the trial whose job outcomes are asked for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct JobStream {
+    /// The run's master seed.
+    pub seed: u64,
+    /// The trial index.
+    pub trial: u64,
+    /// The world's schedule anchor.
+    pub anchor: Duration,
+}
+
+/// The data-loss window of a restore: time from the newest backup matching
+/// `query` to `query.taken_before`; `None` when no backup within retention
+/// matches. Computed in seconds so backups from before the trial start work.
+pub(crate) fn loss_window(policy: &BackupPolicy, jobs: JobStream, query: Query) -> Option<Duration> {
+    let interval = policy.interval.secs();
+    let interval_ms = (interval * 1000.0).round() as u64;
+    let oldest = query.restore_at.secs() - policy.retention.secs();
+    // The newest job k with anchor + k * interval < taken_before.
+    let mut k = ((query.taken_before.secs() - jobs.anchor.secs()) / interval).ceil() as i64 - 1;
+    loop {
+        let taken = jobs.anchor.secs() + k as f64 * interval;
+        if taken < oldest {
+            return None;
+        }
+        let mut rng = backup_job_rng(jobs.seed, jobs.trial, interval_ms, k);
+        let succeeded = rng.random::<f64>() < policy.job_success.get();
+        let copy_delay = policy.copy_delay.sample(&mut rng);
+        let arrived = query.copy_arrived_by.is_none_or(|by| taken + copy_delay <= by.secs());
+        if succeeded && arrived {
+            return Some(Duration::from_secs(query.taken_before.secs() - taken));
+        }
+        k -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dist, Probability};
+
+    fn policy(interval_h: f64, copy_h: f64, success: f64) -> BackupPolicy {
+        BackupPolicy {
+            interval: Duration::from_hours(interval_h),
+            job_success: Probability::new(success).unwrap(),
+            copy_to_dr_region: true,
+            copy_delay: Dist::fixed(copy_h * 3600.0),
+            retention: Duration::DAY * 7.0,
+            immutable: false,
+            encrypted: true,
+        }
+    }
+
+    #[test]
+    fn window_is_copy_delay_plus_time_since_the_job() {
+        // Jobs at 0.25h + k; copy takes 0.5h. At t = 3.0h the newest job whose
+        // copy has landed is the one at 2.25h (2.25 + 0.5 <= 3): window 0.75h.
+        let jobs = JobStream { seed: 1, trial: 0, anchor: Duration::from_hours(0.25) };
+        let at = Duration::from_hours(3.0);
+        let q = Query { taken_before: at, copy_arrived_by: Some(at), restore_at: at };
+        let w = loss_window(&policy(1.0, 0.5, 1.0), jobs, q).unwrap();
+        assert!((w.hours() - 0.75).abs() < 1e-9);
+        // At 2.5h the 2.25h copy has not landed: the 1.25h job is used.
+        let at = Duration::from_hours(2.5);
+        let q = Query { taken_before: at, copy_arrived_by: Some(at), restore_at: at };
+        assert!((loss_window(&policy(1.0, 0.5, 1.0), jobs, q).unwrap().hours() - 1.25).abs() < 1e-9);
+    }
+
+    #[test]
+    fn backups_before_the_trial_count_and_retention_expires_them() {
+        let jobs = JobStream { seed: 1, trial: 0, anchor: Duration::from_hours(0.5) };
+        let at = Duration::from_hours(0.25);
+        let q = Query { taken_before: at, copy_arrived_by: None, restore_at: at };
+        assert!((loss_window(&policy(1.0, 0.0, 1.0), jobs, q).unwrap().hours() - 0.75).abs() < 1e-9);
+        let q = Query { taken_before: at, copy_arrived_by: None, restore_at: at + Duration::DAY * 8.0 };
+        assert_eq!(loss_window(&policy(1.0, 0.0, 1.0), jobs, q), None);
+    }
+
+    #[test]
+    fn failed_jobs_are_skipped() {
+        let jobs = JobStream { seed: 1, trial: 0, anchor: Duration::ZERO };
+        let at = Duration::DAY * 3.0;
+        let q = Query { taken_before: at, copy_arrived_by: None, restore_at: at };
+        assert_eq!(loss_window(&policy(1.0, 0.0, 0.0), jobs, q), None);
+        let w = loss_window(&policy(1.0, 0.0, 0.5), jobs, q).unwrap();
+        assert!(w.hours() >= 1.0 - 1e-9 && (w.hours() - w.hours().round()).abs() < 1e-6);
+    }
+}

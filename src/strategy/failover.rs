@@ -1,0 +1,134 @@
+//! The incident pipeline shared by every strategy that fails over to a DR
+//! region (backup & restore, pilot light, warm standby).
+//!
+//! Times are relative to the loss of service; `outage` is how long the
+//! primary site stays down.
+//! 1. Detection, then the decision. DR is invoked at
+//!    `detection + max(decision, invoke_after)`: the policy wait counts from
+//!    detection and the disaster is declared while waiting.
+//! 2. If the primary is back first, DR is never invoked (path `rode_out`, no data loss).
+//! 3. If DR cannot be used (DR region down at that moment, no backup copy
+//!    there, or the failover needs the failed region's control plane and that
+//!    is down), the service waits for the primary.
+//! 4. Otherwise the posture's recovery runs, then the traffic switch. The
+//!    failover may fail (drift since the last drill); the failure shows at the
+//!    end of the switch and falls back to a restore from backup when the
+//!    strategy has backups copied to the DR region, else to waiting.
+//! 5. Service returns at the earlier of DR ready and primary back: once
+//!    invoked, recovery proceeds, but users are served by whichever is up first.
+//!    Only a failover that restores service loses data.
+//! 6. After a failover, the planned failback's interruption is recorded apart
+//!    from the incident's downtime (it is not part of the achieved RTO).
+
+use super::Ctx;
+use super::backup::{Query, loss_window};
+use crate::engine::site::Disruption;
+use crate::incident::{Incident, Path, Step, StepClock};
+use crate::model::{Duration, Kind};
+
+/// Answers one disruption of the primary site.
+pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
+    let mut incident = Incident::new(d.kind, d.start);
+    if d.blip {
+        let blip = ctx.draw(&ctx.strategy.steps.az_failover);
+        incident.path = Path::AzFailover;
+        incident.steps[Step::Restore as usize] = blip;
+        incident.downtime = blip;
+        return incident;
+    }
+    let steps = &ctx.strategy.steps;
+    let outage = d.end.saturating_sub(d.start);
+    let detection = ctx.draw(&steps.detection);
+    let decision = ctx.draw(&steps.decision).max(ctx.strategy.invoke_after);
+    let mut clock = StepClock::new(outage);
+    clock.spend(Step::Detection, detection);
+    clock.spend(Step::Decision, decision);
+    let invoked = detection + decision;
+
+    let rode_out = |incident: &mut Incident, clock: StepClock, path: Path| {
+        incident.path = path;
+        incident.steps = clock.finish(outage);
+        incident.downtime = outage;
+        *incident
+    };
+    if invoked >= outage {
+        return rode_out(&mut incident, clock, Path::RodeOut);
+    }
+    let dr_region = ctx.strategy.dr_region.unwrap_or(ctx.model.topology.primary);
+    let control_plane_blocks = ctx.strategy.needs_primary_control_plane && d.control_plane;
+    let dr_down = d.kind == Kind::Region && ctx.world.region_down_at(dr_region, d.start + invoked);
+    if control_plane_blocks || dr_down {
+        return rode_out(&mut incident, clock, Path::DrUnavailableWaited);
+    }
+    let Some(recovery) = ctx.recover(d, invoked) else {
+        return rode_out(&mut incident, clock, Path::DrUnavailableWaited);
+    };
+    let switch = ctx.draw(&ctx.strategy.steps.traffic_switch);
+    let failed = ctx.failover_fails(d.start + invoked);
+    let mut ready = invoked + recovery.provisioning + recovery.restore + switch;
+    let mut path =
+        if ctx.strategy.kind == crate::model::StrategyKind::BackupRestore { Path::Restored } else { Path::FailedOver };
+    let mut data_loss = recovery.data_loss;
+    let mut ramp = (recovery.start_fraction, recovery.ramp);
+
+    clock.spend(Step::Provisioning, recovery.provisioning);
+    clock.spend(Step::Restore, recovery.restore);
+    clock.spend(Step::TrafficSwitch, switch);
+    if failed {
+        match fallback_restore(ctx, d, ready) {
+            Some((provision, restore, loss)) => {
+                clock.spend(Step::Provisioning, provision);
+                clock.spend(Step::Restore, restore);
+                let switch_again = ctx.draw(&ctx.strategy.steps.traffic_switch);
+                clock.spend(Step::TrafficSwitch, switch_again);
+                ready = ready + provision + restore + switch_again;
+                path = Path::FailoverFailedRestored;
+                data_loss = loss;
+                ramp = (1.0, Duration::ZERO);
+            }
+            None => return rode_out(&mut incident, clock, Path::FailoverFailedWaited),
+        }
+    }
+    if ready >= outage {
+        let path = if failed { Path::FailoverFailedWaited } else { Path::RodeOut };
+        return rode_out(&mut incident, clock, path);
+    }
+    let (start_fraction, ramp_length) = ramp;
+    let degraded = if start_fraction < 1.0 { ramp_length.min(outage.saturating_sub(ready)) } else { Duration::ZERO };
+    let ramp_loss = if ramp_length > Duration::ZERO {
+        // Integral of the unserved share (1 - c)(1 - t/R) over the degraded span.
+        let span = degraded.secs();
+        Duration::from_secs((1.0 - start_fraction) * (span - span * span / (2.0 * ramp_length.secs())))
+    } else {
+        Duration::ZERO
+    };
+    incident.path = path;
+    incident.steps = clock.finish(ready);
+    incident.downtime = ready + ramp_loss;
+    incident.degraded = degraded;
+    incident.data_loss = data_loss;
+    incident.failback_downtime = ctx.draw(&ctx.strategy.steps.failback);
+    incident
+}
+
+/// A restore from backups copied to the DR region, started at `at` after a
+/// failed failover: (provisioning, restore, data-loss window).
+fn fallback_restore(ctx: &mut Ctx<'_>, d: &Disruption, at: Duration) -> Option<(Duration, Duration, Duration)> {
+    if ctx.strategy.kind == crate::model::StrategyKind::BackupRestore {
+        return None;
+    }
+    let (Some(policy), Some(restore)) = (&ctx.strategy.backup, &ctx.strategy.restore) else { return None };
+    let copy_arrived_by = if d.kind == Kind::Region {
+        if !policy.copy_to_dr_region {
+            return None;
+        }
+        Some(d.start)
+    } else {
+        None
+    };
+    let query = Query { taken_before: d.start, copy_arrived_by, restore_at: d.start + at };
+    let loss = loss_window(policy, ctx.jobs, query)?;
+    let provision = ctx.draw(&restore.provision);
+    let restore_time = super::backup_restore::restore_duration(ctx, restore);
+    Some((provision, restore_time, loss))
+}

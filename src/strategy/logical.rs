@@ -1,0 +1,60 @@
+//! `logical` damage (corruption, ransomware, a bad deploy, an accidental
+//! delete) replicates to every live copy at once, so every posture answers it
+//! the same way: restore the newest clean backup, taken before the damage
+//! began, still within retention when the restore runs, and not destroyed
+//! (ransomware destroys backups that are not immutable with the failure
+//! mode's probability). Downtime runs from detection: the decision, then (for
+//! ransomware, whose hosts cannot be trusted) provisioning a clean stack, then
+//! the restore and validation. The data-loss window is the time from the
+//! restore point to the damage; writes after the damage are the damage.
+//! Without a clean backup the data is lost entirely and the service is rebuilt
+//! empty (decision, provisioning, validation).
+
+use super::Ctx;
+use super::backup::{Query, loss_window};
+use super::backup_restore::restore_duration;
+use crate::engine::world::Outage;
+use crate::incident::{Incident, Path, Step};
+use crate::model::Duration;
+
+pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
+    let mut incident = Incident::new(o.kind, o.start);
+    incident.detection_delay = o.end.saturating_sub(o.start);
+    let decision = ctx.draw(&ctx.strategy.steps.decision);
+    let restore_at = o.end + decision;
+    let policy = ctx.strategy.backup.as_ref();
+    let destroyed = o.destroys_mutable_backups && !policy.is_some_and(|p| p.immutable);
+    let window = match policy {
+        Some(p) if !destroyed => {
+            loss_window(p, ctx.jobs, Query { taken_before: o.start, copy_arrived_by: None, restore_at })
+        }
+        _ => None,
+    };
+    let (provisioning, restore) = match &ctx.strategy.restore {
+        Some(pipeline) => {
+            let provisioning =
+                if o.ransomware || window.is_none() { ctx.draw(&pipeline.provision) } else { Duration::ZERO };
+            let restore = match window {
+                Some(_) => restore_duration(ctx, pipeline),
+                None => ctx.draw(&pipeline.validation),
+            };
+            (provisioning, restore)
+        }
+        None => (Duration::ZERO, Duration::ZERO),
+    };
+    incident.steps[Step::Decision as usize] = decision;
+    incident.steps[Step::Provisioning as usize] = provisioning;
+    incident.steps[Step::Restore as usize] = restore;
+    incident.downtime = decision + provisioning + restore;
+    match window {
+        Some(w) => {
+            incident.path = Path::Restored;
+            incident.data_loss = w;
+        }
+        None => {
+            incident.path = Path::Rebuilt;
+            incident.data_lost_entirely = true;
+        }
+    }
+    incident
+}

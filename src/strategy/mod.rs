@@ -1,0 +1,123 @@
+//! The DR strategies. Every incident goes through the same pipeline
+//! (detect, decide, wait for the primary, recover, switch traffic, fail back;
+//! `failover.rs`); each posture supplies only its recovery rules, one file
+//! each. `logical` damage is answered from backups whatever the posture
+//! (`logical.rs`): replication copies the damage everywhere.
+
+mod active_active;
+pub(crate) mod backup;
+mod backup_restore;
+mod failover;
+mod logical;
+mod pilot_light;
+mod warm_standby;
+
+use rand::RngExt;
+
+use crate::engine::seed::SimRng;
+use crate::engine::site::Disruption;
+use crate::engine::world::{Outage, World};
+use crate::incident::Incident;
+use crate::model::{Dist, Duration, Model, Posture, Strategy};
+use backup::JobStream;
+
+/// What a posture's recovery yields once DR is invoked.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Recovery {
+    /// Provisioning or scaling compute.
+    pub provisioning: Duration,
+    /// Restore, promotion: making the data serviceable.
+    pub restore: Duration,
+    /// Warm standby: share of load served at the switch, ramping to 1 over `ramp`.
+    pub start_fraction: f64,
+    /// Length of the linear ramp to full capacity.
+    pub ramp: Duration,
+    /// Data-loss window if this recovery is what restores service.
+    pub data_loss: Duration,
+}
+
+/// Everything a strategy's rules may read while answering one trial's incidents.
+pub(crate) struct Ctx<'a> {
+    pub model: &'a Model,
+    pub strategy: &'a Strategy,
+    pub world: &'a World,
+    pub jobs: JobStream,
+    pub rng: &'a mut SimRng,
+    /// Time of the first drill in the trial (drills repeat every interval).
+    drill_phase: Duration,
+    /// Without drills: how long before the trial the failover was last exercised.
+    age_at_start: Duration,
+}
+
+impl<'a> Ctx<'a> {
+    /// Sets up one strategy for one trial; draws the drill calendar from the strategy's stream.
+    pub(crate) fn new(
+        model: &'a Model,
+        strategy: &'a Strategy,
+        world: &'a World,
+        seed: u64,
+        trial: u64,
+        rng: &'a mut SimRng,
+    ) -> Ctx<'a> {
+        let drill_phase = strategy.drill_interval.map_or(Duration::ZERO, |i| i * rng.random::<f64>());
+        let age_at_start = Duration::YEAR * rng.random::<f64>();
+        let jobs = JobStream { seed, trial, anchor: world.backup_anchor };
+        Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start }
+    }
+
+    /// Draws a duration from a distribution on the strategy's stream.
+    pub(crate) fn draw(&mut self, dist: &Dist) -> Duration {
+        dist.sample_duration(self.rng)
+    }
+
+    /// Chance a failover started at `t` fails: `1 - (1 - p0) exp(-age / drift)`
+    /// where `age` is the time since the last drill (see [`crate::model::Reliability`]).
+    pub(crate) fn failover_failure_probability(&self, t: Duration) -> f64 {
+        let r = self.strategy.reliability;
+        let p0 = r.failure_probability.get();
+        let Some(drift) = r.drift else { return p0 };
+        let age = match self.strategy.drill_interval {
+            Some(interval) => {
+                let since = (t.secs() - self.drill_phase.secs()).rem_euclid(interval.secs());
+                Duration::from_secs(since)
+            }
+            None => t + self.age_at_start,
+        };
+        1.0 - (1.0 - p0) * (-(age / drift)).exp()
+    }
+
+    /// Draws whether a failover started at `t` fails.
+    pub(crate) fn failover_fails(&mut self, t: Duration) -> bool {
+        let p = self.failover_failure_probability(t);
+        self.rng.random::<f64>() < p
+    }
+
+    /// Answers one disruption of the primary site.
+    pub(crate) fn respond(&mut self, d: &Disruption, region_share: f64) -> Incident {
+        match &self.strategy.posture {
+            Posture::ActiveActive { .. } => active_active::respond(self, d, region_share),
+            _ => failover::respond(self, d),
+        }
+    }
+
+    /// Answers `logical` damage.
+    pub(crate) fn respond_logical(&mut self, o: &Outage) -> Incident {
+        logical::respond(self, o)
+    }
+
+    /// The posture's recovery for a failover that starts at `invoked` for a
+    /// disruption that began at `failed`; `None` when it cannot recover (for
+    /// backup & restore: no usable backup copy).
+    pub(crate) fn recover(&mut self, d: &Disruption, invoked: Duration) -> Option<Recovery> {
+        match &self.strategy.posture {
+            Posture::BackupRestore => backup_restore::recover(self, d, invoked),
+            Posture::PilotLight { replication_lag, promote, scale_up } => {
+                Some(pilot_light::recover(self, replication_lag, promote, scale_up))
+            }
+            Posture::WarmStandby { replication_lag, promote, capacity_fraction, scale_up } => {
+                Some(warm_standby::recover(self, replication_lag, promote, *capacity_fraction, scale_up))
+            }
+            Posture::ActiveActive { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! Plain summary figures computed from a [`Tally`]: what every report prints.
+//! Every estimate carries its uncertainty (a Wilson interval for shares, a
+//! standard error for means, an order-statistic interval for quantiles).
+
+use serde::{Deserialize, Serialize};
+
+use crate::incident::{Path, Step};
+use crate::model::{Kind, Model};
+use crate::stats::{LogHistogram, Proportion};
+use crate::tally::{KindTally, StrategyTally, Tally};
+
+/// Confidence level of every interval drsim prints.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// A share with its 95% Wilson score interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Share {
+    /// Successes.
+    pub successes: u64,
+    /// Trials.
+    pub trials: u64,
+    /// successes / trials (1 when there were no trials: nothing failed).
+    pub estimate: f64,
+    /// Lower end of the 95% Wilson interval.
+    pub low: f64,
+    /// Upper end of the 95% Wilson interval.
+    pub high: f64,
+}
+
+impl Share {
+    /// The share `successes / trials` with its Wilson interval.
+    pub fn new(successes: u64, trials: u64) -> Share {
+        let p = Proportion { successes, trials };
+        let (low, high) = p.wilson(CONFIDENCE).unwrap_or((1.0, 1.0));
+        Share { successes, trials, estimate: p.estimate().unwrap_or(1.0), low, high }
+    }
+}
+
+/// A quantile with its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quantile {
+    /// The estimate (histogram relative accuracy 0.5%).
+    pub value: f64,
+    /// Lower end of the 95% order-statistic interval.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+}
+
+/// P50, P95 and P99 of a histogram; `None` when it is empty.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quantiles {
+    /// Median.
+    pub p50: Quantile,
+    /// 95th percentile.
+    pub p95: Quantile,
+    /// 99th percentile.
+    pub p99: Quantile,
+}
+
+fn quantile(h: &LogHistogram, q: f64) -> Option<Quantile> {
+    let value = h.quantile(q)?;
+    let (low, high) = h.quantile_interval(q, CONFIDENCE)?;
+    Some(Quantile { value, low, high })
+}
+
+impl Quantiles {
+    /// The three quantiles of a histogram.
+    pub fn of(h: &LogHistogram) -> Option<Quantiles> {
+        Some(Quantiles { p50: quantile(h, 0.5)?, p95: quantile(h, 0.95)?, p99: quantile(h, 0.99)? })
+    }
+}
+
+/// A mean with its standard error.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mean {
+    /// The sample mean.
+    pub value: f64,
+    /// Its standard error.
+    pub std_error: f64,
+}
+
+impl Mean {
+    /// Mean and standard error of a histogram's finite values.
+    pub fn of(h: &LogHistogram) -> Mean {
+        Mean { value: h.moments().mean(), std_error: h.moments().std_error() }
+    }
+}
+
+/// Results for one disruption kind under one strategy.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KindSummary {
+    /// The kind.
+    pub kind: Kind,
+    /// Incidents simulated.
+    pub incidents: u64,
+    /// Incidents per simulated year.
+    pub incidents_per_year: f64,
+    /// Achieved RTO (load-weighted downtime per incident), seconds.
+    pub rto_s: Option<Quantiles>,
+    /// Mean downtime per incident, seconds.
+    pub rto_mean_s: Mean,
+    /// Achieved RPO (data-loss window per incident), seconds; infinite where all data was lost.
+    pub rpo_s: Option<Quantiles>,
+    /// Share of incidents meeting the RTO target.
+    pub rto_met: Share,
+    /// Share of incidents meeting the RPO target.
+    pub rpo_met: Share,
+    /// Share meeting both.
+    pub both_met: Share,
+    /// Incidents in which all data was lost.
+    pub data_lost_entirely: u64,
+    /// Mean degraded time per incident, seconds.
+    pub degraded_mean_s: f64,
+    /// Mean time per incident in each recovery step, seconds, by step name.
+    pub steps_mean_s: Vec<(Step, f64)>,
+    /// Incidents by path (paths that occurred).
+    pub paths: Vec<(Path, u64)>,
+    /// Mean cost per incident, USD.
+    pub cost_mean_usd: Mean,
+}
+
+/// Results for one strategy.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StrategySummary {
+    /// Name from the model.
+    pub name: String,
+    /// Posture.
+    pub kind: String,
+    /// Per disruption kind the model has.
+    pub kinds: Vec<KindSummary>,
+    /// Share of time the service was up (load-weighted), mean over trials.
+    pub availability: Mean,
+    /// Downtime per simulated year, seconds.
+    pub annual_downtime_s: Mean,
+    /// Quantiles of downtime per trial, seconds.
+    pub annual_downtime_quantiles_s: Option<Quantiles>,
+    /// Incidents per simulated year.
+    pub incidents_per_year: Mean,
+    /// Share of trials with an incident that lost all data.
+    pub trials_with_total_data_loss: Share,
+}
+
+fn kind_summary(kind: Kind, k: &KindTally, years: f64) -> KindSummary {
+    KindSummary {
+        kind,
+        incidents: k.incidents,
+        incidents_per_year: k.incidents as f64 / years,
+        rto_s: Quantiles::of(&k.downtime_s),
+        rto_mean_s: Mean::of(&k.downtime_s),
+        rpo_s: Quantiles::of(&k.data_loss_s),
+        rto_met: Share::new(k.rto_met, k.incidents),
+        rpo_met: Share::new(k.rpo_met, k.incidents),
+        both_met: Share::new(k.both_met, k.incidents),
+        data_lost_entirely: k.data_lost_entirely,
+        degraded_mean_s: k.degraded_s.mean(),
+        steps_mean_s: Step::ALL.iter().map(|&s| (s, k.steps_s[s as usize].mean())).collect(),
+        paths: Path::ALL.iter().filter(|p| k.paths[p.index()] > 0).map(|&p| (p, k.paths[p.index()])).collect(),
+        cost_mean_usd: Mean { value: k.cost_usd.mean(), std_error: k.cost_usd.std_error() },
+    }
+}
+
+/// Summarises one strategy's tally.
+pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategySummary {
+    let s: &StrategyTally = &tally.strategies[index];
+    let strategy = &model.strategies[index];
+    let years = (tally.trials as f64 * tally.horizon_s / crate::model::Duration::YEAR.secs()).max(f64::MIN_POSITIVE);
+    let per_year = tally.horizon_s / crate::model::Duration::YEAR.secs();
+    let downtime = Mean::of(&s.trial_downtime_s);
+    StrategySummary {
+        name: strategy.name.clone(),
+        kind: strategy.kind.name().to_string(),
+        kinds: Kind::ALL
+            .iter()
+            .filter(|k| model.failure(**k).is_some())
+            .map(|&k| kind_summary(k, &s.kinds[k.index()], years))
+            .collect(),
+        availability: Mean {
+            value: 1.0 - downtime.value / tally.horizon_s,
+            std_error: downtime.std_error / tally.horizon_s,
+        },
+        annual_downtime_s: Mean { value: downtime.value / per_year, std_error: downtime.std_error / per_year },
+        annual_downtime_quantiles_s: Quantiles::of(&s.trial_downtime_s),
+        incidents_per_year: Mean {
+            value: s.trial_incidents.mean() / per_year,
+            std_error: s.trial_incidents.std_error() / per_year,
+        },
+        trials_with_total_data_loss: Share::new(s.trials_with_total_loss, tally.trials),
+    }
+}

@@ -1,0 +1,223 @@
+//! Running totals of a simulation: per strategy and disruption kind, and per
+//! strategy and trial. Integers and fixed-point sums only, so tallies merge
+//! exactly in any order (threads, shards) and memory does not grow with trials.
+
+use serde::{Deserialize, Serialize};
+
+use crate::incident::{Incident, Path, Step};
+use crate::model::{Duration, Kind, Model};
+use crate::stats::{LogHistogram, Moments};
+
+/// Totals over the incidents of one kind under one strategy.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct KindTally {
+    /// Incidents.
+    pub incidents: u64,
+    /// Incidents whose downtime met the RTO target.
+    pub rto_met: u64,
+    /// Incidents whose data loss met the RPO target.
+    pub rpo_met: u64,
+    /// Incidents that met both.
+    pub both_met: u64,
+    /// Incidents in which all data was lost.
+    pub data_lost_entirely: u64,
+    /// Load-weighted downtime per incident, seconds.
+    pub downtime_s: LogHistogram,
+    /// Data-loss window per incident, seconds (+inf when all data was lost).
+    pub data_loss_s: LogHistogram,
+    /// Degraded time per incident, seconds.
+    pub degraded_s: Moments,
+    /// Failback interruption per incident, seconds.
+    pub failback_s: Moments,
+    /// Time in each recovery step, seconds, indexed by [`Step`].
+    pub steps_s: Vec<Moments>,
+    /// Incidents by path, indexed by [`Path`].
+    pub paths: Vec<u64>,
+    /// Cost per incident, USD.
+    pub cost_usd: Moments,
+}
+
+impl KindTally {
+    fn new() -> KindTally {
+        KindTally { steps_s: vec![Moments::new(); Step::COUNT], paths: vec![0; Path::COUNT], ..KindTally::default() }
+    }
+
+    fn merge(&mut self, o: &KindTally) {
+        self.incidents += o.incidents;
+        self.rto_met += o.rto_met;
+        self.rpo_met += o.rpo_met;
+        self.both_met += o.both_met;
+        self.data_lost_entirely += o.data_lost_entirely;
+        self.downtime_s.merge(&o.downtime_s);
+        self.data_loss_s.merge(&o.data_loss_s);
+        self.degraded_s.merge(&o.degraded_s);
+        self.failback_s.merge(&o.failback_s);
+        for (a, b) in self.steps_s.iter_mut().zip(&o.steps_s) {
+            a.merge(b);
+        }
+        for (a, b) in self.paths.iter_mut().zip(&o.paths) {
+            *a += b;
+        }
+        self.cost_usd.merge(&o.cost_usd);
+    }
+}
+
+/// Totals for one strategy.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct StrategyTally {
+    /// Per disruption kind, indexed by [`Kind`].
+    pub kinds: Vec<KindTally>,
+    /// Downtime per trial (load-weighted, incl. failback, within the horizon), seconds.
+    pub trial_downtime_s: LogHistogram,
+    /// Data-loss windows added up per trial, seconds (trials with total loss excluded).
+    pub trial_data_loss_s: Moments,
+    /// Trials in which some incident lost all data.
+    pub trials_with_total_loss: u64,
+    /// Incidents per trial.
+    pub trial_incidents: Moments,
+    /// Total cost per trial (fixed + incidents), USD.
+    pub trial_cost_usd: LogHistogram,
+}
+
+/// The running totals of a run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Tally {
+    /// Trials simulated.
+    pub trials: u64,
+    /// Length of each trial, seconds.
+    pub horizon_s: f64,
+    /// RTO target used for `rto_met`, seconds.
+    pub rto_s: f64,
+    /// RPO target used for `rpo_met`, seconds.
+    pub rpo_s: f64,
+    /// Per strategy, in model order.
+    pub strategies: Vec<StrategyTally>,
+    /// Per trial difference of total cost between strategies i and j (i < j),
+    /// at index `pair_index(i, j)`: for paired intervals on common random numbers.
+    pub paired_cost_usd: Vec<Moments>,
+}
+
+/// Index of the pair (i, j), i < j, among `n` strategies.
+pub fn pair_index(i: usize, j: usize, n: usize) -> usize {
+    debug_assert!(i < j && j < n);
+    i * n - i * (i + 1) / 2 + (j - i - 1)
+}
+
+impl Tally {
+    /// An empty tally for a model.
+    pub fn new(model: &Model, horizon: Duration) -> Tally {
+        let n = model.strategies.len();
+        let strategy = StrategyTally { kinds: vec![KindTally::new(); Kind::COUNT], ..StrategyTally::default() };
+        Tally {
+            trials: 0,
+            horizon_s: horizon.secs(),
+            rto_s: model.targets.rto.secs(),
+            rpo_s: model.targets.rpo.secs(),
+            strategies: vec![strategy; n],
+            paired_cost_usd: vec![Moments::new(); n * n.saturating_sub(1) / 2],
+        }
+    }
+
+    /// Adds another tally of the same model and settings.
+    pub fn merge(&mut self, other: &Tally) {
+        self.trials += other.trials;
+        for (a, b) in self.strategies.iter_mut().zip(&other.strategies) {
+            for (ka, kb) in a.kinds.iter_mut().zip(&b.kinds) {
+                ka.merge(kb);
+            }
+            a.trial_downtime_s.merge(&b.trial_downtime_s);
+            a.trial_data_loss_s.merge(&b.trial_data_loss_s);
+            a.trials_with_total_loss += b.trials_with_total_loss;
+            a.trial_incidents.merge(&b.trial_incidents);
+            a.trial_cost_usd.merge(&b.trial_cost_usd);
+        }
+        for (a, b) in self.paired_cost_usd.iter_mut().zip(&other.paired_cost_usd) {
+            a.merge(b);
+        }
+    }
+
+    /// Starts recording one strategy's incidents in one trial.
+    pub(crate) fn begin_trial(&mut self, strategy: usize) -> TrialTally<'_> {
+        TrialTally {
+            horizon: Duration::from_secs(self.horizon_s),
+            rto: Duration::from_secs(self.rto_s),
+            rpo: Duration::from_secs(self.rpo_s),
+            tally: &mut self.strategies[strategy],
+            downtime: Duration::ZERO,
+            data_loss: Duration::ZERO,
+            total_loss: false,
+            incidents: 0,
+            cost_usd: 0.0,
+        }
+    }
+
+    /// Closes a trial: records the paired cost differences.
+    pub(crate) fn end_trial(&mut self, annual_cost: &[f64]) {
+        self.trials += 1;
+        let n = annual_cost.len();
+        for i in 0..n {
+            for j in i + 1..n {
+                self.paired_cost_usd[pair_index(i, j, n)].push(annual_cost[i] - annual_cost[j]);
+            }
+        }
+    }
+}
+
+/// One strategy's incidents in one trial, being recorded.
+pub(crate) struct TrialTally<'a> {
+    horizon: Duration,
+    rto: Duration,
+    rpo: Duration,
+    tally: &'a mut StrategyTally,
+    downtime: Duration,
+    data_loss: Duration,
+    total_loss: bool,
+    incidents: u64,
+    cost_usd: f64,
+}
+
+impl TrialTally<'_> {
+    /// Records one incident.
+    pub(crate) fn record(&mut self, incident: &Incident) {
+        let k = &mut self.tally.kinds[incident.kind.index()];
+        let rto_met = incident.rto_met(self.rto);
+        let rpo_met = incident.rpo_met(self.rpo);
+        k.incidents += 1;
+        k.rto_met += u64::from(rto_met);
+        k.rpo_met += u64::from(rpo_met);
+        k.both_met += u64::from(rto_met && rpo_met);
+        k.data_lost_entirely += u64::from(incident.data_lost_entirely);
+        k.downtime_s.record(incident.downtime.secs());
+        k.data_loss_s.record(if incident.data_lost_entirely { f64::INFINITY } else { incident.data_loss.secs() });
+        k.degraded_s.push(incident.degraded.secs());
+        k.failback_s.push(incident.failback_downtime.secs());
+        for (m, d) in k.steps_s.iter_mut().zip(incident.steps) {
+            m.push(d.secs());
+        }
+        k.paths[incident.path.index()] += 1;
+        k.cost_usd.push(incident.cost_usd);
+
+        // Only the part of an incident inside the horizon counts toward the year.
+        let down_from = incident.start + incident.detection_delay;
+        let room = self.horizon.saturating_sub(down_from);
+        self.downtime += (incident.downtime + incident.failback_downtime).min(room);
+        self.incidents += 1;
+        self.total_loss |= incident.data_lost_entirely;
+        if !incident.data_lost_entirely {
+            self.data_loss += incident.data_loss;
+        }
+        self.cost_usd += incident.cost_usd;
+    }
+
+    /// Closes the trial with its fixed cost; returns the trial's total cost.
+    pub(crate) fn finish(self, fixed_cost_usd: f64) -> f64 {
+        let t = self.tally;
+        t.trial_downtime_s.record(self.downtime.min(self.horizon).secs());
+        t.trial_data_loss_s.push(self.data_loss.secs());
+        t.trials_with_total_loss += u64::from(self.total_loss);
+        t.trial_incidents.push(self.incidents as f64);
+        let total = fixed_cost_usd + self.cost_usd;
+        t.trial_cost_usd.record(total);
+        total
+    }
+}
