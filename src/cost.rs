@@ -2,11 +2,101 @@
 //! of each incident (revenue lost by the load profile, orders lost in the
 //! data-loss window, a fixed response cost).
 
+use serde::{Deserialize, Serialize};
+
 use crate::incident::Incident;
-use crate::model::{Duration, LoadProfile, Model};
+use crate::model::{Costs, Duration, LoadProfile, Model, Posture, Strategy};
 
 /// Hours in the profile's cycle (one year).
 const HOURS_PER_YEAR: usize = 8760;
+
+/// A strategy's fixed DR costs for one year, USD, as transparent line items.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LineItems {
+    /// Standby compute at its capacity fraction (warm standby), or the extra
+    /// regions' compute (active-active: regions x headroom - 1 sites).
+    pub standby_compute_usd: f64,
+    /// Replica databases running in the DR region(s).
+    pub replica_database_usd: f64,
+    /// Storage of the replicas.
+    pub replica_storage_usd: f64,
+    /// Backup storage: one full copy plus the changes kept for the retention
+    /// (warm, then cold after `cold_after`), doubled when copied to the DR region.
+    pub backup_storage_usd: f64,
+    /// Cross-region transfer of the change rate, once per replica region and
+    /// once for backup copies.
+    pub transfer_usd: f64,
+    /// DR service fees per replicated server-hour.
+    pub dr_service_usd: f64,
+    /// Drills: labour plus the DR stack launched at full size for the drill.
+    pub drills_usd: f64,
+    /// Sum of the items, or the strategy's own total when it gives one.
+    pub total_usd: f64,
+}
+
+impl LineItems {
+    /// Names and amounts of the items, in report order (total excluded).
+    pub fn items(&self) -> [(&'static str, f64); 7] {
+        [
+            ("standby compute", self.standby_compute_usd),
+            ("replica databases", self.replica_database_usd),
+            ("replica storage", self.replica_storage_usd),
+            ("backup storage", self.backup_storage_usd),
+            ("cross-region transfer", self.transfer_usd),
+            ("DR service fees", self.dr_service_usd),
+            ("drills", self.drills_usd),
+        ]
+    }
+
+    /// The line items of one strategy.
+    pub fn of(model: &Model, strategy: &Strategy) -> LineItems {
+        let c: &Costs = &model.costs;
+        let w = &model.workload;
+        let compute_year = c.primary_compute_usd_per_month * 12.0;
+        let database_year = c.primary_database_usd_per_month * 12.0;
+        let hours_per_year = Duration::YEAR.hours();
+        // Copies of the full stack outside the primary, and the share of it already running.
+        let (extra_sites, replicas, standing_fraction) = match &strategy.posture {
+            Posture::BackupRestore => (0.0, 0.0, 0.0),
+            Posture::PilotLight { .. } => (0.0, 1.0, 0.0),
+            Posture::WarmStandby { capacity_fraction, .. } => (*capacity_fraction, 1.0, *capacity_fraction),
+            Posture::ActiveActive { regions, headroom, .. } => {
+                let n = regions.len() as f64;
+                ((n * headroom - 1.0).max(0.0), n - 1.0, 1.0)
+            }
+        };
+        let backup_copies = strategy.backup.as_ref().map_or(0.0, |b| if b.copy_to_dr_region { 1.0 } else { 0.0 });
+        let backup_storage = strategy.backup.as_ref().map_or(0.0, |b| {
+            let warm = b.cold_after.unwrap_or(b.retention).min(b.retention);
+            let cold = b.retention.saturating_sub(warm);
+            let warm_gb = w.dataset_gb + w.change_rate_gb_per_hour * warm.hours();
+            let cold_gb = w.change_rate_gb_per_hour * cold.hours();
+            let monthly = warm_gb * c.backup_warm_usd_per_gb_month + cold_gb * c.backup_cold_usd_per_gb_month;
+            monthly * 12.0 * (1.0 + backup_copies)
+        });
+        let drills_per_year = strategy.drill_interval.map_or(0.0, |i| Duration::YEAR / i);
+        let per_drill = c.drill_labour_usd + c.drill_hours * compute_year / hours_per_year * (1.0 - standing_fraction);
+        let o = &strategy.cost.overrides;
+        let mut items = LineItems {
+            standby_compute_usd: o.standby_compute_usd.unwrap_or(extra_sites * compute_year),
+            replica_database_usd: o.replica_database_usd.unwrap_or(replicas * database_year),
+            replica_storage_usd: o
+                .replica_storage_usd
+                .unwrap_or(replicas * w.dataset_gb * c.replica_storage_usd_per_gb_month * 12.0),
+            backup_storage_usd: o.backup_storage_usd.unwrap_or(backup_storage),
+            transfer_usd: o.transfer_usd.unwrap_or(
+                w.change_rate_gb_per_hour * hours_per_year * c.transfer_usd_per_gb * (replicas + backup_copies),
+            ),
+            dr_service_usd: o
+                .dr_service_usd
+                .unwrap_or(strategy.cost.dr_service_servers * hours_per_year * c.dr_service_usd_per_server_hour),
+            drills_usd: o.drills_usd.unwrap_or(drills_per_year * per_drill),
+            total_usd: 0.0,
+        };
+        items.total_usd = strategy.cost.total_usd.unwrap_or_else(|| items.items().iter().map(|(_, v)| v).sum());
+        items
+    }
+}
 
 /// Everything needed to price incidents and years, precomputed once per run.
 #[derive(Clone, Debug)]
@@ -17,8 +107,9 @@ pub struct CostModel {
     /// Cumulative load multiplier at the start of each hour of the year
     /// (`HOURS_PER_YEAR + 1` entries): integrals of the profile in O(1).
     cumulative_load: Vec<f64>,
-    fixed_annual_usd: Vec<f64>,
+    line_items: Vec<LineItems>,
     incident_fixed_usd: f64,
+    total_data_loss_usd: f64,
 }
 
 impl CostModel {
@@ -30,8 +121,9 @@ impl CostModel {
             orders_per_hour: w.orders_per_hour,
             average_order_value: w.average_order_value,
             cumulative_load: cumulative(&w.load_profile),
-            fixed_annual_usd: vec![0.0; model.strategies.len()],
-            incident_fixed_usd: 0.0,
+            line_items: model.strategies.iter().map(|s| LineItems::of(model, s)).collect(),
+            incident_fixed_usd: model.costs.incident_fixed_usd,
+            total_data_loss_usd: model.costs.total_data_loss_usd,
         }
     }
 
@@ -54,8 +146,10 @@ impl CostModel {
     }
 
     /// Cost of one incident in USD: revenue lost while down (load-weighted
-    /// downtime, priced at the load of the hours it falls in), orders lost in
-    /// the data-loss window times the order value, and the fixed response cost.
+    /// downtime and the failback interruption, priced at the load of the hours
+    /// they begin in), orders lost in the data-loss window (at the load of
+    /// those hours) times the order value, the fixed response cost, and the
+    /// cost of a total data loss where one happened.
     pub fn incident_cost(&self, incident: &Incident) -> f64 {
         let down_from = incident.start + incident.detection_delay;
         let revenue =
@@ -63,12 +157,18 @@ impl CostModel {
         let lost_window = if incident.data_lost_entirely { Duration::ZERO } else { incident.data_loss };
         let lost_from = Duration::from_secs((incident.start.secs() - lost_window.secs()).max(0.0));
         let orders = self.orders_per_hour * self.load_hours(lost_from, lost_window) * self.average_order_value;
-        revenue + orders + self.incident_fixed_usd
+        let total_loss = if incident.data_lost_entirely { self.total_data_loss_usd } else { 0.0 };
+        revenue + orders + self.incident_fixed_usd + total_loss
     }
 
     /// The fixed infrastructure cost of strategy number `strategy`, USD per year.
     pub fn fixed_annual_usd(&self, strategy: usize) -> f64 {
-        self.fixed_annual_usd[strategy]
+        self.line_items[strategy].total_usd
+    }
+
+    /// The line items of strategy number `strategy`.
+    pub fn line_items(&self, strategy: usize) -> &LineItems {
+        &self.line_items[strategy]
     }
 }
 

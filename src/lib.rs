@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod commands;
 pub mod cost;
+pub mod decision;
 pub mod engine;
 pub mod fit;
 pub mod incident;

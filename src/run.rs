@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::decision::{Decision, decide};
 use crate::engine::{self, EngineError, RunConfig};
 use crate::model::{Duration, Model};
 use crate::summary::{StrategySummary, strategy_summary};
@@ -78,6 +79,8 @@ pub struct Results {
     pub targets: TargetsReport,
     /// Per strategy, in model order.
     pub strategies: Vec<StrategySummary>,
+    /// Verdicts and the recommendation.
+    pub decision: Decision,
     /// The exact totals the summaries come from.
     #[serde(skip)]
     pub tally: Tally,
@@ -91,7 +94,9 @@ pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, EngineEr
 
 /// Builds results from a finished tally.
 pub fn results_from_tally(model: &Model, options: &RunOptions, tally: Tally) -> Results {
-    let strategies = (0..model.strategies.len()).map(|i| strategy_summary(model, i, &tally)).collect();
+    let strategies: Vec<StrategySummary> =
+        (0..model.strategies.len()).map(|i| strategy_summary(model, i, &tally)).collect();
+    let decision = decide(model, &strategies, &tally);
     Results {
         provenance: Provenance {
             drsim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -108,6 +113,7 @@ pub fn results_from_tally(model: &Model, options: &RunOptions, tally: Tally) -> 
             confidence: model.targets.confidence.get(),
         },
         strategies,
+        decision,
         tally,
     }
 }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cost::LineItems;
 use crate::incident::{Path, Step};
 use crate::model::{Kind, Model};
 use crate::stats::{LogHistogram, Proportion};
@@ -120,6 +121,21 @@ pub struct KindSummary {
     pub cost_mean_usd: Mean,
 }
 
+/// Yearly cost of a strategy: fixed line items plus incidents, as a distribution.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CostSummary {
+    /// Fixed DR costs per year.
+    pub line_items: LineItems,
+    /// Expected incident cost per year (revenue, orders, response), USD.
+    pub incidents_annual_usd: Mean,
+    /// Expected total cost per year (fixed + incidents), USD.
+    pub total_annual_usd: Mean,
+    /// Quantiles of the total annual cost, USD.
+    pub total_annual_quantiles_usd: Option<Quantiles>,
+    /// Expected shortfall: mean total annual cost in the worst 5% of years, USD.
+    pub cvar95_usd: Option<f64>,
+}
+
 /// Results for one strategy.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StrategySummary {
@@ -139,6 +155,8 @@ pub struct StrategySummary {
     pub incidents_per_year: Mean,
     /// Share of trials with an incident that lost all data.
     pub trials_with_total_data_loss: Share,
+    /// Costs per year (per trial horizon scaled to one year).
+    pub cost: CostSummary,
 }
 
 fn kind_summary(kind: Kind, k: &KindTally, years: f64) -> KindSummary {
@@ -162,6 +180,7 @@ fn kind_summary(kind: Kind, k: &KindTally, years: f64) -> KindSummary {
 
 /// Summarises one strategy's tally.
 pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategySummary {
+    let line_items = LineItems::of(model, &model.strategies[index]);
     let s: &StrategyTally = &tally.strategies[index];
     let strategy = &model.strategies[index];
     let years = (tally.trials as f64 * tally.horizon_s / crate::model::Duration::YEAR.secs()).max(f64::MIN_POSITIVE);
@@ -186,5 +205,25 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
             std_error: s.trial_incidents.std_error() / per_year,
         },
         trials_with_total_data_loss: Share::new(s.trials_with_total_loss, tally.trials),
+        cost: cost_summary(line_items, &s.trial_cost_usd, per_year),
+    }
+}
+
+/// Per-trial costs scaled to one year: a trial of `per_year` years costs `per_year` times a year.
+fn cost_summary(line_items: LineItems, trial_cost: &LogHistogram, per_year: f64) -> CostSummary {
+    let total = Mean::of(trial_cost);
+    let scale = |q: Quantile| Quantile { value: q.value / per_year, low: q.low / per_year, high: q.high / per_year };
+    let quantiles =
+        Quantiles::of(trial_cost).map(|q| Quantiles { p50: scale(q.p50), p95: scale(q.p95), p99: scale(q.p99) });
+    let total_annual_usd = Mean { value: total.value / per_year, std_error: total.std_error / per_year };
+    CostSummary {
+        incidents_annual_usd: Mean {
+            value: total_annual_usd.value - line_items.total_usd,
+            std_error: total_annual_usd.std_error,
+        },
+        total_annual_usd,
+        total_annual_quantiles_usd: quantiles,
+        cvar95_usd: trial_cost.cvar(0.95).map(|c| c / per_year),
+        line_items,
     }
 }

@@ -4,6 +4,7 @@
 //! The file format is documented in `docs/model-reference.md`; the meaning of
 //! every number in `DESIGN.md` sections 1-5.
 
+mod costs;
 pub mod dist;
 pub mod duration;
 mod error;
@@ -15,6 +16,7 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
+pub use costs::{Costs, LineItemOverrides, StrategyCost};
 pub use dist::{Dist, DistSpec, Unit};
 pub use duration::Duration;
 pub use error::{ModelError, Problem};
@@ -100,6 +102,8 @@ pub struct Model {
     pub failures: Vec<FailureMode>,
     /// Candidate DR strategies, in file order.
     pub strategies: Vec<Strategy>,
+    /// Prices and cost inputs.
+    pub costs: Costs,
 }
 
 /// Provenance of a model.
@@ -296,6 +300,8 @@ pub struct BackupPolicy {
     pub copy_delay: Dist,
     /// Backups older than this are gone.
     pub retention: Duration,
+    /// Backups older than this move to the cold tier; `None`: all stay warm.
+    pub cold_after: Option<Duration>,
     /// Object Lock / vault lock: ransomware cannot destroy them.
     pub immutable: bool,
     /// Encrypted at rest (audit finding only; does not change the simulation).
@@ -401,6 +407,8 @@ pub struct Strategy {
     pub drill_interval: Option<Duration>,
     /// Posture-specific rules.
     pub posture: Posture,
+    /// Cost settings and overrides.
+    pub cost: StrategyCost,
 }
 
 impl Model {

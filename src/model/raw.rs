@@ -18,6 +18,7 @@ pub(crate) struct RawModel {
     pub targets: RawTargets,
     pub topology: RawTopology,
     pub response: RawSteps,
+    pub costs: Option<super::costs::RawCosts>,
     #[serde(default)]
     pub failure: Vec<RawFailure>,
     #[serde(default)]
@@ -124,6 +125,7 @@ pub(crate) struct RawStrategy {
     pub restore: Option<RawRestore>,
     pub reliability: Option<RawReliability>,
     pub drill_interval: Option<Duration>,
+    pub cost: Option<super::costs::RawStrategyCost>,
 
     // Posture parameters; which are allowed depends on `kind`.
     pub replication_lag: Option<DistSpec>,
@@ -145,6 +147,7 @@ pub(crate) struct RawBackup {
     pub copy_to_dr_region: Option<bool>,
     pub copy_delay: Option<DistSpec>,
     pub retention: Duration,
+    pub cold_after: Option<Duration>,
     pub immutable: Option<bool>,
     pub encrypted: Option<bool>,
 }

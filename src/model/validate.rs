@@ -118,6 +118,7 @@ impl Validator<'_> {
             Some(t) => self.strategies(&raw, t, &root),
             None => None,
         };
+        let costs = super::costs::costs(self, raw.costs.as_ref());
         let source = Source {
             path: path.to_path_buf(),
             sha256: Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
@@ -129,6 +130,7 @@ impl Validator<'_> {
             topology: topology?,
             failures: failures?,
             strategies: strategies?,
+            costs: costs?,
         })
     }
 
@@ -386,6 +388,7 @@ impl Validator<'_> {
             copy_to_dr_region: b.copy_to_dr_region.unwrap_or(false),
             copy_delay: copy_delay?,
             retention: b.retention,
+            cold_after: b.cold_after,
             immutable: b.immutable.unwrap_or(false),
             encrypted: b.encrypted.unwrap_or(false),
         })
@@ -495,6 +498,7 @@ impl Validator<'_> {
             }
         }
         let posture = super::posture::posture(self, at, s, kind, topology);
+        let cost = super::costs::strategy_cost(self, at, s.cost.as_ref());
         Some(Strategy {
             name: s.name.clone(),
             id: name_id(&s.name),
@@ -509,6 +513,7 @@ impl Validator<'_> {
             reliability: reliability?,
             drill_interval: s.drill_interval,
             posture: posture?,
+            cost: cost?,
         })
     }
 }

@@ -4,8 +4,9 @@ use std::fmt::Write;
 
 use super::format::{fmt_duration_s, fmt_percent, fmt_share};
 use super::{Report, ReportError};
+use crate::decision::fmt_usd;
 use crate::run::Results;
-use crate::summary::{KindSummary, Quantiles};
+use crate::summary::{KindSummary, Quantiles, StrategySummary};
 
 /// The human-readable table `drsim run` prints by default.
 #[derive(Clone, Copy, Debug, Default)]
@@ -77,7 +78,45 @@ impl Report for Table {
             for k in &s.kinds {
                 kind_row(&mut out, k);
             }
+            cost_block(&mut out, s);
+            if let Some(v) = r.decision.verdicts.iter().find(|v| v.strategy == s.name) {
+                let mark = if v.meets_targets { "MEETS TARGETS" } else { "DOES NOT MEET TARGETS" };
+                let _ = writeln!(out, "  verdict: {mark}: {}", v.reason);
+            }
         }
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", r.decision.summary);
         Ok(out)
     }
+}
+
+fn cost_block(out: &mut String, s: &StrategySummary) {
+    let c = &s.cost;
+    let items: Vec<String> = c
+        .line_items
+        .items()
+        .iter()
+        .filter(|(_, v)| *v > 0.0)
+        .map(|(name, v)| format!("{name} {}", fmt_usd(*v)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  fixed DR cost {}/yr{}",
+        fmt_usd(c.line_items.total_usd),
+        if items.is_empty() { String::new() } else { format!(" = {}", items.join(" + ")) }
+    );
+    let q = |pick: fn(&Quantiles) -> f64| {
+        c.total_annual_quantiles_usd.as_ref().map_or("-".to_string(), |q| fmt_usd(pick(q)))
+    };
+    let _ = writeln!(
+        out,
+        "  total cost/yr: mean {} ±{} (incidents {})  P50 {}  P95 {}  P99 {}  CVaR95 {}",
+        fmt_usd(c.total_annual_usd.value),
+        fmt_usd(1.96 * c.total_annual_usd.std_error),
+        fmt_usd(c.incidents_annual_usd.value),
+        q(|q| q.p50.value),
+        q(|q| q.p95.value),
+        q(|q| q.p99.value),
+        c.cvar95_usd.map_or("-".to_string(), fmt_usd),
+    );
 }
