@@ -24,8 +24,18 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a model and report every strategy's downtime, data loss and targets met.
     Run(RunArgs),
-    /// Parse and validate a model and print a short summary of it.
+    /// Parse and validate a model, print a short summary and lint it for DR audit findings.
     Check(CheckArgs),
+    /// Walk one sampled incident through step by step (a Game Day walkthrough).
+    Timeline(TimelineArgs),
+    /// Merge the partial results of a sharded run into the unsharded result.
+    Merge(MergeArgs),
+    /// Run the model over a grid of parameter values, or find a threshold.
+    Sweep(SweepArgs),
+    /// Tornado analysis: which uncertain input moves cost and targets most.
+    Sensitivity(SensitivityArgs),
+    /// Fit an outage model (rate and duration distribution) from an incident history CSV.
+    Fit(FitArgs),
 }
 
 /// Output formats of `drsim run` on standard output.
@@ -35,6 +45,10 @@ pub enum Format {
     Table,
     /// JSON with every figure; durations in seconds (`_s` keys).
     Json,
+    /// CSV: one row per strategy and disruption kind.
+    Csv,
+    /// Markdown tables and the recommendation.
+    Markdown,
 }
 
 /// Arguments of `drsim run`.
@@ -57,9 +71,32 @@ pub struct RunArgs {
     /// Only simulate the named strategy; repeat for several (default: all).
     #[arg(long = "strategy", value_name = "NAME")]
     pub strategies: Vec<String>,
+    /// Stop when every P(RTO met) and P(RPO met) has a 95% half-width below this, and every
+    /// expected annual cost a relative standard error below it (e.g. 0.001); overrides --trials.
+    #[arg(long, value_name = "X")]
+    pub precision: Option<f64>,
+    /// With --precision: the most trials to run.
+    #[arg(long, default_value_t = 10_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_trials: u64,
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also write every export (CSV, JSON, Markdown, charts) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the contents of an existing --out directory.
+    #[arg(long)]
+    pub force: bool,
+    /// With --out: also write incidents.csv, one row per simulated incident (streamed).
+    #[arg(long)]
+    pub incidents: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run only shard K of N (`K/N`, K from 1) and write a mergeable partial result to --out;
+    /// `auto/N` takes K from the array-job engine's environment.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 }
 
 impl RunArgs {
@@ -79,4 +116,126 @@ impl RunArgs {
 pub struct CheckArgs {
     /// The model file (TOML).
     pub model: PathBuf,
+    /// Treat audit findings (warnings) as errors: exit code 2 when there are any.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Arguments of `drsim timeline`.
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The model file (TOML).
+    pub model: PathBuf,
+    /// The strategy to walk through.
+    #[arg(long)]
+    pub strategy: String,
+    /// The disruption kind: az, region or logical.
+    #[arg(long)]
+    pub kind: String,
+    /// Seed: the first incident of this kind in the trials of this seed is shown.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Also draw the Gantt chart (PNG and SVG) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `drsim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The partial-result directories (or files) written by `drsim run --shard`.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Where to write the merged exports.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace the contents of an existing --out directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `drsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The model file (TOML).
+    pub model: PathBuf,
+    /// A parameter and its values, e.g. `strategy.backup-restore.backup.interval=15m,30m,1h,2h`;
+    /// repeat for a grid over several parameters.
+    #[arg(long = "set", value_name = "PATH=V1,V2,...")]
+    pub sets: Vec<String>,
+    /// Find the largest (or smallest) value of one parameter that still meets the targets, by
+    /// bisection: `PATH=LOW..HIGH` for the strategy named by the path.
+    #[arg(long, value_name = "PATH=LOW..HIGH")]
+    pub find: Option<String>,
+    /// Trials per point.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: u64,
+    /// Master seed (the same at every point: common random numbers).
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Write sweep.csv and the sweep chart into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the contents of an existing --out directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `drsim sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The model file (TOML).
+    pub model: PathBuf,
+    /// The strategy to analyse (default: each strategy in turn).
+    #[arg(long)]
+    pub strategy: Option<String>,
+    /// For fixed values: the relative change used as low and high (0.2 = -20% / +20%).
+    #[arg(long, default_value_t = 0.2)]
+    pub swing: f64,
+    /// Trials per evaluation.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: u64,
+    /// Master seed (the same for every evaluation: common random numbers).
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Write sensitivity.csv and the tornado chart into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the contents of an existing --out directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `drsim fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Incident history CSV: date,provider,region,scope,services,duration_hours,source.
+    pub data: PathBuf,
+    /// Only incidents of this scope: az or region.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only incidents of this provider (e.g. AWS).
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Only incidents whose region contains this text (e.g. us-east-1).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Write fit.csv, the TOML snippet and the Q-Q / CDF chart into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the contents of an existing --out directory.
+    #[arg(long)]
+    pub force: bool,
 }

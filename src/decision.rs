@@ -134,8 +134,6 @@ fn paired(tally: &Tally, i: usize, j: usize, per_year: f64) -> CostDifference {
 /// Judges every strategy and picks the recommendation.
 pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> Decision {
     let required = model.targets.confidence.get();
-    let rto_s = model.targets.rto.secs();
-    let rpo_s = model.targets.rpo.secs();
     let per_year = tally.horizon_s / crate::model::Duration::YEAR.secs();
     let all: Vec<Vec<Shortfall>> = summaries
         .iter()
@@ -143,7 +141,10 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
         .map(|(i, s)| {
             s.kinds
                 .iter()
-                .flat_map(|k| shortfalls(k, required, rto_s, rpo_s, &tally.strategies[i].kinds[k.kind.index()]))
+                .flat_map(|k| {
+                    let (rpo, rto) = model.targets.per_kind[k.kind.index()];
+                    shortfalls(k, required, rto.secs(), rpo.secs(), &tally.strategies[i].kinds[k.kind.index()])
+                })
                 .collect()
         })
         .collect();
@@ -151,9 +152,10 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
     let meeting: Vec<usize> = (0..summaries.len()).filter(|&i| all[i].is_empty()).collect();
     let recommended = meeting.iter().copied().min_by(|&a, &b| cost(a).total_cmp(&cost(b)));
     let closest = if recommended.is_none() {
+        // Fewest shortfalls, then the smallest total gap, then the cheapest.
         (0..summaries.len()).min_by(|&a, &b| {
-            let worst = |i: usize| all[i].iter().map(gap).fold(0.0, f64::max);
-            worst(a).total_cmp(&worst(b)).then(cost(a).total_cmp(&cost(b)))
+            let total = |i: usize| all[i].iter().map(gap).sum::<f64>();
+            all[a].len().cmp(&all[b].len()).then(total(a).total_cmp(&total(b))).then(cost(a).total_cmp(&cost(b)))
         })
     } else {
         None

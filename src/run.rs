@@ -92,6 +92,56 @@ pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, EngineEr
     Ok(results_from_tally(model, options, tally))
 }
 
+/// Trials in the first batch of a precision-stopped run; each later batch
+/// doubles the total.
+pub const FIRST_BATCH: u64 = 10_000;
+
+/// The largest 95% half-width among every strategy's P(RTO met) and P(RPO
+/// met) per kind, and the largest relative standard error of an expected
+/// annual cost: what `--precision` compares against.
+pub fn precision_reached(results: &Results) -> f64 {
+    let mut worst: f64 = 0.0;
+    for s in &results.strategies {
+        for k in s.kinds.iter().filter(|k| k.incidents > 0) {
+            worst = worst.max((k.rto_met.high - k.rto_met.low) / 2.0).max((k.rpo_met.high - k.rpo_met.low) / 2.0);
+        }
+        let cost = &s.cost.total_annual_usd;
+        if cost.value > 0.0 {
+            worst = worst.max(cost.std_error / cost.value);
+        }
+    }
+    worst
+}
+
+/// Runs batches until [`precision_reached`] is at most `precision` or
+/// `max_trials` are done. Trials are added as contiguous index ranges and
+/// tallies merge exactly, so the result is bit-identical to a fixed run of
+/// the same number of trials. `on_batch` hears the trials done after each batch.
+pub fn simulate_to_precision(
+    model: &Model,
+    options: &RunOptions,
+    precision: f64,
+    max_trials: u64,
+    mut on_batch: impl FnMut(u64, f64),
+) -> Result<Results, EngineError> {
+    let config = options.engine_config();
+    let mut tally = Tally::new(model, config.horizon);
+    let mut done = 0;
+    let mut next = FIRST_BATCH.min(max_trials);
+    loop {
+        let batch = engine::run(model, &config, done..next)?;
+        tally.merge(&batch);
+        done = next;
+        let results = results_from_tally(model, options, tally.clone());
+        let reached = precision_reached(&results);
+        on_batch(done, reached);
+        if reached <= precision || done >= max_trials {
+            return Ok(results);
+        }
+        next = (done * 2).min(max_trials);
+    }
+}
+
 /// Builds results from a finished tally.
 pub fn results_from_tally(model: &Model, options: &RunOptions, tally: Tally) -> Results {
     let strategies: Vec<StrategySummary> =

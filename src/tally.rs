@@ -86,10 +86,10 @@ pub struct Tally {
     pub trials: u64,
     /// Length of each trial, seconds.
     pub horizon_s: f64,
-    /// RTO target used for `rto_met`, seconds.
-    pub rto_s: f64,
-    /// RPO target used for `rpo_met`, seconds.
-    pub rpo_s: f64,
+    /// RTO target per kind used for `rto_met`, seconds, indexed by [`Kind`].
+    pub rto_s: Vec<f64>,
+    /// RPO target per kind used for `rpo_met`, seconds, indexed by [`Kind`].
+    pub rpo_s: Vec<f64>,
     /// Per strategy, in model order.
     pub strategies: Vec<StrategyTally>,
     /// Per trial difference of total cost between strategies i and j (i < j),
@@ -111,8 +111,8 @@ impl Tally {
         Tally {
             trials: 0,
             horizon_s: horizon.secs(),
-            rto_s: model.targets.rto.secs(),
-            rpo_s: model.targets.rpo.secs(),
+            rto_s: Kind::ALL.iter().map(|&k| model.targets.rto_for(k).secs()).collect(),
+            rpo_s: Kind::ALL.iter().map(|&k| model.targets.rpo_for(k).secs()).collect(),
             strategies: vec![strategy; n],
             paired_cost_usd: vec![Moments::new(); n * n.saturating_sub(1) / 2],
         }
@@ -140,8 +140,8 @@ impl Tally {
     pub(crate) fn begin_trial(&mut self, strategy: usize) -> TrialTally<'_> {
         TrialTally {
             horizon: Duration::from_secs(self.horizon_s),
-            rto: Duration::from_secs(self.rto_s),
-            rpo: Duration::from_secs(self.rpo_s),
+            rto: &self.rto_s,
+            rpo: &self.rpo_s,
             tally: &mut self.strategies[strategy],
             downtime: Duration::ZERO,
             data_loss: Duration::ZERO,
@@ -166,8 +166,8 @@ impl Tally {
 /// One strategy's incidents in one trial, being recorded.
 pub(crate) struct TrialTally<'a> {
     horizon: Duration,
-    rto: Duration,
-    rpo: Duration,
+    rto: &'a [f64],
+    rpo: &'a [f64],
     tally: &'a mut StrategyTally,
     downtime: Duration,
     data_loss: Duration,
@@ -180,8 +180,8 @@ impl TrialTally<'_> {
     /// Records one incident.
     pub(crate) fn record(&mut self, incident: &Incident) {
         let k = &mut self.tally.kinds[incident.kind.index()];
-        let rto_met = incident.rto_met(self.rto);
-        let rpo_met = incident.rpo_met(self.rpo);
+        let rto_met = incident.rto_met(Duration::from_secs(self.rto[incident.kind.index()]));
+        let rpo_met = incident.rpo_met(Duration::from_secs(self.rpo[incident.kind.index()]));
         k.incidents += 1;
         k.rto_met += u64::from(rto_met);
         k.rpo_met += u64::from(rpo_met);

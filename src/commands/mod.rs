@@ -3,7 +3,12 @@
 //! runtime failures (exit 1).
 
 mod check;
+mod fit;
+mod merge;
 mod run;
+mod sensitivity;
+mod sweep;
+mod timeline;
 
 use crate::cli::{Cli, Command};
 
@@ -31,6 +36,11 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
+        Command::Timeline(args) => timeline::timeline(&args),
+        Command::Merge(args) => merge::merge(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
+        Command::Fit(args) => fit::fit(&args),
     }
 }
 

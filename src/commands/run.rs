@@ -6,7 +6,7 @@ use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::{Format, RunArgs};
 use crate::model::Model;
 use crate::report::{Report, json::Json, table::Table};
-use crate::run::simulate;
+use crate::run::{precision_reached, simulate, simulate_to_precision};
 
 /// Keeps only the strategies named on the command line, in model order.
 pub(crate) fn select_strategies(model: &mut Model, names: &[String]) -> Result<(), Failure> {
@@ -32,10 +32,30 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     let mut model = load_model(&args.model)?;
     select_strategies(&mut model, &args.strategies)?;
-    let results = simulate(&model, &args.options()).map_err(runtime)?;
+    let results = match args.precision {
+        None => simulate(&model, &args.options()).map_err(runtime)?,
+        Some(x) if x.is_finite() && x > 0.0 && x < 1.0 => {
+            let results = simulate_to_precision(&model, &args.options(), x, args.max_trials, |done, reached| {
+                eprintln!("precision: {done} trials, worst half-width / relative SE {reached:.5} (target {x})");
+            })
+            .map_err(runtime)?;
+            let reached = precision_reached(&results);
+            if reached > x {
+                eprintln!(
+                    "warning: --max-trials {} reached before --precision {x} (reached {reached:.5})",
+                    args.max_trials
+                );
+            }
+            results
+        }
+        Some(x) => return Err(bad_input(anyhow!("--precision {x}: allowed: a number between 0 and 1, e.g. 0.001"))),
+    };
     let text = match args.format {
         Format::Table => Table.render(&results),
         Format::Json => Json.render(&results),
+        Format::Csv | Format::Markdown => {
+            return Err(runtime(anyhow!("--format csv and markdown are not available in this build yet")));
+        }
     }
     .map_err(runtime)?;
     print!("{text}");

@@ -161,12 +161,27 @@ pub struct Peak {
 /// The targets a strategy is judged against.
 #[derive(Clone, Copy, Debug)]
 pub struct Targets {
-    /// Largest acceptable data-loss window.
+    /// Largest acceptable data-loss window (unless a kind overrides it).
     pub rpo: Duration,
-    /// Largest acceptable (load-weighted) downtime per incident.
+    /// Largest acceptable (load-weighted) downtime per incident (unless a kind overrides it).
     pub rto: Duration,
     /// Share of incidents of each kind that must meet each target.
     pub confidence: Probability,
+    /// The (RPO, RTO) in force for each kind, indexed by [`Kind`]: the
+    /// model-wide targets unless `[targets.KIND]` overrides them.
+    pub per_kind: [(Duration, Duration); Kind::COUNT],
+}
+
+impl Targets {
+    /// The RPO target for a kind.
+    pub fn rpo_for(&self, kind: Kind) -> Duration {
+        self.per_kind[kind.index()].0
+    }
+
+    /// The RTO target for a kind.
+    pub fn rto_for(&self, kind: Kind) -> Duration {
+        self.per_kind[kind.index()].1
+    }
 }
 
 /// Index of a region in [`Topology::regions`].

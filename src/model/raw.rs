@@ -63,6 +63,17 @@ pub(crate) struct RawTargets {
     pub rpo: Duration,
     pub rto: Duration,
     pub confidence: f64,
+    pub az: Option<RawKindTargets>,
+    pub region: Option<RawKindTargets>,
+    pub logical: Option<RawKindTargets>,
+}
+
+/// Per-kind overrides of the targets (as AWS Resilience Hub policies allow).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawKindTargets {
+    pub rpo: Option<Duration>,
+    pub rto: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -178,7 +178,16 @@ impl Validator<'_> {
             );
             return None;
         }
-        Some(Targets { rpo: t.rpo, rto: t.rto, confidence })
+        let mut per_kind = [(t.rpo, t.rto); Kind::COUNT];
+        for (kind, over) in [(Kind::Az, &t.az), (Kind::Region, &t.region), (Kind::Logical, &t.logical)] {
+            if let Some(o) = over {
+                per_kind[kind.index()] = (o.rpo.unwrap_or(t.rpo), o.rto.unwrap_or(t.rto));
+                if o.rto == Some(Duration::ZERO) {
+                    self.problem(at.key(kind.name()).key("rto"), "the RTO target must be longer than 0s");
+                }
+            }
+        }
+        Some(Targets { rpo: t.rpo, rto: t.rto, confidence, per_kind })
     }
 
     fn topology(&mut self, raw: &RawModel, root: &KeyPath) -> Option<Topology> {

@@ -1,0 +1,403 @@
+//! Shared helpers of the statistical integration tests: a builder of small
+//! models as TOML text (so each test states only what differs from a neutral
+//! default), runners that collect every incident, and assertions whose
+//! tolerance is a stated number of standard errors.
+//!
+//! The neutral default: two regions, `p` (primary) and `dr`, 3 AZs each; every
+//! response step fixed at 0 s; 100 GB of data; no failure modes; no
+//! strategies. Strategy constructors give each posture with every step fixed
+//! (0 s unless stated), failover always reliable (failure probability 0, no
+//! drift, no drills) and invoked at once (`invoke_after = "0s"`).
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use drsim::engine::{IncidentSink, RunConfig, run_sequential};
+use drsim::incident::Incident;
+use drsim::model::{Duration, Model};
+use drsim::run::{Results, RunOptions, simulate};
+
+/// Number of standard errors every statistical comparison allows.
+pub const Z: f64 = 4.0;
+
+/// A TOML string literal.
+pub fn s(text: &str) -> String {
+    format!("\"{text}\"")
+}
+
+/// `{ dist = "fixed", value = "<d>" }`.
+pub fn fixed(d: &str) -> String {
+    format!("{{ dist = \"fixed\", value = \"{d}\" }}")
+}
+
+/// A fixed plain number (e.g. a restore throughput in GB/h).
+pub fn fixed_number(v: f64) -> String {
+    format!("{{ dist = \"fixed\", value = {v:?} }}")
+}
+
+/// `{ dist = "exponential", mean = "<d>" }`.
+pub fn exponential(mean: &str) -> String {
+    format!("{{ dist = \"exponential\", mean = \"{mean}\" }}")
+}
+
+/// `{ dist = "uniform", min, max }` over durations.
+pub fn uniform(min: &str, max: &str) -> String {
+    format!("{{ dist = \"uniform\", min = \"{min}\", max = \"{max}\" }}")
+}
+
+/// `{ dist = "pert", min, mode, max }` over durations.
+pub fn pert(min: &str, mode: &str, max: &str) -> String {
+    format!("{{ dist = \"pert\", min = \"{min}\", mode = \"{mode}\", max = \"{max}\" }}")
+}
+
+/// An ordered TOML table of `key = <raw TOML value>` lines.
+#[derive(Clone, Debug, Default)]
+pub struct Table(Vec<(String, String)>);
+
+impl Table {
+    /// Sets (or replaces) a key; `value` is raw TOML (quote strings with [`s`]).
+    pub fn set(mut self, key: &str, value: impl Into<String>) -> Table {
+        let value = value.into();
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key.to_string(), value)),
+        }
+        self
+    }
+
+    /// Removes a key if present.
+    pub fn unset(mut self, key: &str) -> Table {
+        self.0.retain(|(k, _)| k != key);
+        self
+    }
+
+    fn write(&self, out: &mut String) {
+        for (k, v) in &self.0 {
+            out.push_str(&format!("{k} = {v}\n"));
+        }
+    }
+}
+
+/// One `[[strategy]]` with its optional `[strategy.backup]` and `[strategy.restore]`.
+#[derive(Clone, Debug)]
+pub struct StrategySpec {
+    top: Table,
+    backup: Option<Table>,
+    restore: Option<Table>,
+}
+
+impl StrategySpec {
+    /// Sets a top-level key of the strategy (raw TOML value).
+    pub fn set(mut self, key: &str, value: impl Into<String>) -> StrategySpec {
+        self.top = self.top.set(key, value);
+        self
+    }
+
+    /// Removes a top-level key.
+    pub fn unset(mut self, key: &str) -> StrategySpec {
+        self.top = self.top.unset(key);
+        self
+    }
+
+    /// Sets a key of `[strategy.backup]` (adding the default backups and restore pipeline first if absent).
+    pub fn backup(mut self, key: &str, value: impl Into<String>) -> StrategySpec {
+        if self.backup.is_none() {
+            self = self.with_backups();
+        }
+        self.backup = self.backup.map(|t| t.set(key, value));
+        self
+    }
+
+    /// Sets a key of `[strategy.restore]` (adding the default backups and restore pipeline first if absent).
+    pub fn restore(mut self, key: &str, value: impl Into<String>) -> StrategySpec {
+        if self.restore.is_none() {
+            self = self.with_backups();
+        }
+        self.restore = self.restore.map(|t| t.set(key, value));
+        self
+    }
+
+    /// Adds the default backups: hourly, every job succeeds, copied to the DR
+    /// region at once, kept 35 days, immutable; restore: provision 10 m,
+    /// 1000 GB/h, validation 5 m (all fixed).
+    pub fn with_backups(mut self) -> StrategySpec {
+        self.backup = Some(
+            Table::default()
+                .set("interval", s("1h"))
+                .set("job_success", "1.0")
+                .set("copy_to_dr_region", "true")
+                .set("copy_delay", fixed("0s"))
+                .set("retention", s("35d"))
+                .set("immutable", "true"),
+        );
+        self.restore = Some(
+            Table::default()
+                .set("provision", fixed("10m"))
+                .set("throughput_gb_per_hour", fixed_number(1000.0))
+                .set("validation", fixed("5m")),
+        );
+        self
+    }
+
+    fn write(&self, out: &mut String) {
+        out.push_str("\n[[strategy]]\n");
+        self.top.write(out);
+        if let Some(b) = &self.backup {
+            out.push_str("\n[strategy.backup]\n");
+            b.write(out);
+        }
+        if let Some(r) = &self.restore {
+            out.push_str("\n[strategy.restore]\n");
+            r.write(out);
+        }
+    }
+}
+
+fn failover_base(name: &str, kind: &str) -> Table {
+    Table::default()
+        .set("name", s(name))
+        .set("kind", s(kind))
+        .set("deployment", s("multi_az"))
+        .set("dr_region", s("dr"))
+        .set("invoke_after", s("0s"))
+        .set("reliability", "{ failure_probability = 0.0 }")
+}
+
+/// Backup & restore to `dr` with the default backups (see [`StrategySpec::with_backups`]).
+pub fn backup_restore(name: &str) -> StrategySpec {
+    StrategySpec { top: failover_base(name, "backup_restore"), backup: None, restore: None }.with_backups()
+}
+
+/// Pilot light in `dr`: replication lag, promote and scale-up fixed 0 s; no backups.
+pub fn pilot_light(name: &str) -> StrategySpec {
+    let top = failover_base(name, "pilot_light")
+        .set("replication_lag", fixed("0s"))
+        .set("promote", fixed("0s"))
+        .set("scale_up", fixed("0s"));
+    StrategySpec { top, backup: None, restore: None }
+}
+
+/// Warm standby in `dr` at capacity fraction `c`: replication lag, promote and ramp fixed 0 s; no backups.
+pub fn warm_standby(name: &str, c: f64) -> StrategySpec {
+    let top = failover_base(name, "warm_standby")
+        .set("replication_lag", fixed("0s"))
+        .set("promote", fixed("0s"))
+        .set("capacity_fraction", format!("{c:?}"))
+        .set("scale_up", fixed("0s"));
+    StrategySpec { top, backup: None, restore: None }
+}
+
+/// Active-active over `regions` with equal shares, headroom 1.0 (a survivor
+/// carries all the load), synchronous replication, scale-out fixed 10 m.
+pub fn active_active(name: &str, regions: &[&str]) -> StrategySpec {
+    let names: Vec<String> = regions.iter().map(|r| s(r)).collect();
+    let top = Table::default()
+        .set("name", s(name))
+        .set("kind", s("active_active"))
+        .set("deployment", s("multi_az"))
+        .set("regions", format!("[{}]", names.join(", ")))
+        .set("headroom", "1.0")
+        .set("scale_out", fixed("10m"))
+        .set("replication", s("sync"))
+        .set("reliability", "{ failure_probability = 0.0 }");
+    StrategySpec { top, backup: None, restore: None }
+}
+
+/// A `[[failure]]` of kind `az` or `region`: `rate` per year per component, outage `duration`.
+pub fn outage_failure(kind: &str, rate: f64, duration: &str) -> Table {
+    Table::default().set("kind", s(kind)).set("rate_per_year", format!("{rate:?}")).set("duration", duration)
+}
+
+/// A `[[failure]]` of kind `logical`: `rate` per year, `detection_delay` a distribution.
+pub fn logical_failure(rate: f64, detection_delay: &str) -> Table {
+    Table::default()
+        .set("kind", s("logical"))
+        .set("rate_per_year", format!("{rate:?}"))
+        .set("detection_delay", detection_delay)
+}
+
+/// A small model as TOML text.
+#[derive(Clone, Debug)]
+pub struct ModelSpec {
+    regions: Vec<(String, u32)>,
+    primary: String,
+    rpo: String,
+    rto: String,
+    dataset_gb: f64,
+    response: Table,
+    failures: Vec<Table>,
+    strategies: Vec<StrategySpec>,
+}
+
+impl Default for ModelSpec {
+    fn default() -> ModelSpec {
+        ModelSpec::new()
+    }
+}
+
+impl ModelSpec {
+    /// The neutral default (see the module docs).
+    pub fn new() -> ModelSpec {
+        let zero = fixed("0s");
+        ModelSpec {
+            regions: vec![("p".into(), 3), ("dr".into(), 3)],
+            primary: "p".into(),
+            rpo: "1h".into(),
+            rto: "1h".into(),
+            dataset_gb: 100.0,
+            response: Table::default()
+                .set("detection", zero.clone())
+                .set("decision", zero.clone())
+                .set("traffic_switch", zero.clone())
+                .set("az_failover", zero.clone())
+                .set("failback", zero),
+            failures: Vec::new(),
+            strategies: Vec::new(),
+        }
+    }
+
+    /// Replaces the regions: `(name, AZs)`, the first is the primary.
+    pub fn regions(mut self, regions: &[(&str, u32)]) -> ModelSpec {
+        self.regions = regions.iter().map(|(n, a)| (n.to_string(), *a)).collect();
+        self.primary = self.regions[0].0.clone();
+        self
+    }
+
+    /// The RPO target (for `rpo_met` counts).
+    pub fn rpo(mut self, rpo: &str) -> ModelSpec {
+        self.rpo = rpo.into();
+        self
+    }
+
+    /// The RTO target (for `rto_met` counts).
+    pub fn rto(mut self, rto: &str) -> ModelSpec {
+        self.rto = rto.into();
+        self
+    }
+
+    /// The size of the data to restore.
+    pub fn dataset_gb(mut self, gb: f64) -> ModelSpec {
+        self.dataset_gb = gb;
+        self
+    }
+
+    /// Sets one shared `[response]` step (a distribution).
+    pub fn response(mut self, step: &str, dist: impl Into<String>) -> ModelSpec {
+        self.response = self.response.set(step, dist);
+        self
+    }
+
+    /// Adds a failure mode.
+    pub fn failure(mut self, f: Table) -> ModelSpec {
+        self.failures.push(f);
+        self
+    }
+
+    /// Adds a strategy.
+    pub fn strategy(mut self, st: StrategySpec) -> ModelSpec {
+        self.strategies.push(st);
+        self
+    }
+
+    /// The model file text.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        out.push_str("[workload]\nname = \"closed-form test\"\nrevenue_per_hour = 1000.0\norders_per_hour = 100.0\n");
+        out.push_str(&format!("dataset_gb = {:?}\nchange_rate_gb_per_hour = 1.0\n", self.dataset_gb));
+        out.push_str(&format!("\n[targets]\nrpo = \"{}\"\nrto = \"{}\"\nconfidence = 0.99\n", self.rpo, self.rto));
+        out.push_str(&format!("\n[topology]\nprimary = \"{}\"\nregion = [\n", self.primary));
+        for (name, azs) in &self.regions {
+            out.push_str(&format!("  {{ name = \"{name}\", azs = {azs} }},\n"));
+        }
+        out.push_str("]\n\n[response]\n");
+        self.response.write(&mut out);
+        for f in &self.failures {
+            out.push_str("\n[[failure]]\n");
+            f.write(&mut out);
+        }
+        for st in &self.strategies {
+            st.write(&mut out);
+        }
+        out
+    }
+
+    /// The validated model; panics with the text and the problems if it is invalid.
+    pub fn build(&self) -> Model {
+        let text = self.text();
+        match Model::from_str_at(&text, Path::new("test.toml")) {
+            Ok(m) => m,
+            Err(e) => panic!("test model is invalid: {e:?}\n---\n{text}"),
+        }
+    }
+}
+
+/// Runs a model with the library's front door (all cores).
+pub fn run(model: &Model, trials: u64, years: f64, seed: u64) -> Results {
+    simulate(model, &RunOptions { trials, years, seed, threads: None }).expect("simulation runs")
+}
+
+/// One incident as handed to a sink.
+#[derive(Clone, Copy, Debug)]
+pub struct Rec {
+    /// Trial index.
+    pub trial: u64,
+    /// Strategy index in model order.
+    pub strategy: usize,
+    /// The incident.
+    pub incident: Incident,
+}
+
+#[derive(Default)]
+struct Collect(Vec<Rec>);
+
+impl IncidentSink for Collect {
+    fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
+        self.0.push(Rec { trial, strategy, incident: *incident });
+    }
+}
+
+/// Every incident of trials `0..trials`, in trial order, collected through
+/// `run_sequential` sinks on one thread per core (trials are independent,
+/// keyed streams, so the split changes nothing).
+pub fn incidents(model: &Model, trials: u64, years: f64, seed: u64) -> Vec<Rec> {
+    let config = RunConfig { seed, horizon: Duration::YEAR * years, threads: Some(1) };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8) as u64;
+    let chunk = trials.div_ceil(workers).max(1);
+    let parts: Vec<Vec<Rec>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let config = &config;
+                let range = (w * chunk).min(trials)..((w + 1) * chunk).min(trials);
+                scope.spawn(move || {
+                    let mut sink = Collect::default();
+                    run_sequential(model, config, range, &mut sink);
+                    sink.0
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("worker")).collect()
+    });
+    parts.into_iter().flatten().collect()
+}
+
+/// Standard error of a binomial proportion `p` estimated from `n` trials.
+pub fn binomial_se(p: f64, n: u64) -> f64 {
+    (p * (1.0 - p) / n as f64).sqrt()
+}
+
+/// Asserts `|got - want| <= Z * se` and prints the comparison in standard errors.
+#[track_caller]
+pub fn assert_within_se(what: &str, got: f64, want: f64, se: f64) {
+    assert!(se > 0.0 && se.is_finite(), "{what}: standard error {se} is not usable");
+    let z = (got - want) / se;
+    println!("{what}: got {got:.6}, closed form {want:.6}, SE {se:.6}, deviation {z:+.2} SE");
+    assert!(z.abs() <= Z, "{what}: got {got}, closed form {want}, SE {se}: {z:+.2} SE is beyond {Z} SE");
+}
+
+/// Sample median (the lower middle value for an even count).
+pub fn median(mut values: Vec<f64>) -> f64 {
+    assert!(!values.is_empty(), "median of nothing");
+    values.sort_by(f64::total_cmp);
+    values[(values.len() - 1) / 2]
+}
