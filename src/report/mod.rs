@@ -1,8 +1,10 @@
 //! Reports: one file per output format, each reading the same [`Results`].
 //! Reports know nothing of sampling; the engine knows nothing of formats.
 
+pub mod charts;
 mod format;
 pub mod json;
+pub mod output;
 pub mod table;
 
 pub use format::{fmt_duration_s, fmt_percent, fmt_share};
