@@ -102,7 +102,10 @@ mod tests {
     }
 
     fn world(outages: Vec<Outage>) -> World {
-        World { horizon: Duration::YEAR, outages, ..World::default() }
+        let mut w = World::default();
+        w.horizon = Duration::YEAR;
+        w.outages = outages;
+        w
     }
 
     #[test]

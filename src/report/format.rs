@@ -11,7 +11,7 @@ pub fn fmt_duration_s(secs: f64) -> String {
 /// A fraction as a percentage with enough digits to tell 99.9% from 99.99%.
 pub fn fmt_percent(x: f64) -> String {
     let pct = x * 100.0;
-    if pct >= 99.0 && pct < 100.0 {
+    if (99.0..100.0).contains(&pct) {
         let digits = (-(100.0 - pct).log10()).ceil().clamp(1.0, 5.0) as usize + 1;
         format!("{pct:.digits$}%")
     } else {

@@ -32,7 +32,7 @@ pub enum OutputError {
     },
 }
 
-fn io(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+fn io<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
     move |e| OutputError::Io { path: path.to_path_buf(), action, reason: e.to_string() }
 }
 

@@ -71,6 +71,7 @@ mod tests {
             copy_to_dr_region: true,
             copy_delay: Dist::fixed(copy_h * 3600.0),
             retention: Duration::DAY * 7.0,
+            cold_after: None,
             immutable: false,
             encrypted: true,
         }
