@@ -24,6 +24,7 @@ pub mod incident;
 pub mod model;
 pub mod report;
 pub mod run;
+pub mod shard;
 pub mod stats;
 pub mod strategy;
 pub mod summary;

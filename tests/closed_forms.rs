@@ -18,7 +18,7 @@ use drsim::model::{Duration, Kind, Model, StrategyKind};
 use drsim::report::{Report, json::Json};
 use drsim::run::{RunOptions, simulate};
 
-const SEED: u64 = 5;
+const SEED: u64 = 20_260_101;
 const YEAR_S: f64 = 31_536_000.0;
 
 fn region_only_in(failure: Table, region: &str) -> Table {

@@ -5,6 +5,8 @@ use anyhow::anyhow;
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::{Format, RunArgs};
 use crate::model::Model;
+use crate::report::exports::write_all;
+use crate::report::output::Staging;
 use crate::report::{Report, json::Json, table::Table};
 use crate::run::{precision_reached, simulate, simulate_to_precision};
 
@@ -32,6 +34,14 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     let mut model = load_model(&args.model)?;
     select_strategies(&mut model, &args.strategies)?;
+    if let Some(spec) = &args.shard {
+        return crate::shard::run_shard(&model, args, spec).map_err(runtime);
+    }
+    // Refuse an existing --out before spending any time simulating.
+    let staging = match &args.out {
+        Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
+        None => None,
+    };
     let results = match args.precision {
         None => simulate(&model, &args.options()).map_err(runtime)?,
         Some(x) if x.is_finite() && x > 0.0 && x < 1.0 => {
@@ -59,5 +69,9 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     .map_err(runtime)?;
     print!("{text}");
+    if let Some(staging) = staging {
+        write_all(&staging, &results, &model).map_err(runtime)?;
+        staging.commit().map_err(runtime)?;
+    }
     Ok(())
 }

@@ -116,6 +116,60 @@ pub fn run_sequential(model: &Model, config: &RunConfig, trials: Range<u64>, sin
     tally
 }
 
+/// Simulates trials in parallel and hands every incident to `sink` in trial
+/// order (then strategy order, as simulated), so a streamed export is the same
+/// file on any thread count. Trials run in chunks of `chunk`; at most a window
+/// of chunks is buffered at once, so memory stays flat however many trials run.
+pub fn run_streaming(
+    model: &Model,
+    config: &RunConfig,
+    trials: Range<u64>,
+    chunk: u64,
+    sink: &mut dyn IncidentSink,
+) -> Result<Tally, EngineError> {
+    let costs = CostModel::new(model);
+    let chunk = chunk.max(1);
+    let work = || {
+        let window = (rayon::current_num_threads() as u64 * 4).max(1);
+        let mut tally = Tally::new(model, config.horizon);
+        let mut start = trials.start;
+        while start < trials.end {
+            let end = (start + window * chunk).min(trials.end);
+            let starts: Vec<u64> = (start..end).step_by(chunk as usize).collect();
+            let parts: Vec<(Tally, Vec<(u64, usize, Incident)>)> = starts
+                .par_iter()
+                .map(|&from| {
+                    let mut part = Tally::new(model, config.horizon);
+                    let mut scratch = Scratch::new(model);
+                    let mut rows = Collect(Vec::new());
+                    for trial in from..(from + chunk).min(end) {
+                        simulate_trial(model, &costs, config, trial, &mut scratch, &mut part, &mut rows);
+                    }
+                    (part, rows.0)
+                })
+                .collect();
+            for (part, rows) in parts {
+                for (trial, strategy, incident) in &rows {
+                    sink.incident(*trial, *strategy, incident);
+                }
+                tally.merge(&part);
+            }
+            start = end;
+        }
+        tally
+    };
+    with_threads(config.threads, work)
+}
+
+/// Buffers incidents of one chunk.
+struct Collect(Vec<(u64, usize, Incident)>);
+
+impl IncidentSink for Collect {
+    fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
+        self.0.push((trial, strategy, *incident));
+    }
+}
+
 /// Runs `work` on a pool of `threads` threads (all cores when `None`).
 pub fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, EngineError> {
     let mut builder = rayon::ThreadPoolBuilder::new();

@@ -2,6 +2,7 @@
 //! Reports know nothing of sampling; the engine knows nothing of formats.
 
 pub mod charts;
+pub mod exports;
 mod format;
 pub mod json;
 pub mod output;
