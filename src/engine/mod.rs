@@ -136,7 +136,7 @@ pub fn run_streaming(
         while start < trials.end {
             let end = (start + window * chunk).min(trials.end);
             let starts: Vec<u64> = (start..end).step_by(chunk as usize).collect();
-            let parts: Vec<(Tally, Vec<(u64, usize, Incident)>)> = starts
+            let parts: Vec<(Tally, Collect)> = starts
                 .par_iter()
                 .map(|&from| {
                     let mut part = Tally::new(model, config.horizon);
@@ -145,11 +145,11 @@ pub fn run_streaming(
                     for trial in from..(from + chunk).min(end) {
                         simulate_trial(model, &costs, config, trial, &mut scratch, &mut part, &mut rows);
                     }
-                    (part, rows.0)
+                    (part, rows)
                 })
                 .collect();
             for (part, rows) in parts {
-                for (trial, strategy, incident) in &rows {
+                for (trial, strategy, incident) in &rows.0 {
                     sink.incident(*trial, *strategy, incident);
                 }
                 tally.merge(&part);
