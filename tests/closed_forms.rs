@@ -228,7 +228,8 @@ fn invoke_after_caps_downtime_at_wait_plus_recovery() {
 fn active_active_region_loss_costs_half_of_detection_plus_switch() {
     let model = ModelSpec::new()
         .regions(&[("a", 3), ("b", 3)])
-        .failure(outage_failure("region", 1.0, &fixed("6h")))
+        // Only region a fails, so b is always there to take its traffic.
+        .failure(outage_failure("region", 1.0, &fixed("6h")).set("regions", "[\"a\"]"))
         .strategy(
             active_active("aa-fixed", &["a", "b"]).set("detection", fixed("30s")).set("traffic_switch", fixed("60s")),
         )
@@ -240,7 +241,7 @@ fn active_active_region_loss_costs_half_of_detection_plus_switch() {
         .build();
     let recs = incidents(&model, 20_000, 1.0, SEED);
     let fixed_incidents = of(&recs, 0, Kind::Region);
-    assert!(fixed_incidents.len() > 30_000, "expected ~40k incidents, got {}", fixed_incidents.len());
+    assert!(fixed_incidents.len() > 15_000, "expected ~20k incidents, got {}", fixed_incidents.len());
     for r in &fixed_incidents {
         assert_eq!(r.incident.path, IncidentPath::FailedOver, "trial {}", r.trial);
         assert_eq!(r.incident.downtime.secs(), 45.0, "load-weighted downtime (trial {})", r.trial);
@@ -554,7 +555,7 @@ fn multi_az_turns_an_az_loss_into_a_blip_single_az_into_an_outage() {
 // = a² (H − 2(1 − e^{−sH})/s + (1 − e^{−2sH})/(2s)); the mean of the
 // per-trial overlaps is compared with it within 4 SE (sample SE over trials).
 #[test]
-#[ignore = "engine bug: active_active ignores that the surviving regions may be down too (src/strategy/active_active.rs)"]
+
 fn active_active_is_down_while_every_region_is_down() {
     let model = ModelSpec::new()
         .regions(&[("a", 3), ("b", 3)])

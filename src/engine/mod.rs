@@ -209,7 +209,7 @@ fn simulate_trial(
         for &(region, share) in sites {
             site::disruptions(world, region, strategy.deployment, site, disruptions);
             for d in disruptions.iter() {
-                let mut incident = ctx.respond(d, share);
+                let mut incident = ctx.respond(d, region, share);
                 record(&mut incident);
             }
         }

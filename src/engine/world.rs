@@ -205,6 +205,16 @@ impl World {
         }
     }
 
+    /// When the region-wide outage of `region` covering time `t` ends, if one does.
+    pub fn region_back_after(&self, region: usize, t: Duration) -> Option<Duration> {
+        self.outages
+            .iter()
+            .take_while(|o| o.start <= t)
+            .filter(|o| o.kind == Kind::Region && o.region as usize == region && t < o.end)
+            .map(|o| o.end)
+            .reduce(Duration::max)
+    }
+
     /// True when region `region` is down at time `t` (a region-wide outage).
     pub fn region_down_at(&self, region: usize, t: Duration) -> bool {
         self.outages

@@ -93,9 +93,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// Answers one disruption of the primary site.
-    pub(crate) fn respond(&mut self, d: &Disruption, region_share: f64) -> Incident {
+    pub(crate) fn respond(&mut self, d: &Disruption, region: usize, region_share: f64) -> Incident {
         match &self.strategy.posture {
-            Posture::ActiveActive { .. } => active_active::respond(self, d, region_share),
+            Posture::ActiveActive { .. } => active_active::respond(self, d, region, region_share),
             _ => failover::respond(self, d),
         }
     }
