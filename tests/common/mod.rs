@@ -228,6 +228,8 @@ pub struct ModelSpec {
     response: Table,
     failures: Vec<Table>,
     strategies: Vec<StrategySpec>,
+    confidence: f64,
+    extra: String,
 }
 
 impl Default for ModelSpec {
@@ -254,7 +256,23 @@ impl ModelSpec {
                 .set("failback", zero),
             failures: Vec::new(),
             strategies: Vec::new(),
+            confidence: 0.99,
+            extra: String::new(),
         }
+    }
+
+    /// The confidence the targets must be met with.
+    pub fn confidence(mut self, confidence: f64) -> ModelSpec {
+        self.confidence = confidence;
+        self
+    }
+
+    /// Appends raw TOML tables (e.g. `[costs]`, `[workload.load_profile]`) at the end of the file.
+    pub fn raw(mut self, toml: &str) -> ModelSpec {
+        self.extra.push('\n');
+        self.extra.push_str(toml);
+        self.extra.push('\n');
+        self
     }
 
     /// Replaces the regions: `(name, AZs)`, the first is the primary.
@@ -305,7 +323,10 @@ impl ModelSpec {
         let mut out = String::new();
         out.push_str("[workload]\nname = \"closed-form test\"\nrevenue_per_hour = 1000.0\norders_per_hour = 100.0\n");
         out.push_str(&format!("dataset_gb = {:?}\nchange_rate_gb_per_hour = 1.0\n", self.dataset_gb));
-        out.push_str(&format!("\n[targets]\nrpo = \"{}\"\nrto = \"{}\"\nconfidence = 0.99\n", self.rpo, self.rto));
+        out.push_str(&format!(
+            "\n[targets]\nrpo = \"{}\"\nrto = \"{}\"\nconfidence = {:?}\n",
+            self.rpo, self.rto, self.confidence
+        ));
         out.push_str(&format!("\n[topology]\nprimary = \"{}\"\nregion = [\n", self.primary));
         for (name, azs) in &self.regions {
             out.push_str(&format!("  {{ name = \"{name}\", azs = {azs} }},\n"));
@@ -319,6 +340,7 @@ impl ModelSpec {
         for st in &self.strategies {
             st.write(&mut out);
         }
+        out.push_str(&self.extra);
         out
     }
 
