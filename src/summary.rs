@@ -153,6 +153,8 @@ pub struct StrategySummary {
     pub annual_downtime_quantiles_s: Option<Quantiles>,
     /// Incidents per simulated year.
     pub incidents_per_year: Mean,
+    /// Data-loss windows added up per simulated year, seconds (incidents that lost all data excluded).
+    pub annual_data_loss_s: Mean,
     /// Share of trials with an incident that lost all data.
     pub trials_with_total_data_loss: Share,
     /// Costs per year (per trial horizon scaled to one year).
@@ -203,6 +205,10 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
         incidents_per_year: Mean {
             value: s.trial_incidents.mean() / per_year,
             std_error: s.trial_incidents.std_error() / per_year,
+        },
+        annual_data_loss_s: Mean {
+            value: s.trial_data_loss_s.mean() / per_year,
+            std_error: s.trial_data_loss_s.std_error() / per_year,
         },
         trials_with_total_data_loss: Share::new(s.trials_with_total_loss, tally.trials),
         cost: cost_summary(line_items, &s.trial_cost_usd, per_year),
