@@ -57,7 +57,7 @@ impl Report for Table {
                 s.name,
                 s.kind,
                 fmt_percent(s.availability.value),
-                fmt_percent(s.availability.std_error * 1.96).trim_end_matches('%').to_string() + "%",
+                fmt_points(s.availability.std_error * 1.96),
                 fmt_duration_s(s.annual_downtime_s.value),
                 s.incidents_per_year.value,
             );
@@ -88,6 +88,16 @@ impl Report for Table {
         let _ = writeln!(out, "{}", r.decision.summary);
         Ok(out)
     }
+}
+
+/// A half-width in percentage points to two significant digits: `0.0012%`.
+fn fmt_points(x: f64) -> String {
+    let pct = x * 100.0;
+    if pct <= 0.0 {
+        return "0%".to_string();
+    }
+    let digits = (1.0 - pct.log10().floor()).max(0.0) as usize;
+    format!("{pct:.digits$}%")
 }
 
 fn cost_block(out: &mut String, s: &StrategySummary) {
