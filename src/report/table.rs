@@ -6,7 +6,7 @@ use super::format::{fmt_duration_s, fmt_percent, fmt_share};
 use super::{Report, ReportError};
 use crate::decision::fmt_usd;
 use crate::run::Results;
-use crate::summary::{KindSummary, Quantiles, StrategySummary};
+use crate::summary::{KindSummary, Quantile, Quantiles, StrategySummary};
 
 /// The human-readable table `drsim run` prints by default.
 #[derive(Clone, Copy, Debug, Default)]
@@ -30,6 +30,22 @@ fn kind_row(out: &mut String, k: &KindSummary) {
         q(&k.rpo_s, |q| q.p95.value),
         q(&k.rpo_s, |q| q.p99.value),
         fmt_share(&k.rpo_met),
+    );
+    // The 95% intervals of the tail quantiles the verdict turns on.
+    let ci = |qs: &Option<Quantiles>, pick: fn(&Quantiles) -> Quantile| {
+        qs.as_ref().map_or("-".to_string(), |q| {
+            let q = pick(q);
+            format!("[{}, {}]", fmt_duration_s(q.low), fmt_duration_s(q.high))
+        })
+    };
+    let _ = writeln!(
+        out,
+        "  {:<8} 95% CI: RTO p95 {} p99 {} · RPO p95 {} p99 {}",
+        "",
+        ci(&k.rto_s, |q| q.p95),
+        ci(&k.rto_s, |q| q.p99),
+        ci(&k.rpo_s, |q| q.p95),
+        ci(&k.rpo_s, |q| q.p99),
     );
 }
 
@@ -115,8 +131,11 @@ fn cost_block(out: &mut String, s: &StrategySummary) {
         fmt_usd(c.line_items.total_usd),
         if items.is_empty() { String::new() } else { format!(" = {}", items.join(" + ")) }
     );
-    let q = |pick: fn(&Quantiles) -> f64| {
-        c.total_annual_quantiles_usd.as_ref().map_or("-".to_string(), |q| fmt_usd(pick(q)))
+    let q = |pick: fn(&Quantiles) -> Quantile| {
+        c.total_annual_quantiles_usd.as_ref().map_or("-".to_string(), |q| {
+            let q = pick(q);
+            format!("{} [{}, {}]", fmt_usd(q.value), fmt_usd(q.low), fmt_usd(q.high))
+        })
     };
     let _ = writeln!(
         out,
@@ -124,9 +143,9 @@ fn cost_block(out: &mut String, s: &StrategySummary) {
         fmt_usd(c.total_annual_usd.value),
         fmt_usd(1.96 * c.total_annual_usd.std_error),
         fmt_usd(c.incidents_annual_usd.value),
-        q(|q| q.p50.value),
-        q(|q| q.p95.value),
-        q(|q| q.p99.value),
+        q(|q| q.p50),
+        q(|q| q.p95),
+        q(|q| q.p99),
         c.cvar95_usd.map_or("-".to_string(), fmt_usd),
     );
 }
