@@ -5,7 +5,9 @@ use anyhow::anyhow;
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::{Format, RunArgs};
 use crate::model::Model;
+use crate::report::csv::SummaryCsv;
 use crate::report::exports::write_all;
+use crate::report::markdown::Markdown;
 use crate::report::output::Staging;
 use crate::report::{Report, json::Json, table::Table};
 use crate::run::{precision_reached, simulate, simulate_to_precision};
@@ -63,9 +65,8 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     let text = match args.format {
         Format::Table => Table.render(&results),
         Format::Json => Json.render(&results),
-        Format::Csv | Format::Markdown => {
-            return Err(runtime(anyhow!("--format csv and markdown are not available in this build yet")));
-        }
+        Format::Csv => SummaryCsv.render(&results),
+        Format::Markdown => Markdown::default().render(&results),
     }
     .map_err(runtime)?;
     print!("{text}");
