@@ -102,7 +102,7 @@ impl Chart for StepsChart {
 fn draw_panel<DB: DrawingBackend>(kind: Kind, bars: &[Bar], area: &DrawingArea<DB, Shift>) -> Result<(), String> {
     let max = bars.iter().map(|b| b.steps_s.iter().sum::<f64>()).fold(0.0, f64::max);
     let (div, unit) = time_unit(max);
-    let x_max = (max / div * 1.08).max(1e-9);
+    let x_max = (max / div * 1.15).max(1e-9);
     let rows = bars.len().max(1);
     let mut chart = ChartBuilder::on(area)
         .caption(format!("{kind} disruption"), (FONT, style::LABEL_SIZE))
@@ -124,8 +124,15 @@ fn draw_panel<DB: DrawingBackend>(kind: Kind, bars: &[Bar], area: &DrawingArea<D
         .draw()
         .map_err(err)?;
     let name_font = TextStyle::from((FONT, style::TICK_SIZE).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+    let total_font = TextStyle::from((FONT, style::TICK_SIZE).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    // The first strategy in model order at the top, as in every other chart's key.
     for (row, bar) in bars.iter().enumerate() {
-        let y = row as f64;
+        let y = (rows - 1 - row) as f64;
+        let total: f64 = bar.steps_s.iter().sum();
+        let (ex, ey) = chart.backend_coord(&(total / div, y));
+        let (bx, by) = area.get_base_pixel();
+        area.draw(&Text::new(crate::report::fmt_duration_s(total), (ex - bx + 8, ey - by), total_font.clone()))
+            .map_err(err)?;
         let (px, py) = chart.backend_coord(&(0.0, y));
         let (ox, oy) = area.get_base_pixel();
         area.draw(&Text::new(bar.strategy.clone(), (px - ox - 12, py - oy), name_font.clone())).map_err(err)?;
