@@ -22,6 +22,7 @@ pub mod engine;
 pub mod fit;
 pub mod incident;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod run;
 pub mod shard;

@@ -5,10 +5,33 @@ use anyhow::anyhow;
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::{Format, RunArgs};
 use crate::model::Model;
+use crate::progress::{Progress, simulate_with_progress};
+use crate::report::csv::SummaryCsv;
 use crate::report::exports::write_all;
+use crate::report::incidents::IncidentCsv;
+use crate::report::markdown::Markdown;
 use crate::report::output::Staging;
 use crate::report::{Report, json::Json, table::Table};
-use crate::run::{precision_reached, simulate, simulate_to_precision};
+use crate::run::{precision_reached, results_from_tally, simulate_to_precision};
+
+/// Trials per chunk of a streamed run (see `engine::run_streaming`).
+const STREAM_CHUNK: u64 = 256;
+
+/// Simulates while streaming every incident into `incidents.csv` in the staging directory.
+fn incidents_run(model: &Model, args: &RunArgs, staging: &Staging) -> Result<crate::run::Results, Failure> {
+    let names: Vec<String> = model.strategies.iter().map(|s| s.name.clone()).collect();
+    let progress = Progress::new(args.trials, args.quiet);
+    let bar = progress.clone();
+    let mut sink = IncidentCsv::create(&staging.dir().join("incidents.csv"), &names)
+        .map_err(runtime)?
+        .on_trial(move |done| bar.set(done));
+    let options = args.options();
+    let tally = crate::engine::run_streaming(model, &options.engine_config(), 0..args.trials, STREAM_CHUNK, &mut sink)
+        .map_err(runtime)?;
+    sink.finish().map_err(runtime)?;
+    progress.finish();
+    Ok(results_from_tally(model, &options, tally))
+}
 
 /// Keeps only the strategies named on the command line, in model order.
 pub(crate) fn select_strategies(model: &mut Model, names: &[String]) -> Result<(), Failure> {
@@ -42,9 +65,19 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
         Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
         None => None,
     };
-    let results = match args.precision {
-        None => simulate(&model, &args.options()).map_err(runtime)?,
-        Some(x) if x.is_finite() && x > 0.0 && x < 1.0 => {
+    if args.incidents && args.out.is_none() {
+        return Err(bad_input(anyhow!("--incidents: needs --out DIR (incidents.csv is written there)")));
+    }
+    if args.incidents && args.precision.is_some() {
+        return Err(bad_input(anyhow!("--incidents: cannot be combined with --precision; give --trials instead")));
+    }
+    let results = match (args.precision, &staging) {
+        (None, Some(staging)) if args.incidents => incidents_run(&model, args, staging)?,
+        (None, _) => {
+            let progress = Progress::new(args.trials, args.quiet);
+            simulate_with_progress(&model, &args.options(), &progress).map_err(runtime)?
+        }
+        (Some(x), _) if x.is_finite() && x > 0.0 && x < 1.0 => {
             let results = simulate_to_precision(&model, &args.options(), x, args.max_trials, |done, reached| {
                 eprintln!("precision: {done} trials, worst half-width / relative SE {reached:.5} (target {x})");
             })
@@ -58,14 +91,15 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
             }
             results
         }
-        Some(x) => return Err(bad_input(anyhow!("--precision {x}: allowed: a number between 0 and 1, e.g. 0.001"))),
+        (Some(x), _) => {
+            return Err(bad_input(anyhow!("--precision {x}: allowed: a number between 0 and 1, e.g. 0.001")));
+        }
     };
     let text = match args.format {
         Format::Table => Table.render(&results),
         Format::Json => Json.render(&results),
-        Format::Csv | Format::Markdown => {
-            return Err(runtime(anyhow!("--format csv and markdown are not available in this build yet")));
-        }
+        Format::Csv => SummaryCsv.render(&results),
+        Format::Markdown => Markdown::default().render(&results),
     }
     .map_err(runtime)?;
     print!("{text}");

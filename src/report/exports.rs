@@ -1,13 +1,60 @@
 //! Every export of a run written into one output directory (all or nothing,
-//! through [`super::output::Staging`]).
+//! through [`super::output::Staging`]): `summary.csv`, `strategies.csv`,
+//! `results.json`, `report.md` and every chart as PNG and SVG. The file list
+//! and column order are documented in docs/exports.md.
 
+use super::charts::cdf::{CdfChart, Measure};
+use super::charts::cost::CostChart;
+use super::charts::cost_risk::CostRiskChart;
+use super::charts::steps::StepsChart;
+use super::charts::{ChartError, render};
+use super::csv::{StrategiesCsv, SummaryCsv};
+use super::json::Json;
+use super::markdown::Markdown;
 use super::output::{OutputError, Staging};
+use super::{Report, ReportError};
 use crate::model::Model;
 use crate::run::Results;
 
+/// Why the exports could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Writing a file failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// Rendering a text export failed.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// Drawing a chart failed.
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+}
+
+/// The charts written by [`write_all`]: file stem and caption, in report order.
+pub const CHARTS: [(&str, &str); 5] = [
+    ("downtime_cdf", "Downtime per incident (achieved RTO)"),
+    ("data_loss_cdf", "Data-loss window per incident (achieved RPO)"),
+    ("annual_cost", "Total annual cost distribution"),
+    ("cost_vs_risk", "Cost against risk"),
+    ("recovery_steps", "Where recovery time goes"),
+];
+
+/// The Markdown report as written into an output directory (charts linked).
+pub fn report_markdown() -> Markdown {
+    Markdown { charts: CHARTS.iter().map(|(n, c)| (n.to_string(), c.to_string())).collect() }
+}
+
 /// Writes every export of `results` into the staging directory.
-pub fn write_all(staging: &Staging, results: &Results, _model: &Model) -> Result<(), OutputError> {
-    let json = serde_json::to_vec_pretty(results).unwrap_or_default();
-    staging.write("results.json", &json)?;
+pub fn write_all(staging: &Staging, results: &Results, _model: &Model) -> Result<(), ExportError> {
+    staging.write("summary.csv", SummaryCsv.render(results)?.as_bytes())?;
+    staging.write("strategies.csv", StrategiesCsv.render(results)?.as_bytes())?;
+    staging.write("results.json", Json.render(results)?.as_bytes())?;
+    staging.write("report.md", report_markdown().render(results)?.as_bytes())?;
+    let dir = staging.dir();
+    render(&CdfChart::new(results, Measure::Downtime), dir)?;
+    render(&CdfChart::new(results, Measure::DataLoss), dir)?;
+    render(&CostChart::new(results), dir)?;
+    render(&CostRiskChart::new(results), dir)?;
+    render(&StepsChart::new(results), dir)?;
     Ok(())
 }

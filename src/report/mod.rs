@@ -2,9 +2,12 @@
 //! Reports know nothing of sampling; the engine knows nothing of formats.
 
 pub mod charts;
+pub mod csv;
 pub mod exports;
 mod format;
+pub mod incidents;
 pub mod json;
+pub mod markdown;
 pub mod output;
 pub mod table;
 

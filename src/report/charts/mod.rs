@@ -3,6 +3,12 @@
 //! SVG (for documents). The font is shipped in `assets/fonts` and compiled
 //! in, so charts render the same on a machine with no system fonts.
 
+pub mod cdf;
+pub mod cost;
+pub mod cost_risk;
+pub mod draw;
+pub mod gantt;
+pub mod steps;
 pub mod style;
 
 use std::path::{Path, PathBuf};

@@ -17,12 +17,14 @@ pub const LINE_WIDTH: u32 = 4;
 
 /// Series colours (Okabe-Ito), ordered dark / light alternately so adjacent
 /// series stay apart in grey-scale: black, orange, blue, yellow, vermillion,
-/// sky blue, bluish green, reddish purple.
+/// sky blue, bluish green, reddish purple. The yellow is darkened to a
+/// mustard (Okabe-Ito's 240, 228, 66 all but vanished as a line on white on
+/// a projector) while staying the lightest of the first four in grey-scale.
 pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 0, 0),
     RGBColor(230, 159, 0),
     RGBColor(0, 114, 178),
-    RGBColor(240, 228, 66),
+    RGBColor(215, 195, 40),
     RGBColor(213, 94, 0),
     RGBColor(86, 180, 233),
     RGBColor(0, 158, 115),
@@ -42,5 +44,148 @@ pub fn dash(i: usize) -> Option<(u32, u32)> {
         1 => Some((18, 8)),
         2 => Some((6, 6)),
         _ => Some((24, 6)),
+    }
+}
+
+/// Nice tick positions for a log axis of durations in seconds: round human
+/// units (1 s, 1 min, 1 h, 1 d, ...) inside `lo..hi`, each at least a factor
+/// `(hi/lo)^(1/max)` from the previous, so at most about `max` labels fit
+/// without overlapping.
+pub fn duration_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    const CANDIDATES: [f64; 22] = [
+        0.1,
+        1.0,
+        5.0,
+        15.0,
+        60.0,
+        300.0,
+        900.0,
+        1800.0,
+        3600.0,
+        7200.0,
+        14_400.0,
+        21_600.0,
+        43_200.0,
+        86_400.0,
+        172_800.0,
+        345_600.0,
+        604_800.0,
+        1_209_600.0,
+        2_592_000.0,
+        7_776_000.0,
+        15_552_000.0,
+        31_536_000.0,
+    ];
+    let step = (hi / lo).powf(1.0 / max.max(1) as f64);
+    let mut out: Vec<f64> = Vec::new();
+    for t in CANDIDATES.iter().copied().filter(|&t| t >= lo && t <= hi) {
+        if out.last().is_none_or(|&last| t >= last * step) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// Nice tick positions for a log axis of money: 1, 2, 5 x 10^n inside
+/// `lo..hi` (every 1..9 x 10^n on a narrow axis that would get fewer than 4), at most 9.
+pub fn money_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let coarse = ticks_with(lo, hi, &[1.0, 2.0, 5.0]);
+    if coarse.len() >= 4 {
+        return coarse;
+    }
+    ticks_with(lo, hi, &[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+}
+
+fn ticks_with(lo: f64, hi: f64, mantissas: &[f64]) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut decade = 10f64.powf(lo.max(1e-3).log10().floor());
+    while decade <= hi {
+        for &m in mantissas {
+            let t = m * decade;
+            if t >= lo && t <= hi {
+                out.push(t);
+            }
+        }
+        decade *= 10.0;
+    }
+    thin(out)
+}
+
+fn thin(mut ticks: Vec<f64>) -> Vec<f64> {
+    while ticks.len() > 9 {
+        ticks = ticks.into_iter().step_by(2).collect();
+    }
+    ticks
+}
+
+/// A plain number for an axis tick without a useless `.0`: `20`, `2.5`.
+pub fn fmt_number_tick(x: f64) -> String {
+    trim(x)
+}
+
+fn trim(x: f64) -> String {
+    let s = if x >= 10.0 || (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { format!("{x:.1}") };
+    s.trim_end_matches(".0").to_string()
+}
+
+/// A short duration label for an axis tick: `30 s`, `15 min`, `6 h`, `2 d`.
+pub fn fmt_duration_tick(secs: f64) -> String {
+    if secs < 60.0 {
+        format!("{} s", trim(secs))
+    } else if secs < 3600.0 {
+        format!("{} min", trim(secs / 60.0))
+    } else if secs < 86_400.0 {
+        format!("{} h", trim(secs / 3600.0))
+    } else {
+        format!("{} d", trim(secs / 86_400.0))
+    }
+}
+
+/// A short money label for an axis tick: `$500`, `$20k`, `$1.5M`.
+pub fn fmt_usd_tick(usd: f64) -> String {
+    if usd >= 1e9 {
+        format!("${}B", trim(usd / 1e9))
+    } else if usd >= 1e6 {
+        format!("${}M", trim(usd / 1e6))
+    } else if usd >= 1e3 {
+        format!("${}k", trim(usd / 1e3))
+    } else {
+        format!("${}", trim(usd))
+    }
+}
+
+/// A log-axis range covering `values` (positive, finite ones) and `always`
+/// (targets that must be visible), with a margin of a factor 1.5 each side.
+/// Falls back to a decade either side of `always` (or 1..10) when nothing is positive.
+pub fn log_range(values: impl IntoIterator<Item = f64>, always: &[f64]) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi: f64 = 0.0;
+    for v in values.into_iter().chain(always.iter().copied()).filter(|v| v.is_finite() && *v > 0.0) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (1.0, 10.0);
+    }
+    if hi / lo < 10.0 {
+        let mid = (hi * lo).sqrt();
+        return (mid / 10.0, mid * 10.0);
+    }
+    (lo / 1.5, hi * 1.5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_read_as_humans_write_them() {
+        assert_eq!(fmt_duration_tick(30.0), "30 s");
+        assert_eq!(fmt_duration_tick(900.0), "15 min");
+        assert_eq!(fmt_duration_tick(5400.0), "1.5 h");
+        assert_eq!(fmt_duration_tick(172_800.0), "2 d");
+        assert_eq!(fmt_usd_tick(20_000.0), "$20k");
+        assert_eq!(fmt_usd_tick(1_500_000.0), "$1.5M");
+        assert_eq!(money_ticks(15.0, 600.0), vec![20.0, 50.0, 100.0, 200.0, 500.0]);
     }
 }

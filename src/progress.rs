@@ -1,0 +1,92 @@
+//! The progress bar of long runs: trials done, trials per second and the
+//! time left, on standard error. None when standard error is not a terminal
+//! (pipes, CI logs, tests) or with `--quiet`.
+//!
+//! The engine is not touched: a run is split into contiguous ranges of
+//! trials, each simulated by [`engine::run`] and merged. Tallies merge
+//! exactly, so the result is bit-identical to one call over all trials.
+
+use std::io::IsTerminal;
+use std::time::Duration as StdDuration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::engine::{self, EngineError};
+use crate::model::Model;
+use crate::run::{Results, RunOptions, results_from_tally, simulate};
+use crate::tally::Tally;
+
+/// Ranges per run when a bar is shown: enough for a smooth bar, few enough
+/// that the per-range thread-pool start (well under a millisecond) is noise.
+const UPDATES: u64 = 200;
+
+/// A progress bar over trials, or nothing.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// A bar for `total` trials, shown only when stderr is a terminal and not `quiet`.
+    pub fn new(total: u64, quiet: bool) -> Progress {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
+        let style = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} trials · {per_sec} · ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.enable_steady_tick(StdDuration::from_millis(250));
+        Progress { bar: Some(bar) }
+    }
+
+    /// A progress that shows nothing.
+    pub fn hidden() -> Progress {
+        Progress { bar: None }
+    }
+
+    /// Whether a bar is shown.
+    pub fn is_visible(&self) -> bool {
+        self.bar.is_some()
+    }
+
+    /// Sets the trials done.
+    pub fn set(&self, done: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(done);
+        }
+    }
+
+    /// Removes the bar from the terminal.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// [`simulate`] with a progress bar; identical results. Without a visible
+/// bar it is exactly [`simulate`].
+pub fn simulate_with_progress(
+    model: &Model,
+    options: &RunOptions,
+    progress: &Progress,
+) -> Result<Results, EngineError> {
+    if !progress.is_visible() {
+        return simulate(model, options);
+    }
+    let config = options.engine_config();
+    let mut tally = Tally::new(model, config.horizon);
+    let step = (options.trials / UPDATES).max(1_000);
+    let mut done = 0;
+    while done < options.trials {
+        let next = (done + step).min(options.trials);
+        tally.merge(&engine::run(model, &config, done..next)?);
+        done = next;
+        progress.set(done);
+    }
+    progress.finish();
+    Ok(results_from_tally(model, options, tally))
+}

@@ -1,0 +1,124 @@
+//! Chart (c): the distribution of total annual cost (fixed DR cost plus
+//! incidents) per strategy, as a CDF on a log money axis, with each
+//! strategy's P95 (circle) and CVaR 95 (triangle: mean of the worst 5% of
+//! years) marked on its curve.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::cdf::cdf_points;
+use super::draw::{self, err};
+use super::style::{self, fmt_usd_tick, log_range, money_ticks};
+use super::{Chart, FONT};
+use crate::run::Results;
+
+/// One strategy's annual cost distribution.
+#[derive(Clone, Debug)]
+pub struct CostCurve {
+    /// Strategy name.
+    pub strategy: String,
+    /// CDF points `(USD per year, share of years at most)`.
+    pub points: Vec<(f64, f64)>,
+    /// 95th percentile of annual cost, USD.
+    pub p95_usd: Option<f64>,
+    /// Mean annual cost in the worst 5% of years, USD.
+    pub cvar95_usd: Option<f64>,
+}
+
+/// The annual cost distribution chart.
+#[derive(Clone, Debug)]
+pub struct CostChart {
+    /// One curve per strategy.
+    pub curves: Vec<CostCurve>,
+}
+
+impl CostChart {
+    /// The chart from a run (per-trial costs scaled to one year, as in the summaries).
+    pub fn new(results: &Results) -> CostChart {
+        let per_year = results.tally.horizon_s / crate::model::Duration::YEAR.secs();
+        let curves = results
+            .strategies
+            .iter()
+            .zip(&results.tally.strategies)
+            .map(|(s, st)| {
+                let (points, zero, _) = cdf_points(&st.trial_cost_usd);
+                let mut points: Vec<(f64, f64)> = points.into_iter().map(|(x, y)| (x / per_year, y)).collect();
+                if zero > 0.0 {
+                    points.insert(0, (0.0, zero));
+                }
+                CostCurve {
+                    strategy: s.name.clone(),
+                    points,
+                    p95_usd: s.cost.total_annual_quantiles_usd.map(|q| q.p95.value),
+                    cvar95_usd: s.cost.cvar95_usd,
+                }
+            })
+            .collect();
+        CostChart { curves }
+    }
+}
+
+/// The CDF value of a step curve at `x` (the last point at or left of `x`).
+fn cdf_at(points: &[(f64, f64)], x: f64) -> f64 {
+    points.iter().take_while(|p| p.0 <= x * (1.0 + 1e-9)).last().map_or(0.0, |p| p.1)
+}
+
+impl Chart for CostChart {
+    fn name(&self) -> &str {
+        "annual_cost"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let body = draw::titled(area, "Total annual cost (fixed DR cost + incidents), by strategy")?;
+        let xs = self.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0).chain(c.cvar95_usd));
+        let (lo, hi) = log_range(xs, &[]);
+        let mut chart = ChartBuilder::on(&body)
+            .margin(20)
+            .x_label_area_size(80)
+            .y_label_area_size(110)
+            .build_cartesian_2d((lo..hi).log_scale().with_key_points(money_ticks(lo, hi)), 0.0..1.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("total cost in one year, USD (log scale)")
+            .y_desc("share of years costing at most x")
+            .x_label_formatter(&|x| fmt_usd_tick(*x))
+            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .label_style((FONT, style::TICK_SIZE))
+            .axis_desc_style((FONT, style::LABEL_SIZE))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.12))
+            .draw()
+            .map_err(err)?;
+        for (i, c) in self.curves.iter().enumerate() {
+            let mut points: Vec<(f64, f64)> = c.points.iter().copied().filter(|p| p.0 > 0.0).collect();
+            let last = points.last().map_or(0.0, |p| p.1);
+            points.push((hi, last));
+            draw::line(&mut chart, points, i, Some(&c.strategy))?;
+            let colour = style::colour(i);
+            if let Some(p95) = c.p95_usd.filter(|v| *v > 0.0) {
+                let at = (p95, cdf_at(&c.points, p95));
+                chart.draw_series(std::iter::once(Circle::new(at, 12, colour.filled()))).map_err(err)?;
+                chart.draw_series(std::iter::once(Circle::new(at, 12, BLACK.stroke_width(2)))).map_err(err)?;
+            }
+            if let Some(cvar) = c.cvar95_usd.filter(|v| *v > 0.0) {
+                let at = (cvar, cdf_at(&c.points, cvar));
+                chart.draw_series(std::iter::once(TriangleMarker::new(at, 14, colour.filled()))).map_err(err)?;
+                chart.draw_series(std::iter::once(TriangleMarker::new(at, 14, BLACK.stroke_width(2)))).map_err(err)?;
+            }
+        }
+        draw::target_line(&mut chart, (lo, 0.95), (hi, 0.95), Some("95% of years"))?;
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+            .map_err(err)?
+            .label("P95 annual cost")
+            .legend(|(x, y)| Circle::new((x + 20, y), 10, BLACK.stroke_width(2)));
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+            .map_err(err)?
+            .label("CVaR95 (mean of the worst 5% of years)")
+            .legend(|(x, y)| TriangleMarker::new((x + 20, y), 12, BLACK.stroke_width(2)));
+        draw::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,152 @@
+//! Drawing helpers shared by the charts: styled series with legend entries,
+//! target lines, error mapping. Every chart draws through these so the look
+//! stays the same everywhere.
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+
+use super::FONT;
+use super::style;
+
+/// Maps any plotters error to the chart error text.
+pub fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Draws series number `i` as a line in its colour and dash pattern, with a
+/// legend entry `label` (when given) showing the same colour and dash.
+pub fn line<'a, DB, X>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    points: Vec<(f64, f64)>,
+    i: usize,
+    label: Option<&str>,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+{
+    let colour = style::colour(i);
+    let stroke = colour.stroke_width(style::LINE_WIDTH);
+    match style::dash(i) {
+        None => {
+            let anno = chart.draw_series(LineSeries::new(points, stroke)).map_err(err)?;
+            if let Some(label) = label {
+                anno.label(label).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 40, y)], colour.stroke_width(style::LINE_WIDTH))
+                });
+            }
+        }
+        Some((dash, gap)) => {
+            let anno = chart.draw_series(DashedLineSeries::new(points, dash, gap, stroke)).map_err(err)?;
+            if let Some(label) = label {
+                anno.label(label).legend(move |(x, y)| {
+                    DashedPathElement::new(vec![(x, y), (x + 40, y)], dash, gap, colour.stroke_width(style::LINE_WIDTH))
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A grey dashed reference line (a target) between two points, labelled in the legend.
+pub fn target_line<'a, DB, X>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    from: (f64, f64),
+    to: (f64, f64),
+    label: Option<&str>,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+{
+    let grey = RGBColor(110, 110, 110);
+    let anno = chart.draw_series(DashedLineSeries::new(vec![from, to], 10, 6, grey.stroke_width(3))).map_err(err)?;
+    if let Some(label) = label {
+        anno.label(label)
+            .legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 40, y)], 10, 6, grey.stroke_width(3)));
+    }
+    Ok(())
+}
+
+/// Draws the legend box of a chart at `position`.
+pub fn legend<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged,
+    Y: Ranged,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font((FONT, style::TICK_SIZE))
+        .legend_area_size(50)
+        .margin(12)
+        .draw()
+        .map_err(err)
+}
+
+/// Fills the area white and writes the chart title at the top; returns the area below it.
+pub fn titled<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    area.titled(title, (FONT, style::TITLE_SIZE).into_font().style(FontStyle::Bold)).map_err(err)
+}
+
+/// A line sample in the key: series `Some(i)` (its colour and dash) or the grey target line (`None`).
+fn key_sample<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    series: Option<usize>,
+) -> Result<(), String> {
+    let points = vec![(x, y), (x + 50, y)];
+    match series.map(|i| (style::colour(i), style::dash(i))) {
+        Some((colour, None)) => area.draw(&PathElement::new(points, colour.stroke_width(style::LINE_WIDTH))),
+        Some((colour, Some((dash, gap)))) => {
+            area.draw(&DashedPathElement::new(points, dash, gap, colour.stroke_width(style::LINE_WIDTH)))
+        }
+        None => area.draw(&DashedPathElement::new(points, 10, 6, RGBColor(110, 110, 110).stroke_width(3))),
+    }
+    .map_err(err)
+}
+
+/// Splits off a strip of `height` pixels at the top of `area` and draws a
+/// one-line key in it, centred: each series' line sample and name, then the
+/// target line sample and `target` (when given). Returns the area below.
+pub fn key_strip<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    names: &[String],
+    target: Option<&str>,
+    height: u32,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let (strip, rest) = area.split_vertically(height);
+    let font = TextStyle::from((FONT, style::TICK_SIZE).into_font());
+    let mut entries: Vec<(Option<usize>, &str)> =
+        names.iter().enumerate().map(|(i, n)| (Some(i), n.as_str())).collect();
+    if let Some(t) = target {
+        entries.push((None, t));
+    }
+    let widths: Vec<i32> = entries
+        .iter()
+        .map(|(_, text)| strip.estimate_text_size(text, &font).map_or(100, |(w, _)| w as i32) + 50 + 12 + 36)
+        .collect();
+    let total: i32 = widths.iter().sum();
+    let mut x = ((strip.dim_in_pixel().0 as i32 - total) / 2).max(10);
+    let y = height as i32 / 2;
+    for ((series, text), w) in entries.iter().zip(widths) {
+        key_sample(&strip, (x, y), *series)?;
+        strip
+            .draw(&Text::new(text.to_string(), (x + 62, y - style::TICK_SIZE as i32 / 2 - 2), font.clone()))
+            .map_err(err)?;
+        x += w;
+    }
+    Ok(rest)
+}

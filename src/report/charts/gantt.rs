@@ -1,0 +1,103 @@
+//! The Gantt chart of `drsim timeline`: one sampled incident, each recovery
+//! step a bar from its start to its end (time since the service was lost),
+//! with the RTO target drawn. A Game Day walkthrough for a design review.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::draw::{self, err};
+use super::steps::{step_label, time_unit};
+use super::style;
+use super::{Chart, FONT};
+use crate::incident::{Incident, Step};
+
+/// The Gantt chart of one incident.
+#[derive(Clone, Debug)]
+pub struct GanttChart {
+    /// Chart title.
+    pub title: String,
+    /// The steps that took time: (step, start since service loss, duration), seconds.
+    pub bars: Vec<(Option<Step>, f64, f64)>,
+    /// The RTO target, seconds.
+    pub rto_target_s: f64,
+    /// The load-weighted downtime (achieved RTO), seconds.
+    pub downtime_s: f64,
+    /// Partial service after the service came back (warm-standby ramp, active-active shares), seconds.
+    pub degraded_s: f64,
+}
+
+/// The steps of an incident that took time, as `(step, offset_s, duration_s)` in order.
+pub fn step_bars(incident: &Incident) -> Vec<(Option<Step>, f64, f64)> {
+    let mut at = 0.0;
+    let mut out = Vec::new();
+    for step in Step::ALL {
+        let d = incident.steps[step as usize].secs();
+        if d > 0.0 {
+            out.push((Some(step), at, d));
+        }
+        at += d;
+    }
+    out
+}
+
+impl Chart for GanttChart {
+    fn name(&self) -> &str {
+        "timeline"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let body = draw::titled(area, &self.title)?;
+        let downtime = format!("downtime (load-weighted) {}", crate::report::fmt_duration_s(self.downtime_s));
+        let target = format!("RTO target {}", crate::report::fmt_duration_s(self.rto_target_s));
+        let body = draw::key_strip(&body, &[downtime], Some(&target), 50)?;
+        let end = self.bars.last().map_or(0.0, |b| b.1 + b.2);
+        let mut bars = self.bars.clone();
+        if self.degraded_s > 0.0 {
+            bars.push((None, end, self.degraded_s));
+        }
+        let max = (end + self.degraded_s).max(self.rto_target_s).max(self.downtime_s);
+        let (div, unit) = time_unit(max);
+        let x_max = (max / div * 1.1).max(1e-9);
+        let rows = bars.len().max(1);
+        let mut chart = ChartBuilder::on(&body)
+            .margin(20)
+            .x_label_area_size(80)
+            .y_label_area_size(300)
+            .build_cartesian_2d(0.0..x_max, -0.6..rows as f64 - 0.4)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("time since the service was lost, {unit}"))
+            .y_labels(0)
+            .x_label_formatter(&|x| style::fmt_number_tick(*x))
+            .label_style((FONT, style::TICK_SIZE))
+            .axis_desc_style((FONT, style::LABEL_SIZE))
+            .disable_y_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.12))
+            .draw()
+            .map_err(err)?;
+        let (ox, oy) = body.get_base_pixel();
+        let name_font = TextStyle::from((FONT, style::LABEL_SIZE).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+        let value_font = TextStyle::from((FONT, style::TICK_SIZE).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+        // First step at the top: rows count down.
+        for (row, (step, from, d)) in bars.iter().enumerate() {
+            let y = (rows - 1 - row) as f64;
+            let rect = [(from / div, y - 0.3), ((from + d) / div, y + 0.3)];
+            let fill = step.map_or(RGBColor(200, 200, 200), |s| style::colour(s as usize));
+            chart.draw_series(std::iter::once(Rectangle::new(rect, fill.filled()))).map_err(err)?;
+            chart.draw_series(std::iter::once(Rectangle::new(rect, BLACK.stroke_width(1)))).map_err(err)?;
+            let (px, py) = chart.backend_coord(&(0.0, y));
+            let name = step.map_or("partial service", step_label);
+            body.draw(&Text::new(name, (px - ox - 12, py - oy), name_font.clone())).map_err(err)?;
+            let (ex, ey) = chart.backend_coord(&((from + d) / div, y));
+            let text = crate::report::fmt_duration_s(*d);
+            body.draw(&Text::new(text, (ex - ox + 10, ey - oy), value_font.clone())).map_err(err)?;
+        }
+        let t = self.rto_target_s / div;
+        draw::target_line(&mut chart, (t, -0.6), (t, rows as f64 - 0.4), None)?;
+        let d = self.downtime_s / div;
+        draw::line(&mut chart, vec![(d, -0.6), (d, rows as f64 - 0.4)], 0, None)
+    }
+}

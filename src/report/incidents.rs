@@ -1,0 +1,167 @@
+//! `incidents.csv`: one row per simulated incident, streamed to disk as the
+//! engine produces them ([`crate::engine::run_streaming`] hands them over in
+//! trial order), so memory stays flat however many trials run.
+//!
+//! Columns (stable order, units in the names; see docs/exports.md): trial,
+//! strategy (neutralised user text), kind, start_s (since the trial start),
+//! path, the seconds spent in each recovery step, downtime_s (load-weighted,
+//! the achieved RTO), degraded_s, data_loss_s (the achieved RPO; empty when
+//! all data was lost), data_lost_entirely, detection_delay_s (logical only),
+//! failback_downtime_s, cost_usd.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::csv::neutralise;
+use super::output::OutputError;
+use crate::engine::IncidentSink;
+use crate::incident::{Incident, Step};
+
+/// One row of `incidents.csv`.
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentRow<'a> {
+    /// Trial index (0-based; the same trial under every strategy saw the same world).
+    pub trial: u64,
+    /// Strategy name (neutralised).
+    pub strategy: &'a str,
+    /// Disruption kind.
+    pub kind: &'static str,
+    /// When service was lost (logical: when the damage began), seconds since the trial start.
+    pub start_s: f64,
+    /// How the incident ended.
+    pub path: &'static str,
+    /// Seconds in detection.
+    pub detection_s: f64,
+    /// Seconds in decision (declaring, policy wait).
+    pub decision_s: f64,
+    /// Seconds provisioning or scaling up.
+    pub provisioning_s: f64,
+    /// Seconds restoring or promoting data.
+    pub restore_s: f64,
+    /// Seconds switching traffic.
+    pub traffic_switch_s: f64,
+    /// Seconds waiting for the primary.
+    pub waiting_s: f64,
+    /// Load-weighted downtime (achieved RTO), seconds.
+    pub downtime_s: f64,
+    /// Time with partial service, seconds.
+    pub degraded_s: f64,
+    /// Window of writes lost (achieved RPO), seconds; empty when all data was lost.
+    pub data_loss_s: Option<f64>,
+    /// Whether all data was lost.
+    pub data_lost_entirely: bool,
+    /// Logical only: time from the damage to its discovery, seconds.
+    pub detection_delay_s: f64,
+    /// Interruption of the planned failback, seconds.
+    pub failback_downtime_s: f64,
+    /// Cost of the incident (revenue, orders, response), USD.
+    pub cost_usd: f64,
+}
+
+impl<'a> IncidentRow<'a> {
+    /// The row of one incident of the strategy named `strategy` (already neutralised).
+    pub fn new(trial: u64, strategy: &'a str, i: &Incident) -> IncidentRow<'a> {
+        let step = |s: Step| i.steps[s as usize].secs();
+        IncidentRow {
+            trial,
+            strategy,
+            kind: i.kind.name(),
+            start_s: i.start.secs(),
+            path: i.path.name(),
+            detection_s: step(Step::Detection),
+            decision_s: step(Step::Decision),
+            provisioning_s: step(Step::Provisioning),
+            restore_s: step(Step::Restore),
+            traffic_switch_s: step(Step::TrafficSwitch),
+            waiting_s: step(Step::Waiting),
+            downtime_s: i.downtime.secs(),
+            degraded_s: i.degraded.secs(),
+            data_loss_s: (!i.data_lost_entirely).then(|| i.data_loss.secs()),
+            data_lost_entirely: i.data_lost_entirely,
+            detection_delay_s: i.detection_delay.secs(),
+            failback_downtime_s: i.failback_downtime.secs(),
+            cost_usd: i.cost_usd,
+        }
+    }
+}
+
+/// An [`IncidentSink`] writing `incidents.csv` row by row. The engine's sink
+/// cannot fail, so the first write error is kept and returned by
+/// [`IncidentCsv::finish`]; later incidents are dropped.
+pub struct IncidentCsv {
+    path: PathBuf,
+    strategies: Vec<String>,
+    writer: Option<csv::Writer<BufWriter<File>>>,
+    error: Option<String>,
+    rows: u64,
+    on_trial: Option<Box<dyn FnMut(u64) + Send>>,
+    last_trial: Option<u64>,
+}
+
+impl IncidentCsv {
+    /// Creates `path` (inside the staging directory) for the given strategy names, in model order.
+    pub fn create(path: &Path, strategies: &[String]) -> Result<IncidentCsv, OutputError> {
+        let file = File::create(path).map_err(|e| OutputError::Io {
+            path: path.to_path_buf(),
+            action: "cannot create",
+            reason: e.to_string(),
+        })?;
+        Ok(IncidentCsv {
+            path: path.to_path_buf(),
+            strategies: strategies.iter().map(|s| neutralise(s)).collect(),
+            writer: Some(csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file))),
+            error: None,
+            rows: 0,
+            on_trial: None,
+            last_trial: None,
+        })
+    }
+
+    /// Calls `f(trials_seen)` each time a new trial's first incident arrives
+    /// (for a progress bar; trials without incidents are not seen).
+    pub fn on_trial(mut self, f: impl FnMut(u64) + Send + 'static) -> IncidentCsv {
+        self.on_trial = Some(Box::new(f));
+        self
+    }
+
+    /// Flushes and syncs the file; returns the rows written or the first error.
+    pub fn finish(mut self) -> Result<u64, OutputError> {
+        let io =
+            |path: &Path, reason: String| OutputError::Io { path: path.to_path_buf(), action: "cannot write", reason };
+        if let Some(e) = self.error.take() {
+            return Err(io(&self.path, e));
+        }
+        if let Some(w) = self.writer.take() {
+            let file = w.into_inner().map_err(|e| io(&self.path, e.to_string()))?;
+            let file = file.into_inner().map_err(|e| io(&self.path, e.to_string()))?;
+            file.sync_all().map_err(|e| io(&self.path, e.to_string()))?;
+        }
+        Ok(self.rows)
+    }
+}
+
+impl IncidentSink for IncidentCsv {
+    fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
+        if self.last_trial != Some(trial) {
+            self.last_trial = Some(trial);
+            if let Some(f) = self.on_trial.as_mut() {
+                f(trial + 1);
+            }
+        }
+        if self.error.is_some() {
+            return;
+        }
+        let name = self.strategies.get(strategy).map_or("", String::as_str);
+        let row = IncidentRow::new(trial, name, incident);
+        if let Some(w) = self.writer.as_mut()
+            && let Err(e) = w.serialize(&row)
+        {
+            self.error = Some(e.to_string());
+            let _ = w.flush();
+        }
+        self.rows += 1;
+    }
+}

@@ -1,0 +1,149 @@
+//! `report.md`: Markdown tables and the recommendation, ready to paste into a
+//! design document; with `charts`, links to the chart files beside it.
+
+use std::fmt::Write;
+
+use super::format::{fmt_duration_s, fmt_percent, fmt_share};
+use super::{Report, ReportError};
+use crate::decision::fmt_usd;
+use crate::run::Results;
+use crate::summary::Quantiles;
+
+/// The Markdown report.
+#[derive(Clone, Debug, Default)]
+pub struct Markdown {
+    /// Chart file stems to link (`NAME.png`, with `NAME.svg` beside it) and their captions.
+    pub charts: Vec<(String, String)>,
+}
+
+/// Escapes text for a Markdown table cell: `|` would end the cell, a newline
+/// the row, and `<`, `>`, `[`, `]`, backticks and `*`/`_` would turn user text
+/// into markup or links.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn q(qs: &Option<Quantiles>, f: fn(&Quantiles) -> f64) -> String {
+    qs.as_ref().map_or("-".to_string(), |q| fmt_duration_s(f(q)))
+}
+
+impl Report for Markdown {
+    fn render(&self, r: &Results) -> Result<String, ReportError> {
+        let p = &r.provenance;
+        let mut out = String::new();
+        let _ = writeln!(out, "# DR strategy comparison: {}\n", escape(&p.model_name));
+        let _ = writeln!(
+            out,
+            "drsim {} · model `{}` (SHA-256 `{}`) · seed {} · {} trials x {} year(s)\n",
+            p.drsim_version,
+            p.model_path.replace('`', "'"),
+            p.model_sha256,
+            p.seed,
+            p.trials,
+            p.years_per_trial
+        );
+        let _ = writeln!(
+            out,
+            "Targets: RPO {}, RTO {}, each met by at least {} of incidents of every kind \
+             (judged on the lower end of the 95% interval).\n",
+            fmt_duration_s(r.targets.rpo_s),
+            fmt_duration_s(r.targets.rto_s),
+            fmt_percent(r.targets.confidence)
+        );
+        let _ = writeln!(out, "## Recommendation\n\n{}\n", escape(&r.decision.summary));
+
+        let _ = writeln!(out, "## Strategies\n");
+        let _ = writeln!(
+            out,
+            "| Strategy | Posture | Verdict | Availability | Downtime / yr | Fixed cost / yr | Expected cost / yr | P95 cost / yr | CVaR95 cost / yr |"
+        );
+        let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---:|");
+        for s in &r.strategies {
+            let v = r.decision.verdicts.iter().find(|v| v.strategy == s.name);
+            let verdict = match v {
+                Some(_) if r.decision.recommended.as_ref() == Some(&s.name) => "**recommended**".to_string(),
+                Some(v) if v.meets_targets => "meets targets".to_string(),
+                Some(_) => "misses targets".to_string(),
+                None => "-".to_string(),
+            };
+            let c = &s.cost;
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                escape(&s.name),
+                s.kind,
+                verdict,
+                fmt_percent(s.availability.value),
+                fmt_duration_s(s.annual_downtime_s.value),
+                fmt_usd(c.line_items.total_usd),
+                fmt_usd(c.total_annual_usd.value),
+                c.total_annual_quantiles_usd.as_ref().map_or("-".into(), |q| fmt_usd(q.p95.value)),
+                c.cvar95_usd.map_or("-".into(), fmt_usd),
+            );
+        }
+
+        let _ = writeln!(out, "\n## Per disruption kind\n");
+        let _ =
+            writeln!(out, "RTO = load-weighted downtime per incident; RPO = data-loss window; [..] = 95% interval.\n");
+        let _ = writeln!(
+            out,
+            "| Strategy | Kind | Incidents / yr | RTO P50 | RTO P95 | RTO P99 | RTO met | RPO P50 | RPO P95 | RPO P99 | RPO met |"
+        );
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
+        for s in &r.strategies {
+            for k in &s.kinds {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {:.3} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    escape(&s.name),
+                    k.kind.name(),
+                    k.incidents_per_year,
+                    q(&k.rto_s, |q| q.p50.value),
+                    q(&k.rto_s, |q| q.p95.value),
+                    q(&k.rto_s, |q| q.p99.value),
+                    fmt_share(&k.rto_met),
+                    q(&k.rpo_s, |q| q.p50.value),
+                    q(&k.rpo_s, |q| q.p95.value),
+                    q(&k.rpo_s, |q| q.p99.value),
+                    fmt_share(&k.rpo_met),
+                );
+            }
+        }
+
+        let _ = writeln!(out, "\n## Verdicts\n");
+        for v in &r.decision.verdicts {
+            let _ = writeln!(out, "- **{}**: {}", escape(&v.strategy), escape(&v.reason));
+        }
+
+        if !self.charts.is_empty() {
+            let _ = writeln!(out, "\n## Charts\n");
+            for (name, caption) in &self.charts {
+                let _ = writeln!(out, "### {caption}\n\n![{caption}]({name}.png)\n\n[SVG]({name}.svg)\n");
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn cell_breaking_characters_are_escaped() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("[x](http://e)"), "\\[x\\](http://e)");
+        assert_eq!(escape("line\nbreak"), "line break");
+    }
+}

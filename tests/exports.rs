@@ -1,0 +1,272 @@
+//! `drsim run --out`: every export parses back and agrees with the results,
+//! user text is neutralised against formula injection, and the output
+//! directory is all or nothing.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{ModelSpec, backup_restore, exponential, fixed, logical_failure, outage_failure, pilot_light};
+use drsim::model::Model;
+use drsim::report::exports::{CHARTS, write_all};
+use drsim::report::output::Staging;
+use drsim::run::{RunOptions, simulate};
+
+fn drsim() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_drsim"))
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("drsim-exports-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Two strategies, all three kinds, random step times.
+fn spec() -> ModelSpec {
+    ModelSpec::new()
+        .response("detection", exponential("2m"))
+        .failure(outage_failure("az", 2.0, &exponential("2h")))
+        .failure(outage_failure("region", 1.0, &exponential("6h")))
+        .failure(logical_failure(0.5, &exponential("1h")))
+        .strategy(backup_restore("br"))
+        .strategy(pilot_light("pl").backup("interval", common::s("1h")))
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let rows =
+        reader.records().map(|r| header.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect()).collect();
+    (header, rows)
+}
+
+fn num(row: &HashMap<String, String>, column: &str) -> f64 {
+    row[column].parse().unwrap_or_else(|_| panic!("{column} = {:?} is not a number", row[column]))
+}
+
+#[test]
+fn every_export_parses_back_and_agrees_with_the_results() {
+    let model = spec().build();
+    let results = simulate(&model, &RunOptions { trials: 3_000, ..RunOptions::default() }).unwrap();
+    let dir = temp("parse").join("out");
+    let staging = Staging::begin(&dir, false).unwrap();
+    write_all(&staging, &results, &model).unwrap();
+    staging.commit().unwrap();
+
+    // summary.csv: a row per strategy x kind; floats round-trip exactly (shortest repr).
+    let (header, rows) = read_csv(&dir.join("summary.csv"));
+    assert_eq!(&header[..5], ["model", "strategy", "posture", "kind", "incidents_count"]);
+    assert!(
+        header.iter().all(|c| ["model", "strategy", "posture", "kind"].contains(&c.as_str())
+            || c.ends_with("_s")
+            || c.ends_with("_usd")
+            || c.ends_with("_share")
+            || c.ends_with("_count")
+            || c.ends_with("_per_year")),
+        "every numeric column names its unit: {header:?}"
+    );
+    assert_eq!(rows.len(), 2 * 3);
+    let mut i = 0;
+    for s in &results.strategies {
+        for k in &s.kinds {
+            let row = &rows[i];
+            i += 1;
+            assert_eq!(row["strategy"], s.name);
+            assert_eq!(row["kind"], k.kind.name());
+            assert_eq!(num(row, "incidents_count"), k.incidents as f64);
+            assert_eq!(num(row, "rto_met_share"), k.rto_met.estimate);
+            assert_eq!(num(row, "rpo_met_low_share"), k.rpo_met.low);
+            assert_eq!(num(row, "rto_p95_s"), k.rto_s.unwrap().p95.value);
+            assert_eq!(num(row, "cost_per_incident_mean_usd"), k.cost_mean_usd.value);
+            let steps: f64 = ["detection", "decision", "provisioning", "restore", "traffic_switch", "waiting"]
+                .iter()
+                .map(|s| num(row, &format!("{s}_mean_s")))
+                .sum();
+            let want: f64 = k.steps_mean_s.iter().map(|(_, v)| v).sum();
+            assert!((steps - want).abs() <= 1e-9 * want.max(1.0));
+        }
+    }
+
+    // strategies.csv: a row per strategy.
+    let (_, rows) = read_csv(&dir.join("strategies.csv"));
+    assert_eq!(rows.len(), 2);
+    for (row, s) in rows.iter().zip(&results.strategies) {
+        assert_eq!(row["strategy"], s.name);
+        assert_eq!(num(row, "total_annual_mean_usd"), s.cost.total_annual_usd.value);
+        assert_eq!(num(row, "fixed_annual_usd"), s.cost.line_items.total_usd);
+        assert_eq!(num(row, "availability_share"), s.availability.value);
+        assert_eq!(num(row, "total_annual_cvar95_usd"), s.cost.cvar95_usd.unwrap());
+        let v = results.decision.verdicts.iter().find(|v| v.strategy == s.name).unwrap();
+        assert_eq!(row["meets_targets"], v.meets_targets.to_string());
+    }
+
+    // results.json: provenance and the same numbers.
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap();
+    assert_eq!(json["model_name"], "closed-form test");
+    assert_eq!(json["model_sha256"], results.provenance.model_sha256.as_str());
+    assert_eq!(json["seed"], results.provenance.seed);
+    assert_eq!(json["trials"], 3_000);
+    assert_eq!(json["drsim_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        json["strategies"][1]["cost"]["total_annual_usd"]["value"],
+        results.strategies[1].cost.total_annual_usd.value
+    );
+
+    // report.md: the recommendation, a table row per strategy, every chart linked and present.
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(md.contains(&results.decision.summary.replace('_', "\\_")), "{md}");
+    assert!(md.contains("| br | backup\\_restore |") || md.contains("| br | backup_restore |"), "{md}");
+    for (name, _) in CHARTS {
+        assert!(md.contains(&format!("({name}.png)")), "report links {name}");
+        assert!(dir.join(format!("{name}.png")).is_file() && dir.join(format!("{name}.svg")).is_file());
+    }
+}
+
+fn write_model(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("model.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn formula_injection_in_user_text_comes_out_inert() {
+    let dir = temp("inject");
+    let evil = r#"=HYPERLINK("http://evil.example","click")"#;
+    let text = spec().text().replace("name = \"closed-form test\"", &format!("name = '{evil}'"));
+    let model = write_model(&dir, &text);
+    let out = drsim()
+        .args(["run", model.to_str().unwrap(), "--trials", "300", "--incidents", "--quiet", "--out"])
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for file in ["summary.csv", "strategies.csv"] {
+        let (_, rows) = read_csv(&dir.join("out").join(file));
+        for row in rows {
+            assert_eq!(row["model"], format!("'{evil}"), "{file}: the formula is quoted as text");
+            for column in ["model", "strategy", "verdict"] {
+                if let Some(cell) = row.get(column) {
+                    assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{file} {column}: {cell:?}");
+                }
+            }
+        }
+    }
+    let stdout = drsim().args(["run", model.to_str().unwrap(), "--trials", "300", "--format", "csv"]).output().unwrap();
+    let (_, rows) = {
+        let mut reader = csv::Reader::from_reader(&stdout.stdout[..]);
+        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+        let rows: Vec<Vec<String>> =
+            reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+        (header, rows)
+    };
+    assert!(rows.iter().all(|r| r[0] == format!("'{evil}")), "--format csv is neutralised too");
+}
+
+#[test]
+fn neutralise_quotes_every_formula_starter() {
+    use drsim::report::csv::neutralise;
+    for (input, want) in [("=1", "'=1"), ("+1", "'+1"), ("-1", "'-1"), ("@A", "'@A"), ("\tx", "'\tx"), ("\rx", "'\rx")]
+    {
+        assert_eq!(neutralise(input), want);
+    }
+    assert_eq!(neutralise("pilot light"), "pilot light");
+}
+
+#[test]
+fn incidents_csv_has_a_row_per_incident_agreeing_with_the_tally() {
+    let dir = temp("incidents");
+    let model_path = write_model(&dir, &spec().text());
+    let out = drsim()
+        .args(["run", model_path.to_str().unwrap(), "--trials", "500", "--incidents", "--quiet", "--out"])
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let model = Model::load(&model_path).unwrap();
+    let results = simulate(&model, &RunOptions { trials: 500, ..RunOptions::default() }).unwrap();
+    let (header, rows) = read_csv(&dir.join("out/incidents.csv"));
+    assert_eq!(header[..5], ["trial", "strategy", "kind", "start_s", "path"]);
+    for s in &results.strategies {
+        for k in &s.kinds {
+            let mine: Vec<_> = rows.iter().filter(|r| r["strategy"] == s.name && r["kind"] == k.kind.name()).collect();
+            assert_eq!(mine.len() as u64, k.incidents, "{} {}", s.name, k.kind);
+            let met = mine.iter().filter(|r| num(r, "downtime_s") <= 3600.0).count() as u64;
+            assert_eq!(met, k.rto_met.successes, "RTO met recomputed from the rows");
+            let mean = mine.iter().map(|r| num(r, "downtime_s")).sum::<f64>() / mine.len().max(1) as f64;
+            assert!((mean - k.rto_mean_s.value).abs() <= 1e-6 * mean.max(1.0));
+        }
+    }
+    // Trials come in order (streamed in trial order on any thread count).
+    let trials: Vec<u64> = rows.iter().map(|r| r["trial"].parse().unwrap()).collect();
+    assert!(trials.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn existing_directory_is_refused_without_force_and_replaced_whole_with_it() {
+    let dir = temp("force");
+    let model = write_model(&dir, &spec().text());
+    let target = dir.join("out");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(target.join("mine.txt"), "keep me").unwrap();
+    let run = |force: bool| {
+        let mut cmd = drsim();
+        cmd.args(["run", model.to_str().unwrap(), "--trials", "200", "--quiet", "--out"]).arg(&target);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(target.join("mine.txt")).unwrap(), "keep me");
+    let out = run(true);
+    assert!(out.status.success());
+    assert!(target.join("summary.csv").is_file() && !target.join("mine.txt").exists());
+}
+
+#[test]
+fn a_killed_run_leaves_no_partial_output() {
+    let dir = temp("kill");
+    let model = write_model(&dir, &spec().response("failback", fixed("0s")).text());
+    let target = dir.join("out");
+    let mut child = drsim()
+        .args(["run", model.to_str().unwrap(), "--trials", "100000000", "--incidents", "--quiet", "--out"])
+        .arg(&target)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until incidents.csv is being written in the staging directory, then kill.
+    let started = Instant::now();
+    let staging_has_rows = || {
+        std::fs::read_dir(&dir).unwrap().flatten().any(|e| {
+            e.file_name().to_string_lossy().starts_with(".out.partial-")
+                && std::fs::metadata(e.path().join("incidents.csv")).is_ok_and(|m| m.len() > 100_000)
+        })
+    };
+    while !staging_has_rows() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(staging_has_rows(), "the run got going");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!target.exists(), "no partial results under the target name");
+    // The next run removes the killed run's leftovers and completes.
+    let out = drsim()
+        .args(["run", model.to_str().unwrap(), "--trials", "200", "--incidents", "--quiet", "--out"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into()).collect();
+    assert!(names.iter().all(|n| !n.contains(".partial-")), "leftovers removed: {names:?}");
+    for file in ["summary.csv", "strategies.csv", "results.json", "report.md", "incidents.csv"] {
+        assert!(target.join(file).is_file(), "{file} complete");
+    }
+}
