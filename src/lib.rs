@@ -29,3 +29,4 @@ pub mod stats;
 pub mod strategy;
 pub mod summary;
 pub mod tally;
+pub mod whatif;

@@ -3,7 +3,10 @@
 //! SVG (for documents). The font is shipped in `assets/fonts` and compiled
 //! in, so charts render the same on a machine with no system fonts.
 
+pub mod fit;
 pub mod style;
+pub mod sweep;
+pub mod tornado;
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;
