@@ -30,3 +30,4 @@ pub mod stats;
 pub mod strategy;
 pub mod summary;
 pub mod tally;
+pub mod whatif;

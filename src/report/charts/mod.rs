@@ -7,9 +7,12 @@ pub mod cdf;
 pub mod cost;
 pub mod cost_risk;
 pub mod draw;
+pub mod fit;
 pub mod gantt;
 pub mod steps;
 pub mod style;
+pub mod sweep;
+pub mod tornado;
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;

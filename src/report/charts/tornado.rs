@@ -1,0 +1,116 @@
+//! The tornado chart: for each input (largest cost swing on top), the change
+//! in expected annual cost from the baseline with the input at its low value
+//! and at its high value.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::style::{LABEL_SIZE, TICK_SIZE, TITLE_SIZE, colour};
+use super::sweep::draw_legend;
+use super::{Chart, FONT};
+use crate::whatif::sensitivity::Tornado;
+
+/// Bars drawn at most (the CSV has every input).
+pub const MAX_BARS: usize = 15;
+
+/// The tornado chart of one strategy, written as `tornado_STRATEGY`.
+#[derive(Debug)]
+pub struct TornadoChart<'a> {
+    /// The analysis.
+    pub tornado: &'a Tornado,
+    /// File stem.
+    pub name: String,
+}
+
+impl<'a> TornadoChart<'a> {
+    /// The chart of a tornado, named after its strategy.
+    pub fn new(tornado: &'a Tornado) -> TornadoChart<'a> {
+        let safe: String =
+            tornado.strategy.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        TornadoChart { tornado, name: format!("tornado_{safe}") }
+    }
+}
+
+impl Chart for TornadoChart<'_> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        let t = self.tornado;
+        let bars = &t.bars[..t.bars.len().min(MAX_BARS)];
+        let base = t.baseline.expected_annual_cost_usd;
+        let deltas: Vec<(f64, f64)> = bars
+            .iter()
+            .map(|b| (b.low.expected_annual_cost_usd - base, b.high.expected_annual_cost_usd - base))
+            .collect();
+        let reach = deltas.iter().flat_map(|&(l, h)| [l.abs(), h.abs()]).fold(1.0, f64::max) * 1.1;
+        let n = bars.len().max(1);
+        let names: Vec<String> = bars.iter().map(|b| b.input.path.clone()).collect();
+        let mut chart = ChartBuilder::on(area)
+            .caption(
+                format!("{}: change in expected annual cost (baseline ${:.2}M)", t.strategy, base / 1e6),
+                (FONT, TITLE_SIZE),
+            )
+            .margin(20)
+            .x_label_area_size(70)
+            .y_label_area_size(560)
+            .build_cartesian_2d(-reach..reach, -0.6..(n as f64 - 0.4))
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
+                    names.get(n - 1 - i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .x_label_formatter(&|x| format!("{}${:.2}M", if *x > 0.0 { "+" } else { "" }, x / 1e6))
+            .x_desc("USD per year, relative to the baseline")
+            .label_style((FONT, TICK_SIZE))
+            .axis_desc_style((FONT, LABEL_SIZE))
+            .draw()
+            .map_err(e)?;
+        let (low_c, high_c) = (colour(2), colour(1));
+        let y = |i: usize| (n - 1 - i) as f64;
+        chart
+            .draw_series(
+                deltas
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(l, _))| Rectangle::new([(0.0, y(i) - 0.35), (l, y(i) + 0.35)], low_c.filled())),
+            )
+            .map_err(e)?
+            .label("input at its low value (P10 or -swing)")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], low_c.filled()));
+        chart
+            .draw_series(deltas.iter().enumerate().map(|(i, &(_, h))| {
+                // Hatched look in grey-scale: the high bar is drawn with a black outline.
+                Rectangle::new([(0.0, y(i) - 0.35), (h, y(i) + 0.35)], high_c.filled())
+            }))
+            .map_err(e)?
+            .label("input at its high value (P90 or +swing)")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], high_c.filled()));
+        chart
+            .draw_series(
+                deltas
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(_, h))| Rectangle::new([(0.0, y(i) - 0.35), (h, y(i) + 0.35)], BLACK.stroke_width(2))),
+            )
+            .map_err(e)?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(e)?;
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        Ok(())
+    }
+}
