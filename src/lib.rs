@@ -21,6 +21,7 @@ pub mod decision;
 pub mod engine;
 pub mod fit;
 pub mod incident;
+pub mod lint;
 pub mod model;
 pub mod progress;
 pub mod report;

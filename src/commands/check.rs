@@ -2,8 +2,11 @@
 
 use std::fmt::Write;
 
-use super::{Failure, load_model};
+use anyhow::anyhow;
+
+use super::{Failure, bad_input, load_model};
 use crate::cli::CheckArgs;
+use crate::lint::{lint, position};
 use crate::model::{FailureDetail, Model, Posture};
 
 /// A short description of a valid model.
@@ -61,5 +64,28 @@ pub fn describe(model: &Model) -> String {
 pub(super) fn check(args: &CheckArgs) -> Result<(), Failure> {
     let model = load_model(&args.model)?;
     print!("{}", describe(&model));
+    let findings = lint(&model);
+    if findings.is_empty() {
+        println!("  audit: no findings");
+        return Ok(());
+    }
+    // The model was just read; if it vanished since, positions fall back to 1:1.
+    let text = std::fs::read_to_string(&args.model).unwrap_or_default();
+    let level = if args.strict { "error" } else { "warning" };
+    for f in &findings {
+        let (line, column) = position(&text, &f.key);
+        eprintln!(
+            "{}:{line}:{column}: {level}[{}]: {}: {}\n  why it matters: {}",
+            args.model.display(),
+            f.code,
+            f.key,
+            f.message,
+            f.code.why()
+        );
+    }
+    println!("  audit: {} finding(s); see docs/errors.md", findings.len());
+    if args.strict {
+        return Err(bad_input(anyhow!("{} audit finding(s) with --strict", findings.len())));
+    }
     Ok(())
 }

@@ -21,6 +21,7 @@ pub use dist::{Dist, DistSpec, Unit};
 pub use duration::Duration;
 pub use error::{ModelError, Problem};
 pub use span::KeyPath;
+pub(crate) use span::line_column;
 
 /// The kinds of disruption drsim simulates and reports on separately.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

@@ -66,6 +66,80 @@ impl KeyPath {
     }
 }
 
+impl KeyPath {
+    /// The most specific key whose text (key through value, or a table's
+    /// header) contains byte `offset`: names the key of a parse error that
+    /// only carries a position (wrong type, unknown or missing field).
+    pub(crate) fn at_offset(doc: &toml_edit::Document<&str>, offset: usize) -> Option<KeyPath> {
+        let mut best: Option<(usize, KeyPath)> = None;
+        visit(doc.as_item(), &KeyPath::root(), offset, &mut best);
+        best.map(|(_, path)| path)
+    }
+}
+
+/// The table whose header line (`[name]` or `[[name]]`) holds byte `offset`,
+/// e.g. `workload` or `strategy[2]`: where a missing-field error points.
+pub(crate) fn header_at(text: &str, offset: usize) -> Option<KeyPath> {
+    let (line, _) = line_column(text, offset);
+    let header = text.lines().nth(line - 1)?.trim();
+    let (name, array) = if let Some(inner) = header.strip_prefix("[[") {
+        (inner.split("]]").next()?.trim(), true)
+    } else {
+        (header.strip_prefix('[')?.split(']').next()?.trim(), false)
+    };
+    // `[strategy.backup]` belongs to the latest `[[strategy]]` before it.
+    let headers_before = |prefix: &str| {
+        let same = format!("[[{prefix}]]");
+        text.lines().take(line - 1).filter(|l| l.trim().starts_with(&same)).count()
+    };
+    let parts: Vec<&str> = name.split('.').map(|p| p.trim().trim_matches('"')).collect();
+    let mut path = KeyPath::root();
+    for (i, part) in parts.iter().enumerate() {
+        path = path.key(part);
+        let prefix = parts[..=i].join(".");
+        let last = i + 1 == parts.len();
+        match (last && array, headers_before(&prefix)) {
+            (true, n) => path = path.index(n),
+            (false, n) if n > 0 => path = path.index(n - 1),
+            _ => {}
+        }
+    }
+    Some(path)
+}
+
+fn visit(item: &toml_edit::Item, at: &KeyPath, offset: usize, best: &mut Option<(usize, KeyPath)>) {
+    if let Some(table) = item.as_table_like() {
+        for (name, _) in table.iter() {
+            let Some((key, value)) = table.get_key_value(name) else { continue };
+            let path = at.key(name);
+            let start = key.span().map(|r| r.start).or_else(|| value.span().map(|r| r.start));
+            let end = value.span().map(|r| r.end).or_else(|| key.span().map(|r| r.end));
+            if let (Some(start), Some(end)) = (start, end) {
+                let width = end.saturating_sub(start);
+                if (start..end.max(start + 1)).contains(&offset) && best.as_ref().is_none_or(|(w, _)| width <= *w) {
+                    *best = Some((width, path.clone()));
+                }
+            }
+            visit(value, &path, offset, best);
+        }
+    } else if let Some(tables) = item.as_array_of_tables() {
+        for (i, t) in tables.iter().enumerate() {
+            let path = at.index(i);
+            if let Some(r) = t.span() {
+                let width = r.end.saturating_sub(r.start);
+                if r.contains(&offset) && best.as_ref().is_none_or(|(w, _)| width <= *w) {
+                    *best = Some((width, path.clone()));
+                }
+            }
+            visit(&toml_edit::Item::Table(t.clone()), &path, offset, best);
+        }
+    } else if let Some(array) = item.as_array() {
+        for (i, v) in array.iter().enumerate() {
+            visit(&toml_edit::Item::Value(v.clone()), &at.index(i), offset, best);
+        }
+    }
+}
+
 impl fmt::Display for KeyPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut first = true;

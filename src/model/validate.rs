@@ -16,8 +16,19 @@ pub(super) fn parse_and_validate(text: &str, path: &Path) -> Result<Model, Model
         let (line, column) = offset.map_or((1, 1), |o| line_column(text, o));
         Problem { path: path.to_path_buf(), line, column, key, message }
     };
-    let raw: RawModel = toml::from_str(text).map_err(|e| ModelError::Invalid {
-        problems: vec![problem_at(e.span().map(|s| s.start), String::new(), e.message().trim().to_string())],
+    let raw: RawModel = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map(|s| s.start);
+        // Malformed TOML has no document to find a key in; a type, unknown-key
+        // or missing-key error names the key its position falls in.
+        let key = offset
+            .and_then(|o| {
+                toml_edit::Document::parse(text)
+                    .ok()
+                    .and_then(|d| KeyPath::at_offset(&d, o))
+                    .or_else(|| super::span::header_at(text, o))
+            })
+            .map_or_else(String::new, |k| k.to_string());
+        ModelError::Invalid { problems: vec![problem_at(offset, key, serde_message(e.message()))] }
     })?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
     let mut v = Validator { base_dir, problems: Vec::new() };
@@ -37,6 +48,16 @@ pub(super) fn parse_and_validate(text: &str, path: &Path) -> Result<Model, Model
         })
         .collect();
     Err(ModelError::Invalid { problems })
+}
+
+/// A serde message with what is allowed spelled out where serde leaves it implicit.
+fn serde_message(message: &str) -> String {
+    let message = message.trim();
+    if message.starts_with("missing field") {
+        format!("{message}; it is required here (see docs/model-reference.md)")
+    } else {
+        message.to_string()
+    }
 }
 
 struct Validator<'a> {

@@ -1,0 +1,550 @@
+//! Every bad input gets a clear error, never a panic: one table of cases run
+//! through the real binary. Each model case breaks tests/fixtures/bad/base.toml
+//! in one place and expects exit code 2, an error that names
+//! `file:line:column` (where that line really holds the key), the key, and
+//! words saying what is wrong or allowed; no case may print panic or
+//! backtrace text. CLI and file-system cases check the exit code and message.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// How a case builds its model from base.toml.
+#[derive(Clone, Copy)]
+enum Edit {
+    /// Replace the first occurrence of the text (which must be there).
+    Replace(&'static str, &'static str),
+    /// Append tests/fixtures/bad/extra-strategies.toml, then replace.
+    Extra(&'static str, &'static str),
+    /// Append text.
+    Append(&'static str),
+    /// Keep the text before this marker.
+    CutAt(&'static str),
+    /// The whole file.
+    Whole(&'static str),
+    /// base.toml unchanged (for command-line cases).
+    Base,
+    /// No file: the model path is this name under the case directory (missing
+    /// file, or a directory when it is `dir/`).
+    Path(&'static str),
+}
+
+/// One row of the table.
+struct Case {
+    name: &'static str,
+    edit: Edit,
+    /// Arguments; `{model}` is the model path and `{dir}` the case directory.
+    args: &'static [&'static str],
+    code: i32,
+    /// The key the error names (checked as `file:L:C: key:`), `None` when the
+    /// error is not about one key of a model.
+    key: Option<&'static str>,
+    /// Fragments the error must contain (what is wrong / what is allowed).
+    says: &'static [&'static str],
+}
+
+const CHECK: &[&str] = &["check", "{model}"];
+
+const fn model(name: &'static str, edit: Edit, key: &'static str, says: &'static [&'static str]) -> Case {
+    Case { name, edit, args: CHECK, code: 2, key: Some(key), says }
+}
+
+const fn cli(name: &'static str, args: &'static [&'static str], code: i32, says: &'static [&'static str]) -> Case {
+    Case { name, edit: Edit::Base, args, code, key: None, says }
+}
+
+use Edit::*;
+
+const CASES: &[Case] = &[
+    // Malformed TOML: position and the parser's reason; there is no key yet.
+    Case {
+        name: "unterminated-string",
+        edit: Replace("name = \"LintShop\"", "name = \"LintShop"),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &[":4:17:", "invalid basic string"],
+    },
+    Case {
+        name: "missing-equals",
+        edit: Replace("dataset_gb = 100.0", "dataset_gb 100.0"),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &[":7:", "expected"],
+    },
+    Case {
+        name: "unclosed-array",
+        edit: Whole("x = [1, 2\n"),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &[":1:10:", "unclosed array"],
+    },
+    Case {
+        name: "duplicate-table",
+        edit: Append("\n[workload]\nname = \"again\"\n"),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &["duplicate key"],
+    },
+    Case {
+        name: "empty-file",
+        edit: Whole(""),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &[":1:1:", "missing field `workload`", "required"],
+    },
+    // Wrong types.
+    model(
+        "string-for-number",
+        Replace("dataset_gb = 100.0", "dataset_gb = \"lots\""),
+        "workload.dataset_gb",
+        &["invalid type", "expected f64"],
+    ),
+    model(
+        "string-for-bool",
+        Replace("immutable = true", "immutable = \"yes\""),
+        "strategy[0].backup.immutable",
+        &["expected a boolean"],
+    ),
+    model("number-for-duration", Replace("rpo = \"1h\"", "rpo = 60"), "targets.rpo", &["with a unit", "\"15m\""]),
+    // Unknown and missing keys.
+    model(
+        "unknown-key",
+        Replace("dataset_gb = 100.0", "dataset_gb = 100.0\ndatset_gb = 5.0"),
+        "workload.datset_gb",
+        &["unknown field `datset_gb`", "expected one of"],
+    ),
+    model("unknown-table", Replace("[workload]", "[workloads]"), "workloads", &["unknown field", "`workload`"]),
+    model(
+        "unknown-strategy-key",
+        Replace("dr_region = \"us-west-2\"", "dr_region = \"us-west-2\"\ndr_regoin = 1"),
+        "strategy[0].dr_regoin",
+        &["unknown field"],
+    ),
+    model(
+        "missing-dataset",
+        Replace("dataset_gb = 100.0\n", ""),
+        "workload",
+        &["missing field `dataset_gb`", "required"],
+    ),
+    model("missing-strategy-name", Replace("name = \"restore\"\n", ""), "strategy[0]", &["missing field `name`"]),
+    model(
+        "missing-backup-interval",
+        Replace("interval = \"1h\"\n", ""),
+        "strategy[0].backup",
+        &["missing field `interval`"],
+    ),
+    model(
+        "missing-response-step",
+        Replace("decision = { dist = \"fixed\", value = \"10m\" }\n", ""),
+        "strategy[0].decision",
+        &["missing", "[response]"],
+    ),
+    // Negative, zero, NaN and infinite numbers.
+    model(
+        "negative-dataset",
+        Replace("dataset_gb = 100.0", "dataset_gb = -100.0"),
+        "workload.dataset_gb",
+        &["-100 is not allowed", "allowed: a positive number of GB"],
+    ),
+    model(
+        "zero-dataset",
+        Replace("dataset_gb = 100.0", "dataset_gb = 0.0"),
+        "workload.dataset_gb",
+        &["allowed: a positive"],
+    ),
+    model("nan-dataset", Replace("dataset_gb = 100.0", "dataset_gb = nan"), "workload.dataset_gb", &["NaN", "allowed"]),
+    model(
+        "infinite-dataset",
+        Replace("dataset_gb = 100.0", "dataset_gb = inf"),
+        "workload.dataset_gb",
+        &["inf", "allowed"],
+    ),
+    model(
+        "negative-revenue",
+        Replace("revenue_per_hour = 1000.0", "revenue_per_hour = -1.0"),
+        "workload.revenue_per_hour",
+        &["allowed: zero or a positive"],
+    ),
+    model(
+        "negative-rate",
+        Replace("rate_per_year = 0.5", "rate_per_year = -0.5"),
+        "failure[0].rate_per_year",
+        &["allowed: zero or a positive number of failures per year"],
+    ),
+    model(
+        "infinite-rate",
+        Replace("rate_per_year = 0.5", "rate_per_year = inf"),
+        "failure[0].rate_per_year",
+        &["allowed"],
+    ),
+    model(
+        "nan-rate",
+        Replace("rate_per_year = 1.0", "rate_per_year = nan"),
+        "failure[1].rate_per_year",
+        &["NaN", "allowed"],
+    ),
+    model(
+        "zero-throughput",
+        Replace("value = 500.0", "value = 0.0"),
+        "strategy[0].restore.throughput_gb_per_hour",
+        &["above 0 GB per hour"],
+    ),
+    model(
+        "negative-throughput",
+        Replace("value = 500.0", "value = -5.0"),
+        "strategy[0].restore.throughput_gb_per_hour.value",
+        &[">= 0"],
+    ),
+    model(
+        "zero-azs",
+        Replace("{ name = \"us-east-1\", azs = 3 }", "{ name = \"us-east-1\", azs = 0 }"),
+        "topology.region[0].azs",
+        &["at least 1 AZ"],
+    ),
+    model(
+        "zero-backup-interval",
+        Replace("interval = \"1h\"", "interval = \"0s\""),
+        "strategy[0].backup.interval",
+        &["longer than 0s"],
+    ),
+    model(
+        "zero-lognormal-median",
+        Replace("median = \"6h\"", "median = \"0s\""),
+        "failure[0].duration.median",
+        &["larger than 0"],
+    ),
+    // Distribution shapes.
+    model(
+        "p95-below-median",
+        Replace("p95 = \"20h\"", "p95 = \"2h\""),
+        "failure[0].duration.p95",
+        &["must be larger than median"],
+    ),
+    model(
+        "pert-mode-below-min",
+        Replace(
+            "decision = { dist = \"fixed\", value = \"10m\" }",
+            "decision = { dist = \"pert\", min = \"10m\", mode = \"5m\", max = \"1h\" }",
+        ),
+        "response.decision.mode",
+        &["must not be smaller than min"],
+    ),
+    model(
+        "uniform-min-above-max",
+        Replace(
+            "decision = { dist = \"fixed\", value = \"10m\" }",
+            "decision = { dist = \"uniform\", min = \"1h\", max = \"5m\" }",
+        ),
+        "response.decision.max",
+        &["must not be larger than max"],
+    ),
+    model(
+        "unknown-distribution",
+        Replace("dist = \"lognormal\", median = \"6h\"", "dist = \"lognormall\", median = \"6h\""),
+        "failure[0].duration.dist",
+        &["unknown variant `lognormall`", "`pert`"],
+    ),
+    // Probabilities outside [0, 1].
+    model(
+        "probability-above-one",
+        Replace("ransomware_share = 0.25", "ransomware_share = 1.5"),
+        "failure[1].ransomware_share",
+        &["1.5 is not a probability", "allowed: a number from 0 to 1"],
+    ),
+    model(
+        "probability-negative",
+        Replace("control_plane_probability = 0.3", "control_plane_probability = -0.1"),
+        "failure[0].control_plane_probability",
+        &["allowed: a number from 0 to 1"],
+    ),
+    model(
+        "confidence-above-one",
+        Replace("confidence = 0.9", "confidence = 2"),
+        "targets.confidence",
+        &["not a probability"],
+    ),
+    model(
+        "job-success-percent",
+        Replace("job_success = 0.99", "job_success = 99"),
+        "strategy[0].backup.job_success",
+        &["99 is not a probability"],
+    ),
+    // Durations.
+    model(
+        "duration-parsecs",
+        Replace("rto = \"4h\"", "rto = \"5 parsecs\""),
+        "targets.rto",
+        &["unknown unit \"parsecs\"", "allowed: ms, s, m, h, d, w, y"],
+    ),
+    model(
+        "duration-negative",
+        Replace("rpo = \"1h\"", "rpo = \"-3h\""),
+        "targets.rpo",
+        &["negative durations are not allowed"],
+    ),
+    model("duration-empty", Replace("rpo = \"1h\"", "rpo = \"\""), "targets.rpo", &["empty duration", "\"90s\""]),
+    model(
+        "duration-no-unit",
+        Replace("retention = \"35d\"", "retention = \"35\""),
+        "strategy[0].backup.retention",
+        &["missing unit"],
+    ),
+    model(
+        "retention-below-interval",
+        Replace("retention = \"35d\"", "retention = \"10m\""),
+        "strategy[0].backup.retention",
+        &["shorter than the backup interval", "allowed: at least one interval"],
+    ),
+    // Strategies.
+    // Nothing in the file to point at: the start of the file and the key.
+    Case {
+        name: "no-strategies",
+        edit: CutAt("[[strategy]]"),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &[":1:1: strategy: no strategies", "add at least one [[strategy]]"],
+    },
+    model(
+        "unknown-strategy-kind",
+        Replace("kind = \"backup_restore\"", "kind = \"backup_and_pray\""),
+        "strategy[0].kind",
+        &[
+            "unknown strategy kind \"backup_and_pray\"",
+            "allowed: backup_restore, pilot_light, warm_standby, active_active",
+        ],
+    ),
+    model(
+        "unknown-failure-kind",
+        Replace("kind = \"region\"", "kind = \"meteor\""),
+        "failure[0].kind",
+        &["allowed: az, region, logical"],
+    ),
+    model(
+        "unknown-deployment",
+        Replace("deployment = \"multi_az\"", "deployment = \"multi_region\""),
+        "strategy[0].deployment",
+        &["allowed: multi_az, single_az"],
+    ),
+    model(
+        "duplicate-strategy-name",
+        Extra("name = \"aa\"", "name = \"restore\""),
+        "strategy[1].name",
+        &["defined twice"],
+    ),
+    model(
+        "shares-above-one",
+        Extra("traffic_shares = [0.5, 0.5]", "traffic_shares = [0.5, 0.6]"),
+        "strategy[1].traffic_shares",
+        &["add up to 1.1", "must add up to 1"],
+    ),
+    model(
+        "shares-missing-one",
+        Extra("traffic_shares = [0.5, 0.5]", "traffic_shares = [1.0]"),
+        "strategy[1].traffic_shares",
+        &["one share per region"],
+    ),
+    model(
+        "capacity-above-one",
+        Extra("capacity_fraction = 0.5", "capacity_fraction = 1.5"),
+        "strategy[2].capacity_fraction",
+        &["allowed: a share above 0 and at most 1"],
+    ),
+    model(
+        "load-profile-short",
+        Append("\n[workload.load_profile]\nday_of_week = [1.0, 2.0]\n"),
+        "workload.load_profile.day_of_week",
+        &["give exactly 7"],
+    ),
+    // Regions.
+    model(
+        "unknown-primary",
+        Replace("primary = \"us-east-1\"", "primary = \"mars-1\""),
+        "topology.primary",
+        &["\"mars-1\" is not a listed region", "allowed: us-east-1, us-west-2"],
+    ),
+    model(
+        "unknown-dr-region",
+        Replace("dr_region = \"us-west-2\"", "dr_region = \"mars-1\""),
+        "strategy[0].dr_region",
+        &["not in [topology]"],
+    ),
+    model(
+        "dr-region-is-primary",
+        Replace("dr_region = \"us-west-2\"", "dr_region = \"us-east-1\""),
+        "strategy[0].dr_region",
+        &["is the primary region"],
+    ),
+    model(
+        "duplicate-region",
+        Replace("{ name = \"us-west-2\", azs = 3 }", "{ name = \"us-east-1\", azs = 3 }"),
+        "topology.region[1].name",
+        &["listed twice"],
+    ),
+    // Empirical data.
+    model(
+        "empirical-file-missing",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"empirical\", file = \"no-such.csv\" }",
+        ),
+        "failure[1].detection_delay.file",
+        &["cannot open empirical data file \"no-such.csv\""],
+    ),
+    model(
+        "empirical-bad-rows",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"empirical\", file = \"bad-rows.csv\" }",
+        ),
+        "failure[1].detection_delay.file",
+        &["bad-rows.csv:3", "\"abc\""],
+    ),
+    model(
+        "empirical-no-values",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"empirical\", values = [] }",
+        ),
+        "failure[1].detection_delay.values",
+        &["must not be empty"],
+    ),
+    // Unreadable models.
+    Case {
+        name: "model-missing",
+        edit: Path("no-such-model.toml"),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &["cannot read the model file", "No such file"],
+    },
+    Case {
+        name: "model-is-a-directory",
+        edit: Path("dir/"),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &["cannot read the model file"],
+    },
+    // Command-line values.
+    cli("zero-trials", &["run", "{model}", "--trials", "0"], 2, &["'0' for '--trials", "1.."]),
+    cli("text-trials", &["run", "{model}", "--trials", "many"], 2, &["'many' for '--trials"]),
+    cli("nan-years", &["run", "{model}", "--years", "nan"], 2, &["--years NaN", "allowed: a number of years above 0"]),
+    cli("zero-years", &["run", "{model}", "--years", "0"], 2, &["--years 0", "allowed"]),
+    cli("huge-years", &["run", "{model}", "--years", "1e9"], 2, &["at most 1000"]),
+    cli("zero-threads", &["run", "{model}", "--threads", "0"], 2, &["'0' for '--threads", "1..=1024"]),
+    cli("precision-above-one", &["run", "{model}", "--precision", "2"], 2, &["allowed: a number between 0 and 1"]),
+    cli("unknown-strategy-flag", &["run", "{model}", "--strategy", "nope"], 2, &["no such strategy", "known: restore"]),
+    cli("unknown-format", &["run", "{model}", "--format", "yaml"], 2, &["possible values: table, json"]),
+    cli("unknown-subcommand", &["frobnicate"], 2, &["unrecognized subcommand"]),
+    cli("missing-model-argument", &["run"], 2, &["<MODEL>"]),
+    // Output directories.
+    cli("out-under-a-file", &["run", "{model}", "--trials", "10", "-q", "--out", "{dir}/a-file/out"], 2, &["a-file"]),
+    cli(
+        "out-exists",
+        &["run", "{model}", "--trials", "10", "-q", "--out", "{dir}/full"],
+        2,
+        &["already exists", "--force"],
+    ),
+];
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad")
+}
+
+/// Writes the case's model (and any neighbours it needs) into `dir`.
+fn prepare(case: &Case, dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::copy(fixtures().join("bad-rows.csv"), dir.join("bad-rows.csv")).unwrap();
+    std::fs::write(dir.join("a-file"), "not a directory").unwrap();
+    std::fs::create_dir_all(dir.join("full")).unwrap();
+    std::fs::write(dir.join("full/results.json"), "{}").unwrap();
+    std::fs::create_dir_all(dir.join("dir")).unwrap();
+    let base = std::fs::read_to_string(fixtures().join("base.toml")).unwrap();
+    let replace = |text: &str, from: &str, to: &str| {
+        assert!(text.contains(from), "{}: {from:?} is not in the base model", case.name);
+        text.replacen(from, to, 1)
+    };
+    let text = match case.edit {
+        Replace(from, to) => replace(&base, from, to),
+        Extra(from, to) => {
+            let extra = std::fs::read_to_string(fixtures().join("extra-strategies.toml")).unwrap();
+            replace(&format!("{base}\n{extra}"), from, to)
+        }
+        Append(more) => format!("{base}{more}"),
+        CutAt(marker) => base[..base.find(marker).expect("marker")].to_string(),
+        Whole(text) => text.to_string(),
+        Base => base,
+        Path(name) => return dir.join(name),
+    };
+    let path = dir.join(format!("{}.toml", case.name));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Checks that the error names `path:L:C: key:` and that line L of the model
+/// really holds the key's last name (or, for a missing key, its table header).
+fn assert_located(case: &Case, stderr: &str, path: &Path, key: &str) {
+    let prefix = format!("{}:", path.display());
+    let line = stderr
+        .lines()
+        .map(|l| l.trim_start_matches("error: "))
+        .find(|l| l.starts_with(&prefix) && l.contains(&format!(": {key}: ")))
+        .unwrap_or_else(|| panic!("{}: no `{prefix}L:C: {key}:` in:\n{stderr}", case.name));
+    let mut parts = line[prefix.len()..].splitn(3, ':');
+    let row: usize = parts.next().unwrap().parse().unwrap_or_else(|_| panic!("{}: line in {line}", case.name));
+    let column: usize = parts.next().unwrap().parse().unwrap_or_else(|_| panic!("{}: column in {line}", case.name));
+    assert!(row >= 1 && column >= 1, "{}: {line}", case.name);
+    let text = std::fs::read_to_string(path).unwrap();
+    let held = text.lines().nth(row - 1).unwrap_or_default();
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let last = last.split('[').next().unwrap_or(last);
+    // A missing key is pointed at the header of the table it is missing from.
+    let header = held.trim_start().starts_with('[');
+    assert!(held.contains(last) || header, "{}: line {row} ({held:?}) does not hold `{last}`", case.name);
+}
+
+#[test]
+fn every_bad_input_gets_a_clear_error_and_no_panic() {
+    let root = std::env::temp_dir().join(format!("drsim-bad-input-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let mut names = std::collections::HashSet::new();
+    for case in CASES {
+        assert!(names.insert(case.name), "case {} is listed twice", case.name);
+        let dir = root.join(case.name);
+        let path = prepare(case, &dir);
+        let args: Vec<String> = case
+            .args
+            .iter()
+            .map(|a| a.replace("{model}", &path.display().to_string()).replace("{dir}", &dir.display().to_string()))
+            .collect();
+        let out = Command::new(env!("CARGO_BIN_EXE_drsim"))
+            .args(&args)
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .expect("runs drsim");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(case.code), "{}: {args:?}\n{stderr}", case.name);
+        for banned in ["panicked", "backtrace", "RUST_BACKTRACE", "thread 'main'"] {
+            assert!(!stderr.contains(banned), "{}: {banned} in\n{stderr}", case.name);
+        }
+        assert!(stderr.starts_with("error: "), "{}: {stderr}", case.name);
+        for fragment in case.says {
+            assert!(stderr.contains(fragment), "{}: {fragment:?} not in\n{stderr}", case.name);
+        }
+        if let Some(key) = case.key {
+            assert_located(case, &stderr, &path, key);
+        }
+        if case.args[0] == "run" && case.name.starts_with("out-") {
+            assert!(!dir.join("a-file/out").exists(), "{}: wrote output", case.name);
+            assert_eq!(std::fs::read_to_string(dir.join("full/results.json")).unwrap(), "{}", "{}", case.name);
+        }
+    }
+    // The table's size is reported in the issue's closing note.
+    assert!(CASES.len() >= 60, "{} cases", CASES.len());
+    let _ = std::fs::remove_dir_all(&root);
+}
