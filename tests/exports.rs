@@ -294,3 +294,18 @@ fn documented_column_order_is_the_written_order() {
         assert!(readme.contains(&listed), "README lists {file} in order: {listed}");
     }
 }
+
+#[test]
+fn markdown_on_stdout_and_incidents_without_out_is_bad_input() {
+    let dir = temp("stdout");
+    let model = write_model(&dir, &spec().text());
+    let out =
+        drsim().args(["run", model.to_str().unwrap(), "--trials", "200", "--format", "markdown"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("# DR strategy comparison: closed-form test"), "{text}");
+    assert!(text.contains("| br |") && !text.contains("## Charts"), "no chart links without --out");
+    let out = drsim().args(["run", model.to_str().unwrap(), "--trials", "200", "--incidents"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--incidents: needs --out DIR"));
+}
