@@ -9,7 +9,7 @@
 use std::io::IsTerminal;
 use std::time::Duration as StdDuration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::engine::{self, EngineError};
 use crate::model::Model;
@@ -34,9 +34,12 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
         let style = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} trials · {per_sec} · ETA {eta}",
+            "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} trials · {rate} · ETA {eta}",
         )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} trials/s", state.per_sec());
+        });
         bar.set_style(style);
         bar.enable_steady_tick(StdDuration::from_millis(250));
         Progress { bar: Some(bar) }

@@ -270,3 +270,42 @@ fn a_killed_run_leaves_no_partial_output() {
         assert!(target.join(file).is_file(), "{file} complete");
     }
 }
+
+/// The column lists in docs/exports.md and README.md are the CSV headers, in order.
+#[test]
+fn documented_column_order_is_the_written_order() {
+    let model = spec().build();
+    let results = simulate(&model, &RunOptions { trials: 100, ..RunOptions::default() }).unwrap();
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/exports.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap().replace("\n  ", " ");
+    let header = |text: &str| text.lines().next().unwrap().split(',').map(str::to_string).collect::<Vec<_>>();
+    use drsim::report::Report;
+    let summary = header(&drsim::report::csv::SummaryCsv.render(&results).unwrap());
+    let strategies = header(&drsim::report::csv::StrategiesCsv.render(&results).unwrap());
+    for (file, columns) in [("summary.csv", &summary), ("strategies.csv", &strategies)] {
+        let section = docs.split(&format!("## {file}")).nth(1).unwrap().split("\n## ").next().unwrap();
+        let documented: Vec<String> = section
+            .lines()
+            .filter_map(|l| l.split('`').nth(1).filter(|_| l.starts_with("| ")).map(str::to_string))
+            .collect();
+        assert_eq!(&documented, columns, "docs/exports.md lists {file} in order");
+        let listed = format!("`{file}`: {}", columns.join(", "));
+        assert!(readme.contains(&listed), "README lists {file} in order: {listed}");
+    }
+}
+
+#[test]
+fn markdown_on_stdout_and_incidents_without_out_is_bad_input() {
+    let dir = temp("stdout");
+    let model = write_model(&dir, &spec().text());
+    let out =
+        drsim().args(["run", model.to_str().unwrap(), "--trials", "200", "--format", "markdown"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("# DR strategy comparison: closed-form test"), "{text}");
+    assert!(text.contains("| br |") && !text.contains("## Charts"), "no chart links without --out");
+    let out = drsim().args(["run", model.to_str().unwrap(), "--trials", "200", "--incidents"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--incidents: needs --out DIR"));
+}

@@ -26,7 +26,7 @@ pub const MAX_TRIALS: u64 = 100_000;
 /// Trials simulated per call while searching.
 const BATCH: u64 = 64;
 
-/// Keeps the first incident of one kind.
+/// Keeps the first incident of one kind: the earliest in the first trial that has one.
 struct First {
     kind: Kind,
     found: Option<(u64, Incident)>,
@@ -34,7 +34,13 @@ struct First {
 
 impl IncidentSink for First {
     fn incident(&mut self, trial: u64, _strategy: usize, incident: &Incident) {
-        if self.found.is_none() && incident.kind == self.kind {
+        // Within the first trial that has one, the earliest by start time
+        // (the engine hands a trial's incidents over by cause, not by time).
+        let earlier = match &self.found {
+            None => true,
+            Some((t, found)) => *t == trial && incident.start < found.start,
+        };
+        if incident.kind == self.kind && earlier {
             self.found = Some((trial, *incident));
         }
     }

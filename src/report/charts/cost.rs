@@ -70,18 +70,36 @@ impl Chart for CostChart {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let body = draw::titled(area, "Total annual cost (fixed DR cost + incidents), by strategy")?;
+        // Left: every year; right: the worst 10% of years stretched out, where
+        // P95 and CVaR95 sit (on a 0-100% axis they crowd into the top edge).
+        let (all, tail) = body.split_horizontally(body.dim_in_pixel().0 as i32 * 57 / 100);
+        self.draw_panel(&all, "all years", 0.0, false)?;
+        self.draw_panel(&tail, "the worst 10% of years (zoom)", 0.9, true)
+    }
+}
+
+impl CostChart {
+    fn draw_panel<DB: DrawingBackend>(
+        &self,
+        body: &DrawingArea<DB, Shift>,
+        caption: &str,
+        y_lo: f64,
+        with_legend: bool,
+    ) -> Result<(), String> {
         let xs = self.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0).chain(c.cvar95_usd));
         let (lo, hi) = log_range(xs, &[]);
-        let mut chart = ChartBuilder::on(&body)
+        let lo = if y_lo > 0.0 { self.tail_start(y_lo).unwrap_or(lo) } else { lo };
+        let mut chart = ChartBuilder::on(body)
+            .caption(caption, (FONT, style::LABEL_SIZE))
             .margin(20)
             .x_label_area_size(80)
             .y_label_area_size(110)
-            .build_cartesian_2d((lo..hi).log_scale().with_key_points(money_ticks(lo, hi)), 0.0..1.0)
+            .build_cartesian_2d((lo..hi).log_scale().with_key_points(money_ticks(lo, hi)), y_lo..1.0)
             .map_err(err)?;
         chart
             .configure_mesh()
             .x_desc("total cost in one year, USD (log scale)")
-            .y_desc("share of years costing at most x")
+            .y_desc(if y_lo == 0.0 { "share of years costing at most x" } else { "" })
             .x_label_formatter(&|x| fmt_usd_tick(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
             .label_style((FONT, style::TICK_SIZE))
@@ -91,10 +109,11 @@ impl Chart for CostChart {
             .draw()
             .map_err(err)?;
         for (i, c) in self.curves.iter().enumerate() {
-            let mut points: Vec<(f64, f64)> = c.points.iter().copied().filter(|p| p.0 > 0.0).collect();
+            let mut points: Vec<(f64, f64)> =
+                c.points.iter().copied().filter(|p| p.0 > 0.0 && p.0 >= lo && p.1 >= y_lo - 0.02).collect();
             let last = points.last().map_or(0.0, |p| p.1);
             points.push((hi, last));
-            draw::line(&mut chart, points, i, Some(&c.strategy))?;
+            draw::line(&mut chart, points, i, with_legend.then_some(c.strategy.as_str()))?;
             let colour = style::colour(i);
             if let Some(p95) = c.p95_usd.filter(|v| *v > 0.0) {
                 let at = (p95, cdf_at(&c.points, p95));
@@ -107,7 +126,10 @@ impl Chart for CostChart {
                 chart.draw_series(std::iter::once(TriangleMarker::new(at, 14, BLACK.stroke_width(2)))).map_err(err)?;
             }
         }
-        draw::target_line(&mut chart, (lo, 0.95), (hi, 0.95), Some("95% of years"))?;
+        draw::target_line(&mut chart, (lo, 0.95), (hi, 0.95), with_legend.then_some("95% of years"))?;
+        if !with_legend {
+            return Ok(());
+        }
         chart
             .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
             .map_err(err)?
@@ -118,7 +140,17 @@ impl Chart for CostChart {
             .map_err(err)?
             .label("CVaR95 (mean of the worst 5% of years)")
             .legend(|(x, y)| TriangleMarker::new((x + 20, y), 12, BLACK.stroke_width(2)));
+        // In the zoom, the lower right is empty: every curve has climbed past it.
         draw::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
+    }
+
+    /// The smallest annual cost at which any strategy's CDF reaches `share`, less a margin.
+    fn tail_start(&self, share: f64) -> Option<f64> {
+        self.curves
+            .iter()
+            .filter_map(|c| c.points.iter().find(|p| p.1 >= share && p.0 > 0.0).map(|p| p.0))
+            .min_by(f64::total_cmp)
+            .map(|x| x / 1.3)
     }
 }
