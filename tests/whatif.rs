@@ -270,3 +270,41 @@ fn example_models_check_and_run() {
     }
     assert!(count >= 4, "expected SecureCart and the three what-if examples, found {count}");
 }
+
+// The commands as a user runs them: files written under --out, bad input
+// named and exit code 2.
+#[test]
+fn sweep_and_sensitivity_commands_write_their_files_and_reject_bad_input() {
+    let dir = temp_dir("cli");
+    let model = dir.join("m.toml");
+    std::fs::write(&model, two_strategy_spec("1h", 100.0).text()).unwrap();
+    let drsim = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_drsim")).args(args).output().unwrap();
+    let m = model.to_str().unwrap();
+    let out = dir.join("sweep");
+    let o = drsim(&[
+        "sweep",
+        m,
+        "--set",
+        "strategy.br.backup.interval=30m,1h",
+        "--trials",
+        "500",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["sweep.csv", "sweep.png", "sweep.svg"] {
+        assert!(out.join(f).exists(), "{f} missing");
+    }
+    let out = dir.join("sens");
+    let o = drsim(&["sensitivity", m, "--strategy", "br", "--trials", "300", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["sensitivity.csv", "tornado_br.png", "tornado_br.svg"] {
+        assert!(out.join(f).exists(), "{f} missing");
+    }
+    let o = drsim(&["sweep", m, "--set", "strategy.nope.backup.interval=1h"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("known: br, pl"));
+    let o = drsim(&["sweep", m, "--set", "strategy.br.backup.interval=-5m"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("strategy.br.backup.interval=-5m"));
+}
