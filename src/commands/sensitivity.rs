@@ -74,13 +74,13 @@ fn tornado_text(t: &Tornado) -> String {
     let _ = writeln!(out, "Inputs ranked by the swing in expected annual cost between their low and high values:");
     let _ = writeln!(
         out,
-        "  {:>3} {:<48} {:>16} {:>16} {:>13} {:>13} {:>11} {:>11}",
+        "  {:>3} {:<58} {:>16} {:>16} {:>13} {:>13} {:>11} {:>11}",
         "#", "input", "low", "high", "cost at low", "cost at high", "P met low", "P met high"
     );
     for (i, b) in t.bars.iter().take(PRINTED).enumerate() {
         let _ = writeln!(
             out,
-            "  {:>3} {:<48} {:>16} {:>16} {:>13} {:>13} {:>11} {:>11}",
+            "  {:>3} {:<58} {:>16} {:>16} {:>13} {:>13} {:>11} {:>11}",
             i + 1,
             b.input.path,
             b.input.low_label,

@@ -45,6 +45,7 @@ impl Chart for FitChart<'_> {
             .configure_mesh()
             .x_label_formatter(&|x| crate::fit::hours(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .light_line_style(RGBColor(240, 240, 240))
             .x_desc("outage duration (log scale)")
             .y_desc("share of outages at most this long")
             .label_style((FONT, TICK_SIZE))

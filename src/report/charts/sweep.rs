@@ -110,24 +110,49 @@ fn short(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 
-fn p_met(p: &StrategyPoint) -> f64 {
-    p.rto_met.estimate.min(p.rpo_met.estimate)
+/// What one panel plots.
+struct Panel {
+    title: &'static str,
+    y_desc: &'static str,
+    metric: fn(&StrategyPoint) -> f64,
+    /// A share (0-1, with the required confidence drawn) rather than USD.
+    share: bool,
 }
 
-impl Chart for SweepChart<'_> {
-    fn name(&self) -> &str {
-        NAME
-    }
+const PANELS: [Panel; 3] = [
+    Panel {
+        title: "P(RTO met), worst kind",
+        y_desc: "share of incidents",
+        metric: |p| p.rto_met.estimate,
+        share: true,
+    },
+    Panel {
+        title: "P(RPO met), worst kind",
+        y_desc: "share of incidents",
+        metric: |p| p.rpo_met.estimate,
+        share: true,
+    },
+    Panel {
+        title: "Expected annual cost",
+        y_desc: "USD per year",
+        metric: |p| p.expected_annual_cost_usd,
+        share: false,
+    },
+];
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+impl SweepChart<'_> {
+    fn panel<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        panel: &Panel,
+        legend: bool,
+    ) -> Result<(), String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         let s = self.sweep;
         let Some(axis) = s.axes.first() else { return Ok(()) };
-        let labels = axis.values.clone();
+        let labels = &axis.values;
         let n = labels.len() as f64;
         let x_range = -0.3..(n - 0.7).max(0.3);
-        let (w, _) = area.dim_in_pixel();
-        let (left, right) = area.split_horizontally(w / 2);
         let x_fmt = |x: &f64| {
             let i = x.round();
             if (x - i).abs() < 1e-6 && i >= 0.0 {
@@ -136,67 +161,68 @@ impl Chart for SweepChart<'_> {
                 String::new()
             }
         };
-
-        // Left: P(targets met), worst kind, with the required confidence.
-        let probs = self.lines(p_met);
-        let lowest = probs.iter().flat_map(|l| l.2.iter().map(|p| p.1)).fold(s.confidence, f64::min);
-        let y_low = ((lowest - 0.02).max(0.0) * 50.0).floor() / 50.0;
-        let mut chart = ChartBuilder::on(&left)
-            .caption("P(targets met), worst kind", (FONT, TITLE_SIZE))
-            .margin(20)
-            .x_label_area_size(70)
-            .y_label_area_size(100)
-            .build_cartesian_2d(x_range.clone(), y_low..1.005)
+        let lines = self.lines(panel.metric);
+        let values = || lines.iter().flat_map(|l| l.2.iter().map(|p| p.1));
+        let y_range = if panel.share {
+            let lowest = values().fold(s.confidence, f64::min);
+            (((lowest - 0.02).max(0.0) * 50.0).floor() / 50.0)..1.005
+        } else {
+            0.0..(values().fold(0.0, f64::max) * 1.1).max(1.0)
+        };
+        let mut chart = ChartBuilder::on(area)
+            .caption(panel.title, (FONT, TITLE_SIZE * 3 / 4))
+            .margin(15)
+            .x_label_area_size(90)
+            .y_label_area_size(if panel.share { 80 } else { 110 })
+            .build_cartesian_2d(x_range.clone(), y_range)
             .map_err(e)?;
+        let y_fmt = |y: &f64| if panel.share { format!("{:.0}%", y * 100.0) } else { format!("${:.2}M", y / 1e6) };
         chart
             .configure_mesh()
             .x_labels(labels.len())
             .x_label_formatter(&x_fmt)
-            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
-            .x_desc(axis.path.as_str())
-            .y_desc("share of incidents meeting RTO and RPO")
+            .y_label_formatter(&y_fmt)
+            .light_line_style(RGBColor(240, 240, 240))
+            .x_desc(short(&axis.path))
+            .y_desc(panel.y_desc)
             .label_style((FONT, TICK_SIZE))
             .axis_desc_style((FONT, LABEL_SIZE))
             .draw()
             .map_err(e)?;
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(x_range.start, s.confidence), (x_range.end, s.confidence)],
-                10,
-                8,
-                RGBColor(120, 120, 120).stroke_width(3),
-            ))
-            .map_err(e)?
-            .label(format!("required {}", crate::report::fmt_percent(s.confidence)))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(120, 120, 120).stroke_width(3)));
-        for (label, i, pts) in &probs {
+        if panel.share {
+            let grey = RGBColor(120, 120, 120);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(x_range.start, s.confidence), (x_range.end, s.confidence)],
+                    10,
+                    8,
+                    grey.stroke_width(3),
+                ))
+                .map_err(e)?
+                .label(format!("required {}", crate::report::fmt_percent(s.confidence)))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey.stroke_width(3)));
+        }
+        for (label, i, pts) in &lines {
             draw_series(&mut chart, pts, *i, label, true)?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        if legend {
+            draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        }
+        Ok(())
+    }
+}
 
-        // Right: expected annual cost.
-        let costs = self.lines(|p| p.expected_annual_cost_usd);
-        let top = costs.iter().flat_map(|l| l.2.iter().map(|p| p.1)).fold(0.0, f64::max) * 1.1;
-        let mut chart = ChartBuilder::on(&right)
-            .caption("Expected annual cost", (FONT, TITLE_SIZE))
-            .margin(20)
-            .x_label_area_size(70)
-            .y_label_area_size(130)
-            .build_cartesian_2d(x_range, 0.0..top.max(1.0))
-            .map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_labels(labels.len())
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&|y| format!("${:.2}M", y / 1e6))
-            .x_desc(axis.path.as_str())
-            .y_desc("USD per year")
-            .label_style((FONT, TICK_SIZE))
-            .axis_desc_style((FONT, LABEL_SIZE))
-            .draw()
-            .map_err(e)?;
-        for (label, i, pts) in &costs {
-            draw_series(&mut chart, pts, *i, label, true)?;
+impl Chart for SweepChart<'_> {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let path = self.sweep.axes.first().map_or("", |a| a.path.as_str());
+        let area = area.titled(&format!("Sweep of {path}"), (FONT, TITLE_SIZE)).map_err(|e| e.to_string())?;
+        let panels = area.split_evenly((1, PANELS.len()));
+        for (i, (panel, sub)) in PANELS.iter().zip(&panels).enumerate() {
+            self.panel(sub, panel, i == 0)?;
         }
         Ok(())
     }

@@ -70,7 +70,17 @@ impl Chart for TornadoChart<'_> {
                     String::new()
                 }
             })
-            .x_label_formatter(&|x| format!("{}${:.2}M", if *x > 0.0 { "+" } else { "" }, x / 1e6))
+            .x_label_formatter(&|x| {
+                let sign = if *x > 0.0 {
+                    "+"
+                } else if *x < 0.0 {
+                    "-"
+                } else {
+                    ""
+                };
+                format!("{sign}${:.2}M", x.abs() / 1e6)
+            })
+            .light_line_style(RGBColor(240, 240, 240))
             .x_desc("USD per year, relative to the baseline")
             .label_style((FONT, TICK_SIZE))
             .axis_desc_style((FONT, LABEL_SIZE))
