@@ -203,7 +203,19 @@ const CASES: &[Case] = &[
         "zero-azs",
         Replace("{ name = \"us-east-1\", azs = 3 }", "{ name = \"us-east-1\", azs = 0 }"),
         "topology.region[0].azs",
-        &["at least 1 AZ"],
+        &["allowed: 1 to 26 AZs per region"],
+    ),
+    model(
+        "too-many-azs",
+        Replace("{ name = \"us-east-1\", azs = 3 }", "{ name = \"us-east-1\", azs = 4000000000 }"),
+        "topology.region[0].azs",
+        &["allowed: 1 to 26 AZs per region"],
+    ),
+    model(
+        "rate-beyond-hourly",
+        Replace("rate_per_year = 0.5", "rate_per_year = 1e12"),
+        "failure[0].rate_per_year",
+        &["more than one every hour", "allowed: 0 to 8760"],
     ),
     model(
         "zero-backup-interval",

@@ -142,7 +142,10 @@ impl World {
             let Some(mode) = model.failure(kind) else { continue };
             let outage = match (&mode.detail, component) {
                 (FailureDetail::Outage { duration, control_plane_probability }, _) => {
-                    let d = duration.sample_duration(rng);
+                    // An outage longer than the trial is down for the whole trial: the
+                    // cap changes nothing inside the horizon and keeps every
+                    // incident's downtime within it.
+                    let d = duration.sample_duration(rng).min(horizon);
                     let control_plane = kind == Kind::Region && rng.random::<f64>() < control_plane_probability.get();
                     let (region, az) = match component {
                         Component::Region(r) => (r, 0),

@@ -60,6 +60,15 @@ fn serde_message(message: &str) -> String {
     }
 }
 
+/// Most AZs a region may have: AWS regions have 2-6; 26 (letters a-z) bounds
+/// the per-AZ state a trial keeps.
+pub const MAX_AZS: u32 = 26;
+
+/// Highest failure rate: 8,760 a year is one every hour. A failure mode more
+/// frequent than that is not a DR question, and the bound keeps the events of
+/// a trial (at most rate x horizon per component) finite for outages of zero length.
+pub const MAX_RATE_PER_YEAR: f64 = 8760.0;
+
 struct Validator<'a> {
     base_dir: &'a Path,
     problems: Vec<(KeyPath, String)>,
@@ -220,8 +229,11 @@ impl Validator<'_> {
             if !seen.insert(r.name.clone()) {
                 self.problem(at.key("region").index(i).key("name"), format!("region \"{}\" is listed twice", r.name));
             }
-            if r.azs == 0 {
-                self.problem(at.key("region").index(i).key("azs"), "a region needs at least 1 AZ");
+            if r.azs == 0 || r.azs > MAX_AZS {
+                self.problem(
+                    at.key("region").index(i).key("azs"),
+                    format!("{} AZs; allowed: 1 to {MAX_AZS} AZs per region", r.azs),
+                );
             }
             regions.push(Region { name: r.name.clone(), azs: r.azs });
         }
@@ -269,6 +281,15 @@ impl Validator<'_> {
             return None;
         };
         let rate = self.non_negative(at.key("rate_per_year"), f.rate_per_year, "failures per year");
+        if rate.is_some_and(|r| r > MAX_RATE_PER_YEAR) {
+            self.problem(
+                at.key("rate_per_year"),
+                format!(
+                    "{} failures a year is more than one every hour; allowed: 0 to {MAX_RATE_PER_YEAR}",
+                    f.rate_per_year
+                ),
+            );
+        }
         let forbid = |v: &mut Self, present: bool, key: &str, allowed: &str| {
             if present {
                 v.problem(

@@ -14,7 +14,7 @@ use super::Ctx;
 use super::backup::{Query, loss_window};
 use super::backup_restore::restore_duration;
 use crate::engine::world::Outage;
-use crate::incident::{Incident, Path, Step};
+use crate::incident::{Incident, Path, Step, StepClock};
 use crate::model::Duration;
 
 pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
@@ -42,10 +42,16 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
         }
         None => (Duration::ZERO, Duration::ZERO),
     };
-    incident.steps[Step::Decision as usize] = decision;
-    incident.steps[Step::Provisioning as usize] = provisioning;
-    incident.steps[Step::Restore as usize] = restore;
-    incident.downtime = decision + provisioning + restore;
+    // No outage ends this incident, so cap it at the trial length: a
+    // recovery that would take longer (a restore at near-zero throughput)
+    // never finishes, and is reported as down for the whole horizon rather
+    // than as an astronomical or infinite figure.
+    let mut clock = StepClock::new(ctx.world.horizon);
+    clock.spend(Step::Decision, decision);
+    clock.spend(Step::Provisioning, provisioning);
+    clock.spend(Step::Restore, restore);
+    incident.downtime = clock.elapsed();
+    incident.steps = clock.finish(incident.downtime);
     match window {
         Some(w) => {
             incident.path = Path::Restored;

@@ -94,15 +94,25 @@ impl<'a> Ctx<'a> {
 
     /// Answers one disruption of the primary site.
     pub(crate) fn respond(&mut self, d: &Disruption, region: usize, region_share: f64) -> Incident {
-        match &self.strategy.posture {
+        let incident = match &self.strategy.posture {
             Posture::ActiveActive { .. } => active_active::respond(self, d, region, region_share),
             _ => failover::respond(self, d),
-        }
+        };
+        self.within_horizon(incident)
     }
 
     /// Answers `logical` damage.
     pub(crate) fn respond_logical(&mut self, o: &Outage) -> Incident {
-        logical::respond(self, o)
+        let incident = logical::respond(self, o);
+        self.within_horizon(incident)
+    }
+
+    /// A trial cannot lose more writes than it holds: a data-loss window (a
+    /// replication lag or backup age drawn from a long-tailed distribution)
+    /// is capped at the trial length, as outages and recoveries are.
+    fn within_horizon(&self, mut incident: Incident) -> Incident {
+        incident.data_loss = incident.data_loss.min(self.world.horizon);
+        incident
     }
 
     /// The posture's recovery for a failover that starts at `invoked` for a

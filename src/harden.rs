@@ -1,0 +1,127 @@
+//! Invariants every simulated figure must satisfy, checked by the fuzz target
+//! (`fuzz/`), the stable-Rust fuzz regressions and the property tests: one
+//! definition of "a number drsim can stand behind", used by all three.
+//!
+//! These functions panic on a broken invariant: that is their job, they are
+//! test harnesses. Nothing in the CLI calls them.
+
+use std::path::Path;
+
+use crate::engine::{IncidentSink, RunConfig, run_sequential};
+use crate::incident::Incident;
+use crate::model::{Duration, Model};
+use crate::report::{Report, json::Json, table::Table};
+use crate::run::{RunOptions, results_from_tally};
+
+/// Why an incident breaks an invariant, or `Ok`.
+pub fn check_incident(incident: &Incident, horizon: Duration) -> Result<(), String> {
+    let fine = |d: Duration| d.secs().is_finite() && d.secs() >= 0.0;
+    let mut durations = vec![
+        ("downtime", incident.downtime),
+        ("degraded", incident.degraded),
+        ("data_loss", incident.data_loss),
+        ("detection_delay", incident.detection_delay),
+        ("failback_downtime", incident.failback_downtime),
+        ("start", incident.start),
+    ];
+    durations.extend(incident.steps.iter().map(|s| ("step", *s)));
+    if let Some((name, d)) = durations.iter().find(|(_, d)| !fine(*d)) {
+        return Err(format!("{name} is {} s: {incident:?}", d.secs()));
+    }
+    // A trial cannot hold more downtime or lost writes than its own length;
+    // a millisecond of slack absorbs the rounding of sums of step times.
+    let cap = horizon + Duration::from_secs(1e-3);
+    if incident.downtime > cap {
+        return Err(format!("downtime {} exceeds the horizon {horizon}: {incident:?}", incident.downtime));
+    }
+    if incident.data_loss > cap {
+        return Err(format!("data loss {} exceeds the horizon {horizon}: {incident:?}", incident.data_loss));
+    }
+    if !(incident.cost_usd.is_finite() && incident.cost_usd >= 0.0) {
+        return Err(format!("cost {} USD: {incident:?}", incident.cost_usd));
+    }
+    Ok(())
+}
+
+/// A sink that panics on the first incident breaking [`check_incident`] and
+/// keeps every incident for further checks.
+#[derive(Debug)]
+pub struct CheckingSink {
+    /// The trial length the incidents are checked against.
+    pub horizon: Duration,
+    /// Every incident seen: (trial, strategy index, incident).
+    pub incidents: Vec<(u64, usize, Incident)>,
+}
+
+impl CheckingSink {
+    /// An empty sink for trials of this length.
+    pub fn new(horizon: Duration) -> CheckingSink {
+        CheckingSink { horizon, incidents: Vec::new() }
+    }
+}
+
+impl IncidentSink for CheckingSink {
+    fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
+        if let Err(why) = check_incident(incident, self.horizon) {
+            panic!("trial {trial}, strategy {strategy}: {why}");
+        }
+        self.incidents.push((trial, strategy, *incident));
+    }
+}
+
+/// Simulates `trials` trials of a valid model on one thread, checks every
+/// incident and every summary figure (finite; probabilities and availability
+/// in [0, 1]; annual downtime at most the trial length), renders the table
+/// and JSON reports, and returns the incidents.
+pub fn simulate_checked(model: &Model, options: &RunOptions) -> Vec<(u64, usize, Incident)> {
+    let config = RunConfig { threads: Some(1), ..options.engine_config() };
+    let mut sink = CheckingSink::new(config.horizon);
+    let tally = run_sequential(model, &config, 0..options.trials, &mut sink);
+    let results = results_from_tally(model, options, tally);
+    let unit = |x: f64| x.is_finite() && (-1e-12..=1.0 + 1e-12).contains(&x);
+    for s in &results.strategies {
+        assert!(unit(s.availability.value), "{}: availability {}", s.name, s.availability.value);
+        let year = Duration::YEAR.secs();
+        let annual = s.annual_downtime_s.value;
+        assert!(
+            annual.is_finite() && annual >= 0.0 && annual <= year * (1.0 + 1e-9),
+            "{}: annual downtime {annual} s",
+            s.name
+        );
+        assert!(s.cost.total_annual_usd.value.is_finite(), "{}: annual cost", s.name);
+        for k in &s.kinds {
+            for share in [&k.rto_met, &k.rpo_met, &k.both_met] {
+                assert!(
+                    unit(share.estimate) && unit(share.low) && unit(share.high),
+                    "{} {}: {share:?}",
+                    s.name,
+                    k.kind
+                );
+            }
+        }
+    }
+    for text in [Table.render(&results), Json.render(&results)] {
+        let text = text.expect("renders");
+        let bad = text.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| matches!(*w, "NaN" | "inf" | "infinity"));
+        assert!(bad.is_none(), "a report shows {bad:?}:\n{text}");
+    }
+    sink.incidents
+}
+
+/// The fuzz target's body: parses and validates any text as a model; a model
+/// that validates is simulated for 20 one-year trials under
+/// [`simulate_checked`]. An invalid model must produce an error message that
+/// names a position. Empirical files named by the text are resolved against a
+/// directory that does not exist, so fuzzing reads no file of the machine.
+pub fn parse_validate_simulate(text: &str) {
+    match Model::from_str_at(text, Path::new("/nonexistent-drsim-fuzz/model.toml")) {
+        Err(e) => {
+            let message = e.to_string();
+            assert!(message.starts_with("/nonexistent-drsim-fuzz/model.toml:"), "unlocated error: {message}");
+        }
+        Ok(model) => {
+            let options = RunOptions { trials: 20, years: 1.0, seed: 7, threads: Some(1) };
+            simulate_checked(&model, &options);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Fuzzing on stable Rust, and the regression cases fuzzing found.
+//!
+//! The cargo-fuzz target (`fuzz/`, nightly) runs the same body,
+//! `drsim::harden::parse_validate_simulate`: parse + validate any text, and
+//! simulate a model that validates under every invariant. Here a fixed-seed
+//! mutator breaks the bundled models value by value, line by line and byte by
+//! byte for a bounded number of rounds, so `cargo test` fuzzes too. Every
+//! input that once crashed is kept in tests/fixtures/fuzz/ and replayed.
+
+use rand::{Rng, RngExt, SeedableRng};
+
+use drsim::harden::parse_validate_simulate;
+
+/// Values that have broken parsers and simulators before: zero, negatives,
+/// extremes, NaN and infinities, empty and odd durations, wrong types.
+const VALUES: &[&str] = &[
+    "0",
+    "0.0",
+    "-1",
+    "1e308",
+    "-1e308",
+    "1e-300",
+    "nan",
+    "inf",
+    "-inf",
+    "8760",
+    "4294967295",
+    "\"0s\"",
+    "\"1ms\"",
+    "\"-3h\"",
+    "\"\"",
+    "\"5 parsecs\"",
+    "\"1000y\"",
+    "\"1e300y\"",
+    "\"999999999d\"",
+    "[]",
+    "{}",
+    "true",
+    "0.5",
+    "1.0",
+    "[0.5, 0.5]",
+    "[1.0]",
+    "\"us-east-1\"",
+    "{ dist = \"fixed\", value = \"0s\" }",
+    "{ dist = \"fixed\", value = 0.0 }",
+    "{ dist = \"fixed\", value = 1e-300 }",
+    "{ dist = \"lognormal\", median = \"1ms\", p95 = \"1000y\" }",
+    "{ dist = \"uniform\", min = \"0s\", max = \"0s\" }",
+    "{ dist = \"pert\", min = \"0s\", mode = \"0s\", max = \"0s\" }",
+    "{ dist = \"exponential\", mean = \"1000y\" }",
+    "{ dist = \"weibull\", shape = 0.01, scale = \"1h\" }",
+    "{ dist = \"gamma\", shape = 1e-9, scale = \"1h\" }",
+    "{ dist = \"empirical\", values = [\"0s\"] }",
+];
+
+fn seeds() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/parse_validate_simulate");
+    let mut texts: Vec<String> = std::fs::read_dir(dir)
+        .expect("the committed corpus")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("seed-"))
+        .map(|e| std::fs::read_to_string(e.path()).expect("utf-8 seed"))
+        .collect();
+    texts.sort();
+    assert!(texts.len() >= 3, "the corpus is seeded from models/ and the test fixtures");
+    texts
+}
+
+/// One random edit of a model's text.
+fn mutate(text: &str, rng: &mut impl Rng) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let pick = rng.random_range(0..lines.len());
+    match rng.random_range(0..10) {
+        // Replace a value (most edits: they reach validation and the engine).
+        0..=5 => {
+            if let Some(eq) = lines[pick].find(" = ") {
+                let value = VALUES[rng.random_range(0..VALUES.len())];
+                lines[pick] = format!("{} = {value}", &lines[pick][..eq]);
+            }
+        }
+        6 => {
+            lines.remove(pick);
+        }
+        7 => {
+            let copy = lines[pick].clone();
+            lines.insert(pick, copy);
+        }
+        8 => {
+            // Scale a number in place by a power of ten.
+            let line = &lines[pick];
+            if let Some(start) = line.find(|c: char| c.is_ascii_digit()) {
+                let exponent = rng.random_range(-12..=12);
+                lines[pick] = format!("{}{}e{exponent}{}", &line[..start], &line[start..start + 1], &line[start + 1..]);
+            }
+        }
+        _ => {
+            // Flip a byte to another printable character.
+            let mut bytes = lines[pick].clone().into_bytes();
+            if !bytes.is_empty() {
+                let at = rng.random_range(0..bytes.len());
+                bytes[at] = rng.random_range(b' '..=b'~');
+            }
+            lines[pick] = String::from_utf8(bytes).expect("ascii");
+        }
+    }
+    lines.join("\n")
+}
+
+/// 400 mutants (1 to 3 edits each) of every seed at a fixed seed: a few
+/// seconds with the test profile's optimisation.
+#[test]
+fn mutated_models_never_panic_or_print_impossible_numbers() {
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(7);
+    for seed in seeds() {
+        for _ in 0..400 {
+            let mut text = seed.clone();
+            for _ in 0..rng.random_range(1..=3) {
+                text = mutate(&text, &mut rng);
+            }
+            let result = std::panic::catch_unwind(|| parse_validate_simulate(&text));
+            if result.is_err() {
+                panic!("this mutant broke an invariant; add it to tests/fixtures/fuzz/:\n{text}");
+            }
+        }
+    }
+}
+
+/// Every input that ever crashed, replayed.
+#[test]
+fn crashes_found_by_fuzzing_stay_fixed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).expect("tests/fixtures/fuzz") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let bytes = std::fs::read(&path).expect("readable");
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                parse_validate_simulate(text);
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 1, "the regression cases are in {dir}");
+}
