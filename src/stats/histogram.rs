@@ -159,7 +159,11 @@ impl LogHistogram {
             return;
         }
         if x.is_finite() {
-            self.moments.push_n(x, n);
+            if n == 1 {
+                self.moments.push(x);
+            } else {
+                self.moments.push_n(x, n);
+            }
             self.min = Some(self.min.map_or(x, |m| m.min(x)));
             self.max = Some(self.max.map_or(x, |m| m.max(x)));
         } else {
