@@ -6,11 +6,17 @@ use std::process::ExitCode;
 use clap::Parser;
 use drsim::cli::Cli;
 use drsim::commands::{self, Failure};
+use drsim::engine::stop;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    stop::install_handler();
     match commands::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(_) if stop::requested() => {
+            eprintln!("interrupted: stopped cleanly, no results written");
+            ExitCode::from(stop::INTERRUPTED_EXIT_CODE)
+        }
         Err(Failure::BadInput(e)) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

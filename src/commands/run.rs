@@ -12,7 +12,7 @@ use crate::report::incidents::IncidentCsv;
 use crate::report::markdown::Markdown;
 use crate::report::output::Staging;
 use crate::report::{Report, json::Json, table::Table};
-use crate::run::{precision_reached, results_from_tally, simulate_to_precision};
+use crate::run::{Results, precision_reached, results_from_tally, simulate_to_precision};
 
 /// Trials per chunk of a streamed run (see `engine::run_streaming`).
 const STREAM_CHUNK: u64 = 256;
@@ -58,7 +58,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     let mut model = load_model(&args.model)?;
     select_strategies(&mut model, &args.strategies)?;
     if let Some(spec) = &args.shard {
-        return crate::shard::run_shard(&model, args, spec).map_err(runtime);
+        return super::merge::run_shard(&model, args, spec);
     }
     // Refuse an existing --out before spending any time simulating.
     let staging = match &args.out {
@@ -95,16 +95,22 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
             return Err(bad_input(anyhow!("--precision {x}: allowed: a number between 0 and 1, e.g. 0.001")));
         }
     };
-    let text = match args.format {
-        Format::Table => Table.render(&results),
-        Format::Json => Json.render(&results),
-        Format::Csv => SummaryCsv.render(&results),
-        Format::Markdown => Markdown::default().render(&results),
+    emit(&results, &model, args.format, staging)
+}
+
+/// Prints the report in `format` and writes every export into `staging`:
+/// how `drsim run` and `drsim merge` both end, so their outputs are the same bytes.
+pub(super) fn emit(results: &Results, model: &Model, format: Format, staging: Option<Staging>) -> Result<(), Failure> {
+    let text = match format {
+        Format::Table => Table.render(results),
+        Format::Json => Json.render(results),
+        Format::Csv => SummaryCsv.render(results),
+        Format::Markdown => Markdown::default().render(results),
     }
     .map_err(runtime)?;
     print!("{text}");
     if let Some(staging) = staging {
-        write_all(&staging, &results, &model).map_err(runtime)?;
+        write_all(&staging, results, model).map_err(runtime)?;
         staging.commit().map_err(runtime)?;
     }
     Ok(())

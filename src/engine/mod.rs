@@ -8,6 +8,7 @@
 
 pub mod seed;
 pub mod site;
+pub mod stop;
 pub mod world;
 
 use std::ops::Range;
@@ -44,6 +45,9 @@ pub enum EngineError {
         /// The system's reason.
         reason: String,
     },
+    /// Ctrl-C stopped the run before every trial was simulated.
+    #[error("interrupted by Ctrl-C before every trial was simulated; nothing was written")]
+    Interrupted,
 }
 
 /// Receives every incident as it is simulated (for streaming exports).
@@ -80,20 +84,29 @@ impl Scratch {
 }
 
 /// Simulates the trials in `trials` and returns their tally.
+///
+/// The range is cut into a few contiguous blocks per thread; each block runs
+/// on one thread into its own tally and scratch buffers (allocated once per
+/// block, not per trial), and the block tallies are merged at the end. Merging
+/// is exact, so the result does not depend on the blocks. Stops early with
+/// [`EngineError::Interrupted`] after Ctrl-C (see [`stop`]).
 pub fn run(model: &Model, config: &RunConfig, trials: Range<u64>) -> Result<Tally, EngineError> {
     let costs = CostModel::new(model);
     let work = || {
-        trials
-            .clone()
+        let blocks = blocks(trials.clone(), rayon::current_num_threads() as u64 * BLOCKS_PER_THREAD);
+        blocks
             .into_par_iter()
-            .fold(
-                || (Tally::new(model, config.horizon), Scratch::new(model)),
-                |(mut tally, mut scratch), trial| {
+            .map(|block| {
+                let mut tally = Tally::new(model, config.horizon);
+                let mut scratch = Scratch::new(model);
+                for trial in block {
+                    if stop::requested() {
+                        break;
+                    }
                     simulate_trial(model, &costs, config, trial, &mut scratch, &mut tally, &mut NoSink);
-                    (tally, scratch)
-                },
-            )
-            .map(|(tally, _)| tally)
+                }
+                tally
+            })
             .reduce(
                 || Tally::new(model, config.horizon),
                 |mut a, b| {
@@ -102,7 +115,23 @@ pub fn run(model: &Model, config: &RunConfig, trials: Range<u64>) -> Result<Tall
                 },
             )
     };
-    with_threads(config.threads, work)
+    let tally = with_threads(config.threads, work)?;
+    if stop::requested() {
+        return Err(EngineError::Interrupted);
+    }
+    Ok(tally)
+}
+
+/// Blocks per worker thread: enough for load balance when trials differ in
+/// cost, few enough that per-block set-up is negligible.
+const BLOCKS_PER_THREAD: u64 = 8;
+
+/// Cuts `trials` into at most `count` contiguous, non-empty blocks.
+fn blocks(trials: Range<u64>, count: u64) -> Vec<Range<u64>> {
+    let len = trials.end.saturating_sub(trials.start);
+    let count = count.clamp(1, len.max(1));
+    let at = |i: u64| trials.start + (u128::from(len) * u128::from(i) / u128::from(count)) as u64;
+    (0..count).map(|i| at(i)..at(i + 1)).filter(|r| !r.is_empty()).collect()
 }
 
 /// Simulates trials in order on the calling thread, handing every incident to `sink` as well.
@@ -133,7 +162,7 @@ pub fn run_streaming(
         let window = (rayon::current_num_threads() as u64 * 4).max(1);
         let mut tally = Tally::new(model, config.horizon);
         let mut start = trials.start;
-        while start < trials.end {
+        while start < trials.end && !stop::requested() {
             let end = (start + window * chunk).min(trials.end);
             let starts: Vec<u64> = (start..end).step_by(chunk as usize).collect();
             let parts: Vec<(Tally, Collect)> = starts
@@ -158,7 +187,11 @@ pub fn run_streaming(
         }
         tally
     };
-    with_threads(config.threads, work)
+    let tally = with_threads(config.threads, work)?;
+    if stop::requested() {
+        return Err(EngineError::Interrupted);
+    }
+    Ok(tally)
 }
 
 /// Buffers incidents of one chunk.

@@ -73,6 +73,8 @@ pub struct World {
     pub backup_anchor: Duration,
     queue: BinaryHeap<Entry>,
     components: Vec<Component>,
+    /// Failure rate per year of each component, from [`World::rate_of`] once per run.
+    rates: Vec<f64>,
     region_down_until: Vec<Duration>,
     seq: u64,
 }
@@ -88,7 +90,13 @@ impl World {
             }
         }
         components.push(Component::Data);
-        World { region_down_until: vec![Duration::ZERO; model.topology.regions.len()], components, ..World::default() }
+        let mut world = World {
+            region_down_until: vec![Duration::ZERO; model.topology.regions.len()],
+            components,
+            ..World::default()
+        };
+        world.rates = (0..world.components.len()).map(|slot| world.rate_of(model, slot)).collect();
+        world
     }
 
     fn push(&mut self, at: Duration, slot: usize, phase: Phase) {
@@ -113,7 +121,7 @@ impl World {
         self.backup_anchor = Duration::DAY * rng.random::<f64>();
 
         for slot in 0..self.components.len() {
-            if let Some(t) = Self::next_failure(rng, self.rate_of(model, slot)) {
+            if let Some(t) = Self::next_failure(rng, self.rates[slot]) {
                 self.push(t, slot, Phase::Fail);
             }
         }
@@ -122,7 +130,7 @@ impl World {
             let slot = slot as usize;
             let kind = self.kind_of(slot);
             if !is_fail {
-                if let Some(t) = Self::next_failure(rng, self.rate_of(model, slot)) {
+                if let Some(t) = Self::next_failure(rng, self.rates[slot]) {
                     self.push(now + t, slot, Phase::Fail);
                 }
                 continue;

@@ -16,7 +16,19 @@ fn ln_gamma() -> f64 {
 
 /// Index of the bucket `(γ^(i-1), γ^i]` holding the positive value `x`.
 fn bucket_index(x: f64) -> i64 {
-    (x.ln() / ln_gamma()).ceil() as i64
+    ceil_to_i64(x.ln() / ln_gamma())
+}
+
+/// `v.ceil() as i64` without the libm call `ceil` compiles to on baseline
+/// x86-64: truncate, then step up when `v` was above its truncation. Exact for
+/// `|v| < 2^62` (bucket indices are within a few thousand); beyond, `ceil`.
+fn ceil_to_i64(v: f64) -> i64 {
+    if v.abs() < 4_611_686_018_427_387_904.0 {
+        let t = v as i64;
+        if (t as f64) < v { t + 1 } else { t }
+    } else {
+        v.ceil() as i64
+    }
 }
 
 /// Upper bound `γ^i` of bucket `i`.
@@ -159,7 +171,11 @@ impl LogHistogram {
             return;
         }
         if x.is_finite() {
-            self.moments.push_n(x, n);
+            if n == 1 {
+                self.moments.push(x);
+            } else {
+                self.moments.push_n(x, n);
+            }
             self.min = Some(self.min.map_or(x, |m| m.min(x)));
             self.max = Some(self.max.map_or(x, |m| m.max(x)));
         } else {

@@ -54,7 +54,21 @@ impl Moments {
     /// Values should be finite (checked by a `debug_assert!`). In release builds a NaN
     /// counts as one value equal to 0, and an infinity saturates the sums (the
     /// statistics derived from them are then meaningless but never panic).
+    #[inline]
     pub fn push(&mut self, x: f64) {
+        // Fast path (the hot loop pushes one value at a time): the same integers
+        // as `push_n(x, 1)`, without 128-bit multiplication, division or the
+        // f64 -> i128 conversion while |x * 1e6| < 2^62.
+        let scaled = x * SUM_SCALE;
+        if scaled.abs() < FAST_LIMIT {
+            let fixed = round_half_away(scaled);
+            self.n = self.n.saturating_add(1);
+            if fixed != 0 {
+                self.sum = self.sum.saturating_add(i128::from(fixed));
+                self.sum_sq = self.sum_sq.saturating_add(square_rescaled(fixed.unsigned_abs()) as i128);
+            }
+            return;
+        }
         self.push_n(x, 1);
     }
 
@@ -144,6 +158,47 @@ fn square_fixed(fixed: i128, x: f64) -> i128 {
         Some(sq) if sq <= i128::MAX as u128 - HALF => ((sq + HALF) / SQ_RESCALE) as i128,
         _ => (x * x * SUM_SQ_SCALE).round() as i128,
     }
+}
+
+/// Below this magnitude a scaled value takes [`Moments::push`]'s fast path: its
+/// rounding fits an `i64` and its square an `i128` with room for the rounding half.
+const FAST_LIMIT: f64 = 4_611_686_018_427_387_904.0; // 2^62
+
+/// `y.round() as i64` (half away from zero) for `|y| < 2^62`, without a libm call.
+/// `y - trunc(y)` is exact: for `|y| >= 2^52` `y` is an integer, below it both
+/// are within a factor 2 of each other (Sterbenz) or the truncation is 0.
+fn round_half_away(y: f64) -> i64 {
+    let t = y as i64;
+    let frac = y - t as f64;
+    if frac >= 0.5 {
+        t + 1
+    } else if frac <= -0.5 {
+        t - 1
+    } else {
+        t
+    }
+}
+
+/// `round(a² / 1e9)` (half up), as [`square_fixed`] computes it for `a < 2^62`:
+/// in `u64` when `a² < 2^64`, else by long division in 32-bit limbs, where
+/// every step divides a `u64` by the constant 1e9 (a multiplication, not a
+/// call to the 128-bit division routine).
+fn square_rescaled(a: u64) -> u128 {
+    const D: u64 = SQ_RESCALE as u64;
+    const HALF: u64 = D / 2;
+    if a < 1 << 32 {
+        return u128::from((a * a + HALF) / D);
+    }
+    let n = u128::from(a) * u128::from(a) + u128::from(HALF);
+    let mut quotient: u128 = 0;
+    let mut rest: u64 = 0;
+    for shift in [96, 64, 32, 0] {
+        let limb = ((n >> shift) as u64) & 0xffff_ffff;
+        let x = (rest << 32) | limb;
+        quotient |= u128::from(x / D) << shift;
+        rest = x % D;
+    }
+    quotient
 }
 
 /// Full 256-bit product of two `u128`, as `(high, low)` halves.
@@ -325,6 +380,25 @@ mod tests {
         assert_eq!(back, m);
         let plain: Moments = serde_json::from_str(r#"{"n":2,"sum":3000000,"sum_sq":"5000"}"#).expect("numbers");
         assert_eq!(plain.mean(), 1.5);
+    }
+
+    #[test]
+    fn fast_push_gives_the_same_integers_as_push_n() {
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut edge = vec![0.0, -0.0, 0.5e-6, -0.5e-6, 1.5e-6, 2.5e-6, 4294.967295, 4294.967296, 1e13, -1e13];
+        edge.extend([4.6e12, 4.611686018427387e12, 4.7e12, 9.2e12, 1e20, -1e20, 4503599627.370496]);
+        for i in 0..200_000 {
+            let scale = 10f64.powi(i % 22 - 8);
+            let x: f64 = (rng.random::<f64>() - 0.3) * scale;
+            edge.push(x);
+            edge.push((x * 1e6).round() / 1e6 + 0.5e-6);
+        }
+        for x in edge {
+            let (mut a, mut b) = (Moments::new(), Moments::new());
+            a.push(x);
+            b.push_n(x, 1);
+            assert_eq!(a, b, "{x}");
+        }
     }
 
     #[test]

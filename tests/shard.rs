@@ -1,0 +1,190 @@
+//! Sharded runs through the real binary: shards run as separate processes,
+//! merged, equal the unsharded run byte for byte; the merge refuses parts of
+//! different runs, overlapping parts and missing parts; `auto/N` takes the
+//! shard index from each array-job engine's variable.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_drsim");
+const MODEL: &str = "models/securecart.toml";
+/// Not a multiple of 4, so the shards are of unequal size.
+const TRIALS: &str = "2003";
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("drsim-shard-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The drsim command with no array-job variable inherited from the test's environment.
+fn drsim() -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for v in drsim::shard::INDEX_VARIABLES {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn ok(out: Output) -> Output {
+    assert!(out.status.success(), "drsim failed: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+fn shard(k: &str, dir: &Path, extra: &[&str]) -> Command {
+    let mut c = drsim();
+    c.args(["run", MODEL, "--trials", TRIALS, "--quiet", "--shard", k, "--out"]).arg(dir).args(extra);
+    c
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Runs the 4 shards of the default run as 4 concurrent processes; returns their directories.
+fn four_parts(root: &Path) -> Vec<PathBuf> {
+    let dirs: Vec<PathBuf> = (1..=4).map(|k| root.join(format!("part-{k}"))).collect();
+    let children: Vec<_> =
+        dirs.iter().enumerate().map(|(i, d)| shard(&format!("{}/4", i + 1), d, &[]).spawn().unwrap()).collect();
+    for child in children {
+        ok(child.wait_with_output().unwrap());
+    }
+    dirs
+}
+
+fn merge(parts: &[PathBuf], out: &Path) -> Output {
+    drsim().args(["merge", "--format", "json", "--out"]).arg(out).args(parts).output().unwrap()
+}
+
+fn refused(out: Output, words: &[&str]) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "expected a bad-input refusal, got: {err}");
+    for w in words {
+        assert!(err.contains(w), "message lacks {w:?}: {err}");
+    }
+}
+
+#[test]
+fn four_shard_processes_merged_equal_the_single_run_byte_for_byte() {
+    let root = temp("equal");
+    let single_dir = root.join("single");
+    let single = ok(drsim()
+        .args(["run", MODEL, "--trials", TRIALS, "--quiet", "--format", "json", "--out"])
+        .arg(&single_dir)
+        .output()
+        .unwrap());
+    let parts = four_parts(&root);
+    let merged_dir = root.join("merged");
+    // Parts given out of order: the merge sorts them by trial range.
+    let shuffled = [parts[2].clone(), parts[0].clone(), parts[3].clone(), parts[1].clone()];
+    let merged = ok(merge(&shuffled, &merged_dir));
+    assert!(!single.stdout.is_empty());
+    assert!(single.stdout == merged.stdout, "stdout differs");
+    let (a, b) = (files(&single_dir), files(&merged_dir));
+    assert!(!a.is_empty());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "different files");
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{} differs", name.display());
+    }
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn merge_refuses_parts_of_other_runs_overlaps_and_gaps() {
+    let root = temp("refuse");
+    let parts = four_parts(&root);
+    let out = root.join("merged");
+
+    // Missing: shard 3 of 4 is absent.
+    refused(merge(&[parts[0].clone(), parts[1].clone(), parts[3].clone()], &out), &["trials 1001..1502", "missing"]);
+    // Overlapping: shard 2 twice.
+    let twice = [parts[0].clone(), parts[1].clone(), parts[1].clone(), parts[2].clone(), parts[3].clone()];
+    refused(merge(&twice, &out), &["overlap"]);
+    // Another seed.
+    let seed = root.join("seed");
+    ok(shard("2/4", &seed, &["--seed", "7"]).output().unwrap());
+    refused(merge(&[parts[0].clone(), seed, parts[2].clone(), parts[3].clone()], &out), &["different seed", "7"]);
+    // Another model: the same model with one more comment line.
+    let other_model = root.join("other.toml");
+    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(MODEL)).unwrap();
+    fs::write(&other_model, format!("# edited\n{text}")).unwrap();
+    let model = root.join("model");
+    ok(drsim()
+        .args(["run"])
+        .arg(&other_model)
+        .args(["--trials", TRIALS, "--quiet", "--shard", "2/4", "--out"])
+        .arg(&model)
+        .output()
+        .unwrap());
+    refused(merge(&[parts[0].clone(), model, parts[2].clone(), parts[3].clone()], &out), &["different model"]);
+    // Another drsim version.
+    let file = parts[1].join("part.json");
+    let mut part: serde_json::Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    part["drsim_version"] = "0.0.1-old".into();
+    fs::write(&file, serde_json::to_vec(&part).unwrap()).unwrap();
+    refused(merge(&parts, &out), &["written by drsim 0.0.1-old"]);
+    // Not a part at all.
+    refused(merge(&[root.join("other.toml")], &out), &["not JSON"]);
+    assert!(!out.exists(), "a refused merge writes nothing");
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn auto_shard_reads_each_array_job_engines_zero_based_index() {
+    let root = temp("auto");
+    let range = |dir: &Path| {
+        let part: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("part.json")).unwrap()).unwrap();
+        (part["trial_start"].as_u64().unwrap(), part["trial_end"].as_u64().unwrap(), part["shard"].as_u64().unwrap())
+    };
+    for var in drsim::shard::INDEX_VARIABLES {
+        let dir = root.join(var);
+        // Index 1 (0-based) of 4 is shard 2/4: trials floor(2003/4)..floor(2003*2/4).
+        ok(shard("auto/4", &dir, &[]).env(var, "1").output().unwrap());
+        assert_eq!(range(&dir), (500, 1001, 2), "{var}");
+        refused(shard("auto/4", &root.join("x"), &[]).env(var, "4").output().unwrap(), &[var, "outside 0..=3"]);
+    }
+    refused(shard("auto/4", &root.join("y"), &[]).output().unwrap(), &["JOB_COMPLETION_INDEX"]);
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_with_exit_code_130_and_writes_nothing() {
+    let root = temp("ctrlc");
+    let out = root.join("results");
+    let child = drsim()
+        .args(["run", MODEL, "--trials", "50000000", "--quiet", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(done.status.code(), Some(130), "{}", String::from_utf8_lossy(&done.stderr));
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains("interrupted"), "{err}");
+    let left: Vec<_> = fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "nothing written, staging removed: {left:?}");
+    fs::remove_dir_all(&root).unwrap();
+}
