@@ -146,10 +146,11 @@ impl CostModel {
     }
 
     /// Cost of one incident in USD: revenue lost while down (load-weighted
-    /// downtime and the failback interruption, priced at the load of the hours
-    /// they begin in), orders lost in the data-loss window (at the load of
-    /// those hours) times the order value, the fixed response cost, and the
-    /// cost of a total data loss where one happened.
+    /// downtime plus the failback interruption, laid end to end from the loss
+    /// of service and integrated over the load profile), orders lost in the
+    /// data-loss window before the incident (integrated the same way) times the
+    /// order value, the fixed response cost, and the cost of a total data loss
+    /// where one happened.
     pub fn incident_cost(&self, incident: &Incident) -> f64 {
         let down_from = incident.start + incident.detection_delay;
         let revenue =

@@ -29,6 +29,9 @@ pub struct Disruption {
 pub struct SiteScratch {
     intervals: Vec<Disruption>,
     azs: Vec<Outage>,
+    /// AZ outages still in progress at the start of the one being placed (outages
+    /// arrive in order of start, so ended ones are dropped: linear, not quadratic).
+    open_azs: Vec<Outage>,
 }
 
 /// Writes the disruptions of a deployment in `region` into `out`, in order of start.
@@ -40,9 +43,10 @@ pub fn disruptions(
     out: &mut Vec<Disruption>,
 ) {
     out.clear();
-    let SiteScratch { intervals, azs } = scratch;
+    let SiteScratch { intervals, azs, open_azs } = scratch;
     intervals.clear();
     azs.clear();
+    open_azs.clear();
     let down =
         |o: &Outage, start, end| Disruption { kind: o.kind, start, end, blip: false, control_plane: o.control_plane };
     for o in world.outages.iter().filter(|o| o.region as usize == region) {
@@ -52,11 +56,13 @@ pub fn disruptions(
                 Deployment::SingleAz if o.az == 0 => intervals.push(down(o, o.start, o.end)),
                 Deployment::SingleAz => {}
                 Deployment::MultiAz => {
-                    for other in azs.iter().filter(|a| a.az != o.az && a.end > o.start) {
+                    open_azs.retain(|a| a.end > o.start);
+                    for other in open_azs.iter().filter(|a| a.az != o.az) {
                         // Two AZs down at once: the Multi-AZ pair is lost for the overlap.
                         intervals.push(down(o, o.start, o.end.min(other.end)));
                     }
                     azs.push(*o);
+                    open_azs.push(*o);
                 }
             },
             Kind::Logical => {}
