@@ -179,10 +179,11 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
         .collect();
     let summary = match (recommended, closest) {
         (Some(r), _) => format!(
-            "Recommended: {} — the cheapest strategy that meets RPO {} and RTO {} for {} of incidents of every kind, at {} a year expected.",
+            "Recommended: {} — the cheapest strategy that meets RPO {} and RTO {}{} for {} of incidents of every kind, at {} a year expected.",
             summaries[r].name,
             model.targets.rpo,
             model.targets.rto,
+            overrides(model),
             crate::report::fmt_percent(required),
             fmt_usd(cost(r))
         ),
@@ -204,6 +205,18 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
         verdicts,
         summary,
     }
+}
+
+/// The per-kind target overrides in words, e.g. ` (logical: RPO 1h, RTO 8h)`; empty when there are none.
+fn overrides(model: &Model) -> String {
+    let t = &model.targets;
+    let parts: Vec<String> = model
+        .failures
+        .iter()
+        .filter(|f| t.rpo_for(f.kind) != t.rpo || t.rto_for(f.kind) != t.rto)
+        .map(|f| format!("{}: RPO {}, RTO {}", f.kind, t.rpo_for(f.kind), t.rto_for(f.kind)))
+        .collect();
+    if parts.is_empty() { String::new() } else { format!(" ({})", parts.join("; ")) }
 }
 
 /// USD with thousands separators: `$1,234,567`.
