@@ -228,9 +228,6 @@ impl World {
 
     /// True when region `region` is down at time `t` (a region-wide outage).
     pub fn region_down_at(&self, region: usize, t: Duration) -> bool {
-        self.outages
-            .iter()
-            .take_while(|o| o.start <= t)
-            .any(|o| o.kind == Kind::Region && o.region as usize == region && t < o.end)
+        self.region_back_after(region, t).is_some()
     }
 }
