@@ -98,6 +98,10 @@ impl LineItems {
     }
 }
 
+/// 2^53: from here on every `f64` is an integer and `u64` truncation no longer
+/// round-trips every value.
+const FIRST_INEXACT: f64 = 9_007_199_254_740_992.0;
+
 /// Everything needed to price incidents and years, precomputed once per run.
 #[derive(Clone, Debug)]
 pub struct CostModel {
@@ -137,9 +141,16 @@ impl CostModel {
 
     fn cumulative_at(&self, hours: f64) -> f64 {
         let year = HOURS_PER_YEAR as f64;
-        let cycles = (hours / year).floor();
-        let within = hours - cycles * year;
-        let index = (within.floor() as usize).min(HOURS_PER_YEAR - 1);
+        // Times are non-negative, where truncation is the floor: no libm call.
+        let (cycles, within, index) = if (0.0..FIRST_INEXACT).contains(&hours) {
+            let cycles = ((hours / year) as u64) as f64;
+            let within = hours - cycles * year;
+            (cycles, within, (within as usize).min(HOURS_PER_YEAR - 1))
+        } else {
+            let cycles = (hours / year).floor();
+            let within = hours - cycles * year;
+            (cycles, within, (within.floor() as usize).min(HOURS_PER_YEAR - 1))
+        };
         let per_cycle = self.cumulative_load[HOURS_PER_YEAR];
         let step = self.cumulative_load[index + 1] - self.cumulative_load[index];
         cycles * per_cycle + self.cumulative_load[index] + step * (within - index as f64)

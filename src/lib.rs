@@ -24,6 +24,7 @@ pub mod harden;
 pub mod incident;
 pub mod lint;
 pub mod model;
+pub mod num;
 pub mod progress;
 pub mod report;
 pub mod run;

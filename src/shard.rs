@@ -25,8 +25,9 @@ use crate::tally::Tally;
 pub const PART_FILE: &str = "part.json";
 /// What a part file says it is, so a stray JSON file is refused.
 pub const PART_FORMAT: &str = "drsim-partial-result";
-/// Version of the part format; bumped on any incompatible change.
-pub const PART_FORMAT_VERSION: u32 = 1;
+/// Version of the part format; bumped on any incompatible change (2: sums of
+/// squares exact in 256 bits).
+pub const PART_FORMAT_VERSION: u32 = 2;
 /// The array-job index variables `auto/N` reads, in order, and their base.
 /// All three are taken as 0-based: Kubernetes Indexed Jobs and AWS Batch
 /// array jobs count from 0; a Slurm array must be declared `--array=0-(N-1)`.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::incident::{Incident, Path, Step};
 use crate::model::{Duration, Kind, Model};
-use crate::stats::{LogHistogram, Moments};
+use crate::stats::{LogHistogram, Moments, Sum};
 
 /// Totals over the incidents of one kind under one strategy.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -25,12 +25,12 @@ pub struct KindTally {
     pub downtime_s: LogHistogram,
     /// Data-loss window per incident, seconds (+inf when all data was lost).
     pub data_loss_s: LogHistogram,
-    /// Degraded time per incident, seconds.
-    pub degraded_s: Moments,
-    /// Failback interruption per incident, seconds.
-    pub failback_s: Moments,
-    /// Time in each recovery step, seconds, indexed by [`Step`].
-    pub steps_s: Vec<Moments>,
+    /// Degraded time per incident, seconds (mean only).
+    pub degraded_s: Sum,
+    /// Failback interruption per incident, seconds (mean only).
+    pub failback_s: Sum,
+    /// Time in each recovery step, seconds, indexed by [`Step`] (means only).
+    pub steps_s: Vec<Sum>,
     /// Incidents by path, indexed by [`Path`].
     pub paths: Vec<u64>,
     /// Cost per incident, USD.
@@ -39,7 +39,7 @@ pub struct KindTally {
 
 impl KindTally {
     fn new() -> KindTally {
-        KindTally { steps_s: vec![Moments::new(); Step::COUNT], paths: vec![0; Path::COUNT], ..KindTally::default() }
+        KindTally { steps_s: vec![Sum::default(); Step::COUNT], paths: vec![0; Path::COUNT], ..KindTally::default() }
     }
 
     fn merge(&mut self, o: &KindTally) {

@@ -16,19 +16,7 @@ fn ln_gamma() -> f64 {
 
 /// Index of the bucket `(γ^(i-1), γ^i]` holding the positive value `x`.
 fn bucket_index(x: f64) -> i64 {
-    ceil_to_i64(x.ln() / ln_gamma())
-}
-
-/// `v.ceil() as i64` without the libm call `ceil` compiles to on baseline
-/// x86-64: truncate, then step up when `v` was above its truncation. Exact for
-/// `|v| < 2^62` (bucket indices are within a few thousand); beyond, `ceil`.
-fn ceil_to_i64(v: f64) -> i64 {
-    if v.abs() < 4_611_686_018_427_387_904.0 {
-        let t = v as i64;
-        if (t as f64) < v { t + 1 } else { t }
-    } else {
-        v.ceil() as i64
-    }
+    crate::num::ceil_i64(x.ln() / ln_gamma())
 }
 
 /// Upper bound `γ^i` of bucket `i`.
@@ -186,8 +174,11 @@ impl LogHistogram {
         } else if x > Self::MAX_TRACKED {
             self.overflow = self.overflow.saturating_add(n);
         } else {
-            let i = bucket_index(x);
-            self.cover(i, i);
+            let i = index::fast_bucket_index(x);
+            let at = i - i64::from(self.offset);
+            if self.counts.is_empty() || at < 0 || at >= self.counts.len() as i64 {
+                self.cover(i, i);
+            }
             let slot = &mut self.counts[(i - i64::from(self.offset)) as usize];
             *slot = slot.saturating_add(n);
         }
@@ -423,6 +414,8 @@ impl LogHistogram {
         zero.into_iter().chain(buckets).chain(overflow)
     }
 }
+
+mod index;
 
 #[cfg(test)]
 mod tests;

@@ -6,8 +6,8 @@
 //! bit-identical whatever the thread count or the order in which partial results are
 //! merged, and so that memory does not grow with the number of trials:
 //!
-//! * **Exact integer accumulation.** [`Moments`] keeps a `u64` count and `i128`
-//!   fixed-point sums (`round(x * 1e6)` and `round(x² * 1e3)`); [`LogHistogram`] keeps
+//! * **Exact integer accumulation.** [`Moments`] keeps a `u64` count, an `i128`
+//!   fixed-point sum of `f = round(x * 1e6)` and an exact 256-bit sum of `f²`; [`LogHistogram`] keeps
 //!   `u64` bucket counts; [`Proportion`] keeps `u64` counts. Merging is integer
 //!   addition, which is exactly commutative and associative, so no floating-point sum
 //!   depends on the merge order. Floating point is only used when a statistic is read
@@ -33,4 +33,4 @@ mod moments;
 
 pub use histogram::LogHistogram;
 pub use interval::{Estimate, Proportion, poisson_exact_interval, z_for};
-pub use moments::Moments;
+pub use moments::{Moments, Sum};

@@ -6,31 +6,29 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Fixed-point scale of [`Moments`]' running sum: one unit is 1e-6 of the value's unit.
+/// Fixed-point scale of [`Moments`]: one unit is 1e-6 of the value's unit.
 const SUM_SCALE: f64 = 1e6;
-/// Fixed-point scale of [`Moments`]' running sum of squares: one unit is 1e-3 of the
-/// value's unit squared.
-const SUM_SQ_SCALE: f64 = 1e3;
-/// `SUM_SCALE^2 / SUM_SQ_SCALE`, to bring the sum of squares to the scale of `sum^2`.
-const SQ_RESCALE: u128 = 1_000_000_000;
 
 /// Exact accumulator of the count, sum and sum of squares of `f64` values.
 ///
-/// Each value `x` adds `f = round(x * 1e6)` to an `i128` sum and `round(x * x * 1e3)`
-/// (computed exactly as `round(f² / 1e9)`, i.e. from the same fixed-point value) to an
-/// `i128` sum of squares (both saturating), and 1 to a `u64` count. Because the
-/// state is integers, [`Moments::merge`] is exactly commutative and associative:
-/// accumulating a set of values in any order, on any number of threads, and merging
-/// the partial results in any order gives the same bits.
+/// Each value `x` is rounded once to the fixed-point integer `f = round(x * 1e6)`;
+/// `f` is added to an `i128` sum and `f²` (exactly, no further rounding) to a
+/// 256-bit sum of squares, and 1 to a `u64` count. Because the state is
+/// integers, [`Moments::merge`] is exactly commutative and associative:
+/// accumulating a set of values in any order, on any number of threads, and
+/// merging the partial results in any order gives the same bits.
 ///
-/// Resolution: the sum is exact to 1e-6 units per value, the sum of squares to 1e-3
-/// units² per value, so the variance carries an absolute error of at most about
-/// 5e-4 units² (negligible for seconds or US dollars). The sum saturates when it
-/// passes about ±1.7e32 units, and the sum of squares when it passes about 1.7e35
-/// units²; saturation is only exactly order-independent for non-negative values.
+/// Resolution: each value is represented to 1e-6 units; the mean and the
+/// variance are then exact for the represented values (the variance is formed
+/// in 256-bit integers before one conversion to `f64`). The sum saturates when
+/// it passes about ±1.7e32 units; saturation is only exactly order-independent
+/// for non-negative values.
 ///
-/// Serialization writes the two `i128` fields as decimal strings, so that no JSON
-/// reader rounds them to a 53-bit float and formats without 128-bit integers work.
+/// A push is a rounding, a 128-bit addition and a 64×64-bit multiplication:
+/// the hot loop pushes about a dozen values per simulated incident.
+///
+/// Serialization writes the sum as a decimal string and the sum of squares as
+/// a hexadecimal string, so that no JSON reader rounds them to a 53-bit float.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moments {
     /// Number of values pushed.
@@ -38,9 +36,8 @@ pub struct Moments {
     /// Sum of `round(x * 1e6)`.
     #[serde(with = "i128_string")]
     sum: i128,
-    /// Sum of `round(x * x * 1e3)` (see [`square_fixed`]).
-    #[serde(with = "i128_string")]
-    sum_sq: i128,
+    /// Sum of `round(x * 1e6)²`.
+    sum_sq: U256,
 }
 
 impl Moments {
@@ -56,17 +53,13 @@ impl Moments {
     /// statistics derived from them are then meaningless but never panic).
     #[inline]
     pub fn push(&mut self, x: f64) {
-        // Fast path (the hot loop pushes one value at a time): the same integers
-        // as `push_n(x, 1)`, without 128-bit multiplication, division or the
-        // f64 -> i128 conversion while |x * 1e6| < 2^62.
-        let scaled = x * SUM_SCALE;
-        if scaled.abs() < FAST_LIMIT {
-            let fixed = round_half_away(scaled);
+        // Fast path: the same integers as `push_n(x, 1)` without branches while
+        // |x * 1e6| < 2^62 (then f² < 2^124 and a 64-bit multiply gives it).
+        if let Some(fixed) = fast_fixed(x) {
+            let a = u128::from(fixed.unsigned_abs());
             self.n = self.n.saturating_add(1);
-            if fixed != 0 {
-                self.sum = self.sum.saturating_add(i128::from(fixed));
-                self.sum_sq = self.sum_sq.saturating_add(square_rescaled(fixed.unsigned_abs()) as i128);
-            }
+            self.sum = self.sum.saturating_add(i128::from(fixed));
+            self.sum_sq = self.sum_sq.saturating_add(U256 { hi: 0, lo: a * a });
             return;
         }
         self.push_n(x, 1);
@@ -76,13 +69,13 @@ impl Moments {
     /// [`Moments::push`] `count` times.
     pub fn push_n(&mut self, x: f64, count: u64) {
         debug_assert!(x.is_finite(), "Moments: non-finite value {x}");
-        // `as` from f64 to i128 maps NaN to 0 and saturates at the i128 bounds.
-        let fixed = (x * SUM_SCALE).round() as i128;
-        let fixed_sq = square_fixed(fixed, x);
-        let c = i128::from(count);
+        let fixed = to_fixed(x);
+        let a = fixed.unsigned_abs();
+        let (hi, lo) = mul_wide(a, a);
+        let sq = U256 { hi, lo }.saturating_mul_u64(count);
         self.n = self.n.saturating_add(count);
-        self.sum = self.sum.saturating_add(fixed.saturating_mul(c));
-        self.sum_sq = self.sum_sq.saturating_add(fixed_sq.saturating_mul(c));
+        self.sum = self.sum.saturating_add(fixed.saturating_mul(i128::from(count)));
+        self.sum_sq = self.sum_sq.saturating_add(sq);
     }
 
     /// Adds everything accumulated in `other` to `self`, as if its values had been
@@ -105,16 +98,13 @@ impl Moments {
 
     /// Arithmetic mean of the values, in the values' unit; 0 when no value was pushed.
     pub fn mean(&self) -> f64 {
-        if self.n == 0 {
-            return 0.0;
-        }
-        self.sum as f64 / SUM_SCALE / self.n as f64
+        mean_of(self.sum, self.n)
     }
 
     /// Sample variance (divisor `n - 1`) in the values' unit squared; always `>= 0`,
     /// and 0 when fewer than two values were pushed.
     ///
-    /// The sum of squared deviations `Σx² - (Σx)²/n` is formed in exact 256-bit integer
+    /// The sum of squared deviations `Σf² - (Σf)²/n` is formed in exact 256-bit integer
     /// arithmetic before the conversion to `f64`, so there is no cancellation even when
     /// the mean is large compared with the spread.
     pub fn variance(&self) -> f64 {
@@ -126,12 +116,11 @@ impl Moments {
         let q = self.sum.div_euclid(n);
         let r = self.sum.rem_euclid(n);
         let q_abs = q.unsigned_abs();
-        // n * |q| <= |sum| < 2^127, so it fits; the products below are 256-bit.
+        // n * |q| <= |sum| < 2^127, so it fits; the product below is 256-bit.
         let n_q = q_abs.saturating_mul(self.n.into());
-        let big_sq = mul_wide(self.sum_sq.max(0).unsigned_abs(), SQ_RESCALE);
         let big_mean = mul_wide(n_q, q_abs);
         // All in units of 1e-12 of the value's unit squared.
-        let head = sub_wide_to_f64(big_sq, big_mean);
+        let head = sub_wide_to_f64((self.sum_sq.hi, self.sum_sq.lo), big_mean);
         let (q_f, r_f, n_f) = (q as f64, r as f64, self.n as f64);
         let tail = 2.0 * q_f * r_f + r_f * r_f / n_f;
         let ss = (head - tail) / (SUM_SCALE * SUM_SCALE);
@@ -148,57 +137,139 @@ impl Moments {
     }
 }
 
-/// `round(x * x * 1e3)`, computed exactly from `fixed = round(x * 1e6)` as
-/// `round(fixed² / 1e9)` when `fixed²` fits in an `i128` (|x| up to about 1.3e13), so
-/// that the square carries no `f64` rounding (which would be ~100 units² at x = 1e9);
-/// beyond that, in `f64` (saturating).
-fn square_fixed(fixed: i128, x: f64) -> i128 {
-    const HALF: u128 = SQ_RESCALE / 2;
-    match fixed.unsigned_abs().checked_mul(fixed.unsigned_abs()) {
-        Some(sq) if sq <= i128::MAX as u128 - HALF => ((sq + HALF) / SQ_RESCALE) as i128,
-        _ => (x * x * SUM_SQ_SCALE).round() as i128,
-    }
-}
-
-/// Below this magnitude a scaled value takes [`Moments::push`]'s fast path: its
-/// rounding fits an `i64` and its square an `i128` with room for the rounding half.
+/// Below this magnitude a scaled value takes the fast path of a push: its
+/// rounding fits an `i64` and its square a `u128`.
 const FAST_LIMIT: f64 = 4_611_686_018_427_387_904.0; // 2^62
 
-/// `y.round() as i64` (half away from zero) for `|y| < 2^62`, without a libm call.
-/// `y - trunc(y)` is exact: for `|y| >= 2^52` `y` is an integer, below it both
-/// are within a factor 2 of each other (Sterbenz) or the truncation is 0.
-fn round_half_away(y: f64) -> i64 {
-    let t = y as i64;
-    let frac = y - t as f64;
-    if frac >= 0.5 {
-        t + 1
-    } else if frac <= -0.5 {
-        t - 1
-    } else {
-        t
+/// `round(x * 1e6)` when it is below [`FAST_LIMIT`] in magnitude: the same
+/// integer as [`to_fixed`], without libm.
+#[inline]
+fn fast_fixed(x: f64) -> Option<i64> {
+    let scaled = x * SUM_SCALE;
+    (scaled.abs() < FAST_LIMIT).then(|| crate::num::round_i64(scaled))
+}
+
+/// `round(x * 1e6)` for any `x`: `as` maps NaN to 0 and saturates at the
+/// `i128` bounds.
+fn to_fixed(x: f64) -> i128 {
+    (x * SUM_SCALE).round() as i128
+}
+
+/// Exact sum of `f64` values, for figures of which only the mean is reported
+/// (the time an incident spends in each recovery step): [`Moments`] without
+/// the sum of squares, so a push is a rounding and an addition. Each value
+/// is rounded to the same fixed-point integer as in [`Moments`], so the mean
+/// is bit-identical to the mean of a [`Moments`] of the same values.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sum {
+    /// Number of values pushed.
+    n: u64,
+    /// Sum of `round(x * 1e6)`.
+    #[serde(with = "i128_string")]
+    sum: i128,
+}
+
+impl Sum {
+    /// Adds one value (as [`Moments::push`] does).
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        debug_assert!(x.is_finite(), "Sum: non-finite value {x}");
+        let fixed = fast_fixed(x).map_or_else(|| to_fixed(x), i128::from);
+        self.n = self.n.saturating_add(1);
+        self.sum = self.sum.saturating_add(fixed);
+    }
+
+    /// Adds everything accumulated in `other`. Exactly commutative and associative.
+    pub fn merge(&mut self, other: &Sum) {
+        self.n = self.n.saturating_add(other.n);
+        self.sum = self.sum.saturating_add(other.sum);
+    }
+
+    /// Number of values pushed.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Arithmetic mean, in the values' unit; 0 when no value was pushed.
+    pub fn mean(&self) -> f64 {
+        mean_of(self.sum, self.n)
     }
 }
 
-/// `round(a² / 1e9)` (half up), as [`square_fixed`] computes it for `a < 2^62`:
-/// in `u64` when `a² < 2^64`, else by long division in 32-bit limbs, where
-/// every step divides a `u64` by the constant 1e9 (a multiplication, not a
-/// call to the 128-bit division routine).
-fn square_rescaled(a: u64) -> u128 {
-    const D: u64 = SQ_RESCALE as u64;
-    const HALF: u64 = D / 2;
-    if a < 1 << 32 {
-        return u128::from((a * a + HALF) / D);
+/// Mean of `n` values whose fixed-point sum is `sum`; 0 for none.
+fn mean_of(sum: i128, n: u64) -> f64 {
+    if n == 0 {
+        return 0.0;
     }
-    let n = u128::from(a) * u128::from(a) + u128::from(HALF);
-    let mut quotient: u128 = 0;
-    let mut rest: u64 = 0;
-    for shift in [96, 64, 32, 0] {
-        let limb = ((n >> shift) as u64) & 0xffff_ffff;
-        let x = (rest << 32) | limb;
-        quotient |= u128::from(x / D) << shift;
-        rest = x % D;
+    sum as f64 / SUM_SCALE / n as f64
+}
+
+/// An unsigned 256-bit integer, as much of one as a sum of squares needs:
+/// saturating addition and multiplication by a `u64`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct U256 {
+    hi: u128,
+    lo: u128,
+}
+
+impl U256 {
+    const MAX: U256 = U256 { hi: u128::MAX, lo: u128::MAX };
+
+    #[inline]
+    fn saturating_add(self, o: U256) -> U256 {
+        let (lo, carry) = self.lo.overflowing_add(o.lo);
+        match self.hi.checked_add(o.hi).and_then(|h| h.checked_add(u128::from(carry))) {
+            Some(hi) => U256 { hi, lo },
+            None => U256::MAX,
+        }
     }
-    quotient
+
+    fn saturating_mul_u64(self, m: u64) -> U256 {
+        let (lo_hi, lo) = mul_wide(self.lo, u128::from(m));
+        match self.hi.checked_mul(u128::from(m)).and_then(|h| h.checked_add(lo_hi)) {
+            Some(hi) => U256 { hi, lo },
+            None => U256::MAX,
+        }
+    }
+}
+
+/// Written as a `0x`-prefixed hexadecimal string (read back from that or from
+/// a decimal string or integer up to 2^128).
+impl Serialize for U256 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.hi == 0 {
+            s.collect_str(&format_args!("{:#x}", self.lo))
+        } else {
+            s.collect_str(&format_args!("{:#x}{:032x}", self.hi, self.lo))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for U256 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<U256, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Number(u64),
+        }
+        let text = match Raw::deserialize(d)? {
+            Raw::Number(v) => return Ok(U256 { hi: 0, lo: v.into() }),
+            Raw::Text(t) => t,
+        };
+        let t = text.trim();
+        let parsed = match t.strip_prefix("0x") {
+            Some(hex) if !hex.is_empty() && hex.len() <= 64 => {
+                let split = hex.len().saturating_sub(32);
+                let hi = if split == 0 { Ok(0) } else { u128::from_str_radix(&hex[..split], 16) };
+                hi.and_then(|hi| Ok(U256 { hi, lo: u128::from_str_radix(&hex[split..], 16)? }))
+            }
+            Some(_) => return Err(D::Error::custom(format!("{t:?}: expected at most 64 hexadecimal digits"))),
+            None => t.parse::<u128>().map(|lo| U256 { hi: 0, lo }),
+        };
+        parsed.map_err(|e| D::Error::custom(format!("{t:?}: {e}")))
+    }
 }
 
 /// Full 256-bit product of two `u128`, as `(high, low)` halves.
@@ -378,8 +449,36 @@ mod tests {
         let json = serde_json::to_string(&m).expect("serialize");
         let back: Moments = serde_json::from_str(&json).expect("deserialize");
         assert_eq!(back, m);
-        let plain: Moments = serde_json::from_str(r#"{"n":2,"sum":3000000,"sum_sq":"5000"}"#).expect("numbers");
-        assert_eq!(plain.mean(), 1.5);
+        let plain: Moments =
+            serde_json::from_str(r#"{"n":2,"sum":3000000,"sum_sq":"5000000000000"}"#).expect("numbers");
+        assert_eq!((plain.mean(), plain.variance()), (1.5, 0.5));
+        let hex: Moments = serde_json::from_str(r#"{"n":2,"sum":3000000,"sum_sq":"0x48c27395000"}"#).expect("hex");
+        assert_eq!(hex, plain);
+    }
+
+    #[test]
+    fn wide_sum_of_squares_round_trips_and_saturates() {
+        let big = U256 { hi: 0xdead_beef, lo: u128::MAX - 7 };
+        let json = serde_json::to_string(&big).expect("serialize");
+        assert_eq!(json, format!("\"0xdeadbeef{}8\"", "f".repeat(31)));
+        assert_eq!(serde_json::from_str::<U256>(&json).expect("deserialize"), big);
+        assert!(serde_json::from_str::<U256>(r#""0x""#).is_err());
+        assert!(serde_json::from_str::<U256>(&format!(r#""0x{}""#, "f".repeat(65))).is_err());
+        assert_eq!(U256 { hi: 0, lo: u128::MAX }.saturating_add(U256 { hi: 0, lo: 1 }), U256 { hi: 1, lo: 0 });
+        assert_eq!(U256::MAX.saturating_add(U256 { hi: 0, lo: 1 }), U256::MAX);
+        assert_eq!(U256 { hi: 1, lo: 3 }.saturating_mul_u64(5), U256 { hi: 5, lo: 15 });
+        assert_eq!(U256 { hi: u128::MAX / 2, lo: 0 }.saturating_mul_u64(3), U256::MAX);
+    }
+
+    #[test]
+    fn variance_is_exact_for_represented_values() {
+        // 0.000001, 0.000002, 0.000003: fixed 1, 2, 3; Σf² = 14, (Σf)² / n = 12,
+        // so the variance is 2 / 2 = 1 unit² of 1e-12.
+        let m = build(&[1e-6, 2e-6, 3e-6]);
+        assert_eq!(m.variance(), 1e-12);
+        // Large values: f = 1e15 (x = 1e9) squares to 1e30 > 2^64 per value.
+        let m = build(&[1e9, 1e9 + 1.0, 1e9 + 2.0]);
+        assert_eq!(m.variance(), 1.0);
     }
 
     #[test]
@@ -399,6 +498,24 @@ mod tests {
             b.push_n(x, 1);
             assert_eq!(a, b, "{x}");
         }
+    }
+
+    #[test]
+    fn sum_mean_equals_moments_mean() {
+        let values = wide_values();
+        let mut sum = Sum::default();
+        for &x in &values {
+            sum.push(x);
+        }
+        let m = build(&values);
+        assert_eq!((sum.count(), sum.mean().to_bits()), (m.count(), m.mean().to_bits()));
+        let (a, b) = values.split_at(777);
+        let mut part = Sum::default();
+        a.iter().for_each(|&x| part.push(x));
+        let mut rest = Sum::default();
+        b.iter().for_each(|&x| rest.push(x));
+        part.merge(&rest);
+        assert_eq!(part, sum);
     }
 
     #[test]

@@ -42,17 +42,18 @@ pub(crate) fn loss_window(policy: &BackupPolicy, jobs: JobStream, query: Query) 
     let interval_ms = (interval * 1000.0).round() as u64;
     let oldest = query.restore_at.secs() - policy.retention.secs();
     // The newest job k with anchor + k * interval < taken_before.
-    let mut k = ((query.taken_before.secs() - jobs.anchor.secs()) / interval).ceil() as i64 - 1;
+    let mut k = crate::num::ceil_i64((query.taken_before.secs() - jobs.anchor.secs()) / interval) - 1;
     loop {
         let taken = jobs.anchor.secs() + k as f64 * interval;
         if taken < oldest {
             return None;
         }
+        // The copy delay is the job's second draw; it is drawn only when a
+        // copy is asked for (the job's stream is its own, so skipping it
+        // changes nothing else).
         let mut rng = backup_job_rng(jobs.seed, jobs.trial, interval_ms, k);
         let succeeded = rng.random::<f64>() < policy.job_success.get();
-        let copy_delay = policy.copy_delay.sample(&mut rng);
-        let arrived = query.copy_arrived_by.is_none_or(|by| taken + copy_delay <= by.secs());
-        if succeeded && arrived {
+        if succeeded && query.copy_arrived_by.is_none_or(|by| taken + policy.copy_delay.sample(&mut rng) <= by.secs()) {
             return Some(Duration::from_secs(query.taken_before.secs() - taken));
         }
         k -= 1;

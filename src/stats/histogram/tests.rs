@@ -144,7 +144,7 @@ fn deserialize_normalises_and_validates() {
     let json = |offset: i64, counts: &str, min: &str| {
         format!(
             r#"{{"zero":0,"overflow":0,"offset":{offset},"counts":{counts},
-            "moments":{{"n":2,"sum":"3000000","sum_sq":"5000"}},
+            "moments":{{"n":2,"sum":"3000000","sum_sq":"0x48c27395000"}},
             "min":{min},"max":2.0,"infinite":false}}"#
         )
     };
@@ -283,18 +283,4 @@ fn record_n_and_buckets() {
     assert_eq!(a.quantile(f64::NAN), a.quantile(0.0));
     assert_eq!(a.quantile(7.0), Some(1e4));
     assert_eq!(a.quantile(-1.0), Some(0.5));
-}
-
-#[test]
-fn ceil_without_libm_equals_ceil() {
-    // Bucket indices come from ceil_to_i64: it must agree with `ceil` everywhere.
-    let mut v = vec![0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1e-300, -1e-300, 3_499.999_999_999_999_5, -1_381.000_000_000_001];
-    v.extend([4.7e18, -4.7e18, 1e300, -1e300, f64::MAX, f64::MIN]);
-    for i in -300_000..300_000 {
-        let x = f64::from(i) / 97.0;
-        v.extend([x, x.next_up(), x.next_down(), f64::from(i), f64::from(i).next_up(), f64::from(i).next_down()]);
-    }
-    for x in v {
-        assert_eq!(super::ceil_to_i64(x), x.ceil() as i64, "{x}");
-    }
 }
