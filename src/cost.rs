@@ -143,9 +143,10 @@ impl CostModel {
         let year = HOURS_PER_YEAR as f64;
         // Times are non-negative, where truncation is the floor: no libm call.
         let (cycles, within, index) = if (0.0..FIRST_INEXACT).contains(&hours) {
-            let cycles = ((hours / year) as u64) as f64;
+            // Through i64, not u64: baseline x86-64 converts signed integers in one instruction.
+            let cycles = ((hours / year) as i64) as f64;
             let within = hours - cycles * year;
-            (cycles, within, (within as usize).min(HOURS_PER_YEAR - 1))
+            (cycles, within, ((within as i64) as usize).min(HOURS_PER_YEAR - 1))
         } else {
             let cycles = (hours / year).floor();
             let within = hours - cycles * year;

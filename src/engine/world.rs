@@ -53,12 +53,27 @@ enum Component {
     Data,
 }
 
-/// A queued state change: (time bits, sequence) orders it; non-negative f64
-/// bit patterns sort like the numbers they encode.
-type Entry = Reverse<(u64, u64, Slot)>;
+/// A queued state change, packed into one integer so the queue compares one
+/// `u128`: the time's bits (non-negative `f64` bit patterns sort like the
+/// numbers they encode) in the high 64 bits, then the insertion sequence
+/// (unique, so it alone breaks ties), the component's slot and the phase.
+type Entry = Reverse<u128>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Slot(u32, bool);
+/// Bits of an [`Entry`] below the sequence number: slot and phase.
+const SEQ_SHIFT: u32 = 24;
+
+fn entry(at: Duration, seq: u64, slot: usize, phase: Phase) -> Entry {
+    debug_assert!(seq < 1 << (64 - SEQ_SHIFT) && slot < 1 << (SEQ_SHIFT - 1));
+    let low = (seq << SEQ_SHIFT) | ((slot as u64) << 1) | u64::from(phase == Phase::Fail);
+    Reverse((u128::from(at.secs().to_bits()) << 64) | u128::from(low))
+}
+
+/// The time, slot and whether it is a failure, of a queued entry.
+fn unpack(e: Entry) -> (Duration, usize, bool) {
+    let Reverse(key) = e;
+    let low = key as u64;
+    (Duration::from_secs(f64::from_bits((key >> 64) as u64)), ((low & ((1 << SEQ_SHIFT) - 1)) >> 1) as usize, low & 1 == 1)
+}
 
 /// The sampled world of one trial, with buffers reused from trial to trial.
 #[derive(Debug, Default)]
@@ -101,7 +116,7 @@ impl World {
 
     fn push(&mut self, at: Duration, slot: usize, phase: Phase) {
         self.seq += 1;
-        self.queue.push(Reverse((at.secs().to_bits(), self.seq, Slot(slot as u32, phase == Phase::Fail))));
+        self.queue.push(entry(at, self.seq, slot, phase));
     }
 
     fn next_failure(rng: &mut SimRng, rate_per_year: f64) -> Option<Duration> {
@@ -125,9 +140,8 @@ impl World {
                 self.push(t, slot, Phase::Fail);
             }
         }
-        while let Some(Reverse((bits, _, Slot(slot, is_fail)))) = self.queue.pop() {
-            let now = Duration::from_secs(f64::from_bits(bits));
-            let slot = slot as usize;
+        while let Some(e) = self.queue.pop() {
+            let (now, slot, is_fail) = unpack(e);
             let kind = self.kind_of(slot);
             if !is_fail {
                 if let Some(t) = Self::next_failure(rng, self.rates[slot]) {

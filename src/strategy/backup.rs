@@ -39,7 +39,7 @@ pub(crate) struct JobStream {
 /// matches. Computed in seconds so backups from before the trial start work.
 pub(crate) fn loss_window(policy: &BackupPolicy, jobs: JobStream, query: Query) -> Option<Duration> {
     let interval = policy.interval.secs();
-    let interval_ms = (interval * 1000.0).round() as u64;
+    let interval_ms = crate::num::round_i64(interval * 1000.0) as u64;
     let oldest = query.restore_at.secs() - policy.retention.secs();
     // The newest job k with anchor + k * interval < taken_before.
     let mut k = crate::num::ceil_i64((query.taken_before.secs() - jobs.anchor.secs()) / interval) - 1;
