@@ -226,9 +226,10 @@ fn simulate_trial(
     let mut world_rng = seed::world_rng(config.seed, trial);
     scratch.world.sample(model, config.horizon, &mut world_rng);
     let Scratch { world, site, disruptions, annual_cost } = scratch;
+    let backups = seed::BackupJobs::new(config.seed, trial);
     for (index, strategy) in model.strategies.iter().enumerate() {
         let mut rng = seed::strategy_rng(config.seed, trial, strategy.id);
-        let mut ctx = Ctx::new(model, strategy, world, config.seed, trial, &mut rng);
+        let mut ctx = Ctx::new(model, strategy, world, backups, &mut rng);
         let mut trial_tally = tally.begin_trial(index);
         let mut record = |incident: &mut Incident| {
             incident.cost_usd = costs.incident_cost(incident);

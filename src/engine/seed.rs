@@ -19,7 +19,13 @@ pub fn mix(mut z: u64) -> u64 {
 
 /// Folds keys into one 64-bit stream key, order-sensitively.
 pub fn key(parts: &[u64]) -> u64 {
-    parts.iter().fold(0x6a09_e667_f3bc_c908, |h, &p| mix(h ^ mix(p)))
+    extend(0x6a09_e667_f3bc_c908, parts)
+}
+
+/// Continues the fold of [`key`] from a key of leading parts: `extend(key(a), b)`
+/// is `key(a ++ b)`.
+fn extend(key: u64, parts: &[u64]) -> u64 {
+    parts.iter().fold(key, |h, &p| mix(h ^ mix(p)))
 }
 
 /// Domain tags so streams of different purposes never coincide.
@@ -37,11 +43,26 @@ pub fn strategy_rng(seed: u64, trial: u64, strategy_id: u64) -> SimRng {
     SimRng::seed_from_u64(key(&[STRATEGY, seed, trial, strategy_id]))
 }
 
-/// The stream for one backup job, addressed by its schedule and index, so
-/// outcomes are computed on demand (never enqueued) and shared by every
-/// strategy with the same schedule.
-pub fn backup_job_rng(seed: u64, trial: u64, interval_ms: u64, job: i64) -> SimRng {
-    SimRng::seed_from_u64(key(&[BACKUP_JOB, seed, trial, interval_ms, job as u64]))
+/// The streams of one trial's backup jobs. A job's stream is addressed by its
+/// schedule and index, so outcomes are computed on demand (never enqueued)
+/// and shared by every strategy with the same schedule.
+#[derive(Clone, Copy, Debug)]
+pub struct BackupJobs {
+    /// `key(&[BACKUP_JOB, seed, trial])`, folded once per trial.
+    prefix: u64,
+}
+
+impl BackupJobs {
+    /// The backup jobs of trial `trial`.
+    pub fn new(seed: u64, trial: u64) -> BackupJobs {
+        BackupJobs { prefix: key(&[BACKUP_JOB, seed, trial]) }
+    }
+
+    /// The stream of job number `job` of the schedule every `interval_ms`
+    /// milliseconds: keyed by `(seed, trial, interval_ms, job)`.
+    pub fn rng(&self, interval_ms: u64, job: i64) -> SimRng {
+        SimRng::seed_from_u64(extend(self.prefix, &[interval_ms, job as u64]))
+    }
 }
 
 #[cfg(test)]
@@ -55,5 +76,8 @@ mod tests {
         assert_eq!(world_rng(1, 0).next_u64(), world_rng(1, 0).next_u64());
         assert_ne!(world_rng(1, 0).next_u64(), world_rng(1, 1).next_u64());
         assert_ne!(strategy_rng(1, 0, 7).next_u64(), strategy_rng(1, 0, 8).next_u64());
+        // A job's stream is keyed by (seed, trial, interval, job) as one fold.
+        let whole = SimRng::seed_from_u64(key(&[BACKUP_JOB, 3, 4, 3_600_000, (-2i64) as u64]));
+        assert_eq!(BackupJobs::new(3, 4).rng(3_600_000, -2), whole);
     }
 }

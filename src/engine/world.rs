@@ -9,9 +9,6 @@
 //! region outage already takes every AZ down, and an AZ failure drawn for that
 //! time is replaced by a fresh draw after the region returns.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
@@ -57,7 +54,10 @@ enum Component {
 /// `u128`: the time's bits (non-negative `f64` bit patterns sort like the
 /// numbers they encode) in the high 64 bits, then the insertion sequence
 /// (unique, so it alone breaks ties), the component's slot and the phase.
-type Entry = Reverse<u128>;
+type Entry = u128;
+
+/// No pending state change.
+const NONE: Entry = u128::MAX;
 
 /// Bits of an [`Entry`] below the sequence number: slot and phase.
 const SEQ_SHIFT: u32 = 24;
@@ -65,12 +65,11 @@ const SEQ_SHIFT: u32 = 24;
 fn entry(at: Duration, seq: u64, slot: usize, phase: Phase) -> Entry {
     debug_assert!(seq < 1 << (64 - SEQ_SHIFT) && slot < 1 << (SEQ_SHIFT - 1));
     let low = (seq << SEQ_SHIFT) | ((slot as u64) << 1) | u64::from(phase == Phase::Fail);
-    Reverse((u128::from(at.secs().to_bits()) << 64) | u128::from(low))
+    (u128::from(at.secs().to_bits()) << 64) | u128::from(low)
 }
 
 /// The time, slot and whether it is a failure, of a queued entry.
-fn unpack(e: Entry) -> (Duration, usize, bool) {
-    let Reverse(key) = e;
+fn unpack(key: Entry) -> (Duration, usize, bool) {
     let low = key as u64;
     (Duration::from_secs(f64::from_bits((key >> 64) as u64)), ((low & ((1 << SEQ_SHIFT) - 1)) >> 1) as usize, low & 1 == 1)
 }
@@ -86,7 +85,11 @@ pub struct World {
     /// `anchor + k * interval`. Uniform over one day, shared by all strategies,
     /// so a schedule that divides another takes a superset of its backups.
     pub backup_anchor: Duration,
-    queue: BinaryHeap<Entry>,
+    /// The event queue: each component has at most one pending state change
+    /// (its next failure or its recovery), kept at its slot ([`NONE`] if none);
+    /// the next event is the smallest entry. With a dozen components a
+    /// branch-free scan beats a binary heap, whose sifts mispredict.
+    pending: Vec<Entry>,
     components: Vec<Component>,
     /// Failure rate per year of each component, from [`World::rate_of`] once per run.
     rates: Vec<f64>,
@@ -116,7 +119,18 @@ impl World {
 
     fn push(&mut self, at: Duration, slot: usize, phase: Phase) {
         self.seq += 1;
-        self.queue.push(entry(at, self.seq, slot, phase));
+        debug_assert_eq!(self.pending[slot], NONE, "a component has one pending event at most");
+        self.pending[slot] = entry(at, self.seq, slot, phase);
+    }
+
+    /// Takes the earliest pending event.
+    fn pop(&mut self) -> Option<Entry> {
+        let first = self.pending.iter().fold(NONE, |a, &b| a.min(b));
+        if first == NONE {
+            return None;
+        }
+        self.pending[unpack(first).1] = NONE;
+        Some(first)
     }
 
     fn next_failure(rng: &mut SimRng, rate_per_year: f64) -> Option<Duration> {
@@ -130,7 +144,8 @@ impl World {
     pub fn sample(&mut self, model: &Model, horizon: Duration, rng: &mut SimRng) {
         self.horizon = horizon;
         self.outages.clear();
-        self.queue.clear();
+        self.pending.clear();
+        self.pending.resize(self.components.len(), NONE);
         self.seq = 0;
         self.region_down_until.iter_mut().for_each(|d| *d = Duration::ZERO);
         self.backup_anchor = Duration::DAY * rng.random::<f64>();
@@ -140,16 +155,18 @@ impl World {
                 self.push(t, slot, Phase::Fail);
             }
         }
-        while let Some(e) = self.queue.pop() {
+        while let Some(e) = self.pop() {
             let (now, slot, is_fail) = unpack(e);
+            if now >= horizon {
+                // Events come in time order: nothing from here on starts an
+                // outage within the trial (the stream is the world's alone).
+                break;
+            }
             let kind = self.kind_of(slot);
             if !is_fail {
                 if let Some(t) = Self::next_failure(rng, self.rates[slot]) {
                     self.push(now + t, slot, Phase::Fail);
                 }
-                continue;
-            }
-            if now >= horizon {
                 continue;
             }
             let component = self.components[slot];

@@ -8,7 +8,7 @@
 //! keyed by `(seed, trial, interval, k)`, so every strategy with the same
 //! schedule sees the same jobs.
 
-use crate::engine::seed::backup_job_rng;
+use crate::engine::seed::BackupJobs;
 use crate::model::{BackupPolicy, Duration};
 use rand::RngExt;
 
@@ -26,12 +26,18 @@ pub(crate) struct Query {
 /// Identifies the trial whose job outcomes are asked for.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct JobStream {
-    /// The run's master seed.
-    pub seed: u64,
-    /// The trial index.
-    pub trial: u64,
+    /// The trial's job streams.
+    pub streams: BackupJobs,
     /// The world's schedule anchor.
     pub anchor: Duration,
+}
+
+#[cfg(test)]
+impl JobStream {
+    /// The jobs of trial `trial` of a run with master seed `seed`.
+    pub(crate) fn new(seed: u64, trial: u64, anchor: Duration) -> JobStream {
+        JobStream { streams: BackupJobs::new(seed, trial), anchor }
+    }
 }
 
 /// The data-loss window of a restore: time from the newest backup matching
@@ -51,7 +57,7 @@ pub(crate) fn loss_window(policy: &BackupPolicy, jobs: JobStream, query: Query) 
         // The copy delay is the job's second draw; it is drawn only when a
         // copy is asked for (the job's stream is its own, so skipping it
         // changes nothing else).
-        let mut rng = backup_job_rng(jobs.seed, jobs.trial, interval_ms, k);
+        let mut rng = jobs.streams.rng(interval_ms, k);
         let succeeded = rng.random::<f64>() < policy.job_success.get();
         if succeeded && query.copy_arrived_by.is_none_or(|by| taken + policy.copy_delay.sample(&mut rng) <= by.secs()) {
             return Some(Duration::from_secs(query.taken_before.secs() - taken));
@@ -82,7 +88,7 @@ mod tests {
     fn window_is_copy_delay_plus_time_since_the_job() {
         // Jobs at 0.25h + k; copy takes 0.5h. At t = 3.0h the newest job whose
         // copy has landed is the one at 2.25h (2.25 + 0.5 <= 3): window 0.75h.
-        let jobs = JobStream { seed: 1, trial: 0, anchor: Duration::from_hours(0.25) };
+        let jobs = JobStream::new(1, 0, Duration::from_hours(0.25));
         let at = Duration::from_hours(3.0);
         let q = Query { taken_before: at, copy_arrived_by: Some(at), restore_at: at };
         let w = loss_window(&policy(1.0, 0.5, 1.0), jobs, q).unwrap();
@@ -95,7 +101,7 @@ mod tests {
 
     #[test]
     fn backups_before_the_trial_count_and_retention_expires_them() {
-        let jobs = JobStream { seed: 1, trial: 0, anchor: Duration::from_hours(0.5) };
+        let jobs = JobStream::new(1, 0, Duration::from_hours(0.5));
         let at = Duration::from_hours(0.25);
         let q = Query { taken_before: at, copy_arrived_by: None, restore_at: at };
         assert!((loss_window(&policy(1.0, 0.0, 1.0), jobs, q).unwrap().hours() - 0.75).abs() < 1e-9);
@@ -105,7 +111,7 @@ mod tests {
 
     #[test]
     fn failed_jobs_are_skipped() {
-        let jobs = JobStream { seed: 1, trial: 0, anchor: Duration::ZERO };
+        let jobs = JobStream::new(1, 0, Duration::ZERO);
         let at = Duration::DAY * 3.0;
         let q = Query { taken_before: at, copy_arrived_by: None, restore_at: at };
         assert_eq!(loss_window(&policy(1.0, 0.0, 0.0), jobs, q), None);

@@ -14,7 +14,7 @@ mod warm_standby;
 
 use rand::RngExt;
 
-use crate::engine::seed::SimRng;
+use crate::engine::seed::{BackupJobs, SimRng};
 use crate::engine::site::Disruption;
 use crate::engine::world::{Outage, World};
 use crate::incident::Incident;
@@ -55,13 +55,12 @@ impl<'a> Ctx<'a> {
         model: &'a Model,
         strategy: &'a Strategy,
         world: &'a World,
-        seed: u64,
-        trial: u64,
+        backups: BackupJobs,
         rng: &'a mut SimRng,
     ) -> Ctx<'a> {
         let drill_phase = strategy.drill_interval.map_or(Duration::ZERO, |i| i * rng.random::<f64>());
         let age_at_start = Duration::YEAR * rng.random::<f64>();
-        let jobs = JobStream { seed, trial, anchor: world.backup_anchor };
+        let jobs = JobStream { streams: backups, anchor: world.backup_anchor };
         Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start }
     }
 
