@@ -127,6 +127,23 @@ fn pert_matches_beta_and_mean_formula() {
 }
 
 #[test]
+fn pert_at_its_bounds_matches_beta() {
+    // mode = min (alpha = 1: X ~ Gamma(1), the exponential) and mode = max (beta = 1).
+    for (table, seed) in [
+        (r#"{ dist = "pert", min = "1m", mode = "1m", max = "11m" }"#, 17),
+        (r#"{ dist = "pert", min = "1m", mode = "11m", max = "11m" }"#, 18),
+    ] {
+        let d = compile(table, Unit::Duration).unwrap();
+        let (min, max) = (60.0, 660.0);
+        let mode = if seed == 17 { min } else { max };
+        let range = max - min;
+        let beta = Beta::new(1.0 + 4.0 * (mode - min) / range, 1.0 + 4.0 * (max - mode) / range).unwrap();
+        let (mean, sd) = (min + range * beta.mean().unwrap(), range * beta.std_dev().unwrap());
+        check(&d, mean, sd, |p| min + range * beta.inverse_cdf(p), seed);
+    }
+}
+
+#[test]
 fn numbers_use_plain_values() {
     let d = compile(r#"{ dist = "uniform", min = 100, max = 200.5 }"#, Unit::Number).unwrap();
     check_statrs(&d, &Uniform::new(100.0, 200.5).unwrap(), 8);
