@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::cost::CostModel;
 use crate::incident::Incident;
-use crate::model::{Duration, Kind, Model, Posture};
+use crate::model::{Deployment, Duration, Kind, Model, Posture};
 use crate::strategy::Ctx;
 use crate::tally::Tally;
 use site::{Disruption, SiteScratch};
@@ -68,8 +68,43 @@ impl IncidentSink for NoSink {
 struct Scratch {
     world: World,
     site: SiteScratch,
-    disruptions: Vec<Disruption>,
+    sites: SiteCache,
     annual_cost: Vec<f64>,
+}
+
+/// The disruptions of each (region, deployment) asked for in the current
+/// trial: strategies deployed alike see the same ones, computed once.
+#[derive(Default)]
+struct SiteCache {
+    /// Entries `..used` are valid for the current trial; the rest keep their buffers.
+    entries: Vec<((usize, Deployment), Vec<Disruption>)>,
+    used: usize,
+}
+
+impl SiteCache {
+    /// Forgets the previous trial's disruptions (keeps the buffers).
+    fn clear(&mut self) {
+        self.used = 0;
+    }
+
+    /// The disruptions of a deployment in `region` of the current world.
+    fn get(&mut self, world: &World, region: usize, deployment: Deployment, scratch: &mut SiteScratch) -> &[Disruption] {
+        let key = (region, deployment);
+        let at = match self.entries[..self.used].iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                if self.used == self.entries.len() {
+                    self.entries.push((key, Vec::new()));
+                }
+                let (k, list) = &mut self.entries[self.used];
+                *k = key;
+                site::disruptions(world, region, deployment, scratch, list);
+                self.used += 1;
+                self.used - 1
+            }
+        };
+        &self.entries[at].1
+    }
 }
 
 impl Scratch {
@@ -77,7 +112,7 @@ impl Scratch {
         Scratch {
             world: World::new(model),
             site: SiteScratch::default(),
-            disruptions: Vec::new(),
+            sites: SiteCache::default(),
             annual_cost: vec![0.0; model.strategies.len()],
         }
     }
@@ -225,7 +260,9 @@ fn simulate_trial(
 ) {
     let mut world_rng = seed::world_rng(config.seed, trial);
     scratch.world.sample(model, config.horizon, &mut world_rng);
-    let Scratch { world, site, disruptions, annual_cost } = scratch;
+    let Scratch { world, site, sites, annual_cost } = scratch;
+    let world = &*world;
+    sites.clear();
     let backups = seed::BackupJobs::new(config.seed, trial);
     for (index, strategy) in model.strategies.iter().enumerate() {
         let mut rng = seed::strategy_rng(config.seed, trial, strategy.id);
@@ -236,13 +273,12 @@ fn simulate_trial(
             sink.incident(trial, index, incident);
             trial_tally.record(incident);
         };
-        let sites: &[(usize, f64)] = match &strategy.posture {
+        let regions: &[(usize, f64)] = match &strategy.posture {
             Posture::ActiveActive { regions, .. } => regions,
             _ => &[(model.topology.primary, 1.0)],
         };
-        for &(region, share) in sites {
-            site::disruptions(world, region, strategy.deployment, site, disruptions);
-            for d in disruptions.iter() {
+        for &(region, share) in regions {
+            for d in sites.get(world, region, strategy.deployment, site) {
                 let mut incident = ctx.respond(d, region, share);
                 record(&mut incident);
             }
