@@ -56,9 +56,6 @@ enum Component {
 /// (unique, so it alone breaks ties), the component's slot and the phase.
 type Entry = u128;
 
-/// No pending state change.
-const NONE: Entry = u128::MAX;
-
 /// Bits of an [`Entry`] below the sequence number: slot and phase.
 const SEQ_SHIFT: u32 = 24;
 
@@ -66,14 +63,6 @@ fn entry(at: Duration, seq: u64, slot: usize, phase: Phase) -> Entry {
     debug_assert!(seq < 1 << (64 - SEQ_SHIFT) && slot < 1 << (SEQ_SHIFT - 1));
     let low = (seq << SEQ_SHIFT) | ((slot as u64) << 1) | u64::from(phase == Phase::Fail);
     (u128::from(at.secs().to_bits()) << 64) | u128::from(low)
-}
-
-/// `a.min(b)` by masking, so the compiler cannot turn the queue scan back
-/// into branches on random keys.
-#[inline]
-fn min_branch_free(a: Entry, b: Entry) -> Entry {
-    let take_b = u128::from(b < a).wrapping_neg();
-    a ^ ((a ^ b) & take_b)
 }
 
 /// The time, slot and whether it is a failure, of a queued entry.
@@ -93,10 +82,11 @@ pub struct World {
     /// `anchor + k * interval`. Uniform over one day, shared by all strategies,
     /// so a schedule that divides another takes a superset of its backups.
     pub backup_anchor: Duration,
-    /// The event queue: each component has at most one pending state change
-    /// (its next failure or its recovery), kept at its slot ([`NONE`] if none);
-    /// the next event is the smallest entry. With a dozen components a
-    /// branch-free scan beats a binary heap, whose sifts mispredict.
+    /// The event queue, unordered: the pending state changes (at most one per
+    /// component: its next failure or its recovery) that fall within the
+    /// horizon; later ones can start no outage in the trial and are never
+    /// queued. A handful of entries at a time (most components do not fail
+    /// in a year), so the next event is found by a scan.
     pending: Vec<Entry>,
     components: Vec<Component>,
     /// Failure rate per year of each component, from [`World::rate_of`] once per run.
@@ -127,18 +117,15 @@ impl World {
 
     fn push(&mut self, at: Duration, slot: usize, phase: Phase) {
         self.seq += 1;
-        debug_assert_eq!(self.pending[slot], NONE, "a component has one pending event at most");
-        self.pending[slot] = entry(at, self.seq, slot, phase);
+        if at < self.horizon {
+            self.pending.push(entry(at, self.seq, slot, phase));
+        }
     }
 
     /// Takes the earliest pending event.
     fn pop(&mut self) -> Option<Entry> {
-        let first = self.pending.iter().fold(NONE, |a, &b| min_branch_free(a, b));
-        if first == NONE {
-            return None;
-        }
-        self.pending[unpack(first).1] = NONE;
-        Some(first)
+        let (at, _) = self.pending.iter().enumerate().min_by_key(|&(_, &e)| e)?;
+        Some(self.pending.swap_remove(at))
     }
 
     fn next_failure(rng: &mut SimRng, rate_per_year: f64) -> Option<Duration> {
@@ -153,7 +140,6 @@ impl World {
         self.horizon = horizon;
         self.outages.clear();
         self.pending.clear();
-        self.pending.resize(self.components.len(), NONE);
         self.seq = 0;
         self.region_down_until.iter_mut().for_each(|d| *d = Duration::ZERO);
         self.backup_anchor = Duration::DAY * rng.random::<f64>();
@@ -165,11 +151,6 @@ impl World {
         }
         while let Some(e) = self.pop() {
             let (now, slot, is_fail) = unpack(e);
-            if now >= horizon {
-                // Events come in time order: nothing from here on starts an
-                // outage within the trial (the stream is the world's alone).
-                break;
-            }
             let kind = self.kind_of(slot);
             if !is_fail {
                 if let Some(t) = Self::next_failure(rng, self.rates[slot]) {

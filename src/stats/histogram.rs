@@ -148,7 +148,21 @@ impl LogHistogram {
 
     /// Records one value. Values must be non-negative (checked by a `debug_assert!`);
     /// in release builds negatives and NaN are recorded as 0.
+    #[inline]
     pub fn record(&mut self, x: f64) {
+        // The common case, in the hot loop once or twice per incident: a
+        // finite value in the log buckets, in a bucket already spanned.
+        if x > Self::ZERO_THRESHOLD && x <= Self::MAX_TRACKED {
+            let at = (index::fast_bucket_index(x) - i64::from(self.offset)) as usize;
+            if let Some(slot) = self.counts.get_mut(at) {
+                *slot = slot.saturating_add(1);
+                self.moments.push(x);
+                // x is neither NaN nor zero here, so a comparison is f64::min/max.
+                self.min = Some(self.min.map_or(x, |m| if x < m { x } else { m }));
+                self.max = Some(self.max.map_or(x, |m| if x > m { x } else { m }));
+                return;
+            }
+        }
         self.record_n(x, 1);
     }
 
