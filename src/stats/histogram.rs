@@ -162,7 +162,23 @@ impl LogHistogram {
                 self.max = Some(self.max.map_or(x, |m| if x > m { x } else { m }));
                 return;
             }
+        } else if x == 0.0 {
+            // The other common case: no downtime, no data lost.
+            self.zero = self.zero.saturating_add(1);
+            self.moments.push(0.0);
+            self.min = Some(self.min.map_or(0.0, |m| if m > 0.0 { 0.0 } else { m }));
+            self.max = Some(self.max.unwrap_or(0.0));
+            return;
         }
+        self.record_rare(x);
+    }
+
+    /// [`Self::record`] of a value outside the common cases (a new bucket, a
+    /// value below the zero threshold, overflow, infinity, NaN); kept out of
+    /// line so that `record` stays small enough to inline.
+    #[cold]
+    #[inline(never)]
+    fn record_rare(&mut self, x: f64) {
         self.record_n(x, 1);
     }
 
