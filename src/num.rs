@@ -9,7 +9,7 @@
 
 /// Magnitude below which a truncation to `i64` and back is exact and leaves
 /// room for a ±1 correction.
-const FAST: f64 = 4_611_686_018_427_387_904.0; // 2^62
+pub const FAST: f64 = 4_611_686_018_427_387_904.0; // 2^62
 
 /// `v.ceil() as i64`.
 #[inline]
@@ -23,18 +23,29 @@ pub fn ceil_i64(v: f64) -> i64 {
 }
 
 /// `v.round() as i64` (half away from zero).
+#[inline]
+pub fn round_i64(v: f64) -> i64 {
+    if v.abs() < FAST { round_small(v) } else { round_large(v) }
+}
+
+/// [`round_i64`] for `|v| < 2^62` (checked by a `debug_assert!`): the fast
+/// path alone, for callers that have already tested the magnitude.
 ///
 /// `v - trunc(v)` is exact: for `|v| >= 2^52` `v` is an integer, below it the
 /// two are within a factor 2 of each other (Sterbenz) or the truncation is 0.
 #[inline]
-pub fn round_i64(v: f64) -> i64 {
-    if v.abs() < FAST {
-        let t = v as i64;
-        let frac = v - t as f64;
-        t + i64::from(frac >= 0.5) - i64::from(frac <= -0.5)
-    } else {
-        v.round() as i64
-    }
+pub fn round_small(v: f64) -> i64 {
+    debug_assert!(v.abs() < FAST, "round_small({v:e})");
+    let t = v as i64;
+    let frac = v - t as f64;
+    t + i64::from(frac >= 0.5) - i64::from(frac <= -0.5)
+}
+
+/// The rare rest of [`round_i64`], out of line.
+#[cold]
+#[inline(never)]
+fn round_large(v: f64) -> i64 {
+    v.round() as i64
 }
 
 #[cfg(test)]

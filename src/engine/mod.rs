@@ -88,7 +88,13 @@ impl SiteCache {
     }
 
     /// The disruptions of a deployment in `region` of the current world.
-    fn get(&mut self, world: &World, region: usize, deployment: Deployment, scratch: &mut SiteScratch) -> &[Disruption] {
+    fn get(
+        &mut self,
+        world: &World,
+        region: usize,
+        deployment: Deployment,
+        scratch: &mut SiteScratch,
+    ) -> &[Disruption] {
         let key = (region, deployment);
         let at = match self.entries[..self.used].iter().position(|(k, _)| *k == key) {
             Some(at) => at,

@@ -68,7 +68,11 @@ fn entry(at: Duration, seq: u64, slot: usize, phase: Phase) -> Entry {
 /// The time, slot and whether it is a failure, of a queued entry.
 fn unpack(key: Entry) -> (Duration, usize, bool) {
     let low = key as u64;
-    (Duration::from_secs(f64::from_bits((key >> 64) as u64)), ((low & ((1 << SEQ_SHIFT) - 1)) >> 1) as usize, low & 1 == 1)
+    (
+        Duration::from_secs(f64::from_bits((key >> 64) as u64)),
+        ((low & ((1 << SEQ_SHIFT) - 1)) >> 1) as usize,
+        low & 1 == 1,
+    )
 }
 
 /// The sampled world of one trial, with buffers reused from trial to trial.
