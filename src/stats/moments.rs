@@ -20,9 +20,11 @@ const SUM_SCALE: f64 = 1e6;
 ///
 /// Resolution: each value is represented to 1e-6 units; the mean and the
 /// variance are then exact for the represented values (the variance is formed
-/// in 256-bit integers before one conversion to `f64`). The sum saturates when
-/// it passes about ±1.7e32 units; saturation is only exactly order-independent
-/// for non-negative values.
+/// in 256-bit integers before one conversion to `f64`). The sums are kept
+/// modulo 2^128 and 2^256, so additions never panic and stay exactly
+/// order-independent; they are exact as long as the sum stays within about
+/// ±1.7e32 units (1.7e20 values of 1e12 units each), which only an infinite
+/// or absurd value can break, and then the statistics are meaningless.
 ///
 /// A push is a rounding, a 128-bit addition and a 64×64-bit multiplication:
 /// the hot loop pushes about a dozen values per simulated incident.
@@ -49,8 +51,9 @@ impl Moments {
     /// Adds one value.
     ///
     /// Values should be finite (checked by a `debug_assert!`). In release builds a NaN
-    /// counts as one value equal to 0, and an infinity saturates the sums (the
-    /// statistics derived from them are then meaningless but never panic).
+    /// counts as one value equal to 0, and an infinity counts as the largest
+    /// fixed-point value (the statistics derived from them are then
+    /// meaningless but never panic).
     #[inline]
     pub fn push(&mut self, x: f64) {
         // Fast path: the same integers as `push_n(x, 1)` while |x * 1e6| < 2^62
@@ -59,9 +62,9 @@ impl Moments {
         if scaled.abs() < FAST_LIMIT {
             let fixed = crate::num::round_small(scaled);
             let a = u128::from(fixed.unsigned_abs());
-            self.n = self.n.saturating_add(1);
-            self.sum = self.sum.saturating_add(i128::from(fixed));
-            self.sum_sq = self.sum_sq.saturating_add(U256 { hi: 0, lo: a * a });
+            self.n = self.n.wrapping_add(1);
+            self.sum = self.sum.wrapping_add(i128::from(fixed));
+            self.sum_sq = self.sum_sq.wrapping_add(U256 { hi: 0, lo: a * a });
         } else {
             self.push_large(x);
         }
@@ -81,18 +84,18 @@ impl Moments {
         let fixed = to_fixed(x);
         let a = fixed.unsigned_abs();
         let (hi, lo) = mul_wide(a, a);
-        let sq = U256 { hi, lo }.saturating_mul_u64(count);
-        self.n = self.n.saturating_add(count);
-        self.sum = self.sum.saturating_add(fixed.saturating_mul(i128::from(count)));
-        self.sum_sq = self.sum_sq.saturating_add(sq);
+        let sq = U256 { hi, lo }.wrapping_mul_u64(count);
+        self.n = self.n.wrapping_add(count);
+        self.sum = self.sum.wrapping_add(fixed.wrapping_mul(i128::from(count)));
+        self.sum_sq = self.sum_sq.wrapping_add(sq);
     }
 
     /// Adds everything accumulated in `other` to `self`, as if its values had been
     /// pushed here. Exactly commutative and associative (integer additions).
     pub fn merge(&mut self, other: &Moments) {
-        self.n = self.n.saturating_add(other.n);
-        self.sum = self.sum.saturating_add(other.sum);
-        self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
+        self.n = self.n.wrapping_add(other.n);
+        self.sum = self.sum.wrapping_add(other.sum);
+        self.sum_sq = self.sum_sq.wrapping_add(other.sum_sq);
     }
 
     /// Number of values pushed.
@@ -215,7 +218,7 @@ fn mean_of(sum: i128, n: u64) -> f64 {
 }
 
 /// An unsigned 256-bit integer, as much of one as a sum of squares needs:
-/// saturating addition and multiplication by a `u64`.
+/// addition and multiplication by a `u64`, both modulo 2^256.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct U256 {
     hi: u128,
@@ -223,23 +226,15 @@ struct U256 {
 }
 
 impl U256 {
-    const MAX: U256 = U256 { hi: u128::MAX, lo: u128::MAX };
-
     #[inline]
-    fn saturating_add(self, o: U256) -> U256 {
+    fn wrapping_add(self, o: U256) -> U256 {
         let (lo, carry) = self.lo.overflowing_add(o.lo);
-        match self.hi.checked_add(o.hi).and_then(|h| h.checked_add(u128::from(carry))) {
-            Some(hi) => U256 { hi, lo },
-            None => U256::MAX,
-        }
+        U256 { hi: self.hi.wrapping_add(o.hi).wrapping_add(u128::from(carry)), lo }
     }
 
-    fn saturating_mul_u64(self, m: u64) -> U256 {
+    fn wrapping_mul_u64(self, m: u64) -> U256 {
         let (lo_hi, lo) = mul_wide(self.lo, u128::from(m));
-        match self.hi.checked_mul(u128::from(m)).and_then(|h| h.checked_add(lo_hi)) {
-            Some(hi) => U256 { hi, lo },
-            None => U256::MAX,
-        }
+        U256 { hi: self.hi.wrapping_mul(u128::from(m)).wrapping_add(lo_hi), lo }
     }
 }
 
@@ -467,17 +462,18 @@ mod tests {
     }
 
     #[test]
-    fn wide_sum_of_squares_round_trips_and_saturates() {
+    fn wide_sum_of_squares_round_trips_and_wraps() {
         let big = U256 { hi: 0xdead_beef, lo: u128::MAX - 7 };
         let json = serde_json::to_string(&big).expect("serialize");
         assert_eq!(json, format!("\"0xdeadbeef{}8\"", "f".repeat(31)));
         assert_eq!(serde_json::from_str::<U256>(&json).expect("deserialize"), big);
         assert!(serde_json::from_str::<U256>(r#""0x""#).is_err());
         assert!(serde_json::from_str::<U256>(&format!(r#""0x{}""#, "f".repeat(65))).is_err());
-        assert_eq!(U256 { hi: 0, lo: u128::MAX }.saturating_add(U256 { hi: 0, lo: 1 }), U256 { hi: 1, lo: 0 });
-        assert_eq!(U256::MAX.saturating_add(U256 { hi: 0, lo: 1 }), U256::MAX);
-        assert_eq!(U256 { hi: 1, lo: 3 }.saturating_mul_u64(5), U256 { hi: 5, lo: 15 });
-        assert_eq!(U256 { hi: u128::MAX / 2, lo: 0 }.saturating_mul_u64(3), U256::MAX);
+        assert_eq!(U256 { hi: 0, lo: u128::MAX }.wrapping_add(U256 { hi: 0, lo: 1 }), U256 { hi: 1, lo: 0 });
+        let max = U256 { hi: u128::MAX, lo: u128::MAX };
+        assert_eq!(max.wrapping_add(U256 { hi: 0, lo: 1 }), U256::default());
+        assert_eq!(U256 { hi: 1, lo: 3 }.wrapping_mul_u64(5), U256 { hi: 5, lo: 15 });
+        assert_eq!(U256 { hi: 1, lo: u128::MAX }.wrapping_mul_u64(2), U256 { hi: 3, lo: u128::MAX - 1 });
     }
 
     #[test]
