@@ -134,6 +134,11 @@ impl CostModel {
     /// Integral of the load multiplier over `[from, from + length]`, in hours
     /// (equal to `length` in hours for a flat profile).
     pub fn load_hours(&self, from: Duration, length: Duration) -> f64 {
+        if length == Duration::ZERO {
+            // What the integral below gives (c - c), without two lookups:
+            // most incidents lose no data.
+            return 0.0;
+        }
         let a = from.hours();
         let b = a + length.hours();
         self.cumulative_at(b) - self.cumulative_at(a)

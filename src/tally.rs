@@ -30,18 +30,14 @@ pub struct KindTally {
     /// Failback interruption per incident, seconds (mean only).
     pub failback_s: Sum,
     /// Time in each recovery step, seconds, indexed by [`Step`] (means only).
-    pub steps_s: Vec<Sum>,
+    pub steps_s: [Sum; Step::COUNT],
     /// Incidents by path, indexed by [`Path`].
-    pub paths: Vec<u64>,
+    pub paths: [u64; Path::COUNT],
     /// Cost per incident, USD.
     pub cost_usd: Moments,
 }
 
 impl KindTally {
-    fn new() -> KindTally {
-        KindTally { steps_s: vec![Sum::default(); Step::COUNT], paths: vec![0; Path::COUNT], ..KindTally::default() }
-    }
-
     fn merge(&mut self, o: &KindTally) {
         self.incidents += o.incidents;
         self.rto_met += o.rto_met;
@@ -107,7 +103,7 @@ impl Tally {
     /// An empty tally for a model.
     pub fn new(model: &Model, horizon: Duration) -> Tally {
         let n = model.strategies.len();
-        let strategy = StrategyTally { kinds: vec![KindTally::new(); Kind::COUNT], ..StrategyTally::default() };
+        let strategy = StrategyTally { kinds: vec![KindTally::default(); Kind::COUNT], ..StrategyTally::default() };
         Tally {
             trials: 0,
             horizon_s: horizon.secs(),
