@@ -146,6 +146,19 @@ impl CostModel {
 
     fn cumulative_at(&self, hours: f64) -> f64 {
         let year = HOURS_PER_YEAR as f64;
+        if (0.0..year).contains(&hours) {
+            // Within the first year (most lookups): what the general case
+            // below computes, as `hours / year < 1` truncates to 0 cycles.
+            let index = (hours as i64) as usize;
+            let step = self.cumulative_load[index + 1] - self.cumulative_load[index];
+            return self.cumulative_load[index] + step * (hours - index as f64);
+        }
+        self.cumulative_any(hours)
+    }
+
+    /// [`Self::cumulative_at`] for any time.
+    fn cumulative_any(&self, hours: f64) -> f64 {
+        let year = HOURS_PER_YEAR as f64;
         // Times are non-negative, where truncation is the floor: no libm call.
         let (cycles, within, index) = if (0.0..FIRST_INEXACT).contains(&hours) {
             // Through i64, not u64: baseline x86-64 converts signed integers in one instruction.
@@ -199,4 +212,26 @@ fn cumulative(profile: &LoadProfile) -> Vec<f64> {
         out.push(sum);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+
+    #[test]
+    fn first_year_lookup_equals_the_general_one() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart.toml");
+        let costs = CostModel::new(&Model::load(&path).expect("SecureCart"));
+        let year = HOURS_PER_YEAR as f64;
+        let mut r = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut hours: Vec<f64> = (0..200_000).map(|_| r.random::<f64>() * year).collect();
+        hours.extend((0..HOURS_PER_YEAR).map(|h| h as f64));
+        hours.extend([0.0, year - 1e-9, f64::from_bits(year.to_bits() - 1)]);
+        for h in hours {
+            assert_eq!(costs.cumulative_at(h).to_bits(), costs.cumulative_any(h).to_bits(), "{h}");
+        }
+        // Beyond the first year the general lookup serves.
+        assert_eq!(costs.cumulative_at(year + 1.5), costs.cumulative_any(year + 1.5));
+    }
 }
