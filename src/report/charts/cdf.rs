@@ -181,16 +181,12 @@ impl CdfChart {
             .y_label_area_size(if with_legend { 90 } else { 60 })
             .build_cartesian_2d((lo..hi).log_scale().with_key_points(ticks), 0.0..1.0)
             .map_err(err)?;
-        chart
-            .configure_mesh()
+        draw::house_mesh(&mut chart.configure_mesh())
             .x_desc(axis)
             .y_desc(if with_legend { "share of incidents at most x" } else { "" })
             .x_label_formatter(&|x| fmt_duration_tick(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
-            .label_style((FONT, style::TICK_SIZE))
             .axis_desc_style((FONT, style::TICK_SIZE))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.12))
             .draw()
             .map_err(err)?;
         for (i, curve) in panel.curves.iter().enumerate() {

@@ -96,16 +96,12 @@ impl CostChart {
             .y_label_area_size(110)
             .build_cartesian_2d((lo..hi).log_scale().with_key_points(money_ticks(lo, hi)), y_lo..1.0)
             .map_err(err)?;
-        chart
-            .configure_mesh()
+        draw::house_mesh(&mut chart.configure_mesh())
             .x_desc("total cost in one year, USD (log scale)")
             .y_desc(if y_lo == 0.0 { "share of years costing at most x" } else { "" })
             .x_label_formatter(&|x| fmt_usd_tick(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
-            .label_style((FONT, style::TICK_SIZE))
             .axis_desc_style((FONT, style::LABEL_SIZE))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.12))
             .draw()
             .map_err(err)?;
         for (i, c) in self.curves.iter().enumerate() {

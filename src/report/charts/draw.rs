@@ -150,3 +150,16 @@ pub fn key_strip<DB: DrawingBackend>(
     }
     Ok(rest)
 }
+
+/// The house grid of the result charts: tick labels at the tick size, no
+/// minor lines, faint major lines. Axis descriptions stay with each chart.
+pub fn house_mesh<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged,
+    Y: Ranged,
+    DB: DrawingBackend,
+{
+    mesh.label_style((FONT, style::TICK_SIZE)).light_line_style(WHITE.mix(0.0)).bold_line_style(BLACK.mix(0.12))
+}

@@ -66,16 +66,12 @@ impl Chart for GanttChart {
             .y_label_area_size(300)
             .build_cartesian_2d(0.0..x_max, -0.6..rows as f64 - 0.4)
             .map_err(err)?;
-        chart
-            .configure_mesh()
+        draw::house_mesh(&mut chart.configure_mesh())
             .x_desc(format!("time since the service was lost, {unit}"))
             .y_labels(0)
             .x_label_formatter(&|x| style::fmt_number_tick(*x))
-            .label_style((FONT, style::TICK_SIZE))
             .axis_desc_style((FONT, style::LABEL_SIZE))
             .disable_y_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.12))
             .draw()
             .map_err(err)?;
         let (ox, oy) = body.get_base_pixel();

@@ -111,16 +111,12 @@ fn draw_panel<DB: DrawingBackend>(kind: Kind, bars: &[Bar], area: &DrawingArea<D
         .y_label_area_size(260)
         .build_cartesian_2d(0.0..x_max, -0.6..rows as f64 - 0.4)
         .map_err(err)?;
-    chart
-        .configure_mesh()
+    draw::house_mesh(&mut chart.configure_mesh())
         .x_desc(format!("mean time per incident, {unit}"))
         .y_labels(0)
         .x_label_formatter(&|x| style::fmt_number_tick(*x))
-        .label_style((FONT, style::TICK_SIZE))
         .axis_desc_style((FONT, style::TICK_SIZE))
         .disable_y_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
         .draw()
         .map_err(err)?;
     let name_font = TextStyle::from((FONT, style::TICK_SIZE).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
