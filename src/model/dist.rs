@@ -169,7 +169,7 @@ enum Kind {
     Weibull { shape: f64, scale: f64, sampler: rand_distr::Weibull<f64> },
     Gamma { shape: f64, scale: f64, sampler: rand_distr::Gamma<f64> },
     Uniform { min: f64, max: f64, sampler: rand_distr::Uniform<f64> },
-    Pert { min: f64, mode: f64, max: f64, sampler: rand_distr::Pert<f64> },
+    Pert { min: f64, mode: f64, max: f64, sampler: beta::BetaTable },
     Empirical { sorted: Vec<f64>, file: Option<String> },
 }
 
@@ -206,9 +206,18 @@ impl Kind {
         if min == max {
             return Ok(Kind::Fixed(min));
         }
-        let sampler = rand_distr::Pert::new(min, max).with_mode(mode).map_err(internal)?;
+        let (a, b) = pert_shape(min, mode, max);
+        let sampler = beta::BetaTable::new(a, b)
+            .ok_or_else(|| internal(format_args!("PERT needs min <= mode <= max, got {min}, {mode}, {max}")))?;
         Ok(Kind::Pert { min, mode, max, sampler })
     }
+}
+
+/// The Beta shape parameters (alpha, beta) of a Beta-PERT with lambda 4: X = min + (max - min) B,
+/// B ~ Beta(1 + 4 (mode - min) / range, 1 + 4 (max - mode) / range); both are >= 1.
+fn pert_shape(min: f64, mode: f64, max: f64) -> (f64, f64) {
+    let range = max - min;
+    (1.0 + 4.0 * (mode - min) / range, 1.0 + 4.0 * (max - mode) / range)
 }
 
 /// A value in base units, quoted losslessly for error messages ("1h 30m", "2.5").
@@ -262,7 +271,7 @@ impl Dist {
             Kind::Weibull { sampler, .. } => sampler.sample(rng),
             Kind::Gamma { sampler, .. } => sampler.sample(rng),
             Kind::Uniform { sampler, .. } => sampler.sample(rng),
-            Kind::Pert { sampler, .. } => sampler.sample(rng),
+            Kind::Pert { min, max, sampler, .. } => sampler.sample(rng) * (max - min) + min,
             Kind::Empirical { sorted, .. } => sorted[rng.random_range(0..sorted.len())],
         };
         x.max(0.0)
@@ -308,10 +317,9 @@ impl Dist {
             },
             Kind::Uniform { min, max, .. } => min + p * (max - min),
             Kind::Pert { min, mode, max, .. } => {
-                let range = max - min;
-                let (a, b) = (1.0 + 4.0 * (mode - min) / range, 1.0 + 4.0 * (max - mode) / range);
+                let (a, b) = pert_shape(*min, *mode, *max);
                 match statrs::distribution::Beta::new(a, b) {
-                    Ok(d) => min + range * d.inverse_cdf(p),
+                    Ok(d) => min + (max - min) * d.inverse_cdf(p),
                     Err(_) => f64::NAN,
                 }
             }
@@ -391,6 +399,9 @@ impl Dist {
 
 #[path = "dist_validate.rs"]
 mod validate;
+
+#[path = "dist_beta.rs"]
+mod beta;
 
 #[cfg(test)]
 #[path = "dist_tests.rs"]
