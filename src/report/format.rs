@@ -1,7 +1,7 @@
 //! Number formatting shared by the human-readable reports.
 
 use crate::model::Duration;
-use crate::summary::Share;
+use crate::summary::{KindSummary, Quantiles, Share};
 
 /// A duration in seconds, humane (`1h 30m`); infinite means all data lost.
 pub fn fmt_duration_s(secs: f64) -> String {
@@ -25,6 +25,27 @@ pub fn fmt_share(s: &Share) -> String {
         return "n/a".to_string();
     }
     format!("{} [{}-{}]", fmt_percent(s.estimate), trim_pct(s.low), trim_pct(s.high))
+}
+
+/// One quantile of an optional set, humane; `-` for a kind without incidents.
+pub fn fmt_quantile(qs: &Option<Quantiles>, pick: fn(&Quantiles) -> f64) -> String {
+    qs.as_ref().map_or("-".to_string(), |q| fmt_duration_s(pick(q)))
+}
+
+/// The cells of a disruption kind's row, as the terminal table and report.md both print them:
+/// incidents per year, RTO P50/P95/P99, RTO met, RPO P50/P95/P99, RPO met.
+pub fn kind_cells(k: &KindSummary) -> [String; 9] {
+    [
+        format!("{:.3}", k.incidents_per_year),
+        fmt_quantile(&k.rto_s, |q| q.p50.value),
+        fmt_quantile(&k.rto_s, |q| q.p95.value),
+        fmt_quantile(&k.rto_s, |q| q.p99.value),
+        fmt_share(&k.rto_met),
+        fmt_quantile(&k.rpo_s, |q| q.p50.value),
+        fmt_quantile(&k.rpo_s, |q| q.p95.value),
+        fmt_quantile(&k.rpo_s, |q| q.p99.value),
+        fmt_share(&k.rpo_met),
+    ]
 }
 
 fn trim_pct(x: f64) -> String {

@@ -3,11 +3,10 @@
 
 use std::fmt::Write;
 
-use super::format::{fmt_duration_s, fmt_percent, fmt_share};
+use super::format::{fmt_duration_s, fmt_percent, kind_cells};
 use super::{Report, ReportError};
 use crate::decision::fmt_usd;
 use crate::run::Results;
-use crate::summary::Quantiles;
 
 /// The Markdown report.
 #[derive(Clone, Debug, Default)]
@@ -32,10 +31,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-fn q(qs: &Option<Quantiles>, f: fn(&Quantiles) -> f64) -> String {
-    qs.as_ref().map_or("-".to_string(), |q| fmt_duration_s(f(q)))
 }
 
 impl Report for Markdown {
@@ -103,21 +98,7 @@ impl Report for Markdown {
         let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
         for s in &r.strategies {
             for k in &s.kinds {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {:.3} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                    escape(&s.name),
-                    k.kind.name(),
-                    k.incidents_per_year,
-                    q(&k.rto_s, |q| q.p50.value),
-                    q(&k.rto_s, |q| q.p95.value),
-                    q(&k.rto_s, |q| q.p99.value),
-                    fmt_share(&k.rto_met),
-                    q(&k.rpo_s, |q| q.p50.value),
-                    q(&k.rpo_s, |q| q.p95.value),
-                    q(&k.rpo_s, |q| q.p99.value),
-                    fmt_share(&k.rpo_met),
-                );
+                let _ = writeln!(out, "| {} | {} | {} |", escape(&s.name), k.kind.name(), kind_cells(k).join(" | "));
             }
         }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::format::{fmt_duration_s, fmt_percent, fmt_share};
+use super::format::{fmt_duration_s, fmt_percent, kind_cells};
 use super::{Report, ReportError};
 use crate::decision::fmt_usd;
 use crate::run::Results;
@@ -12,24 +12,12 @@ use crate::summary::{KindSummary, Quantile, Quantiles, StrategySummary};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Table;
 
-fn q(qs: &Option<Quantiles>, pick: fn(&Quantiles) -> f64) -> String {
-    qs.as_ref().map_or("-".to_string(), |q| fmt_duration_s(pick(q)))
-}
-
 fn kind_row(out: &mut String, k: &KindSummary) {
+    let [inc, rto50, rto95, rto99, rto_met, rpo50, rpo95, rpo99, rpo_met] = kind_cells(k);
     let _ = writeln!(
         out,
-        "  {:<8} {:>7.3} {:>9} {:>9} {:>9}  {:<22} {:>9} {:>9} {:>9}  {:<22}",
+        "  {:<8} {inc:>7} {rto50:>9} {rto95:>9} {rto99:>9}  {rto_met:<22} {rpo50:>9} {rpo95:>9} {rpo99:>9}  {rpo_met:<22}",
         k.kind.name(),
-        k.incidents_per_year,
-        q(&k.rto_s, |q| q.p50.value),
-        q(&k.rto_s, |q| q.p95.value),
-        q(&k.rto_s, |q| q.p99.value),
-        fmt_share(&k.rto_met),
-        q(&k.rpo_s, |q| q.p50.value),
-        q(&k.rpo_s, |q| q.p95.value),
-        q(&k.rpo_s, |q| q.p99.value),
-        fmt_share(&k.rpo_met),
     );
     // The 95% intervals of the tail quantiles the verdict turns on.
     let ci = |qs: &Option<Quantiles>, pick: fn(&Quantiles) -> Quantile| {
