@@ -170,15 +170,9 @@ pub struct SweepArgs {
     /// bisection: `PATH=LOW..HIGH` for the strategy named by the path.
     #[arg(long, value_name = "PATH=LOW..HIGH")]
     pub find: Option<String>,
-    /// Trials per point.
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: u64,
-    /// Master seed (the same at every point: common random numbers).
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    /// Trials, seed and threads of every evaluation.
+    #[command(flatten)]
+    pub eval: EvalArgs,
     /// Write sweep.csv and the sweep chart into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -188,6 +182,22 @@ pub struct SweepArgs {
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// The simulation settings of every evaluation in `drsim sweep` and `drsim sensitivity`: each
+/// point (or each low and high value) runs the same trials from the same seed, so evaluations
+/// differ only by the parameter changed (common random numbers).
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Trials per evaluation (each point of a sweep, each low or high value of a sensitivity run).
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: u64,
+    /// Master seed, the same for every evaluation (common random numbers).
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
 }
 
 /// Arguments of `drsim sensitivity`.
@@ -201,15 +211,9 @@ pub struct SensitivityArgs {
     /// For fixed values: the relative change used as low and high (0.2 = -20% / +20%).
     #[arg(long, default_value_t = 0.2)]
     pub swing: f64,
-    /// Trials per evaluation.
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: u64,
-    /// Master seed (the same for every evaluation: common random numbers).
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    /// Trials, seed and threads of every evaluation.
+    #[command(flatten)]
+    pub eval: EvalArgs,
     /// Write sensitivity.csv and the tornado chart into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

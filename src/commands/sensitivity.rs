@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::sweep::{read_model_text, whatif_failure};
+use super::sweep::{eval_options, read_model_text, whatif_failure};
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::SensitivityArgs;
 use crate::decision::fmt_usd;
@@ -10,7 +10,6 @@ use crate::report::charts::render;
 use crate::report::charts::tornado::TornadoChart;
 use crate::report::fmt_percent;
 use crate::report::output::Staging;
-use crate::run::RunOptions;
 use crate::whatif::csv::sensitivity_csv;
 use crate::whatif::sensitivity::{Tornado, tornado};
 
@@ -28,8 +27,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
         Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
         None => None,
     };
-    let options =
-        RunOptions { trials: args.trials, years: 1.0, seed: args.seed, threads: args.threads.map(|t| t as usize) };
+    let options = eval_options(&args.eval);
     let mut tornados = Vec::new();
     for name in &names {
         let t = tornado(

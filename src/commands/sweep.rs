@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use anyhow::anyhow;
 
 use super::{Failure, bad_input, runtime};
-use crate::cli::{Format, SweepArgs};
+use crate::cli::{EvalArgs, Format, SweepArgs};
 use crate::decision::fmt_usd;
 use crate::report::charts::render;
 use crate::report::charts::sweep::SweepChart;
@@ -28,10 +28,14 @@ pub(super) fn read_model_text(path: &std::path::Path) -> Result<String, Failure>
     std::fs::read_to_string(path).map_err(|e| bad_input(anyhow!("{}: cannot read the model file: {e}", path.display())))
 }
 
+/// The run options of every evaluation of a sweep or a sensitivity run (one-year trials).
+pub(super) fn eval_options(eval: &EvalArgs) -> RunOptions {
+    RunOptions { trials: eval.trials, years: 1.0, seed: eval.seed, threads: eval.threads.map(|t| t as usize) }
+}
+
 pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let text = read_model_text(&args.model)?;
-    let options =
-        RunOptions { trials: args.trials, years: 1.0, seed: args.seed, threads: args.threads.map(|t| t as usize) };
+    let options = eval_options(&args.eval);
     if let Some(spec) = &args.find {
         if !args.sets.is_empty() {
             return Err(bad_input(anyhow!("--find and --set: give one or the other")));
