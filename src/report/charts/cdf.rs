@@ -174,9 +174,10 @@ impl CdfChart {
         ticks.push(panel.target_s);
         ticks.sort_by(f64::total_cmp);
         let caption = format!("{} disruption ({target_name} target {})", panel.kind, fmt_duration_tick(panel.target_s));
-        let mut chart = ChartBuilder::on(area)
-            .caption(caption, (FONT, style::LABEL_SIZE))
+        let area = draw::panel_caption(area, &caption)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(12)
+            .margin_top(0)
             .x_label_area_size(70)
             .y_label_area_size(if with_legend { 90 } else { 60 })
             .build_cartesian_2d((lo..hi).log_scale().with_key_points(ticks), 0.0..1.0)

@@ -89,9 +89,10 @@ impl CostChart {
         let xs = self.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0).chain(c.cvar95_usd));
         let (lo, hi) = log_range(xs, &[]);
         let lo = if y_lo > 0.0 { self.tail_start(y_lo).unwrap_or(lo) } else { lo };
-        let mut chart = ChartBuilder::on(body)
-            .caption(caption, (FONT, style::LABEL_SIZE))
+        let body = draw::panel_caption(&body.margin(14, 0, 0, 0), caption)?;
+        let mut chart = ChartBuilder::on(&body)
             .margin(20)
+            .margin_top(0)
             .x_label_area_size(80)
             .y_label_area_size(110)
             .build_cartesian_2d((lo..hi).log_scale().with_key_points(money_ticks(lo, hi)), y_lo..1.0)

@@ -93,12 +93,23 @@ where
         .map_err(err)
 }
 
-/// Fills the area white and writes the chart title at the top; returns the area below it.
+/// Writes the chart title at the top, 12 px below the edge (plotters alone leaves 5, which looks
+/// cut off on a slide); returns the area below it.
 pub fn titled<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> Result<DrawingArea<DB, Shift>, String> {
-    area.titled(title, (FONT, style::TITLE_SIZE).into_font().style(FontStyle::Bold)).map_err(err)
+    area.margin(7, 0, 0, 0).titled(title, (FONT, style::TITLE_SIZE).into_font().style(FontStyle::Bold)).map_err(err)
+}
+
+/// Writes a panel's caption at the top of `area` and returns the area below it, 8 px lower: room
+/// for the top tick label ("100%"), which sticks out above the plot and, under a caption drawn by
+/// the chart builder, runs into a long caption's first letters.
+pub fn panel_caption<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    Ok(area.titled(caption, (FONT, style::LABEL_SIZE)).map_err(err)?.margin(8, 0, 0, 0))
 }
 
 /// A line sample in the key: series `Some(i)` (its colour and dash) or the grey target line (`None`).
