@@ -129,16 +129,16 @@ fn key_sample<DB: DrawingBackend>(
     .map_err(err)
 }
 
-/// Splits off a strip of `height` pixels at the top of `area` and draws a
-/// one-line key in it, centred: each series' line sample and name, then the
-/// target line sample and `target` (when given). Returns the area below.
+/// Splits off a strip at the top of `area` and draws a key in it, each row centred: each series'
+/// line sample and name, then the target line sample and `target` (when given). Entries go on one
+/// row of `height` pixels while they fit the width, and wrap onto further rows when they do not
+/// (a sweep over two parameters has a line per strategy and value). Returns the area below.
 pub fn key_strip<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     names: &[String],
     target: Option<&str>,
     height: u32,
 ) -> Result<DrawingArea<DB, Shift>, String> {
-    let (strip, rest) = area.split_vertically(height);
     let font = TextStyle::from((FONT, style::TICK_SIZE).into_font());
     let mut entries: Vec<(Option<usize>, &str)> =
         names.iter().enumerate().map(|(i, n)| (Some(i), n.as_str())).collect();
@@ -147,17 +147,31 @@ pub fn key_strip<DB: DrawingBackend>(
     }
     let widths: Vec<i32> = entries
         .iter()
-        .map(|(_, text)| strip.estimate_text_size(text, &font).map_or(100, |(w, _)| w as i32) + 50 + 12 + 36)
+        .map(|(_, text)| area.estimate_text_size(text, &font).map_or(100, |(w, _)| w as i32) + 50 + 12 + 36)
         .collect();
-    let total: i32 = widths.iter().sum();
-    let mut x = ((strip.dim_in_pixel().0 as i32 - total) / 2).max(10);
-    let y = height as i32 / 2;
-    for ((series, text), w) in entries.iter().zip(widths) {
-        key_sample(&strip, (x, y), *series)?;
-        strip
-            .draw(&Text::new(text.to_string(), (x + 62, y - style::TICK_SIZE as i32 / 2 - 2), font.clone()))
-            .map_err(err)?;
-        x += w;
+    let room = area.dim_in_pixel().0 as i32 - 20;
+    let mut rows: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (i, w) in widths.iter().enumerate() {
+        if i > start && used + w > room {
+            rows.push(start..i);
+            (start, used) = (i, 0);
+        }
+        used += w;
+    }
+    rows.push(start..entries.len());
+    let (strip, rest) = area.split_vertically(height * rows.len() as u32);
+    for (r, row) in rows.into_iter().enumerate() {
+        let total: i32 = widths[row.clone()].iter().sum();
+        let mut x = ((strip.dim_in_pixel().0 as i32 - total) / 2).max(10);
+        let y = height as i32 * r as i32 + height as i32 / 2;
+        for ((series, text), w) in entries[row.clone()].iter().zip(&widths[row]) {
+            key_sample(&strip, (x, y), *series)?;
+            strip
+                .draw(&Text::new(text.to_string(), (x + 62, y - style::TICK_SIZE as i32 / 2 - 2), font.clone()))
+                .map_err(err)?;
+            x += w;
+        }
     }
     Ok(rest)
 }

@@ -4,9 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
-use super::sweep::{draw_legend, draw_series};
-use super::{Chart, FONT};
+use super::style::LABEL_SIZE;
+use super::{Chart, FONT, draw};
 use crate::fit::FamilyFit;
 
 /// The chart's file stem.
@@ -34,21 +33,18 @@ impl Chart for FitChart<'_> {
         data.sort_by(f64::total_cmp);
         let (Some(&min), Some(&max)) = (data.first(), data.last()) else { return Ok(()) };
         let (lo, hi) = (min / 3.0, max * 3.0);
-        let mut chart = ChartBuilder::on(area)
-            .caption(self.title.as_str(), (FONT, TITLE_SIZE))
+        let body = draw::titled(area, &self.title)?;
+        let mut chart = ChartBuilder::on(&body)
             .margin(20)
             .x_label_area_size(70)
             .y_label_area_size(100)
             .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)
             .map_err(e)?;
-        chart
-            .configure_mesh()
+        draw::house_mesh(&mut chart.configure_mesh())
             .x_label_formatter(&|x| crate::fit::hours(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
-            .light_line_style(RGBColor(240, 240, 240))
             .x_desc("outage duration (log scale)")
             .y_desc("share of outages at most this long")
-            .label_style((FONT, TICK_SIZE))
             .axis_desc_style((FONT, LABEL_SIZE))
             .draw()
             .map_err(e)?;
@@ -57,7 +53,7 @@ impl Chart for FitChart<'_> {
         for (k, f) in self.fits.iter().enumerate() {
             let pts: Vec<(f64, f64)> = grid.iter().map(|&x| (x, f.cdf(x))).collect();
             let label = format!("{} (AIC {:.1}, KS p {:.2})", f.family.name(), f.aic, f.ks_p_value);
-            draw_series(&mut chart, &pts, k + 1, &label, false)?;
+            draw::line(&mut chart, pts, k + 1, Some(&label))?;
         }
         // The empirical CDF as a staircase with a dot at each observation.
         let n = data.len() as f64;
@@ -71,10 +67,10 @@ impl Chart for FitChart<'_> {
             .draw_series(LineSeries::new(steps, BLACK.stroke_width(3)))
             .map_err(e)?
             .label(format!("observed ({} outages)", data.len()))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(3)));
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 40, y)], BLACK.stroke_width(3)));
         chart
             .draw_series(data.iter().enumerate().map(|(i, &x)| Circle::new((x, (i + 1) as f64 / n), 7, BLACK.filled())))
             .map_err(e)?;
-        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
+        draw::legend(&mut chart, SeriesLabelPosition::LowerRight)
     }
 }

@@ -4,8 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{LABEL_SIZE, LINE_WIDTH, TICK_SIZE, TITLE_SIZE, colour, dash};
-use super::{Chart, FONT};
+use super::style::{LABEL_SIZE, colour};
+use super::{Chart, FONT, draw};
 use crate::whatif::sweep::{StrategyPoint, Sweep};
 
 /// The chart's file stem.
@@ -17,59 +17,6 @@ pub const NAME: &str = "sweep";
 pub struct SweepChart<'a> {
     /// The finished sweep.
     pub sweep: &'a Sweep,
-}
-
-/// A chart with f64 coordinates on both axes (linear or log).
-type Cartesian<'a, DB, X, Y> = ChartContext<'a, DB, Cartesian2d<X, Y>>;
-
-/// Draws series number `i` as a line (solid or dashed by [`dash`]) with
-/// markers, in its palette colour, and labels it for the legend.
-pub(crate) fn draw_series<'a, DB, X, Y>(
-    chart: &mut Cartesian<'a, DB, X, Y>,
-    points: &[(f64, f64)],
-    i: usize,
-    label: &str,
-    markers: bool,
-) -> Result<(), String>
-where
-    DB: DrawingBackend + 'a,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let style = colour(i).stroke_width(LINE_WIDTH);
-    let legend_style = style;
-    let annotation = match dash(i) {
-        None => chart.draw_series(LineSeries::new(points.iter().copied(), style)).map_err(e)?,
-        Some((on, off)) => {
-            chart.draw_series(DashedLineSeries::new(points.iter().copied(), on, off, style)).map_err(e)?
-        }
-    };
-    annotation.label(label).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], legend_style));
-    if markers {
-        chart.draw_series(points.iter().map(|&p| Circle::new(p, 7, colour(i).filled()))).map_err(e)?;
-    }
-    Ok(())
-}
-
-/// Draws the legend in the given corner.
-pub(crate) fn draw_legend<'a, DB, X, Y>(
-    chart: &mut Cartesian<'a, DB, X, Y>,
-    at: SeriesLabelPosition,
-) -> Result<(), String>
-where
-    DB: DrawingBackend + 'a,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    chart
-        .configure_series_labels()
-        .position(at)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, TICK_SIZE))
-        .draw()
-        .map_err(|e| e.to_string())
 }
 
 /// One plotted line: legend label, series index, points (x index, value).
@@ -141,13 +88,7 @@ const PANELS: [Panel; 3] = [
 ];
 
 impl SweepChart<'_> {
-    fn panel<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        panel: &Panel,
-        legend: bool,
-    ) -> Result<(), String> {
-        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    fn panel<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, panel: &Panel) -> Result<(), String> {
         let s = self.sweep;
         let Some(axis) = s.axes.first() else { return Ok(()) };
         let labels = &axis.values;
@@ -169,44 +110,30 @@ impl SweepChart<'_> {
         } else {
             0.0..(values().fold(0.0, f64::max) * 1.1).max(1.0)
         };
-        let mut chart = ChartBuilder::on(area)
-            .caption(panel.title, (FONT, TITLE_SIZE * 3 / 4))
+        let area = draw::panel_caption(area, panel.title)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_top(0)
             .x_label_area_size(90)
             .y_label_area_size(if panel.share { 80 } else { 110 })
             .build_cartesian_2d(x_range.clone(), y_range)
-            .map_err(e)?;
+            .map_err(draw::err)?;
         let y_fmt = |y: &f64| if panel.share { format!("{:.0}%", y * 100.0) } else { format!("${:.2}M", y / 1e6) };
-        chart
-            .configure_mesh()
+        draw::house_mesh(&mut chart.configure_mesh())
             .x_labels(labels.len())
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .light_line_style(RGBColor(240, 240, 240))
             .x_desc(short(&axis.path))
             .y_desc(panel.y_desc)
-            .label_style((FONT, TICK_SIZE))
             .axis_desc_style((FONT, LABEL_SIZE))
             .draw()
-            .map_err(e)?;
+            .map_err(draw::err)?;
         if panel.share {
-            let grey = RGBColor(120, 120, 120);
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(x_range.start, s.confidence), (x_range.end, s.confidence)],
-                    10,
-                    8,
-                    grey.stroke_width(3),
-                ))
-                .map_err(e)?
-                .label(format!("required {}", crate::report::fmt_percent(s.confidence)))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey.stroke_width(3)));
+            draw::target_line(&mut chart, (x_range.start, s.confidence), (x_range.end, s.confidence), None)?;
         }
-        for (label, i, pts) in &lines {
-            draw_series(&mut chart, pts, *i, label, true)?;
-        }
-        if legend {
-            draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        for (_, i, points) in &lines {
+            draw::line(&mut chart, points.clone(), *i, None)?;
+            chart.draw_series(points.iter().map(|&p| Circle::new(p, 7, colour(*i).filled()))).map_err(draw::err)?;
         }
         Ok(())
     }
@@ -219,10 +146,13 @@ impl Chart for SweepChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let path = self.sweep.axes.first().map_or("", |a| a.path.as_str());
-        let area = area.titled(&format!("Sweep of {path}"), (FONT, TITLE_SIZE)).map_err(|e| e.to_string())?;
-        let panels = area.split_evenly((1, PANELS.len()));
-        for (i, (panel, sub)) in PANELS.iter().zip(&panels).enumerate() {
-            self.panel(sub, panel, i == 0)?;
+        let body = draw::titled(area, &format!("Sweep of {path}"))?;
+        // The key once, above the panels: in a panel it would cover lines at 0% or 100%.
+        let names: Vec<String> = self.lines(PANELS[0].metric).into_iter().map(|l| l.0).collect();
+        let required = format!("required {}", crate::report::fmt_percent(self.sweep.confidence));
+        let body = draw::key_strip(&body, &names, Some(&required), 50)?;
+        for (panel, sub) in PANELS.iter().zip(&body.split_evenly((1, PANELS.len()))) {
+            self.panel(sub, panel)?;
         }
         Ok(())
     }

@@ -5,9 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{LABEL_SIZE, TICK_SIZE, TITLE_SIZE, colour};
-use super::sweep::draw_legend;
-use super::{Chart, FONT};
+use super::style::{LABEL_SIZE, colour};
+use super::{Chart, FONT, draw};
 use crate::whatif::sensitivity::Tornado;
 
 /// Bars drawn at most (the CSV has every input).
@@ -48,18 +47,15 @@ impl Chart for TornadoChart<'_> {
         let reach = deltas.iter().flat_map(|&(l, h)| [l.abs(), h.abs()]).fold(1.0, f64::max) * 1.1;
         let n = bars.len().max(1);
         let names: Vec<String> = bars.iter().map(|b| b.input.path.clone()).collect();
-        let mut chart = ChartBuilder::on(area)
-            .caption(
-                format!("{}: change in expected annual cost (baseline ${:.2}M)", t.strategy, base / 1e6),
-                (FONT, TITLE_SIZE),
-            )
+        let title = format!("{}: change in expected annual cost (baseline ${:.2}M)", t.strategy, base / 1e6);
+        let body = draw::titled(area, &title)?;
+        let mut chart = ChartBuilder::on(&body)
             .margin(20)
             .x_label_area_size(70)
             .y_label_area_size(560)
             .build_cartesian_2d(-reach..reach, -0.6..(n as f64 - 0.4))
             .map_err(e)?;
-        chart
-            .configure_mesh()
+        draw::house_mesh(&mut chart.configure_mesh())
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&|y| {
@@ -80,9 +76,7 @@ impl Chart for TornadoChart<'_> {
                 };
                 format!("{sign}${:.2}M", x.abs() / 1e6)
             })
-            .light_line_style(RGBColor(240, 240, 240))
             .x_desc("USD per year, relative to the baseline")
-            .label_style((FONT, TICK_SIZE))
             .axis_desc_style((FONT, LABEL_SIZE))
             .draw()
             .map_err(e)?;
@@ -120,7 +114,7 @@ impl Chart for TornadoChart<'_> {
                 BLACK.stroke_width(2),
             )))
             .map_err(e)?;
-        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        draw::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }
