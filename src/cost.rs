@@ -149,9 +149,7 @@ impl CostModel {
         if (0.0..year).contains(&hours) {
             // Within the first year (most lookups): what the general case
             // below computes, as `hours / year < 1` truncates to 0 cycles.
-            let index = (hours as i64) as usize;
-            let step = self.cumulative_load[index + 1] - self.cumulative_load[index];
-            return self.cumulative_load[index] + step * (hours - index as f64);
+            return self.interpolate(0.0, hours, (hours as i64) as usize);
         }
         self.cumulative_any(hours)
     }
@@ -170,9 +168,14 @@ impl CostModel {
             let within = hours - cycles * year;
             (cycles, within, (within.floor() as usize).min(HOURS_PER_YEAR - 1))
         };
-        let per_cycle = self.cumulative_load[HOURS_PER_YEAR];
+        self.interpolate(cycles * self.cumulative_load[HOURS_PER_YEAR], within, index)
+    }
+
+    /// `before` (the load of the whole years already past) plus the cumulative load at `within`
+    /// hours into a year, `index` being its whole hour: linear within the hour.
+    fn interpolate(&self, before: f64, within: f64, index: usize) -> f64 {
         let step = self.cumulative_load[index + 1] - self.cumulative_load[index];
-        cycles * per_cycle + self.cumulative_load[index] + step * (within - index as f64)
+        before + self.cumulative_load[index] + step * (within - index as f64)
     }
 
     /// Cost of one incident in USD: revenue lost while down (load-weighted

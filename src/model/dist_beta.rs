@@ -26,7 +26,7 @@
 use rand::Rng;
 
 /// Strips of [0, 1]; a power of two so that the cell index is the top bits of a random number.
-pub(super) const STRIPS: usize = 128;
+const STRIPS: usize = 128;
 /// Cells in the alias table: a rectangle and a wedge per strip.
 const CELLS: usize = 2 * STRIPS;
 /// log2(CELLS): the cell index is the top `CELL_BITS` bits of a random number.

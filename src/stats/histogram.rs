@@ -205,10 +205,7 @@ impl LogHistogram {
             self.overflow = self.overflow.saturating_add(n);
         } else {
             let i = index::fast_bucket_index(x);
-            let at = i - i64::from(self.offset);
-            if self.counts.is_empty() || at < 0 || at >= self.counts.len() as i64 {
-                self.cover(i, i);
-            }
+            self.cover(i, i);
             let slot = &mut self.counts[(i - i64::from(self.offset)) as usize];
             *slot = slot.saturating_add(n);
         }

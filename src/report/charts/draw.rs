@@ -176,7 +176,7 @@ pub fn key_strip<DB: DrawingBackend>(
     Ok(rest)
 }
 
-/// The house grid of the result charts: tick labels at the tick size, no
+/// The house grid of every chart: tick labels at the tick size, no
 /// minor lines, faint major lines. Axis descriptions stay with each chart.
 pub fn house_mesh<'m, 'a, 'b, X, Y, DB>(
     mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
