@@ -211,8 +211,6 @@ fn existing_directory_is_refused_without_force_and_replaced_whole_with_it() {
     let dir = temp("force");
     let model = write_model(&dir, &spec().text());
     let target = dir.join("out");
-    std::fs::create_dir_all(&target).unwrap();
-    std::fs::write(target.join("mine.txt"), "keep me").unwrap();
     let run = |force: bool| {
         let mut cmd = drsim();
         cmd.args(["run", model.to_str().unwrap(), "--trials", "200", "--quiet", "--out"]).arg(&target);
@@ -221,13 +219,55 @@ fn existing_directory_is_refused_without_force_and_replaced_whole_with_it() {
         }
         cmd.output().unwrap()
     };
+    assert!(run(false).status.success());
+    std::fs::write(target.join("summary.csv"), "stale").unwrap();
     let out = run(false);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
-    assert_eq!(std::fs::read_to_string(target.join("mine.txt")).unwrap(), "keep me");
     let out = run(true);
-    assert!(out.status.success());
-    assert!(target.join("summary.csv").is_file() && !target.join("mine.txt").exists());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_ne!(std::fs::read_to_string(target.join("summary.csv")).unwrap(), "stale");
+}
+
+/// `--force` replaces only a previous drsim output: never the folder that
+/// holds the model, a folder the user made, one the user added files to,
+/// or the current directory (shared/cases/hardening.md, kind K7).
+#[test]
+fn force_never_deletes_the_users_files() {
+    let dir = temp("force-proj");
+    let proj = dir.join("proj");
+    std::fs::create_dir_all(&proj).unwrap();
+    let model = write_model(&proj, &spec().text());
+    std::fs::write(proj.join("notes.txt"), "my notes").unwrap();
+    let run = |out: &str, cwd: &Path| {
+        drsim()
+            .current_dir(cwd)
+            .args(["run", model.to_str().unwrap(), "--trials", "200", "--quiet", "--force", "--out", out])
+            .output()
+            .unwrap()
+    };
+    let before = |p: &Path| {
+        let mut names: Vec<_> = std::fs::read_dir(p).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        names
+    };
+    std::fs::create_dir_all(proj.join("sub")).unwrap();
+    let listing = before(&proj);
+    for (out, cwd) in [(proj.to_str().unwrap(), dir.as_path()), (".", proj.as_path()), ("sub/..", proj.as_path())] {
+        let got = run(out, cwd);
+        let stderr = String::from_utf8_lossy(&got.stderr);
+        assert_eq!(got.status.code(), Some(2), "--out {out}: {stderr}");
+        assert!(stderr.contains("--force replaces only a previous drsim output"), "--out {out}: {stderr}");
+        assert_eq!(before(&proj), listing, "--out {out} touched the user's files");
+    }
+    // A previous output the user added a file to is refused too, naming the file.
+    let out = dir.join("out");
+    assert!(run(out.to_str().unwrap(), &dir).status.success());
+    std::fs::write(out.join("review-notes.md"), "mine").unwrap();
+    let got = run(out.to_str().unwrap(), &dir);
+    assert_eq!(got.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&got.stderr).contains("holds review-notes.md that drsim did not write"));
+    assert_eq!(std::fs::read_to_string(out.join("review-notes.md")).unwrap(), "mine");
 }
 
 #[test]

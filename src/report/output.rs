@@ -5,11 +5,26 @@
 //! complete. A crash, Ctrl-C or kill at any moment leaves either the previous
 //! results or none under the target name, never a mix; a killed run leaves
 //! at most the staging directory, which the next run removes. An existing
-//! target is replaced only with `force`.
+//! target is replaced only with `force`, and only when it is a previous drsim
+//! output: every finished directory carries a manifest ([`MANIFEST`]) listing
+//! the files drsim wrote, and `force` refuses a target without one, a target
+//! holding anything the manifest does not list (the model, the user's notes),
+//! and the current directory or any directory that contains it. Refusals
+//! happen in [`Staging::begin`], before any simulation time is spent, and
+//! again at [`Staging::commit`].
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// The manifest file every finished output directory carries: a header line,
+/// then the name of each file drsim wrote there, one per line. `--force`
+/// replaces a directory only while it holds nothing but these files.
+pub const MANIFEST: &str = ".drsim-output";
+
+/// The manifest's first line.
+const MANIFEST_HEADER: &str =
+    "# drsim output directory: --force replaces it only while it holds just the files listed below";
 
 /// Why results could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +34,14 @@ pub enum OutputError {
     Exists {
         /// The target directory.
         path: PathBuf,
+    },
+    /// `--force` was given but the target is not something drsim may replace.
+    #[error("{}: {why}; --force replaces only a previous drsim output directory, so choose another --out or remove it yourself", path.display())]
+    NotReplaceable {
+        /// The target directory.
+        path: PathBuf,
+        /// What makes it unsafe to replace.
+        why: String,
     },
     /// A file system operation failed (permissions, full disk, ...).
     #[error("{}: {action}: {reason}", path.display())]
@@ -48,9 +71,20 @@ pub struct Staging {
 impl Staging {
     /// Starts writing results for `target`. Fails at once if `target` exists
     /// and `force` is false, before any simulation time is spent.
+    ///
+    /// With `force`, an existing target must pass [`check_replaceable`].
     pub fn begin(target: &Path, force: bool) -> Result<Staging, OutputError> {
-        if target.exists() && !force {
-            return Err(OutputError::Exists { path: target.to_path_buf() });
+        if target.file_name().is_none() {
+            return Err(OutputError::NotReplaceable {
+                path: target.to_path_buf(),
+                why: "ends in `.` or `..`, so it names no directory of its own".into(),
+            });
+        }
+        if exists(target) {
+            if !force {
+                return Err(OutputError::Exists { path: target.to_path_buf() });
+            }
+            check_replaceable(target)?;
         }
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -91,18 +125,23 @@ impl Staging {
         Ok(path)
     }
 
-    /// Moves the finished directory into place, replacing the old one (with `force`).
+    /// Writes the manifest, then moves the finished directory into place,
+    /// replacing the old one (with `force`, and only if it is still a previous
+    /// drsim output: it is checked again here, as it may have changed while the
+    /// simulation ran).
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        self.write_manifest()?;
         let old = self.staging.with_file_name(
             self.staging
                 .file_name()
                 .map_or_else(|| "old".into(), |n| n.to_string_lossy().replace(".partial-", ".old-")),
         );
-        let replacing = self.target.exists();
+        let replacing = exists(&self.target);
         if replacing {
             if !self.force {
                 return Err(OutputError::Exists { path: self.target.clone() });
             }
+            check_replaceable(&self.target)?;
             fs::rename(&self.target, &old).map_err(io(&self.target, "cannot move the old results aside"))?;
         }
         fs::rename(&self.staging, &self.target).map_err(io(&self.target, "cannot move the new results into place"))?;
@@ -112,6 +151,75 @@ impl Staging {
         }
         Ok(self.target.clone())
     }
+}
+
+impl Staging {
+    /// Lists every entry of the staging directory in [`MANIFEST`].
+    fn write_manifest(&self) -> Result<(), OutputError> {
+        let mut names = entry_names(&self.staging)?;
+        names.retain(|n| n != MANIFEST);
+        names.sort();
+        let mut text = format!("{MANIFEST_HEADER}\n");
+        for name in names {
+            text.push_str(&name);
+            text.push('\n');
+        }
+        self.write(MANIFEST, text.as_bytes()).map(|_| ())
+    }
+}
+
+/// Whether anything (a file, a directory, a dangling link) is at `path`.
+fn exists(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
+/// The names of the entries of directory `dir`.
+fn entry_names(dir: &Path) -> Result<Vec<String>, OutputError> {
+    let entries = fs::read_dir(dir).map_err(io(dir, "cannot list"))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(io(dir, "cannot list"))?;
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    Ok(names)
+}
+
+/// Checks that `--force` may replace the existing `target`: a real directory
+/// (not a link), neither the current directory nor one that contains it,
+/// holding a [`MANIFEST`] and nothing that the manifest does not list.
+///
+/// # Errors
+/// [`OutputError::NotReplaceable`] saying which rule failed and naming the
+/// first foreign entry; [`OutputError::Io`] when the directory cannot be read.
+pub fn check_replaceable(target: &Path) -> Result<(), OutputError> {
+    let refuse = |why: String| OutputError::NotReplaceable { path: target.to_path_buf(), why };
+    let meta = fs::symlink_metadata(target).map_err(io(target, "cannot inspect"))?;
+    if meta.file_type().is_symlink() {
+        return Err(refuse("is a symbolic link".into()));
+    }
+    if !meta.is_dir() {
+        return Err(refuse("is not a directory".into()));
+    }
+    let real = fs::canonicalize(target).map_err(io(target, "cannot resolve"))?;
+    if let Ok(cwd) = std::env::current_dir().and_then(fs::canonicalize) {
+        if cwd.starts_with(&real) {
+            return Err(refuse("is the current directory or contains it".into()));
+        }
+    }
+    let manifest = target.join(MANIFEST);
+    let listed = match fs::read_to_string(&manifest) {
+        Ok(text) if text.starts_with(MANIFEST_HEADER) => text,
+        _ => return Err(refuse(format!("has no {MANIFEST} manifest, so it is not a drsim output directory"))),
+    };
+    let listed: Vec<&str> = listed.lines().skip(1).collect();
+    let mut foreign: Vec<String> =
+        entry_names(target)?.into_iter().filter(|n| n != MANIFEST && !listed.contains(&n.as_str())).collect();
+    foreign.sort();
+    if let Some(first) = foreign.first() {
+        let more = if foreign.len() > 1 { format!(" and {} other entries", foreign.len() - 1) } else { String::new() };
+        return Err(refuse(format!("holds {first}{more} that drsim did not write")));
+    }
+    Ok(())
 }
 
 impl Drop for Staging {
@@ -161,5 +269,49 @@ mod tests {
         s.commit().unwrap();
         assert!(target.join("new.csv").exists());
         assert!(!target.join("old.csv").exists(), "no mix of old and new");
+    }
+
+    fn refused(target: &Path) -> String {
+        match Staging::begin(target, true) {
+            Err(e @ OutputError::NotReplaceable { .. }) => e.to_string(),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn force_never_replaces_what_drsim_did_not_write() {
+        // A directory the user made: no manifest.
+        let proj = temp("c").join("proj");
+        fs::create_dir_all(&proj).unwrap();
+        fs::write(proj.join("m.toml"), "x").unwrap();
+        assert!(refused(&proj).contains("no .drsim-output manifest"));
+        assert!(proj.join("m.toml").exists());
+        // A previous output with a file the user added afterwards.
+        let out = temp("d").join("out");
+        let s = Staging::begin(&out, false).unwrap();
+        s.write("a.csv", b"a").unwrap();
+        s.commit().unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(refused(&out).contains("holds notes.txt"));
+        fs::remove_file(out.join("notes.txt")).unwrap();
+        Staging::begin(&out, true).unwrap().commit().unwrap();
+        assert!(!out.join("a.csv").exists());
+        // A plain file.
+        let file = temp("e");
+        fs::create_dir_all(&file).unwrap();
+        let file = file.join("f");
+        fs::write(&file, "x").unwrap();
+        assert!(refused(&file).contains("not a directory"));
+    }
+
+    #[test]
+    fn manifest_lists_every_file_written() {
+        let out = temp("f").join("out");
+        let s = Staging::begin(&out, false).unwrap();
+        s.write("b.csv", b"b").unwrap();
+        fs::write(s.dir().join("chart.png"), b"png").unwrap();
+        s.commit().unwrap();
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert_eq!(manifest.lines().skip(1).collect::<Vec<_>>(), ["b.csv", "chart.png"]);
     }
 }
