@@ -8,9 +8,10 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use drsim::engine::{self, RunConfig, seed, world::World};
+use drsim::engine::{self, RunConfig};
 use drsim::model::{Duration, Model};
 use drsim::stats::{LogHistogram, Moments};
+use drsim::world::{World, seed};
 use rand::{RngExt, SeedableRng};
 
 fn securecart() -> Model {

@@ -11,7 +11,7 @@ use crate::engine::{IncidentSink, RunConfig, run_sequential};
 use crate::incident::Incident;
 use crate::model::{Duration, Model};
 use crate::report::{Report, json::Json, table::Table};
-use crate::run::{RunOptions, results_from_tally};
+use crate::simulation::{RunOptions, results_from_tally};
 
 /// Why an incident breaks an invariant, or `Ok`.
 pub fn check_incident(incident: &Incident, horizon: Duration) -> Result<(), String> {

@@ -6,7 +6,7 @@
 //! [`summary`], judged by [`decision`] and written by [`report`].
 //!
 //! ```no_run
-//! use drsim::{model::Model, run::{RunOptions, simulate}};
+//! use drsim::{model::Model, simulation::{RunOptions, simulate}};
 //! let model = Model::load(std::path::Path::new("models/securecart.toml")).unwrap();
 //! let results = simulate(&model, &RunOptions::default()).unwrap();
 //! println!("{}", results.strategies[0].name);
@@ -25,12 +25,12 @@ pub mod incident;
 pub mod lint;
 pub mod model;
 pub mod num;
-pub mod progress;
 pub mod report;
-pub mod run;
 pub mod shard;
+pub mod simulation;
 pub mod stats;
 pub mod strategy;
 pub mod summary;
 pub mod tally;
 pub mod whatif;
+pub mod world;

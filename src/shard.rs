@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Model;
-use crate::run::RunOptions;
+use crate::simulation::RunOptions;
 use crate::tally::Tally;
 
 /// Name of the partial-result file inside a shard's output directory.

@@ -12,7 +12,7 @@ use drsim::report::charts::cost::CostChart;
 use drsim::report::charts::cost_risk::CostRiskChart;
 use drsim::report::charts::render;
 use drsim::report::charts::steps::StepsChart;
-use drsim::run::{RunOptions, simulate};
+use drsim::simulation::{RunOptions, simulate};
 use drsim::stats::LogHistogram;
 
 fn temp(name: &str) -> PathBuf {

@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use common::*;
-use drsim::engine::seed::world_rng;
-use drsim::engine::world::World;
 use drsim::incident::{Path as IncidentPath, Step};
 use drsim::model::{Duration, Kind, Model, StrategyKind};
 use drsim::report::{Report, json::Json};
-use drsim::run::{RunOptions, simulate};
+use drsim::simulation::{RunOptions, simulate};
+use drsim::world::World;
+use drsim::world::seed::world_rng;
 
 const SEED: u64 = 20_260_101;
 const YEAR_S: f64 = 31_536_000.0;

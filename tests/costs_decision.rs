@@ -7,7 +7,7 @@ use drsim::cost::{CostModel, LineItems};
 use drsim::decision::Target;
 use drsim::incident::{Incident, Path as IncidentPath};
 use drsim::model::{Duration, Kind};
-use drsim::run::{RunOptions, precision_reached, simulate, simulate_to_precision};
+use drsim::simulation::{RunOptions, precision_reached, simulate, simulate_to_precision};
 
 const SEED: u64 = 7;
 

@@ -13,7 +13,7 @@ use common::{ModelSpec, backup_restore, exponential, fixed, logical_failure, out
 use drsim::model::Model;
 use drsim::report::exports::{CHARTS, write_all};
 use drsim::report::output::Staging;
-use drsim::run::{RunOptions, simulate};
+use drsim::simulation::{RunOptions, simulate};
 
 fn drsim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_drsim"))

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use drsim::harden::simulate_checked;
 use drsim::incident::Incident;
 use drsim::model::{Kind, Model};
-use drsim::run::RunOptions;
+use drsim::simulation::RunOptions;
 
 /// The parameters a case varies; times in seconds.
 #[derive(Clone, Debug)]

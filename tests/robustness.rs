@@ -10,7 +10,7 @@ use std::time::Duration as Wait;
 use drsim::harden::simulate_checked;
 use drsim::incident::Path as IncidentPath;
 use drsim::model::{Duration, Kind, Model};
-use drsim::run::RunOptions;
+use drsim::simulation::RunOptions;
 
 fn base() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bad/base.toml")).unwrap()

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use common::*;
 use drsim::model::Model;
-use drsim::run::{RunOptions, simulate};
+use drsim::simulation::{RunOptions, simulate};
 use drsim::whatif::param::{Assignment, apply};
 use drsim::whatif::sensitivity::tornado;
 use drsim::whatif::sweep::{Axis, Direction, FIND_STEPS, find, strategy_points, sweep};

@@ -9,8 +9,8 @@ use crate::cli::{MergeArgs, RunArgs};
 use crate::engine;
 use crate::model::Model;
 use crate::report::output::Staging;
-use crate::run::results_from_tally;
 use crate::shard::{self, PART_FILE, Part, ShardError, ShardSpec};
+use crate::simulation::results_from_tally;
 
 /// Every shard error is about the user's input (a bad spec, bad or
 /// mismatched parts): exit code 2.

@@ -5,20 +5,20 @@ use anyhow::anyhow;
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::{Format, RunArgs};
 use crate::model::Model;
-use crate::progress::{Progress, simulate_with_progress};
 use crate::report::csv::SummaryCsv;
 use crate::report::exports::write_all;
 use crate::report::incidents::IncidentCsv;
 use crate::report::markdown::Markdown;
 use crate::report::output::Staging;
+use crate::report::progress::{Progress, simulate_with_progress};
 use crate::report::{Report, json::Json, table::Table};
-use crate::run::{Results, precision_reached, results_from_tally, simulate_to_precision};
+use crate::simulation::{Results, precision_reached, results_from_tally, simulate_to_precision};
 
 /// Trials per chunk of a streamed run (see `engine::run_streaming`).
 const STREAM_CHUNK: u64 = 256;
 
 /// Simulates while streaming every incident into `incidents.csv` in the staging directory.
-fn incidents_run(model: &Model, args: &RunArgs, staging: &Staging) -> Result<crate::run::Results, Failure> {
+fn incidents_run(model: &Model, args: &RunArgs, staging: &Staging) -> Result<crate::simulation::Results, Failure> {
     let names: Vec<String> = model.strategies.iter().map(|s| s.name.clone()).collect();
     let progress = Progress::new(args.trials, args.quiet);
     let bar = progress.clone();

@@ -11,7 +11,7 @@ use crate::report::charts::render;
 use crate::report::charts::sweep::SweepChart;
 use crate::report::fmt_percent;
 use crate::report::output::Staging;
-use crate::run::RunOptions;
+use crate::simulation::RunOptions;
 use crate::whatif::sweep::{Axis, Direction, Found, Sweep, find, parse_find, sweep as run_sweep};
 use crate::whatif::{WhatIfError, csv::sweep_csv, param::parse_set};
 

@@ -19,7 +19,7 @@ use crate::report::charts::render;
 use crate::report::charts::steps::step_label;
 use crate::report::fmt_duration_s;
 use crate::report::output::{OutputError, Staging};
-use crate::run::RunOptions;
+use crate::simulation::RunOptions;
 
 /// Trials searched before giving up.
 pub const MAX_TRIALS: u64 = 100_000;

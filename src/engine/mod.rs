@@ -6,10 +6,7 @@
 //! fixed-point sums), so merging them is exact in any order and a run is
 //! bit-identical for any thread count or shard split.
 
-pub mod seed;
-pub mod site;
 pub mod stop;
-pub mod world;
 
 use std::ops::Range;
 
@@ -20,8 +17,8 @@ use crate::incident::Incident;
 use crate::model::{Deployment, Duration, Kind, Model, Posture};
 use crate::strategy::Ctx;
 use crate::tally::Tally;
-use site::{Disruption, SiteScratch};
-use world::World;
+use crate::world::site::{self, Disruption, SiteScratch};
+use crate::world::{World, seed};
 
 /// What to simulate.
 #[derive(Clone, Debug)]

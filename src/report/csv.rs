@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::{Report, ReportError};
 use crate::incident::Step;
-use crate::run::Results;
+use crate::simulation::Results;
 use crate::summary::{KindSummary, Quantiles, Share, StrategySummary};
 
 /// Neutralises spreadsheet formula injection: a cell starting with `=`, `+`,

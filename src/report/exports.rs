@@ -14,7 +14,7 @@ use super::markdown::Markdown;
 use super::output::{OutputError, Staging};
 use super::{Report, ReportError};
 use crate::model::Model;
-use crate::run::Results;
+use crate::simulation::Results;
 
 /// Why the exports could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! JSON: every figure, durations in seconds with the unit in the key name.
 
 use super::{Report, ReportError};
-use crate::run::Results;
+use crate::simulation::Results;
 
 /// Pretty-printed JSON of the whole result.
 #[derive(Clone, Copy, Debug, Default)]

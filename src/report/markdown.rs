@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::format::{fmt_duration_s, fmt_percent, kind_cells};
 use super::{Report, ReportError};
 use crate::decision::fmt_usd;
-use crate::run::Results;
+use crate::simulation::Results;
 
 /// The Markdown report.
 #[derive(Clone, Debug, Default)]

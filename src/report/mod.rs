@@ -9,11 +9,12 @@ pub mod incidents;
 pub mod json;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod table;
 
 pub use format::{fmt_duration_s, fmt_percent, fmt_share};
 
-use crate::run::Results;
+use crate::simulation::Results;
 
 /// An output format that renders results as text.
 pub trait Report {

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::format::{fmt_duration_s, fmt_percent, kind_cells};
 use super::{Report, ReportError};
 use crate::decision::fmt_usd;
-use crate::run::Results;
+use crate::simulation::Results;
 use crate::summary::{KindSummary, Quantile, Quantiles, StrategySummary};
 
 /// The human-readable table `drsim run` prints by default.

@@ -12,9 +12,9 @@
 //! all regions counts the whole load).
 
 use super::Ctx;
-use crate::engine::site::Disruption;
 use crate::incident::{Incident, Path, Step, StepClock};
 use crate::model::{Duration, Posture, Replication};
+use crate::world::site::Disruption;
 
 pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption, region: usize, share: f64) -> Incident {
     let Posture::ActiveActive { regions, headroom, scale_out, replication } = &ctx.strategy.posture else {

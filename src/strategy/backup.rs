@@ -8,8 +8,8 @@
 //! keyed by `(seed, trial, interval, k)`, so every strategy with the same
 //! schedule sees the same jobs.
 
-use crate::engine::seed::BackupJobs;
 use crate::model::{BackupPolicy, Duration};
+use crate::world::seed::BackupJobs;
 use rand::RngExt;
 
 /// Where the restore point must be found.

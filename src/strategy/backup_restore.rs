@@ -6,8 +6,8 @@
 
 use super::backup::{Query, loss_window};
 use super::{Ctx, Recovery};
-use crate::engine::site::Disruption;
 use crate::model::{Duration, Kind, RestorePipeline};
+use crate::world::site::Disruption;
 
 /// Restore plus validation: `dataset_gb / throughput` hours, then validation.
 pub(super) fn restore_duration(ctx: &mut Ctx<'_>, restore: &RestorePipeline) -> Duration {

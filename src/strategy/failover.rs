@@ -22,9 +22,9 @@
 
 use super::Ctx;
 use super::backup::{Query, loss_window};
-use crate::engine::site::Disruption;
 use crate::incident::{Incident, Path, Step, StepClock};
 use crate::model::{Duration, Kind};
+use crate::world::site::Disruption;
 
 /// Answers one disruption of the primary site.
 pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {

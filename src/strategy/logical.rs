@@ -13,9 +13,9 @@
 use super::Ctx;
 use super::backup::{Query, loss_window};
 use super::backup_restore::restore_duration;
-use crate::engine::world::Outage;
 use crate::incident::{Incident, Path, Step, StepClock};
 use crate::model::Duration;
+use crate::world::Outage;
 
 pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     let mut incident = Incident::new(o.kind, o.start);

@@ -14,11 +14,11 @@ mod warm_standby;
 
 use rand::RngExt;
 
-use crate::engine::seed::{BackupJobs, SimRng};
-use crate::engine::site::Disruption;
-use crate::engine::world::{Outage, World};
 use crate::incident::Incident;
 use crate::model::{Dist, Duration, Model, Posture, Strategy};
+use crate::world::seed::{BackupJobs, SimRng};
+use crate::world::site::Disruption;
+use crate::world::{Outage, World};
 use backup::JobStream;
 
 /// What a posture's recovery yields once DR is invoked.

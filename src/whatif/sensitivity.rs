@@ -19,7 +19,7 @@ use toml_edit::{DocumentMut, Item, TableLike, Value};
 use super::param::{self, Assignment};
 use super::{WhatIfError, targets_met};
 use crate::model::{Dist, DistSpec, Duration, Unit};
-use crate::run::{RunOptions, simulate};
+use crate::simulation::{RunOptions, simulate};
 
 /// How an input's low and high values were chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::param::{self, Assignment};
 use super::{WhatIfError, WorstShare, worst_shares};
 use crate::model::Duration;
-use crate::run::{Results, RunOptions, simulate};
+use crate::simulation::{Results, RunOptions, simulate};
 
 /// One swept parameter and its values.
 #[derive(Clone, Debug, PartialEq, Serialize)]

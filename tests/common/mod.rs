@@ -16,7 +16,7 @@ use std::path::Path;
 use drsim::engine::{IncidentSink, RunConfig, run_sequential};
 use drsim::incident::Incident;
 use drsim::model::{Duration, Model};
-use drsim::run::{Results, RunOptions, simulate};
+use drsim::simulation::{Results, RunOptions, simulate};
 
 /// Number of standard errors every statistical comparison allows.
 pub const Z: f64 = 4.0;

@@ -10,7 +10,7 @@ use super::draw::{self, err};
 use super::style::{self, duration_ticks, fmt_duration_tick, log_range};
 use super::{Chart, FONT};
 use crate::model::Kind;
-use crate::run::Results;
+use crate::simulation::Results;
 use crate::stats::LogHistogram;
 
 /// Which per-incident duration a CDF chart shows.

@@ -10,7 +10,7 @@ use super::cdf::cdf_points;
 use super::draw::{self, err};
 use super::style::{self, fmt_usd_tick, log_range, money_ticks};
 use super::{Chart, FONT};
-use crate::run::Results;
+use crate::simulation::Results;
 
 /// One strategy's annual cost distribution.
 #[derive(Clone, Debug)]

@@ -13,7 +13,7 @@ use super::draw::{self, err};
 use super::style::{self, fmt_usd_tick, money_ticks};
 use super::{Chart, FONT};
 use crate::report::csv::both_met_all_kinds;
-use crate::run::Results;
+use crate::simulation::Results;
 
 /// One strategy on the chart.
 #[derive(Clone, Debug)]

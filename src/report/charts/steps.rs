@@ -13,7 +13,7 @@ use super::style;
 use super::{Chart, FONT};
 use crate::incident::Step;
 use crate::model::Kind;
-use crate::run::Results;
+use crate::simulation::Results;
 
 /// One bar: a strategy's mean step times for one kind, seconds, in [`Step::ALL`] order.
 #[derive(Clone, Debug)]

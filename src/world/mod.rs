@@ -12,8 +12,11 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
-use super::seed::SimRng;
+pub mod seed;
+pub mod site;
+
 use crate::model::{Duration, FailureDetail, Kind, Model};
+use seed::SimRng;
 
 /// One outage of one component in a trial.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -6,7 +6,7 @@
 //! costs it only the database failover blip. Overlapping outages combine into
 //! one disruption, whose kind is the kind of the outage that began it.
 
-use super::world::{Outage, World};
+use super::{Outage, World};
 use crate::model::{Deployment, Duration, Kind};
 
 /// A disruption of one deployment.

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::engine::{self, EngineError};
 use crate::model::Model;
-use crate::run::{Results, RunOptions, results_from_tally, simulate};
+use crate::simulation::{Results, RunOptions, results_from_tally, simulate};
 use crate::tally::Tally;
 
 /// Ranges per run when a bar is shown: enough for a smooth bar, few enough
