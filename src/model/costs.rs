@@ -3,42 +3,9 @@
 //! us-east-1 from REFERENCE.md section 4 (cost drivers) and section 5
 //! (incident costs), cited beside each.
 
-use serde::Deserialize;
-
 use super::KeyPath;
-use super::validate::Check;
-
-/// `[costs]` as written.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawCosts {
-    pub primary_compute_usd_per_month: Option<f64>,
-    pub primary_database_usd_per_month: Option<f64>,
-    pub incident_fixed_usd: Option<f64>,
-    pub total_data_loss_usd: Option<f64>,
-    pub drill_labour_usd: Option<f64>,
-    pub drill_hours: Option<f64>,
-    pub transfer_usd_per_gb: Option<f64>,
-    pub backup_warm_usd_per_gb_month: Option<f64>,
-    pub backup_cold_usd_per_gb_month: Option<f64>,
-    pub replica_storage_usd_per_gb_month: Option<f64>,
-    pub dr_service_usd_per_server_hour: Option<f64>,
-}
-
-/// `[strategy.cost]` as written: any line item (USD per year) overrides the computed one.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawStrategyCost {
-    pub dr_service_servers: Option<f64>,
-    pub standby_compute_usd: Option<f64>,
-    pub replica_database_usd: Option<f64>,
-    pub replica_storage_usd: Option<f64>,
-    pub backup_storage_usd: Option<f64>,
-    pub transfer_usd: Option<f64>,
-    pub dr_service_usd: Option<f64>,
-    pub drills_usd: Option<f64>,
-    pub total_usd: Option<f64>,
-}
+use super::check::Check;
+use super::raw::{RawCosts, RawStrategyCost};
 
 /// Prices and cost inputs of a model, validated.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,6 +4,7 @@
 //! The file format is documented in `docs/model-reference.md`; the meaning of
 //! every number in `DESIGN.md` sections 1-5.
 
+mod check;
 mod costs;
 pub mod dist;
 pub mod duration;

@@ -1,8 +1,8 @@
 //! Validation of the posture-specific strategy keys: which keys each kind of
 //! strategy takes, and the rules on their values.
 
+use super::check::Check;
 use super::raw::RawStrategy;
-use super::validate::Check;
 use super::{KeyPath, Posture, Replication, StrategyKind, Topology, Unit};
 
 /// Keys only some kinds of strategy take, with the kinds that take them.

@@ -1,8 +1,8 @@
 //! The load profile: when load is high, an outage costs more and loses more
 //! orders. Validation here; the integral over an outage is in `crate::cost`.
 
+use super::check::Check;
 use super::raw::RawLoadProfile;
-use super::validate::Check;
 use super::{Duration, KeyPath, LoadProfile, Peak};
 
 impl LoadProfile {

@@ -18,7 +18,7 @@ pub(crate) struct RawModel {
     pub targets: RawTargets,
     pub topology: RawTopology,
     pub response: RawSteps,
-    pub costs: Option<super::costs::RawCosts>,
+    pub costs: Option<RawCosts>,
     #[serde(default)]
     pub failure: Vec<RawFailure>,
     #[serde(default)]
@@ -136,7 +136,7 @@ pub(crate) struct RawStrategy {
     pub restore: Option<RawRestore>,
     pub reliability: Option<RawReliability>,
     pub drill_interval: Option<Duration>,
-    pub cost: Option<super::costs::RawStrategyCost>,
+    pub cost: Option<RawStrategyCost>,
 
     // Posture parameters; which are allowed depends on `kind`.
     pub replication_lag: Option<DistSpec>,
@@ -176,4 +176,36 @@ pub(crate) struct RawRestore {
 pub(crate) struct RawReliability {
     pub failure_probability: f64,
     pub drift: Option<Duration>,
+}
+
+/// `[costs]` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCosts {
+    pub primary_compute_usd_per_month: Option<f64>,
+    pub primary_database_usd_per_month: Option<f64>,
+    pub incident_fixed_usd: Option<f64>,
+    pub total_data_loss_usd: Option<f64>,
+    pub drill_labour_usd: Option<f64>,
+    pub drill_hours: Option<f64>,
+    pub transfer_usd_per_gb: Option<f64>,
+    pub backup_warm_usd_per_gb_month: Option<f64>,
+    pub backup_cold_usd_per_gb_month: Option<f64>,
+    pub replica_storage_usd_per_gb_month: Option<f64>,
+    pub dr_service_usd_per_server_hour: Option<f64>,
+}
+
+/// `[strategy.cost]` as written: any line item (USD per year) overrides the computed one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStrategyCost {
+    pub dr_service_servers: Option<f64>,
+    pub standby_compute_usd: Option<f64>,
+    pub replica_database_usd: Option<f64>,
+    pub replica_storage_usd: Option<f64>,
+    pub backup_storage_usd: Option<f64>,
+    pub transfer_usd: Option<f64>,
+    pub dr_service_usd: Option<f64>,
+    pub drills_usd: Option<f64>,
+    pub total_usd: Option<f64>,
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::check::Check;
 use super::raw::{RawBackup, RawFailure, RawModel, RawRestore, RawSteps, RawStrategy};
 use super::span::{KeyPath, line_column};
 use super::*;
@@ -567,12 +568,6 @@ impl Validator<'_> {
             cost: cost?,
         })
     }
-}
-
-/// The validator's interface for the sibling modules that check parts of a model.
-pub(super) trait Check {
-    fn problem(&mut self, at: KeyPath, message: String);
-    fn required_dist(&mut self, at: KeyPath, spec: Option<&DistSpec>, unit: Unit, what: &str) -> Option<Dist>;
 }
 
 impl Check for Validator<'_> {
