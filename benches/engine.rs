@@ -8,8 +8,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use drsim::engine::{self, RunConfig};
 use drsim::model::{Duration, Model};
+use drsim::simulation::{RunOptions, Simulation};
 use drsim::stats::{LogHistogram, Moments};
 use drsim::world::{World, seed};
 use rand::{RngExt, SeedableRng};
@@ -18,7 +18,8 @@ fn securecart() -> Model {
     Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart.toml")).expect("SecureCart model")
 }
 
-/// Trial-years per second: `engine::run` over a fixed range of trials.
+/// Trial-years per second: a [`Simulation`] with no observer (the hot path)
+/// over a fixed range of trials, summaries included.
 fn trial_years(c: &mut Criterion) {
     let model = securecart();
     const TRIALS: u64 = 20_000;
@@ -27,9 +28,9 @@ fn trial_years(c: &mut Criterion) {
     group.sample_size(10);
     let all = std::thread::available_parallelism().map_or(1, |n| n.get());
     for threads in [1, all] {
-        let config = RunConfig { seed: 20_260_101, horizon: Duration::YEAR, threads: Some(threads) };
-        group.bench_with_input(BenchmarkId::new("threads", threads), &config, |b, config| {
-            b.iter(|| engine::run(&model, config, 0..TRIALS).expect("run"))
+        let options = RunOptions { trials: TRIALS, years: 1.0, seed: 20_260_101, threads: Some(threads) };
+        group.bench_with_input(BenchmarkId::new("threads", threads), &options, |b, options| {
+            b.iter(|| Simulation::new(&model, options.clone()).run().expect("run"))
         });
     }
     group.finish();

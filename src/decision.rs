@@ -8,6 +8,9 @@
 //! that it meets them. Cost comparisons use the paired per-trial difference
 //! (common random numbers), whose interval is much narrower than the
 //! difference of two independent means.
+//!
+//! The decision is data: verdicts, shortfalls and cost differences. The
+//! reports put it into words (`report/verdicts.rs`).
 
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +58,7 @@ pub struct CostDifference {
 }
 
 /// The judgement on one strategy.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
     /// The strategy.
     pub strategy: String,
@@ -67,12 +70,12 @@ pub struct Verdict {
     pub expected_annual_cost_usd: f64,
     /// Its annual cost minus the recommended (or closest) strategy's, paired.
     pub cost_vs_reference: Option<CostDifference>,
-    /// One sentence a reviewer can read.
-    pub reason: String,
+    /// Whether it is the recommended strategy.
+    pub recommended: bool,
 }
 
 /// The recommendation across strategies.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Decision {
     /// The cheapest strategy that meets the targets, if any.
     pub recommended: Option<String>,
@@ -80,8 +83,40 @@ pub struct Decision {
     pub closest: Option<String>,
     /// One verdict per strategy, in model order.
     pub verdicts: Vec<Verdict>,
-    /// The recommendation in words.
-    pub summary: String,
+    /// The targets that differ from the model-wide ones, per disruption kind
+    /// the model has (Resilience Hub's per-disruption-type targets).
+    pub target_overrides: Vec<KindTargets>,
+}
+
+/// The targets of one disruption kind, seconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KindTargets {
+    /// The disruption kind.
+    pub kind: Kind,
+    /// Its RPO target, seconds.
+    pub rpo_s: f64,
+    /// Its RTO target, seconds.
+    pub rto_s: f64,
+}
+
+impl Decision {
+    /// The verdict of the recommended strategy, if any.
+    pub fn recommended_verdict(&self) -> Option<&Verdict> {
+        self.verdicts.iter().find(|v| v.recommended)
+    }
+
+    /// The verdict of the closest strategy, when none meets the targets.
+    pub fn closest_verdict(&self) -> Option<&Verdict> {
+        self.closest.as_ref().and_then(|c| self.verdicts.iter().find(|v| &v.strategy == c))
+    }
+}
+
+impl Verdict {
+    /// Its largest shortfall: the one furthest from passing (required share
+    /// minus the Wilson lower bound).
+    pub fn largest_gap(&self) -> Option<&Shortfall> {
+        self.shortfalls.iter().max_by(|a, b| gap(a).total_cmp(&gap(b)))
+    }
 }
 
 fn shortfalls(
@@ -164,119 +199,26 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
     let verdicts = summaries
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let diff = reference.filter(|&r| r != i).map(|r| paired(tally, i, r, per_year));
-            let reason = reason(s, &all[i], Some(i) == recommended, recommended.map(|r| &summaries[r].name), diff);
-            Verdict {
-                strategy: s.name.clone(),
-                meets_targets: all[i].is_empty(),
-                shortfalls: all[i].clone(),
-                expected_annual_cost_usd: cost(i),
-                cost_vs_reference: diff,
-                reason,
-            }
+        .map(|(i, s)| Verdict {
+            strategy: s.name.clone(),
+            meets_targets: all[i].is_empty(),
+            shortfalls: all[i].clone(),
+            expected_annual_cost_usd: cost(i),
+            cost_vs_reference: reference.filter(|&r| r != i).map(|r| paired(tally, i, r, per_year)),
+            recommended: Some(i) == recommended,
         })
         .collect();
-    let summary = match (recommended, closest) {
-        (Some(r), _) => format!(
-            "Recommended: {} — the cheapest strategy that meets RPO {} and RTO {}{} for {} of incidents of every kind, at {} a year expected.",
-            summaries[r].name,
-            model.targets.rpo,
-            model.targets.rto,
-            overrides(model),
-            crate::report::fmt_percent(required),
-            fmt_usd(cost(r))
-        ),
-        (None, Some(c)) => {
-            let worst = all[c].iter().max_by(|a, b| gap(a).total_cmp(&gap(b)));
-            let what = worst.map_or(String::new(), |s| format!(" Its largest gap: {}.", describe(s)));
-            format!(
-                "No strategy meets the targets. Closest: {} ({} shortfall(s)).{} To pass, the targets would have to be loosened to what it achieves, or that step made faster.",
-                summaries[c].name,
-                all[c].len(),
-                what
-            )
-        }
-        (None, None) => "No strategies to judge.".to_string(),
-    };
+    let t = &model.targets;
+    let target_overrides = model
+        .failures
+        .iter()
+        .filter(|f| t.rpo_for(f.kind) != t.rpo || t.rto_for(f.kind) != t.rto)
+        .map(|f| KindTargets { kind: f.kind, rpo_s: t.rpo_for(f.kind).secs(), rto_s: t.rto_for(f.kind).secs() })
+        .collect();
     Decision {
         recommended: recommended.map(|r| summaries[r].name.clone()),
         closest: closest.map(|c| summaries[c].name.clone()),
         verdicts,
-        summary,
+        target_overrides,
     }
-}
-
-/// The per-kind target overrides in words, e.g. ` (logical: RPO 1h, RTO 8h)`; empty when there are none.
-fn overrides(model: &Model) -> String {
-    let t = &model.targets;
-    let parts: Vec<String> = model
-        .failures
-        .iter()
-        .filter(|f| t.rpo_for(f.kind) != t.rpo || t.rto_for(f.kind) != t.rto)
-        .map(|f| format!("{}: RPO {}, RTO {}", f.kind, t.rpo_for(f.kind), t.rto_for(f.kind)))
-        .collect();
-    if parts.is_empty() { String::new() } else { format!(" ({})", parts.join("; ")) }
-}
-
-/// USD with thousands separators: `$1,234,567`.
-pub fn fmt_usd(x: f64) -> String {
-    let negative = x < 0.0;
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}${out}", if negative { "-" } else { "" })
-}
-
-fn describe(s: &Shortfall) -> String {
-    let name = match s.target {
-        Target::Rto => "RTO",
-        Target::Rpo => "RPO",
-    };
-    let achieved = s.achieved_at_confidence_s.map_or("-".to_string(), crate::report::fmt_duration_s);
-    format!(
-        "{} {} met in {} of incidents (95% CI lower bound {}), {} required; its P{} is {} against a target of {}",
-        s.kind,
-        name,
-        crate::report::fmt_percent(s.share.estimate),
-        crate::report::fmt_percent(s.share.low),
-        crate::report::fmt_percent(s.required),
-        (s.required * 1000.0).round() / 10.0,
-        achieved,
-        crate::report::fmt_duration_s(s.target_s)
-    )
-}
-
-fn reason(
-    s: &StrategySummary,
-    shortfalls: &[Shortfall],
-    is_recommended: bool,
-    recommended: Option<&String>,
-    diff: Option<CostDifference>,
-) -> String {
-    if is_recommended {
-        return format!(
-            "meets every target; cheapest that does, {} a year expected",
-            fmt_usd(s.cost.total_annual_usd.value)
-        );
-    }
-    if shortfalls.is_empty() {
-        let more = diff.map_or(String::new(), |d| {
-            format!(
-                " {} more a year than {} (95% CI {} to {})",
-                fmt_usd(d.mean_usd),
-                recommended.map_or("", |r| r.as_str()),
-                fmt_usd(d.low_usd),
-                fmt_usd(d.high_usd)
-            )
-        });
-        return format!("meets every target but costs{more}");
-    }
-    let parts: Vec<String> = shortfalls.iter().map(describe).collect();
-    format!("misses: {}", parts.join("; "))
 }

@@ -7,11 +7,11 @@
 
 use std::path::Path;
 
-use crate::engine::{IncidentSink, RunConfig, run_sequential};
+use crate::engine::Observer;
 use crate::incident::Incident;
 use crate::model::{Duration, Model};
 use crate::report::{Report, json::Json, table::Table};
-use crate::simulation::{RunOptions, results_from_tally};
+use crate::simulation::{RunOptions, Simulation};
 
 /// Why an incident breaks an invariant, or `Ok`.
 pub fn check_incident(incident: &Incident, horizon: Duration) -> Result<(), String> {
@@ -43,7 +43,7 @@ pub fn check_incident(incident: &Incident, horizon: Duration) -> Result<(), Stri
     Ok(())
 }
 
-/// A sink that panics on the first incident breaking [`check_incident`] and
+/// An observer that panics on the first incident breaking [`check_incident`] and
 /// keeps every incident for further checks.
 #[derive(Debug)]
 pub struct CheckingSink {
@@ -60,7 +60,11 @@ impl CheckingSink {
     }
 }
 
-impl IncidentSink for CheckingSink {
+impl Observer for CheckingSink {
+    fn wants_incidents(&self) -> bool {
+        true
+    }
+
     fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
         if let Err(why) = check_incident(incident, self.horizon) {
             panic!("trial {trial}, strategy {strategy}: {why}");
@@ -74,10 +78,9 @@ impl IncidentSink for CheckingSink {
 /// in [0, 1]; annual downtime at most the trial length), renders the table
 /// and JSON reports, and returns the incidents.
 pub fn simulate_checked(model: &Model, options: &RunOptions) -> Vec<(u64, usize, Incident)> {
-    let config = RunConfig { threads: Some(1), ..options.engine_config() };
-    let mut sink = CheckingSink::new(config.horizon);
-    let tally = run_sequential(model, &config, 0..options.trials, &mut sink);
-    let results = results_from_tally(model, options, tally);
+    let options = RunOptions { threads: Some(1), ..options.clone() };
+    let mut sink = CheckingSink::new(options.engine_config().horizon);
+    let results = Simulation::new(model, options).observe(&mut sink).run().expect("a valid model simulates");
     let unit = |x: f64| x.is_finite() && (-1e-12..=1.0 + 1e-12).contains(&x);
     for s in &results.strategies {
         assert!(unit(s.availability.value), "{}: availability {}", s.name, s.availability.value);

@@ -20,6 +20,7 @@ pub mod cost;
 pub mod decision;
 pub mod engine;
 pub mod fit;
+pub mod format;
 pub mod harden;
 pub mod incident;
 pub mod lint;

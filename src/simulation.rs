@@ -1,9 +1,12 @@
-//! One call from a model to its results: the library's front door.
+//! The library's front door: a [`Simulation`] of a validated model over a
+//! range of trials, with an optional precision stop and any number of
+//! [`Observer`]s, run once into [`Results`] (per-strategy summaries and the
+//! decision).
 
 use serde::Serialize;
 
 use crate::decision::{Decision, decide};
-use crate::engine::{self, EngineError, RunConfig};
+use crate::engine::{Engine, EngineError, Observer, Observers, RunConfig};
 use crate::model::{Duration, Model};
 use crate::summary::{StrategySummary, strategy_summary};
 use crate::tally::Tally;
@@ -33,6 +36,21 @@ impl Default for RunOptions {
 }
 
 impl RunOptions {
+    /// Checks the ranges: years per trial in (0, 1000].
+    ///
+    /// # Errors
+    /// [`SimulationError::Option`] naming the option and what is allowed.
+    pub fn validate(&self) -> Result<(), SimulationError> {
+        if !(self.years.is_finite() && self.years > 0.0 && self.years <= 1000.0) {
+            return Err(SimulationError::Option {
+                what: "--years",
+                value: self.years.to_string(),
+                allowed: "a number of years above 0 and at most 1000",
+            });
+        }
+        Ok(())
+    }
+
     /// The engine's view of these options.
     pub fn engine_config(&self) -> RunConfig {
         RunConfig { seed: self.seed, horizon: Duration::YEAR * self.years, threads: self.threads }
@@ -69,11 +87,10 @@ pub struct TargetsReport {
     pub confidence: f64,
 }
 
-/// Everything a run produced.
-#[derive(Clone, Debug, Serialize)]
+/// Everything a run produced. `report::json` writes it as results.json.
+#[derive(Clone, Debug)]
 pub struct Results {
     /// Provenance.
-    #[serde(flatten)]
     pub provenance: Provenance,
     /// The targets judged against.
     pub targets: TargetsReport,
@@ -82,23 +99,166 @@ pub struct Results {
     /// Verdicts and the recommendation.
     pub decision: Decision,
     /// The exact totals the summaries come from.
-    #[serde(skip)]
     pub tally: Tally,
-}
-
-/// Simulates a model and summarises the results.
-pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, EngineError> {
-    let tally = engine::run(model, &options.engine_config(), 0..options.trials)?;
-    Ok(results_from_tally(model, options, tally))
 }
 
 /// Trials in the first batch of a precision-stopped run; each later batch
 /// doubles the total.
 pub const FIRST_BATCH: u64 = 10_000;
 
+/// Why a simulation could not be set up or carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulationError {
+    /// An option is outside its documented range.
+    #[error("{what} {value}: allowed: {allowed}")]
+    Option {
+        /// The option, as the CLI names it (`--years`, `--precision`, ...).
+        what: &'static str,
+        /// The value given.
+        value: String,
+        /// What is allowed.
+        allowed: &'static str,
+    },
+    /// The engine failed (threads) or was interrupted.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// Stop a run once its figures are precise enough (see [`precision_reached`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PrecisionStop {
+    /// The largest acceptable 95% half-width of a P(target met) and relative
+    /// standard error of an expected annual cost; in (0, 1).
+    pub target: f64,
+    /// Trials after which the run stops whatever the precision.
+    pub max_trials: u64,
+}
+
+impl PrecisionStop {
+    /// Checks the target is in (0, 1).
+    ///
+    /// # Errors
+    /// [`SimulationError::Option`] naming `--precision` and what is allowed.
+    pub fn validate(&self) -> Result<(), SimulationError> {
+        if self.target.is_finite() && self.target > 0.0 && self.target < 1.0 {
+            return Ok(());
+        }
+        Err(SimulationError::Option {
+            what: "--precision",
+            value: self.target.to_string(),
+            allowed: "a number between 0 and 1, e.g. 0.001",
+        })
+    }
+}
+
+/// One simulation run: a validated model, its options, the trials to
+/// simulate, an optional precision stop and the observers watching it.
+///
+/// The figures depend only on the model, the seed, the years per trial and
+/// the trials simulated: not on threads, observers or how the trials were
+/// batched (tallies merge exactly), so a precision-stopped run equals a fixed
+/// run of the trials it used, and shards merge into the unsharded run.
+///
+/// ```no_run
+/// # use drsim::{model::Model, simulation::{RunOptions, Simulation}};
+/// let model = Model::load(std::path::Path::new("models/securecart.toml")).unwrap();
+/// let results = Simulation::new(&model, RunOptions::default()).run().unwrap();
+/// assert_eq!(results.provenance.trials, 100_000);
+/// ```
+pub struct Simulation<'a> {
+    model: &'a Model,
+    options: RunOptions,
+    first_trial: u64,
+    precision: Option<PrecisionStop>,
+    observers: Vec<&'a mut dyn Observer>,
+}
+
+impl std::fmt::Debug for Simulation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulation")
+            .field("options", &self.options)
+            .field("first_trial", &self.first_trial)
+            .field("precision", &self.precision)
+            .field("observers", &self.observers.len())
+            .finish()
+    }
+}
+
+impl<'a> Simulation<'a> {
+    /// Trials `0..options.trials` of `model`, no precision stop, no observer.
+    pub fn new(model: &'a Model, options: RunOptions) -> Simulation<'a> {
+        Simulation { model, options, first_trial: 0, precision: None, observers: Vec::new() }
+    }
+
+    /// Simulates the trial indices `range` instead (a shard of a bigger run).
+    pub fn trials(mut self, range: std::ops::Range<u64>) -> Simulation<'a> {
+        self.first_trial = range.start;
+        self.options.trials = range.end.saturating_sub(range.start);
+        self
+    }
+
+    /// Runs batches (the first [`FIRST_BATCH`] trials, then doubling) until
+    /// [`precision_reached`] is at most `stop.target` or `stop.max_trials`
+    /// are done; the trial count of the options is then ignored.
+    pub fn precision(mut self, stop: PrecisionStop) -> Simulation<'a> {
+        self.precision = Some(stop);
+        self
+    }
+
+    /// Adds an observer; it hears the run's events after those added before it.
+    pub fn observe(mut self, observer: &'a mut dyn Observer) -> Simulation<'a> {
+        self.observers.push(observer);
+        self
+    }
+
+    /// Checks the options, simulates and summarises.
+    ///
+    /// # Errors
+    /// [`SimulationError::Option`] for years outside (0, 1000] or a precision
+    /// outside (0, 1), before anything is simulated; the engine's errors
+    /// (threads, Ctrl-C) otherwise.
+    pub fn run(self) -> Result<Results, SimulationError> {
+        let Simulation { model, options, first_trial, precision, observers } = self;
+        options.validate()?;
+        if let Some(p) = precision {
+            p.validate()?;
+        }
+        let engine = Engine::new(model, options.engine_config());
+        let mut observers = Observers::new(observers);
+        let mut tally = Tally::new(model, engine.config().horizon);
+        let Some(stop) = precision else {
+            let range = first_trial..first_trial + options.trials;
+            engine.run(range, &mut tally, &mut observers, 0, options.trials)?;
+            return Ok(results_from_tally(model, &options, tally));
+        };
+        let mut done = 0;
+        let mut next = FIRST_BATCH.min(stop.max_trials);
+        loop {
+            engine.run(first_trial + done..first_trial + next, &mut tally, &mut observers, done, stop.max_trials)?;
+            done = next;
+            let results = results_from_tally(model, &options, tally.clone());
+            let reached = precision_reached(&results);
+            observers.batch(done, reached);
+            if reached <= stop.target || done >= stop.max_trials {
+                return Ok(results);
+            }
+            next = (done * 2).min(stop.max_trials);
+        }
+    }
+}
+
+/// Simulates trials `0..options.trials` of a model with no observer: the
+/// shortest way to [`Results`].
+///
+/// # Errors
+/// As [`Simulation::run`].
+pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, SimulationError> {
+    Simulation::new(model, options.clone()).run()
+}
+
 /// The largest 95% half-width among every strategy's P(RTO met) and P(RPO
 /// met) per kind, and the largest relative standard error of an expected
-/// annual cost: what `--precision` compares against.
+/// annual cost: what a [`PrecisionStop`] compares against.
 pub fn precision_reached(results: &Results) -> f64 {
     let mut worst: f64 = 0.0;
     for s in &results.strategies {
@@ -111,35 +271,6 @@ pub fn precision_reached(results: &Results) -> f64 {
         }
     }
     worst
-}
-
-/// Runs batches until [`precision_reached`] is at most `precision` or
-/// `max_trials` are done. Trials are added as contiguous index ranges and
-/// tallies merge exactly, so the result is bit-identical to a fixed run of
-/// the same number of trials. `on_batch` hears the trials done after each batch.
-pub fn simulate_to_precision(
-    model: &Model,
-    options: &RunOptions,
-    precision: f64,
-    max_trials: u64,
-    mut on_batch: impl FnMut(u64, f64),
-) -> Result<Results, EngineError> {
-    let config = options.engine_config();
-    let mut tally = Tally::new(model, config.horizon);
-    let mut done = 0;
-    let mut next = FIRST_BATCH.min(max_trials);
-    loop {
-        let batch = engine::run(model, &config, done..next)?;
-        tally.merge(&batch);
-        done = next;
-        let results = results_from_tally(model, options, tally.clone());
-        let reached = precision_reached(&results);
-        on_batch(done, reached);
-        if reached <= precision || done >= max_trials {
-            return Ok(results);
-        }
-        next = (done * 2).min(max_trials);
-    }
 }
 
 /// Builds results from a finished tally.

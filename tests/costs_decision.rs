@@ -5,9 +5,10 @@ mod common;
 use common::*;
 use drsim::cost::{CostModel, LineItems};
 use drsim::decision::Target;
+use drsim::engine::Observer;
 use drsim::incident::{Incident, Path as IncidentPath};
 use drsim::model::{Duration, Kind};
-use drsim::simulation::{RunOptions, precision_reached, simulate, simulate_to_precision};
+use drsim::simulation::{PrecisionStop, RunOptions, Simulation, precision_reached, simulate};
 
 const SEED: u64 = 7;
 
@@ -161,10 +162,12 @@ fn a_strategy_failing_only_on_logical_is_rejected_with_that_reason() {
     assert!(!verdict.meets_targets);
     assert_eq!(verdict.shortfalls.len(), 1, "{:?}", verdict.shortfalls);
     assert_eq!((verdict.shortfalls[0].kind, verdict.shortfalls[0].target), (Kind::Logical, Target::Rto));
-    assert!(verdict.reason.contains("logical RTO"), "{}", verdict.reason);
+    let reason = drsim::report::verdicts::reason(verdict, &results.decision);
+    assert!(reason.contains("logical RTO"), "{reason}");
     assert_eq!(results.decision.recommended, None);
     assert_eq!(results.decision.closest.as_deref(), Some("aa"));
-    assert!(results.decision.summary.starts_with("No strategy meets the targets"), "{}", results.decision.summary);
+    let summary = drsim::report::verdicts::summary(&results);
+    assert!(summary.starts_with("No strategy meets the targets"), "{summary}");
 }
 
 // Two strategies that both meet the targets (no failures they cannot ride:
@@ -184,7 +187,8 @@ fn the_cheaper_of_two_strategies_meeting_the_targets_wins() {
     let diff = dear.cost_vs_reference.expect("paired difference");
     // Identical responses on common random numbers: the difference is exactly the fixed costs.
     assert!((diff.mean_usd - 30_000.0).abs() < 1e-6 && (diff.high_usd - diff.low_usd).abs() < 1e-6, "{diff:?}");
-    assert!(dear.reason.contains("$30,000 more a year than cheap"), "{}", dear.reason);
+    let reason = drsim::report::verdicts::reason(dear, &results.decision);
+    assert!(reason.contains("$30,000 more a year than cheap"), "{reason}");
 }
 
 // --precision X (0.005): the worst Wilson half-width / relative cost SE at the end is
@@ -199,10 +203,19 @@ fn precision_stops_within_the_half_width_and_equals_a_fixed_run() {
         .raw(COSTS)
         .build();
     let options = RunOptions { trials: 1, years: 1.0, seed: SEED, threads: None };
-    let mut batches = Vec::new();
-    let results =
-        simulate_to_precision(&model, &options, 0.005, 1_000_000, |done, reached| batches.push((done, reached)))
-            .expect("runs");
+    struct Batches(Vec<(u64, f64)>);
+    impl Observer for Batches {
+        fn batch(&mut self, trials: u64, reached: f64) {
+            self.0.push((trials, reached));
+        }
+    }
+    let mut log = Batches(Vec::new());
+    let results = Simulation::new(&model, options.clone())
+        .precision(PrecisionStop { target: 0.005, max_trials: 1_000_000 })
+        .observe(&mut log)
+        .run()
+        .expect("runs");
+    let batches = log.0;
     let reached = precision_reached(&results);
     assert!(reached <= 0.005, "{reached}");
     let trials = results.provenance.trials;

@@ -119,7 +119,7 @@ fn every_export_parses_back_and_agrees_with_the_results() {
 
     // report.md: the recommendation, a table row per strategy, every chart linked and present.
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
-    assert!(md.contains(&results.decision.summary.replace('_', "\\_")), "{md}");
+    assert!(md.contains(&drsim::report::verdicts::summary(&results).replace('_', "\\_")), "{md}");
     assert!(md.contains("| br | backup\\_restore |") || md.contains("| br | backup_restore |"), "{md}");
     for (name, _) in CHARTS {
         assert!(md.contains(&format!("({name}.png)")), "report links {name}");

@@ -4,34 +4,17 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::{Format, RunArgs};
+use crate::engine::Observer;
 use crate::model::Model;
 use crate::report::csv::SummaryCsv;
 use crate::report::exports::write_all;
 use crate::report::incidents::IncidentCsv;
 use crate::report::markdown::Markdown;
 use crate::report::output::Staging;
-use crate::report::progress::{Progress, simulate_with_progress};
+use crate::report::progress::Progress;
 use crate::report::{Report, json::Json, table::Table};
-use crate::simulation::{Results, precision_reached, results_from_tally, simulate_to_precision};
-
-/// Trials per chunk of a streamed run (see `engine::run_streaming`).
-const STREAM_CHUNK: u64 = 256;
-
-/// Simulates while streaming every incident into `incidents.csv` in the staging directory.
-fn incidents_run(model: &Model, args: &RunArgs, staging: &Staging) -> Result<crate::simulation::Results, Failure> {
-    let names: Vec<String> = model.strategies.iter().map(|s| s.name.clone()).collect();
-    let progress = Progress::new(args.trials, args.quiet);
-    let bar = progress.clone();
-    let mut sink = IncidentCsv::create(&staging.dir().join("incidents.csv"), &names)
-        .map_err(runtime)?
-        .on_trial(move |done| bar.set(done));
-    let options = args.options();
-    let tally = crate::engine::run_streaming(model, &options.engine_config(), 0..args.trials, STREAM_CHUNK, &mut sink)
-        .map_err(runtime)?;
-    sink.finish().map_err(runtime)?;
-    progress.finish();
-    Ok(results_from_tally(model, &options, tally))
-}
+use crate::shard::{PART_FILE, Part, ShardError, ShardSpec};
+use crate::simulation::{PrecisionStop, Results, Simulation, SimulationError, precision_reached};
 
 /// Keeps only the strategies named on the command line, in model order.
 pub(crate) fn select_strategies(model: &mut Model, names: &[String]) -> Result<(), Failure> {
@@ -51,51 +34,108 @@ pub(crate) fn select_strategies(model: &mut Model, names: &[String]) -> Result<(
     Ok(())
 }
 
-pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
-    if !(args.years.is_finite() && args.years > 0.0 && args.years <= 1000.0) {
-        return Err(bad_input(anyhow!("--years {}: allowed: a number of years above 0 and at most 1000", args.years)));
+/// Every flag combination of `drsim run` that cannot work, refused here and
+/// only here, before the model is read or anything is simulated.
+fn check_flags(args: &RunArgs) -> Result<(), Failure> {
+    let refuse = |why: &str| Err(bad_input(anyhow!("{why}")));
+    if args.incidents && args.out.is_none() {
+        return refuse("--incidents: needs --out DIR (incidents.csv is written there)");
     }
+    if args.shard.is_some() {
+        if args.out.is_none() {
+            return refuse("--shard needs --out DIR: where to write the partial result");
+        }
+        if args.precision.is_some() {
+            return refuse(
+                "--shard and --precision cannot be combined: each shard must simulate its fixed share of --trials",
+            );
+        }
+    }
+    args.options().validate().map_err(bad_input)?;
+    if let Some(target) = args.precision {
+        PrecisionStop { target, max_trials: args.max_trials }.validate().map_err(bad_input)?;
+    }
+    Ok(())
+}
+
+pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
+    check_flags(args)?;
     let mut model = load_model(&args.model)?;
     select_strategies(&mut model, &args.strategies)?;
     if let Some(spec) = &args.shard {
-        return super::merge::run_shard(&model, args, spec);
+        return run_shard(&model, args, spec);
     }
     // Refuse an existing --out before spending any time simulating.
     let staging = match &args.out {
         Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
         None => None,
     };
-    if args.incidents && args.out.is_none() {
-        return Err(bad_input(anyhow!("--incidents: needs --out DIR (incidents.csv is written there)")));
-    }
-    if args.incidents && args.precision.is_some() {
-        return Err(bad_input(anyhow!("--incidents: cannot be combined with --precision; give --trials instead")));
-    }
-    let results = match (args.precision, &staging) {
-        (None, Some(staging)) if args.incidents => incidents_run(&model, args, staging)?,
-        (None, _) => {
-            let progress = Progress::new(args.trials, args.quiet);
-            simulate_with_progress(&model, &args.options(), &progress).map_err(runtime)?
-        }
-        (Some(x), _) if x.is_finite() && x > 0.0 && x < 1.0 => {
-            let results = simulate_to_precision(&model, &args.options(), x, args.max_trials, |done, reached| {
-                eprintln!("precision: {done} trials, worst half-width / relative SE {reached:.5} (target {x})");
-            })
-            .map_err(runtime)?;
-            let reached = precision_reached(&results);
-            if reached > x {
-                eprintln!(
-                    "warning: --max-trials {} reached before --precision {x} (reached {reached:.5})",
-                    args.max_trials
-                );
-            }
-            results
-        }
-        (Some(x), _) => {
-            return Err(bad_input(anyhow!("--precision {x}: allowed: a number between 0 and 1, e.g. 0.001")));
-        }
-    };
+    let results = simulate(&model, args, staging.as_ref(), 0..args.trials)?;
     emit(&results, &model, args.format, staging)
+}
+
+/// Reports each batch of a precision-stopped run on standard error.
+struct PrecisionLog(f64);
+
+impl Observer for PrecisionLog {
+    fn batch(&mut self, trials: u64, reached: f64) {
+        eprintln!("precision: {trials} trials, worst half-width / relative SE {reached:.5} (target {})", self.0);
+    }
+}
+
+/// Simulates trials `first..first + trials` (the whole run, or a shard's
+/// share), with the progress bar, `--incidents` streamed into `staging` and
+/// the `--precision` stop as the flags ask.
+pub(super) fn simulate(
+    model: &Model,
+    args: &RunArgs,
+    staging: Option<&Staging>,
+    range: std::ops::Range<u64>,
+) -> Result<Results, Failure> {
+    let planned = args.precision.map_or(range.end - range.start, |_| args.max_trials);
+    let mut progress = Progress::new(planned, args.quiet || args.precision.is_some());
+    let mut incidents = match staging {
+        Some(staging) if args.incidents => {
+            let names: Vec<String> = model.strategies.iter().map(|s| s.name.clone()).collect();
+            Some(IncidentCsv::create(&staging.dir().join("incidents.csv"), &names).map_err(runtime)?)
+        }
+        _ => None,
+    };
+    let mut log = args.precision.map(PrecisionLog);
+    let mut simulation = Simulation::new(model, args.options()).trials(range);
+    if progress.is_visible() {
+        simulation = simulation.observe(&mut progress);
+    }
+    if let Some(csv) = incidents.as_mut() {
+        simulation = simulation.observe(csv);
+    }
+    if let (Some(log), Some(target)) = (log.as_mut(), args.precision) {
+        simulation = simulation.precision(PrecisionStop { target, max_trials: args.max_trials }).observe(log);
+    }
+    let results = simulation.run().map_err(simulation_failure)?;
+    progress.finish();
+    if let Some(csv) = incidents {
+        csv.finish().map_err(runtime)?;
+    }
+    if let Some(x) = args.precision {
+        let reached = precision_reached(&results);
+        if reached > x {
+            eprintln!(
+                "warning: --max-trials {} reached before --precision {x} (reached {reached:.5})",
+                args.max_trials
+            );
+        }
+    }
+    Ok(results)
+}
+
+/// Sorts a simulation error: a bad option is the user's input (exit 2),
+/// anything else a runtime failure (exit 1).
+pub(super) fn simulation_failure(e: SimulationError) -> Failure {
+    match e {
+        e @ SimulationError::Option { .. } => bad_input(e),
+        e => runtime(e),
+    }
 }
 
 /// Prints the report in `format` and writes every export into `staging`:
@@ -114,4 +154,48 @@ pub(super) fn emit(results: &Results, model: &Model, format: Format, staging: Op
         staging.commit().map_err(runtime)?;
     }
     Ok(())
+}
+
+/// Every shard error is about the user's input (a bad spec, bad or
+/// mismatched parts): exit code 2.
+pub(super) fn shard_failure(e: ShardError) -> Failure {
+    bad_input(e)
+}
+
+/// Runs shard `spec` of the run `args` describes and writes its part into `--out`.
+pub(super) fn run_shard(model: &Model, args: &RunArgs, spec: &str) -> Result<(), Failure> {
+    let spec = ShardSpec::parse(spec, |name| std::env::var(name).ok()).map_err(shard_failure)?;
+    let Some(out) = &args.out else {
+        return Err(bad_input(anyhow!("--shard needs --out DIR: where to write the partial result")));
+    };
+    let staging = Staging::begin(out, args.force).map_err(bad_input)?;
+    // The model text travels in the part, so the merge needs nothing else; it
+    // must be the text that was parsed (same hash).
+    let text = std::fs::read_to_string(&args.model).map_err(|e| runtime(anyhow!("{}: {e}", args.model.display())))?;
+    let options = args.options();
+    let range = spec.trials(options.trials);
+    let tally = simulate(model, args, Some(&staging), range.clone())?.tally;
+    let part = Part::new(model, text, &options, spec, tally);
+    if part.model_sha256 != sha256_of(&part.model_text, model) {
+        return Err(runtime(anyhow!("{}: the model file changed while the shard ran", args.model.display())));
+    }
+    staging.write(PART_FILE, &part.to_json()).map_err(runtime)?;
+    let dir = staging.commit().map_err(runtime)?;
+    if !args.quiet {
+        eprintln!(
+            "shard {}/{}: trials {}..{} of {} written to {}",
+            part.shard,
+            part.shards,
+            range.start,
+            range.end,
+            options.trials,
+            dir.join(PART_FILE).display()
+        );
+    }
+    Ok(())
+}
+
+/// The hash the model would have if parsed from `text` (its own on success).
+fn sha256_of(text: &str, model: &Model) -> String {
+    Model::from_str_at(text, &model.source.path).map_or_else(|_| String::new(), |m| m.source.sha256)
 }

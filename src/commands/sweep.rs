@@ -6,10 +6,10 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, runtime};
 use crate::cli::{EvalArgs, Format, SweepArgs};
-use crate::decision::fmt_usd;
+use crate::format::fmt_percent;
+use crate::format::fmt_usd;
 use crate::report::charts::render;
 use crate::report::charts::sweep::SweepChart;
-use crate::report::fmt_percent;
 use crate::report::output::Staging;
 use crate::simulation::RunOptions;
 use crate::whatif::sweep::{Axis, Direction, Found, Sweep, find, parse_find, sweep as run_sweep};
@@ -18,7 +18,7 @@ use crate::whatif::{WhatIfError, csv::sweep_csv, param::parse_set};
 /// Sorts a what-if error into bad input or a runtime failure.
 pub(super) fn whatif_failure(e: WhatIfError) -> Failure {
     match e {
-        WhatIfError::Engine(_) => runtime(e),
+        WhatIfError::Simulation(_) => runtime(e),
         _ => bad_input(e),
     }
 }

@@ -10,21 +10,19 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::TimelineArgs;
-use crate::decision::fmt_usd;
-use crate::engine::{IncidentSink, run_sequential};
+use crate::engine::Observer;
+use crate::format::fmt_duration_s;
+use crate::format::fmt_usd;
 use crate::incident::{Incident, Path};
 use crate::model::{Duration, Kind, Model};
 use crate::report::charts::gantt::{GanttChart, step_bars};
 use crate::report::charts::render;
 use crate::report::charts::steps::step_label;
-use crate::report::fmt_duration_s;
 use crate::report::output::{OutputError, Staging};
-use crate::simulation::RunOptions;
+use crate::simulation::{RunOptions, Simulation};
 
 /// Trials searched before giving up.
 pub const MAX_TRIALS: u64 = 100_000;
-/// Trials simulated per call while searching.
-const BATCH: u64 = 64;
 
 /// Keeps the first incident of one kind: the earliest in the first trial that has one.
 struct First {
@@ -32,7 +30,15 @@ struct First {
     found: Option<(u64, Incident)>,
 }
 
-impl IncidentSink for First {
+impl Observer for First {
+    fn wants_incidents(&self) -> bool {
+        true
+    }
+
+    fn satisfied(&self) -> bool {
+        self.found.is_some()
+    }
+
     fn incident(&mut self, trial: u64, _strategy: usize, incident: &Incident) {
         // Within the first trial that has one, the earliest by start time
         // (the engine hands a trial's incidents over by cause, not by time).
@@ -46,17 +52,14 @@ impl IncidentSink for First {
     }
 }
 
-/// The first incident of `kind` under the model's only strategy, with its trial.
-fn find_first(model: &Model, kind: Kind, seed: u64) -> Option<(u64, Incident)> {
-    let config = RunOptions { seed, ..RunOptions::default() }.engine_config();
-    let mut sink = First { kind, found: None };
-    let mut start = 0;
-    while start < MAX_TRIALS && sink.found.is_none() {
-        let end = (start + BATCH).min(MAX_TRIALS);
-        run_sequential(model, &config, start..end, &mut sink);
-        start = end;
-    }
-    sink.found
+/// The first incident of `kind` under the model's only strategy, with its
+/// trial: trials `0..MAX_TRIALS` of the seed are simulated in order (in
+/// parallel chunks, handed over in trial order) until one has such an incident.
+fn find_first(model: &Model, kind: Kind, seed: u64) -> Result<Option<(u64, Incident)>, Failure> {
+    let mut first = First { kind, found: None };
+    let options = RunOptions { seed, trials: MAX_TRIALS, ..RunOptions::default() };
+    Simulation::new(model, options).observe(&mut first).run().map_err(super::run::simulation_failure)?;
+    Ok(first.found)
 }
 
 /// A reviewer's reading of a path.
@@ -165,7 +168,7 @@ pub(super) fn timeline(args: &TimelineArgs) -> Result<(), Failure> {
         })?),
         None => None,
     };
-    let Some((trial, incident)) = find_first(&model, kind, args.seed) else {
+    let Some((trial, incident)) = find_first(&model, kind, args.seed)? else {
         return Err(runtime(anyhow!(
             "no {kind} incident of {} in the first {MAX_TRIALS} trials of seed {}: this kind is too rare under this \
              model to walk through; try another --seed or --kind",

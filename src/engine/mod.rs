@@ -6,6 +6,7 @@
 //! fixed-point sums), so merging them is exact in any order and a run is
 //! bit-identical for any thread count or shard split.
 
+pub mod observer;
 pub mod stop;
 
 use std::ops::Range;
@@ -19,6 +20,7 @@ use crate::strategy::Ctx;
 use crate::tally::Tally;
 use crate::world::site::{self, Disruption, SiteScratch};
 use crate::world::{World, seed};
+pub use observer::{Observer, Observers};
 
 /// What to simulate.
 #[derive(Clone, Debug)]
@@ -45,20 +47,6 @@ pub enum EngineError {
     /// Ctrl-C stopped the run before every trial was simulated.
     #[error("interrupted by Ctrl-C before every trial was simulated; nothing was written")]
     Interrupted,
-}
-
-/// Receives every incident as it is simulated (for streaming exports).
-pub trait IncidentSink: Send {
-    /// One incident of strategy number `strategy` in trial `trial`.
-    fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident);
-}
-
-/// A sink that ignores incidents.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct NoSink;
-
-impl IncidentSink for NoSink {
-    fn incident(&mut self, _: u64, _: usize, _: &Incident) {}
 }
 
 /// Buffers reused from trial to trial on one thread: no allocation per event.
@@ -121,44 +109,158 @@ impl Scratch {
     }
 }
 
-/// Simulates the trials in `trials` and returns their tally.
+/// The engine of one model and configuration: simulates ranges of trials
+/// into a [`Tally`], watched by [`Observers`].
 ///
-/// The range is cut into a few contiguous blocks per thread; each block runs
-/// on one thread into its own tally and scratch buffers (allocated once per
-/// block, not per trial), and the block tallies are merged at the end. Merging
-/// is exact, so the result does not depend on the blocks. Stops early with
-/// [`EngineError::Interrupted`] after Ctrl-C (see [`stop`]).
-pub fn run(model: &Model, config: &RunConfig, trials: Range<u64>) -> Result<Tally, EngineError> {
-    let costs = CostModel::new(model);
-    let work = || {
-        let blocks = blocks(trials.clone(), rayon::current_num_threads() as u64 * BLOCKS_PER_THREAD);
-        blocks
+/// How the trials are driven depends only on what the observers ask for,
+/// never on the figures (tallies merge exactly):
+/// - no observer: contiguous blocks in parallel, merged at the end (the
+///   hot path);
+/// - observers of progress only: the same, a range at a time, with progress
+///   after each range;
+/// - an observer of incidents: chunks of [`STREAM_CHUNK`] trials in
+///   parallel, a bounded window at a time, incidents handed over in trial
+///   order, progress after each window, and an early stop once every such
+///   observer is satisfied.
+#[derive(Debug)]
+pub struct Engine<'m> {
+    model: &'m Model,
+    costs: CostModel,
+    config: RunConfig,
+}
+
+/// Trials per chunk when incidents are streamed to observers.
+pub const STREAM_CHUNK: u64 = 256;
+
+/// Progress reports per range of trials when only progress is observed:
+/// enough for a smooth bar, few enough that the per-range start is noise.
+const PROGRESS_UPDATES: u64 = 200;
+
+impl<'m> Engine<'m> {
+    /// An engine for `model` under `config`; prices are computed once here.
+    pub fn new(model: &'m Model, config: RunConfig) -> Engine<'m> {
+        Engine { model, costs: CostModel::new(model), config }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &RunConfig {
+        &self.config
+    }
+
+    /// Simulates `trials` on the engine's thread pool, merging them into
+    /// `tally`; `done_before` and `planned` place the range in the whole run
+    /// for progress reports. Returns the index after the last trial
+    /// simulated (less than `trials.end` when observers were satisfied early).
+    ///
+    /// # Errors
+    /// [`EngineError::Threads`] when the pool cannot start;
+    /// [`EngineError::Interrupted`] after Ctrl-C (see [`stop`]).
+    pub fn run(
+        &self,
+        trials: Range<u64>,
+        tally: &mut Tally,
+        observers: &mut Observers<'_>,
+        done_before: u64,
+        planned: u64,
+    ) -> Result<u64, EngineError> {
+        let end = with_threads(self.config.threads, || {
+            if observers.is_empty() {
+                tally.merge(&self.blocks(trials.clone()));
+                trials.end
+            } else if observers.want_incidents() {
+                self.streaming(trials.clone(), tally, observers, done_before, planned)
+            } else {
+                let step = (trials.end.saturating_sub(trials.start) / PROGRESS_UPDATES).max(1_000);
+                let mut start = trials.start;
+                while start < trials.end && !stop::requested() {
+                    let next = (start + step).min(trials.end);
+                    tally.merge(&self.blocks(start..next));
+                    start = next;
+                    observers.progress(done_before + (start - trials.start), planned);
+                }
+                start
+            }
+        })?;
+        if stop::requested() {
+            return Err(EngineError::Interrupted);
+        }
+        Ok(end)
+    }
+
+    /// The hot path: `trials` cut into a few contiguous blocks per thread;
+    /// each block runs on one thread into its own tally and scratch buffers
+    /// (allocated once per block, not per trial), and the block tallies are
+    /// merged at the end. Merging is exact, so the result does not depend on
+    /// the blocks. Must run inside the pool.
+    fn blocks(&self, trials: Range<u64>) -> Tally {
+        let (model, horizon) = (self.model, self.config.horizon);
+        blocks(trials, rayon::current_num_threads() as u64 * BLOCKS_PER_THREAD)
             .into_par_iter()
             .map(|block| {
-                let mut tally = Tally::new(model, config.horizon);
+                let mut tally = Tally::new(model, horizon);
                 let mut scratch = Scratch::new(model);
                 for trial in block {
                     if stop::requested() {
                         break;
                     }
-                    simulate_trial(model, &costs, config, trial, &mut scratch, &mut tally, &mut NoSink);
+                    self.trial(trial, &mut scratch, &mut tally, &mut |_, _, _| {});
                 }
                 tally
             })
             .reduce(
-                || Tally::new(model, config.horizon),
+                || Tally::new(model, horizon),
                 |mut a, b| {
                     a.merge(&b);
                     a
                 },
             )
-    };
-    let tally = with_threads(config.threads, work)?;
-    if stop::requested() {
-        return Err(EngineError::Interrupted);
     }
-    Ok(tally)
+
+    /// Trials in chunks of [`STREAM_CHUNK`], a window of chunks at a time in
+    /// parallel; incidents handed to `observers` in trial order, so what they
+    /// see is the same on any thread count. Memory stays flat: at most one
+    /// window of incidents is buffered. Must run inside the pool.
+    fn streaming(
+        &self,
+        trials: Range<u64>,
+        tally: &mut Tally,
+        observers: &mut Observers<'_>,
+        done_before: u64,
+        planned: u64,
+    ) -> u64 {
+        let (model, horizon, chunk) = (self.model, self.config.horizon, STREAM_CHUNK);
+        let window = (rayon::current_num_threads() as u64 * 4).max(1);
+        let mut start = trials.start;
+        while start < trials.end && !stop::requested() && !observers.satisfied() {
+            let end = (start + window * chunk).min(trials.end);
+            let starts: Vec<u64> = (start..end).step_by(chunk as usize).collect();
+            let parts: Vec<(Tally, Vec<Observed>)> = starts
+                .par_iter()
+                .map(|&from| {
+                    let mut part = Tally::new(model, horizon);
+                    let mut scratch = Scratch::new(model);
+                    let mut rows = Vec::new();
+                    for trial in from..(from + chunk).min(end) {
+                        self.trial(trial, &mut scratch, &mut part, &mut |t, s, i| rows.push((t, s, *i)));
+                    }
+                    (part, rows)
+                })
+                .collect();
+            for (part, rows) in parts {
+                for (trial, strategy, incident) in &rows {
+                    observers.incident(*trial, *strategy, incident);
+                }
+                tally.merge(&part);
+            }
+            start = end;
+            observers.progress(done_before + (start - trials.start), planned);
+        }
+        start
+    }
 }
+
+/// An incident as buffered for observers: (trial, strategy index, incident).
+type Observed = (u64, usize, Incident);
 
 /// Blocks per worker thread: enough for load balance when trials differ in
 /// cost or a core is slowed by other work (with 8 per thread a million
@@ -174,75 +276,6 @@ fn blocks(trials: Range<u64>, count: u64) -> Vec<Range<u64>> {
     (0..count).map(|i| at(i)..at(i + 1)).filter(|r| !r.is_empty()).collect()
 }
 
-/// Simulates trials in order on the calling thread, handing every incident to `sink` as well.
-pub fn run_sequential(model: &Model, config: &RunConfig, trials: Range<u64>, sink: &mut dyn IncidentSink) -> Tally {
-    let costs = CostModel::new(model);
-    let mut tally = Tally::new(model, config.horizon);
-    let mut scratch = Scratch::new(model);
-    for trial in trials {
-        simulate_trial(model, &costs, config, trial, &mut scratch, &mut tally, sink);
-    }
-    tally
-}
-
-/// Simulates trials in parallel and hands every incident to `sink` in trial
-/// order (then strategy order, as simulated), so a streamed export is the same
-/// file on any thread count. Trials run in chunks of `chunk`; at most a window
-/// of chunks is buffered at once, so memory stays flat however many trials run.
-pub fn run_streaming(
-    model: &Model,
-    config: &RunConfig,
-    trials: Range<u64>,
-    chunk: u64,
-    sink: &mut dyn IncidentSink,
-) -> Result<Tally, EngineError> {
-    let costs = CostModel::new(model);
-    let chunk = chunk.max(1);
-    let work = || {
-        let window = (rayon::current_num_threads() as u64 * 4).max(1);
-        let mut tally = Tally::new(model, config.horizon);
-        let mut start = trials.start;
-        while start < trials.end && !stop::requested() {
-            let end = (start + window * chunk).min(trials.end);
-            let starts: Vec<u64> = (start..end).step_by(chunk as usize).collect();
-            let parts: Vec<(Tally, Collect)> = starts
-                .par_iter()
-                .map(|&from| {
-                    let mut part = Tally::new(model, config.horizon);
-                    let mut scratch = Scratch::new(model);
-                    let mut rows = Collect(Vec::new());
-                    for trial in from..(from + chunk).min(end) {
-                        simulate_trial(model, &costs, config, trial, &mut scratch, &mut part, &mut rows);
-                    }
-                    (part, rows)
-                })
-                .collect();
-            for (part, rows) in parts {
-                for (trial, strategy, incident) in &rows.0 {
-                    sink.incident(*trial, *strategy, incident);
-                }
-                tally.merge(&part);
-            }
-            start = end;
-        }
-        tally
-    };
-    let tally = with_threads(config.threads, work)?;
-    if stop::requested() {
-        return Err(EngineError::Interrupted);
-    }
-    Ok(tally)
-}
-
-/// Buffers incidents of one chunk.
-struct Collect(Vec<(u64, usize, Incident)>);
-
-impl IncidentSink for Collect {
-    fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
-        self.0.push((trial, strategy, *incident));
-    }
-}
-
 /// Runs `work` on a pool of `threads` threads (all cores when `None`).
 pub fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, EngineError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
@@ -254,45 +287,50 @@ pub fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + 
     Ok(pool.install(work))
 }
 
-fn simulate_trial(
-    model: &Model,
-    costs: &CostModel,
-    config: &RunConfig,
-    trial: u64,
-    scratch: &mut Scratch,
-    tally: &mut Tally,
-    sink: &mut (impl IncidentSink + ?Sized),
-) {
-    let mut world_rng = seed::world_rng(config.seed, trial);
-    scratch.world.sample(model, config.horizon, &mut world_rng);
-    let Scratch { world, site, sites, annual_cost } = scratch;
-    let world = &*world;
-    sites.clear();
-    let backups = seed::BackupJobs::new(config.seed, trial);
-    for (index, strategy) in model.strategies.iter().enumerate() {
-        let mut rng = seed::strategy_rng(config.seed, trial, strategy.id);
-        let mut ctx = Ctx::new(model, strategy, world, backups, &mut rng);
-        let mut trial_tally = tally.begin_trial(index);
-        let mut record = |incident: &mut Incident| {
-            incident.cost_usd = costs.incident_cost(incident);
-            sink.incident(trial, index, incident);
-            trial_tally.record(incident);
-        };
-        let regions: &[(usize, f64)] = match &strategy.posture {
-            Posture::ActiveActive { regions, .. } => regions,
-            _ => &[(model.topology.primary, 1.0)],
-        };
-        for &(region, share) in regions {
-            for d in sites.get(world, region, strategy.deployment, site) {
-                let mut incident = ctx.respond(d, region, share);
+impl Engine<'_> {
+    /// Simulates trial `trial`: samples its world, plays it against every
+    /// strategy, prices and records every incident (also handing it to
+    /// `observe`), and ends the trial in `tally`.
+    #[inline]
+    fn trial(
+        &self,
+        trial: u64,
+        scratch: &mut Scratch,
+        tally: &mut Tally,
+        observe: &mut impl FnMut(u64, usize, &Incident),
+    ) {
+        let (model, costs, config) = (self.model, &self.costs, &self.config);
+        let mut world_rng = seed::world_rng(config.seed, trial);
+        scratch.world.sample(model, config.horizon, &mut world_rng);
+        let Scratch { world, site, sites, annual_cost } = scratch;
+        let world = &*world;
+        sites.clear();
+        let backups = seed::BackupJobs::new(config.seed, trial);
+        for (index, strategy) in model.strategies.iter().enumerate() {
+            let mut rng = seed::strategy_rng(config.seed, trial, strategy.id);
+            let mut ctx = Ctx::new(model, strategy, world, backups, &mut rng);
+            let mut trial_tally = tally.begin_trial(index);
+            let mut record = |incident: &mut Incident| {
+                incident.cost_usd = costs.incident_cost(incident);
+                observe(trial, index, incident);
+                trial_tally.record(incident);
+            };
+            let regions: &[(usize, f64)] = match &strategy.posture {
+                Posture::ActiveActive { regions, .. } => regions,
+                _ => &[(model.topology.primary, 1.0)],
+            };
+            for &(region, share) in regions {
+                for d in sites.get(world, region, strategy.deployment, site) {
+                    let mut incident = ctx.respond(d, region, share);
+                    record(&mut incident);
+                }
+            }
+            for o in world.outages.iter().filter(|o| o.kind == Kind::Logical) {
+                let mut incident = ctx.respond_logical(o);
                 record(&mut incident);
             }
+            annual_cost[index] = trial_tally.finish(costs.fixed_annual_usd(index) * config.horizon.years());
         }
-        for o in world.outages.iter().filter(|o| o.kind == Kind::Logical) {
-            let mut incident = ctx.respond_logical(o);
-            record(&mut incident);
-        }
-        annual_cost[index] = trial_tally.finish(costs.fixed_annual_usd(index) * config.horizon.years());
+        tally.end_trial(annual_cost);
     }
-    tally.end_trial(annual_cost);
 }

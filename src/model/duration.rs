@@ -42,7 +42,7 @@ const UNITS: &[(&str, f64)] = &[
 const ALLOWED: &str = "ms, s, m, h, d, w, y";
 
 /// Units used when displaying a duration, largest first, as (suffix, seconds).
-const DISPLAY_UNITS: [(&str, f64); 5] = [("y", 31_536_000.0), ("d", 86_400.0), ("h", 3600.0), ("m", 60.0), ("s", 1.0)];
+use crate::format::DISPLAY_UNITS;
 
 /// Seconds in one unit spelled `name` (any spelling accepted by [`Duration::parse`], e.g. "h",
 /// "hours", "ms"), or `None` for an unknown unit. Used to scale plain numbers read from files.
@@ -242,29 +242,7 @@ impl Duration {
 
     /// Short humane text: at most the two most significant units, rounded ("1h 30m").
     fn short_text(self) -> String {
-        let s = self.0;
-        if s == 0.0 {
-            return "0s".to_string();
-        }
-        let r = (s * 1e6).round() / 1e6;
-        if r == 0.0 {
-            return format!("{s}s");
-        }
-        if r < 1.0 {
-            return format!("{}ms", trim_decimals(r * 1000.0, 3));
-        }
-        if r < 60.0 {
-            return format!("{}s", trim_decimals(r, 3));
-        }
-        let index = |v: f64| DISPLAY_UNITS.iter().position(|&(_, u)| v >= u).unwrap_or(4);
-        let second = DISPLAY_UNITS[(index(r) + 1).min(4)].1;
-        let rounded = (r / second).round() * second;
-        let i = index(rounded);
-        let (big_name, big) = DISPLAY_UNITS[i];
-        let (small_name, small) = DISPLAY_UNITS[(i + 1).min(4)];
-        let a = (rounded / big).floor();
-        let b = ((rounded - a * big) / small).round();
-        if b == 0.0 || i == 4 { format!("{a}{big_name}") } else { format!("{a}{big_name} {b}{small_name}") }
+        crate::format::fmt_seconds(self.0)
     }
 
     /// Lossless humane text: every unit down to (fractional) seconds ("1h 30m 15.25s"); falls back
@@ -292,12 +270,6 @@ impl Duration {
             _ => format!("{s}s"),
         }
     }
-}
-
-/// `v` with at most `decimals` decimals and no trailing zeros ("2.5", "250", "0.125").
-fn trim_decimals(v: f64, decimals: usize) -> String {
-    let text = format!("{v:.decimals$}");
-    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
 }
 
 impl Add for Duration {

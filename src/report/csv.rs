@@ -13,6 +13,7 @@
 
 use serde::Serialize;
 
+use super::verdicts;
 use super::{Report, ReportError};
 use crate::incident::Step;
 use crate::simulation::Results;
@@ -244,7 +245,7 @@ pub fn strategy_rows(results: &Results) -> Vec<StrategyRow> {
                 cost_vs_reference_usd: diff.map(|d| d.mean_usd),
                 cost_vs_reference_low_usd: diff.map(|d| d.low_usd),
                 cost_vs_reference_high_usd: diff.map(|d| d.high_usd),
-                verdict: neutralise(&verdict.map_or(String::new(), |v| v.reason.clone())),
+                verdict: neutralise(&verdict.map_or(String::new(), |v| verdicts::reason(v, &results.decision))),
             }
         })
         .collect()

@@ -1,6 +1,5 @@
 //! `incidents.csv`: one row per simulated incident, streamed to disk as the
-//! engine produces them ([`crate::engine::run_streaming`] hands them over in
-//! trial order), so memory stays flat however many trials run.
+//! engine produces them (an [`Observer`] hears them in trial order), so memory stays flat however many trials run.
 //!
 //! Columns (stable order, units in the names; see docs/exports.md): trial,
 //! strategy (neutralised user text), kind, start_s (since the trial start),
@@ -17,7 +16,7 @@ use serde::Serialize;
 
 use super::csv::neutralise;
 use super::output::OutputError;
-use crate::engine::IncidentSink;
+use crate::engine::Observer;
 use crate::incident::{Incident, Step};
 
 /// One row of `incidents.csv`.
@@ -88,7 +87,7 @@ impl<'a> IncidentRow<'a> {
     }
 }
 
-/// An [`IncidentSink`] writing `incidents.csv` row by row. The engine's sink
+/// An [`Observer`] writing `incidents.csv` row by row. An observer
 /// cannot fail, so the first write error is kept and returned by
 /// [`IncidentCsv::finish`]; later incidents are dropped.
 pub struct IncidentCsv {
@@ -97,8 +96,6 @@ pub struct IncidentCsv {
     writer: Option<csv::Writer<BufWriter<File>>>,
     error: Option<String>,
     rows: u64,
-    on_trial: Option<Box<dyn FnMut(u64) + Send>>,
-    last_trial: Option<u64>,
 }
 
 impl IncidentCsv {
@@ -115,16 +112,7 @@ impl IncidentCsv {
             writer: Some(csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file))),
             error: None,
             rows: 0,
-            on_trial: None,
-            last_trial: None,
         })
-    }
-
-    /// Calls `f(trials_seen)` each time a new trial's first incident arrives
-    /// (for a progress bar; trials without incidents are not seen).
-    pub fn on_trial(mut self, f: impl FnMut(u64) + Send + 'static) -> IncidentCsv {
-        self.on_trial = Some(Box::new(f));
-        self
     }
 
     /// Flushes and syncs the file; returns the rows written or the first error.
@@ -143,14 +131,12 @@ impl IncidentCsv {
     }
 }
 
-impl IncidentSink for IncidentCsv {
+impl Observer for IncidentCsv {
+    fn wants_incidents(&self) -> bool {
+        true
+    }
+
     fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
-        if self.last_trial != Some(trial) {
-            self.last_trial = Some(trial);
-            if let Some(f) = self.on_trial.as_mut() {
-                f(trial + 1);
-            }
-        }
         if self.error.is_some() {
             return;
         }

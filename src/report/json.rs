@@ -1,15 +1,72 @@
 //! JSON: every figure, durations in seconds with the unit in the key name.
+//! The decision's sentences (`reason`, `summary`) are written beside its data.
 
+use serde::Serialize;
+
+use super::verdicts;
 use super::{Report, ReportError};
-use crate::simulation::Results;
+use crate::decision::{CostDifference, Shortfall};
+use crate::simulation::{Provenance, Results, TargetsReport};
+use crate::summary::StrategySummary;
 
 /// Pretty-printed JSON of the whole result.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Json;
 
+/// results.json as written: the results with the decision in words.
+#[derive(Serialize)]
+struct JsonResults<'a> {
+    #[serde(flatten)]
+    provenance: &'a Provenance,
+    targets: &'a TargetsReport,
+    strategies: &'a [StrategySummary],
+    decision: JsonDecision<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonDecision<'a> {
+    recommended: &'a Option<String>,
+    closest: &'a Option<String>,
+    verdicts: Vec<JsonVerdict<'a>>,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct JsonVerdict<'a> {
+    strategy: &'a str,
+    meets_targets: bool,
+    shortfalls: &'a [Shortfall],
+    expected_annual_cost_usd: f64,
+    cost_vs_reference: &'a Option<CostDifference>,
+    reason: String,
+}
+
 impl Report for Json {
     fn render(&self, results: &Results) -> Result<String, ReportError> {
-        let mut text = serde_json::to_string_pretty(results).map_err(|e| ReportError::Serialize(e.to_string()))?;
+        let d = &results.decision;
+        let view = JsonResults {
+            provenance: &results.provenance,
+            targets: &results.targets,
+            strategies: &results.strategies,
+            decision: JsonDecision {
+                recommended: &d.recommended,
+                closest: &d.closest,
+                verdicts: d
+                    .verdicts
+                    .iter()
+                    .map(|v| JsonVerdict {
+                        strategy: &v.strategy,
+                        meets_targets: v.meets_targets,
+                        shortfalls: &v.shortfalls,
+                        expected_annual_cost_usd: v.expected_annual_cost_usd,
+                        cost_vs_reference: &v.cost_vs_reference,
+                        reason: verdicts::reason(v, d),
+                    })
+                    .collect(),
+                summary: verdicts::summary(results),
+            },
+        };
+        let mut text = serde_json::to_string_pretty(&view).map_err(|e| ReportError::Serialize(e.to_string()))?;
         text.push('\n');
         Ok(text)
     }

@@ -3,9 +3,11 @@
 
 use std::fmt::Write;
 
-use super::format::{fmt_duration_s, fmt_percent, kind_cells};
+use super::cells::kind_cells;
+use super::verdicts;
 use super::{Report, ReportError};
-use crate::decision::fmt_usd;
+use crate::format::fmt_usd;
+use crate::format::{fmt_duration_s, fmt_percent};
 use crate::simulation::Results;
 
 /// The Markdown report.
@@ -56,7 +58,7 @@ impl Report for Markdown {
             fmt_duration_s(r.targets.rto_s),
             fmt_percent(r.targets.confidence)
         );
-        let _ = writeln!(out, "## Recommendation\n\n{}\n", escape(&r.decision.summary));
+        let _ = writeln!(out, "## Recommendation\n\n{}\n", escape(&verdicts::summary(r)));
 
         let _ = writeln!(out, "## Strategies\n");
         let _ = writeln!(
@@ -104,7 +106,7 @@ impl Report for Markdown {
 
         let _ = writeln!(out, "\n## Verdicts\n");
         for v in &r.decision.verdicts {
-            let _ = writeln!(out, "- **{}**: {}", escape(&v.strategy), escape(&v.reason));
+            let _ = writeln!(out, "- **{}**: {}", escape(&v.strategy), escape(&verdicts::reason(v, &r.decision)));
         }
 
         if !self.charts.is_empty() {

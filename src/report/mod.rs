@@ -1,18 +1,17 @@
 //! Reports: one file per output format, each reading the same [`Results`].
 //! Reports know nothing of sampling; the engine knows nothing of formats.
 
+pub mod cells;
 pub mod charts;
 pub mod csv;
 pub mod exports;
-mod format;
 pub mod incidents;
 pub mod json;
 pub mod markdown;
 pub mod output;
 pub mod progress;
 pub mod table;
-
-pub use format::{fmt_duration_s, fmt_percent, fmt_share};
+pub mod verdicts;
 
 use crate::simulation::Results;
 

@@ -2,23 +2,15 @@
 //! time left, on standard error. None when standard error is not a terminal
 //! (pipes, CI logs, tests) or with `--quiet`.
 //!
-//! The engine is not touched: a run is split into contiguous ranges of
-//! trials, each simulated by [`engine::run`] and merged. Tallies merge
-//! exactly, so the result is bit-identical to one call over all trials.
+//! It is an [`Observer`] of the simulation: the figures are the same with or
+//! without it.
 
 use std::io::IsTerminal;
 use std::time::Duration as StdDuration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use crate::engine::{self, EngineError};
-use crate::model::Model;
-use crate::simulation::{Results, RunOptions, results_from_tally, simulate};
-use crate::tally::Tally;
-
-/// Ranges per run when a bar is shown: enough for a smooth bar, few enough
-/// that the per-range thread-pool start (well under a millisecond) is noise.
-const UPDATES: u64 = 200;
+use crate::engine::Observer;
 
 /// A progress bar over trials, or nothing.
 #[derive(Clone, Debug)]
@@ -70,26 +62,8 @@ impl Progress {
     }
 }
 
-/// [`simulate`] with a progress bar; identical results. Without a visible
-/// bar it is exactly [`simulate`].
-pub fn simulate_with_progress(
-    model: &Model,
-    options: &RunOptions,
-    progress: &Progress,
-) -> Result<Results, EngineError> {
-    if !progress.is_visible() {
-        return simulate(model, options);
+impl Observer for Progress {
+    fn progress(&mut self, done: u64, _planned: u64) {
+        self.set(done);
     }
-    let config = options.engine_config();
-    let mut tally = Tally::new(model, config.horizon);
-    let step = (options.trials / UPDATES).max(1_000);
-    let mut done = 0;
-    while done < options.trials {
-        let next = (done + step).min(options.trials);
-        tally.merge(&engine::run(model, &config, done..next)?);
-        done = next;
-        progress.set(done);
-    }
-    progress.finish();
-    Ok(results_from_tally(model, options, tally))
 }

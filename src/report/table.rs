@@ -2,9 +2,11 @@
 
 use std::fmt::Write;
 
-use super::format::{fmt_duration_s, fmt_percent, kind_cells};
+use super::cells::kind_cells;
+use super::verdicts;
 use super::{Report, ReportError};
-use crate::decision::fmt_usd;
+use crate::format::fmt_usd;
+use crate::format::{fmt_duration_s, fmt_percent};
 use crate::simulation::Results;
 use crate::summary::{KindSummary, Quantile, Quantiles, StrategySummary};
 
@@ -85,11 +87,11 @@ impl Report for Table {
             cost_block(&mut out, s);
             if let Some(v) = r.decision.verdicts.iter().find(|v| v.strategy == s.name) {
                 let mark = if v.meets_targets { "MEETS TARGETS" } else { "DOES NOT MEET TARGETS" };
-                let _ = writeln!(out, "  verdict: {mark}: {}", v.reason);
+                let _ = writeln!(out, "  verdict: {mark}: {}", verdicts::reason(v, &r.decision));
             }
         }
         let _ = writeln!(out);
-        let _ = writeln!(out, "{}", r.decision.summary);
+        let _ = writeln!(out, "{}", verdicts::summary(r));
         Ok(out)
     }
 }

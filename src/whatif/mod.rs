@@ -17,7 +17,7 @@ pub mod param;
 pub mod sensitivity;
 pub mod sweep;
 
-use crate::engine::EngineError;
+use crate::simulation::SimulationError;
 use crate::summary::StrategySummary;
 
 pub use param::{Assignment, ParamError};
@@ -33,7 +33,7 @@ pub enum WhatIfError {
     Request(String),
     /// The simulation failed (runtime).
     #[error(transparent)]
-    Engine(#[from] EngineError),
+    Simulation(#[from] SimulationError),
 }
 
 /// A share of incidents meeting a target, for the kind that does worst.

@@ -13,10 +13,10 @@
 
 use std::path::Path;
 
-use drsim::engine::{IncidentSink, RunConfig, run_sequential};
+use drsim::engine::Observer;
 use drsim::incident::Incident;
-use drsim::model::{Duration, Model};
-use drsim::simulation::{Results, RunOptions, simulate};
+use drsim::model::Model;
+use drsim::simulation::{Results, RunOptions, Simulation, simulate};
 
 /// Number of standard errors every statistical comparison allows.
 pub const Z: f64 = 4.0;
@@ -373,34 +373,23 @@ pub struct Rec {
 #[derive(Default)]
 struct Collect(Vec<Rec>);
 
-impl IncidentSink for Collect {
+impl Observer for Collect {
+    fn wants_incidents(&self) -> bool {
+        true
+    }
+
     fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
         self.0.push(Rec { trial, strategy, incident: *incident });
     }
 }
 
-/// Every incident of trials `0..trials`, in trial order, collected through
-/// `run_sequential` sinks on one thread per core (trials are independent,
-/// keyed streams, so the split changes nothing).
+/// Every incident of trials `0..trials`, in trial order, collected by an
+/// observer of the simulation (all cores; the order does not depend on them).
 pub fn incidents(model: &Model, trials: u64, years: f64, seed: u64) -> Vec<Rec> {
-    let config = RunConfig { seed, horizon: Duration::YEAR * years, threads: Some(1) };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8) as u64;
-    let chunk = trials.div_ceil(workers).max(1);
-    let parts: Vec<Vec<Rec>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let config = &config;
-                let range = (w * chunk).min(trials)..((w + 1) * chunk).min(trials);
-                scope.spawn(move || {
-                    let mut sink = Collect::default();
-                    run_sequential(model, config, range, &mut sink);
-                    sink.0
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("worker")).collect()
-    });
-    parts.into_iter().flatten().collect()
+    let mut collect = Collect::default();
+    let options = RunOptions { trials, years, seed, threads: None };
+    Simulation::new(model, options).observe(&mut collect).run().expect("simulation runs");
+    collect.0
 }
 
 /// Standard error of a binomial proportion `p` estimated from `n` trials.

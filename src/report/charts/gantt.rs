@@ -48,8 +48,8 @@ impl Chart for GanttChart {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let body = draw::titled(area, &self.title)?;
-        let downtime = format!("downtime (load-weighted) {}", crate::report::fmt_duration_s(self.downtime_s));
-        let target = format!("RTO target {}", crate::report::fmt_duration_s(self.rto_target_s));
+        let downtime = format!("downtime (load-weighted) {}", crate::format::fmt_duration_s(self.downtime_s));
+        let target = format!("RTO target {}", crate::format::fmt_duration_s(self.rto_target_s));
         let body = draw::key_strip(&body, &[downtime], Some(&target), 50)?;
         let end = self.bars.last().map_or(0.0, |b| b.1 + b.2);
         let mut bars = self.bars.clone();
@@ -88,7 +88,7 @@ impl Chart for GanttChart {
             let name = step.map_or("partial service", step_label);
             body.draw(&Text::new(name, (px - ox - 12, py - oy), name_font.clone())).map_err(err)?;
             let (ex, ey) = chart.backend_coord(&((from + d) / div, y));
-            let text = crate::report::fmt_duration_s(*d);
+            let text = crate::format::fmt_duration_s(*d);
             body.draw(&Text::new(text, (ex - ox + 10, ey - oy), value_font.clone())).map_err(err)?;
         }
         let t = self.rto_target_s / div;

@@ -127,7 +127,7 @@ fn draw_panel<DB: DrawingBackend>(kind: Kind, bars: &[Bar], area: &DrawingArea<D
         let total: f64 = bar.steps_s.iter().sum();
         let (ex, ey) = chart.backend_coord(&(total / div, y));
         let (bx, by) = area.get_base_pixel();
-        area.draw(&Text::new(crate::report::fmt_duration_s(total), (ex - bx + 8, ey - by), total_font.clone()))
+        area.draw(&Text::new(crate::format::fmt_duration_s(total), (ex - bx + 8, ey - by), total_font.clone()))
             .map_err(err)?;
         let (px, py) = chart.backend_coord(&(0.0, y));
         let (ox, oy) = area.get_base_pixel();

@@ -149,7 +149,7 @@ impl Chart for SweepChart<'_> {
         let body = draw::titled(area, &format!("Sweep of {path}"))?;
         // The key once, above the panels: in a panel it would cover lines at 0% or 100%.
         let names: Vec<String> = self.lines(PANELS[0].metric).into_iter().map(|l| l.0).collect();
-        let required = format!("required {}", crate::report::fmt_percent(self.sweep.confidence));
+        let required = format!("required {}", crate::format::fmt_percent(self.sweep.confidence));
         let body = draw::key_strip(&body, &names, Some(&required), 50)?;
         for (panel, sub) in PANELS.iter().zip(&body.split_evenly((1, PANELS.len()))) {
             self.panel(sub, panel)?;

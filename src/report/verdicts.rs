@@ -1,0 +1,92 @@
+//! The decision in words: one sentence per verdict and the recommendation,
+//! as the terminal table, report.md, strategies.csv and results.json print
+//! them. The decision itself (`crate::decision`) is data only.
+
+use crate::decision::{Decision, Shortfall, Target, Verdict};
+use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
+use crate::simulation::Results;
+
+/// The recommendation in words: the cheapest strategy meeting the targets
+/// and its expected cost, or the closest one and its largest gap.
+pub fn summary(results: &Results) -> String {
+    let decision = &results.decision;
+    let t = &results.targets;
+    if let Some(r) = decision.recommended_verdict() {
+        return format!(
+            "Recommended: {} — the cheapest strategy that meets RPO {} and RTO {}{} for {} of incidents of every kind, at {} a year expected.",
+            r.strategy,
+            fmt_duration_s(t.rpo_s),
+            fmt_duration_s(t.rto_s),
+            overrides(decision),
+            fmt_percent(t.confidence),
+            fmt_usd(r.expected_annual_cost_usd)
+        );
+    }
+    match decision.closest_verdict() {
+        Some(c) => {
+            let what = c.largest_gap().map_or(String::new(), |s| format!(" Its largest gap: {}.", describe(s)));
+            format!(
+                "No strategy meets the targets. Closest: {} ({} shortfall(s)).{} To pass, the targets would have to be loosened to what it achieves, or that step made faster.",
+                c.strategy,
+                c.shortfalls.len(),
+                what
+            )
+        }
+        None => "No strategies to judge.".to_string(),
+    }
+}
+
+/// One sentence a reviewer can read about `verdict`.
+pub fn reason(verdict: &Verdict, decision: &Decision) -> String {
+    if verdict.recommended {
+        return format!(
+            "meets every target; cheapest that does, {} a year expected",
+            fmt_usd(verdict.expected_annual_cost_usd)
+        );
+    }
+    if verdict.shortfalls.is_empty() {
+        let more = verdict.cost_vs_reference.map_or(String::new(), |d| {
+            format!(
+                " {} more a year than {} (95% CI {} to {})",
+                fmt_usd(d.mean_usd),
+                decision.recommended.as_deref().unwrap_or(""),
+                fmt_usd(d.low_usd),
+                fmt_usd(d.high_usd)
+            )
+        });
+        return format!("meets every target but costs{more}");
+    }
+    let parts: Vec<String> = verdict.shortfalls.iter().map(describe).collect();
+    format!("misses: {}", parts.join("; "))
+}
+
+/// The per-kind target overrides in words, e.g. ` (logical: RPO 1h, RTO 8h)`; empty when there are none.
+fn overrides(decision: &Decision) -> String {
+    let parts: Vec<String> = decision
+        .target_overrides
+        .iter()
+        .map(|k| format!("{}: RPO {}, RTO {}", k.kind, fmt_duration_s(k.rpo_s), fmt_duration_s(k.rto_s)))
+        .collect();
+    if parts.is_empty() { String::new() } else { format!(" ({})", parts.join("; ")) }
+}
+
+/// A shortfall in words: the share met, its lower bound, what is required,
+/// and the achieved value at the required confidence against the target.
+pub fn describe(s: &Shortfall) -> String {
+    let name = match s.target {
+        Target::Rto => "RTO",
+        Target::Rpo => "RPO",
+    };
+    let achieved = s.achieved_at_confidence_s.map_or("-".to_string(), fmt_duration_s);
+    format!(
+        "{} {} met in {} of incidents (95% CI lower bound {}), {} required; its P{} is {} against a target of {}",
+        s.kind,
+        name,
+        fmt_percent(s.share.estimate),
+        fmt_percent(s.share.low),
+        fmt_percent(s.required),
+        (s.required * 1000.0).round() / 10.0,
+        achieved,
+        fmt_duration_s(s.target_s)
+    )
+}

@@ -1,0 +1,224 @@
+//! One simulation pipeline: a `Simulation` watched by any set of observers
+//! gives the same figures as one with none; observers of incidents hear them
+//! in trial order on any thread count; a satisfied observer stops the run at
+//! a chunk boundary; and the flag combinations the single path made possible
+//! (`--incidents` with `--precision` or `--shard`) work from the CLI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use drsim::engine::Observer;
+use drsim::incident::Incident;
+use drsim::model::Model;
+use drsim::simulation::{PrecisionStop, RunOptions, Simulation};
+
+fn securecart() -> Model {
+    Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart.toml")).expect("bundled model")
+}
+
+fn options(trials: u64, threads: usize) -> RunOptions {
+    RunOptions { trials, years: 1.0, seed: 11, threads: Some(threads) }
+}
+
+/// Keeps every incident it hears, and counts progress and batch reports.
+#[derive(Default)]
+struct Collect {
+    incidents: Vec<(u64, usize, Incident)>,
+    progress: Vec<u64>,
+    batches: Vec<u64>,
+    stop_after: Option<usize>,
+}
+
+impl Observer for Collect {
+    fn wants_incidents(&self) -> bool {
+        true
+    }
+    fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
+        self.incidents.push((trial, strategy, *incident));
+    }
+    fn progress(&mut self, done: u64, _planned: u64) {
+        self.progress.push(done);
+    }
+    fn batch(&mut self, trials: u64, _reached: f64) {
+        self.batches.push(trials);
+    }
+    fn satisfied(&self) -> bool {
+        self.stop_after.is_some_and(|n| self.incidents.len() >= n)
+    }
+}
+
+/// Hears progress only (like the progress bar).
+#[derive(Default)]
+struct ProgressOnly(Vec<u64>);
+
+impl Observer for ProgressOnly {
+    fn progress(&mut self, done: u64, _planned: u64) {
+        self.0.push(done);
+    }
+}
+
+fn tally_json(results: &drsim::simulation::Results) -> String {
+    serde_json::to_string(&results.tally).expect("tally serialises")
+}
+
+#[test]
+fn observers_never_change_the_figures() {
+    let model = securecart();
+    let plain = Simulation::new(&model, options(3000, 2)).run().expect("runs");
+    let mut incidents = Collect::default();
+    let mut progress = ProgressOnly::default();
+    let watched = Simulation::new(&model, options(3000, 2))
+        .observe(&mut incidents)
+        .observe(&mut progress)
+        .run()
+        .expect("runs");
+    assert_eq!(tally_json(&plain), tally_json(&watched));
+    let mut only_progress = ProgressOnly::default();
+    let with_bar = Simulation::new(&model, options(3000, 1)).observe(&mut only_progress).run().expect("runs");
+    assert_eq!(tally_json(&plain), tally_json(&with_bar));
+    // Progress ends at the planned total and never goes back.
+    for seen in [&progress.0, &only_progress.0, &incidents.progress] {
+        assert_eq!(seen.last(), Some(&3000));
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    }
+    // Every incident was heard once: the tally counts the same number.
+    let counted: u64 = plain.strategies.iter().flat_map(|s| &s.kinds).map(|k| k.incidents).sum();
+    assert_eq!(incidents.incidents.len() as u64, counted);
+}
+
+#[test]
+fn incidents_arrive_in_trial_order_on_any_thread_count() {
+    let model = securecart();
+    let heard = |threads| {
+        let mut c = Collect::default();
+        Simulation::new(&model, options(2000, threads)).observe(&mut c).run().expect("runs");
+        c.incidents
+    };
+    let one = heard(1);
+    let two = heard(2);
+    assert!(one.windows(2).all(|w| (w[0].0, w[0].1) <= (w[1].0, w[1].1)), "trial, then strategy order");
+    assert_eq!(format!("{one:?}"), format!("{two:?}"));
+}
+
+#[test]
+fn a_satisfied_observer_stops_the_run_at_a_chunk_boundary() {
+    let model = securecart();
+    let mut all = Collect::default();
+    Simulation::new(&model, options(20_000, 2)).observe(&mut all).run().expect("runs");
+    let mut first = Collect { stop_after: Some(1), ..Collect::default() };
+    let results = Simulation::new(&model, options(20_000, 2)).observe(&mut first).run().expect("runs");
+    assert!(results.provenance.trials < 20_000, "stopped early: {} trials", results.provenance.trials);
+    assert_eq!(results.provenance.trials % drsim::engine::STREAM_CHUNK, 0);
+    // What it heard is exactly the beginning of the full run.
+    assert_eq!(format!("{:?}", first.incidents[0]), format!("{:?}", all.incidents[0]));
+}
+
+#[test]
+fn a_precision_stop_equals_a_fixed_run_of_the_trials_it_used() {
+    let model = securecart();
+    let mut log = Collect::default();
+    let stopped = Simulation::new(&model, options(1, 2))
+        .precision(PrecisionStop { target: 0.05, max_trials: 40_000 })
+        .observe(&mut log)
+        .run()
+        .expect("runs");
+    let trials = stopped.provenance.trials;
+    assert_eq!(log.batches.last(), Some(&trials));
+    assert!(log.batches.windows(2).all(|w| w[1] == (2 * w[0]).min(40_000)), "{:?}", log.batches);
+    let fixed = Simulation::new(&model, options(trials, 1)).run().expect("runs");
+    assert_eq!(tally_json(&stopped), tally_json(&fixed));
+    // The incidents heard across the batches are those of the fixed run, in order.
+    let mut fixed_incidents = Collect::default();
+    Simulation::new(&model, options(trials, 2)).observe(&mut fixed_incidents).run().expect("runs");
+    assert_eq!(format!("{:?}", log.incidents), format!("{:?}", fixed_incidents.incidents));
+}
+
+#[test]
+fn out_of_range_options_are_refused_before_simulating() {
+    let model = securecart();
+    let years = Simulation::new(&model, RunOptions { years: 0.0, ..options(10, 1) }).run();
+    assert_eq!(years.unwrap_err().to_string(), "--years 0: allowed: a number of years above 0 and at most 1000");
+    let precision =
+        Simulation::new(&model, options(10, 1)).precision(PrecisionStop { target: 1.5, max_trials: 10 }).run();
+    assert!(precision.unwrap_err().to_string().starts_with("--precision 1.5: allowed:"));
+}
+
+// ---- the CLI ----
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("drsim-pipeline-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn drsim(args: &[&str]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_drsim"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
+    for v in drsim::shard::INDEX_VARIABLES {
+        c.env_remove(v);
+    }
+    c.output().expect("drsim starts")
+}
+
+fn ok(out: std::process::Output) -> std::process::Output {
+    assert!(out.status.success(), "drsim failed: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+#[test]
+fn incidents_with_precision_stream_the_trials_the_stop_used() {
+    let dir = temp("precision");
+    let out = dir.join("o");
+    let o = out.to_str().unwrap();
+    ok(drsim(&["run", "models/securecart.toml", "-q", "--precision", "0.05", "--incidents", "--out", o]));
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    let trials = results["trials"].as_u64().unwrap();
+    let csv = std::fs::read_to_string(out.join("incidents.csv")).unwrap();
+    let last_trial: u64 = csv.lines().last().unwrap().split(',').next().unwrap().parse().unwrap();
+    assert!(last_trial < trials && last_trial + 100 > trials, "last trial {last_trial} of {trials}");
+    // The same file as a fixed run of that many trials.
+    let fixed = dir.join("f");
+    let n = trials.to_string();
+    ok(drsim(&["run", "models/securecart.toml", "-q", "--trials", &n, "--incidents", "--out", fixed.to_str().unwrap()]));
+    assert!(std::fs::read(fixed.join("incidents.csv")).unwrap() == csv.as_bytes());
+}
+
+#[test]
+fn shards_with_incidents_concatenate_into_the_unsharded_file() {
+    let dir = temp("shards");
+    let whole = dir.join("whole");
+    ok(drsim(&["run", "models/securecart.toml", "-q", "--trials", "1001", "--incidents", "--out", whole.to_str().unwrap()]));
+    let mut joined = String::new();
+    for k in ["1/2", "2/2"] {
+        let part = dir.join(k.replace('/', "-"));
+        let p = part.to_str().unwrap();
+        ok(drsim(&["run", "models/securecart.toml", "-q", "--trials", "1001", "--incidents", "--shard", k, "--out", p]));
+        let text = std::fs::read_to_string(part.join("incidents.csv")).unwrap();
+        if joined.is_empty() {
+            joined = text;
+        } else {
+            joined.push_str(text.split_once('\n').unwrap().1);
+        }
+    }
+    assert!(std::fs::read_to_string(whole.join("incidents.csv")).unwrap() == joined);
+}
+
+#[test]
+fn impossible_flag_combinations_are_refused_with_the_reason() {
+    let refused = |args: &[&str], words: &str| {
+        let out = drsim(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+    };
+    let dir = temp("refused");
+    let o = dir.join("o");
+    let o = o.to_str().unwrap();
+    refused(&["run", "models/securecart.toml", "--shard", "1/2", "--precision", "0.01", "--out", o], "--shard and --precision");
+    refused(&["run", "models/securecart.toml", "--shard", "1/2"], "--shard needs --out");
+    refused(&["run", "models/securecart.toml", "--incidents"], "--incidents: needs --out");
+    refused(&["run", "models/securecart.toml", "--years", "0"], "--years 0: allowed");
+    refused(&["run", "models/securecart.toml", "--precision", "2"], "--precision 2: allowed");
+    assert!(!dir.join("o").exists());
+}
