@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Kind, Model};
+use crate::model::{Kind, Model, RecoveryTargets};
 use crate::summary::{CONFIDENCE, KindSummary, Share, StrategySummary};
 use crate::tally::{Tally, pair_index};
 
@@ -122,10 +122,10 @@ impl Verdict {
 fn shortfalls(
     k: &KindSummary,
     required: f64,
-    rto_s: f64,
-    rpo_s: f64,
+    targets: RecoveryTargets,
     tally_kind: &crate::tally::KindTally,
 ) -> Vec<Shortfall> {
+    let (rto_s, rpo_s) = (targets.rto.secs(), targets.rpo.secs());
     let mut out = Vec::new();
     if k.incidents == 0 {
         return out;
@@ -177,8 +177,8 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
             s.kinds
                 .iter()
                 .flat_map(|k| {
-                    let (rpo, rto) = model.targets.per_kind[k.kind.index()];
-                    shortfalls(k, required, rto.secs(), rpo.secs(), &tally.strategies[i].kinds[k.kind.index()])
+                    let targets = model.targets.for_kind(k.kind);
+                    shortfalls(k, required, targets, &tally.strategies[i].kinds[k.kind.index()])
                 })
                 .collect()
         })

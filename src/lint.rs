@@ -162,7 +162,7 @@ pub fn lint(model: &Model) -> Vec<Finding> {
                 ));
             }
             // backup_restore restores from backups for every kind; every strategy does for `logical`.
-            let kinds: &[Kind] = if s.kind == StrategyKind::BackupRestore { &Kind::ALL } else { &[Kind::Logical] };
+            let kinds: &[Kind] = if s.kind() == StrategyKind::BackupRestore { &Kind::ALL } else { &[Kind::Logical] };
             let worst = kinds
                 .iter()
                 .filter(|k| model.failure(**k).is_some())

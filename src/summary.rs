@@ -190,7 +190,7 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
     let downtime = Mean::of(&s.trial_downtime_s);
     StrategySummary {
         name: strategy.name.clone(),
-        kind: strategy.kind.name().to_string(),
+        kind: strategy.kind().name().to_string(),
         kinds: Kind::ALL
             .iter()
             .filter(|k| model.failure(**k).is_some())

@@ -406,10 +406,10 @@ fn securecart_lands_in_the_whitepaper_bands() {
         println!(
             "{} ({}): median region failover downtime {med:.2} min over {} incidents",
             st.name,
-            st.kind.name(),
+            st.kind().name(),
             down.len()
         );
-        medians.insert(st.kind, (st.name.clone(), med));
+        medians.insert(st.kind(), (st.name.clone(), med));
     }
     let band = |kind: StrategyKind, lo: f64, hi: f64| {
         let (name, med) = medians.get(&kind).unwrap_or_else(|| panic!("securecart has no {}", kind.name()));

@@ -67,11 +67,8 @@ fn observers_never_change_the_figures() {
     let plain = Simulation::new(&model, options(3000, 2)).run().expect("runs");
     let mut incidents = Collect::default();
     let mut progress = ProgressOnly::default();
-    let watched = Simulation::new(&model, options(3000, 2))
-        .observe(&mut incidents)
-        .observe(&mut progress)
-        .run()
-        .expect("runs");
+    let watched =
+        Simulation::new(&model, options(3000, 2)).observe(&mut incidents).observe(&mut progress).run().expect("runs");
     assert_eq!(tally_json(&plain), tally_json(&watched));
     let mut only_progress = ProgressOnly::default();
     let with_bar = Simulation::new(&model, options(3000, 1)).observe(&mut only_progress).run().expect("runs");
@@ -180,7 +177,16 @@ fn incidents_with_precision_stream_the_trials_the_stop_used() {
     // The same file as a fixed run of that many trials.
     let fixed = dir.join("f");
     let n = trials.to_string();
-    ok(drsim(&["run", "models/securecart.toml", "-q", "--trials", &n, "--incidents", "--out", fixed.to_str().unwrap()]));
+    ok(drsim(&[
+        "run",
+        "models/securecart.toml",
+        "-q",
+        "--trials",
+        &n,
+        "--incidents",
+        "--out",
+        fixed.to_str().unwrap(),
+    ]));
     assert!(std::fs::read(fixed.join("incidents.csv")).unwrap() == csv.as_bytes());
 }
 
@@ -188,12 +194,32 @@ fn incidents_with_precision_stream_the_trials_the_stop_used() {
 fn shards_with_incidents_concatenate_into_the_unsharded_file() {
     let dir = temp("shards");
     let whole = dir.join("whole");
-    ok(drsim(&["run", "models/securecart.toml", "-q", "--trials", "1001", "--incidents", "--out", whole.to_str().unwrap()]));
+    ok(drsim(&[
+        "run",
+        "models/securecart.toml",
+        "-q",
+        "--trials",
+        "1001",
+        "--incidents",
+        "--out",
+        whole.to_str().unwrap(),
+    ]));
     let mut joined = String::new();
     for k in ["1/2", "2/2"] {
         let part = dir.join(k.replace('/', "-"));
         let p = part.to_str().unwrap();
-        ok(drsim(&["run", "models/securecart.toml", "-q", "--trials", "1001", "--incidents", "--shard", k, "--out", p]));
+        ok(drsim(&[
+            "run",
+            "models/securecart.toml",
+            "-q",
+            "--trials",
+            "1001",
+            "--incidents",
+            "--shard",
+            k,
+            "--out",
+            p,
+        ]));
         let text = std::fs::read_to_string(part.join("incidents.csv")).unwrap();
         if joined.is_empty() {
             joined = text;
@@ -215,7 +241,10 @@ fn impossible_flag_combinations_are_refused_with_the_reason() {
     let dir = temp("refused");
     let o = dir.join("o");
     let o = o.to_str().unwrap();
-    refused(&["run", "models/securecart.toml", "--shard", "1/2", "--precision", "0.01", "--out", o], "--shard and --precision");
+    refused(
+        &["run", "models/securecart.toml", "--shard", "1/2", "--precision", "0.01", "--out", o],
+        "--shard and --precision",
+    );
     refused(&["run", "models/securecart.toml", "--shard", "1/2"], "--shard needs --out");
     refused(&["run", "models/securecart.toml", "--incidents"], "--incidents: needs --out");
     refused(&["run", "models/securecart.toml", "--years", "0"], "--years 0: allowed");

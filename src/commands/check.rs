@@ -56,7 +56,7 @@ pub fn describe(model: &Model) -> String {
         };
         let backups =
             s.backup.as_ref().map_or(", no backups".to_string(), |b| format!(", backups every {}", b.interval));
-        let _ = writeln!(out, "  strategy {} ({}){}{}", s.name, s.kind.name(), posture, backups);
+        let _ = writeln!(out, "  strategy {} ({}){}{}", s.name, s.kind().name(), posture, backups);
     }
     out
 }

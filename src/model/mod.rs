@@ -169,20 +169,34 @@ pub struct Targets {
     pub rto: Duration,
     /// Share of incidents of each kind that must meet each target.
     pub confidence: Probability,
-    /// The (RPO, RTO) in force for each kind, indexed by [`Kind`]: the
+    /// The targets in force for each kind, indexed by [`Kind`]: the
     /// model-wide targets unless `[targets.KIND]` overrides them.
-    pub per_kind: [(Duration, Duration); Kind::COUNT],
+    pub per_kind: [RecoveryTargets; Kind::COUNT],
+}
+
+/// The two recovery objectives of one disruption kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RecoveryTargets {
+    /// Recovery time objective: the largest acceptable load-weighted downtime per incident.
+    pub rto: Duration,
+    /// Recovery point objective: the largest acceptable data-loss window per incident.
+    pub rpo: Duration,
 }
 
 impl Targets {
+    /// The targets in force for a kind.
+    pub fn for_kind(&self, kind: Kind) -> RecoveryTargets {
+        self.per_kind[kind.index()]
+    }
+
     /// The RPO target for a kind.
     pub fn rpo_for(&self, kind: Kind) -> Duration {
-        self.per_kind[kind.index()].0
+        self.for_kind(kind).rpo
     }
 
     /// The RTO target for a kind.
     pub fn rto_for(&self, kind: Kind) -> Duration {
-        self.per_kind[kind.index()].1
+        self.for_kind(kind).rto
     }
 }
 
@@ -402,8 +416,6 @@ pub struct Strategy {
     pub name: String,
     /// Stable identifier derived from the name: keys the strategy's random stream.
     pub id: u64,
-    /// Which posture.
-    pub kind: StrategyKind,
     /// The primary deployment.
     pub deployment: Deployment,
     /// The DR region (`None` for active-active).
@@ -426,6 +438,19 @@ pub struct Strategy {
     pub posture: Posture,
     /// Cost settings and overrides.
     pub cost: StrategyCost,
+}
+
+impl Strategy {
+    /// Which of the four postures it is, as the model file names it: derived
+    /// from [`Strategy::posture`], so the two cannot disagree.
+    pub fn kind(&self) -> StrategyKind {
+        match self.posture {
+            Posture::BackupRestore => StrategyKind::BackupRestore,
+            Posture::PilotLight { .. } => StrategyKind::PilotLight,
+            Posture::WarmStandby { .. } => StrategyKind::WarmStandby,
+            Posture::ActiveActive { .. } => StrategyKind::ActiveActive,
+        }
+    }
 }
 
 impl Model {

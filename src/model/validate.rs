@@ -209,10 +209,10 @@ impl Validator<'_> {
             );
             return None;
         }
-        let mut per_kind = [(t.rpo, t.rto); Kind::COUNT];
+        let mut per_kind = [RecoveryTargets { rto: t.rto, rpo: t.rpo }; Kind::COUNT];
         for (kind, over) in [(Kind::Az, &t.az), (Kind::Region, &t.region), (Kind::Logical, &t.logical)] {
             if let Some(o) = over {
-                per_kind[kind.index()] = (o.rpo.unwrap_or(t.rpo), o.rto.unwrap_or(t.rto));
+                per_kind[kind.index()] = RecoveryTargets { rto: o.rto.unwrap_or(t.rto), rpo: o.rpo.unwrap_or(t.rpo) };
                 if o.rto == Some(Duration::ZERO) {
                     self.problem(at.key(kind.name()).key("rto"), "the RTO target must be longer than 0s");
                 }
@@ -554,7 +554,6 @@ impl Validator<'_> {
         Some(Strategy {
             name: s.name.clone(),
             id: name_id(&s.name),
-            kind,
             deployment: deployment?,
             dr_region: dr_region?,
             invoke_after: s.invoke_after.unwrap_or(Duration::ZERO),

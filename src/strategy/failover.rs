@@ -66,8 +66,11 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
     let switch = ctx.draw(&ctx.strategy.steps.traffic_switch);
     let failed = ctx.failover_fails(d.start + invoked);
     let mut ready = invoked + recovery.provisioning + recovery.restore + switch;
-    let mut path =
-        if ctx.strategy.kind == crate::model::StrategyKind::BackupRestore { Path::Restored } else { Path::FailedOver };
+    let mut path = if ctx.strategy.kind() == crate::model::StrategyKind::BackupRestore {
+        Path::Restored
+    } else {
+        Path::FailedOver
+    };
     let mut data_loss = recovery.data_loss;
     let mut ramp = (recovery.start_fraction, recovery.ramp);
 
@@ -114,7 +117,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
 /// A restore from backups copied to the DR region, started at `at` after a
 /// failed failover: (provisioning, restore, data-loss window).
 fn fallback_restore(ctx: &mut Ctx<'_>, d: &Disruption, at: Duration) -> Option<(Duration, Duration, Duration)> {
-    if ctx.strategy.kind == crate::model::StrategyKind::BackupRestore {
+    if ctx.strategy.kind() == crate::model::StrategyKind::BackupRestore {
         return None;
     }
     let (Some(policy), Some(restore)) = (&ctx.strategy.backup, &ctx.strategy.restore) else { return None };
