@@ -64,6 +64,13 @@ const SEQ_SHIFT: u32 = 24;
 
 fn entry(at: Duration, seq: u64, slot: usize, phase: Phase) -> Entry {
     debug_assert!(seq < 1 << (64 - SEQ_SHIFT) && slot < 1 << (SEQ_SHIFT - 1));
+    // The bits sort like the times only with the sign bit clear: `-0.0` (which
+    // `Duration` admits) would sort after every positive time. It cannot arrive
+    // here, so it is not normalised: a first failure is `Exp1 * year / rate`
+    // (`+0.0` or more), and every later time (a next failure, a recovery, the end
+    // of a region outage) is `now + d` with `now` a queued time, never `-0.0`;
+    // a sum is `-0.0` only if both terms are (`+0.0 + -0.0` is `+0.0`).
+    debug_assert!(at.secs().is_sign_positive(), "queued time {:?} has its sign bit set", at.secs());
     let low = (seq << SEQ_SHIFT) | ((slot as u64) << 1) | u64::from(phase == Phase::Fail);
     (u128::from(at.secs().to_bits()) << 64) | u128::from(low)
 }
@@ -256,5 +263,122 @@ impl World {
     /// True when region `region` is down at time `t` (a region-wide outage).
     pub fn region_down_at(&self, region: usize, t: Duration) -> bool {
         self.region_back_after(region, t).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, RngExt, SeedableRng};
+
+    /// Times that probe the packing: zero, the smallest subnormal and normal
+    /// numbers, neighbours of one, a year, and the largest finite number.
+    const EDGE_TIMES: [f64; 9] = [
+        0.0,
+        5e-324,
+        f64::MIN_POSITIVE,
+        1.0 - f64::EPSILON / 2.0,
+        1.0,
+        1.0 + f64::EPSILON,
+        3600.0,
+        31_536_000.0,
+        f64::MAX,
+    ];
+
+    /// Largest sequence number and slot an entry can hold.
+    const MAX_SEQ: u64 = (1 << (64 - SEQ_SHIFT)) - 1;
+    const MAX_SLOT: usize = (1 << (SEQ_SHIFT - 1)) - 1;
+
+    /// A time: an edge value half the time, else uniform over ten years.
+    fn time(rng: &mut SimRng) -> f64 {
+        if rng.next_u64() % 2 == 0 {
+            EDGE_TIMES[(rng.next_u64() % EDGE_TIMES.len() as u64) as usize]
+        } else {
+            rng.random::<f64>() * 10.0 * 31_536_000.0
+        }
+    }
+
+    fn phase(fail: bool) -> Phase {
+        if fail { Phase::Fail } else { Phase::Recover }
+    }
+
+    #[test]
+    fn entry_unpacks_to_the_time_slot_and_phase_packed() {
+        let mut rng = SimRng::seed_from_u64(1);
+        let slots = [0, 1, 2, 1000, MAX_SLOT];
+        let seqs = [0, 1, 12_345, MAX_SEQ];
+        for t in EDGE_TIMES.into_iter().chain((0..200).map(|_| time(&mut rng))) {
+            for slot in slots {
+                for seq in seqs {
+                    for fail in [false, true] {
+                        let (at, s, f) = unpack(entry(Duration::from_secs(t), seq, slot, phase(fail)));
+                        assert_eq!(at.secs().to_bits(), t.to_bits(), "time of ({t}, {seq}, {slot}, {fail})");
+                        assert_eq!((s, f), (slot, fail), "slot and phase of ({t}, {seq}, {slot}, {fail})");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn entries_order_exactly_like_time_then_sequence() {
+        // Slot and phase are random and independent of the order: they must
+        // never decide it, since the sequence number is unique (so a pair
+        // with equal time and equal sequence cannot occur and is skipped).
+        fn check((ta, qa): (f64, u64), (tb, qb): (f64, u64), rng: &mut SimRng) {
+            if ta == tb && qa == qb {
+                return;
+            }
+            let slot = |rng: &mut SimRng| (rng.next_u64() % (MAX_SLOT as u64 + 1)) as usize;
+            let a = entry(Duration::from_secs(ta), qa, slot(rng), phase(rng.next_u64() % 2 == 0));
+            let b = entry(Duration::from_secs(tb), qb, slot(rng), phase(rng.next_u64() % 2 == 0));
+            let expected = ta.partial_cmp(&tb).unwrap().then(qa.cmp(&qb));
+            assert_eq!(a.cmp(&b), expected, "({ta}, {qa}) vs ({tb}, {qb})");
+        }
+        let mut rng = SimRng::seed_from_u64(2);
+        // Every pair of edge times with every pair of edge sequence numbers,
+        // equal times (time 0 among them) included.
+        let seqs = [0, 1, 2, MAX_SEQ - 1, MAX_SEQ];
+        for ta in EDGE_TIMES {
+            for tb in EDGE_TIMES {
+                for qa in seqs {
+                    for qb in seqs {
+                        check((ta, qa), (tb, qb), &mut rng);
+                    }
+                }
+            }
+        }
+        // Random pairs; one in four shares its time, so the sequence decides.
+        for _ in 0..100_000 {
+            let ta = time(&mut rng);
+            let tb = if rng.next_u64() % 4 == 0 { ta } else { time(&mut rng) };
+            let (qa, qb) = (rng.next_u64() % (MAX_SEQ + 1), rng.next_u64() % (MAX_SEQ + 1));
+            check((ta, qa), (tb, qb), &mut rng);
+        }
+    }
+
+    #[test]
+    fn simultaneous_events_pop_in_the_order_they_were_pushed() {
+        let mut world = World { horizon: Duration::YEAR, ..World::default() };
+        let at = Duration::HOUR;
+        // Slots and phases deliberately out of order, so only the push order can explain the pops.
+        let pushed = [(7, Phase::Recover), (3, Phase::Fail), (9, Phase::Fail), (0, Phase::Recover), (5, Phase::Fail)];
+        for (slot, phase) in pushed {
+            world.push(at, slot, phase);
+        }
+        // One earlier event pushed last and one later event pushed in between
+        // show that time still comes first; time 0 is the earliest of all.
+        world.push(Duration::from_secs(at.secs() * 2.0), 1, Phase::Fail);
+        world.push(Duration::ZERO, 2, Phase::Recover);
+        world.push(Duration::YEAR, 4, Phase::Fail); // at the horizon: never queued
+
+        let mut popped = Vec::new();
+        while let Some(e) = world.pop() {
+            popped.push(unpack(e));
+        }
+        let mut expected = vec![(Duration::ZERO, 2, false)];
+        expected.extend(pushed.iter().map(|&(slot, phase)| (at, slot, phase == Phase::Fail)));
+        expected.push((Duration::from_secs(at.secs() * 2.0), 1, true));
+        assert_eq!(popped, expected);
     }
 }
