@@ -108,10 +108,7 @@ mod tests {
     }
 
     fn world(outages: Vec<Outage>) -> World {
-        let mut w = World::default();
-        w.horizon = Duration::YEAR;
-        w.outages = outages;
-        w
+        World { horizon: Duration::YEAR, outages, ..World::default() }
     }
 
     #[test]
