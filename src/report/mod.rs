@@ -8,12 +8,15 @@
 pub mod charts;
 pub mod csv;
 pub mod exports;
+pub mod find_text;
 mod format;
 pub mod incidents;
 pub mod json;
 pub mod markdown;
 pub mod output;
 pub mod progress;
+pub mod sweep_csv;
+pub mod sweep_text;
 pub mod table;
 
 pub use format::{fmt_duration_s, fmt_percent, fmt_share};
