@@ -15,6 +15,8 @@ pub mod json;
 pub mod markdown;
 pub mod output;
 pub mod progress;
+pub mod sensitivity_csv;
+pub mod sensitivity_text;
 pub mod sweep_csv;
 pub mod sweep_text;
 pub mod table;
