@@ -8,7 +8,10 @@
 pub mod charts;
 pub mod csv;
 pub mod exports;
+pub mod failure_toml;
 pub mod find_text;
+pub mod fit_csv;
+pub mod fit_text;
 mod format;
 pub mod incidents;
 pub mod json;
