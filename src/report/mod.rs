@@ -6,6 +6,7 @@
 //! through the one writer in [`csv`].
 
 pub mod charts;
+pub mod check_text;
 pub mod csv;
 pub mod exports;
 pub mod failure_toml;
