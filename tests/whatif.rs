@@ -11,6 +11,7 @@ use std::process::Command;
 
 use common::*;
 use drsim::model::Model;
+use drsim::report::{Report, sweep_csv::SweepCsv};
 use drsim::simulation::{RunOptions, simulate};
 use drsim::whatif::param::{Assignment, apply};
 use drsim::whatif::sensitivity::tornado;
@@ -64,7 +65,7 @@ fn sweep_grid_and_csv_are_complete_and_equal_separate_runs() {
         .collect();
     assert_eq!(grid, want);
 
-    let csv = drsim::whatif::csv::sweep_csv(&result).unwrap();
+    let csv = SweepCsv.render(&result).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + 4 * 2, "{csv}");
     assert!(lines[0].starts_with("strategy.br.backup.interval,workload.dataset_gb,strategy,"), "{}", lines[0]);

@@ -7,25 +7,15 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, runtime};
 use crate::cli::FitArgs;
-use crate::fit::{
-    FamilyFit, Filter, ScopeKind, failure_snippet_ranked, fit_all, observation_years, read_history, select, sig,
-};
+use crate::fit::{Filter, Fitted, ScopeKind, fit_all, observation_years, read_history, select};
+use crate::report::Report;
 use crate::report::charts::fit::FitChart;
 use crate::report::charts::render;
+use crate::report::failure_toml::FailureToml;
+use crate::report::fit_csv::FitCsv;
+use crate::report::fit_text::FitText;
 use crate::report::output::Staging;
 use crate::stats::poisson_exact_interval;
-
-/// Everything `drsim fit` found.
-struct Fitted {
-    source: String,
-    events: u64,
-    years: f64,
-    rate: f64,
-    interval: (f64, f64),
-    durations: Vec<f64>,
-    fits: Vec<FamilyFit>,
-    kind: &'static str,
-}
 
 pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
     let kind = match args.kind.as_deref().map(str::trim) {
@@ -77,10 +67,10 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         kind: kind.map_or("region", ScopeKind::as_str),
         source,
     };
-    print!("{}", report(&fitted));
+    print!("{}", FitText.render(&fitted).map_err(runtime)?);
     if let Some(staging) = staging {
-        staging.write("fit.csv", fit_csv(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
-        staging.write("failure.toml", snippet(&fitted).as_bytes()).map_err(runtime)?;
+        staging.write("fit.csv", FitCsv.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
+        staging.write("failure.toml", FailureToml.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         let title = format!("Outage durations: {} ({} events)", fitted.source, fitted.events);
         render(&FitChart { title, data_hours: &fitted.durations, fits: &fitted.fits }, staging.dir())
             .map_err(runtime)?;
@@ -88,93 +78,4 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         eprintln!("wrote {0}/fit.csv, {0}/failure.toml and {0}/fit.png/.svg", dir.display());
     }
     Ok(())
-}
-
-fn snippet(f: &Fitted) -> String {
-    failure_snippet_ranked(f.kind, f.rate, f.interval, f.events, f.years, &f.fits, &f.source)
-}
-
-fn params_text(fit: &FamilyFit) -> String {
-    let v: Vec<String> = fit.params.values().iter().map(|(k, x)| format!("{k} {}", sig(*x, 3))).collect();
-    v.join(", ")
-}
-
-fn report(f: &Fitted) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{}: {} events over {:.0} years of the catalogue.", f.source, f.events, f.years);
-    let _ = writeln!(
-        out,
-        "Rate: {}/yr (95% exact Poisson interval {} to {}).",
-        sig(f.rate, 3),
-        sig(f.interval.0, 3),
-        sig(f.interval.1, 3)
-    );
-    let _ = writeln!(out, "\nDuration (hours) by maximum likelihood, best AIC first:");
-    let _ = writeln!(
-        out,
-        "  {:<12} {:<30} {:>8} {:>7} {:>6} {:>7} {:>9} {:>9}",
-        "family", "parameters (hours)", "AIC", "dAIC", "KS D", "KS p", "median", "p95"
-    );
-    let best = f.fits[0].aic;
-    for fit in &f.fits {
-        let _ = writeln!(
-            out,
-            "  {:<12} {:<30} {:>8.1} {:>7.1} {:>6.3} {:>7.3} {:>9} {:>9}",
-            fit.family.name(),
-            params_text(fit),
-            fit.aic,
-            fit.aic - best,
-            fit.ks_statistic,
-            fit.ks_p_value,
-            crate::fit::hours(fit.median()),
-            crate::fit::hours(fit.quantile(0.95))
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\n(KS p-values use parameters fitted to the same data, so they are optimistic; a small one still rejects.)"
-    );
-    let _ = writeln!(out, "\n{}", snippet(f));
-    out
-}
-
-/// `fit.csv`: one row per family, best AIC first; durations in hours.
-fn fit_csv(f: &Fitted) -> Result<String, anyhow::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "family",
-        "parameters_hours",
-        "aic",
-        "delta_aic",
-        "ks_d",
-        "ks_p",
-        "mean_hours",
-        "median_hours",
-        "p95_hours",
-        "events",
-        "years",
-        "rate_per_year",
-        "rate_low95_per_year",
-        "rate_high95_per_year",
-    ])?;
-    let best = f.fits[0].aic;
-    for fit in &f.fits {
-        w.write_record([
-            fit.family.name().to_string(),
-            params_text(fit),
-            fit.aic.to_string(),
-            (fit.aic - best).to_string(),
-            fit.ks_statistic.to_string(),
-            fit.ks_p_value.to_string(),
-            fit.mean().to_string(),
-            fit.median().to_string(),
-            fit.quantile(0.95).to_string(),
-            f.events.to_string(),
-            f.years.to_string(),
-            f.rate.to_string(),
-            f.interval.0.to_string(),
-            f.interval.1.to_string(),
-        ])?;
-    }
-    Ok(String::from_utf8(w.into_inner().map_err(|e| anyhow!(e.to_string()))?)?)
 }

@@ -103,6 +103,30 @@ pub enum FitError {
     },
 }
 
+/// Everything `drsim fit` found in an incident history: the arrival rate
+/// with its interval and the duration fits, as the reports read them
+/// (`fit.csv`, `failure.toml`, the printed summary, the chart).
+#[derive(Clone, Debug)]
+pub struct Fitted {
+    /// Where the incidents came from: the file and the filters given
+    /// (`DATA.csv --kind region`), for titles and the snippet's comment.
+    pub source: String,
+    /// Incidents selected.
+    pub events: u64,
+    /// Years the catalogue covers (see [`observation_years`]).
+    pub years: f64,
+    /// Incidents per year.
+    pub rate: f64,
+    /// The rate's 95% exact Poisson interval.
+    pub interval: (f64, f64),
+    /// The selected incidents' durations, hours.
+    pub durations: Vec<f64>,
+    /// The duration fits, best AIC first (never empty).
+    pub fits: Vec<FamilyFit>,
+    /// The disruption kind the snippet declares (`az` or `region`).
+    pub kind: &'static str,
+}
+
 /// Renders a fitted outage model as a `[[failure]]` TOML snippet.
 ///
 /// Same as [`failure_snippet_ranked`] with `best` as the only fit, so the

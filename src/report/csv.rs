@@ -1,5 +1,8 @@
-//! CSV exports for spreadsheets: `summary.csv` (a row per strategy and
-//! disruption kind) and `strategies.csv` (a row per strategy).
+//! The one CSV writer of drsim ([`CsvWriter`]), and the run's CSV exports:
+//! `summary.csv` (a row per strategy and disruption kind) and
+//! `strategies.csv` (a row per strategy). Every CSV drsim writes (these two,
+//! `incidents.csv`, `sweep.csv`, `sensitivity.csv`, `fit.csv`) goes through
+//! [`CsvWriter`], so the conventions below hold for all of them.
 //!
 //! Conventions (documented in docs/exports.md): a header row, RFC 4180
 //! quoting (the `csv` crate), `.` decimals whatever the locale (Rust never
@@ -10,6 +13,16 @@
 //! kind); `inf` means all data was lost. Every cell that comes from user text
 //! (model and strategy names, verdict sentences) is passed through
 //! [`neutralise`] because these files are opened in spreadsheets.
+//!
+//! Numbers come in two spellings, kept so that no existing file changes:
+//! rows written with [`CsvWriter::serialize`] (the run's exports) spell a
+//! float the serde way, shortest round-trip with `.0` on whole numbers
+//! (`1800.0`) and `inf` when infinite; rows written with
+//! [`CsvWriter::record`] (the what-if and fit exports) spell it with
+//! [`number`], shortest round-trip without `.0` (`1800`) and empty when not
+//! finite.
+
+use std::io;
 
 use serde::Serialize;
 
@@ -251,14 +264,114 @@ pub fn strategy_rows(results: &Results) -> Vec<StrategyRow> {
         .collect()
 }
 
-/// Serialises rows as CSV text with a header row.
-pub fn to_csv<R: Serialize>(rows: &[R]) -> Result<String, ReportError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer.serialize(row).map_err(|e| ReportError::Serialize(e.to_string()))?;
+/// A number as the what-if and fit exports spell it: shortest round-trip
+/// decimal, no exponent, no trailing `.0`; empty when not finite (no value).
+pub fn number(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { String::new() }
+}
+
+/// One cell of a row written with [`CsvWriter::record`]. The writer, not the
+/// caller, turns it into text, so every file gets the same injection guard
+/// and number format.
+#[derive(Clone, Copy, Debug)]
+pub enum Cell<'a> {
+    /// Text, from the user or not: passed through [`neutralise`].
+    Text(&'a str),
+    /// A quantity: spelt by [`number`].
+    Number(f64),
+    /// A count or a rank.
+    Count(u64),
+    /// Yes or no: `true` or `false`.
+    Flag(bool),
+}
+
+impl Cell<'_> {
+    fn text(&self) -> String {
+        match *self {
+            Cell::Text(t) => neutralise(t),
+            Cell::Number(x) => number(x),
+            Cell::Count(n) => n.to_string(),
+            Cell::Flag(b) => b.to_string(),
+        }
     }
-    let bytes = writer.into_inner().map_err(|e| ReportError::Serialize(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| ReportError::Serialize(e.to_string()))
+}
+
+impl From<csv::Error> for ReportError {
+    fn from(e: csv::Error) -> ReportError {
+        ReportError::Serialize(e.to_string())
+    }
+}
+
+/// The one CSV writer: RFC 4180 quoting, a header row, and the injection
+/// guard and number format of [`Cell`]. In memory by default ([`CsvWriter::new`],
+/// then [`CsvWriter::finish`]); [`CsvWriter::to`] streams into any writer
+/// (`incidents.csv` goes straight to disk).
+#[derive(Debug)]
+pub struct CsvWriter<W: io::Write = Vec<u8>> {
+    inner: csv::Writer<W>,
+}
+
+impl CsvWriter {
+    /// A writer into memory.
+    pub fn new() -> CsvWriter {
+        CsvWriter::to(Vec::new())
+    }
+
+    /// The text written so far, flushed.
+    pub fn finish(self) -> Result<String, ReportError> {
+        let bytes = self.into_inner()?;
+        String::from_utf8(bytes).map_err(|e| ReportError::Serialize(e.to_string()))
+    }
+}
+
+impl Default for CsvWriter {
+    fn default() -> CsvWriter {
+        CsvWriter::new()
+    }
+}
+
+impl<W: io::Write> CsvWriter<W> {
+    /// A writer into `out`.
+    pub fn to(out: W) -> CsvWriter<W> {
+        CsvWriter { inner: csv::Writer::from_writer(out) }
+    }
+
+    /// Writes the header row of a file written with [`CsvWriter::record`]:
+    /// column names with their unit, neutralised like text (some, such as a
+    /// sweep's parameter paths, come from the user).
+    pub fn header<S: AsRef<str>>(&mut self, columns: &[S]) -> Result<(), csv::Error> {
+        self.inner.write_record(columns.iter().map(|c| neutralise(c.as_ref())))
+    }
+
+    /// Writes one row of cells.
+    pub fn record(&mut self, cells: &[Cell<'_>]) -> Result<(), csv::Error> {
+        self.inner.write_record(cells.iter().map(Cell::text))
+    }
+
+    /// Writes one row struct; the first one also writes the header, from the
+    /// field names. User text in the struct must already be neutralised.
+    pub fn serialize<R: Serialize>(&mut self, row: &R) -> Result<(), csv::Error> {
+        self.inner.serialize(row)
+    }
+
+    /// Flushes buffered rows into the underlying writer.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+
+    /// Flushes and hands back the underlying writer.
+    pub fn into_inner(self) -> Result<W, csv::Error> {
+        self.inner.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    }
+}
+
+/// Serialises row structs as CSV text, the header from the field names.
+pub fn to_csv<R: Serialize>(rows: &[R]) -> Result<String, ReportError> {
+    let mut writer = CsvWriter::new();
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    writer.finish()
 }
 
 /// `summary.csv`, also what `drsim run --format csv` prints.
@@ -292,5 +405,16 @@ mod tests {
         }
         assert_eq!(neutralise("warm standby"), "warm standby");
         assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn records_are_guarded_and_numbers_plain_and_the_header_always_written() {
+        let mut w = CsvWriter::new();
+        w.header(&["name", "x_usd", "n_count", "ok"]).unwrap();
+        assert_eq!(w.finish().unwrap(), "name,x_usd,n_count,ok\n", "a header even with no rows");
+        let mut w = CsvWriter::new();
+        w.record(&[Cell::Text("=cmd()"), Cell::Number(1800.0), Cell::Count(3), Cell::Flag(true)]).unwrap();
+        w.record(&[Cell::Text("a, b"), Cell::Number(f64::INFINITY), Cell::Count(0), Cell::Flag(false)]).unwrap();
+        assert_eq!(w.finish().unwrap(), "'=cmd(),1800,3,true\n\"a, b\",,0,false\n");
     }
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::csv::neutralise;
+use super::csv::{CsvWriter, neutralise};
 use super::output::OutputError;
 use crate::engine::Observer;
 use crate::incident::{Incident, Step};
@@ -93,7 +93,7 @@ impl<'a> IncidentRow<'a> {
 pub struct IncidentCsv {
     path: PathBuf,
     strategies: Vec<String>,
-    writer: Option<csv::Writer<BufWriter<File>>>,
+    writer: Option<CsvWriter<BufWriter<File>>>,
     error: Option<String>,
     rows: u64,
 }
@@ -109,7 +109,7 @@ impl IncidentCsv {
         Ok(IncidentCsv {
             path: path.to_path_buf(),
             strategies: strategies.iter().map(|s| neutralise(s)).collect(),
-            writer: Some(csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file))),
+            writer: Some(CsvWriter::to(BufWriter::with_capacity(1 << 20, file))),
             error: None,
             rows: 0,
         })

@@ -1,24 +1,41 @@
-//! Reports: one file per output format, each reading the same [`Results`].
-//! Reports know nothing of sampling; the engine knows nothing of formats.
+//! Reports: every output drsim prints or writes, one file per output, each a
+//! small type behind the [`Report`] trait. The run's reports read the same
+//! [`Results`]; the what-if, fit and check outputs read what their analysis
+//! returns. Reports know nothing of sampling; the engine, the what-if
+//! analyses and the commands know nothing of formats. CSV files all go
+//! through the one writer in [`csv`].
 
 pub mod cells;
 pub mod charts;
+pub mod check_text;
 pub mod csv;
 pub mod exports;
+pub mod failure_toml;
+pub mod find_text;
+pub mod fit_csv;
+pub mod fit_text;
 pub mod incidents;
 pub mod json;
 pub mod markdown;
 pub mod output;
 pub mod progress;
+pub mod sensitivity_csv;
+pub mod sensitivity_text;
+pub mod sweep_csv;
+pub mod sweep_text;
 pub mod table;
 pub mod verdicts;
 
 use crate::simulation::Results;
 
-/// An output format that renders results as text.
-pub trait Report {
-    /// Renders the results.
-    fn render(&self, results: &Results) -> Result<String, ReportError>;
+/// An output that renders its input as text (printed or written to a file).
+///
+/// The input defaults to a run's [`Results`]; other outputs name theirs
+/// (a sweep, a tornado list, a fitted history, a model), so every output is
+/// one type with one `render`, whatever it reads.
+pub trait Report<T: ?Sized = Results> {
+    /// Renders the input.
+    fn render(&self, input: &T) -> Result<String, ReportError>;
 }
 
 /// Why a report could not be produced.

@@ -1,4 +1,6 @@
-//! What-if analysis: the same model run again with parameters changed.
+//! What-if analysis: the same model run again with parameters changed. The
+//! analyses return data; their tables, CSV files and charts are in
+//! [`crate::report`].
 //!
 //! * [`param`] addresses any model parameter by a dotted path and sets it by
 //!   editing the model's TOML text, re-validating the result.
@@ -6,13 +8,11 @@
 //!   largest (or smallest) value that still meets the targets.
 //! * [`sensitivity`] is a tornado analysis: every uncertain input at its low
 //!   and high value, ranked by how much it moves the expected annual cost.
-//! * [`csv`] writes their results as CSV.
 //!
 //! Every evaluation uses the same master seed, so points differ by the
 //! parameter and not by sampling noise (common random numbers): trial `i`
 //! draws its failures from the same keyed stream at every point.
 
-pub mod csv;
 pub mod param;
 pub mod sensitivity;
 pub mod sweep;

@@ -1,0 +1,51 @@
+//! `sweep.csv`: the grid of a `drsim sweep`, one row per grid point and
+//! strategy (long format, see docs/whatif.md): the parameter values (one
+//! column per swept path), then the strategy and its figures. P(RTO met) and
+//! P(RPO met) are of the worst kind (the one with the smallest Wilson lower
+//! bound), with that lower bound; shares are fractions 0-1.
+
+use super::csv::{Cell, CsvWriter};
+use super::{Report, ReportError};
+use crate::whatif::sweep::Sweep;
+
+/// The columns after the swept paths, in order.
+const COLUMNS: [&str; 8] = [
+    "strategy",
+    "p_rto_met",
+    "p_rto_met_low95",
+    "p_rpo_met",
+    "p_rpo_met_low95",
+    "expected_annual_cost_usd",
+    "p95_annual_cost_usd",
+    "meets_targets",
+];
+
+/// `sweep.csv`, also what `drsim sweep --format csv` prints.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SweepCsv;
+
+impl Report<Sweep> for SweepCsv {
+    fn render(&self, sweep: &Sweep) -> Result<String, ReportError> {
+        let mut w = CsvWriter::new();
+        let mut header: Vec<&str> = sweep.axes.iter().map(|a| a.path.as_str()).collect();
+        header.extend(COLUMNS);
+        w.header(&header)?;
+        for p in &sweep.points {
+            for s in &p.strategies {
+                let mut row: Vec<Cell<'_>> = p.values.iter().map(|v| Cell::Text(v)).collect();
+                row.extend([
+                    Cell::Text(&s.strategy),
+                    Cell::Number(s.rto_met.estimate),
+                    Cell::Number(s.rto_met.low),
+                    Cell::Number(s.rpo_met.estimate),
+                    Cell::Number(s.rpo_met.low),
+                    Cell::Number(s.expected_annual_cost_usd),
+                    Cell::Number(s.p95_annual_cost_usd),
+                    Cell::Flag(s.meets_targets),
+                ]);
+                w.record(&row)?;
+            }
+        }
+        w.finish()
+    }
+}
