@@ -33,5 +33,6 @@ pub mod stats;
 pub mod strategy;
 pub mod summary;
 pub mod tally;
+pub mod timeline;
 pub mod whatif;
 pub mod world;

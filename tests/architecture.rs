@@ -24,7 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["summary"],
     &["decision"],
     &["simulation"],
-    &["lint", "shard", "whatif"],
+    &["lint", "shard", "timeline", "whatif"],
     &["report"],
     &["harden", "cli"],
     &["commands"],

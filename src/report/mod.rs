@@ -24,6 +24,7 @@ pub mod sensitivity_text;
 pub mod sweep_csv;
 pub mod sweep_text;
 pub mod table;
+pub mod timeline_text;
 pub mod verdicts;
 
 use crate::simulation::Results;
