@@ -188,10 +188,10 @@ impl CostModel {
         let down_from = incident.start + incident.detection_delay;
         let revenue =
             self.revenue_per_hour * self.load_hours(down_from, incident.downtime + incident.failback_downtime);
-        let lost_window = if incident.data_lost_entirely { Duration::ZERO } else { incident.data_loss };
+        let lost_window = incident.data_loss.window().unwrap_or(Duration::ZERO);
         let lost_from = Duration::from_secs((incident.start.secs() - lost_window.secs()).max(0.0));
         let orders = self.orders_per_hour * self.load_hours(lost_from, lost_window) * self.average_order_value;
-        let total_loss = if incident.data_lost_entirely { self.total_data_loss_usd } else { 0.0 };
+        let total_loss = if incident.data_loss.is_total() { self.total_data_loss_usd } else { 0.0 };
         revenue + orders + self.incident_fixed_usd + total_loss
     }
 

@@ -19,7 +19,6 @@ pub fn check_incident(incident: &Incident, horizon: Duration) -> Result<(), Stri
     let mut durations = vec![
         ("downtime", incident.downtime),
         ("degraded", incident.degraded),
-        ("data_loss", incident.data_loss),
         ("detection_delay", incident.detection_delay),
         ("failback_downtime", incident.failback_downtime),
         ("start", incident.start),
@@ -34,8 +33,10 @@ pub fn check_incident(incident: &Incident, horizon: Duration) -> Result<(), Stri
     if incident.downtime > cap {
         return Err(format!("downtime {} exceeds the horizon {horizon}: {incident:?}", incident.downtime));
     }
-    if incident.data_loss > cap {
-        return Err(format!("data loss {} exceeds the horizon {horizon}: {incident:?}", incident.data_loss));
+    if let Some(window) = incident.data_loss.window()
+        && !(fine(window) && window <= cap)
+    {
+        return Err(format!("data loss {window} exceeds the horizon {horizon}: {incident:?}"));
     }
     if !(incident.cost_usd.is_finite() && incident.cost_usd >= 0.0) {
         return Err(format!("cost {} USD: {incident:?}", incident.cost_usd));

@@ -105,6 +105,54 @@ impl Step {
     }
 }
 
+/// The writes an incident lost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DataLoss {
+    /// Nothing was lost (synchronous replication, the primary came back).
+    None,
+    /// The writes of this window before the failure or damage were lost:
+    /// the achieved RPO. Longer than zero.
+    Window(Duration),
+    /// No clean copy was left: all data was lost, whatever the window.
+    All,
+}
+
+impl DataLoss {
+    /// A window of lost writes: [`DataLoss::None`] when it is zero.
+    pub fn window_of(d: Duration) -> DataLoss {
+        if d == Duration::ZERO { DataLoss::None } else { DataLoss::Window(d) }
+    }
+
+    /// The window lost (zero for none), or `None` when all data was lost.
+    pub fn window(self) -> Option<Duration> {
+        match self {
+            DataLoss::None => Some(Duration::ZERO),
+            DataLoss::Window(d) => Some(d),
+            DataLoss::All => None,
+        }
+    }
+
+    /// Whether all data was lost.
+    pub fn is_total(self) -> bool {
+        self == DataLoss::All
+    }
+
+    /// The window in seconds; infinite when all data was lost (as the
+    /// data-loss histograms and quantiles record it).
+    pub fn secs(self) -> f64 {
+        self.window().map_or(f64::INFINITY, Duration::secs)
+    }
+
+    /// The same loss with its window capped at `cap` (a trial cannot lose
+    /// more writes than it holds).
+    pub fn capped(self, cap: Duration) -> DataLoss {
+        match self {
+            DataLoss::Window(d) => DataLoss::window_of(d.min(cap)),
+            other => other,
+        }
+    }
+}
+
 /// One incident under one strategy.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Incident {
@@ -121,10 +169,8 @@ pub struct Incident {
     pub downtime: Duration,
     /// Wall time with partial service (warm-standby ramp, active-active shares).
     pub degraded: Duration,
-    /// Window of writes lost: the achieved RPO (meaningless when `data_lost_entirely`).
-    pub data_loss: Duration,
-    /// No clean backup was left: all data was lost.
-    pub data_lost_entirely: bool,
+    /// Writes lost: none, a window (the achieved RPO), or all data.
+    pub data_loss: DataLoss,
     /// `logical` only: time from the damage to its discovery (not downtime).
     pub detection_delay: Duration,
     /// Interruption of the planned failback after a failover (counted in annual downtime, not in the RTO).
@@ -143,8 +189,7 @@ impl Incident {
             steps: [Duration::ZERO; Step::COUNT],
             downtime: Duration::ZERO,
             degraded: Duration::ZERO,
-            data_loss: Duration::ZERO,
-            data_lost_entirely: false,
+            data_loss: DataLoss::None,
             detection_delay: Duration::ZERO,
             failback_downtime: Duration::ZERO,
             cost_usd: 0.0,
@@ -156,9 +201,9 @@ impl Incident {
         self.downtime <= rto
     }
 
-    /// Whether the achieved RPO meets a target.
+    /// Whether the achieved RPO meets a target: never when all data was lost.
     pub fn rpo_met(&self, rpo: Duration) -> bool {
-        !self.data_lost_entirely && self.data_loss <= rpo
+        self.data_loss.window().is_some_and(|w| w <= rpo)
     }
 
     /// Sum of the step times.

@@ -182,9 +182,9 @@ impl TrialTally<'_> {
         k.rto_met += u64::from(rto_met);
         k.rpo_met += u64::from(rpo_met);
         k.both_met += u64::from(rto_met && rpo_met);
-        k.data_lost_entirely += u64::from(incident.data_lost_entirely);
+        k.data_lost_entirely += u64::from(incident.data_loss.is_total());
         k.downtime_s.record(incident.downtime.secs());
-        k.data_loss_s.record(if incident.data_lost_entirely { f64::INFINITY } else { incident.data_loss.secs() });
+        k.data_loss_s.record(incident.data_loss.secs());
         k.degraded_s.push(incident.degraded.secs());
         k.failback_s.push(incident.failback_downtime.secs());
         for (m, d) in k.steps_s.iter_mut().zip(incident.steps) {
@@ -198,9 +198,9 @@ impl TrialTally<'_> {
         let room = self.horizon.saturating_sub(down_from);
         self.downtime += (incident.downtime + incident.failback_downtime).min(room);
         self.incidents += 1;
-        self.total_loss |= incident.data_lost_entirely;
-        if !incident.data_lost_entirely {
-            self.data_loss += incident.data_loss;
+        match incident.data_loss.window() {
+            Some(window) => self.data_loss += window,
+            None => self.total_loss = true,
         }
         self.cost_usd += incident.cost_usd;
     }

@@ -88,8 +88,7 @@ fn render_text(w: &Walkthrough<'_>) -> String {
         rto,
         verdict(incident.rto_met(rto))
     );
-    let loss =
-        if incident.data_lost_entirely { "all data".to_string() } else { fmt_duration_s(incident.data_loss.secs()) };
+    let loss = fmt_duration_s(incident.data_loss.secs());
     let _ =
         writeln!(out, "data loss (the achieved RPO): {loss}  (RPO target {rpo}: {})", verdict(incident.rpo_met(rpo)));
     if incident.degraded > Duration::ZERO {

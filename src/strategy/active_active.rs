@@ -12,7 +12,7 @@
 //! all regions counts the whole load).
 
 use super::Ctx;
-use crate::incident::{Incident, Path, Step, StepClock};
+use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
 use crate::model::{Duration, Posture, Replication};
 use crate::world::site::Disruption;
 
@@ -73,8 +73,8 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption, region: usize, share: f
     incident.downtime = removed * carried + short * deficit;
     incident.degraded = removed + short;
     incident.data_loss = match replication {
-        Replication::Sync => Duration::ZERO,
-        Replication::Async(lag) => ctx.draw(lag),
+        Replication::Sync => DataLoss::None,
+        Replication::Async(lag) => DataLoss::window_of(ctx.draw(lag)),
     };
     incident
 }

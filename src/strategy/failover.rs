@@ -22,7 +22,7 @@
 
 use super::Ctx;
 use super::backup::{Query, loss_window};
-use crate::incident::{Incident, Path, Step, StepClock};
+use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
 use crate::model::{Duration, Kind};
 use crate::world::site::Disruption;
 
@@ -109,7 +109,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
     incident.steps = clock.finish(ready);
     incident.downtime = ready + ramp_loss;
     incident.degraded = degraded;
-    incident.data_loss = data_loss;
+    incident.data_loss = DataLoss::window_of(data_loss);
     incident.failback_downtime = ctx.draw(&ctx.strategy.steps.failback);
     incident
 }

@@ -13,7 +13,7 @@
 use super::Ctx;
 use super::backup::{Query, loss_window};
 use super::backup_restore::restore_duration;
-use crate::incident::{Incident, Path, Step, StepClock};
+use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
 use crate::model::Duration;
 use crate::world::Outage;
 
@@ -55,11 +55,11 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     match window {
         Some(w) => {
             incident.path = Path::Restored;
-            incident.data_loss = w;
+            incident.data_loss = DataLoss::window_of(w);
         }
         None => {
             incident.path = Path::Rebuilt;
-            incident.data_lost_entirely = true;
+            incident.data_loss = DataLoss::All;
         }
     }
     incident

@@ -110,7 +110,7 @@ impl<'a> Ctx<'a> {
     /// replication lag or backup age drawn from a long-tailed distribution)
     /// is capped at the trial length, as outages and recoveries are.
     fn within_horizon(&self, mut incident: Incident) -> Incident {
-        incident.data_loss = incident.data_loss.min(self.world.horizon);
+        incident.data_loss = incident.data_loss.capped(self.world.horizon);
         incident
     }
 
