@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::simulation::{DEFAULT_SEED, DEFAULT_TRIALS, RunOptions};
+use drsim::simulation::{DEFAULT_SEED, DEFAULT_TRIALS, RunOptions};
 
 /// Discrete-event Monte Carlo simulator and cost/risk modeler for cloud
 /// disaster recovery: simulates years of AZ, region and data-corruption

@@ -14,13 +14,12 @@
 
 #![warn(missing_docs)]
 
-pub mod cli;
-pub mod commands;
 pub mod cost;
 pub mod decision;
 pub mod engine;
 pub mod fit;
 pub mod format;
+#[doc(hidden)]
 pub mod harden;
 pub mod incident;
 pub mod lint;

@@ -3,9 +3,12 @@
 
 use std::process::ExitCode;
 
+mod cli;
+mod commands;
+
 use clap::Parser;
-use drsim::cli::Cli;
-use drsim::commands::{self, Failure};
+use cli::Cli;
+use commands::Failure;
 use drsim::engine::stop;
 
 fn main() -> ExitCode {

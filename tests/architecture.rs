@@ -5,7 +5,9 @@
 //!
 //! A module's root file (`mod.rs`) may use its own submodules (they are its
 //! parts); every other edge counts. `main.rs` and `lib.rs` are the top and
-//! the table of contents, so they are not read.
+//! the table of contents, so they are not read. `cli` and `commands` belong
+//! to the binary (declared in `main.rs`) and reach the library as `drsim::`,
+//! which is read like `crate::`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -156,6 +158,9 @@ fn expand_use(tree: &str) -> Vec<String> {
 
 /// Every `crate::`, `super::` and `self::` path of a file's code.
 fn paths_in(code: &str) -> Vec<String> {
+    // The binary's modules (`cli`, `commands`) name the library `drsim::`.
+    let code = code.replace("drsim::", "crate::");
+    let code = code.as_str();
     let mut paths = Vec::new();
     let mut rest = code;
     let mut code_without_uses = String::new();

@@ -4,9 +4,9 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::CheckArgs;
-use crate::lint::lint;
-use crate::report::Report;
-use crate::report::check_text::{AuditSummary, Diagnostics, ModelText};
+use drsim::lint::lint;
+use drsim::report::Report;
+use drsim::report::check_text::{AuditSummary, Diagnostics, ModelText};
 
 pub(super) fn check(args: &CheckArgs) -> Result<(), Failure> {
     let model = load_model(&args.model)?;

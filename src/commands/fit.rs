@@ -7,15 +7,15 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, runtime};
 use crate::cli::FitArgs;
-use crate::fit::{Filter, Fitted, ScopeKind, fit_all, observation_years, read_history, select};
-use crate::report::Report;
-use crate::report::charts::fit::FitChart;
-use crate::report::charts::render;
-use crate::report::failure_toml::FailureToml;
-use crate::report::fit_csv::FitCsv;
-use crate::report::fit_text::FitText;
-use crate::report::output::Staging;
-use crate::stats::poisson_exact_interval;
+use drsim::fit::{Filter, Fitted, ScopeKind, fit_all, observation_years, read_history, select};
+use drsim::report::Report;
+use drsim::report::charts::fit::FitChart;
+use drsim::report::charts::render;
+use drsim::report::failure_toml::FailureToml;
+use drsim::report::fit_csv::FitCsv;
+use drsim::report::fit_text::FitText;
+use drsim::report::output::Staging;
+use drsim::stats::poisson_exact_interval;
 
 pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
     let kind = match args.kind.as_deref().map(str::trim) {

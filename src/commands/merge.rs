@@ -4,9 +4,9 @@
 use super::run::{emit, shard_failure as failure};
 use super::{Failure, bad_input};
 use crate::cli::MergeArgs;
-use crate::report::output::Staging;
-use crate::shard::{self, Part};
-use crate::simulation::results_from_tally;
+use drsim::report::output::Staging;
+use drsim::shard::{self, Part};
+use drsim::simulation::results_from_tally;
 
 pub(super) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let staging = Staging::begin(&args.out, args.force).map_err(bad_input)?;

@@ -45,6 +45,6 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
 }
 
 /// Loads a model, tagging failures as bad input.
-pub(crate) fn load_model(path: &std::path::Path) -> Result<crate::model::Model, Failure> {
-    crate::model::Model::load(path).map_err(bad_input)
+pub(crate) fn load_model(path: &std::path::Path) -> Result<drsim::model::Model, Failure> {
+    drsim::model::Model::load(path).map_err(bad_input)
 }

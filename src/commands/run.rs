@@ -4,17 +4,17 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::{Format, RunArgs};
-use crate::engine::Observer;
-use crate::model::Model;
-use crate::report::csv::SummaryCsv;
-use crate::report::exports::write_all;
-use crate::report::incidents::IncidentCsv;
-use crate::report::markdown::Markdown;
-use crate::report::output::Staging;
-use crate::report::progress::Progress;
-use crate::report::{Report, json::Json, table::Table};
-use crate::shard::{PART_FILE, Part, ShardError, ShardSpec};
-use crate::simulation::{PrecisionStop, Results, Simulation, SimulationError, precision_reached};
+use drsim::engine::Observer;
+use drsim::model::Model;
+use drsim::report::csv::SummaryCsv;
+use drsim::report::exports::write_all;
+use drsim::report::incidents::IncidentCsv;
+use drsim::report::markdown::Markdown;
+use drsim::report::output::Staging;
+use drsim::report::progress::Progress;
+use drsim::report::{Report, json::Json, table::Table};
+use drsim::shard::{PART_FILE, Part, ShardError, ShardSpec};
+use drsim::simulation::{PrecisionStop, Results, Simulation, SimulationError, precision_reached};
 
 /// Keeps only the strategies named on the command line, in model order.
 pub(crate) fn select_strategies(model: &mut Model, names: &[String]) -> Result<(), Failure> {

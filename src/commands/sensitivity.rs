@@ -3,13 +3,13 @@
 use super::sweep::{eval_options, read_model_text, whatif_failure};
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::SensitivityArgs;
-use crate::report::Report;
-use crate::report::charts::render;
-use crate::report::charts::tornado::TornadoChart;
-use crate::report::output::Staging;
-use crate::report::sensitivity_csv::SensitivityCsv;
-use crate::report::sensitivity_text::TornadoText;
-use crate::whatif::sensitivity::tornado;
+use drsim::report::Report;
+use drsim::report::charts::render;
+use drsim::report::charts::tornado::TornadoChart;
+use drsim::report::output::Staging;
+use drsim::report::sensitivity_csv::SensitivityCsv;
+use drsim::report::sensitivity_text::TornadoText;
+use drsim::whatif::sensitivity::tornado;
 
 pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
     let text = read_model_text(&args.model)?;

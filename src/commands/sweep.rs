@@ -4,17 +4,17 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, runtime};
 use crate::cli::{EvalArgs, Format, SweepArgs};
-use crate::report::Report;
-use crate::report::charts::render;
-use crate::report::charts::sweep::SweepChart;
-use crate::report::find_text::{FoundText, evaluation_line};
-use crate::report::json::Json;
-use crate::report::output::Staging;
-use crate::report::sweep_csv::SweepCsv;
-use crate::report::sweep_text::SweepText;
-use crate::simulation::RunOptions;
-use crate::whatif::sweep::{Axis, find, parse_find, sweep as run_sweep};
-use crate::whatif::{WhatIfError, param::parse_set};
+use drsim::report::Report;
+use drsim::report::charts::render;
+use drsim::report::charts::sweep::SweepChart;
+use drsim::report::find_text::{FoundText, evaluation_line};
+use drsim::report::json::Json;
+use drsim::report::output::Staging;
+use drsim::report::sweep_csv::SweepCsv;
+use drsim::report::sweep_text::SweepText;
+use drsim::simulation::RunOptions;
+use drsim::whatif::sweep::{Axis, find, parse_find, sweep as run_sweep};
+use drsim::whatif::{WhatIfError, param::parse_set};
 
 /// Sorts a what-if error into bad input or a runtime failure.
 pub(super) fn whatif_failure(e: WhatIfError) -> Failure {
@@ -87,5 +87,5 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
 }
 
 fn chart_name() -> &'static str {
-    crate::report::charts::sweep::NAME
+    drsim::report::charts::sweep::NAME
 }

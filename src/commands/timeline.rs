@@ -8,13 +8,13 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::TimelineArgs;
-use crate::model::Kind;
-use crate::report::Report;
-use crate::report::charts::gantt::{GanttChart, step_bars};
-use crate::report::charts::render;
-use crate::report::output::{OutputError, Staging};
-use crate::report::timeline_text::TimelineText;
-use crate::timeline::{MAX_TRIALS, Walkthrough, first_incident};
+use drsim::model::Kind;
+use drsim::report::Report;
+use drsim::report::charts::gantt::{GanttChart, step_bars};
+use drsim::report::charts::render;
+use drsim::report::output::{OutputError, Staging};
+use drsim::report::timeline_text::TimelineText;
+use drsim::timeline::{MAX_TRIALS, Walkthrough, first_incident};
 
 pub(super) fn timeline(args: &TimelineArgs) -> Result<(), Failure> {
     let mut model = load_model(&args.model)?;

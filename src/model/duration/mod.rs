@@ -383,5 +383,4 @@ impl<'de> Deserialize<'de> for Duration {
 }
 
 #[cfg(test)]
-#[path = "duration_tests.rs"]
 mod tests;

@@ -309,5 +309,4 @@ fn specs_round_trip_through_toml_and_json() {
 }
 
 /// Validation rules, one test per rule.
-#[path = "dist_validate_tests.rs"]
 mod validation;

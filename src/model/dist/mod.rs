@@ -397,12 +397,9 @@ impl Dist {
     }
 }
 
-#[path = "dist_validate.rs"]
 mod validate;
 
-#[path = "dist_beta.rs"]
 mod beta;
 
 #[cfg(test)]
-#[path = "dist_tests.rs"]
 mod tests;
