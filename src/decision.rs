@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Kind, Model, RecoveryTargets};
+use crate::model::{DisruptionKind, Model, RecoveryTargets};
 use crate::summary::{CONFIDENCE, KindSummary, Share, StrategySummary};
 use crate::tally::{Tally, pair_index};
 
@@ -32,7 +32,7 @@ pub enum Target {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Shortfall {
     /// The disruption kind.
-    pub kind: Kind,
+    pub kind: DisruptionKind,
     /// The target missed.
     pub target: Target,
     /// The share of incidents meeting it, with its interval.
@@ -92,7 +92,7 @@ pub struct Decision {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct KindTargets {
     /// The disruption kind.
-    pub kind: Kind,
+    pub kind: DisruptionKind,
     /// Its RPO target, seconds.
     pub rpo_s: f64,
     /// Its RTO target, seconds.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Duration, Kind};
+use crate::model::{DisruptionKind, Duration};
 
 /// The way an incident ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -157,7 +157,7 @@ impl DataLoss {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Incident {
     /// The disruption kind.
-    pub kind: Kind,
+    pub kind: DisruptionKind,
     /// When service was lost (for `logical`: when the damage began), since the trial start.
     pub start: Duration,
     /// How it ended.
@@ -181,7 +181,7 @@ pub struct Incident {
 
 impl Incident {
     /// An incident with nothing recorded yet.
-    pub fn new(kind: Kind, start: Duration) -> Incident {
+    pub fn new(kind: DisruptionKind, start: Duration) -> Incident {
         Incident {
             kind,
             start,

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::model::{FailureDetail, KeyPath, Kind, Model, StrategyKind};
+use crate::model::{DisruptionKind, FailureDetail, KeyPath, Model, StrategyKind};
 
 /// The longest drill interval that is not a finding: six months (half of the
 /// 365-day year drsim simulates). Audit frameworks ask for DR tests at least
@@ -125,15 +125,15 @@ impl Finding {
 /// Lints a valid model; findings come in strategy order.
 pub fn lint(model: &Model) -> Vec<Finding> {
     let mut out = Vec::new();
-    let ransomware = model.failure(Kind::Logical).and_then(|f| match &f.detail {
+    let ransomware = model.failure(DisruptionKind::Logical).and_then(|f| match &f.detail {
         FailureDetail::Logical { ransomware_share, .. } if ransomware_share.get() > 0.0 => Some(ransomware_share.get()),
         _ => None,
     });
-    let detection = model.failure(Kind::Logical).and_then(|f| match &f.detail {
+    let detection = model.failure(DisruptionKind::Logical).and_then(|f| match &f.detail {
         FailureDetail::Logical { detection_delay, .. } => Some(detection_delay),
         _ => None,
     });
-    let control_plane = model.failure(Kind::Region).and_then(|f| match &f.detail {
+    let control_plane = model.failure(DisruptionKind::Region).and_then(|f| match &f.detail {
         FailureDetail::Outage { control_plane_probability, .. } if control_plane_probability.get() > 0.0 => {
             Some(control_plane_probability.get())
         }
@@ -162,7 +162,8 @@ pub fn lint(model: &Model) -> Vec<Finding> {
                 ));
             }
             // backup_restore restores from backups for every kind; every strategy does for `logical`.
-            let kinds: &[Kind] = if s.kind() == StrategyKind::BackupRestore { &Kind::ALL } else { &[Kind::Logical] };
+            let kinds: &[DisruptionKind] =
+                if s.kind() == StrategyKind::BackupRestore { &DisruptionKind::ALL } else { &[DisruptionKind::Logical] };
             let worst = kinds
                 .iter()
                 .filter(|k| model.failure(**k).is_some())

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cost::LineItems;
 use crate::incident::{Path, Step};
-use crate::model::{Kind, Model};
+use crate::model::{DisruptionKind, Model};
 use crate::stats::{LogHistogram, Proportion};
 use crate::tally::{KindTally, StrategyTally, Tally};
 
@@ -92,7 +92,7 @@ impl Mean {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct KindSummary {
     /// The kind.
-    pub kind: Kind,
+    pub kind: DisruptionKind,
     /// Incidents simulated.
     pub incidents: u64,
     /// Incidents per simulated year.
@@ -161,7 +161,7 @@ pub struct StrategySummary {
     pub cost: CostSummary,
 }
 
-fn kind_summary(kind: Kind, k: &KindTally, years: f64) -> KindSummary {
+fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64) -> KindSummary {
     KindSummary {
         kind,
         incidents: k.incidents,
@@ -191,7 +191,7 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
     StrategySummary {
         name: strategy.name.clone(),
         kind: strategy.kind().name().to_string(),
-        kinds: Kind::ALL
+        kinds: DisruptionKind::ALL
             .iter()
             .filter(|k| model.failure(**k).is_some())
             .map(|&k| kind_summary(k, &s.kinds[k.index()], years))

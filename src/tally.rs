@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::incident::{Incident, Path, Step};
-use crate::model::{Duration, Kind, Model};
+use crate::model::{DisruptionKind, Duration, Model};
 use crate::stats::{LogHistogram, Moments, Sum};
 
 /// Totals over the incidents of one kind under one strategy.
@@ -61,7 +61,7 @@ impl KindTally {
 /// Totals for one strategy.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StrategyTally {
-    /// Per disruption kind, indexed by [`Kind`].
+    /// Per disruption kind, indexed by [`DisruptionKind`].
     pub kinds: Vec<KindTally>,
     /// Downtime per trial (load-weighted, incl. failback, within the horizon), seconds.
     pub trial_downtime_s: LogHistogram,
@@ -82,9 +82,9 @@ pub struct Tally {
     pub trials: u64,
     /// Length of each trial, seconds.
     pub horizon_s: f64,
-    /// RTO target per kind used for `rto_met`, seconds, indexed by [`Kind`].
+    /// RTO target per kind used for `rto_met`, seconds, indexed by [`DisruptionKind`].
     pub rto_s: Vec<f64>,
-    /// RPO target per kind used for `rpo_met`, seconds, indexed by [`Kind`].
+    /// RPO target per kind used for `rpo_met`, seconds, indexed by [`DisruptionKind`].
     pub rpo_s: Vec<f64>,
     /// Per strategy, in model order.
     pub strategies: Vec<StrategyTally>,
@@ -103,12 +103,13 @@ impl Tally {
     /// An empty tally for a model.
     pub fn new(model: &Model, horizon: Duration) -> Tally {
         let n = model.strategies.len();
-        let strategy = StrategyTally { kinds: vec![KindTally::default(); Kind::COUNT], ..StrategyTally::default() };
+        let strategy =
+            StrategyTally { kinds: vec![KindTally::default(); DisruptionKind::COUNT], ..StrategyTally::default() };
         Tally {
             trials: 0,
             horizon_s: horizon.secs(),
-            rto_s: Kind::ALL.iter().map(|&k| model.targets.rto_for(k).secs()).collect(),
-            rpo_s: Kind::ALL.iter().map(|&k| model.targets.rpo_for(k).secs()).collect(),
+            rto_s: DisruptionKind::ALL.iter().map(|&k| model.targets.rto_for(k).secs()).collect(),
+            rpo_s: DisruptionKind::ALL.iter().map(|&k| model.targets.rpo_for(k).secs()).collect(),
             strategies: vec![strategy; n],
             paired_cost_usd: vec![Moments::new(); n * n.saturating_sub(1) / 2],
         }

@@ -5,7 +5,7 @@
 
 use crate::engine::Observer;
 use crate::incident::Incident;
-use crate::model::{Kind, Model};
+use crate::model::{DisruptionKind, Model};
 use crate::simulation::{RunOptions, Simulation, SimulationError};
 
 /// Trials searched before giving up.
@@ -28,7 +28,7 @@ pub struct Walkthrough<'m> {
 
 /// Keeps the first incident of one kind: the earliest in the first trial that has one.
 struct First {
-    kind: Kind,
+    kind: DisruptionKind,
     found: Option<(u64, Incident)>,
 }
 
@@ -60,7 +60,11 @@ impl Observer for First {
 ///
 /// # Errors
 /// The simulation's (threads, Ctrl-C).
-pub fn first_incident(model: &Model, kind: Kind, seed: u64) -> Result<Option<(u64, Incident)>, SimulationError> {
+pub fn first_incident(
+    model: &Model,
+    kind: DisruptionKind,
+    seed: u64,
+) -> Result<Option<(u64, Incident)>, SimulationError> {
     let mut first = First { kind, found: None };
     let options = RunOptions { seed, trials: MAX_TRIALS, ..RunOptions::default() };
     Simulation::new(model, options).observe(&mut first).run()?;

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use common::*;
 use drsim::incident::{Path as IncidentPath, Step};
-use drsim::model::{Duration, Kind, Model, StrategyKind};
+use drsim::model::{DisruptionKind, Duration, Model, StrategyKind};
 use drsim::report::{Report, json::Json};
 use drsim::simulation::{RunOptions, simulate};
 use drsim::world::World;
@@ -26,7 +26,7 @@ fn region_only_in(failure: Table, region: &str) -> Table {
 }
 
 /// Incidents of one strategy and kind.
-fn of(recs: &[Rec], strategy: usize, kind: Kind) -> Vec<&Rec> {
+fn of(recs: &[Rec], strategy: usize, kind: DisruptionKind) -> Vec<&Rec> {
     recs.iter().filter(|r| r.strategy == strategy && r.incident.kind == kind).collect()
 }
 
@@ -57,7 +57,7 @@ fn one_component_availability_is_one_over_one_plus_rate_times_mean_outage() {
     let trials = 40_000;
     let results = run(&model, trials, 1.0, SEED);
     let st = &results.tally.strategies[0];
-    let az = &st.kinds[Kind::Az.index()];
+    let az = &st.kinds[DisruptionKind::Az.index()];
     assert!(az.incidents > 100_000, "expected ~150k outages, got {}", az.incidents);
     assert_eq!(az.paths[IncidentPath::RodeOut.index()], az.incidents, "every outage is ridden out");
 
@@ -105,7 +105,7 @@ fn backup_restore_region_loss_window_is_copy_delay_plus_uniform_interval() {
         .strategy(backup_restore("br").backup("interval", s("1h")).backup("copy_delay", fixed("20m")))
         .build();
     let results = run(&model, 20_000, 1.0, SEED);
-    let k = &results.tally.strategies[0].kinds[Kind::Region.index()];
+    let k = &results.tally.strategies[0].kinds[DisruptionKind::Region.index()];
     let n = k.incidents;
     assert!(n > 30_000, "expected ~39k region incidents, got {n}");
     assert_eq!(k.paths[IncidentPath::Restored.index()], n, "every region loss is restored in the DR region");
@@ -157,7 +157,7 @@ fn fixed_steps_add_up_exactly_for_pilot_light_and_backup_restore() {
     ];
     for (index, path, total, steps) in cases {
         let name = &model.strategies[index].name;
-        let region = of(&recs, index, Kind::Region);
+        let region = of(&recs, index, DisruptionKind::Region);
         assert!(region.len() > 3_000, "{name}: expected ~4k incidents, got {}", region.len());
         for r in region {
             let i = &r.incident;
@@ -198,7 +198,7 @@ fn invoke_after_caps_downtime_at_wait_plus_recovery() {
         )
         .build();
     let recs = incidents(&model, 10_000, 1.0, SEED);
-    let down: Vec<f64> = of(&recs, 0, Kind::Region).iter().map(|r| r.incident.downtime.secs()).collect();
+    let down: Vec<f64> = of(&recs, 0, DisruptionKind::Region).iter().map(|r| r.incident.downtime.secs()).collect();
     let n = down.len() as u64;
     assert!(n > 40_000, "expected ~50k incidents, got {n}");
     let max = down.iter().copied().fold(0.0, f64::max);
@@ -240,7 +240,7 @@ fn active_active_region_loss_costs_half_of_detection_plus_switch() {
         )
         .build();
     let recs = incidents(&model, 20_000, 1.0, SEED);
-    let fixed_incidents = of(&recs, 0, Kind::Region);
+    let fixed_incidents = of(&recs, 0, DisruptionKind::Region);
     assert!(fixed_incidents.len() > 15_000, "expected ~20k incidents, got {}", fixed_incidents.len());
     for r in &fixed_incidents {
         assert_eq!(r.incident.path, IncidentPath::FailedOver, "trial {}", r.trial);
@@ -249,7 +249,7 @@ fn active_active_region_loss_costs_half_of_detection_plus_switch() {
     }
     println!("aa-fixed: every region incident cost exactly 45 s of load-weighted downtime");
 
-    let dist: Vec<f64> = of(&recs, 1, Kind::Region).iter().map(|r| r.incident.downtime.secs()).collect();
+    let dist: Vec<f64> = of(&recs, 1, DisruptionKind::Region).iter().map(|r| r.incident.downtime.secs()).collect();
     let n = dist.len() as f64;
     let mean = dist.iter().sum::<f64>() / n;
     let se = (0.25 * (400.0 / 12.0 + 35.0 * 55.0 / 7.0) / n).sqrt();
@@ -284,7 +284,7 @@ fn warm_standby_ramp_adds_unserved_share_times_half_the_ramp() {
     let recs = incidents(&model, 4_000, 1.0, SEED);
     for (index, downtime, degraded) in [(0, 990.0, 1200.0), (1, 1140.0, 2400.0), (2, 540.0, 0.0)] {
         let name = &model.strategies[index].name;
-        let region = of(&recs, index, Kind::Region);
+        let region = of(&recs, index, DisruptionKind::Region);
         assert!(region.len() > 3_000, "{name}: expected ~4k incidents, got {}", region.len());
         for r in region {
             assert_eq!(r.incident.path, IncidentPath::FailedOver, "{name}: trial {}", r.trial);
@@ -396,7 +396,7 @@ fn securecart_lands_in_the_whitepaper_bands() {
     let recs = incidents(&model, 20_000, 1.0, SEED);
     let mut medians = HashMap::new();
     for (index, st) in model.strategies.iter().enumerate() {
-        let down: Vec<f64> = of(&recs, index, Kind::Region)
+        let down: Vec<f64> = of(&recs, index, DisruptionKind::Region)
             .iter()
             .filter(|r| matches!(r.incident.path, IncidentPath::FailedOver | IncidentPath::Restored))
             .map(|r| r.incident.downtime.minutes())
@@ -447,7 +447,7 @@ fn logical_damage_immutable_backups_survive_ransomware_and_short_retention_loses
         .strategy(backup_restore("short-retention").backup("interval", s("30m")).backup("retention", s("1h")))
         .build();
     let results = run(&model, 20_000, 1.0, SEED);
-    let logical = |i: usize| &results.tally.strategies[i].kinds[Kind::Logical.index()];
+    let logical = |i: usize| &results.tally.strategies[i].kinds[DisruptionKind::Logical.index()];
     let n = logical(0).incidents;
     assert!(n > 30_000, "expected ~40k logical incidents, got {n}");
 
@@ -498,8 +498,8 @@ fn multi_az_turns_an_az_loss_into_a_blip_single_az_into_an_outage() {
         .strategy(backup_restore("single").set("deployment", s("single_az")).set("invoke_after", s("100y")))
         .build();
     let recs = incidents(&model, 5_000, 1.0, SEED);
-    let multi = of(&recs, 0, Kind::Az);
-    let single = of(&recs, 1, Kind::Az);
+    let multi = of(&recs, 0, DisruptionKind::Az);
+    let single = of(&recs, 1, DisruptionKind::Az);
     let n = multi.len() as u64;
     assert!(n > 25_000, "expected ~30k AZ incidents, got {n}");
 
@@ -580,7 +580,7 @@ fn active_active_is_down_while_every_region_is_down() {
             world
                 .outages
                 .iter()
-                .filter(|o| o.kind == Kind::Region && o.region == region)
+                .filter(|o| o.kind == DisruptionKind::Region && o.region == region)
                 .map(|o| (o.start.secs(), o.end.secs().min(horizon.secs())))
                 .collect()
         };

@@ -7,7 +7,7 @@ use drsim::cost::{CostModel, LineItems};
 use drsim::decision::Target;
 use drsim::engine::Observer;
 use drsim::incident::{Incident, Path as IncidentPath};
-use drsim::model::{Duration, Kind};
+use drsim::model::{DisruptionKind, Duration};
 use drsim::simulation::{PrecisionStop, RunOptions, Simulation, precision_reached, simulate};
 
 const SEED: u64 = 7;
@@ -132,7 +132,7 @@ fn the_same_outage_costs_its_multiplier_more_at_peak() {
         .build();
     let costs = CostModel::new(&model);
     let outage = |start: Duration| {
-        let mut i = Incident::new(Kind::Region, start);
+        let mut i = Incident::new(DisruptionKind::Region, start);
         i.downtime = Duration::from_hours(3.0);
         costs.incident_cost(&i)
     };
@@ -161,7 +161,7 @@ fn a_strategy_failing_only_on_logical_is_rejected_with_that_reason() {
     let verdict = &results.decision.verdicts[0];
     assert!(!verdict.meets_targets);
     assert_eq!(verdict.shortfalls.len(), 1, "{:?}", verdict.shortfalls);
-    assert_eq!((verdict.shortfalls[0].kind, verdict.shortfalls[0].target), (Kind::Logical, Target::Rto));
+    assert_eq!((verdict.shortfalls[0].kind, verdict.shortfalls[0].target), (DisruptionKind::Logical, Target::Rto));
     let reason = drsim::report::verdicts::reason(verdict, &results.decision);
     assert!(reason.contains("logical RTO"), "{reason}");
     assert_eq!(results.decision.recommended, None);

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 
 use drsim::harden::simulate_checked;
 use drsim::incident::Incident;
-use drsim::model::{Kind, Model};
+use drsim::model::{DisruptionKind, Model};
 use drsim::simulation::RunOptions;
 
 /// The parameters a case varies; times in seconds.
@@ -132,7 +132,7 @@ fn incidents(p: &P, years: f64) -> Vec<(u64, usize, Incident)> {
     simulate_checked(&model, &RunOptions { trials, years, seed: 11, threads: Some(1) })
 }
 
-fn of(all: &[(u64, usize, Incident)], strategy: usize, kind: Kind) -> Vec<Incident> {
+fn of(all: &[(u64, usize, Incident)], strategy: usize, kind: DisruptionKind) -> Vec<Incident> {
     all.iter().filter(|(_, s, i)| *s == strategy && i.kind == kind).map(|(_, _, i)| *i).collect()
 }
 
@@ -167,9 +167,9 @@ proptest! {
         let often = P { interval: p.interval / m, ..p.clone() };
         let (a, b) = (incidents(&often, 1.0), incidents(&p, 1.0));
         for s in [BR, PL, WS, AA] {
-            no_worse(&of(&a, s, Kind::Logical), &of(&b, s, Kind::Logical), |i| i.data_loss.secs(), "logical data loss")?;
+            no_worse(&of(&a, s, DisruptionKind::Logical), &of(&b, s, DisruptionKind::Logical), |i| i.data_loss.secs(), "logical data loss")?;
         }
-        no_worse(&of(&a, BR, Kind::Region), &of(&b, BR, Kind::Region), |i| i.data_loss.secs(), "region data loss")?;
+        no_worse(&of(&a, BR, DisruptionKind::Region), &of(&b, BR, DisruptionKind::Region), |i| i.data_loss.secs(), "region data loss")?;
     }
 
     /// Every recovery path starts after detection and decision and is capped
@@ -183,7 +183,7 @@ proptest! {
         };
         let (a, b) = (incidents(&faster, 1.0), incidents(&p, 1.0));
         for s in [BR, PL, WS, AA] {
-            for kind in [Kind::Region, Kind::Logical] {
+            for kind in [DisruptionKind::Region, DisruptionKind::Logical] {
                 no_worse(&of(&a, s, kind), &of(&b, s, kind), |i| i.downtime.secs(), "downtime")?;
             }
         }
@@ -200,9 +200,9 @@ proptest! {
     fn postures_order_by_downtime_for_region_loss(p in params()) {
         let all = incidents(&p, 1.0);
         let down = |i: &Incident| i.downtime.secs();
-        no_worse(&of(&all, AA, Kind::Region), &of(&all, WS, Kind::Region), down, "active_active <= warm_standby")?;
-        no_worse(&of(&all, WS, Kind::Region), &of(&all, PL, Kind::Region), down, "warm_standby <= pilot_light")?;
-        no_worse(&of(&all, PL, Kind::Region), &of(&all, BR, Kind::Region), down, "pilot_light <= backup_restore")?;
+        no_worse(&of(&all, AA, DisruptionKind::Region), &of(&all, WS, DisruptionKind::Region), down, "active_active <= warm_standby")?;
+        no_worse(&of(&all, WS, DisruptionKind::Region), &of(&all, PL, DisruptionKind::Region), down, "warm_standby <= pilot_light")?;
+        no_worse(&of(&all, PL, DisruptionKind::Region), &of(&all, BR, DisruptionKind::Region), down, "pilot_light <= backup_restore")?;
     }
 
     /// `logical` damage replicates to every live copy, so active-active's
@@ -211,6 +211,6 @@ proptest! {
     #[test]
     fn active_active_loses_no_less_data_to_logical_damage(p in params()) {
         let all = incidents(&p, 1.0);
-        no_worse(&of(&all, BR, Kind::Logical), &of(&all, AA, Kind::Logical), |i| i.data_loss.secs(), "logical data loss")?;
+        no_worse(&of(&all, BR, DisruptionKind::Logical), &of(&all, AA, DisruptionKind::Logical), |i| i.data_loss.secs(), "logical data loss")?;
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration as Wait;
 
 use drsim::harden::simulate_checked;
 use drsim::incident::Path as IncidentPath;
-use drsim::model::{Duration, Kind, Model};
+use drsim::model::{DisruptionKind, Duration, Model};
 use drsim::simulation::RunOptions;
 
 fn base() -> String {
@@ -52,7 +52,7 @@ fn outages_of_seconds_and_of_months_run_to_completion() {
     ] {
         let model = edited(&[(REGION_DURATION, duration), ("rate_per_year = 0.5", "rate_per_year = 20.0")]);
         let incidents = simulate_checked(&model, &options(20, 1.0));
-        assert!(incidents.iter().any(|(_, _, i)| i.kind == Kind::Region), "{duration}");
+        assert!(incidents.iter().any(|(_, _, i)| i.kind == DisruptionKind::Region), "{duration}");
     }
 }
 
@@ -73,8 +73,10 @@ fn ten_petabytes_and_zero_throughput_are_reported_as_never_recovering() {
     for edits in [[("dataset_gb = 100.0", "dataset_gb = 10000000.0")], [("value = 500.0", "value = 1e-9")]] {
         let model = edited(&edits);
         let incidents = simulate_checked(&model, &options(20, 1.0));
-        let restored: Vec<_> =
-            incidents.iter().filter(|(_, _, i)| i.kind == Kind::Logical && i.path == IncidentPath::Restored).collect();
+        let restored: Vec<_> = incidents
+            .iter()
+            .filter(|(_, _, i)| i.kind == DisruptionKind::Logical && i.path == IncidentPath::Restored)
+            .collect();
         assert!(!restored.is_empty());
         for (_, _, i) in restored {
             assert_eq!(i.downtime, Duration::YEAR, "{edits:?}: {i:?}");

@@ -8,7 +8,7 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::TimelineArgs;
-use drsim::model::Kind;
+use drsim::model::DisruptionKind;
 use drsim::report::Report;
 use drsim::report::charts::gantt::{GanttChart, step_bars};
 use drsim::report::charts::render;
@@ -18,8 +18,8 @@ use drsim::timeline::{MAX_TRIALS, Walkthrough, first_incident};
 
 pub(super) fn timeline(args: &TimelineArgs) -> Result<(), Failure> {
     let mut model = load_model(&args.model)?;
-    let Some(kind) = Kind::parse(&args.kind) else {
-        let allowed: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+    let Some(kind) = DisruptionKind::parse(&args.kind) else {
+        let allowed: Vec<&str> = DisruptionKind::ALL.iter().map(|k| k.name()).collect();
         return Err(bad_input(anyhow!("--kind {}: unknown kind; allowed: {}", args.kind, allowed.join(", "))));
     };
     if model.failure(kind).is_none() {

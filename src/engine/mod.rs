@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::cost::CostModel;
 use crate::incident::Incident;
-use crate::model::{Deployment, Duration, Kind, Model, Posture};
+use crate::model::{Deployment, DisruptionKind, Duration, Model, Posture};
 use crate::strategy::Ctx;
 use crate::tally::Tally;
 use crate::world::site::{self, Disruption, SiteScratch};
@@ -325,7 +325,7 @@ impl Engine<'_> {
                     record(&mut incident);
                 }
             }
-            for o in world.outages.iter().filter(|o| o.kind == Kind::Logical) {
+            for o in world.outages.iter().filter(|o| o.kind == DisruptionKind::Logical) {
                 let mut incident = ctx.respond_logical(o);
                 record(&mut incident);
             }

@@ -24,10 +24,13 @@ pub use error::{ModelError, Problem};
 pub use span::KeyPath;
 pub(crate) use span::line_column;
 
-/// The kinds of disruption drsim simulates and reports on separately.
+/// The kinds of disruption drsim simulates and reports on separately (AWS
+/// Resilience Hub's "disruption types": its AZ and Region types are `Az`
+/// and `Region`; data damage of any cause is `Logical`). The only meaning of
+/// "kind" on an incident, an outage, a failure mode or a target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Kind {
+pub enum DisruptionKind {
     /// One availability zone is lost (power, cooling, network). Rate is per AZ.
     Az,
     /// A whole region, or a regional service the workload depends on, is lost.
@@ -36,9 +39,9 @@ pub enum Kind {
     Logical,
 }
 
-impl Kind {
+impl DisruptionKind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 3] = [Kind::Az, Kind::Region, Kind::Logical];
+    pub const ALL: [DisruptionKind; 3] = [DisruptionKind::Az, DisruptionKind::Region, DisruptionKind::Logical];
     /// Number of kinds; sizes per-kind arrays.
     pub const COUNT: usize = 3;
 
@@ -50,19 +53,19 @@ impl Kind {
     /// The name used in model files and reports.
     pub fn name(self) -> &'static str {
         match self {
-            Kind::Az => "az",
-            Kind::Region => "region",
-            Kind::Logical => "logical",
+            DisruptionKind::Az => "az",
+            DisruptionKind::Region => "region",
+            DisruptionKind::Logical => "logical",
         }
     }
 
     /// Parses a kind name as written in a model file.
-    pub fn parse(text: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == text)
+    pub fn parse(text: &str) -> Option<DisruptionKind> {
+        DisruptionKind::ALL.into_iter().find(|k| k.name() == text)
     }
 }
 
-impl std::fmt::Display for Kind {
+impl std::fmt::Display for DisruptionKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
@@ -169,9 +172,9 @@ pub struct Targets {
     pub rto: Duration,
     /// Share of incidents of each kind that must meet each target.
     pub confidence: Probability,
-    /// The targets in force for each kind, indexed by [`Kind`]: the
+    /// The targets in force for each kind, indexed by [`DisruptionKind`]: the
     /// model-wide targets unless `[targets.KIND]` overrides them.
-    pub per_kind: [RecoveryTargets; Kind::COUNT],
+    pub per_kind: [RecoveryTargets; DisruptionKind::COUNT],
 }
 
 /// The two recovery objectives of one disruption kind.
@@ -185,17 +188,17 @@ pub struct RecoveryTargets {
 
 impl Targets {
     /// The targets in force for a kind.
-    pub fn for_kind(&self, kind: Kind) -> RecoveryTargets {
+    pub fn for_kind(&self, kind: DisruptionKind) -> RecoveryTargets {
         self.per_kind[kind.index()]
     }
 
     /// The RPO target for a kind.
-    pub fn rpo_for(&self, kind: Kind) -> Duration {
+    pub fn rpo_for(&self, kind: DisruptionKind) -> Duration {
         self.for_kind(kind).rpo
     }
 
     /// The RTO target for a kind.
-    pub fn rto_for(&self, kind: Kind) -> Duration {
+    pub fn rto_for(&self, kind: DisruptionKind) -> Duration {
         self.for_kind(kind).rto
     }
 }
@@ -232,12 +235,12 @@ pub struct Region {
 #[derive(Clone, Debug)]
 pub struct FailureMode {
     /// The disruption kind.
-    pub kind: Kind,
+    pub kind: DisruptionKind,
     /// Failures per year while the component is up (per AZ for `az`, per region for `region`).
     pub rate_per_year: f64,
     /// For `az` and `region`: the regions this mode strikes (every region when the model names none).
     pub regions: Vec<RegionId>,
-    /// Kind-specific parameters.
+    /// DisruptionKind-specific parameters.
     pub detail: FailureDetail,
 }
 
@@ -467,7 +470,7 @@ impl Model {
     }
 
     /// The failure mode of a kind, if the model has one.
-    pub fn failure(&self, kind: Kind) -> Option<&FailureMode> {
+    pub fn failure(&self, kind: DisruptionKind) -> Option<&FailureMode> {
         self.failures.iter().find(|f| f.kind == kind)
     }
 

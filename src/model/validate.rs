@@ -209,8 +209,10 @@ impl Validator<'_> {
             );
             return None;
         }
-        let mut per_kind = [RecoveryTargets { rto: t.rto, rpo: t.rpo }; Kind::COUNT];
-        for (kind, over) in [(Kind::Az, &t.az), (Kind::Region, &t.region), (Kind::Logical, &t.logical)] {
+        let mut per_kind = [RecoveryTargets { rto: t.rto, rpo: t.rpo }; DisruptionKind::COUNT];
+        for (kind, over) in
+            [(DisruptionKind::Az, &t.az), (DisruptionKind::Region, &t.region), (DisruptionKind::Logical, &t.logical)]
+        {
             if let Some(o) = over {
                 per_kind[kind.index()] = RecoveryTargets { rto: o.rto.unwrap_or(t.rto), rpo: o.rpo.unwrap_or(t.rpo) };
                 if o.rto == Some(Duration::ZERO) {
@@ -277,7 +279,7 @@ impl Validator<'_> {
     }
 
     fn failure(&mut self, at: &KeyPath, f: &RawFailure, topology: &Topology) -> Option<FailureMode> {
-        let Some(kind) = Kind::parse(&f.kind) else {
+        let Some(kind) = DisruptionKind::parse(&f.kind) else {
             self.problem(at.key("kind"), format!("unknown failure kind \"{}\"; allowed: az, region, logical", f.kind));
             return None;
         };
@@ -300,8 +302,8 @@ impl Validator<'_> {
             }
         };
         let detail = match kind {
-            Kind::Az | Kind::Region => {
-                let allowed = if kind == Kind::Region {
+            DisruptionKind::Az | DisruptionKind::Region => {
+                let allowed = if kind == DisruptionKind::Region {
                     "kind, rate_per_year, duration, regions, control_plane_probability"
                 } else {
                     "kind, rate_per_year, duration, regions"
@@ -314,7 +316,7 @@ impl Validator<'_> {
                     "ransomware_destroys_mutable_backups",
                     allowed,
                 );
-                if kind == Kind::Az {
+                if kind == DisruptionKind::Az {
                     forbid(self, f.control_plane_probability.is_some(), "control_plane_probability", allowed);
                 }
                 let duration = self.required_dist(
@@ -327,7 +329,7 @@ impl Validator<'_> {
                     self.probability(at.key("control_plane_probability"), f.control_plane_probability.unwrap_or(0.0));
                 FailureDetail::Outage { duration: duration?, control_plane_probability: cp? }
             }
-            Kind::Logical => {
+            DisruptionKind::Logical => {
                 let allowed =
                     "kind, rate_per_year, detection_delay, ransomware_share, ransomware_destroys_mutable_backups";
                 forbid(self, f.duration.is_some(), "duration", allowed);

@@ -6,7 +6,7 @@
 
 use super::backup::{Query, loss_window};
 use super::{Ctx, Recovery};
-use crate::model::{Duration, Kind, RestorePipeline};
+use crate::model::{DisruptionKind, Duration, RestorePipeline};
 use crate::world::site::Disruption;
 
 /// Restore plus validation: `dataset_gb / throughput` hours, then validation.
@@ -19,8 +19,8 @@ pub(super) fn restore_duration(ctx: &mut Ctx<'_>, restore: &RestorePipeline) -> 
 pub(super) fn recover(ctx: &mut Ctx<'_>, d: &Disruption, invoked: Duration) -> Option<Recovery> {
     let (Some(policy), Some(restore)) = (&ctx.strategy.backup, &ctx.strategy.restore) else { return None };
     let copy_arrived_by = match d.kind {
-        Kind::Region if !policy.copy_to_dr_region => return None,
-        Kind::Region => Some(d.start),
+        DisruptionKind::Region if !policy.copy_to_dr_region => return None,
+        DisruptionKind::Region => Some(d.start),
         _ => None,
     };
     let query = Query { taken_before: d.start, copy_arrived_by, restore_at: d.start + invoked };

@@ -23,7 +23,7 @@
 use super::Ctx;
 use super::backup::{Query, loss_window};
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
-use crate::model::{Duration, Kind};
+use crate::model::{DisruptionKind, Duration};
 use crate::world::site::Disruption;
 
 /// Answers one disruption of the primary site.
@@ -56,7 +56,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
     }
     let dr_region = ctx.strategy.dr_region.unwrap_or(ctx.model.topology.primary);
     let control_plane_blocks = ctx.strategy.needs_primary_control_plane && d.control_plane;
-    let dr_down = d.kind == Kind::Region && ctx.world.region_down_at(dr_region, d.start + invoked);
+    let dr_down = d.kind == DisruptionKind::Region && ctx.world.region_down_at(dr_region, d.start + invoked);
     if control_plane_blocks || dr_down {
         return rode_out(&mut incident, clock, Path::DrUnavailableWaited);
     }
@@ -121,7 +121,7 @@ fn fallback_restore(ctx: &mut Ctx<'_>, d: &Disruption, at: Duration) -> Option<(
         return None;
     }
     let (Some(policy), Some(restore)) = (&ctx.strategy.backup, &ctx.strategy.restore) else { return None };
-    let copy_arrived_by = if d.kind == Kind::Region {
+    let copy_arrived_by = if d.kind == DisruptionKind::Region {
         if !policy.copy_to_dr_region {
             return None;
         }

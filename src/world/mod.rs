@@ -15,14 +15,14 @@ use rand_distr::{Distribution, Exp1};
 pub mod seed;
 pub mod site;
 
-use crate::model::{Duration, FailureDetail, Kind, Model};
+use crate::model::{DisruptionKind, Duration, FailureDetail, Model};
 use seed::SimRng;
 
 /// One outage of one component in a trial.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Outage {
     /// What failed.
-    pub kind: Kind,
+    pub kind: DisruptionKind,
     /// The region (for `logical`: 0, unused).
     pub region: u16,
     /// The AZ within the region (for `region` and `logical`: 0, unused).
@@ -188,7 +188,8 @@ impl World {
                     // cap changes nothing inside the horizon and keeps every
                     // incident's downtime within it.
                     let d = duration.sample_duration(rng).min(horizon);
-                    let control_plane = kind == Kind::Region && rng.random::<f64>() < control_plane_probability.get();
+                    let control_plane =
+                        kind == DisruptionKind::Region && rng.random::<f64>() < control_plane_probability.get();
                     let (region, az) = match component {
                         Component::Region(r) => (r, 0),
                         Component::Az(r, a) => (r, a),
@@ -242,11 +243,11 @@ impl World {
         }
     }
 
-    fn kind_of(&self, slot: usize) -> Kind {
+    fn kind_of(&self, slot: usize) -> DisruptionKind {
         match self.components[slot] {
-            Component::Region(_) => Kind::Region,
-            Component::Az(..) => Kind::Az,
-            Component::Data => Kind::Logical,
+            Component::Region(_) => DisruptionKind::Region,
+            Component::Az(..) => DisruptionKind::Az,
+            Component::Data => DisruptionKind::Logical,
         }
     }
 
@@ -255,7 +256,7 @@ impl World {
         self.outages
             .iter()
             .take_while(|o| o.start <= t)
-            .filter(|o| o.kind == Kind::Region && o.region as usize == region && t < o.end)
+            .filter(|o| o.kind == DisruptionKind::Region && o.region as usize == region && t < o.end)
             .map(|o| o.end)
             .reduce(Duration::max)
     }

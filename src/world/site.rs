@@ -7,13 +7,13 @@
 //! one disruption, whose kind is the kind of the outage that began it.
 
 use super::{Outage, World};
-use crate::model::{Deployment, Duration, Kind};
+use crate::model::{Deployment, DisruptionKind, Duration};
 
 /// A disruption of one deployment.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Disruption {
     /// The kind of the outage that began it.
-    pub kind: Kind,
+    pub kind: DisruptionKind,
     /// When service was lost.
     pub start: Duration,
     /// When the deployment's own site was back (`start` for a blip).
@@ -51,8 +51,8 @@ pub fn disruptions(
         |o: &Outage, start, end| Disruption { kind: o.kind, start, end, blip: false, control_plane: o.control_plane };
     for o in world.outages.iter().filter(|o| o.region as usize == region) {
         match o.kind {
-            Kind::Region => intervals.push(down(o, o.start, o.end)),
-            Kind::Az => match deployment {
+            DisruptionKind::Region => intervals.push(down(o, o.start, o.end)),
+            DisruptionKind::Az => match deployment {
                 Deployment::SingleAz if o.az == 0 => intervals.push(down(o, o.start, o.end)),
                 Deployment::SingleAz => {}
                 Deployment::MultiAz => {
@@ -65,7 +65,7 @@ pub fn disruptions(
                     open_azs.push(*o);
                 }
             },
-            Kind::Logical => {}
+            DisruptionKind::Logical => {}
         }
     }
     intervals.sort_by(|a, b| a.start.total_cmp(&b.start));
@@ -83,7 +83,13 @@ pub fn disruptions(
         for a in azs.iter() {
             let covered = out[..merged].iter().any(|d| d.start <= a.start && a.start < d.end);
             if !covered {
-                out.push(Disruption { kind: Kind::Az, start: a.start, end: a.start, blip: true, control_plane: false });
+                out.push(Disruption {
+                    kind: DisruptionKind::Az,
+                    start: a.start,
+                    end: a.start,
+                    blip: true,
+                    control_plane: false,
+                });
             }
         }
         out.sort_by(|a, b| a.start.total_cmp(&b.start));
@@ -94,7 +100,7 @@ pub fn disruptions(
 mod tests {
     use super::*;
 
-    fn outage(kind: Kind, region: u16, az: u16, start_h: f64, end_h: f64) -> Outage {
+    fn outage(kind: DisruptionKind, region: u16, az: u16, start_h: f64, end_h: f64) -> Outage {
         Outage {
             kind,
             region,
@@ -113,20 +119,20 @@ mod tests {
 
     #[test]
     fn region_outage_absorbs_az_outage_inside_it() {
-        let w = world(vec![outage(Kind::Region, 0, 0, 1.0, 5.0), outage(Kind::Az, 0, 0, 4.0, 8.0)]);
+        let w = world(vec![outage(DisruptionKind::Region, 0, 0, 1.0, 5.0), outage(DisruptionKind::Az, 0, 0, 4.0, 8.0)]);
         let mut out = Vec::new();
         disruptions(&w, 0, Deployment::SingleAz, &mut SiteScratch::default(), &mut out);
         assert_eq!(out.len(), 1);
-        assert_eq!((out[0].kind, out[0].start.hours(), out[0].end.hours()), (Kind::Region, 1.0, 8.0));
+        assert_eq!((out[0].kind, out[0].start.hours(), out[0].end.hours()), (DisruptionKind::Region, 1.0, 8.0));
     }
 
     #[test]
     fn multi_az_blips_on_one_az_and_fails_on_two() {
         let w = world(vec![
-            outage(Kind::Az, 0, 1, 1.0, 3.0),
-            outage(Kind::Az, 0, 2, 2.0, 6.0),
-            outage(Kind::Az, 0, 0, 10.0, 11.0),
-            outage(Kind::Az, 1, 0, 12.0, 13.0),
+            outage(DisruptionKind::Az, 0, 1, 1.0, 3.0),
+            outage(DisruptionKind::Az, 0, 2, 2.0, 6.0),
+            outage(DisruptionKind::Az, 0, 0, 10.0, 11.0),
+            outage(DisruptionKind::Az, 1, 0, 12.0, 13.0),
         ]);
         let mut out = Vec::new();
         disruptions(&w, 0, Deployment::MultiAz, &mut SiteScratch::default(), &mut out);
@@ -136,7 +142,7 @@ mod tests {
 
     #[test]
     fn single_az_ignores_other_azs() {
-        let w = world(vec![outage(Kind::Az, 0, 1, 1.0, 3.0), outage(Kind::Az, 0, 0, 5.0, 6.0)]);
+        let w = world(vec![outage(DisruptionKind::Az, 0, 1, 1.0, 3.0), outage(DisruptionKind::Az, 0, 0, 5.0, 6.0)]);
         let mut out = Vec::new();
         disruptions(&w, 0, Deployment::SingleAz, &mut SiteScratch::default(), &mut out);
         assert_eq!(out.len(), 1);

@@ -157,12 +157,12 @@ fn err(key: &str, message: String) -> DistError {
 /// are precomputed once by [`Dist::compile`], so sampling allocates nothing.
 #[derive(Clone, Debug)]
 pub struct Dist {
-    kind: Kind,
+    kind: Family,
 }
 
 /// The families, each with its parameters (base units) and its sampler.
 #[derive(Clone, Debug)]
-enum Kind {
+enum Family {
     Fixed(f64),
     Exponential { mean: f64, sampler: rand_distr::Exp<f64> },
     Lognormal { mu: f64, sigma: f64, by_median: bool, sampler: rand_distr::LogNormal<f64> },
@@ -178,38 +178,38 @@ fn internal<E: std::fmt::Display>(e: E) -> DistError {
     DistError { key: None, message: format!("invalid distribution parameters: {e}") }
 }
 
-impl Kind {
-    fn exponential(mean: f64) -> Result<Kind, DistError> {
+impl Family {
+    fn exponential(mean: f64) -> Result<Family, DistError> {
         let sampler = rand_distr::Exp::new(1.0 / mean).map_err(internal)?;
-        Ok(Kind::Exponential { mean, sampler })
+        Ok(Family::Exponential { mean, sampler })
     }
-    fn lognormal(mu: f64, sigma: f64, by_median: bool) -> Result<Kind, DistError> {
+    fn lognormal(mu: f64, sigma: f64, by_median: bool) -> Result<Family, DistError> {
         let sampler = rand_distr::LogNormal::new(mu, sigma).map_err(internal)?;
-        Ok(Kind::Lognormal { mu, sigma, by_median, sampler })
+        Ok(Family::Lognormal { mu, sigma, by_median, sampler })
     }
-    fn weibull(shape: f64, scale: f64) -> Result<Kind, DistError> {
+    fn weibull(shape: f64, scale: f64) -> Result<Family, DistError> {
         let sampler = rand_distr::Weibull::new(scale, shape).map_err(internal)?;
-        Ok(Kind::Weibull { shape, scale, sampler })
+        Ok(Family::Weibull { shape, scale, sampler })
     }
-    fn gamma(shape: f64, scale: f64) -> Result<Kind, DistError> {
+    fn gamma(shape: f64, scale: f64) -> Result<Family, DistError> {
         let sampler = rand_distr::Gamma::new(shape, scale).map_err(internal)?;
-        Ok(Kind::Gamma { shape, scale, sampler })
+        Ok(Family::Gamma { shape, scale, sampler })
     }
-    fn uniform(min: f64, max: f64) -> Result<Kind, DistError> {
+    fn uniform(min: f64, max: f64) -> Result<Family, DistError> {
         if min == max {
-            return Ok(Kind::Fixed(min));
+            return Ok(Family::Fixed(min));
         }
         let sampler = rand_distr::Uniform::new(min, max).map_err(internal)?;
-        Ok(Kind::Uniform { min, max, sampler })
+        Ok(Family::Uniform { min, max, sampler })
     }
-    fn pert(min: f64, mode: f64, max: f64) -> Result<Kind, DistError> {
+    fn pert(min: f64, mode: f64, max: f64) -> Result<Family, DistError> {
         if min == max {
-            return Ok(Kind::Fixed(min));
+            return Ok(Family::Fixed(min));
         }
         let (a, b) = pert_shape(min, mode, max);
         let sampler = beta::BetaTable::new(a, b)
             .ok_or_else(|| internal(format_args!("PERT needs min <= mode <= max, got {min}, {mode}, {max}")))?;
-        Ok(Kind::Pert { min, mode, max, sampler })
+        Ok(Family::Pert { min, mode, max, sampler })
     }
 }
 
@@ -256,7 +256,7 @@ impl Dist {
     /// `debug_assert!`, negatives and NaN become 0 in release).
     pub fn fixed(value: f64) -> Dist {
         debug_assert!(value.is_finite() && value >= 0.0, "invalid fixed value {value}");
-        Dist { kind: Kind::Fixed(if value >= 0.0 { value } else { 0.0 }) }
+        Dist { kind: Family::Fixed(if value >= 0.0 { value } else { 0.0 }) }
     }
 
     /// One draw in base units (seconds for durations). Finite and >= 0 for valid specs: any
@@ -265,14 +265,14 @@ impl Dist {
     /// the same way for the same parameters, so runs are reproducible from a seed.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let x = match &self.kind {
-            Kind::Fixed(v) => return *v,
-            Kind::Exponential { sampler, .. } => sampler.sample(rng),
-            Kind::Lognormal { sampler, .. } => sampler.sample(rng),
-            Kind::Weibull { sampler, .. } => sampler.sample(rng),
-            Kind::Gamma { sampler, .. } => sampler.sample(rng),
-            Kind::Uniform { sampler, .. } => sampler.sample(rng),
-            Kind::Pert { min, max, sampler, .. } => sampler.sample(rng) * (max - min) + min,
-            Kind::Empirical { sorted, .. } => sorted[rng.random_range(0..sorted.len())],
+            Family::Fixed(v) => return *v,
+            Family::Exponential { sampler, .. } => sampler.sample(rng),
+            Family::Lognormal { sampler, .. } => sampler.sample(rng),
+            Family::Weibull { sampler, .. } => sampler.sample(rng),
+            Family::Gamma { sampler, .. } => sampler.sample(rng),
+            Family::Uniform { sampler, .. } => sampler.sample(rng),
+            Family::Pert { min, max, sampler, .. } => sampler.sample(rng) * (max - min) + min,
+            Family::Empirical { sorted, .. } => sorted[rng.random_range(0..sorted.len())],
         };
         x.max(0.0)
     }
@@ -285,14 +285,14 @@ impl Dist {
     /// The analytic mean in base units (empirical: the average of the observations).
     pub fn mean(&self) -> f64 {
         match &self.kind {
-            Kind::Fixed(v) => *v,
-            Kind::Exponential { mean, .. } => *mean,
-            Kind::Lognormal { mu, sigma, .. } => (mu + sigma * sigma / 2.0).exp(),
-            Kind::Weibull { shape, scale, .. } => scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape),
-            Kind::Gamma { shape, scale, .. } => shape * scale,
-            Kind::Uniform { min, max, .. } => (min + max) / 2.0,
-            Kind::Pert { min, mode, max, .. } => (min + 4.0 * mode + max) / 6.0,
-            Kind::Empirical { sorted, .. } => sorted.iter().sum::<f64>() / sorted.len() as f64,
+            Family::Fixed(v) => *v,
+            Family::Exponential { mean, .. } => *mean,
+            Family::Lognormal { mu, sigma, .. } => (mu + sigma * sigma / 2.0).exp(),
+            Family::Weibull { shape, scale, .. } => scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape),
+            Family::Gamma { shape, scale, .. } => shape * scale,
+            Family::Uniform { min, max, .. } => (min + max) / 2.0,
+            Family::Pert { min, mode, max, .. } => (min + 4.0 * mode + max) / 6.0,
+            Family::Empirical { sorted, .. } => sorted.iter().sum::<f64>() / sorted.len() as f64,
         }
     }
 
@@ -304,26 +304,26 @@ impl Dist {
         debug_assert!((0.0..=1.0).contains(&p), "quantile probability {p} outside [0, 1]");
         let p = if p >= 0.0 { p.min(1.0) } else { 0.0 };
         match &self.kind {
-            Kind::Fixed(v) => *v,
-            Kind::Exponential { mean, .. } => -mean * (-p).ln_1p(),
-            Kind::Lognormal { mu, sigma, .. } => match statrs::distribution::LogNormal::new(*mu, *sigma) {
+            Family::Fixed(v) => *v,
+            Family::Exponential { mean, .. } => -mean * (-p).ln_1p(),
+            Family::Lognormal { mu, sigma, .. } => match statrs::distribution::LogNormal::new(*mu, *sigma) {
                 Ok(d) => d.inverse_cdf(p),
                 Err(_) => f64::NAN,
             },
-            Kind::Weibull { shape, scale, .. } => scale * (-(-p).ln_1p()).powf(1.0 / shape),
-            Kind::Gamma { shape, scale, .. } => match statrs::distribution::Gamma::new(*shape, 1.0 / scale) {
+            Family::Weibull { shape, scale, .. } => scale * (-(-p).ln_1p()).powf(1.0 / shape),
+            Family::Gamma { shape, scale, .. } => match statrs::distribution::Gamma::new(*shape, 1.0 / scale) {
                 Ok(d) => d.inverse_cdf(p),
                 Err(_) => f64::NAN,
             },
-            Kind::Uniform { min, max, .. } => min + p * (max - min),
-            Kind::Pert { min, mode, max, .. } => {
+            Family::Uniform { min, max, .. } => min + p * (max - min),
+            Family::Pert { min, mode, max, .. } => {
                 let (a, b) = pert_shape(*min, *mode, *max);
                 match statrs::distribution::Beta::new(a, b) {
                     Ok(d) => min + (max - min) * d.inverse_cdf(p),
                     Err(_) => f64::NAN,
                 }
             }
-            Kind::Empirical { sorted, .. } => {
+            Family::Empirical { sorted, .. } => {
                 let rank = (p * sorted.len() as f64).ceil() as usize;
                 sorted[rank.clamp(1, sorted.len()) - 1]
             }
@@ -333,7 +333,7 @@ impl Dist {
     /// `Some(value)` if every draw is the same value (fixed, or a uniform/PERT with min == max).
     pub fn is_fixed(&self) -> Option<f64> {
         match self.kind {
-            Kind::Fixed(v) => Some(v),
+            Family::Fixed(v) => Some(v),
             _ => None,
         }
     }
@@ -349,18 +349,18 @@ impl Dist {
         }
         let f = factor;
         let kind = match &self.kind {
-            Kind::Fixed(v) => Ok(Kind::Fixed(v * f)),
-            Kind::Exponential { mean, .. } => Kind::exponential(mean * f),
-            Kind::Lognormal { mu, sigma, by_median, .. } => Kind::lognormal(mu + f.ln(), *sigma, *by_median),
-            Kind::Weibull { shape, scale, .. } => Kind::weibull(*shape, scale * f),
-            Kind::Gamma { shape, scale, .. } => Kind::gamma(*shape, scale * f),
-            Kind::Uniform { min, max, .. } => Kind::uniform(min * f, max * f),
-            Kind::Pert { min, mode, max, .. } => Kind::pert(min * f, mode * f, max * f),
-            Kind::Empirical { sorted, file } => {
-                Ok(Kind::Empirical { sorted: sorted.iter().map(|v| v * f).collect(), file: file.clone() })
+            Family::Fixed(v) => Ok(Family::Fixed(v * f)),
+            Family::Exponential { mean, .. } => Family::exponential(mean * f),
+            Family::Lognormal { mu, sigma, by_median, .. } => Family::lognormal(mu + f.ln(), *sigma, *by_median),
+            Family::Weibull { shape, scale, .. } => Family::weibull(*shape, scale * f),
+            Family::Gamma { shape, scale, .. } => Family::gamma(*shape, scale * f),
+            Family::Uniform { min, max, .. } => Family::uniform(min * f, max * f),
+            Family::Pert { min, mode, max, .. } => Family::pert(min * f, mode * f, max * f),
+            Family::Empirical { sorted, file } => {
+                Ok(Family::Empirical { sorted: sorted.iter().map(|v| v * f).collect(), file: file.clone() })
             }
         };
-        let fallback = || Kind::Fixed((self.mean() * f).min(f64::MAX));
+        let fallback = || Family::Fixed((self.mean() * f).min(f64::MAX));
         Dist { kind: kind.unwrap_or_else(|_| fallback()) }
     }
 
@@ -370,25 +370,25 @@ impl Dist {
     pub fn describe(&self, unit: Unit) -> String {
         let s = |v: f64| short(v, unit);
         match &self.kind {
-            Kind::Fixed(v) => format!("fixed {}", s(*v)),
-            Kind::Exponential { mean, .. } => format!("exponential(mean {})", s(*mean)),
-            Kind::Lognormal { mu, sigma, by_median: true, .. } => {
+            Family::Fixed(v) => format!("fixed {}", s(*v)),
+            Family::Exponential { mean, .. } => format!("exponential(mean {})", s(*mean)),
+            Family::Lognormal { mu, sigma, by_median: true, .. } => {
                 format!("lognormal(median {}, p95 {})", s(mu.exp()), s((mu + Z95 * sigma).exp()))
             }
-            Kind::Lognormal { mu, sigma, .. } => {
+            Family::Lognormal { mu, sigma, .. } => {
                 format!("lognormal(mu {}, sigma {})", short(*mu, Unit::Number), short(*sigma, Unit::Number))
             }
-            Kind::Weibull { shape, scale, .. } => {
+            Family::Weibull { shape, scale, .. } => {
                 format!("weibull(shape {}, scale {})", short(*shape, Unit::Number), s(*scale))
             }
-            Kind::Gamma { shape, scale, .. } => {
+            Family::Gamma { shape, scale, .. } => {
                 format!("gamma(shape {}, scale {})", short(*shape, Unit::Number), s(*scale))
             }
-            Kind::Uniform { min, max, .. } => format!("uniform(min {}, max {})", s(*min), s(*max)),
-            Kind::Pert { min, mode, max, .. } => {
+            Family::Uniform { min, max, .. } => format!("uniform(min {}, max {})", s(*min), s(*max)),
+            Family::Pert { min, mode, max, .. } => {
                 format!("pert(min {}, mode {}, max {})", s(*min), s(*mode), s(*max))
             }
-            Kind::Empirical { sorted, file } => {
+            Family::Empirical { sorted, file } => {
                 let from = file.as_ref().map(|f| format!(" from {f}")).unwrap_or_default();
                 let (lo, hi) = (sorted[0], sorted[sorted.len() - 1]);
                 format!("empirical({} values{from}, {} to {})", sorted.len(), s(lo), s(hi))

@@ -1,10 +1,10 @@
-//! Validation of a [`DistSpec`] into the compiled [`Kind`] behind [`super::Dist::compile`]: unit
+//! Validation of a [`DistSpec`] into the compiled [`Family`] behind [`super::Dist::compile`]: unit
 //! conversion of written values, the per-family rules, and reading empirical CSV files. Every
 //! error says what is wrong and what is allowed, quotes values with their units, and names the key.
 
 use std::path::Path;
 
-use super::{DistError, DistSpec, Kind, RawValue, Unit, Z95, err, exact};
+use super::{DistError, DistSpec, Family, RawValue, Unit, Z95, err, exact};
 use crate::model::duration::{Duration, unit_secs};
 
 /// An error blamed on `key`, as a `Result`.
@@ -44,11 +44,11 @@ fn positive_number(key: &str, x: f64) -> Result<f64, DistError> {
 }
 
 /// Validates `spec` for a parameter of the given `unit`; `base_dir` resolves relative CSV paths.
-pub(super) fn compile(spec: &DistSpec, unit: Unit, base_dir: &Path) -> Result<Kind, DistError> {
+pub(super) fn compile(spec: &DistSpec, unit: Unit, base_dir: &Path) -> Result<Family, DistError> {
     let v = |raw: &RawValue, key: &str| value(raw, key, key, unit);
     match spec {
-        DistSpec::Fixed { value } => Ok(Kind::Fixed(v(value, "value")?)),
-        DistSpec::Exponential { mean } => Kind::exponential(positive("mean", v(mean, "mean")?, unit)?),
+        DistSpec::Fixed { value } => Ok(Family::Fixed(v(value, "value")?)),
+        DistSpec::Exponential { mean } => Family::exponential(positive("mean", v(mean, "mean")?, unit)?),
         DistSpec::Lognormal { median, p95, mu, sigma } => match (median, p95, mu, sigma) {
             (Some(median), Some(p95), None, None) => {
                 let median = positive("median", v(median, "median")?, unit)?;
@@ -57,13 +57,13 @@ pub(super) fn compile(spec: &DistSpec, unit: Unit, base_dir: &Path) -> Result<Ki
                     let (p, m) = (exact(p95, unit), exact(median, unit));
                     return fail("p95", format!("p95 ({p}) must be larger than median ({m})"));
                 }
-                Kind::lognormal(median.ln(), (p95 / median).ln() / Z95, true)
+                Family::lognormal(median.ln(), (p95 / median).ln() / Z95, true)
             }
             (None, None, Some(mu), Some(sigma)) => {
                 if !mu.is_finite() {
                     return fail("mu", format!("mu must be a finite number (got {mu})"));
                 }
-                Kind::lognormal(*mu, positive_number("sigma", *sigma)?, false)
+                Family::lognormal(*mu, positive_number("sigma", *sigma)?, false)
             }
             _ => {
                 let present = [
@@ -81,10 +81,10 @@ pub(super) fn compile(spec: &DistSpec, unit: Unit, base_dir: &Path) -> Result<Ki
             }
         },
         DistSpec::Weibull { shape, scale } => {
-            Kind::weibull(positive_number("shape", *shape)?, positive("scale", v(scale, "scale")?, unit)?)
+            Family::weibull(positive_number("shape", *shape)?, positive("scale", v(scale, "scale")?, unit)?)
         }
         DistSpec::Gamma { shape, scale } => {
-            Kind::gamma(positive_number("shape", *shape)?, positive("scale", v(scale, "scale")?, unit)?)
+            Family::gamma(positive_number("shape", *shape)?, positive("scale", v(scale, "scale")?, unit)?)
         }
         DistSpec::Uniform { min, max } => {
             let (min, max) = (v(min, "min")?, v(max, "max")?);
@@ -92,7 +92,7 @@ pub(super) fn compile(spec: &DistSpec, unit: Unit, base_dir: &Path) -> Result<Ki
                 let (a, b) = (exact(min, unit), exact(max, unit));
                 return fail("max", format!("min ({a}) must not be larger than max ({b})"));
             }
-            Kind::uniform(min, max)
+            Family::uniform(min, max)
         }
         DistSpec::Pert { min, mode, max } => {
             let (min, mode, max) = (v(min, "min")?, v(mode, "mode")?, v(max, "max")?);
@@ -106,7 +106,7 @@ pub(super) fn compile(spec: &DistSpec, unit: Unit, base_dir: &Path) -> Result<Ki
             if mode > max {
                 return fail("mode", format!("mode ({m}) must not be larger than max ({b})"));
             }
-            Kind::pert(min, mode, max)
+            Family::pert(min, mode, max)
         }
         DistSpec::Empirical { values, file, column, unit: unit_name } => {
             let mut sorted = match (values, file) {
@@ -139,7 +139,7 @@ pub(super) fn compile(spec: &DistSpec, unit: Unit, base_dir: &Path) -> Result<Ki
             };
             sorted.sort_by(f64::total_cmp);
             let file = file.clone();
-            Ok(Kind::Empirical { sorted, file })
+            Ok(Family::Empirical { sorted, file })
         }
     }
 }

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use super::draw::{self, err};
 use super::style::{self, duration_ticks, fmt_duration_tick, log_range};
 use super::{Chart, FONT};
-use crate::model::Kind;
+use crate::model::DisruptionKind;
 use crate::simulation::Results;
 use crate::stats::LogHistogram;
 
@@ -39,7 +39,7 @@ pub struct Curve {
 #[derive(Clone, Debug)]
 pub struct Panel {
     /// The kind.
-    pub kind: Kind,
+    pub kind: DisruptionKind,
     /// Its target, seconds.
     pub target_s: f64,
     /// One curve per strategy that had incidents of this kind.
@@ -86,7 +86,7 @@ impl CdfChart {
     /// The chart for `measure` from a run's tally.
     pub fn new(results: &Results, measure: Measure) -> CdfChart {
         let t = &results.tally;
-        let kinds: Vec<Kind> =
+        let kinds: Vec<DisruptionKind> =
             results.strategies.first().map(|s| s.kinds.iter().map(|k| k.kind).collect()).unwrap_or_default();
         let panels = kinds
             .into_iter()

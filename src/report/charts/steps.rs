@@ -12,7 +12,7 @@ use super::draw::{self, err};
 use super::style;
 use super::{Chart, FONT};
 use crate::incident::Step;
-use crate::model::Kind;
+use crate::model::DisruptionKind;
 use crate::simulation::Results;
 
 /// One bar: a strategy's mean step times for one kind, seconds, in [`Step::ALL`] order.
@@ -28,13 +28,13 @@ pub struct Bar {
 #[derive(Clone, Debug)]
 pub struct StepsChart {
     /// Per kind, one bar per strategy.
-    pub panels: Vec<(Kind, Vec<Bar>)>,
+    pub panels: Vec<(DisruptionKind, Vec<Bar>)>,
 }
 
 impl StepsChart {
     /// The chart from a run's summaries (`steps_mean_s`, as in summary.csv).
     pub fn new(results: &Results) -> StepsChart {
-        let kinds: Vec<Kind> =
+        let kinds: Vec<DisruptionKind> =
             results.strategies.first().map(|s| s.kinds.iter().map(|k| k.kind).collect()).unwrap_or_default();
         let panels = kinds
             .into_iter()
@@ -99,7 +99,11 @@ impl Chart for StepsChart {
     }
 }
 
-fn draw_panel<DB: DrawingBackend>(kind: Kind, bars: &[Bar], area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+fn draw_panel<DB: DrawingBackend>(
+    kind: DisruptionKind,
+    bars: &[Bar],
+    area: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
     let max = bars.iter().map(|b| b.steps_s.iter().sum::<f64>()).fold(0.0, f64::max);
     let (div, unit) = time_unit(max);
     let x_max = (max / div * 1.15).max(1e-9);
