@@ -95,7 +95,7 @@ impl Report for Markdown {
             writeln!(out, "RTO = load-weighted downtime per incident; RPO = data-loss window; [..] = 95% interval.\n");
         let _ = writeln!(
             out,
-            "| Strategy | DisruptionKind | Incidents / yr | RTO P50 | RTO P95 | RTO P99 | RTO met | RPO P50 | RPO P95 | RPO P99 | RPO met |"
+            "| Strategy | Kind | Incidents / yr | RTO P50 | RTO P95 | RTO P99 | RTO met | RPO P50 | RPO P95 | RPO P99 | RPO met |"
         );
         let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
         for s in &r.strategies {
