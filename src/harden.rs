@@ -33,10 +33,10 @@ pub fn check_incident(incident: &Incident, horizon: Duration) -> Result<(), Stri
     if incident.downtime > cap {
         return Err(format!("downtime {} exceeds the horizon {horizon}: {incident:?}", incident.downtime));
     }
-    if let Some(window) = incident.data_loss.window()
-        && !(fine(window) && window <= cap)
-    {
-        return Err(format!("data loss {window} exceeds the horizon {horizon}: {incident:?}"));
+    if let Some(window) = incident.data_loss.window() {
+        if !(fine(window) && window <= cap) {
+            return Err(format!("data loss {window} exceeds the horizon {horizon}: {incident:?}"));
+        }
     }
     if !(incident.cost_usd.is_finite() && incident.cost_usd >= 0.0) {
         return Err(format!("cost {} USD: {incident:?}", incident.cost_usd));

@@ -1,7 +1,10 @@
 //! The `drsim` binary: parses arguments, calls the library, maps errors to
-//! exit codes (0 success, 1 runtime failure, 2 bad input or usage).
+//! exit codes (0 success, 1 runtime failure, 2 bad input or usage, 128 + the
+//! signal number after a clean stop on SIGINT, SIGTERM or SIGHUP).
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod cli;
 mod commands;
@@ -11,14 +14,45 @@ use cli::Cli;
 use commands::Failure;
 use drsim::engine::stop;
 
+/// The signals that stop a run cleanly: Ctrl-C, and what kubelet, Slurm
+/// (`scancel`, time limits), AWS Batch/ECS, Spot interruptions and
+/// `docker stop` send (SIGTERM), and a closed terminal (SIGHUP).
+#[cfg(unix)]
+const STOP_SIGNALS: [(i32, &str); 3] = [
+    (signal_hook::consts::SIGINT, "interrupted"),
+    (signal_hook::consts::SIGTERM, "terminated (SIGTERM)"),
+    (signal_hook::consts::SIGHUP, "hung up (SIGHUP)"),
+];
+#[cfg(not(unix))]
+const STOP_SIGNALS: [(i32, &str); 2] =
+    [(signal_hook::consts::SIGINT, "interrupted"), (signal_hook::consts::SIGTERM, "terminated (SIGTERM)")];
+
+/// Installs the handlers: the first stop signal asks the engine to stop
+/// (the run then ends cleanly: staged output removed, nothing half-written);
+/// a second one exits at once with 128 + its number. Returns the number of
+/// the signal that arrived, 0 while none has.
+fn install_stop_handlers() -> Arc<AtomicUsize> {
+    let which = Arc::new(AtomicUsize::new(0));
+    for (signal, _) in STOP_SIGNALS {
+        // Order matters: the shutdown is armed only once the flag is set.
+        let _ = signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, stop::flag());
+        let _ = signal_hook::flag::register(signal, stop::flag());
+        let _ = signal_hook::flag::register_usize(signal, Arc::clone(&which), signal as usize);
+    }
+    which
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    stop::install_handler();
+    let signal = install_stop_handlers();
     match commands::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) if stop::requested() => {
-            eprintln!("interrupted: stopped cleanly, no results written");
-            ExitCode::from(stop::INTERRUPTED_EXIT_CODE)
+            let number = signal.load(Ordering::SeqCst) as i32;
+            let what = STOP_SIGNALS.iter().find(|(s, _)| *s == number).map_or("interrupted", |(_, w)| *w);
+            eprintln!("{what}: stopped cleanly, no results written");
+            let code = if number > 0 { 128 + number } else { i32::from(stop::INTERRUPTED_EXIT_CODE) };
+            ExitCode::from(u8::try_from(code).unwrap_or(stop::INTERRUPTED_EXIT_CODE))
         }
         Err(Failure::BadInput(e)) => {
             eprintln!("error: {e:#}");

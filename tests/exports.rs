@@ -296,16 +296,29 @@ fn a_killed_run_leaves_no_partial_output() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(!target.exists(), "no partial results under the target name");
-    // The next run removes the killed run's leftovers and completes.
+    let staged = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".partial-"))
+            .collect();
+        names.sort();
+        names
+    };
+    let left = staged(&dir);
+    assert_eq!(left.len(), 1, "kill -9 leaves the hidden staging directory: {left:?}");
+    // The next run completes, says what it found, and leaves the leftover
+    // alone: on a shared volume it could be a live run's.
     let out = drsim()
         .args(["run", model.to_str().unwrap(), "--trials", "200", "--incidents", "--quiet", "--out"])
         .arg(&target)
         .output()
         .unwrap();
     assert!(out.status.success());
-    let names: Vec<String> =
-        std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into()).collect();
-    assert!(names.iter().all(|n| !n.contains(".partial-")), "leftovers removed: {names:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&left[0]) && stderr.contains("killed"), "{stderr}");
+    assert_eq!(staged(&dir), left, "only the leftover remains; this run's staging is gone");
     for file in ["summary.csv", "strategies.csv", "results.json", "report.md", "incidents.csv"] {
         assert!(target.join(file).is_file(), "{file} complete");
     }

@@ -163,28 +163,3 @@ fn auto_shard_reads_each_array_job_engines_zero_based_index() {
     refused(shard("auto/4", &root.join("y"), &[]).output().unwrap(), &["JOB_COMPLETION_INDEX"]);
     fs::remove_dir_all(&root).unwrap();
 }
-
-#[cfg(unix)]
-#[test]
-fn ctrl_c_stops_cleanly_with_exit_code_130_and_writes_nothing() {
-    let root = temp("ctrlc");
-    let out = root.join("results");
-    let child = drsim()
-        .args(["run", MODEL, "--trials", "50000000", "--quiet", "--out"])
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(killed.success());
-    let done = child.wait_with_output().unwrap();
-    assert_eq!(done.status.code(), Some(130), "{}", String::from_utf8_lossy(&done.stderr));
-    let err = String::from_utf8_lossy(&done.stderr);
-    assert_eq!(err.lines().count(), 1, "one line: {err}");
-    assert!(err.contains("interrupted"), "{err}");
-    let left: Vec<_> = fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name()).collect();
-    assert!(left.is_empty(), "nothing written, staging removed: {left:?}");
-    fs::remove_dir_all(&root).unwrap();
-}

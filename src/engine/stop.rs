@@ -1,13 +1,21 @@
-//! A clean stop on Ctrl-C: the first interrupt asks the engine to stop
-//! scheduling trials (the run then fails with [`super::EngineError::Interrupted`],
-//! so no result is written and staged output is removed); a second one exits at once.
+//! A clean stop: once asked (the binary asks on SIGINT, SIGTERM or SIGHUP),
+//! the engine stops scheduling trials and the run fails with
+//! [`super::EngineError::Interrupted`], so no result is written and staged
+//! output is removed. The library only reads the flag; installing signal
+//! handlers is the binary's job (`main.rs`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
 
 /// Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect.
 pub const INTERRUPTED_EXIT_CODE: u8 = 130;
 
-static STOP: AtomicBool = AtomicBool::new(false);
+static STOP: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
+
+/// The shared stop flag, for a signal handler to set.
+pub fn flag() -> Arc<AtomicBool> {
+    Arc::clone(&STOP)
+}
 
 /// Asks every running simulation to stop scheduling trials.
 pub fn request() {
@@ -17,19 +25,4 @@ pub fn request() {
 /// True once a stop has been asked for.
 pub fn requested() -> bool {
     STOP.load(Ordering::Relaxed)
-}
-
-/// Installs the Ctrl-C handler: the first Ctrl-C calls [`request`], a second
-/// one exits at once with [`INTERRUPTED_EXIT_CODE`]. Call once, from the binary.
-pub fn install_handler() {
-    let installed = ctrlc::set_handler(|| {
-        if requested() {
-            eprintln!("interrupted again: exiting now");
-            std::process::exit(i32::from(INTERRUPTED_EXIT_CODE));
-        }
-        request();
-    });
-    // Without a handler Ctrl-C still ends the run; staged output is then
-    // removed by the next run (see report::output).
-    let _ = installed;
 }

@@ -1,10 +1,15 @@
 //! Writing result directories safely: all or nothing.
 //!
 //! Files are written into a hidden staging directory beside the target
-//! (`.NAME.partial-PID`), which is renamed into place only when every file is
-//! complete. A crash, Ctrl-C or kill at any moment leaves either the previous
-//! results or none under the target name, never a mix; a killed run leaves
-//! at most the staging directory, which the next run removes. An existing
+//! (`.NAME.partial-XXXXXX`, an unpredictable name made by the `tempfile`
+//! crate, so runs in different containers sharing a volume never collide),
+//! which is renamed into place only when every file is complete, and the
+//! parent directory is synced after the rename. A crash, a signal or a kill at
+//! any moment leaves either the previous results or none under the target
+//! name, never a mix. A run removes only the staging directory it created:
+//! on an error or a signal (SIGINT, SIGTERM, SIGHUP) it is removed; after a
+//! `kill -9` it stays, hidden, and the next run says so rather than deleting
+//! what may be a live run's staging on a shared volume. An existing
 //! target is replaced only with `force`, and only when it is a previous drsim
 //! output: every finished directory carries a manifest ([`MANIFEST`]) listing
 //! the files drsim wrote, and `force` refuses a target without one, a target
@@ -59,13 +64,14 @@ fn io<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -
     move |e| OutputError::Io { path: path.to_path_buf(), action, reason: e.to_string() }
 }
 
-/// A directory of results being written.
+/// A directory of results being written. Dropping it before
+/// [`Staging::commit`] removes the staging directory (and nothing else).
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
-    staging: PathBuf,
+    /// Removed on drop until committed.
+    staging: Option<tempfile::TempDir>,
     force: bool,
-    committed: bool,
 }
 
 impl Staging {
@@ -92,23 +98,35 @@ impl Staging {
         };
         let name = target.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
         fs::create_dir_all(&parent).map_err(io(&parent, "cannot create the parent directory"))?;
-        // Leftovers of killed runs for the same target are removed first.
+        let prefix = format!(".{name}.partial-");
+        let staging = tempfile::Builder::new()
+            .prefix(&prefix)
+            .tempdir_in(&parent)
+            .map_err(io(&parent, "cannot create the staging directory"))?;
+        // Others' staging directories are never touched: on a shared volume
+        // one may belong to a live run in another container.
         if let Ok(entries) = fs::read_dir(&parent) {
-            let prefix = format!(".{name}.partial-");
-            for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                    let _ = fs::remove_dir_all(entry.path());
-                }
+            let mut others: Vec<String> = entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(&prefix) && Some(std::ffi::OsStr::new(n)) != staging.path().file_name())
+                .collect();
+            others.sort();
+            if let Some(first) = others.first() {
+                eprintln!(
+                    "note: {} holds {first}{}: staging left by a run that was killed, or another run writing now; \
+                     remove it once no run is writing there",
+                    parent.display(),
+                    if others.len() > 1 { format!(" and {} more", others.len() - 1) } else { String::new() }
+                );
             }
         }
-        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        fs::create_dir_all(&staging).map_err(io(&staging, "cannot create the staging directory"))?;
-        Ok(Staging { target: target.to_path_buf(), staging, force, committed: false })
+        Ok(Staging { target: target.to_path_buf(), staging: Some(staging), force })
     }
 
     /// The directory to write into until [`Staging::commit`].
     pub fn dir(&self) -> &Path {
-        &self.staging
+        self.staging.as_ref().map_or(&self.target, |t| t.path())
     }
 
     /// The final directory.
@@ -118,7 +136,7 @@ impl Staging {
 
     /// Writes one file completely (flushed and synced) into the staging directory.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
-        let path = self.staging.join(name);
+        let path = self.dir().join(name);
         let mut file = fs::File::create(&path).map_err(io(&path, "cannot create"))?;
         file.write_all(bytes).map_err(io(&path, "cannot write"))?;
         file.sync_all().map_err(io(&path, "cannot flush to disk"))?;
@@ -131,23 +149,46 @@ impl Staging {
     /// simulation ran).
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         self.write_manifest()?;
-        let old = self.staging.with_file_name(
-            self.staging
-                .file_name()
-                .map_or_else(|| "old".into(), |n| n.to_string_lossy().replace(".partial-", ".old-")),
-        );
         let replacing = exists(&self.target);
         if replacing {
             if !self.force {
                 return Err(OutputError::Exists { path: self.target.clone() });
             }
             check_replaceable(&self.target)?;
-            fs::rename(&self.target, &old).map_err(io(&self.target, "cannot move the old results aside"))?;
         }
-        fs::rename(&self.staging, &self.target).map_err(io(&self.target, "cannot move the new results into place"))?;
-        self.committed = true;
+        // From here the staging directory is ours to move: it is no longer
+        // removed on drop, so every error path below cleans up by hand.
+        let staging = self.staging.take().map(tempfile::TempDir::keep).unwrap_or_default();
+        let old = staging.with_file_name(
+            staging.file_name().map_or_else(|| "old".into(), |n| n.to_string_lossy().replace(".partial-", ".old-")),
+        );
+        if replacing {
+            if let Err(e) = fs::rename(&self.target, &old) {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(io(&self.target, "cannot move the old results aside")(e));
+            }
+        }
+        if let Err(e) = fs::rename(&staging, &self.target) {
+            let _ = fs::remove_dir_all(&staging);
+            if replacing {
+                // Put the old results back, unless a concurrent run has put
+                // its own complete results there meanwhile.
+                if fs::rename(&old, &self.target).is_err() {
+                    let _ = fs::remove_dir_all(&old);
+                }
+            }
+            return Err(io(&self.target, "cannot move the new results into place")(e));
+        }
         if replacing {
             let _ = fs::remove_dir_all(&old);
+        }
+        // The rename is durable only once the parent directory is synced.
+        let parent = match self.target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if let Ok(dir) = fs::File::open(&parent) {
+            dir.sync_all().map_err(io(&parent, "cannot flush the directory to disk"))?;
         }
         Ok(self.target.clone())
     }
@@ -156,7 +197,7 @@ impl Staging {
 impl Staging {
     /// Lists every entry of the staging directory in [`MANIFEST`].
     fn write_manifest(&self) -> Result<(), OutputError> {
-        let mut names = entry_names(&self.staging)?;
+        let mut names = entry_names(self.dir())?;
         names.retain(|n| n != MANIFEST);
         names.sort();
         let mut text = format!("{MANIFEST_HEADER}\n");
@@ -220,14 +261,6 @@ pub fn check_replaceable(target: &Path) -> Result<(), OutputError> {
         return Err(refuse(format!("holds {first}{more} that drsim did not write")));
     }
     Ok(())
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.staging);
-        }
-    }
 }
 
 #[cfg(test)]
