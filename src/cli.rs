@@ -12,12 +12,16 @@ use drsim::simulation::{DEFAULT_SEED, DEFAULT_TRIALS, RunOptions};
 /// outages against every DR strategy in a model and reports downtime, data
 /// loss and the probability of meeting RPO/RTO targets.
 #[derive(Debug, Parser)]
-#[command(name = "drsim", version, about, long_about = None)]
+#[command(name = "drsim", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// `drsim --version`: the crate version and the git revision it was built
+/// from (see build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (git ", env!("DRSIM_GIT_REVISION"), ")");
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -36,6 +40,17 @@ pub enum Command {
     Sensitivity(SensitivityArgs),
     /// Fit an outage model (rate and duration distribution) from an incident history CSV.
     Fit(FitArgs),
+    /// Print a shell completion script, e.g. `drsim completions bash > /etc/bash_completion.d/drsim`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `drsim man > drsim.1 && man ./drsim.1`.
+    Man,
+}
+
+/// Arguments of `drsim completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
 }
 
 /// Output formats of `drsim run` on standard output.

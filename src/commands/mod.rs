@@ -3,6 +3,7 @@
 //! runtime failures (exit 1).
 
 mod check;
+mod docs;
 mod fit;
 mod merge;
 mod run;
@@ -41,6 +42,8 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Fit(args) => fit::fit(&args),
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man => docs::man(),
     }
 }
 

@@ -1,0 +1,30 @@
+//! `drsim completions SHELL` and `drsim man`: the shell completion scripts
+//! and the manual page, generated from the same clap definitions as the
+//! command line itself, so they never fall behind it.
+
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use super::{Failure, runtime};
+use crate::cli::{Cli, CompletionsArgs};
+
+pub(super) fn completions(args: &CompletionsArgs) -> Result<(), Failure> {
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "drsim", &mut out);
+    print(&out)
+}
+
+pub(super) fn man() -> Result<(), Failure> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(runtime)?;
+    print(&out)
+}
+
+/// Writes to standard output; a reader that stopped early (`| head`) is not an error.
+fn print(bytes: &[u8]) -> Result<(), Failure> {
+    match std::io::stdout().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(runtime(e)),
+        _ => Ok(()),
+    }
+}
