@@ -22,6 +22,7 @@ pub mod format;
 #[doc(hidden)]
 pub mod harden;
 pub mod incident;
+pub mod input;
 pub mod lint;
 pub mod model;
 pub mod num;

@@ -14,7 +14,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<(), Failure> {
     let findings = lint(&model);
     if !findings.is_empty() {
         // The model was just read; if it vanished since, positions fall back to 1:1.
-        let text = std::fs::read_to_string(&args.model).unwrap_or_default();
+        let text = drsim::input::read_text(&args.model, drsim::input::MODEL_LIMIT_BYTES).unwrap_or_default();
         let diagnostics = Diagnostics { path: &args.model, text: &text, strict: args.strict };
         eprint!("{}", diagnostics.render(&findings).map_err(runtime)?);
     }

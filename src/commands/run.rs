@@ -171,7 +171,8 @@ pub(super) fn run_shard(model: &Model, args: &RunArgs, spec: &str) -> Result<(),
     let staging = Staging::begin(out, args.force).map_err(bad_input)?;
     // The model text travels in the part, so the merge needs nothing else; it
     // must be the text that was parsed (same hash).
-    let text = std::fs::read_to_string(&args.model).map_err(|e| runtime(anyhow!("{}: {e}", args.model.display())))?;
+    let text = drsim::input::read_text(&args.model, drsim::input::MODEL_LIMIT_BYTES)
+        .map_err(|e| runtime(anyhow!("{}: {e}", args.model.display())))?;
     let options = args.options();
     let range = spec.trials(options.trials);
     let tally = simulate(model, args, Some(&staging), range.clone())?.tally;

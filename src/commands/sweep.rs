@@ -26,7 +26,8 @@ pub(super) fn whatif_failure(e: WhatIfError) -> Failure {
 
 /// Reads a model file's text, tagging failures as bad input.
 pub(super) fn read_model_text(path: &std::path::Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| bad_input(anyhow!("{}: cannot read the model file: {e}", path.display())))
+    drsim::input::read_text(path, drsim::input::MODEL_LIMIT_BYTES)
+        .map_err(|e| bad_input(anyhow!("{}: cannot read the model file: {e}", path.display())))
 }
 
 /// The run options of every evaluation of a sweep or a sensitivity run (one-year trials).

@@ -180,13 +180,16 @@ fn read_csv(
         }
     };
     let full = base_dir.join(path);
-    let file = std::fs::File::open(&full).map_err(|e| {
+    let file = crate::input::open(&full, crate::input::DATA_LIMIT_BYTES).map_err(|e| {
         let shown = full.display();
         err("file", format!("cannot open empirical data file \"{path}\" ({shown}): {e}"))
     })?;
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(file);
     let headers = reader.headers();
     let headers = headers.map_err(|e| err("file", format!("{path}: {e}")))?.clone();
+    if headers.is_empty() {
+        return fail("file", format!("{path} is empty: expected a header row, then one value per row"));
+    }
     let names = headers.iter().collect::<Vec<_>>().join(", ");
     let col = match column {
         Some(c) => match headers.iter().position(|h| h == c) {
