@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::incident::Incident;
-use crate::model::{Costs, Duration, LoadProfile, Model, Posture, Strategy};
+use crate::model::{Costs, Duration, LoadProfile, Model, Posture, SimTime, Strategy};
 
 /// Hours in the profile's cycle (one year).
 const HOURS_PER_YEAR: usize = 8760;
@@ -133,13 +133,13 @@ impl CostModel {
 
     /// Integral of the load multiplier over `[from, from + length]`, in hours
     /// (equal to `length` in hours for a flat profile).
-    pub fn load_hours(&self, from: Duration, length: Duration) -> f64 {
+    pub fn load_hours(&self, from: SimTime, length: Duration) -> f64 {
         if length == Duration::ZERO {
             // What the integral below gives (c - c), without two lookups:
             // most incidents lose no data.
             return 0.0;
         }
-        let a = from.hours();
+        let a = from.since_start().hours();
         let b = a + length.hours();
         self.cumulative_at(b) - self.cumulative_at(a)
     }
@@ -189,7 +189,8 @@ impl CostModel {
         let revenue =
             self.revenue_per_hour * self.load_hours(down_from, incident.downtime + incident.failback_downtime);
         let lost_window = incident.data_loss.window().unwrap_or(Duration::ZERO);
-        let lost_from = Duration::from_secs((incident.start.secs() - lost_window.secs()).max(0.0));
+        // The window before the incident, clipped at the trial start.
+        let lost_from = incident.start - lost_window;
         let orders = self.orders_per_hour * self.load_hours(lost_from, lost_window) * self.average_order_value;
         let total_loss = if incident.data_loss.is_total() { self.total_data_loss_usd } else { 0.0 };
         revenue + orders + self.incident_fixed_usd + total_loss

@@ -21,7 +21,7 @@ pub fn check_incident(incident: &Incident, horizon: Duration) -> Result<(), Stri
         ("degraded", incident.degraded),
         ("detection_delay", incident.detection_delay),
         ("failback_downtime", incident.failback_downtime),
-        ("start", incident.start),
+        ("start", incident.start.since_start()),
     ];
     durations.extend(incident.steps.iter().map(|s| ("step", *s)));
     if let Some((name, d)) = durations.iter().find(|(_, d)| !fine(*d)) {

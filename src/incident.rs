@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DisruptionKind, Duration};
+use crate::model::{DisruptionKind, Duration, SimTime};
 
 /// The way an incident ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -158,8 +158,8 @@ impl DataLoss {
 pub struct Incident {
     /// The disruption kind.
     pub kind: DisruptionKind,
-    /// When service was lost (for `logical`: when the damage began), since the trial start.
-    pub start: Duration,
+    /// When service was lost (for `logical`: when the damage began).
+    pub start: SimTime,
     /// How it ended.
     pub path: Path,
     /// Wall time spent in each step, indexed by [`Step`]; they add up to the
@@ -181,7 +181,7 @@ pub struct Incident {
 
 impl Incident {
     /// An incident with nothing recorded yet.
-    pub fn new(kind: DisruptionKind, start: Duration) -> Incident {
+    pub fn new(kind: DisruptionKind, start: SimTime) -> Incident {
         Incident {
             kind,
             start,

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::incident::{Incident, Path, Step};
-use crate::model::{DisruptionKind, Duration, Model};
+use crate::model::{DisruptionKind, Duration, Model, SimTime};
 use crate::stats::{LogHistogram, Moments, Sum};
 
 /// Totals over the incidents of one kind under one strategy.
@@ -196,7 +196,7 @@ impl TrialTally<'_> {
 
         // Only the part of an incident inside the horizon counts toward the year.
         let down_from = incident.start + incident.detection_delay;
-        let room = self.horizon.saturating_sub(down_from);
+        let room = SimTime::after_start(self.horizon).saturating_since(down_from);
         self.downtime += (incident.downtime + incident.failback_downtime).min(room);
         self.incidents += 1;
         match incident.data_loss.window() {

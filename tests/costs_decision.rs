@@ -7,7 +7,7 @@ use drsim::cost::{CostModel, LineItems};
 use drsim::decision::Target;
 use drsim::engine::Observer;
 use drsim::incident::{Incident, Path as IncidentPath};
-use drsim::model::{DisruptionKind, Duration};
+use drsim::model::{DisruptionKind, Duration, SimTime};
 use drsim::simulation::{PrecisionStop, RunOptions, Simulation, precision_reached, simulate};
 
 const SEED: u64 = 7;
@@ -131,17 +131,17 @@ fn the_same_outage_costs_its_multiplier_more_at_peak() {
         .raw("[workload.load_profile]\npeak = [{ name = \"peak\", start_day = 100, days = 7, multiplier = 5.0 }]")
         .build();
     let costs = CostModel::new(&model);
-    let outage = |start: Duration| {
+    let outage = |start: SimTime| {
         let mut i = Incident::new(DisruptionKind::Region, start);
         i.downtime = Duration::from_hours(3.0);
         costs.incident_cost(&i)
     };
-    let quiet = outage(Duration::DAY * 50.0);
-    let peak = outage(Duration::DAY * 101.0);
+    let quiet = outage(SimTime::after_start(Duration::DAY * 50.0));
+    let peak = outage(SimTime::after_start(Duration::DAY * 101.0));
     assert_eq!(quiet, 3000.0);
     assert_eq!(peak, 5.0 * quiet);
     // Straddling the start of the peak: 1 h before at 1x, 2 h inside at 5x.
-    let straddle = outage((Duration::DAY * 99.0).saturating_sub(Duration::from_hours(1.0)));
+    let straddle = outage(SimTime::after_start(Duration::DAY * 99.0) - Duration::from_hours(1.0));
     assert!((straddle - 1000.0 * (1.0 + 2.0 * 5.0)).abs() < 1e-6, "{straddle}");
 }
 

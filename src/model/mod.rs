@@ -13,6 +13,7 @@ mod posture;
 mod profile;
 mod raw;
 mod span;
+mod time;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ pub use duration::Duration;
 pub use error::{ModelError, Problem};
 pub use span::KeyPath;
 pub(crate) use span::line_column;
+pub use time::SimTime;
 
 /// The kinds of disruption drsim simulates and reports on separately (AWS
 /// Resilience Hub's "disruption types": its AZ and Region types are `Az`

@@ -49,7 +49,7 @@ fn render_text(w: &Walkthrough<'_>) -> String {
     let rpo = model.targets.rpo_for(kind);
     let mut out = String::new();
     let _ = writeln!(out, "{} · strategy {strategy} · {kind} disruption", model.workload.name);
-    let start = incident.start;
+    let start = incident.start.since_start();
     let _ = writeln!(
         out,
         "seed {seed}, trial {trial}: the first {kind} incident of {strategy} in this seed's trials; \

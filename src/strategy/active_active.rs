@@ -13,7 +13,7 @@
 
 use super::Ctx;
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
-use crate::model::{Duration, Posture, Replication};
+use crate::model::{Duration, Posture, Replication, SimTime};
 use crate::world::site::Disruption;
 
 pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption, region: usize, share: f64) -> Incident {
@@ -29,7 +29,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption, region: usize, share: f
         incident.degraded = blip;
         return incident;
     }
-    let outage = d.end.saturating_sub(d.start);
+    let outage = d.end.saturating_since(d.start);
     let mut clock = StepClock::new(outage);
     let detection = ctx.draw(&ctx.strategy.steps.detection);
     clock.spend(Step::Detection, detection);
@@ -58,8 +58,8 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption, region: usize, share: f
     if survivors == 0.0 {
         // Every other region is down too: the carried load is lost until the
         // first of them is back (or this one is).
-        let back = others().filter_map(|(r, _)| ctx.world.region_back_after(*r, removed_at)).fold(d.end, Duration::min);
-        let lost = back.saturating_sub(d.start).min(outage);
+        let back = others().filter_map(|(r, _)| ctx.world.region_back_after(*r, removed_at)).fold(d.end, SimTime::min);
+        let lost = back.saturating_since(d.start).min(outage);
         incident.path = Path::DrUnavailableWaited;
         incident.steps = clock.finish(lost);
         incident.downtime = lost * carried;

@@ -8,7 +8,7 @@
 //! keyed by `(seed, trial, interval, k)`, so every strategy with the same
 //! schedule sees the same jobs.
 
-use crate::model::{BackupPolicy, Duration};
+use crate::model::{BackupPolicy, Duration, SimTime};
 use crate::world::seed::BackupJobs;
 use rand::RngExt;
 
@@ -16,11 +16,11 @@ use rand::RngExt;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Query {
     /// The snapshot must have been taken strictly before this time (the damage or the failure).
-    pub taken_before: Duration,
+    pub taken_before: SimTime,
     /// For a restore in the DR region: the copy must have arrived by this time.
-    pub copy_arrived_by: Option<Duration>,
+    pub copy_arrived_by: Option<SimTime>,
     /// When the restore runs: backups older than the retention then are gone.
-    pub restore_at: Duration,
+    pub restore_at: SimTime,
 }
 
 /// Identifies the trial whose job outcomes are asked for.
@@ -29,13 +29,13 @@ pub(crate) struct JobStream {
     /// The trial's job streams.
     pub streams: BackupJobs,
     /// The world's schedule anchor.
-    pub anchor: Duration,
+    pub anchor: SimTime,
 }
 
 #[cfg(test)]
 impl JobStream {
     /// The jobs of trial `trial` of a run with master seed `seed`.
-    pub(crate) fn new(seed: u64, trial: u64, anchor: Duration) -> JobStream {
+    pub(crate) fn new(seed: u64, trial: u64, anchor: SimTime) -> JobStream {
         JobStream { streams: BackupJobs::new(seed, trial), anchor }
     }
 }
@@ -71,6 +71,11 @@ mod tests {
     use super::*;
     use crate::model::{Dist, Probability};
 
+    /// The instant `h` hours into the trial.
+    fn hours(h: f64) -> SimTime {
+        SimTime::after_start(Duration::from_hours(h))
+    }
+
     fn policy(interval_h: f64, copy_h: f64, success: f64) -> BackupPolicy {
         BackupPolicy {
             interval: Duration::from_hours(interval_h),
@@ -88,21 +93,21 @@ mod tests {
     fn window_is_copy_delay_plus_time_since_the_job() {
         // Jobs at 0.25h + k; copy takes 0.5h. At t = 3.0h the newest job whose
         // copy has landed is the one at 2.25h (2.25 + 0.5 <= 3): window 0.75h.
-        let jobs = JobStream::new(1, 0, Duration::from_hours(0.25));
-        let at = Duration::from_hours(3.0);
+        let jobs = JobStream::new(1, 0, hours(0.25));
+        let at = hours(3.0);
         let q = Query { taken_before: at, copy_arrived_by: Some(at), restore_at: at };
         let w = loss_window(&policy(1.0, 0.5, 1.0), jobs, q).unwrap();
         assert!((w.hours() - 0.75).abs() < 1e-9);
         // At 2.5h the 2.25h copy has not landed: the 1.25h job is used.
-        let at = Duration::from_hours(2.5);
+        let at = hours(2.5);
         let q = Query { taken_before: at, copy_arrived_by: Some(at), restore_at: at };
         assert!((loss_window(&policy(1.0, 0.5, 1.0), jobs, q).unwrap().hours() - 1.25).abs() < 1e-9);
     }
 
     #[test]
     fn backups_before_the_trial_count_and_retention_expires_them() {
-        let jobs = JobStream::new(1, 0, Duration::from_hours(0.5));
-        let at = Duration::from_hours(0.25);
+        let jobs = JobStream::new(1, 0, hours(0.5));
+        let at = hours(0.25);
         let q = Query { taken_before: at, copy_arrived_by: None, restore_at: at };
         assert!((loss_window(&policy(1.0, 0.0, 1.0), jobs, q).unwrap().hours() - 0.75).abs() < 1e-9);
         let q = Query { taken_before: at, copy_arrived_by: None, restore_at: at + Duration::DAY * 8.0 };
@@ -111,8 +116,8 @@ mod tests {
 
     #[test]
     fn failed_jobs_are_skipped() {
-        let jobs = JobStream::new(1, 0, Duration::ZERO);
-        let at = Duration::DAY * 3.0;
+        let jobs = JobStream::new(1, 0, SimTime::ZERO);
+        let at = SimTime::after_start(Duration::DAY * 3.0);
         let q = Query { taken_before: at, copy_arrived_by: None, restore_at: at };
         assert_eq!(loss_window(&policy(1.0, 0.0, 0.0), jobs, q), None);
         let w = loss_window(&policy(1.0, 0.0, 0.5), jobs, q).unwrap();

@@ -16,6 +16,7 @@ pub(super) fn restore_duration(ctx: &mut Ctx<'_>, restore: &RestorePipeline) -> 
     transfer + ctx.draw(&restore.validation)
 }
 
+/// Restores from backup, DR having been invoked `invoked` after the loss of service.
 pub(super) fn recover(ctx: &mut Ctx<'_>, d: &Disruption, invoked: Duration) -> Option<Recovery> {
     let (Some(policy), Some(restore)) = (&ctx.strategy.backup, &ctx.strategy.restore) else { return None };
     let copy_arrived_by = match d.kind {

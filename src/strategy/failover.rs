@@ -1,8 +1,10 @@
 //! The incident pipeline shared by every strategy that fails over to a DR
 //! region (backup & restore, pilot light, warm standby).
 //!
-//! Times are relative to the loss of service; `outage` is how long the
-//! primary site stays down.
+//! Offsets (`detection`, `invoked`, `ready`) are lengths counted from the loss
+//! of service, `Duration`s; `outage` is how long the primary site stays down.
+//! Where the world or the backup schedule is asked about a moment, the offset
+//! becomes a trial time, a `SimTime`: `d.start + offset`.
 //! 1. Detection, then the decision. DR is invoked at
 //!    `detection + max(decision, invoke_after)`: the policy wait counts from
 //!    detection and the disaster is declared while waiting.
@@ -37,7 +39,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
         return incident;
     }
     let steps = &ctx.strategy.steps;
-    let outage = d.end.saturating_sub(d.start);
+    let outage = d.end.saturating_since(d.start);
     let detection = ctx.draw(&steps.detection);
     let decision = ctx.draw(&steps.decision).max(ctx.strategy.invoke_after);
     let mut clock = StepClock::new(outage);

@@ -19,7 +19,7 @@ use crate::world::Outage;
 
 pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     let mut incident = Incident::new(o.kind, o.start);
-    incident.detection_delay = o.end.saturating_sub(o.start);
+    incident.detection_delay = o.end.saturating_since(o.start);
     let decision = ctx.draw(&ctx.strategy.steps.decision);
     let restore_at = o.end + decision;
     let policy = ctx.strategy.backup.as_ref();

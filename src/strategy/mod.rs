@@ -15,7 +15,7 @@ mod warm_standby;
 use rand::RngExt;
 
 use crate::incident::Incident;
-use crate::model::{Dist, Duration, Model, Posture, Strategy};
+use crate::model::{Dist, Duration, Model, Posture, SimTime, Strategy};
 use crate::world::seed::{BackupJobs, SimRng};
 use crate::world::site::Disruption;
 use crate::world::{Outage, World};
@@ -44,7 +44,7 @@ pub(crate) struct Ctx<'a> {
     pub jobs: JobStream,
     pub rng: &'a mut SimRng,
     /// Time of the first drill in the trial (drills repeat every interval).
-    drill_phase: Duration,
+    drill_phase: SimTime,
     /// Without drills: how long before the trial the failover was last exercised.
     age_at_start: Duration,
 }
@@ -58,7 +58,8 @@ impl<'a> Ctx<'a> {
         backups: BackupJobs,
         rng: &'a mut SimRng,
     ) -> Ctx<'a> {
-        let drill_phase = strategy.drill_interval.map_or(Duration::ZERO, |i| i * rng.random::<f64>());
+        let drill_phase =
+            SimTime::after_start(strategy.drill_interval.map_or(Duration::ZERO, |i| i * rng.random::<f64>()));
         let age_at_start = Duration::YEAR * rng.random::<f64>();
         let jobs = JobStream { streams: backups, anchor: world.backup_anchor };
         Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start }
@@ -71,7 +72,7 @@ impl<'a> Ctx<'a> {
 
     /// Chance a failover started at `t` fails: `1 - (1 - p0) exp(-age / drift)`
     /// where `age` is the time since the last drill (see [`crate::model::Reliability`]).
-    pub(crate) fn failover_failure_probability(&self, t: Duration) -> f64 {
+    pub(crate) fn failover_failure_probability(&self, t: SimTime) -> f64 {
         let r = self.strategy.reliability;
         let p0 = r.failure_probability.get();
         let Some(drift) = r.drift else { return p0 };
@@ -80,13 +81,13 @@ impl<'a> Ctx<'a> {
                 let since = (t.secs() - self.drill_phase.secs()).rem_euclid(interval.secs());
                 Duration::from_secs(since)
             }
-            None => t + self.age_at_start,
+            None => t.since_start() + self.age_at_start,
         };
         1.0 - (1.0 - p0) * (-(age / drift)).exp()
     }
 
     /// Draws whether a failover started at `t` fails.
-    pub(crate) fn failover_fails(&mut self, t: Duration) -> bool {
+    pub(crate) fn failover_fails(&mut self, t: SimTime) -> bool {
         let p = self.failover_failure_probability(t);
         self.rng.random::<f64>() < p
     }

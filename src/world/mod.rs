@@ -15,7 +15,7 @@ use rand_distr::{Distribution, Exp1};
 pub mod seed;
 pub mod site;
 
-use crate::model::{DisruptionKind, Duration, FailureDetail, Model};
+use crate::model::{DisruptionKind, Duration, FailureDetail, Model, SimTime};
 use seed::SimRng;
 
 /// One outage of one component in a trial.
@@ -27,10 +27,10 @@ pub struct Outage {
     pub region: u16,
     /// The AZ within the region (for `region` and `logical`: 0, unused).
     pub az: u16,
-    /// When it began, since the start of the trial.
-    pub start: Duration,
+    /// When it began.
+    pub start: SimTime,
     /// When the component was back (`logical`: when the damage was noticed).
-    pub end: Duration,
+    pub end: SimTime,
     /// A region outage that also took the region's control plane down.
     pub control_plane: bool,
     /// A `logical` incident that is ransomware.
@@ -62,10 +62,10 @@ type Entry = u128;
 /// Bits of an [`Entry`] below the sequence number: slot and phase.
 const SEQ_SHIFT: u32 = 24;
 
-fn entry(at: Duration, seq: u64, slot: usize, phase: Phase) -> Entry {
+fn entry(at: SimTime, seq: u64, slot: usize, phase: Phase) -> Entry {
     debug_assert!(seq < 1 << (64 - SEQ_SHIFT) && slot < 1 << (SEQ_SHIFT - 1));
     // The bits sort like the times only with the sign bit clear: `-0.0` (which
-    // `Duration` admits) would sort after every positive time. It cannot arrive
+    // `SimTime` admits) would sort after every positive time. It cannot arrive
     // here, so it is not normalised: a first failure is `Exp1 * year / rate`
     // (`+0.0` or more), and every later time (a next failure, a recovery, the end
     // of a region outage) is `now + d` with `now` a queued time, never `-0.0`;
@@ -76,10 +76,10 @@ fn entry(at: Duration, seq: u64, slot: usize, phase: Phase) -> Entry {
 }
 
 /// The time, slot and whether it is a failure, of a queued entry.
-fn unpack(key: Entry) -> (Duration, usize, bool) {
+fn unpack(key: Entry) -> (SimTime, usize, bool) {
     let low = key as u64;
     (
-        Duration::from_secs(f64::from_bits((key >> 64) as u64)),
+        SimTime::from_secs(f64::from_bits((key >> 64) as u64)),
         ((low & ((1 << SEQ_SHIFT) - 1)) >> 1) as usize,
         low & 1 == 1,
     )
@@ -88,14 +88,14 @@ fn unpack(key: Entry) -> (Duration, usize, bool) {
 /// The sampled world of one trial, with buffers reused from trial to trial.
 #[derive(Debug, Default)]
 pub struct World {
-    /// Length of the trial.
+    /// Length of the trial: every queued time is earlier than `SimTime::after_start(horizon)`.
     pub horizon: Duration,
     /// Every outage that began within the horizon, in order of start.
     pub outages: Vec<Outage>,
     /// Anchor of every backup schedule in this trial: backups run at
-    /// `anchor + k * interval`. Uniform over one day, shared by all strategies,
-    /// so a schedule that divides another takes a superset of its backups.
-    pub backup_anchor: Duration,
+    /// `anchor + k * interval`. Uniform over the trial's first day, shared by all
+    /// strategies, so a schedule that divides another takes a superset of its backups.
+    pub backup_anchor: SimTime,
     /// The event queue, unordered: the pending state changes (at most one per
     /// component: its next failure or its recovery) that fall within the
     /// horizon; later ones can start no outage in the trial and are never
@@ -105,7 +105,8 @@ pub struct World {
     components: Vec<Component>,
     /// Failure rate per year of each component, from [`World::rate_of`] once per run.
     rates: Vec<f64>,
-    region_down_until: Vec<Duration>,
+    /// When each region's current or last outage ends.
+    region_down_until: Vec<SimTime>,
     seq: u64,
 }
 
@@ -121,7 +122,7 @@ impl World {
         }
         components.push(Component::Data);
         let mut world = World {
-            region_down_until: vec![Duration::ZERO; model.topology.regions.len()],
+            region_down_until: vec![SimTime::ZERO; model.topology.regions.len()],
             components,
             ..World::default()
         };
@@ -129,9 +130,9 @@ impl World {
         world
     }
 
-    fn push(&mut self, at: Duration, slot: usize, phase: Phase) {
+    fn push(&mut self, at: SimTime, slot: usize, phase: Phase) {
         self.seq += 1;
-        if at < self.horizon {
+        if at.since_start() < self.horizon {
             self.pending.push(entry(at, self.seq, slot, phase));
         }
     }
@@ -142,6 +143,7 @@ impl World {
         Some(self.pending.swap_remove(at))
     }
 
+    /// Time from a component's start (or return) to its next failure.
     fn next_failure(rng: &mut SimRng, rate_per_year: f64) -> Option<Duration> {
         (rate_per_year > 0.0).then(|| {
             let e: f64 = Exp1.sample(rng);
@@ -155,12 +157,12 @@ impl World {
         self.outages.clear();
         self.pending.clear();
         self.seq = 0;
-        self.region_down_until.iter_mut().for_each(|d| *d = Duration::ZERO);
-        self.backup_anchor = Duration::DAY * rng.random::<f64>();
+        self.region_down_until.iter_mut().for_each(|d| *d = SimTime::ZERO);
+        self.backup_anchor = SimTime::after_start(Duration::DAY * rng.random::<f64>());
 
         for slot in 0..self.components.len() {
             if let Some(t) = Self::next_failure(rng, self.rates[slot]) {
-                self.push(t, slot, Phase::Fail);
+                self.push(SimTime::after_start(t), slot, Phase::Fail);
             }
         }
         while let Some(e) = self.pop() {
@@ -252,17 +254,17 @@ impl World {
     }
 
     /// When the region-wide outage of `region` covering time `t` ends, if one does.
-    pub fn region_back_after(&self, region: usize, t: Duration) -> Option<Duration> {
+    pub fn region_back_after(&self, region: usize, t: SimTime) -> Option<SimTime> {
         self.outages
             .iter()
             .take_while(|o| o.start <= t)
             .filter(|o| o.kind == DisruptionKind::Region && o.region as usize == region && t < o.end)
             .map(|o| o.end)
-            .reduce(Duration::max)
+            .reduce(SimTime::max)
     }
 
     /// True when region `region` is down at time `t` (a region-wide outage).
-    pub fn region_down_at(&self, region: usize, t: Duration) -> bool {
+    pub fn region_down_at(&self, region: usize, t: SimTime) -> bool {
         self.region_back_after(region, t).is_some()
     }
 }
@@ -312,7 +314,7 @@ mod tests {
             for slot in slots {
                 for seq in seqs {
                     for fail in [false, true] {
-                        let (at, s, f) = unpack(entry(Duration::from_secs(t), seq, slot, phase(fail)));
+                        let (at, s, f) = unpack(entry(SimTime::from_secs(t), seq, slot, phase(fail)));
                         assert_eq!(at.secs().to_bits(), t.to_bits(), "time of ({t}, {seq}, {slot}, {fail})");
                         assert_eq!((s, f), (slot, fail), "slot and phase of ({t}, {seq}, {slot}, {fail})");
                     }
@@ -331,8 +333,8 @@ mod tests {
                 return;
             }
             let slot = |rng: &mut SimRng| (rng.next_u64() % (MAX_SLOT as u64 + 1)) as usize;
-            let a = entry(Duration::from_secs(ta), qa, slot(rng), phase(rng.next_u64() % 2 == 0));
-            let b = entry(Duration::from_secs(tb), qb, slot(rng), phase(rng.next_u64() % 2 == 0));
+            let a = entry(SimTime::from_secs(ta), qa, slot(rng), phase(rng.next_u64() % 2 == 0));
+            let b = entry(SimTime::from_secs(tb), qb, slot(rng), phase(rng.next_u64() % 2 == 0));
             let expected = ta.partial_cmp(&tb).unwrap().then(qa.cmp(&qb));
             assert_eq!(a.cmp(&b), expected, "({ta}, {qa}) vs ({tb}, {qb})");
         }
@@ -361,7 +363,7 @@ mod tests {
     #[test]
     fn simultaneous_events_pop_in_the_order_they_were_pushed() {
         let mut world = World { horizon: Duration::YEAR, ..World::default() };
-        let at = Duration::HOUR;
+        let at = SimTime::after_start(Duration::HOUR);
         // Slots and phases deliberately out of order, so only the push order can explain the pops.
         let pushed = [(7, Phase::Recover), (3, Phase::Fail), (9, Phase::Fail), (0, Phase::Recover), (5, Phase::Fail)];
         for (slot, phase) in pushed {
@@ -369,17 +371,17 @@ mod tests {
         }
         // One earlier event pushed last and one later event pushed in between
         // show that time still comes first; time 0 is the earliest of all.
-        world.push(Duration::from_secs(at.secs() * 2.0), 1, Phase::Fail);
-        world.push(Duration::ZERO, 2, Phase::Recover);
-        world.push(Duration::YEAR, 4, Phase::Fail); // at the horizon: never queued
+        world.push(SimTime::from_secs(at.secs() * 2.0), 1, Phase::Fail);
+        world.push(SimTime::ZERO, 2, Phase::Recover);
+        world.push(SimTime::after_start(Duration::YEAR), 4, Phase::Fail); // at the horizon: never queued
 
         let mut popped = Vec::new();
         while let Some(e) = world.pop() {
             popped.push(unpack(e));
         }
-        let mut expected = vec![(Duration::ZERO, 2, false)];
+        let mut expected = vec![(SimTime::ZERO, 2, false)];
         expected.extend(pushed.iter().map(|&(slot, phase)| (at, slot, phase == Phase::Fail)));
-        expected.push((Duration::from_secs(at.secs() * 2.0), 1, true));
+        expected.push((SimTime::from_secs(at.secs() * 2.0), 1, true));
         assert_eq!(popped, expected);
     }
 }

@@ -7,7 +7,7 @@
 //! one disruption, whose kind is the kind of the outage that began it.
 
 use super::{Outage, World};
-use crate::model::{Deployment, DisruptionKind, Duration};
+use crate::model::{Deployment, DisruptionKind, SimTime};
 
 /// A disruption of one deployment.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -15,9 +15,9 @@ pub struct Disruption {
     /// The kind of the outage that began it.
     pub kind: DisruptionKind,
     /// When service was lost.
-    pub start: Duration,
+    pub start: SimTime,
     /// When the deployment's own site was back (`start` for a blip).
-    pub end: Duration,
+    pub end: SimTime,
     /// A one-AZ loss absorbed by a Multi-AZ deployment: only the failover blip.
     pub blip: bool,
     /// The region's control plane was down too.
@@ -105,8 +105,8 @@ mod tests {
             kind,
             region,
             az,
-            start: Duration::from_hours(start_h),
-            end: Duration::from_hours(end_h),
+            start: SimTime::from_secs(start_h * 3600.0),
+            end: SimTime::from_secs(end_h * 3600.0),
             control_plane: false,
             ransomware: false,
             destroys_mutable_backups: false,
@@ -114,7 +114,7 @@ mod tests {
     }
 
     fn world(outages: Vec<Outage>) -> World {
-        World { horizon: Duration::YEAR, outages, ..World::default() }
+        World { horizon: crate::model::Duration::YEAR, outages, ..World::default() }
     }
 
     #[test]
@@ -123,7 +123,10 @@ mod tests {
         let mut out = Vec::new();
         disruptions(&w, 0, Deployment::SingleAz, &mut SiteScratch::default(), &mut out);
         assert_eq!(out.len(), 1);
-        assert_eq!((out[0].kind, out[0].start.hours(), out[0].end.hours()), (DisruptionKind::Region, 1.0, 8.0));
+        assert_eq!(
+            (out[0].kind, out[0].start.since_start().hours(), out[0].end.since_start().hours()),
+            (DisruptionKind::Region, 1.0, 8.0)
+        );
     }
 
     #[test]
@@ -136,7 +139,8 @@ mod tests {
         ]);
         let mut out = Vec::new();
         disruptions(&w, 0, Deployment::MultiAz, &mut SiteScratch::default(), &mut out);
-        let got: Vec<(f64, f64, bool)> = out.iter().map(|d| (d.start.hours(), d.end.hours(), d.blip)).collect();
+        let got: Vec<(f64, f64, bool)> =
+            out.iter().map(|d| (d.start.since_start().hours(), d.end.since_start().hours(), d.blip)).collect();
         assert_eq!(got, vec![(1.0, 1.0, true), (2.0, 3.0, false), (10.0, 10.0, true)]);
     }
 
@@ -146,6 +150,6 @@ mod tests {
         let mut out = Vec::new();
         disruptions(&w, 0, Deployment::SingleAz, &mut SiteScratch::default(), &mut out);
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].start.hours(), 5.0);
+        assert_eq!(out[0].start.since_start().hours(), 5.0);
     }
 }

@@ -50,9 +50,10 @@ pub(crate) fn unit_secs(name: &str) -> Option<f64> {
     UNITS.iter().find(|(n, _)| *n == name).map(|&(_, s)| s)
 }
 
-/// A non-negative, finite span of simulated time, stored as f64 seconds. The one time type of
-/// drsim: durations and instants (offsets from the start of a trial) alike. f64 seconds keep
-/// millisecond precision over centuries of simulated time, which is ample for recovery models.
+/// A non-negative, finite span of simulated time, stored as f64 seconds: a length of time (an
+/// outage's length, a step, a target). Instants of a trial are [`crate::model::SimTime`], so the
+/// two cannot be mixed up. f64 seconds keep millisecond precision over centuries of simulated
+/// time, which is ample for recovery models.
 #[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd)]
 pub struct Duration(f64);
 
