@@ -37,28 +37,69 @@ pub const INDEX_VARIABLES: [&str; 3] = ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_A
 #[derive(Debug, thiserror::Error)]
 pub enum ShardError {
     /// `--shard` is not `K/N` or `auto/N` with 1 <= K <= N.
-    #[error("--shard {spec}: {reason}; allowed: K/N with 1 <= K <= N (e.g. 3/8), or auto/N")]
+    #[error("--shard {spec}: {why}; allowed: K/N with 1 <= K <= N (e.g. 3/8), or auto/N")]
     Spec {
         /// The value given.
         spec: String,
         /// What is wrong with it.
-        reason: String,
+        why: String,
     },
     /// `auto/N` found no array-job index variable, or a bad one.
-    #[error("--shard {spec}: {reason}")]
+    #[error("--shard {spec}: {why}")]
     Auto {
         /// The value given.
         spec: String,
         /// What is wrong.
-        reason: String,
+        why: String,
     },
-    /// A part file cannot be read.
-    #[error("{}: cannot read the partial result: {reason}", path.display())]
+    /// A part file cannot be read; the I/O error is the source.
+    #[error("{}: cannot read the partial result", path.display())]
     Read {
         /// The file.
         path: PathBuf,
-        /// Why.
-        reason: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A part file is not JSON.
+    ///
+    /// The parser's error is kept as a field, not as the source, because the
+    /// message names it mid-sentence (`not JSON (...); expected a part.json`).
+    #[error("{}: cannot read the partial result: not JSON ({error}); expected a {PART_FILE}", path.display())]
+    NotJson {
+        /// The file.
+        path: PathBuf,
+        /// The JSON parser's error.
+        error: serde_json::Error,
+    },
+    /// A part file is JSON but not a drsim partial result (no `format` key
+    /// saying [`PART_FORMAT`]).
+    #[error("{}: cannot read the partial result: not a drsim partial result (no \"format\": \"{PART_FORMAT}\")", path.display())]
+    NotPart {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A part file is in a format version this drsim does not read.
+    #[error(
+        "{}: cannot read the partial result: part format version {}, this drsim reads version {PART_FORMAT_VERSION}",
+        path.display(),
+        found.map_or_else(|| "missing".to_string(), |v| v.to_string())
+    )]
+    FormatVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version it says it is in, if it says.
+        found: Option<u64>,
+    },
+    /// A part file has the right format and version but its content does not
+    /// fit it; the JSON error is the source.
+    #[error("{}: cannot read the partial result: damaged", path.display())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What does not fit.
+        #[source]
+        source: serde_json::Error,
     },
     /// Two parts do not belong to the same run.
     #[error("{} and {}: different {what} ({first} vs {second}); only parts of one run can be merged", a.display(), b.display())]
@@ -107,12 +148,13 @@ pub enum ShardError {
         after: Option<PathBuf>,
     },
     /// The embedded model no longer parses (e.g. a file it refers to is gone).
-    #[error("{}: the model embedded in the part: {reason}", path.display())]
+    #[error("{}: the model embedded in the part", path.display())]
     Model {
         /// The part.
         path: PathBuf,
         /// Why it failed.
-        reason: String,
+        #[source]
+        source: crate::model::ModelError,
     },
 }
 
@@ -129,7 +171,7 @@ impl ShardSpec {
     /// Parses `K/N` (K from 1) or `auto/N`, which takes the 0-based index
     /// from the first of [`INDEX_VARIABLES`] that `env` returns.
     pub fn parse(spec: &str, env: impl Fn(&str) -> Option<String>) -> Result<ShardSpec, ShardError> {
-        let bad = |reason: String| ShardError::Spec { spec: spec.to_string(), reason };
+        let bad = |why: String| ShardError::Spec { spec: spec.to_string(), why };
         let (k, n) = spec.split_once('/').ok_or_else(|| bad("no '/'".into()))?;
         let count: u64 = n.trim().parse().map_err(|_| bad(format!("N = {n:?} is not a whole number")))?;
         if count == 0 {
@@ -146,7 +188,7 @@ impl ShardSpec {
     }
 
     fn from_env(spec: &str, count: u64, env: impl Fn(&str) -> Option<String>) -> Result<ShardSpec, ShardError> {
-        let auto = |reason: String| ShardError::Auto { spec: spec.to_string(), reason };
+        let auto = |why: String| ShardError::Auto { spec: spec.to_string(), why };
         let Some((name, value)) = INDEX_VARIABLES.iter().find_map(|&v| env(v).map(|x| (v, x))) else {
             return Err(auto(format!(
                 "none of {} is set; run it as an array job (Kubernetes Indexed Job, AWS Batch array job, Slurm \
@@ -245,21 +287,18 @@ impl Part {
     /// Reads a part from a shard's output directory or from the part file itself.
     pub fn read(path: &Path) -> Result<(PathBuf, Part), ShardError> {
         let file = if path.is_dir() { path.join(PART_FILE) } else { path.to_path_buf() };
-        let read = |reason: String| ShardError::Read { path: file.clone(), reason };
-        let bytes = std::fs::read(&file).map_err(|e| read(e.to_string()))?;
+        let bytes = std::fs::read(&file).map_err(|source| ShardError::Read { path: file.clone(), source })?;
         let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| read(format!("not JSON ({e}); expected a {PART_FILE}")))?;
+            serde_json::from_slice(&bytes).map_err(|error| ShardError::NotJson { path: file.clone(), error })?;
         if value.get("format").and_then(|f| f.as_str()) != Some(PART_FORMAT) {
-            return Err(read(format!("not a drsim partial result (no \"format\": \"{PART_FORMAT}\")")));
+            return Err(ShardError::NotPart { path: file });
         }
         let version = value.get("format_version").and_then(|v| v.as_u64());
         if version != Some(u64::from(PART_FORMAT_VERSION)) {
-            return Err(read(format!(
-                "part format version {}, this drsim reads version {PART_FORMAT_VERSION}",
-                version.map_or("missing".into(), |v| v.to_string())
-            )));
+            return Err(ShardError::FormatVersion { path: file, found: version });
         }
-        let part: Part = serde_json::from_value(value).map_err(|e| read(format!("damaged: {e}")))?;
+        let part: Part =
+            serde_json::from_value(value).map_err(|source| ShardError::Damaged { path: file.clone(), source })?;
         Ok((file, part))
     }
 
@@ -338,7 +377,7 @@ pub fn merge(mut parts: Vec<(PathBuf, Part)>) -> Result<Merged, ShardError> {
     }
     let (path, first) = &parts[0];
     let mut model = Model::from_str_at(&first.model_text, Path::new(&first.model_path))
-        .map_err(|e| ShardError::Model { path: path.clone(), reason: e.to_string() })?;
+        .map_err(|source| ShardError::Model { path: path.clone(), source })?;
     model.strategies.retain(|s| first.strategies.contains(&s.name));
     let options = RunOptions { trials: total, years: first.years, seed: first.seed, threads: None };
     let mut tally = Tally::new(&model, options.engine_config().horizon);
@@ -390,5 +429,27 @@ mod tests {
         assert!(e.contains("--array=0-3"), "{e}");
         let e = ShardSpec::parse("auto/4", env(&[("JOB_COMPLETION_INDEX", "x")])).unwrap_err().to_string();
         assert!(e.contains("not a whole number"), "{e}");
+    }
+
+    #[test]
+    fn read_failures_keep_the_underlying_error_as_their_source() {
+        use std::error::Error as _;
+        let missing = Part::read(Path::new("/nonexistent/drsim/part.json")).unwrap_err();
+        assert!(matches!(missing, ShardError::Read { .. }), "{missing}");
+        let io = missing.source().and_then(|s| s.downcast_ref::<std::io::Error>()).expect("the I/O error is kept");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+
+        let dir = std::env::temp_dir().join(format!("drsim-shard-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let damaged = dir.join("damaged.json");
+        std::fs::write(&damaged, format!(r#"{{"format": "{PART_FORMAT}", "format_version": {PART_FORMAT_VERSION}}}"#))
+            .unwrap();
+        let err = Part::read(&damaged).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(matches!(err, ShardError::Damaged { .. }), "{err}");
+        assert!(err.source().is_some_and(|s| s.is::<serde_json::Error>()), "{err:?}");
+        // Printed as the binary prints it, the message reads as it always did.
+        let shown = format!("{:#}", anyhow::Error::from(err));
+        assert!(shown.ends_with(": cannot read the partial result: damaged: missing field `drsim_version`"), "{shown}");
     }
 }

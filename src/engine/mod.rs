@@ -37,12 +37,16 @@ pub struct RunConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// The thread pool could not be built.
-    #[error("cannot start {threads} worker threads: {reason}")]
+    ///
+    /// rayon's error is kept as a field, not as the error's source: its own
+    /// source is the I/O error it displays, so a printed chain would show that
+    /// text twice. The message names it once, as before.
+    #[error("cannot start {threads} worker threads: {error}")]
     Threads {
         /// Threads asked for.
         threads: usize,
-        /// The system's reason.
-        reason: String,
+        /// rayon's error (the system's reason is its source).
+        error: rayon::ThreadPoolBuildError,
     },
     /// Ctrl-C stopped the run before every trial was simulated.
     #[error("interrupted by Ctrl-C before every trial was simulated; nothing was written")]
@@ -282,8 +286,7 @@ pub fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + 
     if let Some(n) = threads {
         builder = builder.num_threads(n);
     }
-    let pool =
-        builder.build().map_err(|e| EngineError::Threads { threads: threads.unwrap_or(0), reason: e.to_string() })?;
+    let pool = builder.build().map_err(|e| EngineError::Threads { threads: threads.unwrap_or(0), error: e })?;
     Ok(pool.install(work))
 }
 

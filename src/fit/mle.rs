@@ -315,10 +315,7 @@ pub fn fit(family: Family, data: &[f64]) -> Result<FamilyFit, FitError> {
     };
     let log_likelihood = params.log_likelihood(data);
     if !log_likelihood.is_finite() || !params.is_valid() {
-        return Err(FitError::NoConvergence {
-            family: family.name(),
-            reason: format!("non-finite estimate {params:?}"),
-        });
+        return Err(FitError::NoConvergence { family: family.name(), why: format!("non-finite estimate {params:?}") });
     }
     let param_std_errors = match params {
         Params::Exponential { mean } => Params::Exponential { mean: mean / n.sqrt() },

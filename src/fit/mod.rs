@@ -94,12 +94,12 @@ pub enum FitError {
         reason: &'static str,
     },
     /// The iterative solver for a shape parameter failed to converge.
-    #[error("{family} fit did not converge: {reason}")]
+    #[error("{family} fit did not converge: {why}")]
     NoConvergence {
         /// Name of the family.
         family: &'static str,
-        /// What went wrong.
-        reason: String,
+        /// What went wrong, in our words (there is no underlying error).
+        why: String,
     },
 }
 
@@ -348,7 +348,7 @@ mod numeric {
         x0: f64,
         f: impl Fn(f64) -> (f64, f64),
     ) -> Result<f64, FitError> {
-        let fail = |reason: &str| FitError::NoConvergence { family, reason: reason.to_string() };
+        let fail = |why: &str| FitError::NoConvergence { family, why: why.to_string() };
         let (mut lo, mut hi) = (x0, x0);
         for _ in 0..2000 {
             if f(lo).0 <= 0.0 {

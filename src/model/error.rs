@@ -29,15 +29,19 @@ impl fmt::Display for Problem {
 }
 
 /// Why a model could not be loaded.
-#[derive(Clone, Debug, thiserror::Error)]
+///
+/// Not `Clone`: a read failure keeps the [`std::io::Error`] itself as its
+/// source, so callers can inspect it (e.g. its kind).
+#[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    /// The file could not be read.
-    #[error("{}: cannot read the model file: {reason}", path.display())]
+    /// The file could not be read; the I/O error is the source.
+    #[error("{}: cannot read the model file", path.display())]
     Read {
         /// The path given.
         path: PathBuf,
-        /// The operating system's reason.
-        reason: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
     },
     /// The file was read but is not a valid model; every problem found is listed.
     #[error("{}", render(problems))]
@@ -50,4 +54,27 @@ pub enum ModelError {
 fn render(problems: &[Problem]) -> String {
     let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+    use std::path::Path;
+
+    use super::ModelError;
+    use crate::model::Model;
+
+    #[test]
+    fn a_read_failure_keeps_the_io_error_as_its_source() {
+        let err = Model::load(Path::new("/nonexistent/drsim/model.toml")).unwrap_err();
+        assert!(matches!(err, ModelError::Read { .. }), "{err}");
+        assert_eq!(err.to_string(), "/nonexistent/drsim/model.toml: cannot read the model file");
+        let source = err.source().expect("the I/O error is kept");
+        let io = source.downcast_ref::<std::io::Error>().expect("an io::Error");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        // The chain, as the binary prints it, reads as the message used to.
+        let shown = format!("{:#}", anyhow::Error::from(err));
+        assert!(shown.starts_with("/nonexistent/drsim/model.toml: cannot read the model file: "), "{shown}");
+        assert!(shown.ends_with("(os error 2)"), "{shown}");
+    }
 }

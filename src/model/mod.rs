@@ -461,8 +461,8 @@ impl Strategy {
 impl Model {
     /// Reads, parses and validates a model file.
     pub fn load(path: &Path) -> Result<Model, ModelError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ModelError::Read { path: path.to_path_buf(), reason: e.to_string() })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| ModelError::Read { path: path.to_path_buf(), source: e })?;
         Model::from_str_at(&text, path)
     }
 

@@ -298,7 +298,7 @@ impl Cell<'_> {
 
 impl From<csv::Error> for ReportError {
     fn from(e: csv::Error) -> ReportError {
-        ReportError::Serialize(e.to_string())
+        ReportError::Serialize(Box::new(e))
     }
 }
 
@@ -320,7 +320,7 @@ impl CsvWriter {
     /// The text written so far, flushed.
     pub fn finish(self) -> Result<String, ReportError> {
         let bytes = self.into_inner()?;
-        String::from_utf8(bytes).map_err(|e| ReportError::Serialize(e.to_string()))
+        String::from_utf8(bytes).map_err(|e| ReportError::Serialize(Box::new(e)))
     }
 }
 

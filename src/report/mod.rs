@@ -42,7 +42,7 @@ pub trait Report<T: ?Sized = Results> {
 /// Why a report could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// Serialisation failed.
-    #[error("cannot serialise the results: {0}")]
-    Serialize(String),
+    /// Serialisation failed; the serialiser's error (JSON, CSV, UTF-8) is the source.
+    #[error("cannot serialise the results")]
+    Serialize(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

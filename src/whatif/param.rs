@@ -27,30 +27,31 @@ use crate::model::{Model, ModelError};
 #[derive(Debug, thiserror::Error)]
 pub enum ParamError {
     /// The model text is not TOML.
-    #[error("{}: not valid TOML: {reason}", path.display())]
+    #[error("{}: not valid TOML", path.display())]
     Toml {
         /// The model file.
         path: PathBuf,
-        /// The parser's message.
-        reason: String,
+        /// The parser's error (its message points at the line and column).
+        #[source]
+        source: toml_edit::TomlError,
     },
     /// The path does not name a key of the model.
-    #[error("{param}: {reason}")]
+    #[error("{param}: {why}")]
     BadPath {
         /// The path as given.
         param: String,
         /// What is wrong and what exists.
-        reason: String,
+        why: String,
     },
     /// The value does not fit the key's type.
-    #[error("{param}={value}: {reason}")]
+    #[error("{param}={value}: {why}")]
     BadValue {
         /// The path.
         param: String,
         /// The value as given.
         value: String,
         /// What is wrong and what is allowed.
-        reason: String,
+        why: String,
     },
     /// The edited model is not valid.
     #[error("with {assignments}:\n{source}")]
@@ -80,11 +81,11 @@ impl std::fmt::Display for Assignment {
 
 /// Parses the model text, keeping its comments and layout.
 pub fn parse_document(text: &str, path: &Path) -> Result<DocumentMut, ParamError> {
-    text.parse::<DocumentMut>().map_err(|e| ParamError::Toml { path: path.to_path_buf(), reason: e.to_string() })
+    text.parse::<DocumentMut>().map_err(|e| ParamError::Toml { path: path.to_path_buf(), source: e })
 }
 
-fn bad_path(param: &str, reason: impl Into<String>) -> ParamError {
-    ParamError::BadPath { param: param.to_string(), reason: reason.into() }
+fn bad_path(param: &str, why: impl Into<String>) -> ParamError {
+    ParamError::BadPath { param: param.to_string(), why: why.into() }
 }
 
 /// The table a path starts in and the keys left to walk.
@@ -155,7 +156,7 @@ fn toml_value(raw: &str) -> Option<Value> {
 
 /// The new value for `raw`, in the type of `old`.
 fn convert(old: Option<&Value>, raw: &str, param: &str) -> Result<Value, ParamError> {
-    let bad = |reason: &str| ParamError::BadValue { param: param.into(), value: raw.into(), reason: reason.into() };
+    let bad = |why: &str| ParamError::BadValue { param: param.into(), value: raw.into(), why: why.into() };
     let raw_t = raw.trim();
     if raw_t.starts_with('{') || raw_t.starts_with('[') {
         return toml_value(raw_t).ok_or_else(|| bad("not a valid TOML inline table or array"));
@@ -299,5 +300,13 @@ interval = "1h" # hourly
         assert_eq!(v, vec!["{ dist = \"uniform\", min = 1, max = 2 }".to_string(), "3".to_string()]);
         assert!(parse_set("a.b").is_err());
         assert!(parse_set("a.b=1,,2").is_err());
+    }
+
+    #[test]
+    fn toml_errors_are_kept_as_the_source() {
+        use std::error::Error as _;
+        let err = parse_document("a = = 1", Path::new("m.toml")).unwrap_err();
+        assert_eq!(err.to_string(), "m.toml: not valid TOML");
+        assert!(err.source().is_some_and(|s| s.is::<toml_edit::TomlError>()), "{err:?}");
     }
 }

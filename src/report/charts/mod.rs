@@ -45,12 +45,14 @@ pub fn register_fonts() {
 
 /// Why a chart could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot draw chart {name}: {reason}")]
+#[error("cannot draw chart {name}")]
 pub struct ChartError {
     /// The chart's file stem.
     pub name: String,
-    /// What went wrong.
-    pub reason: String,
+    /// What went wrong: the plotters error (its message, when a chart's
+    /// drawing code reports one).
+    #[source]
+    pub source: Box<dyn std::error::Error + Send + Sync>,
 }
 
 /// Something that can draw itself on any plotters backend.
@@ -69,20 +71,20 @@ pub trait Chart {
 /// writer renames them into place). Returns the two paths.
 pub fn render<C: Chart>(chart: &C, dir: &Path) -> Result<(PathBuf, PathBuf), ChartError> {
     register_fonts();
-    let err = |reason: String| ChartError { name: chart.name().to_string(), reason };
+    let err = |source: Box<dyn std::error::Error + Send + Sync>| ChartError { name: chart.name().to_string(), source };
     let png = dir.join(format!("{}.png", chart.name()));
     let svg = dir.join(format!("{}.svg", chart.name()));
     {
         let root = BitMapBackend::new(&png, chart.size()).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
-        chart.draw(&root).map_err(err)?;
-        root.present().map_err(|e| err(e.to_string()))?;
+        root.fill(&WHITE).map_err(|e| err(Box::new(e)))?;
+        chart.draw(&root).map_err(|e| err(e.into()))?;
+        root.present().map_err(|e| err(Box::new(e)))?;
     }
     {
         let root = SVGBackend::new(&svg, chart.size()).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
-        chart.draw(&root).map_err(err)?;
-        root.present().map_err(|e| err(e.to_string()))?;
+        root.fill(&WHITE).map_err(|e| err(Box::new(e)))?;
+        chart.draw(&root).map_err(|e| err(e.into()))?;
+        root.present().map_err(|e| err(Box::new(e)))?;
     }
     Ok((png, svg))
 }
