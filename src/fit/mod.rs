@@ -28,7 +28,7 @@ use std::fmt::Write as _;
 #[derive(Debug, thiserror::Error)]
 pub enum FitError {
     /// The history file could not be opened or read.
-    #[error("cannot read {file}: {source}")]
+    #[error("cannot read {file}")]
     Io {
         /// Path of the file, as given.
         file: String,

@@ -101,10 +101,10 @@ pub struct IncidentCsv {
 impl IncidentCsv {
     /// Creates `path` (inside the staging directory) for the given strategy names, in model order.
     pub fn create(path: &Path, strategies: &[String]) -> Result<IncidentCsv, OutputError> {
-        let file = File::create(path).map_err(|e| OutputError::Io {
+        let file = File::create(path).map_err(|source| OutputError::Io {
             path: path.to_path_buf(),
             action: "cannot create",
-            reason: e.to_string(),
+            source,
         })?;
         Ok(IncidentCsv {
             path: path.to_path_buf(),
@@ -117,15 +117,21 @@ impl IncidentCsv {
 
     /// Flushes and syncs the file; returns the rows written or the first error.
     pub fn finish(mut self) -> Result<u64, OutputError> {
-        let io =
-            |path: &Path, reason: String| OutputError::Io { path: path.to_path_buf(), action: "cannot write", reason };
+        let io = |path: &Path, source: std::io::Error| OutputError::Io {
+            path: path.to_path_buf(),
+            action: "cannot write",
+            source,
+        };
+        // Errors of the CSV and buffer layers carry an I/O error's text;
+        // they become I/O errors of their own with that text.
+        let text = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
         if let Some(e) = self.error.take() {
-            return Err(io(&self.path, e));
+            return Err(io(&self.path, text(&e)));
         }
         if let Some(w) = self.writer.take() {
-            let file = w.into_inner().map_err(|e| io(&self.path, e.to_string()))?;
-            let file = file.into_inner().map_err(|e| io(&self.path, e.to_string()))?;
-            file.sync_all().map_err(|e| io(&self.path, e.to_string()))?;
+            let file = w.into_inner().map_err(|e| io(&self.path, text(&e)))?;
+            let file = file.into_inner().map_err(|e| io(&self.path, e.into_error()))?;
+            file.sync_all().map_err(|e| io(&self.path, e))?;
         }
         Ok(self.rows)
     }

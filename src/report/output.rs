@@ -49,19 +49,20 @@ pub enum OutputError {
         why: String,
     },
     /// A file system operation failed (permissions, full disk, ...).
-    #[error("{}: {action}: {reason}", path.display())]
+    #[error("{}: {action}", path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
         /// What was being done.
         action: &'static str,
-        /// The operating system's reason.
-        reason: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
     },
 }
 
 fn io<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
-    move |e| OutputError::Io { path: path.to_path_buf(), action, reason: e.to_string() }
+    move |source| OutputError::Io { path: path.to_path_buf(), action, source }
 }
 
 /// A directory of results being written. Dropping it before

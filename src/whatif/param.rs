@@ -54,7 +54,7 @@ pub enum ParamError {
         why: String,
     },
     /// The edited model is not valid.
-    #[error("with {assignments}:\n{source}")]
+    #[error("with {assignments}")]
     Invalid {
         /// The assignments made, `PATH=VALUE, ...`.
         assignments: String,
