@@ -57,9 +57,9 @@ pub enum ShardError {
     Read {
         /// The file.
         path: PathBuf,
-        /// The operating system's error.
+        /// Why: not a regular file, over the size limit, or the operating system's error.
         #[source]
-        source: std::io::Error,
+        source: crate::input::InputError,
     },
     /// A part file is not JSON.
     ///
@@ -287,7 +287,8 @@ impl Part {
     /// Reads a part from a shard's output directory or from the part file itself.
     pub fn read(path: &Path) -> Result<(PathBuf, Part), ShardError> {
         let file = if path.is_dir() { path.join(PART_FILE) } else { path.to_path_buf() };
-        let bytes = std::fs::read(&file).map_err(|source| ShardError::Read { path: file.clone(), source })?;
+        let bytes = crate::input::read(&file, crate::input::DATA_LIMIT_BYTES)
+            .map_err(|source| ShardError::Read { path: file.clone(), source })?;
         let value: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|error| ShardError::NotJson { path: file.clone(), error })?;
         if value.get("format").and_then(|f| f.as_str()) != Some(PART_FORMAT) {
@@ -436,8 +437,9 @@ mod tests {
         use std::error::Error as _;
         let missing = Part::read(Path::new("/nonexistent/drsim/part.json")).unwrap_err();
         assert!(matches!(missing, ShardError::Read { .. }), "{missing}");
-        let io = missing.source().and_then(|s| s.downcast_ref::<std::io::Error>()).expect("the I/O error is kept");
-        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        let input =
+            missing.source().and_then(|s| s.downcast_ref::<crate::input::InputError>()).expect("the cause is kept");
+        assert!(matches!(input, crate::input::InputError::Io(e) if e.kind() == std::io::ErrorKind::NotFound));
 
         let dir = std::env::temp_dir().join(format!("drsim-shard-read-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

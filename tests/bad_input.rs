@@ -442,6 +442,75 @@ const CASES: &[Case] = &[
         key: None,
         says: &["cannot read the model file"],
     },
+    // Files that are not regular files, or empty (shared/cases/hardening.md K1, K8):
+    // refused before they are opened, so a FIFO cannot hang and /dev/zero
+    // cannot exhaust memory.
+    Case {
+        name: "model-dev-zero",
+        edit: Path("/dev/zero"),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &["cannot read the model file", "not a regular file (it is a device)"],
+    },
+    Case {
+        name: "model-fifo",
+        edit: Path("fifo"),
+        args: CHECK,
+        code: 2,
+        key: None,
+        says: &["cannot read the model file", "not a regular file (it is a FIFO)"],
+    },
+    model(
+        "empirical-dev-zero",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"empirical\", file = \"/dev/zero\" }",
+        ),
+        "failure[1].detection_delay.file",
+        &["not a regular file (it is a device)"],
+    ),
+    model(
+        "empirical-fifo",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"empirical\", file = \"fifo\" }",
+        ),
+        "failure[1].detection_delay.file",
+        &["not a regular file (it is a FIFO)"],
+    ),
+    model(
+        "empirical-empty-file",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"empirical\", file = \"empty.csv\" }",
+        ),
+        "failure[1].detection_delay.file",
+        &["empty.csv is empty", "expected a header row"],
+    ),
+    cli("merge-dev-zero", &["merge", "/dev/zero", "--out", "{dir}/m"], 2, &["/dev/zero", "not a regular file"]),
+    cli("merge-fifo", &["merge", "{dir}/fifo", "--out", "{dir}/m"], 2, &["fifo", "not a regular file (it is a FIFO)"]),
+    cli("fit-fifo", &["fit", "{dir}/fifo"], 2, &["not a regular file (it is a FIFO)"]),
+    cli("fit-dev-zero", &["fit", "/dev/zero"], 2, &["not a regular file (it is a device)"]),
+    // Output directories that --force must not replace (K7).
+    cli(
+        "force-on-the-models-folder",
+        &["run", "{model}", "--trials", "10", "-q", "--force", "--out", "{dir}"],
+        2,
+        &["has no .drsim-output manifest", "--force replaces only a previous drsim output"],
+    ),
+    cli(
+        "force-on-a-dotdot-path",
+        &["run", "{model}", "--trials", "10", "-q", "--force", "--out", "{dir}/dir/.."],
+        2,
+        &["names no directory of its own"],
+    ),
+    cli(
+        "force-on-a-users-folder",
+        &["run", "{model}", "--trials", "10", "-q", "--force", "--out", "{dir}/full"],
+        2,
+        &["full: has no .drsim-output manifest"],
+    ),
     // Command-line values.
     cli("zero-trials", &["run", "{model}", "--trials", "0"], 2, &["'0' for '--trials", "1.."]),
     cli("text-trials", &["run", "{model}", "--trials", "many"], 2, &["'many' for '--trials"]),
@@ -476,6 +545,12 @@ fn prepare(case: &Case, dir: &Path) -> PathBuf {
     std::fs::create_dir_all(dir.join("full")).unwrap();
     std::fs::write(dir.join("full/results.json"), "{}").unwrap();
     std::fs::create_dir_all(dir.join("dir")).unwrap();
+    std::fs::write(dir.join("empty.csv"), "").unwrap();
+    let fifo = dir.join("fifo");
+    if !fifo.exists() {
+        let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+        assert!(made.success(), "mkfifo {}", fifo.display());
+    }
     let base = std::fs::read_to_string(fixtures().join("base.toml")).unwrap();
     let replace = |text: &str, from: &str, to: &str| {
         assert!(text.contains(from), "{}: {from:?} is not in the base model", case.name);

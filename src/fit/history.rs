@@ -189,11 +189,9 @@ const COLUMNS: [&str; 7] = ["date", "provider", "region", "scope", "services", "
 /// A file with a header and no rows gives an empty vector.
 pub fn read_history(path: &Path) -> Result<Vec<OutageRecord>, FitError> {
     let file = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_path(path)
-        .map_err(|e| csv_error(&file, e))?;
+    let input = crate::input::open(path, crate::input::DATA_LIMIT_BYTES)
+        .map_err(|source| FitError::Io { file: file.clone(), source })?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(input);
     let headers = reader.headers().map_err(|e| csv_error(&file, e))?.clone();
     let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();
@@ -260,7 +258,7 @@ fn csv_error(file: &str, e: csv::Error) -> FitError {
         _ => e.to_string(),
     };
     match e.into_kind() {
-        csv::ErrorKind::Io(source) => FitError::Io { file: file.to_string(), source },
+        csv::ErrorKind::Io(source) => FitError::Io { file: file.to_string(), source: source.into() },
         _ => FitError::Csv { file: file.to_string(), line, message },
     }
 }

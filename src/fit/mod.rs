@@ -32,9 +32,9 @@ pub enum FitError {
     Io {
         /// Path of the file, as given.
         file: String,
-        /// The underlying I/O error.
+        /// Why: not a regular file, over the size limit, or the operating system's error.
         #[source]
-        source: std::io::Error,
+        source: crate::input::InputError,
     },
     /// The CSV itself is malformed (e.g. a row with the wrong number of cells).
     #[error("{file}:{line}: malformed CSV: {message}")]

@@ -39,9 +39,9 @@ pub enum ModelError {
     Read {
         /// The path given.
         path: PathBuf,
-        /// The operating system's error.
+        /// Why: not a regular file, over the size limit, or the operating system's error.
         #[source]
-        source: std::io::Error,
+        source: crate::input::InputError,
     },
     /// The file was read but is not a valid model; every problem found is listed.
     #[error("{}", render(problems))]
@@ -70,8 +70,8 @@ mod tests {
         assert!(matches!(err, ModelError::Read { .. }), "{err}");
         assert_eq!(err.to_string(), "/nonexistent/drsim/model.toml: cannot read the model file");
         let source = err.source().expect("the I/O error is kept");
-        let io = source.downcast_ref::<std::io::Error>().expect("an io::Error");
-        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        let input = source.downcast_ref::<crate::input::InputError>().expect("an InputError");
+        assert!(matches!(input, crate::input::InputError::Io(e) if e.kind() == std::io::ErrorKind::NotFound));
         // The chain, as the binary prints it, reads as the message used to.
         let shown = format!("{:#}", anyhow::Error::from(err));
         assert!(shown.starts_with("/nonexistent/drsim/model.toml: cannot read the model file: "), "{shown}");

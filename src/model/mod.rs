@@ -461,8 +461,8 @@ impl Strategy {
 impl Model {
     /// Reads, parses and validates a model file.
     pub fn load(path: &Path) -> Result<Model, ModelError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| ModelError::Read { path: path.to_path_buf(), source: e })?;
+        let text = crate::input::read_text(path, crate::input::MODEL_LIMIT_BYTES)
+            .map_err(|source| ModelError::Read { path: path.to_path_buf(), source })?;
         Model::from_str_at(&text, path)
     }
 
