@@ -101,6 +101,17 @@ pub enum ShardError {
         #[source]
         source: serde_json::Error,
     },
+    /// A part parses but its content contradicts itself or the model it
+    /// carries (a count above the incidents, a tally of another length, a
+    /// model text that does not hash to the recorded SHA-256, ...): edited,
+    /// forged or written by a broken tool.
+    #[error("{}: damaged: {what}", path.display())]
+    Inconsistent {
+        /// The file.
+        path: PathBuf,
+        /// What does not fit, in words.
+        what: String,
+    },
     /// Two parts do not belong to the same run.
     #[error("{} and {}: different {what} ({first} vs {second}); only parts of one run can be merged", a.display(), b.display())]
     Mismatch {
@@ -306,6 +317,95 @@ impl Part {
     fn range(&self) -> Range<u64> {
         self.trial_start..self.trial_end
     }
+
+    /// Checks that the part agrees with itself and with the model it
+    /// carries: the model text hashes to `model_sha256` and defines every
+    /// strategy named, in model order; the years per trial are in range; the
+    /// trial range fits the run; and the tally has the shape of the model and
+    /// counts that fit each other (no count above the incidents it counts).
+    ///
+    /// # Errors
+    /// [`ShardError::Inconsistent`] naming the first contradiction found;
+    /// [`ShardError::Model`] when the carried model text is not a valid model.
+    pub fn check(&self, path: &Path) -> Result<Model, ShardError> {
+        let damaged = |what: String| ShardError::Inconsistent { path: path.to_path_buf(), what };
+        let model = Model::from_str_at(&self.model_text, Path::new(&self.model_path))
+            .map_err(|source| ShardError::Model { path: path.to_path_buf(), source })?;
+        if model.source.sha256 != self.model_sha256 {
+            return Err(damaged(format!(
+                "the model text hashes to {}, not to the recorded model_sha256 {}",
+                &model.source.sha256[..12],
+                &self.model_sha256[..self.model_sha256.len().min(12)]
+            )));
+        }
+        let known: Vec<&str> = model.strategies.iter().map(|s| s.name.as_str()).collect();
+        let mut in_order = known.iter().filter(|k| self.strategies.iter().any(|s| s == *k));
+        if self.strategies.is_empty() || !self.strategies.iter().all(|s| in_order.next() == Some(&s.as_str())) {
+            return Err(damaged(format!(
+                "strategies [{}] are not strategies of its model in model order (the model has: {})",
+                self.strategies.join(", "),
+                known.join(", ")
+            )));
+        }
+        RunOptions { trials: self.trials_total, years: self.years, seed: self.seed, threads: None }
+            .validate()
+            .map_err(|e| damaged(format!("years per trial: {e}")))?;
+        if !(self.trial_start <= self.trial_end && self.trial_end <= self.trials_total) {
+            return Err(damaged(format!(
+                "trial range {}..{} does not fit a run of {} trials",
+                self.trial_start, self.trial_end, self.trials_total
+            )));
+        }
+        let t = &self.tally;
+        if t.trials != self.trial_end - self.trial_start {
+            return Err(damaged(format!(
+                "the tally counts {} trials, its range {}..{} holds {}",
+                t.trials,
+                self.trial_start,
+                self.trial_end,
+                self.trial_end - self.trial_start
+            )));
+        }
+        let horizon = (crate::model::Duration::YEAR * self.years).secs();
+        if t.horizon_s.to_bits() != horizon.to_bits() {
+            return Err(damaged(format!("the tally's horizon {} s is not {} years", t.horizon_s, self.years)));
+        }
+        let n = self.strategies.len();
+        let kinds = crate::model::DisruptionKind::COUNT;
+        if t.strategies.len() != n
+            || t.paired_cost_usd.len() != n * n.saturating_sub(1) / 2
+            || t.rto_s.len() != kinds
+            || t.rpo_s.len() != kinds
+            || t.strategies.iter().any(|s| s.kinds.len() != kinds)
+        {
+            return Err(damaged(format!("the tally does not have the shape of {n} strategies and {kinds} kinds")));
+        }
+        for (name, s) in self.strategies.iter().zip(&t.strategies) {
+            if s.trials_with_total_loss > t.trials || s.trial_incidents.count() != t.trials {
+                return Err(damaged(format!("{name}: per-trial counts do not match {} trials", t.trials)));
+            }
+            for (kind, k) in crate::model::DisruptionKind::ALL.iter().zip(&s.kinds) {
+                let counts = [("rto_met", k.rto_met), ("rpo_met", k.rpo_met), ("both_met", k.both_met)];
+                let counts = counts.into_iter().chain([("data_lost_entirely", k.data_lost_entirely)]);
+                for (what, count) in counts {
+                    if count > k.incidents {
+                        return Err(damaged(format!(
+                            "{name} {kind}: {what} is {count}, more than its {} incidents",
+                            k.incidents
+                        )));
+                    }
+                }
+                let paths: u64 = k.paths.iter().sum();
+                if paths != k.incidents || k.downtime_s.count() != k.incidents || k.data_loss_s.count() != k.incidents {
+                    return Err(damaged(format!(
+                        "{name} {kind}: its paths, downtimes and data losses do not add up to its {} incidents",
+                        k.incidents
+                    )));
+                }
+            }
+        }
+        Ok(model)
+    }
 }
 
 /// A merged run: the model (rebuilt from the parts), its options and the total tally.
@@ -326,6 +426,9 @@ pub fn merge(mut parts: Vec<(PathBuf, Part)>) -> Result<Merged, ShardError> {
         if p.drsim_version != ours {
             return Err(ShardError::Version { path: path.clone(), found: p.drsim_version.clone(), ours: ours.into() });
         }
+    }
+    for (path, p) in &parts {
+        p.check(path)?;
     }
     let Some((first_path, first)) = parts.first() else {
         return Err(ShardError::Missing { missing: 0..0, total: 0, after: None });

@@ -44,7 +44,7 @@ impl RunOptions {
         if !(self.years.is_finite() && self.years > 0.0 && self.years <= 1000.0) {
             return Err(SimulationError::Option {
                 what: "--years",
-                value: self.years.to_string(),
+                value: if self.years.abs() >= 1e6 { format!("{:e}", self.years) } else { self.years.to_string() },
                 allowed: "a number of years above 0 and at most 1000",
             });
         }

@@ -163,3 +163,47 @@ fn auto_shard_reads_each_array_job_engines_zero_based_index() {
     refused(shard("auto/4", &root.join("y"), &[]).output().unwrap(), &["JOB_COMPLETION_INDEX"]);
     fs::remove_dir_all(&root).unwrap();
 }
+
+/// A part whose content was edited, forged or written by a broken tool is
+/// refused with `PART: damaged: ...` naming the contradiction
+/// (shared/cases/hardening.md K6), never merged into figures.
+#[test]
+fn merge_refuses_parts_that_contradict_themselves_or_their_model() {
+    let root = temp("damaged");
+    let parts = four_parts(&root);
+    let original = fs::read_to_string(parts[0].join("part.json")).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit, &str); 8] = [
+        (
+            "rto-met-above-incidents",
+            |v| {
+                let k = &mut v["tally"]["strategies"][0]["kinds"][1];
+                k["rto_met"] = serde_json::json!(k["incidents"].as_u64().unwrap() * 10 + 1);
+            },
+            "more than its",
+        ),
+        ("trials-zero", |v| v["tally"]["trials"] = serde_json::json!(0), "the tally counts 0 trials"),
+        ("years-zero", |v| v["years"] = serde_json::json!(0.0), "years per trial"),
+        ("years-huge", |v| v["years"] = serde_json::json!(1e300), "at most 1000"),
+        ("unknown-strategy", |v| v["strategies"] = serde_json::json!(["nope"]), "not strategies of its model"),
+        ("no-strategy-tallies", |v| v["tally"]["strategies"] = serde_json::json!([]), "does not have the shape"),
+        (
+            "model-text-edited",
+            |v| {
+                let text = v["model_text"].as_str().unwrap().replacen("name", "name ", 1);
+                v["model_text"] = serde_json::json!(text);
+            },
+            "hashes to",
+        ),
+        ("range-past-total", |v| v["trial_end"] = serde_json::json!(1_000_000), "does not fit a run"),
+    ];
+    for (name, edit, says) in cases {
+        let mut value: serde_json::Value = serde_json::from_str(&original).unwrap();
+        edit(&mut value);
+        fs::write(parts[0].join("part.json"), serde_json::to_string(&value).unwrap()).unwrap();
+        let out = merge(&parts, &root.join(format!("merged-{name}")));
+        refused(out, &["part-1/part.json: damaged: ", says]);
+        assert!(!root.join(format!("merged-{name}")).exists(), "{name}: nothing written");
+    }
+    fs::remove_dir_all(&root).unwrap();
+}
