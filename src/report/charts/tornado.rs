@@ -24,10 +24,31 @@ pub struct TornadoChart<'a> {
 impl<'a> TornadoChart<'a> {
     /// The chart of a tornado, named after its strategy.
     pub fn new(tornado: &'a Tornado) -> TornadoChart<'a> {
-        let safe: String =
-            tornado.strategy.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
-        TornadoChart { tornado, name: format!("tornado_{safe}") }
+        TornadoChart { tornado, name: file_stem(&tornado.strategy) }
     }
+}
+
+/// The longest file stem used, bytes: with `.png`/`.svg` it stays far below
+/// the 255 bytes most file systems allow for a name.
+const MAX_STEM_BYTES: usize = 100;
+
+/// `tornado_NAME`, with every character but letters, digits and `-` replaced
+/// by `_`; a name too long for a file name is cut at a character boundary
+/// and given 8 hex digits of the full name's SHA-256, so two long names
+/// that share a beginning still get two files.
+fn file_stem(strategy: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let safe: String = strategy.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let stem = format!("tornado_{safe}");
+    if stem.len() <= MAX_STEM_BYTES {
+        return stem;
+    }
+    let mut cut = MAX_STEM_BYTES - 9;
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let hash: String = Sha256::digest(strategy.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hash}", &stem[..cut])
 }
 
 impl Chart for TornadoChart<'_> {
@@ -116,5 +137,21 @@ impl Chart for TornadoChart<'_> {
             .map_err(e)?;
         draw::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn file_stems_stay_short_and_distinct() {
+        assert_eq!(file_stem("pilot-light"), "tornado_pilot-light");
+        assert_eq!(file_stem("a b/c"), "tornado_a_b_c");
+        let long = "é".repeat(200);
+        let stem = file_stem(&long);
+        assert!(stem.len() <= 100 && stem.starts_with("tornado_é"), "{stem}");
+        let other = file_stem(&format!("{long}x"));
+        assert_ne!(stem, other, "a shared beginning still gives two files");
     }
 }
