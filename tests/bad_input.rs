@@ -442,6 +442,13 @@ const CASES: &[Case] = &[
         key: None,
         says: &["cannot read the model file"],
     },
+    // A sign inside a duration is a syntax error, not a negative duration (K8).
+    model(
+        "duration-minus-inside",
+        Replace("rto = \"4h\"", "rto = \"1h-30m\""),
+        "targets.rto",
+        &["unexpected '-' at \"-30m\""],
+    ),
     // Files that are not regular files, or empty (shared/cases/hardening.md K1, K8):
     // refused before they are opened, so a FIFO cannot hang and /dev/zero
     // cannot exhaust memory.

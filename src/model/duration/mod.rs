@@ -85,6 +85,16 @@ pub enum DurationError {
         /// The number that lacks a unit.
         number: String,
     },
+    /// A `-` after a part: durations are written as a sum of parts, without signs.
+    #[error(
+        "invalid duration \"{input}\": unexpected '-' at \"{found}\"; write the parts without signs, like \"1h 30m\""
+    )]
+    Unexpected {
+        /// The text as given.
+        input: String,
+        /// The rest of the text from the `-`.
+        found: String,
+    },
     /// Something other than a number stood where a number was expected.
     #[error("invalid duration \"{input}\": expected a number at \"{found}\", like \"90s\" or \"1h 30m\"")]
     Syntax {
@@ -195,7 +205,12 @@ impl Duration {
                 break;
             }
             if rest.starts_with('-') {
-                return Err(DurationError::Negative { input: input() });
+                // A leading minus is a negative duration; one after a part
+                // ("1h-30m") is a stray character, not arithmetic.
+                if parts == 0 {
+                    return Err(DurationError::Negative { input: input() });
+                }
+                return Err(DurationError::Unexpected { input: input(), found: rest.to_string() });
             }
             let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
             let number = &rest[..num_len];

@@ -32,7 +32,10 @@ fn parse_valid_table() {
 fn parse_invalid_table() {
     let cases: &[(&str, &str)] = &[
         ("-3h", "invalid duration \"-3h\": negative durations are not allowed"),
-        ("1h -3m", "invalid duration \"1h -3m\": negative durations are not allowed"),
+        (
+            "1h -3m",
+            "invalid duration \"1h -3m\": unexpected '-' at \"-3m\"; write the parts without signs, like \"1h 30m\"",
+        ),
         ("5 parsecs", "invalid duration \"5 parsecs\": unknown unit \"parsecs\" (allowed: ms, s, m, h, d, w, y)"),
         ("", "empty duration: expected a number with a unit, like \"90s\", \"15m\", \"4h\" or \"2d\""),
         ("   ", "empty duration: expected a number with a unit, like \"90s\", \"15m\", \"4h\" or \"2d\""),
@@ -134,4 +137,14 @@ fn serde_rejects_numbers_and_bad_text() {
     }
     let err = toml::from_str::<Holder>("t = \"5 parsecs\"").unwrap_err().to_string();
     assert!(err.contains("unknown unit \"parsecs\""), "{err}");
+}
+
+#[test]
+fn a_minus_after_a_part_is_a_syntax_error_not_a_negative_duration() {
+    let e = Duration::parse("1h-30m").unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "invalid duration \"1h-30m\": unexpected '-' at \"-30m\"; write the parts without signs, like \"1h 30m\""
+    );
+    assert!(Duration::parse("-5m").unwrap_err().to_string().contains("negative durations are not allowed"));
 }
