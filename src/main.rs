@@ -42,9 +42,30 @@ fn install_stop_handlers() -> Arc<AtomicUsize> {
     which
 }
 
+/// How long a stop may take before the process exits anyway: a run checks
+/// the stop flag between trials, and one trial normally takes microseconds,
+/// but a pathological model can make one trial take minutes.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Exits with 128 + the signal when a stop was asked for and the run has not
+/// ended within [`STOP_GRACE`] (the staging directory is then left, as after
+/// `kill -9`).
+fn watch_for_a_stuck_stop(signal: Arc<AtomicUsize>) {
+    std::thread::spawn(move || {
+        while !stop::requested() {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        std::thread::sleep(STOP_GRACE);
+        let number = signal.load(Ordering::SeqCst) as i32;
+        eprintln!("the run did not stop within {} s of the signal; exiting now", STOP_GRACE.as_secs());
+        std::process::exit(if number > 0 { 128 + number } else { i32::from(stop::INTERRUPTED_EXIT_CODE) });
+    });
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let signal = install_stop_handlers();
+    watch_for_a_stuck_stop(Arc::clone(&signal));
     match commands::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) if stop::requested() => {
