@@ -221,7 +221,7 @@ const CASES: &[Case] = &[
         "zero-backup-interval",
         Replace("interval = \"1h\"", "interval = \"0s\""),
         "strategy[0].backup.interval",
-        &["longer than 0s"],
+        &["at least 1s (got 0s)"],
     ),
     model(
         "zero-lognormal-median",
@@ -442,6 +442,22 @@ const CASES: &[Case] = &[
         key: None,
         says: &["cannot read the model file"],
     },
+    // Values whose arithmetic would not finish (K2).
+    model(
+        "sub-second-backup-interval",
+        Replace("interval = \"1h\"", "interval = \"0.01ms\""),
+        "strategy[0].backup.interval",
+        &["at least 1s", "replication_lag"],
+    ),
+    model(
+        "gamma-shape-1e300",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"gamma\", shape = 1e300, scale = \"1ms\" }",
+        ),
+        "failure[1].detection_delay.shape",
+        &["at most 1e6", "use dist = \"fixed\""],
+    ),
     // A sign inside a duration is a syntax error, not a negative duration (K8).
     model(
         "duration-minus-inside",

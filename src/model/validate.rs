@@ -70,6 +70,12 @@ pub const MAX_AZS: u32 = 26;
 /// a trial (at most rate x horizon per component) finite for outages of zero length.
 pub const MAX_RATE_PER_YEAR: f64 = 8760.0;
 
+/// The shortest backup interval a model may give: backup jobs are modelled
+/// one by one, so a sub-second interval would make one incident's search for
+/// a usable copy take millions of steps (shared/cases/hardening.md K2), and
+/// no backup service schedules jobs that often.
+pub const MIN_BACKUP_INTERVAL: Duration = Duration::SECOND;
+
 struct Validator<'a> {
     base_dir: &'a Path,
     problems: Vec<(KeyPath, String)>,
@@ -419,8 +425,15 @@ impl Validator<'_> {
     }
 
     fn backup(&mut self, at: &KeyPath, b: &RawBackup) -> Option<BackupPolicy> {
-        if b.interval <= Duration::ZERO {
-            self.problem(at.key("interval"), "the backup interval must be longer than 0s");
+        if b.interval < MIN_BACKUP_INTERVAL {
+            self.problem(
+                at.key("interval"),
+                format!(
+                    "the backup interval must be at least {MIN_BACKUP_INTERVAL} (got {}): backup jobs are modelled one \
+                     by one; model continuous replication with replication_lag instead",
+                    b.interval
+                ),
+            );
         }
         if b.retention < b.interval {
             self.problem(
