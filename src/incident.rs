@@ -26,7 +26,9 @@ pub enum Path {
     /// DR could not be used (DR region down, no backup copy there, or the
     /// failover needed the failed region's control plane): waited for the primary.
     DrUnavailableWaited,
-    /// `logical` damage with no clean backup: rebuilt empty, all data lost.
+    /// No usable copy of the data survived (no clean backup after `logical`
+    /// damage, or the outage destroyed every copy): rebuilt empty, all data
+    /// lost. Never a recovery: it meets neither target.
     Rebuilt,
 }
 
@@ -83,14 +85,25 @@ pub enum Step {
     TrafficSwitch,
     /// Waiting for the primary to come back (no usable DR, or DR not yet ready).
     Waiting,
+    /// After all data was lost: the time the business needs to come back
+    /// beyond the rebuild of an empty stack (`total_loss_recovery`; by
+    /// default the rest of the trial).
+    TotalLossRecovery,
 }
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 6] =
-        [Step::Detection, Step::Decision, Step::Provisioning, Step::Restore, Step::TrafficSwitch, Step::Waiting];
+    pub const ALL: [Step; 7] = [
+        Step::Detection,
+        Step::Decision,
+        Step::Provisioning,
+        Step::Restore,
+        Step::TrafficSwitch,
+        Step::Waiting,
+        Step::TotalLossRecovery,
+    ];
     /// Number of steps.
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 7;
 
     /// The name used in reports and exports.
     pub fn name(self) -> &'static str {
@@ -101,6 +114,7 @@ impl Step {
             Step::Restore => "restore",
             Step::TrafficSwitch => "traffic_switch",
             Step::Waiting => "waiting",
+            Step::TotalLossRecovery => "total_loss_recovery",
         }
     }
 }
@@ -196,9 +210,11 @@ impl Incident {
         }
     }
 
-    /// Whether the achieved RTO meets a target.
+    /// Whether the achieved RTO meets a target: never when all data was
+    /// lost, whatever the time to rebuild an empty stack (an empty service is
+    /// not a recovered one).
     pub fn rto_met(&self, rto: Duration) -> bool {
-        self.downtime <= rto
+        !self.data_loss.is_total() && self.downtime <= rto
     }
 
     /// Whether the achieved RPO meets a target: never when all data was lost.

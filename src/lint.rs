@@ -37,11 +37,21 @@ pub enum Code {
     BackupsNotEncrypted,
     /// Failover needs the control plane of the region that failed.
     FailoverNeedsFailedControlPlane,
+    /// A backup job (or its copy) can never succeed.
+    BackupJobNeverSucceeds,
+    /// Copies take longer to arrive than backups are kept.
+    CopyDelayBeyondRetention,
+    /// A strategy with no backups faces `logical` damage.
+    NoBackupsForLogical,
+    /// Backups are never test-restored.
+    RestoreTestsMissing,
+    /// Every copy is held at the provider that the model says may delete the subscription.
+    BackupsAtOneProvider,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 7] = [
+    pub const ALL: [Code; 12] = [
         Code::BackupsNotCopied,
         Code::BackupsNotImmutable,
         Code::RpoBelowBackupInterval,
@@ -49,6 +59,11 @@ impl Code {
         Code::DrillsMissingOrRare,
         Code::BackupsNotEncrypted,
         Code::FailoverNeedsFailedControlPlane,
+        Code::BackupJobNeverSucceeds,
+        Code::CopyDelayBeyondRetention,
+        Code::NoBackupsForLogical,
+        Code::RestoreTestsMissing,
+        Code::BackupsAtOneProvider,
     ];
 
     /// The stable name shown in messages and documented in `docs/errors.md`.
@@ -61,6 +76,11 @@ impl Code {
             Code::DrillsMissingOrRare => "drills-missing-or-rare",
             Code::BackupsNotEncrypted => "backups-not-encrypted",
             Code::FailoverNeedsFailedControlPlane => "failover-needs-failed-control-plane",
+            Code::BackupJobNeverSucceeds => "backup-job-never-succeeds",
+            Code::CopyDelayBeyondRetention => "copy-delay-beyond-retention",
+            Code::NoBackupsForLogical => "no-backups-for-logical",
+            Code::RestoreTestsMissing => "restore-tests-missing",
+            Code::BackupsAtOneProvider => "backups-at-one-provider",
         }
     }
 
@@ -68,8 +88,8 @@ impl Code {
     pub fn why(self) -> &'static str {
         match self {
             Code::BackupsNotCopied => {
-                "a region loss takes the only backups with it, so backup_restore cannot restore and no \
-                 strategy can recover from logical damage during the outage"
+                "a region outage makes the only backups unreachable (backup_restore waits for the region), \
+                 and one that destroys the region (destroy_probability) takes them with it: all data lost"
             }
             Code::BackupsNotImmutable => {
                 "ransomware deletes or encrypts backups that are not locked (S3 Object Lock, AWS Backup \
@@ -94,6 +114,26 @@ impl Code {
             Code::FailoverNeedsFailedControlPlane => {
                 "region outages often take the control plane down too (the model says how often); a \
                  failover run from there fails exactly when it is needed: use data-plane failover"
+            }
+            Code::BackupJobNeverSucceeds => {
+                "no backup is ever usable, so every restore finds nothing: each incident that needs one \
+                 loses all data"
+            }
+            Code::CopyDelayBeyondRetention => {
+                "a copy that arrives after its backup has expired is never usable: a restore in the DR \
+                 region finds nothing"
+            }
+            Code::NoBackupsForLogical => {
+                "replication copies corruption and deletions to every replica at once; without a backup \
+                 taken before the damage, every logical incident loses all data"
+            }
+            Code::RestoreTestsMissing => {
+                "a backup pipeline that breaks silently (a dump failing after an upgrade) stays broken \
+                 until someone restores: only a restore test finds it before the incident does"
+            }
+            Code::BackupsAtOneProvider => {
+                "a provider-side deletion of the subscription takes replicas and every backup held at \
+                 that provider, locked or not; only a copy at another provider survives"
             }
         }
     }
@@ -139,26 +179,105 @@ pub fn lint(model: &Model) -> Vec<Finding> {
         }
         _ => None,
     });
+    let logical = model.failure(DisruptionKind::Logical).and_then(|f| match &f.detail {
+        FailureDetail::Logical { account_deletion_share, provider_deletion_share, .. } if f.rate_per_year > 0.0 => {
+            Some((account_deletion_share.get(), provider_deletion_share.get()))
+        }
+        _ => None,
+    });
+    let destroy = model.failure(DisruptionKind::Region).and_then(|f| match &f.detail {
+        FailureDetail::Outage { destroy_probability, .. } if destroy_probability.get() > 0.0 => {
+            Some(destroy_probability.get())
+        }
+        _ => None,
+    });
     for (i, s) in model.strategies.iter().enumerate() {
         let at = KeyPath::root().key("strategy").index(i);
         let name = &s.name;
+        if s.backup.is_none() && logical.is_some() {
+            out.push(Finding::new(
+                Code::NoBackupsForLogical,
+                at.key("backup"),
+                format!("strategy \"{name}\" has no backups while the model has logical damage: every logical incident loses all data"),
+            ));
+        }
         if let Some(b) = &s.backup {
             let bat = at.key("backup");
             if !b.copy_to_dr_region {
+                let consequence = match destroy {
+                    Some(p) => format!(
+                        "; {:.0}% of region outages destroy the region, and with it the only backups",
+                        p * 100.0
+                    ),
+                    None => "; a region outage leaves them unreachable until the region is back".to_string(),
+                };
                 out.push(Finding::new(
                     Code::BackupsNotCopied,
                     bat.key("copy_to_dr_region"),
-                    format!("strategy \"{name}\": backups are not copied to another region"),
+                    format!("strategy \"{name}\": backups are not copied to another region{consequence}"),
                 ));
             }
-            if let Some(share) = ransomware.filter(|_| !b.immutable) {
+            if b.job_success.get() == 0.0 || (b.copy_to_dr_region && b.copy_success.get() == 0.0) {
+                let key = if b.job_success.get() == 0.0 { "job_success" } else { "copy_success" };
+                out.push(Finding::new(
+                    Code::BackupJobNeverSucceeds,
+                    bat.key(key),
+                    format!("strategy \"{name}\": `{key}` is 0, so no backup is ever usable"),
+                ));
+            }
+            if b.copy_to_dr_region {
+                let median = crate::model::Duration::from_secs(b.copy_delay.quantile(0.5));
+                if median >= b.retention {
+                    out.push(Finding::new(
+                        Code::CopyDelayBeyondRetention,
+                        bat.key("copy_delay"),
+                        format!(
+                            "strategy \"{name}\": the median copy delay ({median}) is not shorter than retention ({})",
+                            b.retention
+                        ),
+                    ));
+                }
+            }
+            if b.restore_test_interval.is_none() {
+                let consequence = if b.breakage_rate_per_year > 0.0 {
+                    format!(
+                        "; the pipeline breaks silently {} times a year and only a real restore finds it",
+                        b.breakage_rate_per_year
+                    )
+                } else {
+                    "; the model assumes it never breaks silently (set breakage_rate_per_year to see what that \
+                     assumption hides)"
+                        .to_string()
+                };
+                out.push(Finding::new(
+                    Code::RestoreTestsMissing,
+                    bat.key("restore_test_interval"),
+                    format!("strategy \"{name}\": backups are never test-restored{consequence}"),
+                ));
+            }
+            if let Some((_, provider)) = logical.filter(|(_, p)| *p > 0.0) {
+                if b.vault != crate::model::Vault::OtherProvider {
+                    out.push(Finding::new(
+                        Code::BackupsAtOneProvider,
+                        bat.key("vault"),
+                        format!(
+                            "strategy \"{name}\": every copy is held at the provider, which deletes the subscription in {:.0}% of logical incidents",
+                            provider * 100.0
+                        ),
+                    ));
+                }
+            }
+            let account = logical.is_some_and(|(a, _)| a > 0.0);
+            let reachable = !b.immutable && b.vault == crate::model::Vault::SameAccount;
+            if reachable && (ransomware.is_some() || account) {
+                let threat = match ransomware {
+                    Some(share) => format!("{:.0}% of logical incidents are ransomware", share * 100.0),
+                    None => "logical incidents may delete the account".to_string(),
+                };
                 out.push(Finding::new(
                     Code::BackupsNotImmutable,
                     bat.key("immutable"),
-                    format!(
-                        "strategy \"{name}\": backups are not immutable while {:.0}% of logical incidents are ransomware",
-                        share * 100.0
-                    ),
+                    format!("strategy \"{name}\": backups are not immutable while {threat}"),
                 ));
             }
             // backup_restore restores from backups for every kind; every strategy does for `logical`.

@@ -35,6 +35,14 @@ impl Share {
         let (low, high) = p.wilson(CONFIDENCE).unwrap_or((1.0, 1.0));
         Share { successes, trials, estimate: p.estimate().unwrap_or(1.0), low, high }
     }
+
+    /// The share of a bad outcome (`events / trials`): 0 when there were no trials.
+    pub fn of_events(events: u64, trials: u64) -> Share {
+        if trials == 0 {
+            return Share { successes: 0, trials: 0, estimate: 0.0, low: 0.0, high: 0.0 };
+        }
+        Share::new(events, trials)
+    }
 }
 
 /// A quantile with its 95% interval.
@@ -111,6 +119,9 @@ pub struct KindSummary {
     pub both_met: Share,
     /// Incidents in which all data was lost.
     pub data_lost_entirely: u64,
+    /// Share of incidents in which all data was lost (such an incident meets
+    /// neither target, whatever its downtime).
+    pub total_loss: Share,
     /// Mean degraded time per incident, seconds.
     pub degraded_mean_s: f64,
     /// Mean time per incident in each recovery step, seconds, by step name.
@@ -157,6 +168,10 @@ pub struct StrategySummary {
     pub annual_data_loss_s: Mean,
     /// Share of trials with an incident that lost all data.
     pub trials_with_total_data_loss: Share,
+    /// P(a year with at least one incident that lost all data): simulated
+    /// years with a total loss over all simulated years (a trial shorter
+    /// than a year counts as one year).
+    pub years_with_total_data_loss: Share,
     /// Costs per year (per trial horizon scaled to one year).
     pub cost: CostSummary,
 }
@@ -173,6 +188,7 @@ fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64) -> KindSummary 
         rpo_met: Share::new(k.rpo_met, k.incidents),
         both_met: Share::new(k.both_met, k.incidents),
         data_lost_entirely: k.data_lost_entirely,
+        total_loss: Share::of_events(k.data_lost_entirely, k.incidents),
         degraded_mean_s: k.degraded_s.mean(),
         steps_mean_s: Step::ALL.iter().map(|&s| (s, k.steps_s[s as usize].mean())).collect(),
         paths: Path::ALL.iter().filter(|p| k.paths[p.index()] > 0).map(|&p| (p, k.paths[p.index()])).collect(),
@@ -210,7 +226,11 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
             value: s.trial_data_loss_s.mean() / per_year,
             std_error: s.trial_data_loss_s.std_error() / per_year,
         },
-        trials_with_total_data_loss: Share::new(s.trials_with_total_loss, tally.trials),
+        trials_with_total_data_loss: Share::of_events(s.trials_with_total_loss, tally.trials),
+        years_with_total_data_loss: Share::of_events(
+            s.years_with_total_loss,
+            tally.trials * crate::tally::year_slots(crate::model::Duration::from_secs(tally.horizon_s)),
+        ),
         cost: cost_summary(line_items, &s.trial_cost_usd, per_year),
     }
 }

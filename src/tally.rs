@@ -69,6 +69,11 @@ pub struct StrategyTally {
     pub trial_data_loss_s: Moments,
     /// Trials in which some incident lost all data.
     pub trials_with_total_loss: u64,
+    /// Simulated years (of [`Tally::year_slots`] per trial) in which some
+    /// incident lost all data: P(a year with a total loss) is this over
+    /// `trials x year_slots`.
+    #[serde(default)]
+    pub years_with_total_loss: u64,
     /// Incidents per trial.
     pub trial_incidents: Moments,
     /// Total cost per trial (fixed + incidents), USD.
@@ -91,6 +96,18 @@ pub struct Tally {
     /// Per trial difference of total cost between strategies i and j (i < j),
     /// at index `pair_index(i, j)`: for paired intervals on common random numbers.
     pub paired_cost_usd: Vec<Moments>,
+}
+
+/// Simulated years per trial for per-year shares: the horizon in whole years,
+/// rounded up (a trial shorter than a year counts as one).
+pub fn year_slots(horizon: Duration) -> u64 {
+    ((horizon / Duration::YEAR) - 1e-9).ceil().max(1.0) as u64
+}
+
+/// The year of a trial an instant falls in, `0..year_slots(horizon)`.
+fn year_slot(t: SimTime, horizon: Duration) -> u64 {
+    let year = (t.since_start() / Duration::YEAR).floor().max(0.0) as u64;
+    year.min(year_slots(horizon) - 1)
 }
 
 /// Index of the pair (i, j), i < j, among `n` strategies.
@@ -125,6 +142,7 @@ impl Tally {
             a.trial_downtime_s.merge(&b.trial_downtime_s);
             a.trial_data_loss_s.merge(&b.trial_data_loss_s);
             a.trials_with_total_loss += b.trials_with_total_loss;
+            a.years_with_total_loss += b.years_with_total_loss;
             a.trial_incidents.merge(&b.trial_incidents);
             a.trial_cost_usd.merge(&b.trial_cost_usd);
         }
@@ -143,6 +161,7 @@ impl Tally {
             downtime: Duration::ZERO,
             data_loss: Duration::ZERO,
             total_loss: false,
+            total_loss_years: Vec::new(),
             incidents: 0,
             cost_usd: 0.0,
         }
@@ -169,6 +188,8 @@ pub(crate) struct TrialTally<'a> {
     downtime: Duration,
     data_loss: Duration,
     total_loss: bool,
+    /// Year slots with a total loss (empty unless one happened: no allocation in the common case).
+    total_loss_years: Vec<u64>,
     incidents: u64,
     cost_usd: f64,
 }
@@ -201,7 +222,13 @@ impl TrialTally<'_> {
         self.incidents += 1;
         match incident.data_loss.window() {
             Some(window) => self.data_loss += window,
-            None => self.total_loss = true,
+            None => {
+                self.total_loss = true;
+                let slot = year_slot(down_from, self.horizon);
+                if !self.total_loss_years.contains(&slot) {
+                    self.total_loss_years.push(slot);
+                }
+            }
         }
         self.cost_usd += incident.cost_usd;
     }
@@ -212,6 +239,7 @@ impl TrialTally<'_> {
         t.trial_downtime_s.record(self.downtime.min(self.horizon).secs());
         t.trial_data_loss_s.push(self.data_loss.secs());
         t.trials_with_total_loss += u64::from(self.total_loss);
+        t.years_with_total_loss += self.total_loss_years.len() as u64;
         t.trial_incidents.push(self.incidents as f64);
         let total = fixed_cost_usd + self.cost_usd;
         t.trial_cost_usd.record(total);

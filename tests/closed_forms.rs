@@ -147,12 +147,12 @@ fn fixed_steps_add_up_exactly_for_pilot_light_and_backup_restore() {
         .build();
     let recs = incidents(&model, 4_000, 1.0, SEED);
     let cases = [
-        (0, IncidentPath::FailedOver, 70.0 + 420.0 + 120.0 + 540.0 + 45.0, [70.0, 420.0, 540.0, 120.0, 45.0, 0.0]),
+        (0, IncidentPath::FailedOver, 70.0 + 420.0 + 120.0 + 540.0 + 45.0, [70.0, 420.0, 540.0, 120.0, 45.0, 0.0, 0.0]),
         (
             1,
             IncidentPath::Restored,
             70.0 + 420.0 + 1500.0 + 7200.0 + 900.0 + 45.0,
-            [70.0, 420.0, 1500.0, 7200.0 + 900.0, 45.0, 0.0],
+            [70.0, 420.0, 1500.0, 7200.0 + 900.0, 45.0, 0.0, 0.0],
         ),
     ];
     for (index, path, total, steps) in cases {

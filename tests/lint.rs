@@ -8,7 +8,7 @@ use std::process::Command;
 use drsim::lint::{Code, lint};
 use drsim::model::Model;
 
-const CASES: [(&str, Code); 8] = [
+const CASES: [(&str, Code); 13] = [
     ("backups-not-copied", Code::BackupsNotCopied),
     ("backups-not-immutable", Code::BackupsNotImmutable),
     ("rpo-below-backup-interval", Code::RpoBelowBackupInterval),
@@ -17,6 +17,11 @@ const CASES: [(&str, Code); 8] = [
     ("drills-rare", Code::DrillsMissingOrRare),
     ("backups-not-encrypted", Code::BackupsNotEncrypted),
     ("failover-needs-failed-control-plane", Code::FailoverNeedsFailedControlPlane),
+    ("backup-job-never-succeeds", Code::BackupJobNeverSucceeds),
+    ("copy-delay-beyond-retention", Code::CopyDelayBeyondRetention),
+    ("no-backups-for-logical", Code::NoBackupsForLogical),
+    ("restore-tests-missing", Code::RestoreTestsMissing),
+    ("backups-at-one-provider", Code::BackupsAtOneProvider),
 ];
 
 fn fixture(name: &str) -> String {

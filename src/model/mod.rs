@@ -255,6 +255,10 @@ pub enum FailureDetail {
         duration: Dist,
         /// Chance a region outage also takes the region's control plane down (0 for `az`).
         control_plane_probability: Probability,
+        /// Chance the outage destroys what its site holds (fire, flood) rather
+        /// than only interrupting it: the primary's data there and the backups
+        /// kept there. For `az`: the AZ's copy; for `region`: everything in the region.
+        destroy_probability: Probability,
     },
     /// Data damage that replicates everywhere.
     Logical {
@@ -264,6 +268,14 @@ pub enum FailureDetail {
         ransomware_share: Probability,
         /// Chance ransomware destroys backups that are not immutable.
         destroys_mutable_backups: Probability,
+        /// Share of logical incidents that delete the whole cloud account
+        /// (a compromised administrator, as in an account takeover): every
+        /// backup in the workload's account that is not immutable is gone.
+        account_deletion_share: Probability,
+        /// Share of logical incidents in which the provider deletes the
+        /// customer's whole subscription: every copy held at the provider,
+        /// immutable or not, is gone; only `vault = "other_provider"` survives.
+        provider_deletion_share: Probability,
     },
 }
 
@@ -321,6 +333,11 @@ pub struct Steps {
     pub az_failover: Dist,
     /// Service interruption of the planned failback once the primary is back.
     pub failback: Dist,
+    /// After an incident that lost all data: the time from the loss of
+    /// service until the business is back (rebuilt, data re-entered,
+    /// customers back), counted as downtime. `None`: the rest of the trial,
+    /// i.e. a total loss is never recovered within the simulated horizon.
+    pub total_loss_recovery: Option<Dist>,
 }
 
 /// Scheduled backups. Backup times are computed, never enqueued.
@@ -342,6 +359,46 @@ pub struct BackupPolicy {
     pub immutable: bool,
     /// Encrypted at rest (audit finding only; does not change the simulation).
     pub encrypted: bool,
+    /// Where the backups are kept administratively.
+    pub vault: Vault,
+    /// Chance one job's copy to the DR region succeeds, apart from the job itself.
+    pub copy_success: Probability,
+    /// Silent breakages of the backup pipeline per year (a dump that starts
+    /// failing after an upgrade): from a breakage on, every job fails until
+    /// a restore test or a real restore finds it. 0: never breaks silently.
+    pub breakage_rate_per_year: f64,
+    /// Time between restore tests, each of which finds and repairs a broken
+    /// pipeline; `None`: never tested.
+    pub restore_test_interval: Option<Duration>,
+}
+
+/// The administrative home of a strategy's backups (and their copies): what
+/// an account compromise or a provider-side deletion can reach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Vault {
+    /// In the workload's own account (the default).
+    SameAccount,
+    /// In a separate, locked-down backup account (AWS Backup logically
+    /// air-gapped vault, a cross-account vault): an account deletion or
+    /// compromise of the workload's account cannot reach it.
+    IsolatedAccount,
+    /// At another provider: survives even the provider deleting the subscription.
+    OtherProvider,
+}
+
+impl Vault {
+    /// Every value, in documentation order.
+    pub const ALL: [Vault; 3] = [Vault::SameAccount, Vault::IsolatedAccount, Vault::OtherProvider];
+
+    /// The name used in model files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Vault::SameAccount => "same_account",
+            Vault::IsolatedAccount => "isolated_account",
+            Vault::OtherProvider => "other_provider",
+        }
+    }
 }
 
 /// How a restore from backup runs.

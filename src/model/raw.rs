@@ -100,6 +100,7 @@ pub(crate) struct RawSteps {
     pub traffic_switch: Option<DistSpec>,
     pub az_failover: Option<DistSpec>,
     pub failback: Option<DistSpec>,
+    pub total_loss_recovery: Option<DistSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -113,6 +114,9 @@ pub(crate) struct RawFailure {
     pub detection_delay: Option<DistSpec>,
     pub ransomware_share: Option<f64>,
     pub ransomware_destroys_mutable_backups: Option<f64>,
+    pub destroy_probability: Option<f64>,
+    pub account_deletion_share: Option<f64>,
+    pub provider_deletion_share: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -131,6 +135,7 @@ pub(crate) struct RawStrategy {
     pub traffic_switch: Option<DistSpec>,
     pub az_failover: Option<DistSpec>,
     pub failback: Option<DistSpec>,
+    pub total_loss_recovery: Option<DistSpec>,
 
     pub backup: Option<RawBackup>,
     pub restore: Option<RawRestore>,
@@ -161,6 +166,10 @@ pub(crate) struct RawBackup {
     pub cold_after: Option<Duration>,
     pub immutable: Option<bool>,
     pub encrypted: Option<bool>,
+    pub vault: Option<String>,
+    pub copy_success: Option<f64>,
+    pub breakage_rate_per_year: Option<f64>,
+    pub restore_test_interval: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

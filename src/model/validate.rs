@@ -310,10 +310,12 @@ impl Validator<'_> {
         let detail = match kind {
             DisruptionKind::Az | DisruptionKind::Region => {
                 let allowed = if kind == DisruptionKind::Region {
-                    "kind, rate_per_year, duration, regions, control_plane_probability"
+                    "kind, rate_per_year, duration, regions, control_plane_probability, destroy_probability"
                 } else {
-                    "kind, rate_per_year, duration, regions"
+                    "kind, rate_per_year, duration, regions, destroy_probability"
                 };
+                forbid(self, f.account_deletion_share.is_some(), "account_deletion_share", allowed);
+                forbid(self, f.provider_deletion_share.is_some(), "provider_deletion_share", allowed);
                 forbid(self, f.detection_delay.is_some(), "detection_delay", allowed);
                 forbid(self, f.ransomware_share.is_some(), "ransomware_share", allowed);
                 forbid(
@@ -333,12 +335,18 @@ impl Validator<'_> {
                 );
                 let cp =
                     self.probability(at.key("control_plane_probability"), f.control_plane_probability.unwrap_or(0.0));
-                FailureDetail::Outage { duration: duration?, control_plane_probability: cp? }
+                let destroy = self.probability(at.key("destroy_probability"), f.destroy_probability.unwrap_or(0.0));
+                FailureDetail::Outage {
+                    duration: duration?,
+                    control_plane_probability: cp?,
+                    destroy_probability: destroy?,
+                }
             }
             DisruptionKind::Logical => {
-                let allowed =
-                    "kind, rate_per_year, detection_delay, ransomware_share, ransomware_destroys_mutable_backups";
+                let allowed = "kind, rate_per_year, detection_delay, ransomware_share, \
+                               ransomware_destroys_mutable_backups, account_deletion_share, provider_deletion_share";
                 forbid(self, f.duration.is_some(), "duration", allowed);
+                forbid(self, f.destroy_probability.is_some(), "destroy_probability", allowed);
                 forbid(self, f.regions.is_some(), "regions", allowed);
                 forbid(self, f.control_plane_probability.is_some(), "control_plane_probability", allowed);
                 let delay = self.required_dist(
@@ -352,10 +360,29 @@ impl Validator<'_> {
                     at.key("ransomware_destroys_mutable_backups"),
                     f.ransomware_destroys_mutable_backups.unwrap_or(0.0),
                 );
+                let account =
+                    self.probability(at.key("account_deletion_share"), f.account_deletion_share.unwrap_or(0.0));
+                let provider =
+                    self.probability(at.key("provider_deletion_share"), f.provider_deletion_share.unwrap_or(0.0));
+                if let (Some(a), Some(p)) = (account, provider) {
+                    if a.get() + p.get() > 1.0 {
+                        self.problem(
+                            at.key("provider_deletion_share"),
+                            format!(
+                                "account_deletion_share ({}) and provider_deletion_share ({}) add up to more than 1; \
+                                 allowed: shares of the same incidents summing to at most 1",
+                                a.get(),
+                                p.get()
+                            ),
+                        );
+                    }
+                }
                 FailureDetail::Logical {
                     detection_delay: delay?,
                     ransomware_share: share?,
                     destroys_mutable_backups: destroys?,
+                    account_deletion_share: account?,
+                    provider_deletion_share: provider?,
                 }
             }
         };
@@ -415,12 +442,21 @@ impl Validator<'_> {
         let traffic_switch = step(self, "traffic_switch", s.traffic_switch.as_ref(), shared.traffic_switch.as_ref());
         let az_failover = step(self, "az_failover", s.az_failover.as_ref(), shared.az_failover.as_ref());
         let failback = step(self, "failback", s.failback.as_ref(), shared.failback.as_ref());
+        // Optional: without it a total loss lasts the rest of the trial.
+        let total_loss_recovery = match (&s.total_loss_recovery, &shared.total_loss_recovery) {
+            (Some(spec), _) => self.dist(at.key("total_loss_recovery"), spec, Unit::Duration).map(Some),
+            (None, Some(spec)) => {
+                self.dist(KeyPath::root().key("response").key("total_loss_recovery"), spec, Unit::Duration).map(Some)
+            }
+            (None, None) => Some(None),
+        };
         Some(Steps {
             detection: detection?,
             decision: decision?,
             traffic_switch: traffic_switch?,
             az_failover: az_failover?,
             failback: failback?,
+            total_loss_recovery: total_loss_recovery?,
         })
     }
 
@@ -445,6 +481,45 @@ impl Validator<'_> {
             );
         }
         let success = self.probability(at.key("job_success"), b.job_success.unwrap_or(1.0));
+        let copy_success = self.probability(at.key("copy_success"), b.copy_success.unwrap_or(1.0));
+        let breakage = self.non_negative(
+            at.key("breakage_rate_per_year"),
+            b.breakage_rate_per_year.unwrap_or(0.0),
+            "breakages per year",
+        );
+        if breakage.is_some_and(|r| r > MAX_RATE_PER_YEAR) {
+            self.problem(
+                at.key("breakage_rate_per_year"),
+                format!(
+                    "{} breakages a year is more than one every hour; allowed: 0 to {MAX_RATE_PER_YEAR}",
+                    b.breakage_rate_per_year.unwrap_or(0.0)
+                ),
+            );
+        }
+        if let Some(t) = b.restore_test_interval {
+            if t < b.interval {
+                self.problem(
+                    at.key("restore_test_interval"),
+                    format!(
+                        "restore tests every {t} are more frequent than the backups ({}); allowed: at least one backup interval",
+                        b.interval
+                    ),
+                );
+            }
+        }
+        let vault = match b.vault.as_deref() {
+            None => Some(Vault::SameAccount),
+            Some(name) => {
+                let found = Vault::ALL.into_iter().find(|v| v.name() == name);
+                if found.is_none() {
+                    self.problem(
+                        at.key("vault"),
+                        format!("unknown vault \"{name}\"; allowed: same_account, isolated_account, other_provider"),
+                    );
+                }
+                found
+            }
+        };
         let copy_delay = match &b.copy_delay {
             Some(spec) => self.dist(at.key("copy_delay"), spec, Unit::Duration),
             None => Some(Dist::fixed(0.0)),
@@ -458,6 +533,10 @@ impl Validator<'_> {
             cold_after: b.cold_after,
             immutable: b.immutable.unwrap_or(false),
             encrypted: b.encrypted.unwrap_or(false),
+            vault: vault?,
+            copy_success: copy_success?,
+            breakage_rate_per_year: breakage?,
+            restore_test_interval: b.restore_test_interval,
         })
     }
 

@@ -2,7 +2,7 @@
 //! their intervals, quantiles, a disruption kind's row.
 
 use crate::format::{fmt_duration_s, fmt_percent};
-use crate::summary::{KindSummary, Quantiles, Share};
+use crate::summary::{KindSummary, Quantiles, Share, StrategySummary};
 
 /// A share with its interval: `99.2% [98.9-99.4]`.
 pub fn fmt_share(s: &Share) -> String {
@@ -35,4 +35,25 @@ pub fn kind_cells(k: &KindSummary) -> [String; 9] {
 
 fn trim_pct(x: f64) -> String {
     fmt_percent(x).trim_end_matches('%').to_string()
+}
+
+/// The total-loss figures of a strategy, as the terminal table and report.md
+/// print them: the share of incidents of each kind that lost all data and
+/// P(a year with a total loss). `None` when no incident lost all data, so
+/// the line appears exactly where a total loss happened.
+pub fn total_loss_line(s: &StrategySummary) -> Option<String> {
+    let kinds: Vec<String> = s
+        .kinds
+        .iter()
+        .filter(|k| k.data_lost_entirely > 0)
+        .map(|k| format!("{} {} of incidents", k.kind.name(), fmt_share(&k.total_loss)))
+        .collect();
+    if kinds.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "ALL DATA LOST (meets neither target): {}; P(a year with a total loss) {}",
+        kinds.join(", "),
+        fmt_share(&s.years_with_total_data_loss)
+    ))
 }

@@ -92,6 +92,8 @@ pub struct SummaryRow {
     pub both_met_share: f64,
     /// Incidents in which all data was lost.
     pub data_lost_entirely_count: u64,
+    /// Share of incidents in which all data was lost (they meet neither target).
+    pub total_loss_share: f64,
     /// Mean degraded (partial service) time per incident, seconds.
     pub degraded_mean_s: f64,
     /// Mean time in detection per incident, seconds.
@@ -106,6 +108,8 @@ pub struct SummaryRow {
     pub traffic_switch_mean_s: f64,
     /// Mean time waiting for the primary, seconds.
     pub waiting_mean_s: f64,
+    /// Mean time after a total loss until the business is back, beyond the rebuild, seconds.
+    pub total_loss_recovery_mean_s: f64,
     /// Mean cost per incident (revenue, orders, response), USD.
     pub cost_per_incident_mean_usd: f64,
 }
@@ -150,6 +154,7 @@ pub fn summary_rows(results: &Results) -> Vec<SummaryRow> {
                 rpo_met_high_share: k.rpo_met.high,
                 both_met_share: k.both_met.estimate,
                 data_lost_entirely_count: k.data_lost_entirely,
+                total_loss_share: k.total_loss.estimate,
                 degraded_mean_s: k.degraded_mean_s,
                 detection_mean_s: step_mean(k, Step::Detection),
                 decision_mean_s: step_mean(k, Step::Decision),
@@ -157,6 +162,7 @@ pub fn summary_rows(results: &Results) -> Vec<SummaryRow> {
                 restore_mean_s: step_mean(k, Step::Restore),
                 traffic_switch_mean_s: step_mean(k, Step::TrafficSwitch),
                 waiting_mean_s: step_mean(k, Step::Waiting),
+                total_loss_recovery_mean_s: step_mean(k, Step::TotalLossRecovery),
                 cost_per_incident_mean_usd: k.cost_mean_usd.value,
             });
         }
@@ -187,6 +193,12 @@ pub struct StrategyRow {
     pub annual_downtime_p95_s: Option<f64>,
     /// Incidents per year, mean.
     pub incidents_per_year: f64,
+    /// P(a year with at least one incident that lost all data).
+    pub total_loss_year_share: f64,
+    /// Lower end of its 95% Wilson interval.
+    pub total_loss_year_low_share: f64,
+    /// Upper end.
+    pub total_loss_year_high_share: f64,
     /// Fixed DR cost per year (sum of the line items), USD.
     pub fixed_annual_usd: f64,
     /// Expected incident cost per year, USD.
@@ -247,6 +259,9 @@ pub fn strategy_rows(results: &Results) -> Vec<StrategyRow> {
                 annual_downtime_mean_s: s.annual_downtime_s.value,
                 annual_downtime_p95_s: pick(&s.annual_downtime_quantiles_s, |q| q.p95.value),
                 incidents_per_year: s.incidents_per_year.value,
+                total_loss_year_share: s.years_with_total_data_loss.estimate,
+                total_loss_year_low_share: s.years_with_total_data_loss.low,
+                total_loss_year_high_share: s.years_with_total_data_loss.high,
                 fixed_annual_usd: c.line_items.total_usd,
                 incidents_annual_mean_usd: c.incidents_annual_usd.value,
                 total_annual_mean_usd: c.total_annual_usd.value,

@@ -103,6 +103,21 @@ impl Report for Markdown {
                 let _ = writeln!(out, "| {} | {} | {} |", escape(&s.name), k.kind.name(), kind_cells(k).join(" | "));
             }
         }
+        let losses: Vec<String> = r
+            .strategies
+            .iter()
+            .filter_map(|s| super::cells::total_loss_line(s).map(|line| format!("- **{}**: {}", escape(&s.name), line)))
+            .collect();
+        if !losses.is_empty() {
+            let _ = writeln!(out, "\n## Total data loss\n");
+            let _ = writeln!(
+                out,
+                "An incident that lost all data meets neither target, however fast an empty stack was rebuilt.\n"
+            );
+            for line in losses {
+                let _ = writeln!(out, "{line}");
+            }
+        }
 
         let _ = writeln!(out, "\n## Verdicts\n");
         for v in &r.decision.verdicts {

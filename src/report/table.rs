@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::cells::kind_cells;
+use super::cells::{self, kind_cells};
 use super::verdicts;
 use super::{Report, ReportError};
 use crate::format::fmt_usd;
@@ -83,6 +83,9 @@ impl Report for Table {
             );
             for k in &s.kinds {
                 kind_row(&mut out, k);
+            }
+            if let Some(line) = cells::total_loss_line(s) {
+                let _ = writeln!(out, "  {line}");
             }
             cost_block(&mut out, s);
             if let Some(v) = r.decision.verdicts.iter().find(|v| v.strategy == s.name) {

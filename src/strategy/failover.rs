@@ -21,11 +21,15 @@
 //!    Only a failover that restores service loses data.
 //! 6. After a failover, the planned failback's interruption is recorded apart
 //!    from the incident's downtime (it is not part of the achieved RTO).
+//! 7. An outage that destroyed the primary's site (`destroy_probability`)
+//!    never gives the service back by itself: waiting lasts the rest of the
+//!    trial, and when no copy survives outside the site (no replica in
+//!    another region, no backup copied there) the incident is a total loss.
 
 use super::Ctx;
 use super::backup::{Query, loss_window};
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
-use crate::model::{DisruptionKind, Duration};
+use crate::model::{DisruptionKind, Duration, Posture, SimTime};
 use crate::world::site::Disruption;
 
 /// Answers one disruption of the primary site.
@@ -39,7 +43,13 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
         return incident;
     }
     let steps = &ctx.strategy.steps;
-    let outage = d.end.saturating_since(d.start);
+    // A destroyed site comes back empty: for the service it never returns
+    // within the trial, so only DR can end the incident.
+    let outage = if d.destroyed {
+        SimTime::after_start(ctx.world.horizon).saturating_since(d.start)
+    } else {
+        d.end.saturating_since(d.start)
+    };
     let detection = ctx.draw(&steps.detection);
     let decision = ctx.draw(&steps.decision).max(ctx.strategy.invoke_after);
     let mut clock = StepClock::new(outage);
@@ -53,12 +63,26 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
         incident.downtime = outage;
         *incident
     };
+    if d.destroyed && !copy_survives(ctx, d) {
+        // Nothing to fail over to or restore from: rebuild empty elsewhere.
+        if let Some(restore) = &ctx.strategy.restore {
+            let provision = ctx.draw(&restore.provision);
+            let validation = ctx.draw(&restore.validation);
+            clock.spend(Step::Provisioning, provision);
+            clock.spend(Step::Restore, validation);
+        }
+        incident.downtime = clock.elapsed();
+        incident.steps = clock.finish(incident.downtime);
+        ctx.lose_everything(&mut incident, d.start);
+        return incident;
+    }
     if invoked >= outage {
         return rode_out(&mut incident, clock, Path::RodeOut);
     }
     let dr_region = ctx.strategy.dr_region.unwrap_or(ctx.model.topology.primary);
     let control_plane_blocks = ctx.strategy.needs_primary_control_plane && d.control_plane;
-    let dr_down = d.kind == DisruptionKind::Region && ctx.world.region_down_at(dr_region, d.start + invoked);
+    // A failover sees the DR region's state whatever the kind of the disruption.
+    let dr_down = dr_region != ctx.model.topology.primary && ctx.world.region_down_at(dr_region, d.start + invoked);
     if control_plane_blocks || dr_down {
         return rode_out(&mut incident, clock, Path::DrUnavailableWaited);
     }
@@ -136,4 +160,20 @@ fn fallback_restore(ctx: &mut Ctx<'_>, d: &Disruption, at: Duration) -> Option<(
     let provision = ctx.draw(&restore.provision);
     let restore_time = super::backup_restore::restore_duration(ctx, restore);
     Some((provision, restore_time, loss))
+}
+
+/// Whether a copy of the data outlives the destruction of the primary's
+/// site: a live replica in another region (pilot light, warm standby), or
+/// backups outside the destroyed site (copied to the DR region; for the loss
+/// of one AZ, the region's own backups).
+fn copy_survives(ctx: &Ctx<'_>, d: &Disruption) -> bool {
+    let other_region = ctx.strategy.dr_region.is_some_and(|r| r != ctx.model.topology.primary);
+    let replica = matches!(ctx.strategy.posture, Posture::PilotLight { .. } | Posture::WarmStandby { .. });
+    let backups = ctx
+        .strategy
+        .backup
+        .as_ref()
+        .is_some_and(|b| (b.copy_to_dr_region && other_region) || d.kind == DisruptionKind::Az)
+        && ctx.strategy.restore.is_some();
+    (replica && other_region) || backups
 }

@@ -3,19 +3,23 @@
 //! the same way: restore the newest clean backup, taken before the damage
 //! began, still within retention when the restore runs, and not destroyed
 //! (ransomware destroys backups that are not immutable with the failure
-//! mode's probability). Downtime runs from detection: the decision, then (for
+//! mode's probability; an account deletion destroys every mutable backup in
+//! the workload's account; a provider-side deletion destroys every copy held
+//! at the provider: see [`backups_destroyed`]). Downtime runs from detection: the decision, then (for
 //! ransomware, whose hosts cannot be trusted) provisioning a clean stack, then
 //! the restore and validation. The data-loss window is the time from the
 //! restore point to the damage; writes after the damage are the damage.
-//! Without a clean backup the data is lost entirely and the service is rebuilt
-//! empty (decision, provisioning, validation).
+//! Without a clean backup the data is lost entirely: the service is rebuilt
+//! empty (decision, provisioning, validation) and stays down until the
+//! business is back (`total_loss_recovery`, by default the rest of the trial).
 
 use super::Ctx;
 use super::backup::{Query, loss_window};
 use super::backup_restore::restore_duration;
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
 use crate::model::Duration;
-use crate::world::Outage;
+use crate::model::{BackupPolicy, Vault};
+use crate::world::{Deletion, Outage};
 
 pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     let mut incident = Incident::new(o.kind, o.start);
@@ -23,17 +27,24 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     let decision = ctx.draw(&ctx.strategy.steps.decision);
     let restore_at = o.end + decision;
     let policy = ctx.strategy.backup.as_ref();
-    let destroyed = o.destroys_mutable_backups && !policy.is_some_and(|p| p.immutable);
+    let destroyed = policy.is_some_and(|p| backups_destroyed(o, p));
     let window = match policy {
         Some(p) if !destroyed => {
             loss_window(p, ctx.jobs, Query { taken_before: o.start, copy_arrived_by: None, restore_at })
         }
         _ => None,
     };
+    // The restore attempt verifies the pipeline: a silent breakage is found now.
+    if let Some(b) = ctx.jobs.breakage.as_mut() {
+        b.last_restore = Some(restore_at);
+    }
     let (provisioning, restore) = match &ctx.strategy.restore {
         Some(pipeline) => {
-            let provisioning =
-                if o.ransomware || window.is_none() { ctx.draw(&pipeline.provision) } else { Duration::ZERO };
+            let provisioning = if o.ransomware || o.deletion != Deletion::None || window.is_none() {
+                ctx.draw(&pipeline.provision)
+            } else {
+                Duration::ZERO
+            };
             let restore = match window {
                 Some(_) => restore_duration(ctx, pipeline),
                 None => ctx.draw(&pipeline.validation),
@@ -57,10 +68,20 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
             incident.path = Path::Restored;
             incident.data_loss = DataLoss::window_of(w);
         }
-        None => {
-            incident.path = Path::Rebuilt;
-            incident.data_loss = DataLoss::All;
-        }
+        None => ctx.lose_everything(&mut incident, o.end),
     }
     incident
+}
+
+/// Whether a logical incident destroyed a strategy's backups: ransomware that
+/// hunts backups, or an account deletion, reaches what is mutable in the
+/// workload's own account; a provider-side deletion reaches everything held
+/// at the provider, locked or not.
+pub(super) fn backups_destroyed(o: &Outage, policy: &BackupPolicy) -> bool {
+    let in_reach_of_the_account = !policy.immutable && policy.vault == Vault::SameAccount;
+    match o.deletion {
+        Deletion::Provider => policy.vault != Vault::OtherProvider,
+        Deletion::Account => in_reach_of_the_account,
+        Deletion::None => o.destroys_mutable_backups && in_reach_of_the_account,
+    }
 }

@@ -19,7 +19,7 @@ use crate::model::{Dist, Duration, Model, Posture, SimTime, Strategy};
 use crate::world::seed::{BackupJobs, SimRng};
 use crate::world::site::Disruption;
 use crate::world::{Outage, World};
-use backup::JobStream;
+use backup::{Breakage, JobStream};
 
 /// What a posture's recovery yields once DR is invoked.
 #[derive(Clone, Copy, Debug)]
@@ -61,7 +61,14 @@ impl<'a> Ctx<'a> {
         let drill_phase =
             SimTime::after_start(strategy.drill_interval.map_or(Duration::ZERO, |i| i * rng.random::<f64>()));
         let age_at_start = Duration::YEAR * rng.random::<f64>();
-        let jobs = JobStream { streams: backups, anchor: world.backup_anchor };
+        // Drawn only for a pipeline that can break, so other models keep their streams.
+        let breakage = strategy.backup.as_ref().filter(|b| b.breakage_rate_per_year > 0.0).map(|b| Breakage {
+            rate_per_s: b.breakage_rate_per_year / Duration::YEAR.secs(),
+            tests: b.restore_test_interval.map(|i| (SimTime::after_start(i * rng.random::<f64>()), i)),
+            verified_before_trial_s: -Duration::YEAR.secs() * rng.random::<f64>(),
+            last_restore: None,
+        });
+        let jobs = JobStream { streams: backups, anchor: world.backup_anchor, breakage };
         Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start }
     }
 
@@ -105,6 +112,26 @@ impl<'a> Ctx<'a> {
     pub(crate) fn respond_logical(&mut self, o: &Outage) -> Incident {
         let incident = logical::respond(self, o);
         self.within_horizon(incident)
+    }
+
+    /// Ends `incident` as a total loss: no usable copy of the data survived.
+    /// The service is down from `down_from` (the loss of service, or for
+    /// `logical` damage its discovery) until the business is back: the
+    /// strategy's `total_loss_recovery` (at most the trial length), or by
+    /// default the rest of the trial, and never less than the rebuild steps
+    /// already spent. The extra time is the `total_loss_recovery` step.
+    pub(crate) fn lose_everything(&mut self, incident: &mut Incident, down_from: SimTime) {
+        incident.path = crate::incident::Path::Rebuilt;
+        incident.data_loss = crate::incident::DataLoss::All;
+        let needed = match &self.strategy.steps.total_loss_recovery {
+            Some(dist) => dist.sample_duration(self.rng).min(self.world.horizon),
+            None => SimTime::after_start(self.world.horizon).saturating_since(down_from),
+        };
+        if needed > incident.downtime {
+            let extra = needed.saturating_sub(incident.downtime);
+            incident.steps[crate::incident::Step::TotalLossRecovery as usize] += extra;
+            incident.downtime = needed;
+        }
     }
 
     /// A trial cannot lose more writes than it holds: a data-loss window (a

@@ -37,6 +37,23 @@ pub struct Outage {
     pub ransomware: bool,
     /// A ransomware attack that destroys backups which are not immutable.
     pub destroys_mutable_backups: bool,
+    /// An `az` or `region` outage that destroyed its site (fire, flood): the
+    /// data and backups kept there are gone, not just unreachable.
+    pub destroyed: bool,
+    /// A `logical` incident that deleted an account or a subscription.
+    pub deletion: Deletion,
+}
+
+/// What a `logical` incident deleted besides the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Deletion {
+    /// Only the data was damaged.
+    #[default]
+    None,
+    /// The workload's whole account: every copy in it that is not immutable.
+    Account,
+    /// The whole subscription at the provider: every copy held there.
+    Provider,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,13 +202,17 @@ impl World {
             }
             let Some(mode) = model.failure(kind) else { continue };
             let outage = match (&mode.detail, component) {
-                (FailureDetail::Outage { duration, control_plane_probability }, _) => {
+                (FailureDetail::Outage { duration, control_plane_probability, destroy_probability }, _) => {
                     // An outage longer than the trial is down for the whole trial: the
                     // cap changes nothing inside the horizon and keeps every
                     // incident's downtime within it.
                     let d = duration.sample_duration(rng).min(horizon);
                     let control_plane =
                         kind == DisruptionKind::Region && rng.random::<f64>() < control_plane_probability.get();
+                    // Drawn only when the mode can destroy, so models without
+                    // destruction keep their random streams.
+                    let p_destroy = destroy_probability.get();
+                    let destroyed = p_destroy > 0.0 && rng.random::<f64>() < p_destroy;
                     let (region, az) = match component {
                         Component::Region(r) => (r, 0),
                         Component::Az(r, a) => (r, a),
@@ -209,12 +230,36 @@ impl World {
                         control_plane,
                         ransomware: false,
                         destroys_mutable_backups: false,
+                        destroyed,
+                        deletion: Deletion::None,
                     }
                 }
-                (FailureDetail::Logical { detection_delay, ransomware_share, destroys_mutable_backups }, _) => {
+                (
+                    FailureDetail::Logical {
+                        detection_delay,
+                        ransomware_share,
+                        destroys_mutable_backups,
+                        account_deletion_share,
+                        provider_deletion_share,
+                    },
+                    _,
+                ) => {
                     let d = detection_delay.sample_duration(rng);
                     let ransomware = rng.random::<f64>() < ransomware_share.get();
                     let destroys = ransomware && rng.random::<f64>() < destroys_mutable_backups.get();
+                    let (account, provider) = (account_deletion_share.get(), provider_deletion_share.get());
+                    let deletion = if account + provider > 0.0 {
+                        let u = rng.random::<f64>();
+                        if u < account {
+                            Deletion::Account
+                        } else if u < account + provider {
+                            Deletion::Provider
+                        } else {
+                            Deletion::None
+                        }
+                    } else {
+                        Deletion::None
+                    };
                     Outage {
                         kind,
                         region: 0,
@@ -224,6 +269,8 @@ impl World {
                         control_plane: false,
                         ransomware,
                         destroys_mutable_backups: destroys,
+                        destroyed: false,
+                        deletion,
                     }
                 }
             };

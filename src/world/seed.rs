@@ -63,7 +63,19 @@ impl BackupJobs {
     pub fn rng(&self, interval_ms: u64, job: i64) -> SimRng {
         SimRng::seed_from_u64(extend(self.prefix, &[interval_ms, job as u64]))
     }
+
+    /// The stream deciding when the schedule every `interval_ms` breaks
+    /// silently after the verification at `verified_ms` (milliseconds from
+    /// the trial start): keyed by `(seed, trial, interval_ms, BREAKAGE,
+    /// verified_ms)`, so every strategy with that schedule and that
+    /// verification sees the same breakage.
+    pub fn breakage_rng(&self, interval_ms: u64, verified_ms: i64) -> SimRng {
+        SimRng::seed_from_u64(extend(self.prefix, &[interval_ms, BREAKAGE, verified_ms as u64]))
+    }
 }
+
+/// Domain tag of the breakage streams inside a backup schedule's key.
+const BREAKAGE: u64 = u64::MAX - 1;
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,10 @@ pub struct Disruption {
     pub blip: bool,
     /// The region's control plane was down too.
     pub control_plane: bool,
+    /// The outage destroyed the deployment's data where it ran (a destroyed
+    /// region, the single AZ of a single-AZ deployment, or both AZs of a
+    /// Multi-AZ pair): the site comes back empty, so waiting for it recovers nothing.
+    pub destroyed: bool,
 }
 
 /// Reusable buffers for [`disruptions`].
@@ -47,19 +51,26 @@ pub fn disruptions(
     intervals.clear();
     azs.clear();
     open_azs.clear();
-    let down =
-        |o: &Outage, start, end| Disruption { kind: o.kind, start, end, blip: false, control_plane: o.control_plane };
+    let down = |o: &Outage, start, end, destroyed| Disruption {
+        kind: o.kind,
+        start,
+        end,
+        blip: false,
+        control_plane: o.control_plane,
+        destroyed,
+    };
     for o in world.outages.iter().filter(|o| o.region as usize == region) {
         match o.kind {
-            DisruptionKind::Region => intervals.push(down(o, o.start, o.end)),
+            DisruptionKind::Region => intervals.push(down(o, o.start, o.end, o.destroyed)),
             DisruptionKind::Az => match deployment {
-                Deployment::SingleAz if o.az == 0 => intervals.push(down(o, o.start, o.end)),
+                Deployment::SingleAz if o.az == 0 => intervals.push(down(o, o.start, o.end, o.destroyed)),
                 Deployment::SingleAz => {}
                 Deployment::MultiAz => {
                     open_azs.retain(|a| a.end > o.start);
                     for other in open_azs.iter().filter(|a| a.az != o.az) {
                         // Two AZs down at once: the Multi-AZ pair is lost for the overlap.
-                        intervals.push(down(o, o.start, o.end.min(other.end)));
+                        // Data is gone only if both copies of the pair were destroyed.
+                        intervals.push(down(o, o.start, o.end.min(other.end), o.destroyed && other.destroyed));
                     }
                     azs.push(*o);
                     open_azs.push(*o);
@@ -74,6 +85,7 @@ pub fn disruptions(
             Some(last) if d.start <= last.end => {
                 last.end = last.end.max(d.end);
                 last.control_plane |= d.control_plane;
+                last.destroyed |= d.destroyed;
             }
             _ => out.push(*d),
         }
@@ -89,6 +101,7 @@ pub fn disruptions(
                     end: a.start,
                     blip: true,
                     control_plane: false,
+                    destroyed: false,
                 });
             }
         }
@@ -110,6 +123,8 @@ mod tests {
             control_plane: false,
             ransomware: false,
             destroys_mutable_backups: false,
+            destroyed: false,
+            deletion: super::super::Deletion::None,
         }
     }
 

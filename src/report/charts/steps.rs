@@ -67,6 +67,7 @@ pub fn step_label(step: Step) -> &'static str {
         Step::Restore => "restore / promote",
         Step::TrafficSwitch => "traffic switch",
         Step::Waiting => "waiting for primary",
+        Step::TotalLossRecovery => "after total loss",
     }
 }
 
