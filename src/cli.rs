@@ -248,9 +248,17 @@ pub struct FitArgs {
     /// Only incidents of this provider (e.g. AWS).
     #[arg(long)]
     pub provider: Option<String>,
-    /// Only incidents whose region contains this text (e.g. us-east-1).
+    /// Only incidents whose region contains this text (e.g. us-east-1): the
+    /// rate is then that region's own.
     #[arg(long)]
     pub region: Option<String>,
+    /// Spread a provider-wide rate evenly over N regions, so the snippet's
+    /// rate_per_year is per region (without --region).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "region")]
+    pub regions: Option<u32>,
+    /// AZs per region, so the snippet's rate_per_year for --kind az is per AZ.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub azs: Option<u32>,
     /// Write fit.csv, the TOML snippet and the Q-Q / CDF chart into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -44,6 +44,9 @@ struct Case {
 
 const CHECK: &[&str] = &["check", "{model}"];
 
+/// The bundled outage history, for `drsim fit`.
+const OUTAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/data/public-outages.csv");
+
 const fn model(name: &'static str, edit: Edit, key: &'static str, says: &'static [&'static str]) -> Case {
     Case { name, edit, args: CHECK, code: 2, key: Some(key), says }
 }
@@ -515,6 +518,27 @@ const CASES: &[Case] = &[
     cli("merge-fifo", &["merge", "{dir}/fifo", "--out", "{dir}/m"], 2, &["fifo", "not a regular file (it is a FIFO)"]),
     cli("fit-fifo", &["fit", "{dir}/fifo"], 2, &["not a regular file (it is a FIFO)"]),
     cli("fit-dev-zero", &["fit", "/dev/zero"], 2, &["not a regular file (it is a device)"]),
+    // `drsim fit` divisors that cannot apply: the rate of one region is not
+    // spread over others, a region rate has no AZs, a filter names one region.
+    cli(
+        "fit-regions-with-region",
+        &["fit", OUTAGES, "--region", "us-east-1", "--regions", "3"],
+        2,
+        &["'--region <REGION>' cannot be used with '--regions <N>'"],
+    ),
+    cli(
+        "fit-azs-for-a-region-rate",
+        &["fit", OUTAGES, "--kind", "region", "--azs", "3"],
+        2,
+        &["--azs: only --kind az"],
+    ),
+    cli("fit-zero-azs", &["fit", OUTAGES, "--kind", "az", "--azs", "0"], 2, &["'0' for '--azs"]),
+    cli(
+        "fit-region-filter-names-several",
+        &["fit", OUTAGES, "--kind", "region", "--region", "us-east"],
+        2,
+        &["--region us-east matches 3 regions (us-east-1, us-east1, us-east4)", "give one region's full name"],
+    ),
     // Output directories that --force must not replace (K7).
     cli(
         "force-on-the-models-folder",

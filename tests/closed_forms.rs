@@ -373,9 +373,9 @@ fn results_do_not_depend_on_threads_or_on_other_strategies() {
     }
 }
 
-// 8. The bundled model against the AWS DR whitepaper bands (REFERENCE.md
-// section 3: backup & restore RTO "hours", pilot light "10s of minutes", warm
-// standby "minutes", active/active "potentially zero", i.e. about a minute at
+// 8. The bundled model against the AWS DR whitepaper bands
+// (docs/sources.md#dr-whitepaper: backup & restore RTO "hours", pilot light
+// "10s of minutes", warm standby "minutes", active/active "potentially zero", i.e. about a minute at
 // most for DNS-based removal). Judged on the median load-weighted downtime of
 // region incidents that failed over (paths failed_over / restored), i.e. what
 // the posture itself achieves, not the primary coming back first.

@@ -1,5 +1,6 @@
 //! Snapshot tests of the command-line output: the terminal table, report.md,
-//! `check`, `timeline` and `sweep` on the bundled models, with fixed seeds.
+//! `check`, `timeline` and `sweep` on the bundled models, with fixed seeds,
+//! and `fit` on the bundled outage history.
 //!
 //! Why: every figure, column and format drsim prints is pinned, so a change of
 //! any of them (a reordered random draw, a renamed column, a different number
@@ -137,6 +138,19 @@ fn sweep_is_pinned() {
         "sweep_securecart_backup_interval",
         &["sweep", "models/securecart.toml", "--set", "strategy.pilot-light.backup.interval=5m,1h", "--trials", "1000"],
     );
+}
+
+/// `drsim fit` on the bundled history: the rate says what it counts, and the
+/// snippet's `rate_per_year` is per region or per AZ as in a model. A
+/// provider-wide region rate with no `--regions` leaves the key to the user;
+/// us-east-1's AZ history over its 6 AZs gives 6 events / 15 years / 6 AZs
+/// = 0.0667 per AZ.
+#[test]
+fn fit_says_what_its_rate_counts() {
+    let data = "models/data/public-outages.csv";
+    assert_output("fit_aws_region", &["fit", data, "--provider", "AWS", "--kind", "region"]);
+    let args = ["fit", data, "--provider", "AWS", "--kind", "az", "--region", "us-east-1", "--azs", "6"];
+    assert_output("fit_aws_az_us_east_1_per_az", &args);
 }
 
 #[test]

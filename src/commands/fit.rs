@@ -7,7 +7,9 @@ use anyhow::anyhow;
 
 use super::{Failure, bad_input, runtime};
 use crate::cli::FitArgs;
-use drsim::fit::{Filter, Fitted, ScopeKind, fit_all, observation_years, read_history, select};
+use drsim::fit::{
+    Filter, Fitted, RateScope, ScopeKind, fit_all, observation_years, read_history, region_counts, select,
+};
 use drsim::report::Report;
 use drsim::report::charts::fit::FitChart;
 use drsim::report::charts::render;
@@ -24,6 +26,9 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         Some(k) if k.eq_ignore_ascii_case("region") => Some(ScopeKind::Region),
         Some(k) => return Err(bad_input(anyhow!("--kind {k}: allowed: az or region"))),
     };
+    if args.azs.is_some() && kind != Some(ScopeKind::Az) {
+        return Err(bad_input(anyhow!("--azs: only --kind az takes it (a region rate_per_year is per region)")));
+    }
     let staging = match &args.out {
         Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
         None => None,
@@ -37,6 +42,20 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
     for (flag, value) in [("--provider", &args.provider), ("--kind", &args.kind), ("--region", &args.region)] {
         if let Some(v) = value {
             let _ = write!(source, " {flag} {v}");
+        }
+    }
+    let regions = region_counts(&chosen);
+    if let Some(filter) = &args.region {
+        // The rate counts one region only if the filter names one region.
+        let needle = filter.trim().to_lowercase();
+        let matched: Vec<&str> =
+            regions.iter().map(|(name, _)| name.as_str()).filter(|n| n.to_lowercase().contains(&needle)).collect();
+        if matched.len() > 1 {
+            return Err(bad_input(anyhow!(
+                "--region {filter} matches {} regions ({}): give one region's full name",
+                matched.len(),
+                matched.join(", ")
+            )));
         }
     }
     if chosen.len() < 2 {
@@ -64,7 +83,14 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         interval: poisson_exact_interval(events, years, 0.95),
         durations,
         fits,
-        kind: kind.map_or("region", ScopeKind::as_str),
+        scope: RateScope {
+            kind: kind.unwrap_or(ScopeKind::Region),
+            provider: args.provider.clone(),
+            region: args.region.clone(),
+            regions: args.regions,
+            azs: args.azs,
+        },
+        regions,
         source,
     };
     print!("{}", FitText.render(&fitted).map_err(runtime)?);

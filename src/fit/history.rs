@@ -336,3 +336,22 @@ pub fn observation_years(records: &[&OutageRecord]) -> f64 {
         _ => 0.0,
     }
 }
+
+/// The regions `records` name, with how many records name each, most first
+/// (ties by name). A region cell naming several regions (`us-west-1+us-west-2`,
+/// or `;`-separated) counts once for each, so the counts may add up to more
+/// than the records.
+pub fn region_counts(records: &[&OutageRecord]) -> Vec<(String, u64)> {
+    let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for r in records {
+        let mut names: Vec<&str> = r.region.split(['+', ';']).map(str::trim).filter(|n| !n.is_empty()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            *counts.entry(name.to_string()).or_insert(0) += 1;
+        }
+    }
+    let mut out: Vec<(String, u64)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}

@@ -7,6 +7,9 @@
 //! * [`mle`] fits the duration distribution by maximum likelihood
 //!   (exponential, lognormal, Weibull, gamma), ranks the fits by AIC and runs
 //!   a Kolmogorov-Smirnov goodness-of-fit test.
+//! * [`rate`] says what the fitted rate counts (a provider, every region
+//!   together, or one region) and turns it into the model's per-region or
+//!   per-AZ `rate_per_year` when the user gives the divisors.
 //! * [`failure_snippet`] renders the result as a `[[failure]]` TOML snippet in
 //!   the model's units (durations are strings in hours, e.g. `"3.2h"`).
 //!
@@ -15,12 +18,14 @@
 
 pub mod history;
 pub mod mle;
+pub mod rate;
 
 #[cfg(test)]
 mod tests;
 
-pub use history::{Filter, OutageRecord, ScopeKind, observation_years, read_history, select};
+pub use history::{Filter, OutageRecord, ScopeKind, observation_years, read_history, region_counts, select};
 pub use mle::{Family, FamilyFit, Params, fit, fit_all, kolmogorov_sf, ks_test};
+pub use rate::{Conversion, RateScope};
 
 use std::fmt::Write as _;
 
@@ -115,7 +120,8 @@ pub struct Fitted {
     pub events: u64,
     /// Years the catalogue covers (see [`observation_years`]).
     pub years: f64,
-    /// Incidents per year.
+    /// Incidents per year, counted as [`Fitted::scope`] says (not
+    /// necessarily per region or per AZ).
     pub rate: f64,
     /// The rate's 95% exact Poisson interval.
     pub interval: (f64, f64),
@@ -123,8 +129,12 @@ pub struct Fitted {
     pub durations: Vec<f64>,
     /// The duration fits, best AIC first (never empty).
     pub fits: Vec<FamilyFit>,
-    /// The disruption kind the snippet declares (`az` or `region`).
-    pub kind: &'static str,
+    /// What the rate counts, the kind the snippet declares, and the divisors
+    /// that turn the rate into the model's `rate_per_year`.
+    pub scope: RateScope,
+    /// The regions the selected incidents name, with how many incidents
+    /// name each, most first (see [`history::region_counts`]).
+    pub regions: Vec<(String, u64)>,
 }
 
 /// Renders a fitted outage model as a `[[failure]]` TOML snippet.
@@ -132,7 +142,7 @@ pub struct Fitted {
 /// Same as [`failure_snippet_ranked`] with `best` as the only fit, so the
 /// header comment names no runner-up.
 pub fn failure_snippet(
-    kind: &str,
+    scope: &RateScope,
     rate_per_year: f64,
     rate_interval: (f64, f64),
     events: u64,
@@ -140,11 +150,15 @@ pub fn failure_snippet(
     best: &FamilyFit,
     source: &str,
 ) -> String {
-    failure_snippet_ranked(kind, rate_per_year, rate_interval, events, years, std::slice::from_ref(best), source)
+    failure_snippet_ranked(scope, rate_per_year, rate_interval, events, years, std::slice::from_ref(best), source)
 }
 
 /// Renders a fitted outage model as a `[[failure]]` TOML snippet.
 ///
+/// `rate_per_year` is the fitted rate, counted as `scope` says; the snippet's
+/// `rate_per_year` key is per AZ or per region, as in a model, so it holds
+/// the rate divided by the scope's divisors, or is left commented out (`# rate_per_year = ?`)
+/// when a divisor is missing, with the comment saying which flag supplies it.
 /// `ranked` is the output of [`fit_all`] (sorted by AIC, best first; it must
 /// not be empty); the second entry, if any, is named as the runner-up in the
 /// header comment. Durations are written in the model's units: strings in
@@ -153,20 +167,22 @@ pub fn failure_snippet(
 /// Weibull and gamma as `shape` and `scale`; exponential as `mean`.
 ///
 /// ```text
-/// # Fitted by `drsim fit` from models/data/public-outages.csv: 11 events over 15.0 years.
-/// # Rate 0.733/yr (95% exact Poisson interval 0.366-1.31); duration: lognormal by MLE,
-/// # AIC 74.6 (next: weibull 77.4), KS D = 0.17, p = 0.86.
+/// # Fitted by `drsim fit` from DATA.csv --provider AWS --kind az --region us-east-1: 6 events over 15.0 years.
+/// # Rate 0.4/yr for us-east-1, all its AZs together (95% exact Poisson interval 0.147-0.871).
+/// # rate_per_year is per AZ: 0.4/yr / 6 AZs (--azs) = 0.0667/yr
+/// # (95% interval 0.0245 to 0.145), assuming incidents strike every AZ alike.
+/// # Duration: lognormal by MLE, AIC 48.7 (next: exponential 49.3), KS D = 0.23, p = 0.85.
 /// [[failure]]
 /// kind = "az"
-/// rate_per_year = 0.733
-/// duration = { dist = "lognormal", median = "4.67h", p95 = "38.3h" }
-/// # lognormal as mu, sigma of ln(seconds): mu = 9.73, sigma = 1.28
+/// rate_per_year = 0.0667   # per AZ
+/// duration = { dist = "lognormal", median = "8.82h", p95 = "57.5h" }
+/// # lognormal as mu, sigma of ln(seconds): mu = 10.4, sigma = 1.14
 /// ```
 ///
 /// # Panics
 /// If `ranked` is empty.
 pub fn failure_snippet_ranked(
-    kind: &str,
+    scope: &RateScope,
     rate_per_year: f64,
     rate_interval: (f64, f64),
     events: u64,
@@ -181,24 +197,40 @@ pub fn failure_snippet_ranked(
     let _ = writeln!(out, "# Fitted by `drsim fit` from {}: {events} events over {years:.1} years.", one_line(source));
     let _ = writeln!(
         out,
-        "# Rate {}/yr (95% exact Poisson interval {}-{}); duration: {} by MLE,",
+        "# Rate {}/yr for {} (95% exact Poisson interval {}-{}).",
         sig(rate_per_year, 3),
+        one_line(&scope.counted()),
         sig(rate_interval.0, 3),
         sig(rate_interval.1, 3),
-        best.family.name()
     );
+    for line in scope.explanation(rate_per_year, rate_interval) {
+        let _ = writeln!(out, "# {}", one_line(&line));
+    }
     let next = match ranked.get(1) {
         Some(n) => format!(" (next: {} {:.1})", n.family.name(), n.aic),
         None => String::new(),
     };
     let p = if best.ks_p_value < 0.001 { "p < 0.001".to_string() } else { format!("p = {}", sig(best.ks_p_value, 2)) };
-    let _ = writeln!(out, "# AIC {:.1}{next}, KS D = {:.2}, {p}.", best.aic, best.ks_statistic);
+    let _ = writeln!(
+        out,
+        "# Duration: {} by MLE, AIC {:.1}{next}, KS D = {:.2}, {p}.",
+        best.family.name(),
+        best.aic,
+        best.ks_statistic
+    );
     if best.ks_p_value < 0.05 {
         let _ = writeln!(out, "# Warning: the KS test rejects the best family at 5%; treat the duration as rough.");
     }
     let _ = writeln!(out, "[[failure]]");
-    let _ = writeln!(out, "kind = \"{}\"", toml_escape(kind));
-    let _ = writeln!(out, "rate_per_year = {}", toml_float(rate_per_year));
+    let _ = writeln!(out, "kind = \"{}\"", scope.kind_name());
+    match scope.model_rate(rate_per_year) {
+        Some(r) => {
+            let _ = writeln!(out, "rate_per_year = {}   # {}", toml_float(r), scope.per());
+        }
+        None => {
+            let _ = writeln!(out, "# rate_per_year = ?   # {}: see above", scope.per());
+        }
+    }
     let duration = match best.params {
         Params::Exponential { mean } => {
             format!("{{ dist = \"exponential\", mean = \"{}\" }}", hours(mean))
@@ -273,22 +305,6 @@ fn toml_float(x: f64) -> String {
     }
     let s = sig(x, 3);
     if s.contains('.') { s } else { format!("{s}.0") }
-}
-
-/// Escapes a string for a TOML basic (double-quoted) string.
-fn toml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Numerical routines behind [`mle`]: the Kolmogorov distribution, a

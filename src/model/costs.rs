@@ -1,7 +1,7 @@
 //! Prices and cost inputs: the `[costs]` table of a model and each
 //! strategy's `[strategy.cost]` overrides. Defaults are AWS list prices in
-//! us-east-1 from REFERENCE.md section 4 (cost drivers) and section 5
-//! (incident costs), cited beside each.
+//! us-east-1 and a published incident cost, each cited beside it by its
+//! section of docs/sources.md.
 
 use super::KeyPath;
 use super::check::Check;
@@ -17,22 +17,22 @@ pub struct Costs {
     /// Fixed cost of responding to one incident (labour, penalties), USD.
     pub incident_fixed_usd: f64,
     /// Cost of an incident that loses all data, on top of its other costs, USD.
-    /// Default: Sophos 2024 mean ransomware recovery cost, $2.73M (REFERENCE.md s5).
+    /// Default: Sophos 2024 mean ransomware recovery cost, $2.73M (docs/sources.md#sophos-ransomware).
     pub total_data_loss_usd: f64,
     /// Labour of one drill (Game Day), USD.
     pub drill_labour_usd: f64,
     /// Hours the DR stack runs at full size during a drill.
     pub drill_hours: f64,
-    /// Inter-region transfer, USD per GB. Default $0.02 (REFERENCE.md s4).
+    /// Inter-region transfer, USD per GB. Default $0.02 (docs/sources.md#list-prices).
     pub transfer_usd_per_gb: f64,
-    /// Warm backup storage, USD per GB-month. Default $0.05, AWS Backup warm (REFERENCE.md s4).
+    /// Warm backup storage, USD per GB-month. Default $0.05, AWS Backup warm (docs/sources.md#list-prices).
     pub backup_warm_usd_per_gb_month: f64,
-    /// Cold backup storage, USD per GB-month. Default $0.01, AWS Backup cold (REFERENCE.md s4).
+    /// Cold backup storage, USD per GB-month. Default $0.01, AWS Backup cold (docs/sources.md#list-prices).
     pub backup_cold_usd_per_gb_month: f64,
-    /// Replica database storage, USD per GB-month. Default $0.10 (Aurora storage list price;
-    /// not in REFERENCE.md: an assumption between S3 Standard $0.023 and RDS snapshots $0.095).
+    /// Replica database storage, USD per GB-month. Default $0.10, Aurora (Standard) storage
+    /// list price (docs/sources.md#list-prices).
     pub replica_storage_usd_per_gb_month: f64,
-    /// DR service fee per replicating server-hour. Default $0.028, AWS DRS (REFERENCE.md s4).
+    /// DR service fee per replicating server-hour. Default $0.028, AWS DRS (docs/sources.md#aws-drs).
     pub dr_service_usd_per_server_hour: f64,
 }
 

@@ -11,6 +11,6 @@ pub struct FailureToml;
 
 impl Report<Fitted> for FailureToml {
     fn render(&self, f: &Fitted) -> Result<String, ReportError> {
-        Ok(failure_snippet_ranked(f.kind, f.rate, f.interval, f.events, f.years, &f.fits, &f.source))
+        Ok(failure_snippet_ranked(&f.scope, f.rate, f.interval, f.events, f.years, &f.fits, &f.source))
     }
 }

@@ -1,6 +1,7 @@
-//! The summary `drsim fit` prints: the rate with its interval, the duration
-//! fits ranked by AIC with their goodness of fit, and the `[[failure]]`
-//! snippet.
+//! The summary `drsim fit` prints: the rate with its interval and what it
+//! counts (a provider, every region together, or one region), how it becomes
+//! the model's per-region or per-AZ `rate_per_year`, the duration fits ranked
+//! by AIC with their goodness of fit, and the `[[failure]]` snippet.
 
 use std::fmt::Write as _;
 
@@ -25,11 +26,17 @@ impl Report<Fitted> for FitText {
         let _ = writeln!(out, "{}: {} events over {:.0} years of the catalogue.", f.source, f.events, f.years);
         let _ = writeln!(
             out,
-            "Rate: {}/yr (95% exact Poisson interval {} to {}).",
+            "Rate: {}/yr for {} (95% exact Poisson interval {} to {}).",
             sig(f.rate, 3),
+            f.scope.counted(),
             sig(f.interval.0, 3),
             sig(f.interval.1, 3)
         );
+        let named: Vec<String> = f.regions.iter().map(|(name, n)| format!("{name} ({n})")).collect();
+        let _ = writeln!(out, "Regions these incidents name: {}.", named.join(", "));
+        for line in f.scope.explanation(f.rate, f.interval) {
+            let _ = writeln!(out, "{line}");
+        }
         let _ = writeln!(out, "\nDuration (hours) by maximum likelihood, best AIC first:");
         let _ = writeln!(
             out,

@@ -34,16 +34,22 @@ fn snippet_for(params: Params) -> String {
         param_std_errors: params,
     };
     let next = FamilyFit { family: Family::Weibull, aic: 62.04, ..fit.clone() };
-    failure_snippet_ranked("region", 0.857, (0.443, 1.497), 12, 14.0, &[fit, next], "x.csv")
+    failure_snippet_ranked(&one_region(ScopeKind::Region), 0.857, (0.443, 1.497), 12, 14.0, &[fit, next], "x.csv")
+}
+
+/// The rate of one region's own history, so the snippet gives it unchanged.
+fn one_region(kind: ScopeKind) -> RateScope {
+    RateScope { kind, provider: Some("AWS".into()), region: Some("us-east-1".into()), regions: None, azs: None }
 }
 
 #[test]
 fn failure_snippet_lognormal_uses_hours_and_seconds() {
     let s = snippet_for(Params::Lognormal { mu: 1.72, sigma: 0.81 });
     assert!(s.starts_with("# Fitted by `drsim fit` from x.csv: 12 events over 14.0 years.\n"));
-    assert!(s.contains("# Rate 0.857/yr (95% exact Poisson interval 0.443-1.5); duration: lognormal by MLE,\n"));
-    assert!(s.contains("# AIC 61.2 (next: weibull 62.0), KS D = 0.14, p = 0.93.\n"));
-    assert!(s.contains("[[failure]]\nkind = \"region\"\nrate_per_year = 0.857\n"));
+    assert!(s.contains("# Rate 0.857/yr for us-east-1 (95% exact Poisson interval 0.443-1.5).\n"));
+    assert!(s.contains("# rate_per_year is per region: this rate counts one region, so it is used as it is.\n"));
+    assert!(s.contains("# Duration: lognormal by MLE, AIC 61.2 (next: weibull 62.0), KS D = 0.14, p = 0.93.\n"));
+    assert!(s.contains("[[failure]]\nkind = \"region\"\nrate_per_year = 0.857   # per region\n"));
     // median e^1.72 = 5.58 h; p95 = e^(1.72 + 1.6449 * 0.81) = 21.2 h.
     assert!(s.contains("duration = { dist = \"lognormal\", median = \"5.58h\", p95 = \"21.2h\" }\n"));
     // mu of ln(seconds) = 1.72 + ln 3600 = 9.909.
@@ -60,9 +66,56 @@ fn failure_snippet_other_families() {
     let s = snippet_for(Params::Exponential { mean: 5.2 });
     assert!(s.contains("duration = { dist = \"exponential\", mean = \"5.2h\" }"));
     let one = fit(Family::Exponential, &[1.0, 2.0, 3.0]).unwrap();
-    let s = failure_snippet("az", 1.0, (0.5, 2.0), 3, 3.0, &one, "a\nb");
-    assert!(s.contains("from a b: 3 events") && s.contains("rate_per_year = 1.0\n"));
+    let az = RateScope { azs: Some(4), ..one_region(ScopeKind::Az) };
+    let s = failure_snippet(&az, 1.0, (0.5, 2.0), 3, 3.0, &one, "a\nb");
+    // 1.0/yr for the region's 4 AZs together: 0.25 per AZ, interval 0.125 to 0.5.
+    assert!(s.contains("from a b: 3 events") && s.contains("rate_per_year = 0.25   # per AZ\n"), "{s}");
+    assert!(s.contains("# rate_per_year is per AZ: 1/yr / 4 AZs (--azs) = 0.25/yr\n"), "{s}");
+    assert!(s.contains("# (95% interval 0.125 to 0.5), assuming incidents strike every AZ alike.\n"), "{s}");
     assert!(!s.contains("next:"));
+}
+
+// The snippet's rate_per_year means what the key means in a model (per region
+// for `region`, per AZ for `az`), computed by hand from the bundled AWS
+// history: 9 region events and 11 AZ events over 15 catalogue years.
+#[test]
+fn snippet_rate_is_per_region_or_per_az_as_in_a_model() {
+    let records = read_history(Path::new(REAL)).unwrap();
+    let aws = Filter { provider: Some("AWS".into()), ..Filter::default() };
+    let years = observation_years(&select(&records, &aws));
+    let snippet = |kind: ScopeKind, region: Option<&str>, regions: Option<u32>, azs: Option<u32>| {
+        let chosen = select(&records, &Filter { kind: Some(kind), region: region.map(str::to_string), ..aws.clone() });
+        let hours: Vec<f64> = chosen.iter().map(|r| r.duration_hours).collect();
+        let n = chosen.len() as u64;
+        let scope = RateScope { kind, provider: Some("AWS".into()), region: region.map(str::to_string), regions, azs };
+        failure_snippet_ranked(&scope, n as f64 / years, (0.0, 0.0), n, years, &fit_all(&hours), REAL)
+    };
+    // Provider-wide region rate 9 / 15 = 0.6 over 20 regions: 0.03 per region.
+    let s = snippet(ScopeKind::Region, None, Some(20), None);
+    assert!(s.contains("# Rate 0.6/yr for all of AWS, every region together"), "{s}");
+    assert!(s.contains("\nrate_per_year = 0.03   # per region\n"), "{s}");
+    // Provider-wide AZ rate 11 / 15 = 0.7333 over 20 regions x 3 AZs: 0.01222 per AZ.
+    let s = snippet(ScopeKind::Az, None, Some(20), Some(3));
+    assert!(s.contains("\nrate_per_year = 0.0122   # per AZ\n"), "{s}");
+    // us-east-1's own AZ events: 6 / 15 = 0.4 for its 6 AZs together: 0.0667 per AZ.
+    let s = snippet(ScopeKind::Az, Some("us-east-1"), None, Some(6));
+    assert!(s.contains("6 events over 15.0 years") && s.contains("\nrate_per_year = 0.0667   # per AZ\n"), "{s}");
+    // us-east-1's own region events: 8 / 15 = 0.533, already per region.
+    let s = snippet(ScopeKind::Region, Some("us-east-1"), None, None);
+    assert!(s.contains("\nrate_per_year = 0.533   # per region\n"), "{s}");
+    // Without the divisors the key is left for the user, and the comment says why.
+    let s = snippet(ScopeKind::Region, None, None, None);
+    assert!(s.contains("\n# rate_per_year = ?   # per region: see above\n"), "{s}");
+    assert!(!s.contains("\nrate_per_year"), "{s}");
+}
+
+#[test]
+fn region_counts_split_multi_region_cells() {
+    let records = read_history(Path::new(REAL)).unwrap();
+    let f = Filter { provider: Some("AWS".into()), kind: Some(ScopeKind::Region), region: None };
+    let counts = region_counts(&select(&records, &f));
+    let want = [("us-east-1", 8), ("us-west-1", 1), ("us-west-2", 1)];
+    assert_eq!(counts, want.map(|(n, c)| (n.to_string(), c)).to_vec());
 }
 
 // ---------------------------------------------------------------- history
@@ -140,7 +193,8 @@ fn real_history_fits_aws() {
             );
         }
         let rate = count as f64 / years;
-        let s = failure_snippet_ranked(kind.as_str(), rate, (0.0, 0.0), count as u64, years, &fits, REAL);
+        let scope = RateScope { kind, provider: Some("AWS".into()), region: None, regions: None, azs: None };
+        let s = failure_snippet_ranked(&scope, rate, (0.0, 0.0), count as u64, years, &fits, REAL);
         eprintln!("{s}");
         assert_eq!(fits[0].family, best.family(), "{kind}");
         for ((name, got), (_, want)) in fits[0].params.values().iter().zip(best.values()) {
