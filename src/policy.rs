@@ -188,7 +188,10 @@ pub struct FailurePolicy {
 impl FailurePolicy {
     /// The same targets as drsim durations.
     pub fn targets(self) -> RecoveryTargets {
-        RecoveryTargets { rto: Duration::from_secs(self.rto_secs as f64), rpo: Duration::from_secs(self.rpo_secs as f64) }
+        RecoveryTargets {
+            rto: Duration::from_secs(self.rto_secs as f64),
+            rpo: Duration::from_secs(self.rpo_secs as f64),
+        }
     }
 }
 
@@ -350,7 +353,9 @@ impl<'de> Visitor<'de> for NodeSeed {
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.depth {
-            0 => f.write_str("a JSON object: a resiliency policy, its `policy` map, or describe-resiliency-policy output"),
+            0 => f.write_str(
+                "a JSON object: a resiliency policy, its `policy` map, or describe-resiliency-policy output",
+            ),
             _ => f.write_str("a JSON object"),
         }
     }
@@ -634,7 +639,8 @@ pub fn import(policy: &ResiliencyPolicy, confidence: Probability) -> Imported {
     .flatten()
     .collect();
     if !labels.is_empty() {
-        notices.push(Notice::note(format!("{} have no drsim counterpart: kept as comments", labels.join(" and "))));
+        let verb = if labels.len() == 1 { "has" } else { "have" };
+        notices.push(Notice::note(format!("{} {verb} no drsim counterpart: kept as comments", labels.join(" and "))));
     }
     let targets = Targets {
         rpo: strictest.rpo,
@@ -696,9 +702,7 @@ pub struct Exported {
 /// `^[A-Za-z0-9][A-Za-z0-9_\-]{1,59}$`.
 pub fn valid_policy_name(name: &str) -> bool {
     let ok = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    (2..=60).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.chars().all(ok)
+    (2..=60).contains(&name.len()) && name.starts_with(|c: char| c.is_ascii_alphanumeric()) && name.chars().all(ok)
 }
 
 /// A valid policy name made from a workload name: every other character
@@ -734,7 +738,9 @@ fn whole_seconds(
     }
     let whole = secs.floor() as u64;
     if whole < min {
-        return Err(error(format!("a policy counts whole seconds and an RTO of 0 s cannot be met; allowed: {min} s or more")));
+        return Err(error(format!(
+            "a policy counts whole seconds and an RTO of 0 s cannot be met; allowed: {min} s or more"
+        )));
     }
     if (whole as f64) < secs {
         notices.push(Notice::lossy(format!(
