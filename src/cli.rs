@@ -40,6 +40,10 @@ pub enum Command {
     Sensitivity(SensitivityArgs),
     /// Fit an outage model (rate and duration distribution) from an incident history CSV.
     Fit(FitArgs),
+    /// Read an AWS Resilience Hub resiliency policy (JSON) and print it as a model's `[targets]`.
+    ImportPolicy(ImportPolicyArgs),
+    /// Write a model's targets as an AWS Resilience Hub resiliency policy (JSON).
+    ExportPolicy(ExportPolicyArgs),
     /// Print a shell completion script, e.g. `drsim completions bash > /etc/bash_completion.d/drsim`.
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `drsim man > drsim.1 && man ./drsim.1`.
@@ -132,6 +136,47 @@ pub struct CheckArgs {
     /// The model file (TOML).
     pub model: PathBuf,
     /// Treat audit findings (warnings) as errors: exit code 2 when there are any.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Arguments of `drsim import-policy`.
+#[derive(Debug, Args)]
+pub struct ImportPolicyArgs {
+    /// The policy (JSON): its `policy` map (as `create-resiliency-policy --policy file://` takes it),
+    /// a whole policy (as `--cli-input-json` takes it), or `describe-resiliency-policy` output.
+    pub file: PathBuf,
+    /// Share of incidents of each kind that must meet the targets (a policy has none);
+    /// strictly between 0 and 1.
+    #[arg(long, default_value_t = 0.99)]
+    pub confidence: f64,
+    /// Refuse (exit code 2) instead of warning when an RTO or RPO of the policy cannot be carried over.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Arguments of `drsim export-policy`.
+#[derive(Debug, Args)]
+pub struct ExportPolicyArgs {
+    /// The model file (TOML).
+    pub model: PathBuf,
+    /// policyName: 2-60 letters, digits, '-' and '_'; default: the workload name made to fit.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// tier: MissionCritical, Critical, Important, CoreServices, NonCritical or NotApplicable
+    /// (the default: drsim has no tiers).
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// policyDescription (at most 500 characters).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// dataLocationConstraint: AnyLocation, SameContinent or SameCountry; default: none written.
+    #[arg(long)]
+    pub data_location: Option<String>,
+    /// Write only the `policy` map (for `create-resiliency-policy --policy file://`).
+    #[arg(long)]
+    pub map_only: bool,
+    /// Refuse (exit code 2) instead of warning when an RTO or RPO of the model cannot be written exactly.
     #[arg(long)]
     pub strict: bool,
 }

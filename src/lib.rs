@@ -26,6 +26,7 @@ pub mod input;
 pub mod lint;
 pub mod model;
 pub mod num;
+pub mod policy;
 pub mod report;
 pub mod shard;
 pub mod simulation;

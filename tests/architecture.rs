@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["num", "format", "input"],
     &["stats"],
-    &["model", "fit"],
+    &["model", "fit", "policy"],
     &["world"],
     &["incident", "cost"],
     &["strategy"],

@@ -6,6 +6,7 @@ mod check;
 mod docs;
 mod fit;
 mod merge;
+mod policy;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -42,6 +43,8 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Fit(args) => fit::fit(&args),
+        Command::ImportPolicy(args) => policy::import_policy(&args),
+        Command::ExportPolicy(args) => policy::export_policy(&args),
         Command::Completions(args) => docs::completions(&args),
         Command::Man => docs::man(),
     }

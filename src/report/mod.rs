@@ -18,12 +18,14 @@ pub mod incidents;
 pub mod json;
 pub mod markdown;
 pub mod output;
+pub mod policy_json;
 pub mod progress;
 pub mod sensitivity_csv;
 pub mod sensitivity_text;
 pub mod sweep_csv;
 pub mod sweep_text;
 pub mod table;
+pub mod targets_toml;
 pub mod timeline_text;
 pub mod verdicts;
 
