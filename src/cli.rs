@@ -12,7 +12,7 @@ use drsim::simulation::{DEFAULT_SEED, DEFAULT_TRIALS, RunOptions};
 /// outages against every DR strategy in a model and reports downtime, data
 /// loss and the probability of meeting RPO/RTO targets.
 #[derive(Debug, Parser)]
-#[command(name = "drsim", version = VERSION, about, long_about = None)]
+#[command(name = "drsim", version = VERSION, about, long_about = None, after_long_help = exit_codes_help())]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -22,6 +22,40 @@ pub struct Cli {
 /// `drsim --version`: the crate version and the git revision it was built
 /// from (see build.rs).
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (git ", env!("DRSIM_GIT_REVISION"), ")");
+
+/// Exit code: success; `drsim check` found a valid model (audit findings
+/// without `--strict` are warnings); `drsim run --fail-on-miss`: a strategy meets the targets.
+pub const EXIT_SUCCESS: u8 = 0;
+/// Exit code: a runtime failure (threads could not start, an output could not be written).
+pub const EXIT_RUNTIME: u8 = 1;
+/// Exit code: bad input or usage: an unreadable or invalid model, a bad flag value,
+/// an `--out` that may not be replaced.
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code: `drsim check --strict` found audit findings in a valid model.
+pub const EXIT_FINDINGS: u8 = 3;
+/// Exit code: `drsim run --fail-on-miss` (or `drsim merge --fail-on-miss`):
+/// no strategy meets the targets; every output was still printed and written.
+pub const EXIT_TARGETS_MISSED: u8 = 4;
+
+/// Every exit code with its meaning, as `drsim --help` lists them (the same
+/// table is in docs/errors.md).
+pub const EXIT_CODES: [(&str, &str); 6] = [
+    ("0", "success"),
+    ("1", "runtime failure (threads could not start, an output could not be written)"),
+    ("2", "bad input or usage (unreadable or invalid model, bad flag value, --out that may not be replaced)"),
+    ("3", "drsim check --strict: audit findings in a valid model"),
+    ("4", "drsim run/merge --fail-on-miss: no strategy meets the targets (outputs still written)"),
+    ("129, 130, 143", "stopped cleanly by SIGHUP, SIGINT (Ctrl-C) or SIGTERM (128 + the signal)"),
+];
+
+/// The exit-code table at the end of `drsim --help`.
+pub fn exit_codes_help() -> String {
+    let mut text = String::from("Exit codes (see docs/errors.md):\n");
+    for (code, meaning) in EXIT_CODES {
+        text.push_str(&format!("  {code:<13}  {meaning}\n"));
+    }
+    text
+}
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -70,6 +104,26 @@ pub enum Format {
     Markdown,
 }
 
+/// Output formats of `drsim check` on standard output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A summary of the model; findings as `FILE:LINE:COLUMN: warning[CODE]` lines on standard error.
+    Text,
+    /// One JSON object: validity, the problems of an invalid model, the findings with their positions.
+    Json,
+    /// A SARIF 2.1.0 log, as GitHub code scanning reads it (also written for an invalid model).
+    Sarif,
+}
+
+/// Output formats of `drsim timeline`, `sensitivity` and `fit` on standard output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// Readable text.
+    Text,
+    /// JSON; durations in seconds (`_s` keys) unless the key names another unit.
+    Json,
+}
+
 /// Arguments of `drsim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -116,6 +170,10 @@ pub struct RunArgs {
     /// `auto/N` takes K from the array-job engine's environment.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Exit with code 4 when no strategy meets the targets (after printing and writing every
+    /// output as usual): a gate for CI pipelines. A shard has no verdict: use it on `drsim merge`.
+    #[arg(long, conflicts_with = "shard")]
+    pub fail_on_miss: bool,
 }
 
 impl RunArgs {
@@ -133,11 +191,16 @@ impl RunArgs {
 /// Arguments of `drsim check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The model file (TOML).
+    /// The model file (TOML); `-` reads it from standard input (messages then name it `<stdin>`,
+    /// and files it refers to are found from the current directory).
     pub model: PathBuf,
-    /// Treat audit findings (warnings) as errors: exit code 2 when there are any.
+    /// Treat audit findings (warnings) as errors: exit code 3 when there are any (an invalid
+    /// model is exit code 2).
     #[arg(long)]
     pub strict: bool,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
 }
 
 /// Arguments of `drsim import-policy`.
@@ -198,6 +261,9 @@ pub struct TimelineArgs {
     /// Also draw the Gantt chart (PNG and SVG) into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
 }
 
 /// Arguments of `drsim merge`.
@@ -215,6 +281,10 @@ pub struct MergeArgs {
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Exit with code 4 when no strategy meets the targets (after printing and writing every
+    /// output as usual): a gate for CI pipelines.
+    #[arg(long)]
+    pub fail_on_miss: bool,
 }
 
 /// Arguments of `drsim sweep`.
@@ -280,6 +350,9 @@ pub struct SensitivityArgs {
     /// Replace the contents of an existing --out directory.
     #[arg(long)]
     pub force: bool,
+    /// Output format on standard output (JSON: one document once every strategy is done).
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
 }
 
 /// Arguments of `drsim fit`.
@@ -310,4 +383,7 @@ pub struct FitArgs {
     /// Replace the contents of an existing --out directory.
     #[arg(long)]
     pub force: bool,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
 }

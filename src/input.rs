@@ -3,10 +3,15 @@
 //! documented size, so `/dev/zero`, a FIFO nobody writes to or a runaway
 //! file gets a clear error at once instead of a hang or an out-of-memory
 //! abort. The checks come before the file is opened (opening a FIFO blocks).
+//! Standard input (`drsim check -`) is read under the same size limit.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
+
+/// The name messages give standard input when a model is read from it
+/// (`drsim check -`): `<stdin>:12:5: targets.rto: ...`.
+pub const STDIN_NAME: &str = "<stdin>";
 
 /// The largest model file drsim reads: 16 MiB (the bundled models are under 10 KB).
 pub const MODEL_LIMIT_BYTES: u64 = 16 << 20;
@@ -23,6 +28,10 @@ pub enum InputError {
         /// What it is instead.
         kind: &'static str,
     },
+    /// Standard input is a terminal: nothing was piped in, and waiting for
+    /// typed input would look like a hang.
+    #[error("standard input is a terminal; pipe the file in, e.g. `drsim check - < model.toml`")]
+    Terminal,
     /// Over the limit for its kind of file.
     #[error("larger than the {} MiB allowed", limit_bytes >> 20)]
     TooLarge {
@@ -67,7 +76,7 @@ pub fn open(path: &Path, limit_bytes: u64) -> Result<impl Read, InputError> {
     if meta.len() > limit_bytes {
         return Err(InputError::TooLarge { limit_bytes });
     }
-    // A file that grows while it is read is cut at the limit and refused below.
+    // A file that grows while it is read is cut at the limit and refused by `read`.
     Ok(File::open(path)?.take(limit_bytes + 1))
 }
 
@@ -77,12 +86,24 @@ pub fn open(path: &Path, limit_bytes: u64) -> Result<impl Read, InputError> {
 /// As [`open`]; [`InputError::TooLarge`] also when the file grew past the
 /// limit while it was read.
 pub fn read(path: &Path, limit_bytes: u64) -> Result<Vec<u8>, InputError> {
+    read_bounded(open(path, limit_bytes)?, limit_bytes)
+}
+
+/// Every byte of `reader`, refusing more than `limit_bytes` (at most one
+/// byte past the limit is read).
+fn read_bounded(reader: impl Read, limit_bytes: u64) -> Result<Vec<u8>, InputError> {
     let mut bytes = Vec::new();
-    open(path, limit_bytes)?.read_to_end(&mut bytes)?;
+    reader.take(limit_bytes + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit_bytes {
         return Err(InputError::TooLarge { limit_bytes });
     }
     Ok(bytes)
+}
+
+/// `bytes` as UTF-8 text.
+fn utf8(bytes: Vec<u8>) -> Result<String, InputError> {
+    String::from_utf8(bytes)
+        .map_err(|_| InputError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text")))
 }
 
 /// The UTF-8 text of `path`, as [`read`] allows.
@@ -90,8 +111,30 @@ pub fn read(path: &Path, limit_bytes: u64) -> Result<Vec<u8>, InputError> {
 /// # Errors
 /// As [`read`]; [`InputError::Io`] of kind `InvalidData` when it is not UTF-8.
 pub fn read_text(path: &Path, limit_bytes: u64) -> Result<String, InputError> {
-    String::from_utf8(read(path, limit_bytes)?)
-        .map_err(|_| InputError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text")))
+    utf8(read(path, limit_bytes)?)
+}
+
+/// The UTF-8 text of `reader` (standard input, for one), at most `limit_bytes`.
+///
+/// # Errors
+/// [`InputError::TooLarge`] past the limit; [`InputError::Io`] when reading
+/// fails or the text is not UTF-8.
+pub fn read_text_from(reader: impl Read, limit_bytes: u64) -> Result<String, InputError> {
+    utf8(read_bounded(reader, limit_bytes)?)
+}
+
+/// The UTF-8 text of standard input, at most `limit_bytes`, as
+/// [`read_text_from`] reads it.
+///
+/// # Errors
+/// [`InputError::Terminal`] when standard input is a terminal (nothing was
+/// piped in); otherwise as [`read_text_from`].
+pub fn read_stdin_text(limit_bytes: u64) -> Result<String, InputError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(InputError::Terminal);
+    }
+    read_text_from(stdin.lock(), limit_bytes)
 }
 
 #[cfg(test)]
@@ -121,6 +164,8 @@ mod tests {
             InputError::TooLarge { limit_bytes: MODEL_LIMIT_BYTES }.to_string(),
             "larger than the 16 MiB allowed"
         );
+        assert_eq!(read_text_from(&b"x = 1\n"[..], 6).unwrap(), "x = 1\n");
+        assert!(matches!(read_text_from(&b"x = 1\n"[..], 5), Err(InputError::TooLarge { limit_bytes: 5 })));
         std::fs::write(&file, [0xff, 0xfe]).unwrap();
         assert!(read_text(&file, 100).unwrap_err().to_string().contains("not UTF-8"));
         std::fs::remove_dir_all(&dir).unwrap();

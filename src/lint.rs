@@ -84,6 +84,24 @@ impl Code {
         }
     }
 
+    /// What was found, as a short title (a SARIF rule's short description).
+    pub fn title(self) -> &'static str {
+        match self {
+            Code::BackupsNotCopied => "Backups stay in the primary region",
+            Code::BackupsNotImmutable => "Backups are not immutable though ransomware may strike",
+            Code::RpoBelowBackupInterval => "The RPO target is shorter than the backup interval",
+            Code::RetentionBelowDetection => "Backup retention is shorter than the P99 logical detection delay",
+            Code::DrillsMissingOrRare => "No failover drill, or drills rarer than every 6 months",
+            Code::BackupsNotEncrypted => "Backups are not encrypted at rest",
+            Code::FailoverNeedsFailedControlPlane => "Failover needs the failed region's control plane",
+            Code::BackupJobNeverSucceeds => "A backup job (or its copy) never succeeds",
+            Code::CopyDelayBeyondRetention => "Backup copies arrive after the backups expire",
+            Code::NoBackupsForLogical => "No backups while logical damage may strike",
+            Code::RestoreTestsMissing => "Backups are never test-restored",
+            Code::BackupsAtOneProvider => "Every backup is held at the provider that may delete the subscription",
+        }
+    }
+
     /// Why an auditor cares, in one sentence.
     pub fn why(self) -> &'static str {
         match self {
@@ -349,6 +367,39 @@ pub fn lint(model: &Model) -> Vec<Finding> {
 /// Where a finding is in the model text: 1-based line and column (1:1 when
 /// the key cannot be found, e.g. a value taken from a default).
 pub fn position(text: &str, key: &KeyPath) -> (usize, usize) {
-    let doc = toml_edit::Document::parse(text).ok();
-    doc.as_ref().and_then(|d| key.locate(d)).map_or((1, 1), |r| crate::model::line_column(text, r.start))
+    span(text, key).unwrap_or((1, 1))
+}
+
+/// Where a key is in the model text: 1-based line and column, or `None`
+/// when the text does not hold it (a value taken from a default, or no text).
+pub fn span(text: &str, key: &KeyPath) -> Option<(usize, usize)> {
+    let doc = toml_edit::Document::parse(text).ok()?;
+    key.locate(&doc).map(|r| crate::model::line_column(text, r.start))
+}
+
+/// What `drsim check` found in one model file, as its machine-readable
+/// reports (JSON, SARIF) read it: the problems that make it invalid, or the
+/// audit findings of a valid model.
+#[derive(Clone, Copy, Debug)]
+pub struct Audit<'a> {
+    /// The model file as given on the command line, or
+    /// [`crate::input::STDIN_NAME`] for standard input.
+    pub path: &'a std::path::Path,
+    /// Its text, to locate the findings' keys.
+    pub text: &'a str,
+    /// The workload's name when the model is valid.
+    pub workload: Option<&'a str>,
+    /// Why the model is invalid (empty when it is valid), each with its position.
+    pub problems: &'a [crate::model::Problem],
+    /// The audit findings of a valid model.
+    pub findings: &'a [Finding],
+    /// Whether findings are errors (`--strict`) rather than warnings.
+    pub strict: bool,
+}
+
+impl Audit<'_> {
+    /// The level of the findings: `error` with `--strict`, else `warning`.
+    pub fn finding_level(&self) -> &'static str {
+        if self.strict { "error" } else { "warning" }
+    }
 }

@@ -1,6 +1,8 @@
 //! The `drsim` binary: parses arguments, calls the library, maps errors to
-//! exit codes (0 success, 1 runtime failure, 2 bad input or usage, 128 + the
-//! signal number after a clean stop on SIGINT, SIGTERM or SIGHUP).
+//! exit codes (0 success, 1 runtime failure, 2 bad input or usage, 3 audit
+//! findings with `drsim check --strict`, 4 targets missed with
+//! `--fail-on-miss`, 128 + the signal number after a clean stop on SIGINT,
+//! SIGTERM or SIGHUP; see `cli::EXIT_CODES`).
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -11,7 +13,6 @@ mod commands;
 
 use clap::Parser;
 use cli::Cli;
-use commands::Failure;
 use drsim::engine::stop;
 
 /// The signals that stop a run cleanly: Ctrl-C, and what kubelet, Slurm
@@ -67,7 +68,7 @@ fn main() -> ExitCode {
     let signal = install_stop_handlers();
     watch_for_a_stuck_stop(Arc::clone(&signal));
     match commands::execute(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(cli::EXIT_SUCCESS),
         Err(_) if stop::requested() => {
             let number = signal.load(Ordering::SeqCst) as i32;
             let what = STOP_SIGNALS.iter().find(|(s, _)| *s == number).map_or("interrupted", |(_, w)| *w);
@@ -75,13 +76,9 @@ fn main() -> ExitCode {
             let code = if number > 0 { 128 + number } else { i32::from(stop::INTERRUPTED_EXIT_CODE) };
             ExitCode::from(u8::try_from(code).unwrap_or(stop::INTERRUPTED_EXIT_CODE))
         }
-        Err(Failure::BadInput(e)) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Runtime(e)) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(1)
+        Err(failure) => {
+            eprintln!("error: {:#}", failure.error());
+            ExitCode::from(failure.exit_code())
         }
     }
 }

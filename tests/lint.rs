@@ -79,7 +79,7 @@ fn findings_are_warnings_by_default_and_errors_with_strict() {
         assert!(line > 1 && column >= 1, "{name}: {located}");
 
         let (code, _, stderr) = check(&path, true);
-        assert_eq!(code, 2, "{name}: {stderr}");
+        assert_eq!(code, 3, "{name}: {stderr}");
         assert!(stderr.contains(&format!("error[{}]", expected.name())), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }

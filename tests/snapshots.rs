@@ -1,6 +1,7 @@
 //! Snapshot tests of the command-line output: the terminal table, report.md,
 //! `check`, `timeline` and `sweep` on the bundled models, with fixed seeds,
-//! and `fit` on the bundled outage history.
+//! `fit` on the bundled outage history, and the machine formats pipelines
+//! read (`check` as JSON and SARIF, `timeline`, `fit` and `sensitivity` as JSON).
 //!
 //! Why: every figure, column and format drsim prints is pinned, so a change of
 //! any of them (a reordered random draw, a renamed column, a different number
@@ -151,6 +152,47 @@ fn fit_says_what_its_rate_counts() {
     assert_output("fit_aws_region", &["fit", data, "--provider", "AWS", "--kind", "region"]);
     let args = ["fit", data, "--provider", "AWS", "--kind", "az", "--region", "us-east-1", "--azs", "6"];
     assert_output("fit_aws_az_us_east_1_per_az", &args);
+}
+
+#[test]
+fn check_json_and_sarif_are_pinned() {
+    // A bundled model with findings: their positions, levels and texts.
+    let model = "models/ransomware-immutability.toml";
+    assert_output("check_json_ransomware-immutability", &["check", model, "--format", "json"]);
+    assert_output("check_sarif_ransomware-immutability", &["check", model, "--format", "sarif"]);
+}
+
+#[test]
+fn timeline_json_is_pinned() {
+    assert_output(
+        "timeline_json_securecart_pilot_light_region",
+        &["timeline", "models/securecart.toml", "--strategy", "pilot-light", "--kind", "region", "--format", "json"],
+    );
+}
+
+#[test]
+fn fit_json_is_pinned() {
+    assert_output(
+        "fit_json_public_outages_region",
+        &["fit", "models/data/public-outages.csv", "--kind", "region", "--format", "json"],
+    );
+}
+
+#[test]
+fn sensitivity_json_is_pinned() {
+    let args = [
+        "sensitivity",
+        "models/small-shop-single-region.toml",
+        "--strategy",
+        "local-backups",
+        "--trials",
+        "200",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ];
+    assert_output("sensitivity_json_small_shop_local_backups", &args);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use anyhow::anyhow;
 
 use super::{Failure, bad_input, runtime};
-use crate::cli::FitArgs;
+use crate::cli::{FitArgs, TextFormat};
 use drsim::fit::{
     Filter, Fitted, RateScope, ScopeKind, fit_all, observation_years, read_history, region_counts, select,
 };
@@ -15,6 +15,7 @@ use drsim::report::charts::fit::FitChart;
 use drsim::report::charts::render;
 use drsim::report::failure_toml::FailureToml;
 use drsim::report::fit_csv::FitCsv;
+use drsim::report::fit_json::FitJson;
 use drsim::report::fit_text::FitText;
 use drsim::report::output::Staging;
 use drsim::stats::poisson_exact_interval;
@@ -93,7 +94,11 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         regions,
         source,
     };
-    print!("{}", FitText.render(&fitted).map_err(runtime)?);
+    let text = match args.format {
+        TextFormat::Text => FitText.render(&fitted),
+        TextFormat::Json => FitJson.render(&fitted),
+    };
+    print!("{}", text.map_err(runtime)?);
     if let Some(staging) = staging {
         staging.write("fit.csv", FitCsv.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         staging.write("failure.toml", FailureToml.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;

@@ -1,7 +1,7 @@
 //! `drsim merge`: the partial results of a sharded run (`drsim run --shard`)
 //! merged into the unsharded run's output.
 
-use super::run::{emit, shard_failure as failure};
+use super::run::{emit, gate, shard_failure as failure};
 use super::{Failure, bad_input};
 use crate::cli::MergeArgs;
 use drsim::report::output::Staging;
@@ -13,5 +13,6 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let parts = args.parts.iter().map(|p| Part::read(p)).collect::<Result<Vec<_>, _>>().map_err(failure)?;
     let merged = shard::merge(parts).map_err(failure)?;
     let results = results_from_tally(&merged.model, &merged.options, merged.tally);
-    emit(&results, &merged.model, args.format, Some(staging))
+    emit(&results, &merged.model, args.format, Some(staging))?;
+    gate(&results, args.fail_on_miss)
 }

@@ -1,6 +1,8 @@
 //! The subcommands behind the CLI, one file each. This is the edge of the
 //! library: errors become `anyhow` errors sorted into bad input (exit 2) and
-//! runtime failures (exit 1).
+//! runtime failures (exit 1); the gates a pipeline acts on have codes of
+//! their own (audit findings with `--strict`: 3, targets missed with
+//! `--fail-on-miss`: 4). The codes are defined in `cli.rs`.
 
 mod check;
 mod docs;
@@ -12,7 +14,7 @@ mod sensitivity;
 mod sweep;
 mod timeline;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_RUNTIME, EXIT_TARGETS_MISSED};
 
 /// Why a command failed, deciding the exit code.
 #[derive(Debug)]
@@ -21,6 +23,29 @@ pub enum Failure {
     BadInput(anyhow::Error),
     /// Something failed while running: exit code 1.
     Runtime(anyhow::Error),
+    /// `drsim check --strict` found audit findings: exit code 3.
+    Findings(anyhow::Error),
+    /// `--fail-on-miss` and no strategy meets the targets: exit code 4.
+    TargetsMissed(anyhow::Error),
+}
+
+impl Failure {
+    /// The exit code of this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::BadInput(_) => EXIT_BAD_INPUT,
+            Failure::Runtime(_) => EXIT_RUNTIME,
+            Failure::Findings(_) => EXIT_FINDINGS,
+            Failure::TargetsMissed(_) => EXIT_TARGETS_MISSED,
+        }
+    }
+
+    /// What went wrong, for standard error.
+    pub fn error(&self) -> &anyhow::Error {
+        match self {
+            Failure::BadInput(e) | Failure::Runtime(e) | Failure::Findings(e) | Failure::TargetsMissed(e) => e,
+        }
+    }
 }
 
 /// Tags an error as bad input.

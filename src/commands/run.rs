@@ -71,7 +71,21 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
         None => None,
     };
     let results = simulate(&model, args, staging.as_ref(), 0..args.trials)?;
-    emit(&results, &model, args.format, staging)
+    emit(&results, &model, args.format, staging)?;
+    gate(&results, args.fail_on_miss)
+}
+
+/// `--fail-on-miss`: exit code 4 when no strategy meets the targets. Called
+/// after every output is printed and written, so a failed gate still leaves
+/// the results to look at.
+pub(super) fn gate(results: &Results, fail_on_miss: bool) -> Result<(), Failure> {
+    if fail_on_miss && results.decision.recommended.is_none() {
+        return Err(Failure::TargetsMissed(anyhow!(
+            "targets missed (--fail-on-miss): {}",
+            drsim::report::verdicts::summary(results)
+        )));
+    }
+    Ok(())
 }
 
 /// Reports each batch of a precision-stopped run on standard error.

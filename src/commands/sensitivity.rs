@@ -2,12 +2,13 @@
 
 use super::sweep::{eval_options, read_model_text, whatif_failure};
 use super::{Failure, bad_input, load_model, runtime};
-use crate::cli::SensitivityArgs;
+use crate::cli::{SensitivityArgs, TextFormat};
 use drsim::report::Report;
 use drsim::report::charts::render;
 use drsim::report::charts::tornado::TornadoChart;
 use drsim::report::output::Staging;
 use drsim::report::sensitivity_csv::SensitivityCsv;
+use drsim::report::sensitivity_json::SensitivityJson;
 use drsim::report::sensitivity_text::TornadoText;
 use drsim::whatif::sensitivity::tornado;
 
@@ -39,8 +40,14 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
             |input, e| eprintln!("warning: {} left out: {e}", input.path),
         )
         .map_err(whatif_failure)?;
-        print!("{}", TornadoText.render(&t).map_err(runtime)?);
+        // Text is printed as each strategy finishes; JSON is one document at the end.
+        if args.format == TextFormat::Text {
+            print!("{}", TornadoText.render(&t).map_err(runtime)?);
+        }
         tornados.push(t);
+    }
+    if args.format == TextFormat::Json {
+        print!("{}", SensitivityJson.render(&tornados[..]).map_err(runtime)?);
     }
     if let Some(staging) = staging {
         let csv = SensitivityCsv.render(&tornados[..]).map_err(runtime)?;

@@ -7,12 +7,13 @@
 use anyhow::anyhow;
 
 use super::{Failure, bad_input, load_model, runtime};
-use crate::cli::TimelineArgs;
+use crate::cli::{TextFormat, TimelineArgs};
 use drsim::model::DisruptionKind;
 use drsim::report::Report;
 use drsim::report::charts::gantt::{GanttChart, step_bars};
 use drsim::report::charts::render;
 use drsim::report::output::{OutputError, Staging};
+use drsim::report::timeline_json::TimelineJson;
 use drsim::report::timeline_text::TimelineText;
 use drsim::timeline::{MAX_TRIALS, Walkthrough, first_incident};
 
@@ -50,7 +51,10 @@ pub(super) fn timeline(args: &TimelineArgs) -> Result<(), Failure> {
     };
     let walk = Walkthrough { model: &model, strategy: args.strategy.clone(), seed: args.seed, trial, incident };
     let text = TimelineText.render(&walk).map_err(runtime)?;
-    print!("{text}");
+    match args.format {
+        TextFormat::Text => print!("{text}"),
+        TextFormat::Json => print!("{}", TimelineJson.render(&walk).map_err(runtime)?),
+    }
     if let Some(staging) = staging {
         let chart = GanttChart {
             title: format!(

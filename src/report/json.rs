@@ -72,7 +72,7 @@ fn view(results: &Results) -> JsonResults<'_> {
 }
 
 /// Pretty JSON of anything serialisable, ending in a newline.
-fn pretty<T: Serialize + ?Sized>(input: &T) -> Result<String, ReportError> {
+pub(super) fn pretty<T: Serialize + ?Sized>(input: &T) -> Result<String, ReportError> {
     let mut text = serde_json::to_string_pretty(input).map_err(|e| ReportError::Serialize(Box::new(e)))?;
     text.push('\n');
     Ok(text)

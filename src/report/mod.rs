@@ -7,12 +7,14 @@
 
 pub mod cells;
 pub mod charts;
+pub mod check_json;
 pub mod check_text;
 pub mod csv;
 pub mod exports;
 pub mod failure_toml;
 pub mod find_text;
 pub mod fit_csv;
+pub mod fit_json;
 pub mod fit_text;
 pub mod incidents;
 pub mod json;
@@ -20,12 +22,15 @@ pub mod markdown;
 pub mod output;
 pub mod policy_json;
 pub mod progress;
+pub mod sarif;
 pub mod sensitivity_csv;
+pub mod sensitivity_json;
 pub mod sensitivity_text;
 pub mod sweep_csv;
 pub mod sweep_text;
 pub mod table;
 pub mod targets_toml;
+pub mod timeline_json;
 pub mod timeline_text;
 pub mod verdicts;
 
