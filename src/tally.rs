@@ -73,6 +73,10 @@ pub struct StrategyTally {
     pub trial_incidents: Moments,
     /// Total cost per trial (fixed + incidents), USD.
     pub trial_cost_usd: LogHistogram,
+    /// Per trial: what the DR side cost while serving after failovers, USD
+    /// (part of the incident costs; see `[strategy.cost] failover_usd_per_hour`).
+    #[serde(default)]
+    pub failover_running_usd: Sum,
 }
 
 /// The running totals of a run.
@@ -127,6 +131,7 @@ impl Tally {
             a.trials_with_total_loss += b.trials_with_total_loss;
             a.trial_incidents.merge(&b.trial_incidents);
             a.trial_cost_usd.merge(&b.trial_cost_usd);
+            a.failover_running_usd.merge(&b.failover_running_usd);
         }
         for (a, b) in self.paired_cost_usd.iter_mut().zip(&other.paired_cost_usd) {
             a.merge(b);
@@ -145,6 +150,7 @@ impl Tally {
             total_loss: false,
             incidents: 0,
             cost_usd: 0.0,
+            failover_running_usd: 0.0,
         }
     }
 
@@ -171,6 +177,7 @@ pub(crate) struct TrialTally<'a> {
     total_loss: bool,
     incidents: u64,
     cost_usd: f64,
+    failover_running_usd: f64,
 }
 
 impl TrialTally<'_> {
@@ -204,6 +211,7 @@ impl TrialTally<'_> {
             None => self.total_loss = true,
         }
         self.cost_usd += incident.cost_usd;
+        self.failover_running_usd += incident.failover_running_usd;
     }
 
     /// Closes the trial with its fixed cost; returns the trial's total cost.
@@ -213,6 +221,7 @@ impl TrialTally<'_> {
         t.trial_data_loss_s.push(self.data_loss.secs());
         t.trials_with_total_loss += u64::from(self.total_loss);
         t.trial_incidents.push(self.incidents as f64);
+        t.failover_running_usd.push(self.failover_running_usd);
         let total = fixed_cost_usd + self.cost_usd;
         t.trial_cost_usd.record(total);
         total

@@ -11,7 +11,8 @@
 //! empty (decision, provisioning, validation).
 
 use super::Ctx;
-use super::backup::{Query, loss_window};
+use super::attempts::restore_point;
+use super::backup::Query;
 use super::backup_restore::restore_duration;
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
 use crate::model::Duration;
@@ -24,18 +25,19 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     let restore_at = o.end + decision;
     let policy = ctx.strategy.backup.as_ref();
     let destroyed = o.destroys_mutable_backups && !policy.is_some_and(|p| p.immutable);
-    let window = match policy {
+    let point = match policy {
         Some(p) if !destroyed => {
-            loss_window(p, ctx.jobs, Query { taken_before: o.start, copy_arrived_by: None, restore_at })
+            restore_point(ctx, p, Query { taken_before: o.start, copy_arrived_by: None, restore_at })
         }
         _ => None,
     };
+    let window = point.map(|p| p.loss);
     let (provisioning, restore) = match &ctx.strategy.restore {
         Some(pipeline) => {
             let provisioning =
                 if o.ransomware || window.is_none() { ctx.draw(&pipeline.provision) } else { Duration::ZERO };
             let restore = match window {
-                Some(_) => restore_duration(ctx, pipeline),
+                Some(_) => point.map_or(Duration::ZERO, |p| p.failed) + restore_duration(ctx, pipeline),
                 None => ctx.draw(&pipeline.validation),
             };
             (provisioning, restore)
