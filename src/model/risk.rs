@@ -120,16 +120,13 @@ pub(super) fn split_brain(v: &mut impl Check, at: &KeyPath, raw: &RawSplitBrain)
     })
 }
 
-/// Validates `[strategy.dr_failure]`.
-pub(super) fn dr_failure(v: &mut impl Check, at: &KeyPath, raw: &RawDrFailure) -> Option<DrFailure> {
+/// Validates `[strategy.dr_failure]`; `max_rate` is the highest failure rate a model may give.
+pub(super) fn dr_failure(v: &mut impl Check, at: &KeyPath, raw: &RawDrFailure, max_rate: f64) -> Option<DrFailure> {
     let rate = raw.rate_per_year.unwrap_or(0.0);
-    let rate_per_year = if rate.is_finite() && (0.0..=super::validate::MAX_RATE_PER_YEAR).contains(&rate) {
+    let rate_per_year = if rate.is_finite() && (0.0..=max_rate).contains(&rate) {
         Some(rate)
     } else {
-        v.problem(
-            at.key("rate_per_year"),
-            format!("{rate} is not allowed; allowed: 0 to {} failures a year", super::validate::MAX_RATE_PER_YEAR),
-        );
+        v.problem(at.key("rate_per_year"), format!("{rate} is not allowed; allowed: 0 to {max_rate} failures a year"));
         None
     };
     let under_load = probability(v, at.key("under_load_probability"), raw.under_load_probability, 0.0);

@@ -575,7 +575,7 @@ impl Validator<'_> {
             None => Some(None),
         };
         let dr_failure = match &s.dr_failure {
-            Some(r) => super::risk::dr_failure(self, &at.key("dr_failure"), r).map(Some),
+            Some(r) => super::risk::dr_failure(self, &at.key("dr_failure"), r, MAX_RATE_PER_YEAR).map(Some),
             None => Some(None),
         };
         let split_brain = match &s.split_brain {

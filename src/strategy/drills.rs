@@ -33,7 +33,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, mut record: impl FnMut(&mut Incident)) 
             continue;
         }
         let mut incident = Incident::new(DisruptionKind::Region, SimTime::from_secs(at));
-        let outage = risk.outage.sample_duration(&mut rng);
+        let outage = risk.outage.sample_duration(&mut rng).min(ctx.world.horizon);
         incident.path = Path::DrillWentWrong;
         incident.downtime = outage;
         incident.steps[Step::Restore as usize] = outage;

@@ -165,11 +165,14 @@ impl<'a> Ctx<'a> {
         self.within_horizon(incident)
     }
 
-    /// A trial cannot lose more writes than it holds: a data-loss window (a
-    /// replication lag or backup age drawn from a long-tailed distribution)
-    /// is capped at the trial length, as outages and recoveries are.
+    /// A trial cannot lose more writes than it holds, nor be down longer than
+    /// it lasts: a data-loss window (a replication lag or backup age drawn
+    /// from a long-tailed distribution) and the downtime are capped at the
+    /// trial length, as outages and recoveries are.
     fn within_horizon(&self, mut incident: Incident) -> Incident {
         incident.data_loss = incident.data_loss.capped(self.world.horizon);
+        // Only a reconciliation after split brain can add downtime beyond the outage.
+        incident.downtime = incident.downtime.min(self.world.horizon);
         incident
     }
 
