@@ -183,7 +183,8 @@ impl CostModel {
     /// of service and integrated over the load profile), orders lost in the
     /// data-loss window before the incident (integrated the same way) times the
     /// order value, the fixed response cost, and the cost of a total data loss
-    /// where one happened.
+    /// where one happened, plus what the DR side cost while it served scaled
+    /// up (`Incident::failover_running_usd`, 0 unless the strategy prices it).
     pub fn incident_cost(&self, incident: &Incident) -> f64 {
         let down_from = incident.start + incident.detection_delay;
         let revenue =
@@ -193,7 +194,7 @@ impl CostModel {
         let lost_from = incident.start - lost_window;
         let orders = self.orders_per_hour * self.load_hours(lost_from, lost_window) * self.average_order_value;
         let total_loss = if incident.data_loss.is_total() { self.total_data_loss_usd } else { 0.0 };
-        revenue + orders + self.incident_fixed_usd + total_loss
+        revenue + orders + self.incident_fixed_usd + total_loss + incident.failover_running_usd
     }
 
     /// The fixed infrastructure cost of strategy number `strategy`, USD per year.

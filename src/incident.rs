@@ -30,11 +30,17 @@ pub enum Path {
     /// damage, or the outage destroyed every copy): rebuilt empty, all data
     /// lost. Never a recovery: it meets neither target.
     Rebuilt,
+    /// Failed over; the DR side then failed while serving, before the failback.
+    DrFailed,
+    /// Failed over; the primary outlived the promotion and the diverged sides were reconciled.
+    SplitBrain,
+    /// A drill's failover or failback went wrong.
+    DrillWentWrong,
 }
 
 impl Path {
     /// Every path, in report order.
-    pub const ALL: [Path; 9] = [
+    pub const ALL: [Path; 12] = [
         Path::AzFailover,
         Path::RodeOut,
         Path::FailedOver,
@@ -44,9 +50,12 @@ impl Path {
         Path::FailoverFailedWaited,
         Path::DrUnavailableWaited,
         Path::Rebuilt,
+        Path::DrFailed,
+        Path::SplitBrain,
+        Path::DrillWentWrong,
     ];
     /// Number of paths; sizes per-path arrays.
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 12;
 
     /// Dense index for per-path arrays.
     pub fn index(self) -> usize {
@@ -65,6 +74,9 @@ impl Path {
             Path::FailoverFailedWaited => "failover_failed_then_waited",
             Path::DrUnavailableWaited => "dr_unavailable_waited",
             Path::Rebuilt => "rebuilt_data_lost",
+            Path::DrFailed => "dr_failed",
+            Path::SplitBrain => "split_brain_reconciled",
+            Path::DrillWentWrong => "drill_went_wrong",
         }
     }
 }
@@ -189,7 +201,10 @@ pub struct Incident {
     pub detection_delay: Duration,
     /// Interruption of the planned failback after a failover (counted in annual downtime, not in the RTO).
     pub failback_downtime: Duration,
-    /// Revenue lost, lost orders and fixed response cost, USD.
+    /// What the DR side cost while it served scaled up after a failover, USD
+    /// (`failover_usd_per_hour` times the hours; part of `cost_usd`).
+    pub failover_running_usd: f64,
+    /// Revenue lost, lost orders, fixed response cost and the DR side's running cost, USD.
     pub cost_usd: f64,
 }
 
@@ -206,6 +221,7 @@ impl Incident {
             data_loss: DataLoss::None,
             detection_delay: Duration::ZERO,
             failback_downtime: Duration::ZERO,
+            failover_running_usd: 0.0,
             cost_usd: 0.0,
         }
     }

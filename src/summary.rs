@@ -145,6 +145,14 @@ pub struct CostSummary {
     pub total_annual_quantiles_usd: Option<Quantiles>,
     /// Expected shortfall: mean total annual cost in the worst 5% of years, USD.
     pub cvar95_usd: Option<f64>,
+    /// Expected cost per year of the DR side serving scaled up after failovers,
+    /// USD: its own line, included in `incidents_annual_usd` (absent when 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failover_running_annual_usd: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// Results for one strategy.
@@ -231,7 +239,10 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
             s.years_with_total_loss,
             tally.trials * crate::tally::year_slots(crate::model::Duration::from_secs(tally.horizon_s)),
         ),
-        cost: cost_summary(line_items, &s.trial_cost_usd, per_year),
+        cost: CostSummary {
+            failover_running_annual_usd: s.failover_running_usd.mean() / per_year,
+            ..cost_summary(line_items, &s.trial_cost_usd, per_year)
+        },
     }
 }
 
@@ -250,6 +261,7 @@ fn cost_summary(line_items: LineItems, trial_cost: &LogHistogram, per_year: f64)
         total_annual_usd,
         total_annual_quantiles_usd: quantiles,
         cvar95_usd: trial_cost.cvar(0.95).map(|c| c / per_year),
+        failover_running_annual_usd: 0.0,
         line_items,
     }
 }

@@ -78,6 +78,10 @@ pub struct StrategyTally {
     pub trial_incidents: Moments,
     /// Total cost per trial (fixed + incidents), USD.
     pub trial_cost_usd: LogHistogram,
+    /// Per trial: what the DR side cost while serving after failovers, USD
+    /// (part of the incident costs; see `[strategy.cost] failover_usd_per_hour`).
+    #[serde(default)]
+    pub failover_running_usd: Sum,
 }
 
 /// The running totals of a run.
@@ -145,6 +149,7 @@ impl Tally {
             a.years_with_total_loss += b.years_with_total_loss;
             a.trial_incidents.merge(&b.trial_incidents);
             a.trial_cost_usd.merge(&b.trial_cost_usd);
+            a.failover_running_usd.merge(&b.failover_running_usd);
         }
         for (a, b) in self.paired_cost_usd.iter_mut().zip(&other.paired_cost_usd) {
             a.merge(b);
@@ -164,6 +169,7 @@ impl Tally {
             total_loss_years: Vec::new(),
             incidents: 0,
             cost_usd: 0.0,
+            failover_running_usd: 0.0,
         }
     }
 
@@ -192,6 +198,7 @@ pub(crate) struct TrialTally<'a> {
     total_loss_years: Vec<u64>,
     incidents: u64,
     cost_usd: f64,
+    failover_running_usd: f64,
 }
 
 impl TrialTally<'_> {
@@ -231,6 +238,7 @@ impl TrialTally<'_> {
             }
         }
         self.cost_usd += incident.cost_usd;
+        self.failover_running_usd += incident.failover_running_usd;
     }
 
     /// Closes the trial with its fixed cost; returns the trial's total cost.
@@ -241,6 +249,7 @@ impl TrialTally<'_> {
         t.trials_with_total_loss += u64::from(self.total_loss);
         t.years_with_total_loss += self.total_loss_years.len() as u64;
         t.trial_incidents.push(self.incidents as f64);
+        t.failover_running_usd.push(self.failover_running_usd);
         let total = fixed_cost_usd + self.cost_usd;
         t.trial_cost_usd.record(total);
         total

@@ -578,6 +578,78 @@ const CASES: &[Case] = &[
         2,
         &["already exists", "--force"],
     ),
+    // Risky recovery inputs (issue 15 items 5-7).
+    model(
+        "restore-unusable-above-one",
+        Append("unusable_probability = 1.5\nfailed_attempt = { dist = \"fixed\", value = \"30m\" }\n"),
+        "strategy[0].restore.unusable_probability",
+        &["1.5 is not a probability", "allowed: a number from 0 to 1"],
+    ),
+    model(
+        "restore-failed-attempt-missing",
+        Append("unusable_probability = 0.3\n"),
+        "strategy[0].restore.failed_attempt",
+        &["missing", "failed_attempt"],
+    ),
+    model(
+        "restore-test-without-drift",
+        Append(
+            "unusable_probability = 0.3\nfailed_attempt = { dist = \"fixed\", value = \"30m\" }\ntest_interval = \"30d\"\n",
+        ),
+        "strategy[0].restore.test_interval",
+        &["give `unusable_drift` too"],
+    ),
+    model(
+        "promote-after-on-backup-restore",
+        Replace("kind = \"backup_restore\"", "kind = \"backup_restore\"\npromote_after = \"1m\""),
+        "strategy[0].promote_after",
+        &["not a parameter of a backup_restore strategy", "pilot_light, warm_standby"],
+    ),
+    model(
+        "drill-risk-not-a-probability",
+        Extra(
+            "scale_up = { dist = \"fixed\", value = \"10m\" }",
+            "scale_up = { dist = \"fixed\", value = \"10m\" }\n[strategy.drill_risk]\nfailback_failure_probability = 2.0\noutage = { dist = \"fixed\", value = \"4h\" }",
+        ),
+        "strategy[2].drill_risk.failback_failure_probability",
+        &["2 is not a probability", "allowed: a number from 0 to 1"],
+    ),
+    model(
+        "drill-risk-outage-missing",
+        Extra(
+            "scale_up = { dist = \"fixed\", value = \"10m\" }",
+            "scale_up = { dist = \"fixed\", value = \"10m\" }\n[strategy.drill_risk]\nfailback_failure_probability = 0.05",
+        ),
+        "strategy[2].drill_risk.outage",
+        &["missing", "`outage`"],
+    ),
+    model(
+        "split-brain-share-above-one",
+        Extra(
+            "scale_up = { dist = \"fixed\", value = \"10m\" }",
+            "scale_up = { dist = \"fixed\", value = \"10m\" }\n[strategy.split_brain]\nreconcile = { dist = \"fixed\", value = \"1h\" }\nunserved_share = 1.5",
+        ),
+        "strategy[2].split_brain.unserved_share",
+        &["1.5 is not allowed", "allowed: a share of the load from 0 to 1"],
+    ),
+    model(
+        "dr-failure-negative-rate",
+        Extra(
+            "scale_up = { dist = \"fixed\", value = \"10m\" }",
+            "scale_up = { dist = \"fixed\", value = \"10m\" }\n[strategy.dr_failure]\nrate_per_year = -1.0",
+        ),
+        "strategy[2].dr_failure.rate_per_year",
+        &["-1 is not allowed", "allowed: 0 to 8760"],
+    ),
+    model(
+        "failover-cost-negative",
+        Extra(
+            "scale_up = { dist = \"fixed\", value = \"10m\" }",
+            "scale_up = { dist = \"fixed\", value = \"10m\" }\ncost = { failover_usd_per_hour = -5.0 }",
+        ),
+        "strategy[2].cost.failover_usd_per_hour",
+        &["allowed: zero or a positive amount"],
+    ),
 ];
 
 fn fixtures() -> PathBuf {

@@ -123,3 +123,16 @@ fn drills_rarer_than_six_months_are_a_finding() {
         assert_eq!(lint(&model).iter().any(|f| f.code == Code::DrillsMissingOrRare), finding, "{interval}");
     }
 }
+
+/// Drills clear failover drift: a strategy without drift has nothing a drill
+/// changes in the simulation, so its missing drills are no finding.
+#[test]
+fn no_drill_finding_without_something_to_drill() {
+    let text = std::fs::read_to_string(fixture("drills-missing")).unwrap();
+    let model = Model::from_str_at(
+        &text.replace("reliability = { failure_probability = 0.05, drift = \"180d\" }", ""),
+        Path::new("no-drift.toml"),
+    )
+    .expect("valid");
+    assert!(!lint(&model).iter().any(|f| f.code == Code::DrillsMissingOrRare));
+}

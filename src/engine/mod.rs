@@ -309,9 +309,10 @@ impl Engine<'_> {
         let world = &*world;
         sites.clear();
         let backups = seed::BackupJobs::new(config.seed, trial);
+        let ops = seed::OperationStreams::new(config.seed, trial);
         for (index, strategy) in model.strategies.iter().enumerate() {
             let mut rng = seed::strategy_rng(config.seed, trial, strategy.id);
-            let mut ctx = Ctx::new(model, strategy, world, backups, &mut rng);
+            let mut ctx = Ctx::new(model, strategy, world, backups, ops, &mut rng);
             let mut trial_tally = tally.begin_trial(index);
             let mut record = |incident: &mut Incident| {
                 incident.cost_usd = costs.incident_cost(incident);
@@ -332,6 +333,7 @@ impl Engine<'_> {
                 let mut incident = ctx.respond_logical(o);
                 record(&mut incident);
             }
+            ctx.respond_drills(&mut record);
             annual_cost[index] = trial_tally.finish(costs.fixed_annual_usd(index) * config.horizon.years());
         }
         tally.end_trial(annual_cost);

@@ -41,6 +41,9 @@ pub struct Costs {
 pub struct StrategyCost {
     /// Servers replicated by a DR service (AWS DRS style), billed per server-hour.
     pub dr_service_servers: f64,
+    /// What the DR side costs per hour while it serves after a failover
+    /// (resources scaled up beyond what runs all year), USD per hour; 0: not billed.
+    pub failover_usd_per_hour: f64,
     /// Line items given as plain numbers (USD per year), replacing the computed ones.
     pub overrides: LineItemOverrides,
     /// One total for all fixed DR costs (USD per year), replacing every line item.
@@ -121,5 +124,6 @@ pub(super) fn strategy_cost(v: &mut impl Check, at: &KeyPath, raw: Option<&RawSt
     };
     let total_usd = opt("total_usd", r.total_usd)?;
     let servers = opt("dr_service_servers", r.dr_service_servers)?.unwrap_or(0.0);
-    Some(StrategyCost { dr_service_servers: servers, overrides, total_usd })
+    let failover = opt("failover_usd_per_hour", r.failover_usd_per_hour)?.unwrap_or(0.0);
+    Some(StrategyCost { dr_service_servers: servers, failover_usd_per_hour: failover, overrides, total_usd })
 }

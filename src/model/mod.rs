@@ -12,6 +12,7 @@ mod error;
 mod posture;
 mod profile;
 mod raw;
+mod risk;
 mod span;
 mod time;
 mod validate;
@@ -22,6 +23,7 @@ pub use costs::{Costs, LineItemOverrides, StrategyCost};
 pub use dist::{Dist, DistSpec, Unit};
 pub use duration::Duration;
 pub use error::{ModelError, Problem};
+pub use risk::{DrFailure, DrillRisk, RestoreRisk, SplitBrain};
 pub use span::KeyPath;
 pub(crate) use span::line_column;
 pub use time::SimTime;
@@ -410,6 +412,8 @@ pub struct RestorePipeline {
     pub throughput_gb_per_hour: Dist,
     /// Validation before traffic is let in.
     pub validation: Dist,
+    /// Backups that may be found unusable when restored; `None`: every backup restores.
+    pub risk: Option<RestoreRisk>,
 }
 
 /// How likely a failover is to fail, growing with time since the last drill.
@@ -484,6 +488,9 @@ pub struct Strategy {
     pub dr_region: Option<RegionId>,
     /// How long after detection to wait for the primary before invoking DR.
     pub invoke_after: Duration,
+    /// "Do not promote before": the shortest outage, from the loss of service,
+    /// after which DR may be invoked (zero: no guard).
+    pub promote_after: Duration,
     /// Failover needs the failed region's control plane (e.g. a failover run from there).
     pub needs_primary_control_plane: bool,
     /// The incident steps (shared, with this strategy's overrides).
@@ -496,6 +503,12 @@ pub struct Strategy {
     pub reliability: Reliability,
     /// Time between failover drills; `None`: never drilled.
     pub drill_interval: Option<Duration>,
+    /// Drills that go wrong; `None`: drills are harmless.
+    pub drill_risk: Option<DrillRisk>,
+    /// The DR side failing while it serves; `None`: it never fails.
+    pub dr_failure: Option<DrFailure>,
+    /// Reconciliation when the primary outlives a completed promotion; `None`: a planned failback.
+    pub split_brain: Option<SplitBrain>,
     /// Posture-specific rules.
     pub posture: Posture,
     /// Cost settings and overrides.

@@ -6,11 +6,14 @@ use super::raw::RawStrategy;
 use super::{KeyPath, Posture, Replication, StrategyKind, Topology, Unit};
 
 /// Keys only some kinds of strategy take, with the kinds that take them.
-const POSTURE_KEYS: [(&str, &[StrategyKind]); 10] = {
+const POSTURE_KEYS: [(&str, &[StrategyKind]); 13] = {
     use StrategyKind::*;
     [
         ("dr_region", &[BackupRestore, PilotLight, WarmStandby]),
         ("invoke_after", &[BackupRestore, PilotLight, WarmStandby]),
+        ("promote_after", &[PilotLight, WarmStandby]),
+        ("split_brain", &[PilotLight, WarmStandby]),
+        ("dr_failure", &[BackupRestore, PilotLight, WarmStandby]),
         ("replication_lag", &[PilotLight, WarmStandby, ActiveActive]),
         ("promote", &[PilotLight, WarmStandby]),
         ("scale_up", &[PilotLight, WarmStandby]),
@@ -26,6 +29,9 @@ fn present(s: &RawStrategy, key: &str) -> bool {
     match key {
         "dr_region" => s.dr_region.is_some(),
         "invoke_after" => s.invoke_after.is_some(),
+        "promote_after" => s.promote_after.is_some(),
+        "split_brain" => s.split_brain.is_some(),
+        "dr_failure" => s.dr_failure.is_some(),
         "replication_lag" => s.replication_lag.is_some(),
         "promote" => s.promote.is_some(),
         "scale_up" => s.scale_up.is_some(),

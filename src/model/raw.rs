@@ -127,6 +127,7 @@ pub(crate) struct RawStrategy {
     pub deployment: Option<String>,
     pub dr_region: Option<String>,
     pub invoke_after: Option<Duration>,
+    pub promote_after: Option<Duration>,
     pub failover_needs_primary_control_plane: Option<bool>,
 
     // Overrides of the shared steps.
@@ -141,6 +142,9 @@ pub(crate) struct RawStrategy {
     pub restore: Option<RawRestore>,
     pub reliability: Option<RawReliability>,
     pub drill_interval: Option<Duration>,
+    pub drill_risk: Option<RawDrillRisk>,
+    pub dr_failure: Option<RawDrFailure>,
+    pub split_brain: Option<RawSplitBrain>,
     pub cost: Option<RawStrategyCost>,
 
     // Posture parameters; which are allowed depends on `kind`.
@@ -178,6 +182,40 @@ pub(crate) struct RawRestore {
     pub provision: DistSpec,
     pub throughput_gb_per_hour: DistSpec,
     pub validation: DistSpec,
+    pub unusable_probability: Option<f64>,
+    pub failed_attempt: Option<DistSpec>,
+    pub unusable_drift: Option<Duration>,
+    pub test_interval: Option<Duration>,
+}
+
+/// `[strategy.drill_risk]` as written: drills that go wrong.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDrillRisk {
+    pub failover_failure_probability: Option<f64>,
+    pub failback_failure_probability: Option<f64>,
+    pub outage: Option<DistSpec>,
+    pub data_at_risk: Option<DistSpec>,
+}
+
+/// `[strategy.dr_failure]` as written: the DR side failing while it serves.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDrFailure {
+    pub rate_per_year: Option<f64>,
+    pub under_load_probability: Option<f64>,
+    pub under_load_after: Option<DistSpec>,
+    pub recovery: Option<DistSpec>,
+}
+
+/// `[strategy.split_brain]` as written: a promotion the primary outlives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSplitBrain {
+    pub probability: Option<f64>,
+    pub reconcile: Option<DistSpec>,
+    pub unserved_share: Option<f64>,
+    pub writes_at_risk: Option<DistSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -209,6 +247,7 @@ pub(crate) struct RawCosts {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawStrategyCost {
     pub dr_service_servers: Option<f64>,
+    pub failover_usd_per_hour: Option<f64>,
     pub standby_compute_usd: Option<f64>,
     pub replica_database_usd: Option<f64>,
     pub replica_storage_usd: Option<f64>,

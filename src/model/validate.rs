@@ -549,7 +549,13 @@ impl Validator<'_> {
             }
         }
         let validation = self.dist(at.key("validation"), &r.validation, Unit::Duration);
-        Some(RestorePipeline { provision: provision?, throughput_gb_per_hour: throughput?, validation: validation? })
+        let risk = super::risk::restore_risk(self, at, r);
+        Some(RestorePipeline {
+            provision: provision?,
+            throughput_gb_per_hour: throughput?,
+            validation: validation?,
+            risk: risk?,
+        })
     }
 
     fn strategy(&mut self, at: &KeyPath, s: &RawStrategy, shared: &RawSteps, topology: &Topology) -> Option<Strategy> {
@@ -643,6 +649,18 @@ impl Validator<'_> {
                 );
             }
         }
+        let drill_risk = match &s.drill_risk {
+            Some(r) => super::risk::drill_risk(self, &at.key("drill_risk"), r, s.drill_interval.is_some()).map(Some),
+            None => Some(None),
+        };
+        let dr_failure = match &s.dr_failure {
+            Some(r) => super::risk::dr_failure(self, &at.key("dr_failure"), r, MAX_RATE_PER_YEAR).map(Some),
+            None => Some(None),
+        };
+        let split_brain = match &s.split_brain {
+            Some(r) => super::risk::split_brain(self, &at.key("split_brain"), r).map(Some),
+            None => Some(None),
+        };
         let posture = super::posture::posture(self, at, s, kind, topology);
         let cost = super::costs::strategy_cost(self, at, s.cost.as_ref());
         Some(Strategy {
@@ -651,12 +669,16 @@ impl Validator<'_> {
             deployment: deployment?,
             dr_region: dr_region?,
             invoke_after: s.invoke_after.unwrap_or(Duration::ZERO),
+            promote_after: s.promote_after.unwrap_or(Duration::ZERO),
             needs_primary_control_plane: s.failover_needs_primary_control_plane.unwrap_or(false),
             steps: steps?,
             backup: backup?,
             restore: restore?,
             reliability: reliability?,
             drill_interval: s.drill_interval,
+            drill_risk: drill_risk?,
+            dr_failure: dr_failure?,
+            split_brain: split_brain?,
             posture: posture?,
             cost: cost?,
         })

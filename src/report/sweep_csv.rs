@@ -2,14 +2,16 @@
 //! strategy (long format, see docs/whatif.md): the parameter values (one
 //! column per swept path), then the strategy and its figures. P(RTO met) and
 //! P(RPO met) are of the worst kind (the one with the smallest Wilson lower
-//! bound), with that lower bound; shares are fractions 0-1.
+//! bound), with that lower bound; shares are fractions 0-1. The last two
+//! columns are the downtime per year (failbacks and drills that went wrong
+//! included) and its standard error, seconds.
 
 use super::csv::{Cell, CsvWriter};
 use super::{Report, ReportError};
 use crate::whatif::sweep::Sweep;
 
 /// The columns after the swept paths, in order.
-const COLUMNS: [&str; 8] = [
+const COLUMNS: [&str; 10] = [
     "strategy",
     "p_rto_met",
     "p_rto_met_low95",
@@ -18,6 +20,8 @@ const COLUMNS: [&str; 8] = [
     "expected_annual_cost_usd",
     "p95_annual_cost_usd",
     "meets_targets",
+    "annual_downtime_s",
+    "annual_downtime_se_s",
 ];
 
 /// `sweep.csv`, also what `drsim sweep --format csv` prints.
@@ -42,6 +46,8 @@ impl Report<Sweep> for SweepCsv {
                     Cell::Number(s.expected_annual_cost_usd),
                     Cell::Number(s.p95_annual_cost_usd),
                     Cell::Flag(s.meets_targets),
+                    Cell::Number(s.annual_downtime_s),
+                    Cell::Number(s.annual_downtime_se_s),
                 ]);
                 w.record(&row)?;
             }

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use super::{Report, ReportError};
-use crate::format::fmt_percent;
 use crate::format::fmt_usd;
+use crate::format::{fmt_duration_s, fmt_percent};
 use crate::whatif::WorstShare;
 use crate::whatif::sweep::Sweep;
 
@@ -32,18 +32,19 @@ impl Report<Sweep> for SweepText {
             let _ = writeln!(out, "\n{}", set.join(", "));
             let _ = writeln!(
                 out,
-                "  {:<20} {:>20} {:>20} {:>14} {:>14}  verdict",
-                "strategy", "P(RTO met)", "P(RPO met)", "cost/yr", "P95 cost/yr"
+                "  {:<20} {:>20} {:>20} {:>14} {:>14} {:>12}  verdict",
+                "strategy", "P(RTO met)", "P(RPO met)", "cost/yr", "P95 cost/yr", "downtime/yr"
             );
             for st in &p.strategies {
                 let _ = writeln!(
                     out,
-                    "  {:<20} {:>20} {:>20} {:>14} {:>14}  {}",
+                    "  {:<20} {:>20} {:>20} {:>14} {:>14} {:>12}  {}",
                     st.strategy,
                     share(st.rto_met),
                     share(st.rpo_met),
                     fmt_usd(st.expected_annual_cost_usd),
                     fmt_usd(st.p95_annual_cost_usd),
+                    fmt_duration_s(st.annual_downtime_s),
                     if st.meets_targets { "meets" } else { "misses" }
                 );
             }

@@ -141,4 +141,11 @@ fn cost_block(out: &mut String, s: &StrategySummary) {
         q(|q| q.p99),
         c.cvar95_usd.map_or("-".to_string(), fmt_usd),
     );
+    if c.failover_running_annual_usd > 0.0 {
+        let _ = writeln!(
+            out,
+            "  DR side scaled up while failed over {}/yr (expected; part of the incident cost)",
+            fmt_usd(c.failover_running_annual_usd)
+        );
+    }
 }

@@ -34,6 +34,9 @@ pub(super) fn path_text(path: Path) -> &'static str {
         Path::FailoverFailedWaited => "the failover failed; the service waited for the primary",
         Path::DrUnavailableWaited => "DR could not be used; the service waited for the primary",
         Path::Rebuilt => "no clean backup: rebuilt empty, all data lost",
+        Path::DrFailed => "failed over; the DR side then failed while serving, before the failback",
+        Path::SplitBrain => "failed over, and the primary outlived the promotion: the diverged sides were reconciled",
+        Path::DrillWentWrong => "a drill's failover or failback went wrong",
     }
 }
 

@@ -89,11 +89,24 @@ impl JobStream {
 /// `query` to `query.taken_before`; `None` when no backup within retention
 /// matches. Computed in seconds so backups from before the trial start work.
 pub(crate) fn loss_window(policy: &BackupPolicy, jobs: JobStream, query: Query) -> Option<Duration> {
+    loss_window_before(policy, jobs, query, query.taken_before.secs())
+}
+
+/// [`loss_window`] among the jobs taken strictly before `before` seconds of
+/// trial time (at most `query.taken_before`; negative before the trial
+/// start), the window still counted to `query.taken_before`: the next older
+/// restore point when a newer one turned out unusable (`attempts.rs`).
+pub(crate) fn loss_window_before(
+    policy: &BackupPolicy,
+    jobs: JobStream,
+    query: Query,
+    before: f64,
+) -> Option<Duration> {
     let interval = policy.interval.secs();
     let interval_ms = crate::num::round_i64(interval * 1000.0) as u64;
     let oldest = query.restore_at.secs() - policy.retention.secs();
-    // The newest job k with anchor + k * interval < taken_before.
-    let mut k = crate::num::ceil_i64((query.taken_before.secs() - jobs.anchor.secs()) / interval) - 1;
+    // The newest job k with anchor + k * interval < before.
+    let mut k = crate::num::ceil_i64((before - jobs.anchor.secs()) / interval) - 1;
     loop {
         let taken = jobs.anchor.secs() + k as f64 * interval;
         if taken < oldest {

@@ -4,7 +4,8 @@
 //! backup that had reached the DR region (for the loss of a single-AZ
 //! primary's AZ, the in-region backups serve, with no copy delay).
 
-use super::backup::{Query, loss_window};
+use super::attempts::restore_point;
+use super::backup::Query;
 use super::{Ctx, Recovery};
 use crate::model::{DisruptionKind, Duration, RestorePipeline};
 use crate::world::site::Disruption;
@@ -25,8 +26,14 @@ pub(super) fn recover(ctx: &mut Ctx<'_>, d: &Disruption, invoked: Duration) -> O
         _ => None,
     };
     let query = Query { taken_before: d.start, copy_arrived_by, restore_at: d.start + invoked };
-    let data_loss = loss_window(policy, ctx.jobs, query)?;
+    let point = restore_point(ctx, policy, query)?;
     let provisioning = ctx.draw(&restore.provision);
-    let restore_time = restore_duration(ctx, restore);
-    Some(Recovery { provisioning, restore: restore_time, start_fraction: 1.0, ramp: Duration::ZERO, data_loss })
+    let restore_time = point.failed + restore_duration(ctx, restore);
+    Some(Recovery {
+        provisioning,
+        restore: restore_time,
+        start_fraction: 1.0,
+        ramp: Duration::ZERO,
+        data_loss: point.loss,
+    })
 }

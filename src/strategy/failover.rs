@@ -27,7 +27,8 @@
 //!    another region, no backup copied there) the incident is a total loss.
 
 use super::Ctx;
-use super::backup::{Query, loss_window};
+use super::attempts::restore_point;
+use super::backup::Query;
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
 use crate::model::{DisruptionKind, Duration, Posture, SimTime};
 use crate::world::site::Disruption;
@@ -55,7 +56,9 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
     let mut clock = StepClock::new(outage);
     clock.spend(Step::Detection, detection);
     clock.spend(Step::Decision, decision);
-    let invoked = detection + decision;
+    // The "do not promote before" guard: no promotion before the site has been down `promote_after`.
+    clock.spend(Step::Decision, ctx.strategy.promote_after.saturating_sub(detection + decision));
+    let invoked = (detection + decision).max(ctx.strategy.promote_after);
 
     let rode_out = |incident: &mut Incident, clock: StepClock, path: Path| {
         incident.path = path;
@@ -136,7 +139,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
     incident.downtime = ready + ramp_loss;
     incident.degraded = degraded;
     incident.data_loss = DataLoss::window_of(data_loss);
-    incident.failback_downtime = ctx.draw(&ctx.strategy.steps.failback);
+    super::after_switch::finish(ctx, d, &mut incident, ready, outage);
     incident
 }
 
@@ -156,10 +159,10 @@ fn fallback_restore(ctx: &mut Ctx<'_>, d: &Disruption, at: Duration) -> Option<(
         None
     };
     let query = Query { taken_before: d.start, copy_arrived_by, restore_at: d.start + at };
-    let loss = loss_window(policy, ctx.jobs, query)?;
+    let point = restore_point(ctx, policy, query)?;
     let provision = ctx.draw(&restore.provision);
-    let restore_time = super::backup_restore::restore_duration(ctx, restore);
-    Some((provision, restore_time, loss))
+    let restore_time = point.failed + super::backup_restore::restore_duration(ctx, restore);
+    Some((provision, restore_time, point.loss))
 }
 
 /// Whether a copy of the data outlives the destruction of the primary's

@@ -14,7 +14,8 @@
 //! business is back (`total_loss_recovery`, by default the rest of the trial).
 
 use super::Ctx;
-use super::backup::{Query, loss_window};
+use super::attempts::restore_point;
+use super::backup::Query;
 use super::backup_restore::restore_duration;
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
 use crate::model::Duration;
@@ -28,12 +29,13 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     let restore_at = o.end + decision;
     let policy = ctx.strategy.backup.as_ref();
     let destroyed = policy.is_some_and(|p| backups_destroyed(o, p));
-    let window = match policy {
+    let point = match policy {
         Some(p) if !destroyed => {
-            loss_window(p, ctx.jobs, Query { taken_before: o.start, copy_arrived_by: None, restore_at })
+            restore_point(ctx, p, Query { taken_before: o.start, copy_arrived_by: None, restore_at })
         }
         _ => None,
     };
+    let window = point.map(|p| p.loss);
     // The restore attempt verifies the pipeline: a silent breakage is found now.
     if let Some(b) = ctx.jobs.breakage.as_mut() {
         b.last_restore = Some(restore_at);
@@ -46,7 +48,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
                 Duration::ZERO
             };
             let restore = match window {
-                Some(_) => restore_duration(ctx, pipeline),
+                Some(_) => point.map_or(Duration::ZERO, |p| p.failed) + restore_duration(ctx, pipeline),
                 None => ctx.draw(&pipeline.validation),
             };
             (provisioning, restore)

@@ -5,8 +5,11 @@
 //! (`logical.rs`): replication copies the damage everywhere.
 
 mod active_active;
+mod after_switch;
+mod attempts;
 pub(crate) mod backup;
 mod backup_restore;
+mod drills;
 mod failover;
 mod logical;
 mod pilot_light;
@@ -16,7 +19,7 @@ use rand::RngExt;
 
 use crate::incident::Incident;
 use crate::model::{Dist, Duration, Model, Posture, SimTime, Strategy};
-use crate::world::seed::{BackupJobs, SimRng};
+use crate::world::seed::{BackupJobs, OperationStreams, SimRng};
 use crate::world::site::Disruption;
 use crate::world::{Outage, World};
 use backup::{Breakage, JobStream};
@@ -47,6 +50,40 @@ pub(crate) struct Ctx<'a> {
     drill_phase: SimTime,
     /// Without drills: how long before the trial the failover was last exercised.
     age_at_start: Duration,
+    /// The trial's streams for risky operations (drills, restore tests, restore attempts).
+    ops: OperationStreams,
+    /// Restore tests: the first test's time, or without tests how long before
+    /// the trial restores were last tested; drawn only when restores drift.
+    restore_tests: Calendar,
+}
+
+/// When an operation was last exercised: at `phase + k × interval` with
+/// drills or tests, else `age_at_start` before the trial started.
+#[derive(Clone, Copy, Debug)]
+struct Calendar {
+    interval: Option<Duration>,
+    phase: SimTime,
+    age_at_start: Duration,
+}
+
+impl Calendar {
+    /// Time since the operation was last exercised, at `t`.
+    fn age(&self, t: SimTime) -> Duration {
+        match self.interval {
+            Some(interval) => {
+                let since = (t.secs() - self.phase.secs()).rem_euclid(interval.secs());
+                Duration::from_secs(since)
+            }
+            None => t.since_start() + self.age_at_start,
+        }
+    }
+}
+
+/// `1 - (1 - p0) exp(-age / drift)`: the chance an operation fails after
+/// drift has had `age` to break it (`p0` without drift).
+fn decayed(p0: f64, drift: Option<Duration>, age: impl FnOnce() -> Duration) -> f64 {
+    let Some(drift) = drift else { return p0 };
+    1.0 - (1.0 - p0) * (-(age() / drift)).exp()
 }
 
 impl<'a> Ctx<'a> {
@@ -56,6 +93,7 @@ impl<'a> Ctx<'a> {
         strategy: &'a Strategy,
         world: &'a World,
         backups: BackupJobs,
+        ops: OperationStreams,
         rng: &'a mut SimRng,
     ) -> Ctx<'a> {
         let drill_phase =
@@ -69,7 +107,17 @@ impl<'a> Ctx<'a> {
             last_restore: None,
         });
         let jobs = JobStream { streams: backups, anchor: world.backup_anchor, breakage };
-        Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start }
+        let risk = strategy.restore.as_ref().and_then(|r| r.risk.as_ref());
+        let restore_tests = match risk.filter(|r| r.drift.is_some()) {
+            // Its own stream: drawn only when restores drift, so nothing else moves.
+            Some(r) => {
+                let mut tests = ops.restore_tests(strategy.id);
+                let phase = SimTime::after_start(r.test_interval.map_or(Duration::ZERO, |i| i * tests.random::<f64>()));
+                Calendar { interval: r.test_interval, phase, age_at_start: Duration::YEAR * tests.random::<f64>() }
+            }
+            None => Calendar { interval: None, phase: SimTime::ZERO, age_at_start: Duration::ZERO },
+        };
+        Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start, ops, restore_tests }
     }
 
     /// Draws a duration from a distribution on the strategy's stream.
@@ -81,16 +129,26 @@ impl<'a> Ctx<'a> {
     /// where `age` is the time since the last drill (see [`crate::model::Reliability`]).
     pub(crate) fn failover_failure_probability(&self, t: SimTime) -> f64 {
         let r = self.strategy.reliability;
-        let p0 = r.failure_probability.get();
-        let Some(drift) = r.drift else { return p0 };
-        let age = match self.strategy.drill_interval {
-            Some(interval) => {
-                let since = (t.secs() - self.drill_phase.secs()).rem_euclid(interval.secs());
-                Duration::from_secs(since)
-            }
-            None => t.since_start() + self.age_at_start,
+        let drills = Calendar {
+            interval: self.strategy.drill_interval,
+            phase: self.drill_phase,
+            age_at_start: self.age_at_start,
         };
-        1.0 - (1.0 - p0) * (-(age / drift)).exp()
+        decayed(r.failure_probability.get(), r.drift, || drills.age(t))
+    }
+
+    /// Chance a backup copy tried by a restore started at `t` is unusable:
+    /// `1 - (1 - p0) exp(-age / drift)` where `age` is the time since the last
+    /// restore test (see [`crate::model::RestoreRisk`]); 0 without restore risk.
+    pub(crate) fn restore_failure_probability(&self, t: SimTime) -> f64 {
+        let Some(r) = self.strategy.restore.as_ref().and_then(|r| r.risk.as_ref()) else { return 0.0 };
+        decayed(r.unusable_probability.get(), r.drift, || self.restore_tests.age(t))
+    }
+
+    /// Answers the strategy's drills that go wrong in this trial, in time
+    /// order, handing each incident to `record` (nothing without drill risk).
+    pub(crate) fn respond_drills(&mut self, record: impl FnMut(&mut Incident)) {
+        drills::respond(self, record);
     }
 
     /// Draws whether a failover started at `t` fails.
@@ -134,11 +192,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A trial cannot lose more writes than it holds: a data-loss window (a
-    /// replication lag or backup age drawn from a long-tailed distribution)
-    /// is capped at the trial length, as outages and recoveries are.
+    /// A trial cannot lose more writes than it holds, nor be down longer than
+    /// it lasts: a data-loss window (a replication lag or backup age drawn
+    /// from a long-tailed distribution) and the downtime are capped at the
+    /// trial length, as outages and recoveries are.
     fn within_horizon(&self, mut incident: Incident) -> Incident {
         incident.data_loss = incident.data_loss.capped(self.world.horizon);
+        // Only a reconciliation after split brain can add downtime beyond the outage.
+        incident.downtime = incident.downtime.min(self.world.horizon);
         incident
     }
 

@@ -35,6 +35,10 @@ pub struct StrategyPoint {
     pub p95_annual_cost_usd: f64,
     /// Whether the decision finds it meets every target.
     pub meets_targets: bool,
+    /// Load-weighted downtime per year (failbacks and drills that went wrong included), seconds.
+    pub annual_downtime_s: f64,
+    /// Standard error of `annual_downtime_s`, seconds.
+    pub annual_downtime_se_s: f64,
 }
 
 /// Every strategy's figures in a run's results.
@@ -52,6 +56,8 @@ pub fn strategy_points(results: &Results) -> Vec<StrategyPoint> {
                 expected_annual_cost_usd: s.cost.total_annual_usd.value,
                 p95_annual_cost_usd: s.cost.total_annual_quantiles_usd.map_or(f64::NAN, |q| q.p95.value),
                 meets_targets: v.meets_targets,
+                annual_downtime_s: s.annual_downtime_s.value,
+                annual_downtime_se_s: s.annual_downtime_s.std_error,
             }
         })
         .collect()

@@ -32,6 +32,9 @@ fn extend(key: u64, parts: &[u64]) -> u64 {
 const WORLD: u64 = 1;
 const STRATEGY: u64 = 2;
 const BACKUP_JOB: u64 = 3;
+const DRILL: u64 = 4;
+const RESTORE_TEST: u64 = 5;
+const RESTORE_ATTEMPT: u64 = 6;
 
 /// The stream for the failure history of one trial.
 pub fn world_rng(seed: u64, trial: u64) -> SimRng {
@@ -76,6 +79,41 @@ impl BackupJobs {
 
 /// Domain tag of the breakage streams inside a backup schedule's key.
 const BREAKAGE: u64 = u64::MAX - 1;
+
+/// The streams of one trial's risky recovery operations: drills that may go
+/// wrong and restore tests (per strategy), and whether a backup copy is
+/// usable when restored (per backup job, shared like the jobs themselves).
+/// Each is its own stream, drawn from only when the model asks for the
+/// feature, so models without it keep every other stream as it was.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationStreams {
+    seed: u64,
+    trial: u64,
+}
+
+impl OperationStreams {
+    /// The operation streams of trial `trial`.
+    pub fn new(seed: u64, trial: u64) -> OperationStreams {
+        OperationStreams { seed, trial }
+    }
+
+    /// The stream of strategy `strategy_id`'s drills: keyed by `(seed, trial, strategy)`.
+    pub fn drills(&self, strategy_id: u64) -> SimRng {
+        SimRng::seed_from_u64(key(&[DRILL, self.seed, self.trial, strategy_id]))
+    }
+
+    /// The stream of strategy `strategy_id`'s restore-test calendar.
+    pub fn restore_tests(&self, strategy_id: u64) -> SimRng {
+        SimRng::seed_from_u64(key(&[RESTORE_TEST, self.seed, self.trial, strategy_id]))
+    }
+
+    /// The stream deciding whether job `job` of the schedule every
+    /// `interval_ms` restores: keyed like the job, so every strategy with the
+    /// same schedule finds the same copies unusable (given the same chance).
+    pub fn restore_attempt(&self, interval_ms: u64, job: i64) -> SimRng {
+        SimRng::seed_from_u64(key(&[RESTORE_ATTEMPT, self.seed, self.trial, interval_ms, job as u64]))
+    }
+}
 
 #[cfg(test)]
 mod tests {
