@@ -215,7 +215,16 @@ fn run_output_does_not_depend_on_thread_count() {
                 "--threads",
                 threads,
             ];
-            String::from_utf8(drsim(&args).stdout).unwrap()
+            let out = String::from_utf8(drsim(&args).stdout).unwrap();
+            if format != "json" {
+                return out;
+            }
+            // The JSON records how it was produced (`invocation`: the threads
+            // and the command line); the figures are everything else.
+            let mut json: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(json["invocation"]["threads"], threads.parse::<u64>().unwrap());
+            json["invocation"].take();
+            json.to_string()
         };
         let one = run("1");
         for threads in ["2", "3"] {
