@@ -100,7 +100,7 @@ fn sweep_sensitivity_and_fit_write_a_provenance_sidecar() {
         serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
     };
     let sweep = temp("sweep");
-    drsim(&[
+    let printed = drsim(&[
         "sweep",
         model,
         "--set",
@@ -111,10 +111,17 @@ fn sweep_sensitivity_and_fit_write_a_provenance_sidecar() {
         "3",
         "--threads",
         "1",
+        "--format",
+        "json",
         "--out",
         sweep.to_str().unwrap(),
     ]);
     let p = read(&sweep, "sweep.provenance.json");
+    // --format json: the same provenance keys first, then the sweep.
+    let json: serde_json::Value = serde_json::from_slice(&printed.stdout).unwrap();
+    assert_eq!(json["model_sha256"], sha.as_str());
+    assert_eq!(json["invocation"], p["invocation"]);
+    assert_eq!(json["points"].as_array().map(Vec::len), Some(2));
     assert_eq!(p["model_sha256"], sha.as_str());
     assert_eq!(
         (p["seed"].as_u64(), p["trials"].as_u64(), p["years_per_trial"].as_f64()),
