@@ -117,10 +117,9 @@ fn sweep_sensitivity_and_fit_write_a_provenance_sidecar() {
         sweep.to_str().unwrap(),
     ]);
     let p = read(&sweep, "sweep.provenance.json");
-    // --format json: the same provenance keys first, then the sweep.
+    // --format json: the same provenance as a `provenance` object, then the sweep.
     let json: serde_json::Value = serde_json::from_slice(&printed.stdout).unwrap();
-    assert_eq!(json["model_sha256"], sha.as_str());
-    assert_eq!(json["invocation"], p["invocation"]);
+    assert_eq!(json["provenance"], p);
     assert_eq!(json["points"].as_array().map(Vec::len), Some(2));
     assert_eq!(p["model_sha256"], sha.as_str());
     assert_eq!(

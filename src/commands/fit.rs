@@ -97,16 +97,15 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         regions,
         source,
     };
+    let provenance = provenance().with_data(&args.data.display().to_string(), &drsim::provenance::sha256_hex(&bytes));
     let text = match args.format {
         TextFormat::Text => FitText.render(&fitted),
-        TextFormat::Json => FitJson.render(&fitted),
+        TextFormat::Json => FitJson { provenance: Some(&provenance) }.render(&fitted),
     };
     print!("{}", text.map_err(runtime)?);
     if let Some(staging) = staging {
         staging.write("fit.csv", FitCsv.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         staging.write("failure.toml", FailureToml.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
-        let provenance =
-            provenance().with_data(&args.data.display().to_string(), &drsim::provenance::sha256_hex(&bytes));
         staging.write("fit.provenance.json", Json.render(&provenance).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         let title = format!("Outage durations: {} ({} events)", fitted.source, fitted.events);
         render(&FitChart { title, data_hours: &fitted.durations, fits: &fitted.fits }, staging.dir())

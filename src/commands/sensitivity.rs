@@ -47,13 +47,13 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
         }
         tornados.push(t);
     }
+    let provenance = eval_provenance(&text, &args.model, &options);
     if args.format == TextFormat::Json {
-        print!("{}", SensitivityJson.render(&tornados[..]).map_err(runtime)?);
+        print!("{}", SensitivityJson { provenance: Some(&provenance) }.render(&tornados[..]).map_err(runtime)?);
     }
     if let Some(staging) = staging {
         let csv = SensitivityCsv.render(&tornados[..]).map_err(runtime)?;
         staging.write("sensitivity.csv", csv.as_bytes()).map_err(runtime)?;
-        let provenance = eval_provenance(&text, &args.model, &options);
         staging
             .write(&sidecar("sensitivity.csv"), Json.render(&provenance).map_err(runtime)?.as_bytes())
             .map_err(runtime)?;

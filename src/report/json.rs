@@ -109,12 +109,12 @@ impl Report<Results> for Json {
     }
 }
 
-/// Any JSON output with the provenance of the run that produced it, its
-/// keys first (`drsim sweep --format json`).
+/// Any JSON output with the provenance of the run that produced it, as a
+/// `provenance` object before the output's own keys (`drsim sweep --format
+/// json`). results.json keeps its provenance keys at the top level, as in 0.2.
 #[derive(Serialize)]
 pub struct WithProvenance<'a, T: ?Sized> {
     /// Where `body` came from.
-    #[serde(flatten)]
     pub provenance: &'a Provenance,
     /// The output itself (its keys follow the provenance's).
     #[serde(flatten)]
