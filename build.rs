@@ -19,9 +19,14 @@ fn main() {
         _ => "unknown".to_string(),
     };
     println!("cargo:rustc-env=DRSIM_GIT_REVISION={revision}");
-    // A new commit or checkout changes HEAD or the branch it points to.
-    for path in [".git/HEAD", ".git/index", ".git/refs/heads"] {
-        if std::path::Path::new(path).exists() {
+    // A new commit or checkout changes HEAD or the branch it points to. In a
+    // linked work tree (`git worktree add`) `.git` is a file: HEAD and the
+    // index are in its own git directory, the branches in the common one.
+    let git_dir = git(&["rev-parse", "--git-dir"]).unwrap_or_else(|| ".git".to_string());
+    let common_dir = git(&["rev-parse", "--git-common-dir"]).unwrap_or_else(|| git_dir.clone());
+    let watched = [format!("{git_dir}/HEAD"), format!("{git_dir}/index"), format!("{common_dir}/refs/heads")];
+    for path in watched {
+        if std::path::Path::new(&path).exists() {
             println!("cargo:rerun-if-changed={path}");
         }
     }

@@ -82,6 +82,25 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `drsim man > drsim.1 && man ./drsim.1`.
     Man,
+    /// Print the JSON Schema of an output, e.g. `drsim schema results > results.schema.json`.
+    Schema(SchemaArgs),
+}
+
+/// Arguments of `drsim schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The output whose JSON Schema (draft 2020-12) to print.
+    #[arg(value_enum)]
+    pub output: SchemaOutput,
+}
+
+/// The outputs `drsim schema` describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaOutput {
+    /// results.json of `drsim run --out` and `drsim merge` (also `--format json`).
+    Results,
+    /// The `*.provenance.json` sidecar of `sweep`, `sensitivity` and `fit`.
+    Provenance,
 }
 
 /// Arguments of `drsim completions`.

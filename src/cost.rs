@@ -11,7 +11,7 @@ use crate::model::{Costs, Duration, LoadProfile, Model, Posture, SimTime, Strate
 const HOURS_PER_YEAR: usize = 8760;
 
 /// A strategy's fixed DR costs for one year, USD, as transparent line items.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LineItems {
     /// Standby compute at its capacity fraction (warm standby), or the extra
     /// regions' compute (active-active: regions x headroom - 1 sites).

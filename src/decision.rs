@@ -19,7 +19,7 @@ use crate::summary::{CONFIDENCE, KindSummary, Share, StrategySummary};
 use crate::tally::{Tally, pair_index};
 
 /// Which target a shortfall is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     /// Recovery time.
@@ -29,7 +29,7 @@ pub enum Target {
 }
 
 /// One way a strategy misses the targets.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Shortfall {
     /// The disruption kind.
     pub kind: DisruptionKind,
@@ -40,14 +40,17 @@ pub struct Shortfall {
     /// The share required (the model's confidence).
     pub required: f64,
     /// The achieved RTO or RPO at the required confidence (its quantile at
-    /// `required`), seconds: what the target would have to be for this kind to pass.
+    /// `required`), seconds: what the target would have to be for this kind
+    /// to pass; infinite (`"inf"` in JSON) when that share lost all data.
+    #[serde(with = "crate::real::optional")]
+    #[schemars(with = "Option<crate::real::Real>")]
     pub achieved_at_confidence_s: Option<f64>,
     /// The target, seconds.
     pub target_s: f64,
 }
 
 /// A paired difference of expected annual cost with its 95% interval, USD.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CostDifference {
     /// Mean of (this strategy's cost - the reference's cost) per year.
     pub mean_usd: f64,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{DisruptionKind, Duration, SimTime};
 
 /// The way an incident ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Path {
     /// One AZ lost under a Multi-AZ deployment: only the database failover blip.
@@ -82,7 +82,7 @@ impl Path {
 }
 
 /// The steps recovery time is spent in, in the order they happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     /// Health checks noticing the outage.

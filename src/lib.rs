@@ -27,6 +27,8 @@ pub mod lint;
 pub mod model;
 pub mod num;
 pub mod policy;
+pub mod provenance;
+pub mod real;
 pub mod report;
 pub mod shard;
 pub mod simulation;

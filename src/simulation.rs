@@ -3,11 +3,13 @@
 //! [`Observer`]s, run once into [`Results`] (per-strategy summaries and the
 //! decision).
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::decision::{Decision, decide};
 use crate::engine::{Engine, EngineError, Observer, Observers, RunConfig};
 use crate::model::{Duration, Model};
+pub use crate::provenance::Provenance;
 use crate::summary::{StrategySummary, strategy_summary};
 use crate::tally::Tally;
 
@@ -57,27 +59,8 @@ impl RunOptions {
     }
 }
 
-/// Where a result came from: enough to reproduce every figure.
-#[derive(Clone, Debug, Serialize)]
-pub struct Provenance {
-    /// drsim's version.
-    pub drsim_version: String,
-    /// The workload's name.
-    pub model_name: String,
-    /// The model file as given.
-    pub model_path: String,
-    /// SHA-256 of the model file.
-    pub model_sha256: String,
-    /// Master seed.
-    pub seed: u64,
-    /// Trials simulated.
-    pub trials: u64,
-    /// Years per trial.
-    pub years_per_trial: f64,
-}
-
 /// Targets as reported.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
 pub struct TargetsReport {
     /// RPO target, seconds.
     pub rpo_s: f64,
@@ -90,7 +73,9 @@ pub struct TargetsReport {
 /// Everything a run produced. `report::json` writes it as results.json.
 #[derive(Clone, Debug)]
 pub struct Results {
-    /// Provenance.
+    /// Where the figures came from: the build, the model, seed, trials and
+    /// years per trial, and the invocation (threads; the command line is
+    /// the caller's to add, see [`Provenance::with_command_line`]).
     pub provenance: Provenance,
     /// The targets judged against.
     pub targets: TargetsReport,
@@ -163,7 +148,7 @@ impl PrecisionStop {
 /// # use drsim::{model::Model, simulation::{RunOptions, Simulation}};
 /// let model = Model::load(std::path::Path::new("models/securecart.toml")).unwrap();
 /// let results = Simulation::new(&model, RunOptions::default()).run().unwrap();
-/// assert_eq!(results.provenance.trials, 100_000);
+/// assert_eq!(results.tally.trials, 100_000);
 /// ```
 pub struct Simulation<'a> {
     model: &'a Model,
@@ -229,7 +214,7 @@ impl<'a> Simulation<'a> {
         let Some(stop) = precision else {
             let range = first_trial..first_trial + options.trials;
             engine.run(range, &mut tally, &mut observers, 0, options.trials)?;
-            return Ok(results_from_tally(model, &options, tally));
+            return Ok(with_threads(results_from_tally(model, &options, tally), &engine));
         };
         let mut done = 0;
         let mut next = FIRST_BATCH.min(stop.max_trials);
@@ -240,7 +225,7 @@ impl<'a> Simulation<'a> {
             let reached = precision_reached(&results);
             observers.batch(done, reached);
             if reached <= stop.target || done >= stop.max_trials {
-                return Ok(results);
+                return Ok(with_threads(results, &engine));
             }
             next = (done * 2).min(stop.max_trials);
         }
@@ -273,21 +258,23 @@ pub fn precision_reached(results: &Results) -> f64 {
     worst
 }
 
-/// Builds results from a finished tally.
+/// Records in `results` the worker threads `engine` simulated on.
+fn with_threads(mut results: Results, engine: &Engine<'_>) -> Results {
+    results.provenance.invocation.threads = Some(engine.threads_used() as u64);
+    results
+}
+
+/// Builds results from a finished tally. Its provenance has no command line
+/// and no thread count (a merged tally was simulated elsewhere); a
+/// [`Simulation`] adds the threads, the caller the command line.
 pub fn results_from_tally(model: &Model, options: &RunOptions, tally: Tally) -> Results {
     let strategies: Vec<StrategySummary> =
         (0..model.strategies.len()).map(|i| strategy_summary(model, i, &tally)).collect();
     let decision = decide(model, &strategies, &tally);
     Results {
-        provenance: Provenance {
-            drsim_version: env!("CARGO_PKG_VERSION").to_string(),
-            model_name: model.workload.name.clone(),
-            model_path: model.source.path.display().to_string(),
-            model_sha256: model.source.sha256.clone(),
-            seed: options.seed,
-            trials: tally.trials,
-            years_per_trial: options.years,
-        },
+        provenance: Provenance::of_build()
+            .with_model(&model.workload.name, &model.source.path.display().to_string(), &model.source.sha256)
+            .with_run(options.seed, tally.trials, options.years),
         targets: TargetsReport {
             rpo_s: model.targets.rpo.secs(),
             rto_s: model.targets.rto.secs(),

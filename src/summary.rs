@@ -2,6 +2,7 @@
 //! Every estimate carries its uncertainty (a Wilson interval for shares, a
 //! standard error for means, an order-statistic interval for quantiles).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::cost::LineItems;
@@ -14,7 +15,7 @@ use crate::tally::{KindTally, StrategyTally, Tally};
 pub const CONFIDENCE: f64 = 0.95;
 
 /// A share with its 95% Wilson score interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Share {
     /// Successes.
     pub successes: u64,
@@ -46,18 +47,25 @@ impl Share {
 }
 
 /// A quantile with its 95% interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Quantile {
-    /// The estimate (histogram relative accuracy 0.5%).
+    /// The estimate (histogram relative accuracy 0.5%); infinite (`"inf"` in
+    /// JSON) for a data-loss window where all data was lost.
+    #[serde(with = "crate::real::plain")]
+    #[schemars(with = "crate::real::Real")]
     pub value: f64,
     /// Lower end of the 95% order-statistic interval.
+    #[serde(with = "crate::real::plain")]
+    #[schemars(with = "crate::real::Real")]
     pub low: f64,
     /// Upper end.
+    #[serde(with = "crate::real::plain")]
+    #[schemars(with = "crate::real::Real")]
     pub high: f64,
 }
 
 /// P50, P95 and P99 of a histogram; `None` when it is empty.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Quantiles {
     /// Median.
     pub p50: Quantile,
@@ -81,7 +89,7 @@ impl Quantiles {
 }
 
 /// A mean with its standard error.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Mean {
     /// The sample mean.
     pub value: f64,
@@ -97,7 +105,7 @@ impl Mean {
 }
 
 /// Results for one disruption kind under one strategy.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct KindSummary {
     /// The kind.
     pub kind: DisruptionKind,
@@ -133,7 +141,7 @@ pub struct KindSummary {
 }
 
 /// Yearly cost of a strategy: fixed line items plus incidents, as a distribution.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct CostSummary {
     /// Fixed DR costs per year.
     pub line_items: LineItems,
@@ -156,7 +164,7 @@ fn is_zero(x: &f64) -> bool {
 }
 
 /// Results for one strategy.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct StrategySummary {
     /// Name from the model.
     pub name: String,

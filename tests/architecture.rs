@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// The layers, bottom first: a module may import from its own layer and the
 /// ones below, never from one above. The same table is in docs/architecture.md.
 const LAYERS: &[&[&str]] = &[
-    &["num", "format", "input"],
+    &["num", "format", "input", "real", "provenance"],
     &["stats"],
     &["model", "fit", "policy"],
     &["world"],

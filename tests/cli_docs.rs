@@ -8,7 +8,7 @@ fn drsim(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_drsim")).args(args).output().expect("drsim starts")
 }
 
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "run",
     "check",
     "timeline",
@@ -20,6 +20,7 @@ const SUBCOMMANDS: [&str; 11] = [
     "export-policy",
     "completions",
     "man",
+    "schema",
 ];
 
 #[test]

@@ -218,7 +218,7 @@ fn precision_stops_within_the_half_width_and_equals_a_fixed_run() {
     let batches = log.0;
     let reached = precision_reached(&results);
     assert!(reached <= 0.005, "{reached}");
-    let trials = results.provenance.trials;
+    let trials = results.tally.trials;
     assert!(trials >= 10_000 && (trials / 10_000).is_power_of_two() && trials % 10_000 == 0, "{trials}");
     assert!(batches.len() >= 2 && batches.windows(2).all(|w| w[1].0 == 2 * w[0].0), "{batches:?}");
     assert!(batches[..batches.len() - 1].iter().all(|(_, r)| *r > 0.005));

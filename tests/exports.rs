@@ -108,8 +108,10 @@ fn every_export_parses_back_and_agrees_with_the_results() {
     // results.json: provenance and the same numbers.
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap();
     assert_eq!(json["model_name"], "closed-form test");
-    assert_eq!(json["model_sha256"], results.provenance.model_sha256.as_str());
-    assert_eq!(json["seed"], results.provenance.seed);
+    assert_eq!(json["model_sha256"], results.provenance.model_sha256.as_deref().unwrap());
+    assert_eq!(json["seed"], results.provenance.seed.unwrap());
+    assert_eq!(json["schema_version"], drsim::report::json::RESULTS_SCHEMA_VERSION);
+    assert_eq!(json["git_revision"], drsim::provenance::GIT_REVISION);
     assert_eq!(json["trials"], 3_000);
     assert_eq!(json["drsim_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(

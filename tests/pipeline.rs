@@ -104,8 +104,8 @@ fn a_satisfied_observer_stops_the_run_at_a_chunk_boundary() {
     Simulation::new(&model, options(20_000, 2)).observe(&mut all).run().expect("runs");
     let mut first = Collect { stop_after: Some(1), ..Collect::default() };
     let results = Simulation::new(&model, options(20_000, 2)).observe(&mut first).run().expect("runs");
-    assert!(results.provenance.trials < 20_000, "stopped early: {} trials", results.provenance.trials);
-    assert_eq!(results.provenance.trials % drsim::engine::STREAM_CHUNK, 0);
+    assert!(results.tally.trials < 20_000, "stopped early: {} trials", results.tally.trials);
+    assert_eq!(results.tally.trials % drsim::engine::STREAM_CHUNK, 0);
     // What it heard is exactly the beginning of the full run.
     assert_eq!(format!("{:?}", first.incidents[0]), format!("{:?}", all.incidents[0]));
 }
@@ -119,7 +119,7 @@ fn a_precision_stop_equals_a_fixed_run_of_the_trials_it_used() {
         .observe(&mut log)
         .run()
         .expect("runs");
-    let trials = stopped.provenance.trials;
+    let trials = stopped.tally.trials;
     assert_eq!(log.batches.last(), Some(&trials));
     assert!(log.batches.windows(2).all(|w| w[1] == (2 * w[0]).min(40_000)), "{:?}", log.batches);
     let fixed = Simulation::new(&model, options(trials, 1)).run().expect("runs");

@@ -1,13 +1,14 @@
-//! `drsim completions SHELL` and `drsim man`: the shell completion scripts
-//! and the manual page, generated from the same clap definitions as the
-//! command line itself, so they never fall behind it.
+//! `drsim completions SHELL`, `drsim man` and `drsim schema OUTPUT`: the
+//! shell completion scripts and the manual page, generated from the same
+//! clap definitions as the command line itself, so they never fall behind
+//! it, and the JSON Schemas of the outputs, generated from their types.
 
 use std::io::Write;
 
 use clap::CommandFactory;
 
 use super::{Failure, runtime};
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::{Cli, CompletionsArgs, SchemaArgs, SchemaOutput};
 
 pub(super) fn completions(args: &CompletionsArgs) -> Result<(), Failure> {
     let mut out = Vec::new();
@@ -19,6 +20,14 @@ pub(super) fn man() -> Result<(), Failure> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(runtime)?;
     print(&out)
+}
+
+pub(super) fn schema(args: &SchemaArgs) -> Result<(), Failure> {
+    let text = match args.output {
+        SchemaOutput::Results => drsim::report::json::results_schema(),
+        SchemaOutput::Provenance => drsim::report::json::provenance_schema(),
+    };
+    print(text.as_bytes())
 }
 
 /// Writes to standard output; a reader that stopped early (`| head`) is not an error.

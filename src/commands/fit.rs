@@ -5,10 +5,11 @@ use std::fmt::Write as _;
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, runtime};
+use super::{Failure, bad_input, provenance, runtime};
 use crate::cli::{FitArgs, TextFormat};
 use drsim::fit::{
-    Filter, Fitted, RateScope, ScopeKind, fit_all, observation_years, read_history, region_counts, select,
+    Filter, Fitted, RateScope, ScopeKind, fit_all, observation_years, parse_history, read_history_bytes, region_counts,
+    select,
 };
 use drsim::report::Report;
 use drsim::report::charts::fit::FitChart;
@@ -17,6 +18,7 @@ use drsim::report::failure_toml::FailureToml;
 use drsim::report::fit_csv::FitCsv;
 use drsim::report::fit_json::FitJson;
 use drsim::report::fit_text::FitText;
+use drsim::report::json::Json;
 use drsim::report::output::Staging;
 use drsim::stats::poisson_exact_interval;
 
@@ -34,7 +36,8 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
         None => None,
     };
-    let records = read_history(&args.data).map_err(bad_input)?;
+    let bytes = read_history_bytes(&args.data).map_err(bad_input)?;
+    let records = parse_history(&bytes, &args.data.display().to_string()).map_err(bad_input)?;
     // The catalogue's coverage is measured on every record of the provider
     // (see `observation_years`), not on the selected kind or region.
     let coverage = select(&records, &Filter { provider: args.provider.clone(), ..Filter::default() });
@@ -94,19 +97,21 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         regions,
         source,
     };
+    let provenance = provenance().with_data(&args.data.display().to_string(), &drsim::provenance::sha256_hex(&bytes));
     let text = match args.format {
         TextFormat::Text => FitText.render(&fitted),
-        TextFormat::Json => FitJson.render(&fitted),
+        TextFormat::Json => FitJson { provenance: Some(&provenance) }.render(&fitted),
     };
     print!("{}", text.map_err(runtime)?);
     if let Some(staging) = staging {
         staging.write("fit.csv", FitCsv.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         staging.write("failure.toml", FailureToml.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
+        staging.write("fit.provenance.json", Json.render(&provenance).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         let title = format!("Outage durations: {} ({} events)", fitted.source, fitted.events);
         render(&FitChart { title, data_hours: &fitted.durations, fits: &fitted.fits }, staging.dir())
             .map_err(runtime)?;
         let dir = staging.commit().map_err(runtime)?;
-        eprintln!("wrote {0}/fit.csv, {0}/failure.toml and {0}/fit.png/.svg", dir.display());
+        eprintln!("wrote {0}/fit.csv, {0}/fit.provenance.json, {0}/failure.toml and {0}/fit.png/.svg", dir.display());
     }
     Ok(())
 }

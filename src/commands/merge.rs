@@ -2,7 +2,7 @@
 //! merged into the unsharded run's output.
 
 use super::run::{emit, gate, shard_failure as failure};
-use super::{Failure, bad_input};
+use super::{Failure, bad_input, provenance};
 use crate::cli::MergeArgs;
 use drsim::report::output::Staging;
 use drsim::shard::{self, Part};
@@ -12,7 +12,9 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let staging = Staging::begin(&args.out, args.force).map_err(bad_input)?;
     let parts = args.parts.iter().map(|p| Part::read(p)).collect::<Result<Vec<_>, _>>().map_err(failure)?;
     let merged = shard::merge(parts).map_err(failure)?;
-    let results = results_from_tally(&merged.model, &merged.options, merged.tally);
+    // Threads stay null: the shards simulated, elsewhere.
+    let mut results = results_from_tally(&merged.model, &merged.options, merged.tally);
+    results.provenance.invocation.command_line = provenance().invocation.command_line;
     emit(&results, &merged.model, args.format, Some(staging))?;
     gate(&results, args.fail_on_miss)
 }

@@ -72,7 +72,15 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::ExportPolicy(args) => policy::export_policy(&args),
         Command::Completions(args) => docs::completions(&args),
         Command::Man => docs::man(),
+        Command::Schema(args) => docs::schema(&args),
     }
+}
+
+/// The provenance of this invocation: the build and the command line, to
+/// which each command adds its input, options and threads.
+pub(crate) fn provenance() -> drsim::provenance::Provenance {
+    drsim::provenance::Provenance::of_build()
+        .with_command_line(std::env::args_os().map(|a| a.to_string_lossy().into_owned()))
 }
 
 /// Loads a model, tagging failures as bad input.

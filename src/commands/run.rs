@@ -2,7 +2,7 @@
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, load_model, runtime};
+use super::{Failure, bad_input, load_model, provenance, runtime};
 use crate::cli::{Format, RunArgs};
 use drsim::engine::Observer;
 use drsim::model::Model;
@@ -70,7 +70,8 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
         Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
         None => None,
     };
-    let results = simulate(&model, args, staging.as_ref(), 0..args.trials)?;
+    let mut results = simulate(&model, args, staging.as_ref(), 0..args.trials)?;
+    results.provenance.invocation.command_line = provenance().invocation.command_line;
     emit(&results, &model, args.format, staging)?;
     gate(&results, args.fail_on_miss)
 }

@@ -1,11 +1,12 @@
 //! `drsim sensitivity`: the tornado of one strategy, or of each in turn.
 
-use super::sweep::{eval_options, read_model_text, whatif_failure};
+use super::sweep::{eval_options, eval_provenance, read_model_text, sidecar, whatif_failure};
 use super::{Failure, bad_input, load_model, runtime};
 use crate::cli::{SensitivityArgs, TextFormat};
 use drsim::report::Report;
 use drsim::report::charts::render;
 use drsim::report::charts::tornado::TornadoChart;
+use drsim::report::json::Json;
 use drsim::report::output::Staging;
 use drsim::report::sensitivity_csv::SensitivityCsv;
 use drsim::report::sensitivity_json::SensitivityJson;
@@ -46,17 +47,21 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
         }
         tornados.push(t);
     }
+    let provenance = eval_provenance(&text, &args.model, &options);
     if args.format == TextFormat::Json {
-        print!("{}", SensitivityJson.render(&tornados[..]).map_err(runtime)?);
+        print!("{}", SensitivityJson { provenance: Some(&provenance) }.render(&tornados[..]).map_err(runtime)?);
     }
     if let Some(staging) = staging {
         let csv = SensitivityCsv.render(&tornados[..]).map_err(runtime)?;
         staging.write("sensitivity.csv", csv.as_bytes()).map_err(runtime)?;
+        staging
+            .write(&sidecar("sensitivity.csv"), Json.render(&provenance).map_err(runtime)?.as_bytes())
+            .map_err(runtime)?;
         for t in &tornados {
             render(&TornadoChart::new(t), staging.dir()).map_err(runtime)?;
         }
         let dir = staging.commit().map_err(runtime)?;
-        eprintln!("wrote {}/sensitivity.csv and the tornado charts", dir.display());
+        eprintln!("wrote {0}/sensitivity.csv, {0}/sensitivity.provenance.json and the tornado charts", dir.display());
     }
     Ok(())
 }

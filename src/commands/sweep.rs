@@ -2,13 +2,14 @@
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, runtime};
+use super::{Failure, bad_input, provenance, runtime};
 use crate::cli::{EvalArgs, Format, SweepArgs};
+use drsim::provenance::Provenance;
 use drsim::report::Report;
 use drsim::report::charts::render;
 use drsim::report::charts::sweep::SweepChart;
 use drsim::report::find_text::{FoundText, evaluation_line};
-use drsim::report::json::Json;
+use drsim::report::json::{Json, WithProvenance};
 use drsim::report::output::Staging;
 use drsim::report::sweep_csv::SweepCsv;
 use drsim::report::sweep_text::SweepText;
@@ -28,6 +29,23 @@ pub(super) fn whatif_failure(e: WhatIfError) -> Failure {
 pub(super) fn read_model_text(path: &std::path::Path) -> Result<String, Failure> {
     drsim::input::read_text(path, drsim::input::MODEL_LIMIT_BYTES)
         .map_err(|e| bad_input(anyhow!("{}: cannot read the model file: {e}", path.display())))
+}
+
+/// The provenance of a sweep or sensitivity run of the model `text` (read
+/// from `path`) with `options`: the model's name when the base model parses,
+/// the SHA-256 of its bytes, the seed, the trials per evaluation and the threads.
+pub(super) fn eval_provenance(text: &str, path: &std::path::Path, options: &RunOptions) -> Provenance {
+    let name = drsim::model::Model::from_str_at(text, path).map(|m| m.workload.name).unwrap_or_default();
+    provenance()
+        .with_model(&name, &path.display().to_string(), &drsim::provenance::sha256_hex(text.as_bytes()))
+        .with_run(options.seed, options.trials, options.years)
+        .with_threads(drsim::engine::threads_for(options.threads))
+}
+
+/// The name of the provenance sidecar written beside `file` (`sweep.csv` ->
+/// `sweep.provenance.json`).
+pub(super) fn sidecar(file: &str) -> String {
+    format!("{}.provenance.json", file.strip_suffix(".csv").unwrap_or(file))
 }
 
 /// The run options of every evaluation of a sweep or a sensitivity run (one-year trials).
@@ -71,18 +89,22 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         eprintln!("sweep: point {done} of {total} done");
     })
     .map_err(whatif_failure)?;
+    let provenance = eval_provenance(&text, &args.model, &options);
     let csv = SweepCsv.render(&result).map_err(runtime)?;
     match args.format {
         Format::Table | Format::Markdown => print!("{}", SweepText.render(&result).map_err(runtime)?),
         Format::Csv => print!("{csv}"),
-        Format::Json => print!("{}", Json.render(&result).map_err(runtime)?),
+        Format::Json => {
+            print!("{}", Json.render(&WithProvenance { provenance: &provenance, body: &result }).map_err(runtime)?)
+        }
     }
     if let Some(staging) = staging {
         staging.write("sweep.csv", csv.as_bytes()).map_err(runtime)?;
+        staging.write(&sidecar("sweep.csv"), Json.render(&provenance).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         let chart = SweepChart { sweep: &result };
         render(&chart, staging.dir()).map_err(runtime)?;
         let dir = staging.commit().map_err(runtime)?;
-        eprintln!("wrote {}/sweep.csv and {}.png/.svg", dir.display(), chart_name());
+        eprintln!("wrote {0}/sweep.csv, {0}/sweep.provenance.json and {0}/{1}.png/.svg", dir.display(), chart_name());
     }
     Ok(())
 }

@@ -131,6 +131,8 @@ pub struct Engine<'m> {
     model: &'m Model,
     costs: CostModel,
     config: RunConfig,
+    /// Worker threads of the last [`Engine::run`] (0 before the first).
+    threads_used: std::sync::atomic::AtomicUsize,
 }
 
 /// Trials per chunk when incidents are streamed to observers.
@@ -143,12 +145,19 @@ const PROGRESS_UPDATES: u64 = 200;
 impl<'m> Engine<'m> {
     /// An engine for `model` under `config`; prices are computed once here.
     pub fn new(model: &'m Model, config: RunConfig) -> Engine<'m> {
-        Engine { model, costs: CostModel::new(model), config }
+        Engine { model, costs: CostModel::new(model), config, threads_used: std::sync::atomic::AtomicUsize::new(0) }
     }
 
     /// The configuration.
     pub fn config(&self) -> &RunConfig {
         &self.config
+    }
+
+    /// The worker threads the last [`Engine::run`] used (the configured
+    /// number, or the pool's default: all cores, or `RAYON_NUM_THREADS`);
+    /// 0 before the first run. Provenance only: the figures do not depend on it.
+    pub fn threads_used(&self) -> usize {
+        self.threads_used.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Simulates `trials` on the engine's thread pool, merging them into
@@ -167,7 +176,7 @@ impl<'m> Engine<'m> {
         done_before: u64,
         planned: u64,
     ) -> Result<u64, EngineError> {
-        let end = with_threads(self.config.threads, || {
+        let (end, threads) = with_threads(self.config.threads, || {
             if observers.is_empty() {
                 tally.merge(&self.blocks(trials.clone()));
                 trials.end
@@ -185,6 +194,7 @@ impl<'m> Engine<'m> {
                 start
             }
         })?;
+        self.threads_used.store(threads, std::sync::atomic::Ordering::Relaxed);
         if stop::requested() {
             return Err(EngineError::Interrupted);
         }
@@ -280,14 +290,21 @@ fn blocks(trials: Range<u64>, count: u64) -> Vec<Range<u64>> {
     (0..count).map(|i| at(i)..at(i + 1)).filter(|r| !r.is_empty()).collect()
 }
 
-/// Runs `work` on a pool of `threads` threads (all cores when `None`).
-fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, EngineError> {
+/// The worker threads a run asking for `requested` uses: that number, or
+/// the pool's default (all cores, or `RAYON_NUM_THREADS` when set).
+pub fn threads_for(requested: Option<usize>) -> usize {
+    requested.unwrap_or_else(rayon::current_num_threads)
+}
+
+/// Runs `work` on a pool of `threads` threads (all cores when `None`);
+/// returns its result and the pool's size.
+fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<(T, usize), EngineError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n);
     }
     let pool = builder.build().map_err(|e| EngineError::Threads { threads: threads.unwrap_or(0), error: e })?;
-    Ok(pool.install(work))
+    Ok((pool.install(work), pool.current_num_threads()))
 }
 
 impl Engine<'_> {

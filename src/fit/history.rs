@@ -189,9 +189,22 @@ const COLUMNS: [&str; 7] = ["date", "provider", "region", "scope", "services", "
 /// A file with a header and no rows gives an empty vector.
 pub fn read_history(path: &Path) -> Result<Vec<OutageRecord>, FitError> {
     let file = path.display().to_string();
-    let input = crate::input::open(path, crate::input::DATA_LIMIT_BYTES)
-        .map_err(|source| FitError::Io { file: file.clone(), source })?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(input);
+    let bytes = read_history_bytes(path)?;
+    parse_history(&bytes, &file)
+}
+
+/// The bytes of a history file, as [`read_history`] reads them (regular
+/// files only, at most [`crate::input::DATA_LIMIT_BYTES`]): to hash the very
+/// bytes that are parsed with [`parse_history`].
+pub fn read_history_bytes(path: &Path) -> Result<Vec<u8>, FitError> {
+    crate::input::read(path, crate::input::DATA_LIMIT_BYTES)
+        .map_err(|source| FitError::Io { file: path.display().to_string(), source })
+}
+
+/// Parses the bytes of a history CSV named `file` in messages; as [`read_history`].
+pub fn parse_history(bytes: &[u8], file: &str) -> Result<Vec<OutageRecord>, FitError> {
+    let file = file.to_string();
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(bytes);
     let headers = reader.headers().map_err(|e| csv_error(&file, e))?.clone();
     let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();

@@ -23,7 +23,10 @@ pub mod rate;
 #[cfg(test)]
 mod tests;
 
-pub use history::{Filter, OutageRecord, ScopeKind, observation_years, read_history, region_counts, select};
+pub use history::{
+    Filter, OutageRecord, ScopeKind, observation_years, parse_history, read_history, read_history_bytes, region_counts,
+    select,
+};
 pub use mle::{Family, FamilyFit, Params, fit, fit_all, kolmogorov_sf, ks_test};
 pub use rate::{Conversion, RateScope};
 

@@ -32,7 +32,9 @@ pub use time::SimTime;
 /// Resilience Hub's "disruption types": its AZ and Region types are `Az`
 /// and `Region`; data damage of any cause is `Logical`). The only meaning of
 /// "kind" on an incident, an outage, a failure mode or a target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DisruptionKind {
     /// One availability zone is lost (power, cooling, network). Rate is per AZ.

@@ -4,8 +4,6 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use super::check::Check;
 use super::raw::{RawBackup, RawFailure, RawModel, RawRestore, RawSteps, RawStrategy};
 use super::span::{KeyPath, line_column};
@@ -156,10 +154,7 @@ impl Validator<'_> {
             None => None,
         };
         let costs = super::costs::costs(self, raw.costs.as_ref());
-        let source = Source {
-            path: path.to_path_buf(),
-            sha256: Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
-        };
+        let source = Source { path: path.to_path_buf(), sha256: crate::provenance::sha256_hex(text.as_bytes()) };
         Some(Model {
             source,
             workload: workload?,

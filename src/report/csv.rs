@@ -10,17 +10,18 @@
 //! US dollars, `_share` a fraction in [0, 1], `_per_year`, `_count`), a fixed
 //! column order (the field order of the row structs below, which only ever
 //! grows at the end). An empty cell means "no value" (no incidents of that
-//! kind); `inf` means all data was lost. Every cell that comes from user text
+//! kind); `inf` means all data was lost (infinite and undefined numbers are
+//! spelt `inf`, `-inf`, `nan` in every CSV and JSON file, see
+//! [`crate::real`]). Every cell that comes from user text
 //! (model and strategy names, verdict sentences) is passed through
 //! [`neutralise`] because these files are opened in spreadsheets.
 //!
 //! Numbers come in two spellings, kept so that no existing file changes:
 //! rows written with [`CsvWriter::serialize`] (the run's exports) spell a
 //! float the serde way, shortest round-trip with `.0` on whole numbers
-//! (`1800.0`) and `inf` when infinite; rows written with
-//! [`CsvWriter::record`] (the what-if and fit exports) spell it with
-//! [`number`], shortest round-trip without `.0` (`1800`) and empty when not
-//! finite.
+//! (`1800.0`); rows written with [`CsvWriter::record`] (the what-if and fit
+//! exports) spell it with [`number`], shortest round-trip without `.0`
+//! (`1800`). Both spell a non-finite number the [`crate::real`] way.
 
 use std::io;
 
@@ -77,10 +78,13 @@ pub struct SummaryRow {
     /// RPO target for this kind, seconds.
     pub rpo_target_s: f64,
     /// Achieved RPO (data-loss window per incident), median, seconds (`inf`: all data lost).
+    #[serde(with = "crate::real::optional")]
     pub rpo_p50_s: Option<f64>,
     /// 95th percentile, seconds.
+    #[serde(with = "crate::real::optional")]
     pub rpo_p95_s: Option<f64>,
     /// 99th percentile, seconds.
+    #[serde(with = "crate::real::optional")]
     pub rpo_p99_s: Option<f64>,
     /// Share of incidents meeting the RPO target.
     pub rpo_met_share: f64,
@@ -125,7 +129,7 @@ fn step_mean(k: &KindSummary, step: Step) -> f64 {
 /// The rows of `summary.csv`, in model order of strategies then kinds.
 pub fn summary_rows(results: &Results) -> Vec<SummaryRow> {
     let t = &results.tally;
-    let model = neutralise(&results.provenance.model_name);
+    let model = neutralise(results.provenance.model_name.as_deref().unwrap_or_default());
     let mut rows = Vec::new();
     for s in &results.strategies {
         for k in &s.kinds {
@@ -239,7 +243,7 @@ pub fn both_met_all_kinds(s: &StrategySummary) -> Share {
 
 /// The rows of `strategies.csv`, in model order.
 pub fn strategy_rows(results: &Results) -> Vec<StrategyRow> {
-    let model = neutralise(&results.provenance.model_name);
+    let model = neutralise(results.provenance.model_name.as_deref().unwrap_or_default());
     let d = &results.decision;
     results
         .strategies
@@ -280,9 +284,10 @@ pub fn strategy_rows(results: &Results) -> Vec<StrategyRow> {
 }
 
 /// A number as the what-if and fit exports spell it: shortest round-trip
-/// decimal, no exponent, no trailing `.0`; empty when not finite (no value).
+/// decimal, no exponent, no trailing `.0`; `inf`, `-inf` or `nan` when not
+/// finite ([`crate::real::text`]).
 pub fn number(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
+    crate::real::text(x)
 }
 
 /// One cell of a row written with [`CsvWriter::record`]. The writer, not the
@@ -430,6 +435,6 @@ mod tests {
         let mut w = CsvWriter::new();
         w.record(&[Cell::Text("=cmd()"), Cell::Number(1800.0), Cell::Count(3), Cell::Flag(true)]).unwrap();
         w.record(&[Cell::Text("a, b"), Cell::Number(f64::INFINITY), Cell::Count(0), Cell::Flag(false)]).unwrap();
-        assert_eq!(w.finish().unwrap(), "'=cmd(),1800,3,true\n\"a, b\",,0,false\n");
+        assert_eq!(w.finish().unwrap(), "'=cmd(),1800,3,true\n\"a, b\",inf,0,false\n");
     }
 }

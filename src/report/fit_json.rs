@@ -1,7 +1,10 @@
 //! `drsim fit --format json`: the fitted outage model as data: the rate with
 //! its 95% exact Poisson interval and every duration family fitted, best AIC
 //! first (durations in hours, as `fit.csv`), and the `[[failure]]` snippet.
-//! Fields are only ever added (a `provenance` object may join them).
+//! Fields are only ever added. With a provenance (as `drsim fit` writes it),
+//! a `provenance` object comes first. A figure that is not finite (a
+//! Kolmogorov-Smirnov p-value that cannot be computed, the infinite mean of a
+//! heavy tail) is spelt `"inf"`/`"nan"` as in fit.csv (see [`crate::real`]).
 
 use std::collections::BTreeMap;
 
@@ -11,14 +14,20 @@ use super::failure_toml::FailureToml;
 use super::json::pretty;
 use super::{Report, ReportError};
 use crate::fit::Fitted;
+use crate::provenance::Provenance;
 
-/// The JSON of a [`Fitted`] history.
+/// The JSON of a [`Fitted`] history, with the provenance of the fit if given.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct FitJson;
+pub struct FitJson<'p> {
+    /// Where the fit came from (the history file's SHA-256, the command line).
+    pub provenance: Option<&'p Provenance>,
+}
 
 /// The document as written.
 #[derive(Serialize)]
 struct FitDocument<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<&'a Provenance>,
     /// The file and the filters given.
     source: &'a str,
     /// The kind the snippet declares.
@@ -46,18 +55,26 @@ struct JsonFit {
     parameters_hours: BTreeMap<&'static str, f64>,
     /// Their standard errors; `null` where the information matrix gives none.
     parameter_std_errors: BTreeMap<&'static str, f64>,
+    #[serde(with = "crate::real::plain")]
     log_likelihood: f64,
+    #[serde(with = "crate::real::plain")]
     aic: f64,
+    #[serde(with = "crate::real::plain")]
     delta_aic: f64,
+    #[serde(with = "crate::real::plain")]
     ks_d: f64,
     /// Optimistic: the parameters were fitted to the same data.
+    #[serde(with = "crate::real::plain")]
     ks_p: f64,
+    #[serde(with = "crate::real::plain")]
     mean_hours: f64,
+    #[serde(with = "crate::real::plain")]
     median_hours: f64,
+    #[serde(with = "crate::real::plain")]
     p95_hours: f64,
 }
 
-impl Report<Fitted> for FitJson {
+impl Report<Fitted> for FitJson<'_> {
     fn render(&self, f: &Fitted) -> Result<String, ReportError> {
         let best = f.fits.first().map_or(0.0, |b| b.aic);
         let fits = f
@@ -78,6 +95,7 @@ impl Report<Fitted> for FitJson {
             })
             .collect();
         pretty(&FitDocument {
+            provenance: self.provenance,
             source: &f.source,
             kind: f.scope.kind_name(),
             rate_counts: f.scope.counted(),

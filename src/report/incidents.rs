@@ -4,7 +4,7 @@
 //! Columns (stable order, units in the names; see docs/exports.md): trial,
 //! strategy (neutralised user text), kind, start_s (since the trial start),
 //! path, the seconds spent in each recovery step, downtime_s (load-weighted,
-//! the achieved RTO), degraded_s, data_loss_s (the achieved RPO; empty when
+//! the achieved RTO), degraded_s, data_loss_s (the achieved RPO; `inf` when
 //! all data was lost), data_lost_entirely, detection_delay_s (logical only),
 //! failback_downtime_s, cost_usd.
 
@@ -48,8 +48,9 @@ pub struct IncidentRow<'a> {
     pub downtime_s: f64,
     /// Time with partial service, seconds.
     pub degraded_s: f64,
-    /// Window of writes lost (achieved RPO), seconds; empty when all data was lost.
-    pub data_loss_s: Option<f64>,
+    /// Window of writes lost (achieved RPO), seconds; infinite (`inf`) when all data was lost.
+    #[serde(with = "crate::real::plain")]
+    pub data_loss_s: f64,
     /// Whether all data was lost.
     pub data_lost_entirely: bool,
     /// Logical only: time from the damage to its discovery, seconds.
@@ -78,7 +79,7 @@ impl<'a> IncidentRow<'a> {
             waiting_s: step(Step::Waiting),
             downtime_s: i.downtime.secs(),
             degraded_s: i.degraded.secs(),
-            data_loss_s: i.data_loss.window().map(|w| w.secs()),
+            data_loss_s: i.data_loss.secs(),
             data_lost_entirely: i.data_loss.is_total(),
             detection_delay_s: i.detection_delay.secs(),
             failback_downtime_s: i.failback_downtime.secs(),

@@ -39,16 +39,16 @@ impl Report for Markdown {
     fn render(&self, r: &Results) -> Result<String, ReportError> {
         let p = &r.provenance;
         let mut out = String::new();
-        let _ = writeln!(out, "# DR strategy comparison: {}\n", escape(&p.model_name));
+        let _ = writeln!(out, "# DR strategy comparison: {}\n", escape(p.model_name.as_deref().unwrap_or_default()));
         let _ = writeln!(
             out,
             "drsim {} · model `{}` (SHA-256 `{}`) · seed {} · {} trials x {} year(s)\n",
             p.drsim_version,
-            p.model_path.replace('`', "'"),
-            p.model_sha256,
-            p.seed,
-            p.trials,
-            p.years_per_trial
+            p.model_path.as_deref().unwrap_or_default().replace('`', "'"),
+            p.model_sha256.as_deref().unwrap_or_default(),
+            p.seed.unwrap_or_default(),
+            p.trials.unwrap_or_default(),
+            p.years_per_trial.unwrap_or_default()
         );
         let _ = writeln!(
             out,

@@ -1,21 +1,28 @@
 //! `drsim sensitivity --format json`: every tornado as data, one per
 //! strategy analysed, each input's low and high values with the expected
 //! annual cost (USD) and P(targets met) at each, largest cost swing first.
-//! Fields are only ever added (a `provenance` object may join them).
+//! Fields are only ever added. With a provenance (as `drsim sensitivity`
+//! writes it), a `provenance` object comes first.
 
 use serde::Serialize;
 
 use super::json::pretty;
 use super::{Report, ReportError};
+use crate::provenance::Provenance;
 use crate::whatif::sensitivity::{Bar, Outcome, Tornado};
 
-/// The JSON of a list of tornados.
+/// The JSON of a list of tornados, with the provenance of the run if given.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct SensitivityJson;
+pub struct SensitivityJson<'p> {
+    /// Where the tornados came from (model, seed, trials, command line).
+    pub provenance: Option<&'p Provenance>,
+}
 
 /// The document as written.
 #[derive(Serialize)]
 struct SensitivityDocument<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<&'a Provenance>,
     tornados: Vec<JsonTornado<'a>>,
 }
 
@@ -38,7 +45,7 @@ struct JsonBar<'a> {
     cost_swing_usd: f64,
 }
 
-impl Report<[Tornado]> for SensitivityJson {
+impl Report<[Tornado]> for SensitivityJson<'_> {
     fn render(&self, tornados: &[Tornado]) -> Result<String, ReportError> {
         let tornados = tornados
             .iter()
@@ -49,6 +56,6 @@ impl Report<[Tornado]> for SensitivityJson {
                 bars: t.bars.iter().map(|bar| JsonBar { bar, cost_swing_usd: bar.cost_swing() }).collect(),
             })
             .collect();
-        pretty(&SensitivityDocument { tornados })
+        pretty(&SensitivityDocument { provenance: self.provenance, tornados })
     }
 }

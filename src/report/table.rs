@@ -43,13 +43,19 @@ impl Report for Table {
     fn render(&self, r: &Results) -> Result<String, ReportError> {
         let p = &r.provenance;
         let mut out = String::new();
-        let _ = writeln!(out, "drsim {} · {} ({})", p.drsim_version, p.model_name, p.model_path);
+        let _ = writeln!(
+            out,
+            "drsim {} · {} ({})",
+            p.drsim_version,
+            p.model_name.as_deref().unwrap_or_default(),
+            p.model_path.as_deref().unwrap_or_default()
+        );
         let _ = writeln!(
             out,
             "seed {} · {} trials x {} year(s) · targets: RPO {}, RTO {}, each met by {} of incidents of every kind",
-            p.seed,
-            p.trials,
-            p.years_per_trial,
+            p.seed.unwrap_or_default(),
+            p.trials.unwrap_or_default(),
+            p.years_per_trial.unwrap_or_default(),
             fmt_duration_s(r.targets.rpo_s),
             fmt_duration_s(r.targets.rto_s),
             fmt_percent(r.targets.confidence),
