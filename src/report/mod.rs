@@ -14,6 +14,7 @@ pub mod failure_toml;
 pub mod find_text;
 pub mod fit_csv;
 pub mod fit_text;
+pub mod html;
 pub mod incidents;
 pub mod json;
 pub mod markdown;
