@@ -168,7 +168,7 @@ impl Frame {
     fn series(&self, points: &[(f64, f64)], i: usize, tip: &str) -> Markup {
         let d = self.path(points);
         html! {
-            g class="series" {
+            g class="series" tabindex="0" {
                 title { (tip) }
                 path class="line" d=(d) stroke=(colour(i)) stroke-dasharray=(dash(i)) {}
                 path class="hit" d=(d) {}
