@@ -1,7 +1,8 @@
-//! Table cells shared by the terminal table and report.md: shares with
-//! their intervals, quantiles, a disruption kind's row.
+//! Table cells shared by the terminal table, report.md and report.html:
+//! shares with their intervals, quantiles, a disruption kind's row, a
+//! strategy's row.
 
-use crate::format::{fmt_duration_s, fmt_percent};
+use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
 use crate::summary::{KindSummary, Quantiles, Share, StrategySummary};
 
 /// A share with its interval: `99.2% [98.9-99.4]`.
@@ -30,6 +31,21 @@ pub fn kind_cells(k: &KindSummary) -> [String; 9] {
         fmt_quantile(&k.rpo_s, |q| q.p95.value),
         fmt_quantile(&k.rpo_s, |q| q.p99.value),
         fmt_share(&k.rpo_met),
+    ]
+}
+
+/// The figures of a strategy's row, as report.md and report.html both print
+/// them: availability, downtime per year, fixed cost per year, expected,
+/// P95 and CVaR95 total cost per year.
+pub fn strategy_cells(s: &StrategySummary) -> [String; 6] {
+    let c = &s.cost;
+    [
+        fmt_percent(s.availability.value),
+        fmt_duration_s(s.annual_downtime_s.value),
+        fmt_usd(c.line_items.total_usd),
+        fmt_usd(c.total_annual_usd.value),
+        c.total_annual_quantiles_usd.as_ref().map_or("-".into(), |q| fmt_usd(q.p95.value)),
+        c.cvar95_usd.map_or("-".into(), fmt_usd),
     ]
 }
 

@@ -1,6 +1,6 @@
 //! Every export of a run written into one output directory (all or nothing,
 //! through [`super::output::Staging`]): `summary.csv`, `strategies.csv`,
-//! `results.json`, `report.md` and every chart as PNG and SVG. The file list
+//! `results.json`, `report.md`, `report.html` and every chart as PNG and SVG. The file list
 //! and column order are documented in docs/exports.md.
 
 use super::charts::cdf::{CdfChart, Measure};
@@ -9,6 +9,7 @@ use super::charts::cost_risk::CostRiskChart;
 use super::charts::steps::StepsChart;
 use super::charts::{ChartError, render};
 use super::csv::{StrategiesCsv, SummaryCsv};
+use super::html::Html;
 use super::json::Json;
 use super::markdown::Markdown;
 use super::output::{OutputError, Staging};
@@ -44,12 +45,18 @@ pub fn report_markdown() -> Markdown {
     Markdown { charts: CHARTS.iter().map(|(n, c)| (n.to_string(), c.to_string())).collect() }
 }
 
+/// The HTML report as written into an output directory (chart files linked).
+pub fn report_html() -> Html {
+    Html { charts: report_markdown().charts }
+}
+
 /// Writes every export of `results` into the staging directory.
 pub fn write_all(staging: &Staging, results: &Results, _model: &Model) -> Result<(), ExportError> {
     staging.write("summary.csv", SummaryCsv.render(results)?.as_bytes())?;
     staging.write("strategies.csv", StrategiesCsv.render(results)?.as_bytes())?;
     staging.write("results.json", Json.render(results)?.as_bytes())?;
     staging.write("report.md", report_markdown().render(results)?.as_bytes())?;
+    staging.write("report.html", report_html().render(results)?.as_bytes())?;
     let dir = staging.dir();
     render(&CdfChart::new(results, Measure::Downtime), dir)?;
     render(&CdfChart::new(results, Measure::DataLoss), dir)?;

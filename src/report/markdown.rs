@@ -3,11 +3,9 @@
 
 use std::fmt::Write;
 
-use super::cells::kind_cells;
-use super::verdicts;
+use super::cells::{kind_cells, strategy_cells};
+use super::verdicts::{self, Standing};
 use super::{Report, ReportError};
-use crate::format::fmt_usd;
-use crate::format::{fmt_duration_s, fmt_percent};
 use crate::simulation::Results;
 
 /// The Markdown report.
@@ -50,14 +48,7 @@ impl Report for Markdown {
             p.trials.unwrap_or_default(),
             p.years_per_trial.unwrap_or_default()
         );
-        let _ = writeln!(
-            out,
-            "Targets: RPO {}, RTO {}, each met by at least {} of incidents of every kind \
-             (judged on the lower end of the 95% interval).\n",
-            fmt_duration_s(r.targets.rpo_s),
-            fmt_duration_s(r.targets.rto_s),
-            fmt_percent(r.targets.confidence)
-        );
+        let _ = writeln!(out, "{}\n", verdicts::targets(r));
         let _ = writeln!(out, "## Recommendation\n\n{}\n", escape(&verdicts::summary(r)));
 
         let _ = writeln!(out, "## Strategies\n");
@@ -67,27 +58,12 @@ impl Report for Markdown {
         );
         let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---:|");
         for s in &r.strategies {
-            let v = r.decision.verdicts.iter().find(|v| v.strategy == s.name);
-            let verdict = match v {
-                Some(_) if r.decision.recommended.as_ref() == Some(&s.name) => "**recommended**".to_string(),
-                Some(v) if v.meets_targets => "meets targets".to_string(),
-                Some(_) => "misses targets".to_string(),
-                None => "-".to_string(),
+            let verdict = match Standing::of(r, &s.name) {
+                Standing::Recommended => "**recommended**",
+                other => other.label(),
             };
-            let c = &s.cost;
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                escape(&s.name),
-                s.kind,
-                verdict,
-                fmt_percent(s.availability.value),
-                fmt_duration_s(s.annual_downtime_s.value),
-                fmt_usd(c.line_items.total_usd),
-                fmt_usd(c.total_annual_usd.value),
-                c.total_annual_quantiles_usd.as_ref().map_or("-".into(), |q| fmt_usd(q.p95.value)),
-                c.cvar95_usd.map_or("-".into(), fmt_usd),
-            );
+            let _ =
+                writeln!(out, "| {} | {} | {} | {} |", escape(&s.name), s.kind, verdict, strategy_cells(s).join(" | "));
         }
 
         let _ = writeln!(out, "\n## Per disruption kind\n");

@@ -16,6 +16,7 @@ pub mod find_text;
 pub mod fit_csv;
 pub mod fit_json;
 pub mod fit_text;
+pub mod html;
 pub mod incidents;
 pub mod json;
 pub mod markdown;

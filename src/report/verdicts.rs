@@ -36,6 +36,52 @@ pub fn summary(results: &Results) -> String {
     }
 }
 
+/// The targets in words, as report.md and report.html state them above the decision.
+pub fn targets(results: &Results) -> String {
+    format!(
+        "Targets: RPO {}, RTO {}, each met by at least {} of incidents of every kind \
+         (judged on the lower end of the 95% interval).",
+        fmt_duration_s(results.targets.rpo_s),
+        fmt_duration_s(results.targets.rto_s),
+        fmt_percent(results.targets.confidence)
+    )
+}
+
+/// Where a strategy stands in the decision, as the report tables label it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// The recommendation.
+    Recommended,
+    /// Meets every target but is not the recommendation.
+    Meets,
+    /// Misses a target.
+    Misses,
+    /// Not judged (no verdict).
+    Unjudged,
+}
+
+impl Standing {
+    /// The strategy named `strategy` in `results`.
+    pub fn of(results: &Results, strategy: &str) -> Standing {
+        match results.decision.verdicts.iter().find(|v| v.strategy == strategy) {
+            Some(_) if results.decision.recommended.as_deref() == Some(strategy) => Standing::Recommended,
+            Some(v) if v.meets_targets => Standing::Meets,
+            Some(_) => Standing::Misses,
+            None => Standing::Unjudged,
+        }
+    }
+
+    /// The table cell: `recommended`, `meets targets`, `misses targets` or `-`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Standing::Recommended => "recommended",
+            Standing::Meets => "meets targets",
+            Standing::Misses => "misses targets",
+            Standing::Unjudged => "-",
+        }
+    }
+}
+
 /// One sentence a reviewer can read about `verdict`.
 pub fn reason(verdict: &Verdict, decision: &Decision) -> String {
     if verdict.recommended {

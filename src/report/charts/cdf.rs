@@ -82,6 +82,53 @@ pub fn cdf_points(h: &LogHistogram) -> (Vec<(f64, f64)>, f64, f64) {
     (points, zero, lost)
 }
 
+impl Curve {
+    /// The curve as drawn on an x axis from `lo` to `hi`: from the left edge
+    /// at its zero share, through its points, flat to the right edge.
+    pub fn drawn(&self, lo: f64, hi: f64) -> Vec<(f64, f64)> {
+        let mut points = vec![(lo, self.zero_share)];
+        points.extend(self.points.iter().copied());
+        let last = points.last().map_or(self.zero_share, |p| p.1);
+        points.push((hi, last));
+        points
+    }
+}
+
+impl Panel {
+    /// The panel's x axis: `(lo, hi, ticks)` in seconds on a log scale,
+    /// covering every curve and the target, the target always a tick (round
+    /// ticks too close to it make way).
+    pub fn axis(&self) -> (f64, f64, Vec<f64>) {
+        let xs = self.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
+        let (lo, hi) = log_range(xs, &[self.target_s]);
+        let mut ticks: Vec<f64> = duration_ticks(lo, hi, 5)
+            .into_iter()
+            .filter(|t| (t / self.target_s).ln().abs() > (hi / lo).ln() / 10.0)
+            .collect();
+        ticks.push(self.target_s);
+        ticks.sort_by(f64::total_cmp);
+        (lo, hi, ticks)
+    }
+
+    /// Notes a reviewer needs that the curves cannot show: incidents that
+    /// lost all data (beyond the axis), or nothing lost at all.
+    pub fn notes(&self, measure: Measure) -> Vec<String> {
+        let mut notes: Vec<String> = self
+            .curves
+            .iter()
+            .filter(|c| c.lost_share > 0.0)
+            .map(|c| format!("{}: {:.2}% lost all data", c.strategy, c.lost_share * 100.0))
+            .collect();
+        if !self.curves.is_empty() && self.curves.iter().all(|c| c.zero_share >= 1.0) {
+            notes.push(match measure {
+                Measure::Downtime => "no downtime in any incident".to_string(),
+                Measure::DataLoss => "no data lost in any incident".to_string(),
+            });
+        }
+        notes
+    }
+}
+
 impl CdfChart {
     /// The chart for `measure` from a run's tally.
     pub fn new(results: &Results, measure: Measure) -> CdfChart {
@@ -116,7 +163,8 @@ impl CdfChart {
         CdfChart { measure, panels }
     }
 
-    fn title(&self) -> &'static str {
+    /// The chart's title.
+    pub fn title(&self) -> &'static str {
         match self.measure {
             Measure::Downtime => "Downtime per incident (achieved RTO), by strategy",
             Measure::DataLoss => "Data-loss window per incident (achieved RPO), by strategy",
@@ -164,15 +212,7 @@ impl CdfChart {
             Measure::Downtime => ("RTO", "downtime per incident (log scale)"),
             Measure::DataLoss => ("RPO", "data-loss window (log scale)"),
         };
-        let xs = panel.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
-        let (lo, hi) = log_range(xs, &[panel.target_s]);
-        // The target is always a tick; round ticks too close to it make way.
-        let mut ticks: Vec<f64> = duration_ticks(lo, hi, 5)
-            .into_iter()
-            .filter(|t| (t / panel.target_s).ln().abs() > (hi / lo).ln() / 10.0)
-            .collect();
-        ticks.push(panel.target_s);
-        ticks.sort_by(f64::total_cmp);
+        let (lo, hi, ticks) = panel.axis();
         let caption = format!("{} disruption ({target_name} target {})", panel.kind, fmt_duration_tick(panel.target_s));
         let area = draw::panel_caption(area, &caption)?;
         let mut chart = ChartBuilder::on(&area)
@@ -191,27 +231,10 @@ impl CdfChart {
             .draw()
             .map_err(err)?;
         for (i, curve) in panel.curves.iter().enumerate() {
-            let mut points = vec![(lo, curve.zero_share)];
-            points.extend(curve.points.iter().copied());
-            let last = points.last().map_or(curve.zero_share, |p| p.1);
-            points.push((hi, last));
-            draw::line(&mut chart, points, i, None)?;
+            draw::line(&mut chart, curve.drawn(lo, hi), i, None)?;
         }
         draw::target_line(&mut chart, (panel.target_s, 0.0), (panel.target_s, 1.0), None)?;
-        // Notes a reviewer needs that the curves cannot show: incidents that
-        // lost all data (beyond the axis), or no data loss at all.
-        let mut notes: Vec<String> = panel
-            .curves
-            .iter()
-            .filter(|c| c.lost_share > 0.0)
-            .map(|c| format!("{}: {:.2}% lost all data", c.strategy, c.lost_share * 100.0))
-            .collect();
-        if !panel.curves.is_empty() && panel.curves.iter().all(|c| c.zero_share >= 1.0) {
-            notes.push(match self.measure {
-                Measure::Downtime => "no downtime in any incident".to_string(),
-                Measure::DataLoss => "no data lost in any incident".to_string(),
-            });
-        }
+        let notes = panel.notes(self.measure);
         let font = (FONT, style::TICK_SIZE).into_font();
         for (row, note) in notes.iter().enumerate() {
             let y = 0.9 - 0.06 * row as f64;

@@ -25,6 +25,9 @@ pub struct CostCurve {
     pub cvar95_usd: Option<f64>,
 }
 
+/// The chart's title.
+pub const TITLE: &str = "Total annual cost (fixed DR cost + incidents), by strategy";
+
 /// The annual cost distribution chart.
 #[derive(Clone, Debug)]
 pub struct CostChart {
@@ -58,6 +61,28 @@ impl CostChart {
     }
 }
 
+impl CostCurve {
+    /// The curve as drawn on a panel from `lo` to `hi` USD showing shares
+    /// from `y_lo` up: its positive points inside the panel, flat to the right edge.
+    pub fn drawn(&self, lo: f64, hi: f64, y_lo: f64) -> Vec<(f64, f64)> {
+        let mut points: Vec<(f64, f64)> =
+            self.points.iter().copied().filter(|p| p.0 > 0.0 && p.0 >= lo && p.1 >= y_lo - 0.02).collect();
+        let last = points.last().map_or(0.0, |p| p.1);
+        points.push((hi, last));
+        points
+    }
+
+    /// Where the P95 marker sits: `(USD, share)` on the curve; `None` when there is no positive P95.
+    pub fn p95_marker(&self) -> Option<(f64, f64)> {
+        self.p95_usd.filter(|v| *v > 0.0).map(|x| (x, cdf_at(&self.points, x)))
+    }
+
+    /// Where the CVaR95 marker sits: `(USD, share)` on the curve; `None` when there is no positive CVaR95.
+    pub fn cvar95_marker(&self) -> Option<(f64, f64)> {
+        self.cvar95_usd.filter(|v| *v > 0.0).map(|x| (x, cdf_at(&self.points, x)))
+    }
+}
+
 /// The CDF value of a step curve at `x` (the last point at or left of `x`).
 fn cdf_at(points: &[(f64, f64)], x: f64) -> f64 {
     points.iter().take_while(|p| p.0 <= x * (1.0 + 1e-9)).last().map_or(0.0, |p| p.1)
@@ -69,7 +94,7 @@ impl Chart for CostChart {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let body = draw::titled(area, "Total annual cost (fixed DR cost + incidents), by strategy")?;
+        let body = draw::titled(area, TITLE)?;
         // Left: every year; right: the worst 10% of years stretched out, where
         // P95 and CVaR95 sit (on a 0-100% axis they crowd into the top edge).
         let (all, tail) = body.split_horizontally(body.dim_in_pixel().0 as i32 * 57 / 100);
@@ -86,9 +111,7 @@ impl CostChart {
         y_lo: f64,
         with_legend: bool,
     ) -> Result<(), String> {
-        let xs = self.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0).chain(c.cvar95_usd));
-        let (lo, hi) = log_range(xs, &[]);
-        let lo = if y_lo > 0.0 { self.tail_start(y_lo).unwrap_or(lo) } else { lo };
+        let (lo, hi) = self.axis(y_lo);
         let body = draw::panel_caption(&body.margin(14, 0, 0, 0), caption)?;
         let mut chart = ChartBuilder::on(&body)
             .margin(20)
@@ -106,19 +129,13 @@ impl CostChart {
             .draw()
             .map_err(err)?;
         for (i, c) in self.curves.iter().enumerate() {
-            let mut points: Vec<(f64, f64)> =
-                c.points.iter().copied().filter(|p| p.0 > 0.0 && p.0 >= lo && p.1 >= y_lo - 0.02).collect();
-            let last = points.last().map_or(0.0, |p| p.1);
-            points.push((hi, last));
-            draw::line(&mut chart, points, i, with_legend.then_some(c.strategy.as_str()))?;
+            draw::line(&mut chart, c.drawn(lo, hi, y_lo), i, with_legend.then_some(c.strategy.as_str()))?;
             let colour = style::colour(i);
-            if let Some(p95) = c.p95_usd.filter(|v| *v > 0.0) {
-                let at = (p95, cdf_at(&c.points, p95));
+            if let Some(at) = c.p95_marker() {
                 chart.draw_series(std::iter::once(Circle::new(at, 12, colour.filled()))).map_err(err)?;
                 chart.draw_series(std::iter::once(Circle::new(at, 12, BLACK.stroke_width(2)))).map_err(err)?;
             }
-            if let Some(cvar) = c.cvar95_usd.filter(|v| *v > 0.0) {
-                let at = (cvar, cdf_at(&c.points, cvar));
+            if let Some(at) = c.cvar95_marker() {
                 chart.draw_series(std::iter::once(TriangleMarker::new(at, 14, colour.filled()))).map_err(err)?;
                 chart.draw_series(std::iter::once(TriangleMarker::new(at, 14, BLACK.stroke_width(2)))).map_err(err)?;
             }
@@ -140,6 +157,16 @@ impl CostChart {
         // In the zoom, the lower right is empty: every curve has climbed past it.
         draw::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
+    }
+
+    /// The x axis of a panel showing shares from `y_lo` up: `(lo, hi)` in
+    /// USD per year on a log scale (ticks: [`money_ticks`]). With `y_lo`
+    /// above 0 (the tail zoom), it starts where the first curve reaches `y_lo`.
+    pub fn axis(&self, y_lo: f64) -> (f64, f64) {
+        let xs = self.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0).chain(c.cvar95_usd));
+        let (lo, hi) = log_range(xs, &[]);
+        let lo = if y_lo > 0.0 { self.tail_start(y_lo).unwrap_or(lo) } else { lo };
+        (lo, hi)
     }
 
     /// The smallest annual cost at which any strategy's CDF reaches `share`, less a margin.

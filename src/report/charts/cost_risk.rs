@@ -34,6 +34,45 @@ pub struct Point {
     pub closest: bool,
 }
 
+impl Point {
+    /// The point's label: its name, marked when it is the recommendation or the closest.
+    pub fn label(&self) -> String {
+        if self.recommended {
+            format!("{} (recommended)", self.strategy)
+        } else if self.closest {
+            format!("{} (closest; none meets the targets)", self.strategy)
+        } else {
+            self.strategy.clone()
+        }
+    }
+}
+
+/// The chart's title.
+pub const TITLE: &str = "Cost against risk: expected annual cost vs P(meeting both targets)";
+
+/// Where the points' labels go, for points at pixels `anchors` (x, y) on a
+/// 1600 x 900 chart: the top of each label (placed right of its point), in
+/// the order given. Labels are laid top to bottom, each pushed down to stay
+/// 30 px below one above it that it would overlap.
+pub fn label_tops(anchors: &[(i32, i32)]) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..anchors.len()).collect();
+    order.sort_by_key(|&i| anchors[i].1);
+    let mut tops = vec![0; anchors.len()];
+    let mut placed: Vec<(i32, i32)> = Vec::new();
+    for i in order {
+        let (px, py) = anchors[i];
+        let mut y = py - 14;
+        for &(x0, y0) in &placed {
+            if (px - x0).abs() < 320 && y < y0 + 30 {
+                y = y0 + 30;
+            }
+        }
+        placed.push((px, y));
+        tops[i] = y;
+    }
+    tops
+}
+
 /// The cost-against-risk chart.
 #[derive(Clone, Debug)]
 pub struct CostRiskChart {
@@ -65,6 +104,21 @@ impl CostRiskChart {
         CostRiskChart { points, confidence: results.targets.confidence }
     }
 
+    /// The axes: `((lo, hi), y_lo)`: expected cost in USD per year on a log
+    /// scale, at least a factor 3 wide so the money ticks have room; the
+    /// share from `y_lo` (a multiple of 5%, below every interval and the
+    /// required confidence) to 100%.
+    pub fn axes(&self) -> ((f64, f64), f64) {
+        let min = self.points.iter().map(|p| p.cost_usd).filter(|c| *c > 0.0).fold(f64::INFINITY, f64::min);
+        let max = self.points.iter().map(|p| p.cost_usd).fold(0.0, f64::max);
+        let (lo, hi) = if min.is_finite() && max > 0.0 { (min / 1.3, max * 1.8) } else { (1.0, 10.0) };
+        let widen = (3.0 / (hi / lo)).max(1.0).sqrt();
+        let (lo, hi) = (lo / widen, hi * widen);
+        let y_min = self.points.iter().map(|p| p.low).fold(self.confidence, f64::min);
+        let y_lo = ((y_min - 0.05).max(0.0) * 20.0).floor() / 20.0;
+        ((lo, hi), y_lo)
+    }
+
     /// Indices of the Pareto-optimal points (no other point is at most as
     /// costly and at least as safe, with one strictly better), by cost.
     pub fn pareto(&self) -> Vec<usize> {
@@ -90,15 +144,8 @@ impl Chart for CostRiskChart {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let body = draw::titled(area, "Cost against risk: expected annual cost vs P(meeting both targets)")?;
-        let min = self.points.iter().map(|p| p.cost_usd).filter(|c| *c > 0.0).fold(f64::INFINITY, f64::min);
-        let max = self.points.iter().map(|p| p.cost_usd).fold(0.0, f64::max);
-        let (lo, hi) = if min.is_finite() && max > 0.0 { (min / 1.3, max * 1.8) } else { (1.0, 10.0) };
-        // At least a factor 3 wide, so the money ticks have room.
-        let widen = (3.0 / (hi / lo)).max(1.0).sqrt();
-        let (lo, hi) = (lo / widen, hi * widen);
-        let y_min = self.points.iter().map(|p| p.low).fold(self.confidence, f64::min);
-        let y_lo = ((y_min - 0.05).max(0.0) * 20.0).floor() / 20.0;
+        let body = draw::titled(area, TITLE)?;
+        let ((lo, hi), y_lo) = self.axes();
         let mut chart = ChartBuilder::on(&body)
             .margin(20)
             .x_label_area_size(80)
@@ -145,13 +192,7 @@ impl Chart for CostRiskChart {
                     BLACK.stroke_width(if on_front { 4 } else { 1 }),
                 )))
                 .map_err(err)?;
-            let text = if p.recommended {
-                format!("{} (recommended)", p.strategy)
-            } else if p.closest {
-                format!("{} (closest; none meets the targets)", p.strategy)
-            } else {
-                p.strategy.clone()
-            };
+            let text = p.label();
             let font = if p.recommended || p.closest {
                 (FONT, style::LABEL_SIZE).into_font().style(FontStyle::Bold)
             } else {
@@ -160,19 +201,9 @@ impl Chart for CostRiskChart {
             labels.push((chart.backend_coord(&(p.cost_usd, p.both_met)), text, font));
         }
         draw::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
-        // Labels right of their points, top to bottom, each pushed down to
-        // stay 30 px below the one above when they would overlap.
-        labels.sort_by_key(|((_, y), _, _)| *y);
         let (ox, oy) = body.get_base_pixel();
-        let mut placed: Vec<(i32, i32)> = Vec::new();
-        for ((px, py), text, font) in labels {
-            let mut y = py - 14;
-            for &(x0, y0) in &placed {
-                if (px - x0).abs() < 320 && y < y0 + 30 {
-                    y = y0 + 30;
-                }
-            }
-            placed.push((px, y));
+        let anchors: Vec<(i32, i32)> = labels.iter().map(|(at, _, _)| *at).collect();
+        for (((px, _), text, font), y) in labels.into_iter().zip(label_tops(&anchors)) {
             body.draw(&Text::new(text, (px - ox + 22, y - oy), font)).map_err(err)?;
         }
         Ok(())

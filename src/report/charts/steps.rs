@@ -24,6 +24,9 @@ pub struct Bar {
     pub steps_s: Vec<f64>,
 }
 
+/// The chart's title.
+pub const TITLE: &str = "Where recovery time goes: mean time per incident in each step";
+
 /// The stacked-bar chart.
 #[derive(Clone, Debug)]
 pub struct StepsChart {
@@ -90,7 +93,7 @@ impl Chart for StepsChart {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let body = draw::titled(area, "Where recovery time goes: mean time per incident in each step")?;
+        let body = draw::titled(area, TITLE)?;
         let (plots, key) = body.split_horizontally(body.dim_in_pixel().0 as i32 - 330);
         let n = self.panels.len().max(1);
         for ((kind, bars), cell) in self.panels.iter().zip(plots.split_evenly((n, 1))) {
