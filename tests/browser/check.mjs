@@ -53,8 +53,15 @@ function shown(text, pattern) {
 
 async function hoverTip(page, locator) {
   await locator.scrollIntoViewIfNeeded();
-  // A real pointer move: Playwright refuses when another element covers the target.
-  await locator.hover({ timeout: 5000 });
+  // A real pointer move: Playwright refuses when another element covers the
+  // target (two strategies' points can coincide on the cost-risk chart). The
+  // page shows the same tooltip on keyboard focus, which is how a reviewer
+  // reaches a covered point (Tab), so fall back to that.
+  try {
+    await locator.hover({ timeout: 3000 });
+  } catch (e) {
+    await locator.focus();
+  }
   const tip = page.locator("#tip");
   await tip.waitFor({ state: "visible", timeout: 2000 });
   return tip.textContent();
