@@ -46,7 +46,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
         let csv = SensitivityCsv.render(&tornados[..]).map_err(runtime)?;
         staging.write("sensitivity.csv", csv.as_bytes()).map_err(runtime)?;
         for t in &tornados {
-            render(&TornadoChart::new(t), staging.dir()).map_err(runtime)?;
+            render(&TornadoChart::new(t), &staging).map_err(runtime)?;
         }
         let dir = staging.commit().map_err(runtime)?;
         eprintln!("wrote {}/sensitivity.csv and the tornado charts", dir.display());

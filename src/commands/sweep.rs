@@ -80,7 +80,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     if let Some(staging) = staging {
         staging.write("sweep.csv", csv.as_bytes()).map_err(runtime)?;
         let chart = SweepChart { sweep: &result };
-        render(&chart, staging.dir()).map_err(runtime)?;
+        render(&chart, &staging).map_err(runtime)?;
         let dir = staging.commit().map_err(runtime)?;
         eprintln!("wrote {}/sweep.csv and {}.png/.svg", dir.display(), chart_name());
     }
