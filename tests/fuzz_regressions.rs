@@ -172,7 +172,7 @@ fn part_files_never_panic_or_merge_into_impossible_numbers() {
         drsim::harden::read_check_merge_part(&seed);
         // Byte offsets of the numbers in the JSON (the tally's counts, years, ranges).
         let numbers: Vec<(usize, usize)> = text
-            .match_indices(|c: char| c == ':' || c == '[' || c == ',')
+            .match_indices([':', '[', ','])
             .filter_map(|(at, _)| {
                 let rest = &text[at + 1..];
                 let len = rest.find(|c: char| !(c.is_ascii_digit() || ".-+eE".contains(c))).unwrap_or(rest.len());

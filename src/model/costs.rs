@@ -166,7 +166,7 @@ fn amount(v: &mut impl Check, at: KeyPath, value: Option<f64>, default: f64) -> 
 fn capped(v: &mut impl Check, at: KeyPath, value: Option<f64>, default: f64, max: f64) -> Option<f64> {
     match value {
         None => Some(default),
-        Some(x) if x.is_finite() && x >= 0.0 && x <= max => Some(x),
+        Some(x) if (0.0..=max).contains(&x) => Some(x),
         Some(x) => {
             let shown = if x.is_finite() && x.abs() >= 1e6 { format!("{x:e}") } else { x.to_string() };
             v.problem(at, format!("{shown} is not allowed; allowed: zero or a positive amount, at most {max:e}"));

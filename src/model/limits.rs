@@ -46,6 +46,11 @@ pub fn number_problem(x: f64, max: f64) -> Option<String> {
     (x > max).then(|| format!("{} is too large; allowed: at most {max:e}", fmt_big(x)))
 }
 
+/// Whether a yearly amount is finite and at most [`MAX_ANNUAL_USD`].
+fn within_annual(usd: f64) -> bool {
+    usd.is_finite() && usd <= MAX_ANNUAL_USD
+}
+
 /// A large number in scientific notation, a small one as written.
 fn fmt_big(x: f64) -> String {
     if x.abs() >= 1e6 { format!("{x:e}") } else { x.to_string() }
@@ -66,17 +71,17 @@ pub(super) fn check(model: &Model) -> Vec<(KeyPath, String)> {
         )
     };
     let revenue = w.revenue_per_hour * load_hours;
-    if !(revenue <= MAX_ANNUAL_USD) {
+    if !within_annual(revenue) {
         problems.push((workload.key("revenue_per_hour"), over("the revenue (with the load profile)", revenue)));
     }
     let orders = w.orders_per_hour * w.average_order_value * load_hours;
-    if !(orders <= MAX_ANNUAL_USD) {
+    if !within_annual(orders) {
         problems
             .push((workload.key("orders_per_hour"), over("the order value (orders x average_order_value)", orders)));
     }
     for (i, s) in model.strategies.iter().enumerate() {
         let total = LineItems::of(model, s).total_usd;
-        if !(total <= MAX_ANNUAL_USD) {
+        if !within_annual(total) {
             let what = format!("strategy \"{}\": the fixed DR cost", s.name);
             problems.push((KeyPath::root().key("strategy").index(i).key("name"), over(&what, total)));
         }

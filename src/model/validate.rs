@@ -134,7 +134,7 @@ impl Validator<'_> {
     }
 
     fn positive(&mut self, at: KeyPath, value: f64, unit: &str) -> Option<f64> {
-        if value.is_finite() && value > 0.0 && value <= MAX_NUMBER {
+        if value > 0.0 && value <= MAX_NUMBER {
             Some(value)
         } else {
             let v = shown(value);
@@ -147,7 +147,7 @@ impl Validator<'_> {
     }
 
     fn non_negative(&mut self, at: KeyPath, value: f64, unit: &str) -> Option<f64> {
-        if value.is_finite() && value >= 0.0 && value <= MAX_NUMBER {
+        if (0.0..=MAX_NUMBER).contains(&value) {
             Some(value)
         } else {
             let v = shown(value);
