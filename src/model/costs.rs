@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::KeyPath;
 use super::check::Check;
-use super::limits::{MAX_INCIDENT_USD, MAX_NUMBER};
+use super::limits::{MAX_INCIDENT_USD, MAX_NUMBER, shown};
 use super::raw::{RawCosts, RawStrategyCost};
 use super::{Duration, Model, Posture, Strategy};
 
@@ -168,8 +168,8 @@ fn capped(v: &mut impl Check, at: KeyPath, value: Option<f64>, default: f64, max
         None => Some(default),
         Some(x) if (0.0..=max).contains(&x) => Some(x),
         Some(x) => {
-            let shown = if x.is_finite() && x.abs() >= 1e6 { format!("{x:e}") } else { x.to_string() };
-            v.problem(at, format!("{shown} is not allowed; allowed: zero or a positive amount, at most {max:e}"));
+            let x = shown(x);
+            v.problem(at, format!("{x} is not allowed; allowed: zero or a positive amount, at most {max:e}"));
             None
         }
     }

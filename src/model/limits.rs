@@ -38,12 +38,12 @@ pub fn max_duration() -> Duration {
 /// The problem with a duration longer than [`max_duration`], if it is.
 pub fn duration_problem(d: Duration) -> Option<String> {
     (d > max_duration())
-        .then(|| format!("{} years is too long; allowed: at most {MAX_DURATION_YEARS:e} years", fmt_big(d.years())))
+        .then(|| format!("{} years is too long; allowed: at most {MAX_DURATION_YEARS:e} years", shown(d.years())))
 }
 
 /// The problem with a plain number above `max`, if it is.
 pub fn number_problem(x: f64, max: f64) -> Option<String> {
-    (x > max).then(|| format!("{} is too large; allowed: at most {max:e}", fmt_big(x)))
+    (x > max).then(|| format!("{} is too large; allowed: at most {max:e}", shown(x)))
 }
 
 /// Whether a yearly amount is finite and at most [`MAX_ANNUAL_USD`].
@@ -51,9 +51,10 @@ fn within_annual(usd: f64) -> bool {
     usd.is_finite() && usd <= MAX_ANNUAL_USD
 }
 
-/// A large number in scientific notation, a small one as written.
-fn fmt_big(x: f64) -> String {
-    if x.abs() >= 1e6 { format!("{x:e}") } else { x.to_string() }
+/// A number as messages show it: a large finite one in scientific notation
+/// (`1e308`, not 309 digits), any other as written.
+pub(super) fn shown(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e6 { format!("{x:e}") } else { x.to_string() }
 }
 
 /// The yearly amounts derived from several keys, each at most

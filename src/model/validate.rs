@@ -7,7 +7,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::check::Check;
-use super::limits::{self, MAX_NUMBER, MAX_STRATEGIES};
+use super::limits::{self, MAX_NUMBER, MAX_STRATEGIES, shown};
 use super::raw::{RawBackup, RawFailure, RawModel, RawRestore, RawSteps, RawStrategy};
 use super::span::{KeyPath, line_column};
 use super::*;
@@ -79,11 +79,6 @@ pub const MAX_RATE_PER_YEAR: f64 = 8760.0;
 /// a usable copy take millions of steps (shared/cases/hardening.md K2), and
 /// no backup service schedules jobs that often.
 pub const MIN_BACKUP_INTERVAL: Duration = Duration::SECOND;
-
-/// A number as a message shows it: large ones in scientific notation.
-fn shown(x: f64) -> String {
-    if x.is_finite() && x.abs() >= 1e6 { format!("{x:e}") } else { x.to_string() }
-}
 
 struct Validator<'a> {
     base_dir: &'a Path,
