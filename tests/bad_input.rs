@@ -728,6 +728,18 @@ const CASES: &[Case] = &[
         key: None,
         says: &["p/part.json: damaged: the model text hashes to", "not to the recorded model_sha256"],
     },
+    // Found by fuzzing the part reader: quantiles clamp into [min, max].
+    Case {
+        name: "merge-histogram-min-above-max",
+        edit: Part(|v| {
+            let h = &mut v["tally"]["strategies"][0]["trial_cost_usd"];
+            h["min"] = serde_json::json!(h["max"].as_f64().unwrap() + 1.0);
+        }),
+        args: MERGE,
+        code: 2,
+        key: None,
+        says: &["p/part.json: cannot read the partial result: damaged: min", "is above max"],
+    },
     // Output directories that --force must not replace (K7).
     cli(
         "force-on-the-models-folder",
