@@ -2,101 +2,11 @@
 //! of each incident (revenue lost by the load profile, orders lost in the
 //! data-loss window, a fixed response cost).
 
-use serde::{Deserialize, Serialize};
-
 use crate::incident::Incident;
-use crate::model::{Costs, Duration, LoadProfile, Model, Posture, SimTime, Strategy};
+pub use crate::model::LineItems;
+use crate::model::{Duration, Model, SimTime};
 
-/// Hours in the profile's cycle (one year).
-const HOURS_PER_YEAR: usize = 8760;
-
-/// A strategy's fixed DR costs for one year, USD, as transparent line items.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct LineItems {
-    /// Standby compute at its capacity fraction (warm standby), or the extra
-    /// regions' compute (active-active: regions x headroom - 1 sites).
-    pub standby_compute_usd: f64,
-    /// Replica databases running in the DR region(s).
-    pub replica_database_usd: f64,
-    /// Storage of the replicas.
-    pub replica_storage_usd: f64,
-    /// Backup storage: one full copy plus the changes kept for the retention
-    /// (warm, then cold after `cold_after`), doubled when copied to the DR region.
-    pub backup_storage_usd: f64,
-    /// Cross-region transfer of the change rate, once per replica region and
-    /// once for backup copies.
-    pub transfer_usd: f64,
-    /// DR service fees per replicated server-hour.
-    pub dr_service_usd: f64,
-    /// Drills: labour plus the DR stack launched at full size for the drill.
-    pub drills_usd: f64,
-    /// Sum of the items, or the strategy's own total when it gives one.
-    pub total_usd: f64,
-}
-
-impl LineItems {
-    /// Names and amounts of the items, in report order (total excluded).
-    pub fn items(&self) -> [(&'static str, f64); 7] {
-        [
-            ("standby compute", self.standby_compute_usd),
-            ("replica databases", self.replica_database_usd),
-            ("replica storage", self.replica_storage_usd),
-            ("backup storage", self.backup_storage_usd),
-            ("cross-region transfer", self.transfer_usd),
-            ("DR service fees", self.dr_service_usd),
-            ("drills", self.drills_usd),
-        ]
-    }
-
-    /// The line items of one strategy.
-    pub fn of(model: &Model, strategy: &Strategy) -> LineItems {
-        let c: &Costs = &model.costs;
-        let w = &model.workload;
-        let compute_year = c.primary_compute_usd_per_month * 12.0;
-        let database_year = c.primary_database_usd_per_month * 12.0;
-        let hours_per_year = Duration::YEAR.hours();
-        // Copies of the full stack outside the primary, and the share of it already running.
-        let (extra_sites, replicas, standing_fraction) = match &strategy.posture {
-            Posture::BackupRestore => (0.0, 0.0, 0.0),
-            Posture::PilotLight { .. } => (0.0, 1.0, 0.0),
-            Posture::WarmStandby { capacity_fraction, .. } => (*capacity_fraction, 1.0, *capacity_fraction),
-            Posture::ActiveActive { regions, headroom, .. } => {
-                let n = regions.len() as f64;
-                ((n * headroom - 1.0).max(0.0), n - 1.0, 1.0)
-            }
-        };
-        let backup_copies = strategy.backup.as_ref().map_or(0.0, |b| if b.copy_to_dr_region { 1.0 } else { 0.0 });
-        let backup_storage = strategy.backup.as_ref().map_or(0.0, |b| {
-            let warm = b.cold_after.unwrap_or(b.retention).min(b.retention);
-            let cold = b.retention.saturating_sub(warm);
-            let warm_gb = w.dataset_gb + w.change_rate_gb_per_hour * warm.hours();
-            let cold_gb = w.change_rate_gb_per_hour * cold.hours();
-            let monthly = warm_gb * c.backup_warm_usd_per_gb_month + cold_gb * c.backup_cold_usd_per_gb_month;
-            monthly * 12.0 * (1.0 + backup_copies)
-        });
-        let drills_per_year = strategy.drill_interval.map_or(0.0, |i| Duration::YEAR / i);
-        let per_drill = c.drill_labour_usd + c.drill_hours * compute_year / hours_per_year * (1.0 - standing_fraction);
-        let o = &strategy.cost.overrides;
-        let mut items = LineItems {
-            standby_compute_usd: o.standby_compute_usd.unwrap_or(extra_sites * compute_year),
-            replica_database_usd: o.replica_database_usd.unwrap_or(replicas * database_year),
-            replica_storage_usd: o
-                .replica_storage_usd
-                .unwrap_or(replicas * w.dataset_gb * c.replica_storage_usd_per_gb_month * 12.0),
-            backup_storage_usd: o.backup_storage_usd.unwrap_or(backup_storage),
-            transfer_usd: o.transfer_usd.unwrap_or(
-                w.change_rate_gb_per_hour * hours_per_year * c.transfer_usd_per_gb * (replicas + backup_copies),
-            ),
-            dr_service_usd: o
-                .dr_service_usd
-                .unwrap_or(strategy.cost.dr_service_servers * hours_per_year * c.dr_service_usd_per_server_hour),
-            drills_usd: o.drills_usd.unwrap_or(drills_per_year * per_drill),
-            total_usd: 0.0,
-        };
-        items.total_usd = strategy.cost.total_usd.unwrap_or_else(|| items.items().iter().map(|(_, v)| v).sum());
-        items
-    }
-}
+use crate::model::HOURS_PER_YEAR;
 
 /// 2^53: from here on every `f64` is an integer and `u64` truncation no longer
 /// round-trips every value.
@@ -124,7 +34,7 @@ impl CostModel {
             revenue_per_hour: w.revenue_per_hour,
             orders_per_hour: w.orders_per_hour,
             average_order_value: w.average_order_value,
-            cumulative_load: cumulative(&w.load_profile),
+            cumulative_load: w.load_profile.cumulative_hours(),
             line_items: model.strategies.iter().map(|s| LineItems::of(model, s)).collect(),
             incident_fixed_usd: model.costs.incident_fixed_usd,
             total_data_loss_usd: model.costs.total_data_loss_usd,
@@ -206,17 +116,6 @@ impl CostModel {
     pub fn line_items(&self, strategy: usize) -> &LineItems {
         &self.line_items[strategy]
     }
-}
-
-fn cumulative(profile: &LoadProfile) -> Vec<f64> {
-    let mut out = Vec::with_capacity(HOURS_PER_YEAR + 1);
-    let mut sum = 0.0;
-    out.push(0.0);
-    for hour in 0..HOURS_PER_YEAR {
-        sum += profile.multiplier_at(Duration::from_hours(hour as f64 + 0.5));
-        out.push(sum);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -300,18 +300,28 @@ impl Part {
         let file = if path.is_dir() { path.join(PART_FILE) } else { path.to_path_buf() };
         let bytes = crate::input::read(&file, crate::input::DATA_LIMIT_BYTES)
             .map_err(|source| ShardError::Read { path: file.clone(), source })?;
+        let part = Part::from_bytes(&bytes, &file)?;
+        Ok((file, part))
+    }
+
+    /// Parses the bytes of a part file; `file` names it in errors. Checks the
+    /// format and its version, and the JSON shape; [`Part::check`] checks the content.
+    ///
+    /// # Errors
+    /// [`ShardError::NotJson`], [`ShardError::NotPart`], [`ShardError::FormatVersion`]
+    /// or [`ShardError::Damaged`], naming `file`.
+    pub fn from_bytes(bytes: &[u8], file: &Path) -> Result<Part, ShardError> {
+        let path = || file.to_path_buf();
         let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|error| ShardError::NotJson { path: file.clone(), error })?;
+            serde_json::from_slice(bytes).map_err(|error| ShardError::NotJson { path: path(), error })?;
         if value.get("format").and_then(|f| f.as_str()) != Some(PART_FORMAT) {
-            return Err(ShardError::NotPart { path: file });
+            return Err(ShardError::NotPart { path: path() });
         }
         let version = value.get("format_version").and_then(|v| v.as_u64());
         if version != Some(u64::from(PART_FORMAT_VERSION)) {
-            return Err(ShardError::FormatVersion { path: file, found: version });
+            return Err(ShardError::FormatVersion { path: path(), found: version });
         }
-        let part: Part =
-            serde_json::from_value(value).map_err(|source| ShardError::Damaged { path: file.clone(), source })?;
-        Ok((file, part))
+        serde_json::from_value(value).map_err(|source| ShardError::Damaged { path: path(), source })
     }
 
     fn range(&self) -> Range<u64> {

@@ -18,6 +18,16 @@ pub const DEFAULT_SEED: u64 = 20_260_101;
 /// Trials when none are given.
 pub const DEFAULT_TRIALS: u64 = 100_000;
 
+/// The shortest trial, in years (8.76 hours): costs are summed to 1e-6 USD,
+/// and a shorter trial would scale that rounding to whole dollars a year.
+pub const MIN_YEARS: f64 = 0.001;
+/// The longest trial, in years.
+pub const MAX_YEARS: f64 = 1000.0;
+/// The most failures a trial may expect (the failure rates times the
+/// components they strike, times `--years`): a trial's outages are kept in
+/// memory, about 40 bytes each per worker thread.
+pub const MAX_FAILURES_PER_TRIAL: f64 = 1e6;
+
 /// How to run a model.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -43,11 +53,37 @@ impl RunOptions {
     /// # Errors
     /// [`SimulationError::Option`] naming the option and what is allowed.
     pub fn validate(&self) -> Result<(), SimulationError> {
-        if !(self.years.is_finite() && self.years > 0.0 && self.years <= 1000.0) {
+        if !(self.years.is_finite() && (MIN_YEARS..=MAX_YEARS).contains(&self.years)) {
             return Err(SimulationError::Option {
                 what: "--years",
-                value: if self.years.abs() >= 1e6 { format!("{:e}", self.years) } else { self.years.to_string() },
-                allowed: "a number of years above 0 and at most 1000",
+                value: if self.years.abs() >= 1e6 || (self.years != 0.0 && self.years.abs() < 1e-3) {
+                    format!("{:e}", self.years)
+                } else {
+                    self.years.to_string()
+                },
+                allowed: "a number of years from 0.001 (8.76 hours) to 1000",
+            });
+        }
+        Ok(())
+    }
+
+    /// [`Self::validate`], and that a trial of this model stays within
+    /// [`MAX_FAILURES_PER_TRIAL`] expected failures: the engine keeps a
+    /// trial's outages in memory, so the rates times the years bound its memory.
+    ///
+    /// # Errors
+    /// [`SimulationError::Option`] as [`Self::validate`];
+    /// [`SimulationError::TooManyFailures`] when the rates times `years` expect more.
+    pub fn validate_for(&self, model: &Model) -> Result<(), SimulationError> {
+        self.validate()?;
+        let per_year = model.failures_per_year();
+        let expected = per_year * self.years;
+        if expected > MAX_FAILURES_PER_TRIAL {
+            return Err(SimulationError::TooManyFailures {
+                model: model.source.path.display().to_string(),
+                years: self.years,
+                per_year,
+                expected,
             });
         }
         Ok(())
@@ -103,6 +139,24 @@ pub enum SimulationError {
         value: String,
         /// What is allowed.
         allowed: &'static str,
+    },
+    /// The failure rates times the years per trial expect more failures than
+    /// a trial may hold ([`MAX_FAILURES_PER_TRIAL`]).
+    #[error(
+        "{model}: --years {years} with failure rates that strike {per_year:.0} times a year expects {expected:.0} \
+         failures per trial; allowed: at most {max:.0} per trial (docs/model-reference.md, Limits): lower --years \
+         or the failure[].rate_per_year",
+        max = MAX_FAILURES_PER_TRIAL
+    )]
+    TooManyFailures {
+        /// The model file.
+        model: String,
+        /// Years per trial.
+        years: f64,
+        /// Failures a year expected over every component.
+        per_year: f64,
+        /// Failures a trial expects.
+        expected: f64,
     },
     /// The engine failed (threads) or was interrupted.
     #[error(transparent)]
@@ -204,7 +258,7 @@ impl<'a> Simulation<'a> {
     /// (threads, Ctrl-C) otherwise.
     pub fn run(self) -> Result<Results, SimulationError> {
         let Simulation { model, options, first_trial, precision, observers } = self;
-        options.validate()?;
+        options.validate_for(model)?;
         if let Some(p) = precision {
             p.validate()?;
         }

@@ -262,8 +262,10 @@ fn cost_summary(line_items: LineItems, trial_cost: &LogHistogram, per_year: f64)
         Quantiles::of(trial_cost).map(|q| Quantiles { p50: scale(q.p50), p95: scale(q.p95), p99: scale(q.p99) });
     let total_annual_usd = Mean { value: total.value / per_year, std_error: total.std_error / per_year };
     CostSummary {
+        // Incident costs are never negative; the difference can be, by the
+        // 1e-6 USD rounding of each trial's sum scaled to a year.
         incidents_annual_usd: Mean {
-            value: total_annual_usd.value - line_items.total_usd,
+            value: (total_annual_usd.value - line_items.total_usd).max(0.0),
             std_error: total_annual_usd.std_error,
         },
         total_annual_usd,

@@ -5,8 +5,10 @@
 //! words saying what is wrong or allowed; no case may print panic or
 //! backtrace text. CLI and file-system cases check the exit code and message.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// How a case builds its model from base.toml.
 #[derive(Clone, Copy)]
@@ -17,6 +19,8 @@ enum Edit {
     Extra(&'static str, &'static str),
     /// Append text.
     Append(&'static str),
+    /// Append the text this many times, `{i}` replaced by the copy's number.
+    Repeat(&'static str, usize),
     /// Keep the text before this marker.
     CutAt(&'static str),
     /// The whole file.
@@ -26,13 +30,17 @@ enum Edit {
     /// No file: the model path is this name under the case directory (missing
     /// file, or a directory when it is `dir/`).
     Path(&'static str),
+    /// base.toml, and a one-shard run of it in `{dir}/p` whose part.json is
+    /// then edited by the function (the cases of `drsim merge`).
+    Part(fn(&mut serde_json::Value)),
 }
 
 /// One row of the table.
 struct Case {
     name: &'static str,
     edit: Edit,
-    /// Arguments; `{model}` is the model path and `{dir}` the case directory.
+    /// Arguments; `{model}` is the model path and `{dir}` the case directory
+    /// (its parent, the table's temporary directory, is the working directory).
     args: &'static [&'static str],
     code: i32,
     /// The key the error names (checked as `file:L:C: key:`), `None` when the
@@ -43,6 +51,8 @@ struct Case {
 }
 
 const CHECK: &[&str] = &["check", "{model}"];
+/// `drsim merge` of the part a [`Edit::Part`] case wrote and edited.
+const MERGE: &[&str] = &["merge", "{dir}/p/part.json", "--out", "{dir}/m"];
 
 /// The bundled outage history, for `drsim fit`.
 const OUTAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/data/public-outages.csv");
@@ -461,6 +471,142 @@ const CASES: &[Case] = &[
         "failure[1].detection_delay.shape",
         &["at most 1e6", "use dist = \"fixed\""],
     ),
+    // Values whose arithmetic would not finish, or not stay finite, at any
+    // size the model allows (shared/cases/hardening.md K2, K4): every value
+    // has a documented range (docs/model-reference.md, Limits).
+    model(
+        "dur-tiny-interval",
+        Replace("interval = \"1h\"", "interval = \"0.0001ms\""),
+        "strategy[0].backup.interval",
+        &["at least 1s"],
+    ),
+    model(
+        "dur-tiny-interval-no-copy",
+        Replace("interval = \"1h\"\njob_success = 0.99", "interval = \"1ms\"\njob_success = 0.0"),
+        "strategy[0].backup.interval",
+        &["at least 1s"],
+    ),
+    model(
+        "dur-subnormal",
+        Replace("interval = \"1h\"", "interval = \"0.000000000000000000000000000000000000000000001ms\""),
+        "strategy[0].backup.interval",
+        &["at least 1s"],
+    ),
+    model(
+        "dur-2pow64",
+        Replace("retention = \"35d\"", "retention = \"18446744073709551616s\""),
+        "strategy[0].backup.retention",
+        &["5.84942417355072e11 years is too long", "allowed: at most 1e6 years"],
+    ),
+    model(
+        "num-revenue-1e308",
+        Replace("revenue_per_hour = 1000.0", "revenue_per_hour = 1e308"),
+        "workload.revenue_per_hour",
+        &["1e308 is not allowed", "at most 1e12"],
+    ),
+    model(
+        "num-revenue-a-year-too-large",
+        Replace("revenue_per_hour = 1000.0", "revenue_per_hour = 1e9"),
+        "workload.revenue_per_hour",
+        &["the revenue (with the load profile) comes to $8.76e12 a year", "allowed: at most $1e11 a year"],
+    ),
+    model(
+        "num-cost-1e308",
+        Replace("primary_compute_usd_per_month = 1000.0", "primary_compute_usd_per_month = 1e308"),
+        "costs.primary_compute_usd_per_month",
+        &["1e308 is not allowed", "at most 1e12"],
+    ),
+    model(
+        "num-fixed-cost-a-year-too-large",
+        Append("\n[strategy.cost]\ndr_service_servers = 1e12\n"),
+        "strategy[0].name",
+        &["strategy \"restore\": the fixed DR cost comes to $", "allowed: at most $1e11 a year"],
+    ),
+    model(
+        "num-incident-cost-too-large",
+        Replace("[costs]\n", "[costs]\ntotal_data_loss_usd = 1e10\n"),
+        "costs.total_data_loss_usd",
+        &["allowed: zero or a positive amount, at most 1e9"],
+    ),
+    model(
+        "num-load-1e308",
+        Append(
+            "\n[workload.load_profile]\nhour_of_day = [1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308]\n",
+        ),
+        "workload.load_profile.hour_of_day",
+        &["at most 1e12"],
+    ),
+    model(
+        "chk-lognormal-mu-800",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"lognormal\", mu = 800.0, sigma = 1.0 }",
+        ),
+        "failure[1].detection_delay",
+        &["its P99 is infinite", "allowed: a distribution whose P99 is at most 1e6 years"],
+    ),
+    model(
+        "weibull-tail-beyond-limit",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"weibull\", shape = 0.01, scale = \"1h\" }",
+        ),
+        "failure[1].detection_delay",
+        &["its P99 is", "at most 1e6 years"],
+    ),
+    model(
+        "empirical-value-too-long",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"empirical\", values = [\"1h\", \"2000000y\"] }",
+        ),
+        "failure[1].detection_delay.values",
+        &["values[1]: 2e6 years is too long"],
+    ),
+    model(
+        "empirical-csv-cell-too-long",
+        Replace(
+            "detection_delay = { dist = \"lognormal\", median = \"2h\", p95 = \"2d\" }",
+            "detection_delay = { dist = \"empirical\", file = \"huge.csv\", column = \"duration_hours\", unit = \"h\" }",
+        ),
+        "failure[1].detection_delay.file",
+        &["huge.csv:2", "too large once scaled by the unit"],
+    ),
+    cli("cli-years-1e-300", &["run", "{model}", "--years", "1e-300"], 2, &["--years 1e-300", "from 0.001"]),
+    cli(
+        "fit-huge-duration",
+        &["fit", "{dir}/huge.csv"],
+        2,
+        &["duration_hours", "1e308", "allowed: 1e-6 to 8760000 hours"],
+    ),
+    cli(
+        "fit-huge-duration-out",
+        &["fit", "{dir}/huge.csv", "--out", "{dir}/f"],
+        2,
+        &["duration_hours", "1e308", "allowed: 1e-6 to 8760000 hours"],
+    ),
+    // Memory (K3): a documented limit on strategies, and on the failures a
+    // trial may expect (rate x components x --years).
+    model(
+        "toml-100k-strategies",
+        Repeat("\n[[strategy]]\nname = \"s{i}\"\nkind = \"backup_restore\"\n", 1000),
+        "strategy[1000].name",
+        &["1001 strategies are too many", "allowed: at most 1000"],
+    ),
+    Case {
+        name: "num-rate-8760-years-1000",
+        edit: Replace("rate_per_year = 0.5", "rate_per_year = 8760"),
+        args: &["run", "{model}", "--years", "1000", "--trials", "2", "-q"],
+        code: 2,
+        key: None,
+        says: &["--years 1000", "expects 17521000 failures per trial", "allowed: at most 1000000 per trial"],
+    },
+    cli(
+        "out-cwd-force",
+        &["run", "{model}", "--trials", "10", "-q", "--force", "--out", "."],
+        2,
+        &[".: ends in `.` or `..`, so it names no directory of its own"],
+    ),
     // A sign inside a duration is a syntax error, not a negative duration (K8).
     model(
         "duration-minus-inside",
@@ -539,6 +685,85 @@ const CASES: &[Case] = &[
         2,
         &["--region us-east matches 3 regions (us-east-1, us-east1, us-east4)", "give one region's full name"],
     ),
+    // Parts that contradict themselves or their model (K6): refused, never merged.
+    Case {
+        name: "merge-tamper-rto-met",
+        edit: Part(|v| {
+            let k = &mut v["tally"]["strategies"][0]["kinds"][2];
+            k["rto_met"] = serde_json::json!(k["incidents"].as_u64().unwrap() * 10 + 1);
+        }),
+        args: MERGE,
+        code: 2,
+        key: None,
+        says: &["p/part.json: damaged: ", "rto_met is", "more than its"],
+    },
+    Case {
+        name: "merge-tamper-trials-0",
+        edit: Part(|v| v["tally"]["trials"] = serde_json::json!(0)),
+        args: MERGE,
+        code: 2,
+        key: None,
+        says: &["p/part.json: damaged: the tally counts 0 trials, its range 0..20 holds 20"],
+    },
+    Case {
+        name: "merge-forged-years-0",
+        edit: Part(|v| v["years"] = serde_json::json!(0.0)),
+        args: MERGE,
+        code: 2,
+        key: None,
+        says: &["p/part.json: damaged: years per trial: --years 0", "from 0.001"],
+    },
+    Case {
+        name: "merge-forged-years-1e300",
+        edit: Part(|v| v["years"] = serde_json::json!(1e300)),
+        args: MERGE,
+        code: 2,
+        key: None,
+        says: &["p/part.json: damaged: years per trial: --years 1e300", "to 1000"],
+    },
+    Case {
+        name: "merge-forged-strategies-none",
+        edit: Part(|v| v["strategies"] = serde_json::json!(["nope"])),
+        args: MERGE,
+        code: 2,
+        key: None,
+        says: &["p/part.json: damaged: strategies [nope] are not strategies of its model"],
+    },
+    Case {
+        name: "merge-tally-shape",
+        edit: Part(|v| v["tally"]["strategies"] = serde_json::json!([])),
+        args: MERGE,
+        code: 2,
+        key: None,
+        says: &["p/part.json: damaged: the tally does not have the shape of 1 strategies"],
+    },
+    Case {
+        name: "merge-model-text-forged",
+        edit: Part(|v| {
+            let text = v["model_text"].as_str().unwrap().replacen(
+                "revenue_per_hour = 1000.0",
+                "revenue_per_hour = 9999999.0",
+                1,
+            );
+            v["model_text"] = serde_json::json!(text);
+        }),
+        args: MERGE,
+        code: 2,
+        key: None,
+        says: &["p/part.json: damaged: the model text hashes to", "not to the recorded model_sha256"],
+    },
+    // Found by fuzzing the part reader: quantiles clamp into [min, max].
+    Case {
+        name: "merge-histogram-min-above-max",
+        edit: Part(|v| {
+            let h = &mut v["tally"]["strategies"][0]["trial_cost_usd"];
+            h["min"] = serde_json::json!(h["max"].as_f64().unwrap() + 1.0);
+        }),
+        args: MERGE,
+        code: 2,
+        key: None,
+        says: &["p/part.json: cannot read the partial result: damaged: min", "is above max"],
+    },
     // Output directories that --force must not replace (K7).
     cli(
         "force-on-the-models-folder",
@@ -561,9 +786,14 @@ const CASES: &[Case] = &[
     // Command-line values.
     cli("zero-trials", &["run", "{model}", "--trials", "0"], 2, &["'0' for '--trials", "1.."]),
     cli("text-trials", &["run", "{model}", "--trials", "many"], 2, &["'many' for '--trials"]),
-    cli("nan-years", &["run", "{model}", "--years", "nan"], 2, &["--years NaN", "allowed: a number of years above 0"]),
+    cli(
+        "nan-years",
+        &["run", "{model}", "--years", "nan"],
+        2,
+        &["--years NaN", "allowed: a number of years from 0.001"],
+    ),
     cli("zero-years", &["run", "{model}", "--years", "0"], 2, &["--years 0", "allowed"]),
-    cli("huge-years", &["run", "{model}", "--years", "1e9"], 2, &["at most 1000"]),
+    cli("huge-years", &["run", "{model}", "--years", "1e9"], 2, &["--years 1e9", "to 1000"]),
     cli("zero-threads", &["run", "{model}", "--threads", "0"], 2, &["'0' for '--threads", "1..=1024"]),
     cli("precision-above-one", &["run", "{model}", "--precision", "2"], 2, &["allowed: a number between 0 and 1"]),
     cli("unknown-strategy-flag", &["run", "{model}", "--strategy", "nope"], 2, &["no such strategy", "known: restore"]),
@@ -665,6 +895,12 @@ fn prepare(case: &Case, dir: &Path) -> PathBuf {
     std::fs::write(dir.join("full/results.json"), "{}").unwrap();
     std::fs::create_dir_all(dir.join("dir")).unwrap();
     std::fs::write(dir.join("empty.csv"), "").unwrap();
+    std::fs::write(
+        dir.join("huge.csv"),
+        "date,provider,region,scope,services,duration_hours,source\n\
+         2020-01-01,AWS,r,single-AZ,EC2,1e308,x\n2021-01-01,AWS,r,single-AZ,EC2,1e-308,x\n",
+    )
+    .unwrap();
     let fifo = dir.join("fifo");
     if !fifo.exists() {
         let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
@@ -682,13 +918,27 @@ fn prepare(case: &Case, dir: &Path) -> PathBuf {
             replace(&format!("{base}\n{extra}"), from, to)
         }
         Append(more) => format!("{base}{more}"),
+        Repeat(more, n) => (0..n).fold(base, |text, i| text + &more.replace("{i}", &i.to_string())),
         CutAt(marker) => base[..base.find(marker).expect("marker")].to_string(),
         Whole(text) => text.to_string(),
-        Base => base,
+        Base | Part(_) => base,
         Path(name) => return dir.join(name),
     };
     let path = dir.join(format!("{}.toml", case.name));
     std::fs::write(&path, text).unwrap();
+    if let Part(edit) = case.edit {
+        let out = Command::new(env!("CARGO_BIN_EXE_drsim"))
+            .args(["run", "--trials", "20", "-q", "--shard", "1/1", "--out"])
+            .arg(dir.join("p"))
+            .arg(&path)
+            .output()
+            .expect("runs drsim");
+        assert!(out.status.success(), "{}: the shard run: {}", case.name, String::from_utf8_lossy(&out.stderr));
+        let part = dir.join("p/part.json");
+        let mut value: serde_json::Value = serde_json::from_slice(&std::fs::read(&part).unwrap()).unwrap();
+        edit(&mut value);
+        std::fs::write(&part, serde_json::to_vec(&value).unwrap()).unwrap();
+    }
     path
 }
 
@@ -714,6 +964,38 @@ fn assert_located(case: &Case, stderr: &str, path: &Path, key: &str) {
     assert!(held.contains(last) || header, "{}: line {row} ({held:?}) does not hold `{last}`", case.name);
 }
 
+/// How long one case may take: each answers in well under a second, so a
+/// case that takes this long hangs (shared/cases/hardening.md K1, K2).
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs `command` to its end and collects its output, or kills it and fails
+/// the case when it has not ended within `limit`.
+fn output_within(mut command: Command, limit: Duration, name: &str) -> Output {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("runs drsim");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{name}: no answer within {limit:?}: drsim hangs on this input");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output { status, stdout: stdout.join().expect("stdout"), stderr: stderr.join().expect("stderr") }
+}
+
 #[test]
 fn every_bad_input_gets_a_clear_error_and_no_panic() {
     let root = std::env::temp_dir().join(format!("drsim-bad-input-{}", std::process::id()));
@@ -728,11 +1010,10 @@ fn every_bad_input_gets_a_clear_error_and_no_panic() {
             .iter()
             .map(|a| a.replace("{model}", &path.display().to_string()).replace("{dir}", &dir.display().to_string()))
             .collect();
-        let out = Command::new(env!("CARGO_BIN_EXE_drsim"))
-            .args(&args)
-            .env("RUST_BACKTRACE", "1")
-            .output()
-            .expect("runs drsim");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_drsim"));
+        // In the table's own temporary directory, so that `--out .` names it.
+        command.args(&args).env("RUST_BACKTRACE", "1").current_dir(&root);
+        let out = output_within(command, LIMIT, case.name);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(case.code), "{}: {args:?}\n{stderr}", case.name);
         for banned in ["panicked", "backtrace", "RUST_BACKTRACE", "thread 'main'"] {

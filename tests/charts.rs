@@ -12,6 +12,7 @@ use drsim::report::charts::cost::CostChart;
 use drsim::report::charts::cost_risk::CostRiskChart;
 use drsim::report::charts::render;
 use drsim::report::charts::steps::StepsChart;
+use drsim::report::output::Staging;
 use drsim::simulation::{RunOptions, simulate};
 use drsim::stats::LogHistogram;
 
@@ -48,12 +49,13 @@ fn every_chart_is_a_valid_png_and_svg_with_its_title_and_series() {
         .strategy(pilot_light("pl-standby").backup("interval", common::s("1h")))
         .build();
     let results = simulate(&model, &RunOptions { trials: 2_000, ..RunOptions::default() }).unwrap();
-    let dir = temp("all");
-    render(&CdfChart::new(&results, Measure::Downtime), &dir).unwrap();
-    render(&CdfChart::new(&results, Measure::DataLoss), &dir).unwrap();
-    render(&CostChart::new(&results), &dir).unwrap();
-    render(&CostRiskChart::new(&results), &dir).unwrap();
-    render(&StepsChart::new(&results), &dir).unwrap();
+    let staging = Staging::begin(&temp("all").join("charts"), false).unwrap();
+    render(&CdfChart::new(&results, Measure::Downtime), &staging).unwrap();
+    render(&CdfChart::new(&results, Measure::DataLoss), &staging).unwrap();
+    render(&CostChart::new(&results), &staging).unwrap();
+    render(&CostRiskChart::new(&results), &staging).unwrap();
+    render(&StepsChart::new(&results), &staging).unwrap();
+    let dir = staging.commit().unwrap();
     let names = ["cheap-br", "pl-standby"];
     check(&dir, "downtime_cdf", &[&["Downtime per incident", "RTO target", "region disruption"][..], &names].concat());
     check(

@@ -134,7 +134,7 @@ fn a_precision_stop_equals_a_fixed_run_of_the_trials_it_used() {
 fn out_of_range_options_are_refused_before_simulating() {
     let model = securecart();
     let years = Simulation::new(&model, RunOptions { years: 0.0, ..options(10, 1) }).run();
-    assert_eq!(years.unwrap_err().to_string(), "--years 0: allowed: a number of years above 0 and at most 1000");
+    assert_eq!(years.unwrap_err().to_string(), "--years 0: allowed: a number of years from 0.001 (8.76 hours) to 1000");
     let precision =
         Simulation::new(&model, options(10, 1)).precision(PrecisionStop { target: 1.5, max_trials: 10 }).run();
     assert!(precision.unwrap_err().to_string().starts_with("--precision 1.5: allowed:"));

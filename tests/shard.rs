@@ -204,7 +204,7 @@ fn merge_refuses_parts_that_contradict_themselves_or_their_model() {
         ),
         ("trials-zero", |v| v["tally"]["trials"] = serde_json::json!(0), "the tally counts 0 trials"),
         ("years-zero", |v| v["years"] = serde_json::json!(0.0), "years per trial"),
-        ("years-huge", |v| v["years"] = serde_json::json!(1e300), "at most 1000"),
+        ("years-huge", |v| v["years"] = serde_json::json!(1e300), "to 1000"),
         ("unknown-strategy", |v| v["strategies"] = serde_json::json!(["nope"]), "not strategies of its model"),
         ("no-strategy-tallies", |v| v["tally"]["strategies"] = serde_json::json!([]), "does not have the shape"),
         (

@@ -108,8 +108,7 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         staging.write("failure.toml", FailureToml.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         staging.write("fit.provenance.json", Json.render(&provenance).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         let title = format!("Outage durations: {} ({} events)", fitted.source, fitted.events);
-        render(&FitChart { title, data_hours: &fitted.durations, fits: &fitted.fits }, staging.dir())
-            .map_err(runtime)?;
+        render(&FitChart { title, data_hours: &fitted.durations, fits: &fitted.fits }, &staging).map_err(runtime)?;
         let dir = staging.commit().map_err(runtime)?;
         eprintln!("wrote {0}/fit.csv, {0}/fit.provenance.json, {0}/failure.toml and {0}/fit.png/.svg", dir.display());
     }

@@ -62,6 +62,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     check_flags(args)?;
     let mut model = load_model(&args.model)?;
     select_strategies(&mut model, &args.strategies)?;
+    args.options().validate_for(&model).map_err(bad_input)?;
     if let Some(spec) = &args.shard {
         return run_shard(&model, args, spec);
     }
@@ -148,7 +149,7 @@ pub(super) fn simulate(
 /// anything else a runtime failure (exit 1).
 pub(super) fn simulation_failure(e: SimulationError) -> Failure {
     match e {
-        e @ SimulationError::Option { .. } => bad_input(e),
+        e @ (SimulationError::Option { .. } | SimulationError::TooManyFailures { .. }) => bad_input(e),
         e => runtime(e),
     }
 }

@@ -58,7 +58,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
             .write(&sidecar("sensitivity.csv"), Json.render(&provenance).map_err(runtime)?.as_bytes())
             .map_err(runtime)?;
         for t in &tornados {
-            render(&TornadoChart::new(t), staging.dir()).map_err(runtime)?;
+            render(&TornadoChart::new(t), &staging).map_err(runtime)?;
         }
         let dir = staging.commit().map_err(runtime)?;
         eprintln!("wrote {0}/sensitivity.csv, {0}/sensitivity.provenance.json and the tornado charts", dir.display());

@@ -102,7 +102,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         staging.write("sweep.csv", csv.as_bytes()).map_err(runtime)?;
         staging.write(&sidecar("sweep.csv"), Json.render(&provenance).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         let chart = SweepChart { sweep: &result };
-        render(&chart, staging.dir()).map_err(runtime)?;
+        render(&chart, &staging).map_err(runtime)?;
         let dir = staging.commit().map_err(runtime)?;
         eprintln!("wrote {0}/sweep.csv, {0}/sweep.provenance.json and {0}/{1}.png/.svg", dir.display(), chart_name());
     }

@@ -66,7 +66,7 @@ pub(super) fn timeline(args: &TimelineArgs) -> Result<(), Failure> {
             downtime_s: incident.downtime.secs(),
             degraded_s: incident.degraded.secs(),
         };
-        render(&chart, staging.dir()).map_err(runtime)?;
+        render(&chart, &staging).map_err(runtime)?;
         staging.write("timeline.txt", text.as_bytes()).map_err(runtime)?;
         let dir = staging.commit().map_err(runtime)?;
         eprintln!("wrote {}/timeline.png, timeline.svg and timeline.txt", dir.display());

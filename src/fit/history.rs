@@ -178,12 +178,21 @@ fn split_parentheses(s: &str) -> (String, String) {
     (outside, inside)
 }
 
+/// The shortest outage a history may give, in hours (3.6 ms): shorter
+/// records are noise, and the range keeps the fit and its chart finite
+/// (durations of 1e-308 and 1e308 hours gave an infinite scale and a chart
+/// that never finished).
+pub const MIN_DURATION_HOURS: f64 = 1e-6;
+/// The longest outage a history may give, in hours (1,000 years).
+pub const MAX_DURATION_HOURS: f64 = 8_760_000.0;
+
 const COLUMNS: [&str; 7] = ["date", "provider", "region", "scope", "services", "duration_hours", "source"];
 
 /// Reads a history CSV (format in the [module docs](self)).
 ///
 /// Every row must have a valid `date` (`YYYY-MM-DD`), a non-empty
-/// `provider` and `scope`, and a positive finite `duration_hours`. Errors
+/// `provider` and `scope`, and a `duration_hours` from [`MIN_DURATION_HOURS`]
+/// to [`MAX_DURATION_HOURS`]. Errors
 /// name the file and line, and for a bad cell the column and its text;
 /// a header lacking required columns is reported with all the missing names.
 /// A file with a header and no rows gives an empty vector.
@@ -242,7 +251,14 @@ pub fn parse_history(bytes: &[u8], file: &str) -> Result<Vec<OutageRecord>, FitE
         }
         let text = cell(5);
         let duration_hours = match text.parse::<f64>() {
-            Ok(d) if d.is_finite() && d > 0.0 => d,
+            Ok(d) if (MIN_DURATION_HOURS..=MAX_DURATION_HOURS).contains(&d) => d,
+            Ok(d) if d.is_finite() && d > 0.0 => {
+                return Err(bad(
+                    "duration_hours",
+                    text,
+                    "outside the range allowed: 1e-6 to 8760000 hours (3.6 ms to 1000 years)",
+                ));
+            }
             Ok(_) => return Err(bad("duration_hours", text, "not a positive finite number")),
             Err(_) => return Err(bad("duration_hours", text, "not a number")),
         };

@@ -9,6 +9,7 @@ mod costs;
 pub mod dist;
 pub mod duration;
 mod error;
+pub mod limits;
 mod posture;
 mod profile;
 mod raw;
@@ -19,7 +20,7 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-pub use costs::{Costs, LineItemOverrides, StrategyCost};
+pub use costs::{Costs, LineItemOverrides, LineItems, StrategyCost};
 pub use dist::{Dist, DistSpec, Unit};
 pub use duration::Duration;
 pub use error::{ModelError, Problem};
@@ -27,6 +28,9 @@ pub use risk::{DrFailure, DrillRisk, RestoreRisk, SplitBrain};
 pub use span::KeyPath;
 pub(crate) use span::line_column;
 pub use time::SimTime;
+
+/// Hours in the load profile's cycle (one year of 365 days).
+pub const HOURS_PER_YEAR: usize = 8760;
 
 /// The kinds of disruption drsim simulates and reports on separately (AWS
 /// Resilience Hub's "disruption types": its AZ and Region types are `Az`
@@ -546,6 +550,24 @@ impl Model {
     /// The failure mode of a kind, if the model has one.
     pub fn failure(&self, kind: DisruptionKind) -> Option<&FailureMode> {
         self.failures.iter().find(|f| f.kind == kind)
+    }
+
+    /// Failures a year while every component is up: each mode's rate times
+    /// the components it strikes (every AZ of its regions for `az`, each of
+    /// its regions for `region`, the data once for `logical`). A trial of
+    /// `y` years expects at most `y` times as many.
+    pub fn failures_per_year(&self) -> f64 {
+        self.failures
+            .iter()
+            .map(|f| {
+                let components = match f.kind {
+                    DisruptionKind::Az => f.regions.iter().map(|&r| f64::from(self.topology.regions[r].azs)).sum(),
+                    DisruptionKind::Region => f.regions.len() as f64,
+                    DisruptionKind::Logical => 1.0,
+                };
+                f.rate_per_year * components
+            })
+            .sum()
     }
 
     /// The strategy with this name.

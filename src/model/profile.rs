@@ -2,8 +2,9 @@
 //! orders. Validation here; the integral over an outage is in `crate::cost`.
 
 use super::check::Check;
+use super::limits::MAX_NUMBER;
 use super::raw::RawLoadProfile;
-use super::{Duration, KeyPath, LoadProfile, Peak};
+use super::{Duration, HOURS_PER_YEAR, KeyPath, LoadProfile, Peak};
 
 impl LoadProfile {
     /// A flat profile: every hour weighs 1.
@@ -28,6 +29,22 @@ impl LoadProfile {
         m
     }
 
+    /// The load integrated hour by hour over one year: entry `h` is the sum of
+    /// the multipliers of hours `0..h` (each taken at its middle), so the
+    /// vector has [`HOURS_PER_YEAR`] + 1 entries and its last is the load-hours
+    /// of a whole year (8,760 for a flat profile). Costs integrate outages
+    /// with it; validation bounds the revenue of a year with its last entry.
+    pub fn cumulative_hours(&self) -> Vec<f64> {
+        let mut out = Vec::with_capacity(HOURS_PER_YEAR + 1);
+        let mut sum = 0.0;
+        out.push(0.0);
+        for hour in 0..HOURS_PER_YEAR {
+            sum += self.multiplier_at(Duration::from_hours(hour as f64 + 0.5));
+            out.push(sum);
+        }
+        out
+    }
+
     /// True when every multiplier is 1.
     pub fn is_flat(&self) -> bool {
         self.peaks.is_empty()
@@ -42,8 +59,8 @@ fn normalised<const N: usize>(v: &mut impl Check, at: KeyPath, values: Option<&V
         v.problem(at, format!("{} values given; give exactly {N} multipliers", values.len()));
         return None;
     }
-    if values.iter().any(|x| !x.is_finite() || *x < 0.0) {
-        v.problem(at, "every multiplier must be zero or a positive number".into());
+    if values.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > MAX_NUMBER) {
+        v.problem(at, format!("every multiplier must be zero or a positive number, at most {MAX_NUMBER:e}"));
         return None;
     }
     let mean = values.iter().sum::<f64>() / N as f64;
@@ -89,10 +106,10 @@ pub(super) fn load_profile(
             );
             ok = false;
         }
-        if !p.multiplier.is_finite() || p.multiplier < 0.0 {
+        if !p.multiplier.is_finite() || p.multiplier < 0.0 || p.multiplier > MAX_NUMBER {
             v.problem(
                 here.key("multiplier"),
-                format!("{} is not allowed; allowed: zero or a positive number", p.multiplier),
+                format!("{} is not allowed; allowed: zero or a positive number, at most {MAX_NUMBER:e}", p.multiplier),
             );
             ok = false;
         }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::check::Check;
+use super::limits::{self, MAX_NUMBER, MAX_STRATEGIES, shown};
 use super::raw::{RawBackup, RawFailure, RawModel, RawRestore, RawSteps, RawStrategy};
 use super::span::{KeyPath, line_column};
 use super::*;
@@ -34,7 +35,10 @@ pub(super) fn parse_and_validate(text: &str, path: &Path) -> Result<Model, Model
     let model = v.model(raw, path, text);
     if v.problems.is_empty() {
         if let Some(model) = model {
-            return Ok(model);
+            v.problems = super::limits::check(&model);
+            if v.problems.is_empty() {
+                return Ok(model);
+            }
         }
     }
     let doc = toml_edit::Document::parse(text).ok();
@@ -123,20 +127,35 @@ impl Validator<'_> {
     }
 
     fn positive(&mut self, at: KeyPath, value: f64, unit: &str) -> Option<f64> {
-        if value.is_finite() && value > 0.0 {
+        if value > 0.0 && value <= MAX_NUMBER {
             Some(value)
         } else {
-            self.problem(at, format!("{value} is not allowed; allowed: a positive number of {unit}"));
+            let v = shown(value);
+            self.problem(
+                at,
+                format!("{v} is not allowed; allowed: a positive number of {unit}, at most {MAX_NUMBER:e}"),
+            );
             None
         }
     }
 
     fn non_negative(&mut self, at: KeyPath, value: f64, unit: &str) -> Option<f64> {
-        if value.is_finite() && value >= 0.0 {
+        if (0.0..=MAX_NUMBER).contains(&value) {
             Some(value)
         } else {
-            self.problem(at, format!("{value} is not allowed; allowed: zero or a positive number of {unit}"));
+            let v = shown(value);
+            self.problem(
+                at,
+                format!("{v} is not allowed; allowed: zero or a positive number of {unit}, at most {MAX_NUMBER:e}"),
+            );
             None
+        }
+    }
+
+    /// Checks a duration key against the longest duration a model may give.
+    fn duration(&mut self, at: KeyPath, d: Duration) {
+        if let Some(message) = limits::duration_problem(d) {
+            self.problem(at, message);
         }
     }
 
@@ -201,6 +220,17 @@ impl Validator<'_> {
         let t = &raw.targets;
         if t.rto <= Duration::ZERO {
             self.problem(at.key("rto"), "the RTO target must be longer than 0s");
+        }
+        self.duration(at.key("rto"), t.rto);
+        self.duration(at.key("rpo"), t.rpo);
+        for (kind, over) in [("az", &t.az), ("region", &t.region), ("logical", &t.logical)] {
+            if let Some(o) = over {
+                for (key, d) in [("rto", o.rto), ("rpo", o.rpo)] {
+                    if let Some(d) = d {
+                        self.duration(at.key(kind).key(key), d);
+                    }
+                }
+            }
         }
         let confidence = self.probability(at.key("confidence"), t.confidence)?;
         if confidence.get() <= 0.0 || confidence.get() >= 1.0 {
@@ -404,6 +434,17 @@ impl Validator<'_> {
             self.problem(root.key("strategy"), "no strategies: add at least one [[strategy]] to compare");
             return None;
         }
+        if raw.strategy.len() > MAX_STRATEGIES {
+            self.problem(
+                root.key("strategy").index(MAX_STRATEGIES).key("name"),
+                format!(
+                    "{} strategies are too many; allowed: at most {MAX_STRATEGIES} (the paired cost statistics grow \
+                     with the square of the count): split the comparison into several models",
+                    raw.strategy.len()
+                ),
+            );
+            return None;
+        }
         let mut out = Vec::new();
         let mut names = HashSet::new();
         let mut ok = true;
@@ -465,6 +506,11 @@ impl Validator<'_> {
                     b.interval
                 ),
             );
+        }
+        self.duration(at.key("interval"), b.interval);
+        self.duration(at.key("retention"), b.retention);
+        if let Some(d) = b.cold_after {
+            self.duration(at.key("cold_after"), d);
         }
         if b.retention < b.interval {
             self.problem(
@@ -626,6 +672,7 @@ impl Validator<'_> {
             Some(r) => {
                 let p = self.probability(at.key("reliability").key("failure_probability"), r.failure_probability);
                 if let Some(d) = r.drift {
+                    self.duration(at.key("reliability").key("drift"), d);
                     if d <= Duration::ZERO {
                         self.problem(
                             at.key("reliability").key("drift"),
@@ -636,7 +683,11 @@ impl Validator<'_> {
                 p.map(|p| Reliability { failure_probability: p, drift: r.drift })
             }
         };
+        if let Some(d) = s.invoke_after {
+            self.duration(at.key("invoke_after"), d);
+        }
         if let Some(d) = s.drill_interval {
+            self.duration(at.key("drill_interval"), d);
             if d <= Duration::ZERO {
                 self.problem(
                     at.key("drill_interval"),

@@ -57,11 +57,10 @@ pub fn write_all(staging: &Staging, results: &Results, _model: &Model) -> Result
     staging.write("results.json", Json.render(results)?.as_bytes())?;
     staging.write("report.md", report_markdown().render(results)?.as_bytes())?;
     staging.write("report.html", report_html().render(results)?.as_bytes())?;
-    let dir = staging.dir();
-    render(&CdfChart::new(results, Measure::Downtime), dir)?;
-    render(&CdfChart::new(results, Measure::DataLoss), dir)?;
-    render(&CostChart::new(results), dir)?;
-    render(&CostRiskChart::new(results), dir)?;
-    render(&StepsChart::new(results), dir)?;
+    render(&CdfChart::new(results, Measure::Downtime), staging)?;
+    render(&CdfChart::new(results, Measure::DataLoss), staging)?;
+    render(&CostChart::new(results), staging)?;
+    render(&CostRiskChart::new(results), staging)?;
+    render(&StepsChart::new(results), staging)?;
     Ok(())
 }

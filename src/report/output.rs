@@ -136,11 +136,16 @@ impl Staging {
     }
 
     /// Writes one file completely (flushed and synced) into the staging directory.
+    ///
+    /// An error names the file as the user will find it, `TARGET/NAME` (not
+    /// the hidden staging directory), with the operating system's reason:
+    /// `results/summary.csv: cannot write: No space left on device (os error 28)`.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
         let path = self.dir().join(name);
-        let mut file = fs::File::create(&path).map_err(io(&path, "cannot create"))?;
-        file.write_all(bytes).map_err(io(&path, "cannot write"))?;
-        file.sync_all().map_err(io(&path, "cannot flush to disk"))?;
+        let shown = self.target.join(name);
+        let mut file = fs::File::create(&path).map_err(io(&shown, "cannot create"))?;
+        file.write_all(bytes).map_err(io(&shown, "cannot write"))?;
+        file.sync_all().map_err(io(&shown, "cannot flush to disk"))?;
         Ok(path)
     }
 

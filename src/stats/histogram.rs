@@ -113,6 +113,13 @@ impl TryFrom<Repr> for LogHistogram {
         if bad(r.min) || bad(r.max) {
             return Err("min and max must be finite and non-negative".into());
         }
+        // Quantiles clamp bucket values into [min, max] (a forged part once
+        // gave min 9218 > max 4020 and a panic in `drsim merge`).
+        if let (Some(min), Some(max)) = (r.min, r.max) {
+            if min > max {
+                return Err(format!("min {min} is above max {max}"));
+            }
+        }
         Ok(Self {
             zero: r.zero,
             overflow: r.overflow,

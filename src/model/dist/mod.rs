@@ -249,7 +249,9 @@ impl Dist {
     /// `base_dir` resolves relative `file` paths of empirical distributions (normally the model
     /// file's directory). Errors say what is wrong, what is allowed, and name the offending key.
     pub fn compile(spec: &DistSpec, unit: Unit, base_dir: &Path) -> Result<Dist, DistError> {
-        validate::compile(spec, unit, base_dir).map(|kind| Dist { kind })
+        let dist = validate::compile(spec, unit, base_dir).map(|kind| Dist { kind })?;
+        validate::check_tail(&dist, unit)?;
+        Ok(dist)
     }
 
     /// A distribution that always yields `value` (base units; must be finite and >= 0, checked by

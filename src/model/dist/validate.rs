@@ -6,14 +6,64 @@ use std::path::Path;
 
 use super::{DistError, DistSpec, Family, RawValue, Unit, Z95, err, exact};
 use crate::model::duration::{Duration, unit_secs};
+use crate::model::limits;
 
 /// An error blamed on `key`, as a `Result`.
 fn fail<T>(key: &str, message: String) -> Result<T, DistError> {
     Err(err(key, message))
 }
 
+/// The largest value of a parameter in base units: the longest duration or
+/// the largest plain number a model may give (docs/model-reference.md, Limits).
+fn max_value(unit: Unit) -> f64 {
+    match unit {
+        Unit::Duration => limits::max_duration().secs(),
+        Unit::Number => limits::MAX_NUMBER,
+    }
+}
+
+/// The problem with a value (base units) above [`max_value`], if it is.
+fn too_large(v: f64, unit: Unit) -> Option<String> {
+    match unit {
+        Unit::Duration => limits::duration_problem(Duration::from_secs(v)),
+        Unit::Number => limits::number_problem(v, limits::MAX_NUMBER),
+    }
+}
+
+/// Checks that a compiled distribution's P99 stays within [`max_value`]: a
+/// tail that reaches infinity (lognormal `mu = 800`, a Weibull of tiny shape)
+/// would make sums of draws, costs and the lint's P99 infinite.
+pub(super) fn check_tail(dist: &super::Dist, unit: Unit) -> Result<(), DistError> {
+    let p99 = dist.quantile(0.99);
+    if p99 <= max_value(unit) {
+        return Ok(());
+    }
+    let (shown, allowed) = match unit {
+        Unit::Duration => {
+            let years = p99 / Duration::YEAR.secs();
+            let shown = if years.is_finite() { format!("{years:e} years") } else { "infinite".to_string() };
+            (shown, format!("{:e} years", limits::MAX_DURATION_YEARS))
+        }
+        Unit::Number => {
+            let shown = if p99.is_finite() { format!("{p99:e}") } else { "infinite".to_string() };
+            (shown, format!("{:e}", limits::MAX_NUMBER))
+        }
+    };
+    let message = format!("its P99 is {shown}; allowed: a distribution whose P99 is at most {allowed}");
+    Err(DistError { key: None, message })
+}
+
 /// Converts one written value to base units; `label` is how messages name it (`"values[2]"`).
 fn value(raw: &RawValue, key: &str, label: &str, unit: Unit) -> Result<f64, DistError> {
+    let v = value_unchecked(raw, key, label, unit)?;
+    match too_large(v, unit) {
+        Some(problem) => fail(key, format!("{label}: {problem}")),
+        None => Ok(v),
+    }
+}
+
+/// [`value`] without the upper limit.
+fn value_unchecked(raw: &RawValue, key: &str, label: &str, unit: Unit) -> Result<f64, DistError> {
     match (raw, unit) {
         (RawValue::Text(t), Unit::Duration) => {
             Duration::parse(t).map(Duration::secs).map_err(|e| err(key, format!("{label}: {e}")))
@@ -185,14 +235,19 @@ fn read_csv(
         (Unit::Number, None) => Some(1.0),
     };
     let parse = |cell: &str| -> Result<f64, String> {
-        match scale {
+        let v = match scale {
             Some(factor) => match cell.parse::<f64>() {
                 Ok(v) if v.is_finite() && v >= 0.0 => Ok(v * factor),
                 Ok(_) => Err("expected a finite number >= 0".to_string()),
                 Err(_) => Err("expected a number".to_string()),
             },
             None => Duration::parse(cell).map(Duration::secs).map_err(|e| e.to_string()),
+        }?;
+        // After scaling by the unit: "1e300" hours is an infinite duration.
+        if !v.is_finite() {
+            return Err("too large once scaled by the unit".to_string());
         }
+        too_large(v, unit).map_or(Ok(v), Err)
     };
     let full = base_dir.join(path);
     let file = crate::input::open(&full, crate::input::DATA_LIMIT_BYTES).map_err(|e| {

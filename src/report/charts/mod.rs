@@ -14,11 +14,13 @@ pub mod style;
 pub mod sweep;
 pub mod tornado;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+use super::output::{OutputError, Staging};
 
 /// Font family name every chart uses; registered from the bundled DejaVu Sans.
 pub const FONT: &str = "sans-serif";
@@ -45,14 +47,21 @@ pub fn register_fonts() {
 
 /// Why a chart could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot draw chart {name}")]
-pub struct ChartError {
-    /// The chart's file stem.
-    pub name: String,
-    /// What went wrong: the plotters error (its message, when a chart's
-    /// drawing code reports one).
-    #[source]
-    pub source: Box<dyn std::error::Error + Send + Sync>,
+pub enum ChartError {
+    /// Drawing failed.
+    #[error("cannot draw chart {name}")]
+    Draw {
+        /// The chart's file stem.
+        name: String,
+        /// What went wrong: the plotters or image error (its message, when a
+        /// chart's drawing code reports one).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Writing a drawn chart failed (a full disk, say): the file and the
+    /// operating system's reason, as for every other output file.
+    #[error(transparent)]
+    Write(#[from] OutputError),
 }
 
 /// Something that can draw itself on any plotters backend.
@@ -67,24 +76,48 @@ pub trait Chart {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
-/// Writes a chart as `DIR/NAME.png` and `DIR/NAME.svg` (the caller's output
-/// writer renames them into place). Returns the two paths.
-pub fn render<C: Chart>(chart: &C, dir: &Path) -> Result<(PathBuf, PathBuf), ChartError> {
-    register_fonts();
-    let err = |source: Box<dyn std::error::Error + Send + Sync>| ChartError { name: chart.name().to_string(), source };
-    let png = dir.join(format!("{}.png", chart.name()));
-    let svg = dir.join(format!("{}.svg", chart.name()));
-    {
-        let root = BitMapBackend::new(&png, chart.size()).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err(Box::new(e)))?;
-        chart.draw(&root).map_err(|e| err(e.into()))?;
-        root.present().map_err(|e| err(Box::new(e)))?;
-    }
-    {
-        let root = SVGBackend::new(&svg, chart.size()).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err(Box::new(e)))?;
-        chart.draw(&root).map_err(|e| err(e.into()))?;
-        root.present().map_err(|e| err(Box::new(e)))?;
-    }
+/// Writes a chart as `NAME.png` and `NAME.svg` into the staging directory
+/// (renamed into place with the other outputs). Returns the two paths.
+///
+/// Both are drawn in memory and written like every other output file, so a
+/// write failure names the file and the operating system's reason.
+pub fn render<C: Chart>(chart: &C, staging: &Staging) -> Result<(PathBuf, PathBuf), ChartError> {
+    let (png, svg) = draw_bytes(chart)?;
+    let png = staging.write(&format!("{}.png", chart.name()), &png)?;
+    let svg = staging.write(&format!("{}.svg", chart.name()), svg.as_bytes())?;
     Ok((png, svg))
+}
+
+/// Draws a chart as the bytes of a PNG file and the text of an SVG file.
+pub fn draw_bytes<C: Chart>(chart: &C) -> Result<(Vec<u8>, String), ChartError> {
+    register_fonts();
+    let err =
+        |source: Box<dyn std::error::Error + Send + Sync>| ChartError::Draw { name: chart.name().to_string(), source };
+    let (width, height) = chart.size();
+    let mut pixels = vec![0u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(Box::new(e)))?;
+        chart.draw(&root).map_err(|e| err(e.into()))?;
+        root.present().map_err(|e| err(Box::new(e)))?;
+    }
+    // The encoder and settings plotters uses when it writes a PNG file itself.
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::write_buffer_with_format(
+        &mut png,
+        &pixels,
+        width,
+        height,
+        image::ColorType::Rgb8,
+        image::ImageOutputFormat::Png,
+    )
+    .map_err(|e| err(Box::new(e)))?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(Box::new(e)))?;
+        chart.draw(&root).map_err(|e| err(e.into()))?;
+        root.present().map_err(|e| err(Box::new(e)))?;
+    }
+    Ok((png.into_inner(), svg))
 }
