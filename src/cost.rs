@@ -95,16 +95,36 @@ impl CostModel {
     /// order value, the fixed response cost, and the cost of a total data loss
     /// where one happened, plus what the DR side cost while it served scaled
     /// up (`Incident::failover_running_usd`, 0 unless the strategy prices it).
-    pub fn incident_cost(&self, incident: &Incident) -> f64 {
+    ///
+    /// Revenue is lost only inside the trial: the window ends at `horizon`
+    /// (the trial's length), as the trial's downtime does.
+    pub fn incident_cost(&self, incident: &Incident, horizon: Duration) -> f64 {
+        let (revenue, rest) = self.incident_cost_parts(incident, horizon);
+        revenue + rest
+    }
+
+    /// [`CostModel::incident_cost`] in two parts, USD: the revenue lost, and
+    /// everything else (orders, the fixed response cost, a total loss, the
+    /// DR side's running cost). The engine caps the revenue a trial loses
+    /// at [`CostModel::trial_revenue`].
+    pub fn incident_cost_parts(&self, incident: &Incident, horizon: Duration) -> (f64, f64) {
         let down_from = incident.start + incident.detection_delay;
-        let revenue =
-            self.revenue_per_hour * self.load_hours(down_from, incident.downtime + incident.failback_downtime);
+        let room = SimTime::after_start(horizon).saturating_since(down_from);
+        let down = (incident.downtime + incident.failback_downtime).min(room);
+        let revenue = self.revenue_per_hour * self.load_hours(down_from, down);
         let lost_window = incident.data_loss.window().unwrap_or(Duration::ZERO);
         // The window before the incident, clipped at the trial start.
         let lost_from = incident.start - lost_window;
         let orders = self.orders_per_hour * self.load_hours(lost_from, lost_window) * self.average_order_value;
         let total_loss = if incident.data_loss.is_total() { self.total_data_loss_usd } else { 0.0 };
-        revenue + orders + self.incident_fixed_usd + total_loss + incident.failover_running_usd
+        (revenue, orders + self.incident_fixed_usd + total_loss + incident.failover_running_usd)
+    }
+
+    /// The revenue of a whole trial of length `horizon`, USD: the most its
+    /// incidents can lose together, however they overlap (as the trial's
+    /// downtime is at most its length).
+    pub fn trial_revenue(&self, horizon: Duration) -> f64 {
+        self.revenue_per_hour * self.load_hours(SimTime::ZERO, horizon)
     }
 
     /// The fixed infrastructure cost of strategy number `strategy`, USD per year.

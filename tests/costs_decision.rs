@@ -110,6 +110,10 @@ fn incident_cost_is_revenue_plus_lost_orders_plus_the_fixed_cost() {
     assert!(recs.len() > 3000);
     for r in &recs {
         assert_eq!(r.incident.path, IncidentPath::FailedOver);
+        if r.incident.start + r.incident.detection_delay + r.incident.downtime > SimTime::after_start(Duration::YEAR) {
+            // Ends after the trial: revenue is lost only inside it (the next test).
+            continue;
+        }
         // Exact up to floating-point rounding: the load integral is a difference of
         // cumulative sums over the year (about 1e-12 relative), not an estimate.
         assert!((r.incident.cost_usd - 2000.0).abs() <= 2000.0 * 1e-9, "trial {}: {}", r.trial, r.incident.cost_usd);
@@ -117,8 +121,42 @@ fn incident_cost_is_revenue_plus_lost_orders_plus_the_fixed_cost() {
     let results = run(&model, 2000, 1.0, SEED);
     let fixed = LineItems::of(&model, &model.strategies[0]).total_usd;
     let total = results.tally.strategies[0].trial_cost_usd.moments().sum();
-    let want = fixed * 2000.0 + 2000.0 * recs.len() as f64;
+    // Revenue only inside the trial: an incident that ends after it loses
+    // 1000 $/h for the hours left (the test below).
+    let end = SimTime::after_start(Duration::YEAR);
+    let incident_costs: f64 =
+        recs.iter().map(|r| 1000.0 * end.saturating_since(r.incident.start).hours().min(1.0) + 1000.0).sum();
+    let want = fixed * 2000.0 + incident_costs;
     assert!((total - want).abs() <= want * 1e-9, "sum of trial costs {total} vs {want}");
+}
+
+// Revenue is lost only inside the trial, as downtime is counted: a 3 h
+// outage that starts 1 h before the end of a 1-year trial loses 1 h of
+// revenue (flat load, $1,000/h), and a 2-year failback cannot make a
+// 1-year trial lose more than its $8.76M of revenue.
+#[test]
+fn revenue_is_lost_only_inside_the_trial() {
+    let model = ModelSpec::new()
+        .failure(outage_failure("region", 0.5, &fixed("3d")))
+        .strategy(backup_restore("br").with_backups())
+        .response("failback", fixed("2y"))
+        .build();
+    let costs = CostModel::new(&model);
+    let mut i = Incident::new(
+        DisruptionKind::Region,
+        SimTime::after_start(Duration::YEAR.saturating_sub(Duration::from_hours(1.0))),
+    );
+    i.downtime = Duration::from_hours(3.0);
+    assert_eq!(costs.incident_cost(&i, Duration::YEAR), 1000.0);
+    i.failback_downtime = Duration::YEAR * 2.0;
+    assert_eq!(costs.incident_cost(&i, Duration::YEAR), 1000.0);
+    let results = run(&model, 2000, 1.0, SEED);
+    let fixed_cost = LineItems::of(&model, &model.strategies[0]).total_usd;
+    let worst = results.tally.strategies[0].trial_cost_usd.max().expect("trials ran");
+    // At most a year of revenue, plus per incident the fixed response cost
+    // and the orders of the data-loss window (none here: 0 incident_fixed_usd,
+    // hourly backups lose at most a few hours of $1,000 orders).
+    assert!(worst - fixed_cost <= 8.76e6 + 1e5, "worst trial loses {} of revenue", worst - fixed_cost);
 }
 
 // The same outage in a 5x peak week costs 5x the revenue of the same outage
@@ -134,7 +172,7 @@ fn the_same_outage_costs_its_multiplier_more_at_peak() {
     let outage = |start: SimTime| {
         let mut i = Incident::new(DisruptionKind::Region, start);
         i.downtime = Duration::from_hours(3.0);
-        costs.incident_cost(&i)
+        costs.incident_cost(&i, Duration::YEAR)
     };
     let quiet = outage(SimTime::after_start(Duration::DAY * 50.0));
     let peak = outage(SimTime::after_start(Duration::DAY * 101.0));

@@ -326,13 +326,20 @@ impl Engine<'_> {
         let world = &*world;
         sites.clear();
         let backups = seed::BackupJobs::new(config.seed, trial);
+        let trial_revenue = costs.trial_revenue(config.horizon);
         let ops = seed::OperationStreams::new(config.seed, trial);
         for (index, strategy) in model.strategies.iter().enumerate() {
             let mut rng = seed::strategy_rng(config.seed, trial, strategy.id);
             let mut ctx = Ctx::new(model, strategy, world, backups, ops, &mut rng);
             let mut trial_tally = tally.begin_trial(index);
+            // The trial's incidents together lose at most the trial's revenue,
+            // however their windows overlap (as its downtime is at most its length).
+            let mut revenue_left = trial_revenue;
             let mut record = |incident: &mut Incident| {
-                incident.cost_usd = costs.incident_cost(incident);
+                let (revenue, rest) = costs.incident_cost_parts(incident, config.horizon);
+                let revenue = revenue.min(revenue_left);
+                revenue_left -= revenue;
+                incident.cost_usd = revenue + rest;
                 observe(trial, index, incident);
                 trial_tally.record(incident);
             };
