@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, runtime};
+use super::{Failure, bad_input, runtime, say};
 use crate::cli::{CheckArgs, CheckFormat};
 use drsim::input::{MODEL_LIMIT_BYTES, STDIN_NAME, read_stdin_text, read_text};
 use drsim::lint::{Audit, lint};
@@ -36,7 +36,7 @@ fn print_machine(format: CheckFormat, audit: &Audit<'_>) -> Result<(), Failure> 
         CheckFormat::Json => CheckJson.render(audit),
         CheckFormat::Sarif => CheckSarif.render(audit),
     };
-    print!("{}", text.map_err(runtime)?);
+    say(&text.map_err(runtime)?)?;
     Ok(())
 }
 
@@ -62,14 +62,14 @@ pub(super) fn check(args: &CheckArgs) -> Result<(), Failure> {
     };
     let findings = lint(&model);
     if args.format == CheckFormat::Text {
-        print!("{}", ModelText.render(&model).map_err(runtime)?);
+        say(&ModelText.render(&model).map_err(runtime)?)?;
     }
     if !findings.is_empty() {
         let diagnostics = Diagnostics { path: &path, text: &text, strict: args.strict };
         eprint!("{}", diagnostics.render(&findings).map_err(runtime)?);
     }
     if args.format == CheckFormat::Text {
-        print!("{}", AuditSummary.render(&findings).map_err(runtime)?);
+        say(&AuditSummary.render(&findings).map_err(runtime)?)?;
     }
     let audit = Audit {
         path: &path,

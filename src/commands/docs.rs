@@ -3,23 +3,21 @@
 //! clap definitions as the command line itself, so they never fall behind
 //! it, and the JSON Schemas of the outputs, generated from their types.
 
-use std::io::Write;
-
 use clap::CommandFactory;
 
-use super::{Failure, runtime};
+use super::{Failure, runtime, say};
 use crate::cli::{Cli, CompletionsArgs, SchemaArgs, SchemaOutput};
 
 pub(super) fn completions(args: &CompletionsArgs) -> Result<(), Failure> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "drsim", &mut out);
-    print(&out)
+    say(&out)
 }
 
 pub(super) fn man() -> Result<(), Failure> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(runtime)?;
-    print(&out)
+    say(&out)
 }
 
 pub(super) fn schema(args: &SchemaArgs) -> Result<(), Failure> {
@@ -27,13 +25,5 @@ pub(super) fn schema(args: &SchemaArgs) -> Result<(), Failure> {
         SchemaOutput::Results => drsim::report::json::results_schema(),
         SchemaOutput::Provenance => drsim::report::json::provenance_schema(),
     };
-    print(text.as_bytes())
-}
-
-/// Writes to standard output; a reader that stopped early (`| head`) is not an error.
-fn print(bytes: &[u8]) -> Result<(), Failure> {
-    match std::io::stdout().write_all(bytes) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(runtime(e)),
-        _ => Ok(()),
-    }
+    say(text)
 }

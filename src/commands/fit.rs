@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, provenance, runtime};
+use super::{Failure, bad_input, provenance, runtime, say};
 use crate::cli::{FitArgs, TextFormat};
 use drsim::fit::{
     Filter, Fitted, RateScope, ScopeKind, fit_all, observation_years, parse_history, read_history_bytes, region_counts,
@@ -102,7 +102,7 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
         TextFormat::Text => FitText.render(&fitted),
         TextFormat::Json => FitJson { provenance: Some(&provenance) }.render(&fitted),
     };
-    print!("{}", text.map_err(runtime)?);
+    say(&text.map_err(runtime)?)?;
     if let Some(staging) = staging {
         staging.write("fit.csv", FitCsv.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         staging.write("failure.toml", FailureToml.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;

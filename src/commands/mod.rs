@@ -48,6 +48,22 @@ impl Failure {
     }
 }
 
+/// Writes a command's report to standard output. A reader that has gone
+/// away (`drsim run m.toml | head`) is not an error: the rest is not wanted,
+/// so it is dropped and the command goes on (a run still writes `--out`)
+/// and exits as it would have. Any other write error (`> /dev/full`) is a
+/// runtime failure that says so, never a panic.
+pub(crate) fn say(text: impl AsRef<[u8]>) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_ref()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(runtime(anyhow::Error::new(e).context("cannot write to standard output")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Tags an error as bad input.
 pub(crate) fn bad_input(e: impl Into<anyhow::Error>) -> Failure {
     Failure::BadInput(e.into())

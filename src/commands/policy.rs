@@ -6,7 +6,7 @@
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, load_model, runtime};
+use super::{Failure, bad_input, load_model, runtime, say};
 use crate::cli::{ExportPolicyArgs, ImportPolicyArgs};
 use drsim::model::Probability;
 use drsim::policy::{self, DataLocation, ExportOptions, Notice, Tier};
@@ -37,7 +37,7 @@ pub(super) fn import_policy(args: &ImportPolicyArgs) -> Result<(), Failure> {
     let read = policy::read(&args.file).map_err(bad_input)?;
     let imported = policy::import(&read, confidence);
     report_notices(&imported.notices, args.strict, &args.file.display().to_string())?;
-    print!("{}", TargetsToml.render(&imported).map_err(runtime)?);
+    say(&TargetsToml.render(&imported).map_err(runtime)?)?;
     Ok(())
 }
 
@@ -69,6 +69,6 @@ pub(super) fn export_policy(args: &ExportPolicyArgs) -> Result<(), Failure> {
             .push(Notice { lossy: false, message: "no --tier given: tier NotApplicable (drsim has no tiers)".into() });
     }
     report_notices(&notices, args.strict, &args.model.display().to_string())?;
-    print!("{}", PolicyJson { map_only: args.map_only }.render(&exported.policy).map_err(runtime)?);
+    say(&PolicyJson { map_only: args.map_only }.render(&exported.policy).map_err(runtime)?)?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, load_model, provenance, runtime};
+use super::{Failure, bad_input, load_model, provenance, runtime, say};
 use crate::cli::{Format, RunArgs};
 use drsim::engine::Observer;
 use drsim::model::Model;
@@ -164,7 +164,7 @@ pub(super) fn emit(results: &Results, model: &Model, format: Format, staging: Op
         Format::Markdown => Markdown::default().render(results),
     }
     .map_err(runtime)?;
-    print!("{text}");
+    say(&text)?;
     if let Some(staging) = staging {
         write_all(&staging, results, model).map_err(runtime)?;
         staging.commit().map_err(runtime)?;

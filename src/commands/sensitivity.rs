@@ -1,7 +1,7 @@
 //! `drsim sensitivity`: the tornado of one strategy, or of each in turn.
 
 use super::sweep::{eval_options, eval_provenance, read_model_text, sidecar, whatif_failure};
-use super::{Failure, bad_input, load_model, runtime};
+use super::{Failure, bad_input, load_model, runtime, say};
 use crate::cli::{SensitivityArgs, TextFormat};
 use drsim::report::Report;
 use drsim::report::charts::render;
@@ -43,13 +43,13 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
         .map_err(whatif_failure)?;
         // Text is printed as each strategy finishes; JSON is one document at the end.
         if args.format == TextFormat::Text {
-            print!("{}", TornadoText.render(&t).map_err(runtime)?);
+            say(&TornadoText.render(&t).map_err(runtime)?)?;
         }
         tornados.push(t);
     }
     let provenance = eval_provenance(&text, &args.model, &options);
     if args.format == TextFormat::Json {
-        print!("{}", SensitivityJson { provenance: Some(&provenance) }.render(&tornados[..]).map_err(runtime)?);
+        say(&SensitivityJson { provenance: Some(&provenance) }.render(&tornados[..]).map_err(runtime)?)?;
     }
     if let Some(staging) = staging {
         let csv = SensitivityCsv.render(&tornados[..]).map_err(runtime)?;

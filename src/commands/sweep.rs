@@ -2,7 +2,7 @@
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, provenance, runtime};
+use super::{Failure, bad_input, provenance, runtime, say};
 use crate::cli::{EvalArgs, Format, SweepArgs};
 use drsim::provenance::Provenance;
 use drsim::report::Report;
@@ -64,7 +64,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         let found =
             find(&text, &args.model, &path, &low, &high, &options, |e| eprintln!("{}", evaluation_line(&path, e)))
                 .map_err(whatif_failure)?;
-        print!("{}", FoundText.render(&found).map_err(runtime)?);
+        say(&FoundText.render(&found).map_err(runtime)?)?;
         return Ok(());
     }
     if args.sets.is_empty() {
@@ -92,10 +92,10 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let provenance = eval_provenance(&text, &args.model, &options);
     let csv = SweepCsv.render(&result).map_err(runtime)?;
     match args.format {
-        Format::Table | Format::Markdown => print!("{}", SweepText.render(&result).map_err(runtime)?),
-        Format::Csv => print!("{csv}"),
+        Format::Table | Format::Markdown => say(&SweepText.render(&result).map_err(runtime)?)?,
+        Format::Csv => say(&csv)?,
         Format::Json => {
-            print!("{}", Json.render(&WithProvenance { provenance: &provenance, body: &result }).map_err(runtime)?)
+            say(&Json.render(&WithProvenance { provenance: &provenance, body: &result }).map_err(runtime)?)?
         }
     }
     if let Some(staging) = staging {

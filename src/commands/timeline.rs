@@ -6,7 +6,7 @@
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, load_model, runtime};
+use super::{Failure, bad_input, load_model, runtime, say};
 use crate::cli::{TextFormat, TimelineArgs};
 use drsim::model::DisruptionKind;
 use drsim::report::Report;
@@ -52,8 +52,8 @@ pub(super) fn timeline(args: &TimelineArgs) -> Result<(), Failure> {
     let walk = Walkthrough { model: &model, strategy: args.strategy.clone(), seed: args.seed, trial, incident };
     let text = TimelineText.render(&walk).map_err(runtime)?;
     match args.format {
-        TextFormat::Text => print!("{text}"),
-        TextFormat::Json => print!("{}", TimelineJson.render(&walk).map_err(runtime)?),
+        TextFormat::Text => say(&text)?,
+        TextFormat::Json => say(&TimelineJson.render(&walk).map_err(runtime)?)?,
     }
     if let Some(staging) = staging {
         let chart = GanttChart {

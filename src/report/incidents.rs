@@ -149,11 +149,11 @@ impl Observer for IncidentCsv {
         }
         let name = self.strategies.get(strategy).map_or("", String::as_str);
         let row = IncidentRow::new(trial, name, incident);
-        if let Some(w) = self.writer.as_mut()
-            && let Err(e) = w.serialize(&row)
-        {
-            self.error = Some(e.to_string());
-            let _ = w.flush();
+        if let Some(w) = self.writer.as_mut() {
+            if let Err(e) = w.serialize(&row) {
+                self.error = Some(e.to_string());
+                let _ = w.flush();
+            }
         }
         self.rows += 1;
     }
