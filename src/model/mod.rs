@@ -14,6 +14,7 @@ mod posture;
 mod profile;
 mod raw;
 mod risk;
+mod shapes;
 mod span;
 mod time;
 mod validate;
@@ -25,6 +26,7 @@ pub use dist::{Dist, DistSpec, Unit};
 pub use duration::Duration;
 pub use error::{ModelError, Problem};
 pub use risk::{DrFailure, DrillRisk, RestoreRisk, SplitBrain};
+pub use shapes::{CapacityShortage, IncidentShape, Pitr, RecoveryShape, RestoreQueue, SwitchTail};
 pub use span::KeyPath;
 pub(crate) use span::line_column;
 pub use time::SimTime;
@@ -252,6 +254,8 @@ pub struct FailureMode {
     pub regions: Vec<RegionId>,
     /// DisruptionKind-specific parameters.
     pub detail: FailureDetail,
+    /// How much of the load an incident takes and how it starts (all of it, at once, by default).
+    pub shape: IncidentShape,
 }
 
 /// What differs between failure kinds.
@@ -420,6 +424,12 @@ pub struct RestorePipeline {
     pub validation: Dist,
     /// Backups that may be found unusable when restored; `None`: every backup restores.
     pub risk: Option<RestoreRisk>,
+    /// Tenants restored a few at a time after logical damage with a blast
+    /// radius; `None`: the affected data is restored as one.
+    pub queue: Option<RestoreQueue>,
+    /// A point-in-time restore (full snapshot, then log replay); `None`: the
+    /// dataset at the restore throughput.
+    pub pitr: Option<Pitr>,
 }
 
 /// How likely a failover is to fail, growing with time since the last drill.
@@ -517,6 +527,8 @@ pub struct Strategy {
     pub split_brain: Option<SplitBrain>,
     /// Posture-specific rules.
     pub posture: Posture,
+    /// How the switch, the capacity and the replica's lag shape the recovery.
+    pub shape: RecoveryShape,
     /// Cost settings and overrides.
     pub cost: StrategyCost,
 }

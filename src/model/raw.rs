@@ -117,6 +117,11 @@ pub(crate) struct RawFailure {
     pub destroy_probability: Option<f64>,
     pub account_deletion_share: Option<f64>,
     pub provider_deletion_share: Option<f64>,
+    // The incident's shape (`shapes.rs`).
+    pub load_share: Option<DistSpec>,
+    pub lead_in: Option<DistSpec>,
+    pub affected_share: Option<f64>,
+    pub affected_tenants: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -146,6 +151,11 @@ pub(crate) struct RawStrategy {
     pub dr_failure: Option<RawDrFailure>,
     pub split_brain: Option<RawSplitBrain>,
     pub cost: Option<RawStrategyCost>,
+    // The recovery's shape (`shapes.rs`).
+    pub switch_tail: Option<RawSwitchTail>,
+    pub capacity_shortage: Option<RawCapacityShortage>,
+    pub scale_up_shape: Option<String>,
+    pub replication_lag_growth: Option<f64>,
 
     // Posture parameters; which are allowed depends on `kind`.
     pub replication_lag: Option<DistSpec>,
@@ -186,6 +196,29 @@ pub(crate) struct RawRestore {
     pub failed_attempt: Option<DistSpec>,
     pub unusable_drift: Option<Duration>,
     pub test_interval: Option<Duration>,
+    // A restore queue and point-in-time restores (`shapes.rs`).
+    pub concurrency: Option<i64>,
+    pub per_tenant: Option<DistSpec>,
+    pub full_backup_interval: Option<Duration>,
+    pub full_backup_gb: Option<f64>,
+    pub log_gb_per_hour: Option<f64>,
+    pub replay_gb_per_hour: Option<DistSpec>,
+}
+
+/// `[strategy.switch_tail]` as written: clients that keep the old address.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSwitchTail {
+    pub share: Option<f64>,
+    pub duration: Option<DistSpec>,
+}
+
+/// `[strategy.capacity_shortage]` as written: no capacity in the DR region during region-wide events.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCapacityShortage {
+    pub probability: Option<f64>,
+    pub stall: Option<DistSpec>,
 }
 
 /// `[strategy.drill_risk]` as written: drills that go wrong.

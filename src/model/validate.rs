@@ -335,9 +335,10 @@ impl Validator<'_> {
         let detail = match kind {
             DisruptionKind::Az | DisruptionKind::Region => {
                 let allowed = if kind == DisruptionKind::Region {
-                    "kind, rate_per_year, duration, regions, control_plane_probability, destroy_probability"
+                    "kind, rate_per_year, duration, regions, control_plane_probability, destroy_probability, \
+                     load_share, lead_in"
                 } else {
-                    "kind, rate_per_year, duration, regions, destroy_probability"
+                    "kind, rate_per_year, duration, regions, destroy_probability, load_share, lead_in"
                 };
                 forbid(self, f.account_deletion_share.is_some(), "account_deletion_share", allowed);
                 forbid(self, f.provider_deletion_share.is_some(), "provider_deletion_share", allowed);
@@ -369,7 +370,8 @@ impl Validator<'_> {
             }
             DisruptionKind::Logical => {
                 let allowed = "kind, rate_per_year, detection_delay, ransomware_share, \
-                               ransomware_destroys_mutable_backups, account_deletion_share, provider_deletion_share";
+                               ransomware_destroys_mutable_backups, account_deletion_share, provider_deletion_share, \
+                               affected_share, affected_tenants";
                 forbid(self, f.duration.is_some(), "duration", allowed);
                 forbid(self, f.destroy_probability.is_some(), "destroy_probability", allowed);
                 forbid(self, f.regions.is_some(), "regions", allowed);
@@ -426,7 +428,8 @@ impl Validator<'_> {
                 (ids.len() == names.len()).then_some(ids)
             }
         };
-        Some(FailureMode { kind, rate_per_year: rate?, regions: regions?, detail })
+        let shape = super::shapes::incident_shape(self, at, f, kind);
+        Some(FailureMode { kind, rate_per_year: rate?, regions: regions?, detail, shape: shape? })
     }
 
     fn strategies(&mut self, raw: &RawModel, topology: &Topology, root: &KeyPath) -> Option<Vec<Strategy>> {
@@ -591,11 +594,15 @@ impl Validator<'_> {
         }
         let validation = self.dist(at.key("validation"), &r.validation, Unit::Duration);
         let risk = super::risk::restore_risk(self, at, r);
+        let queue = super::shapes::restore_queue(self, at, r);
+        let pitr = super::shapes::pitr(self, at, r);
         Some(RestorePipeline {
             provision: provision?,
             throughput_gb_per_hour: throughput?,
             validation: validation?,
             risk: risk?,
+            queue: queue?,
+            pitr: pitr?,
         })
     }
 
@@ -708,6 +715,7 @@ impl Validator<'_> {
             None => Some(None),
         };
         let posture = super::posture::posture(self, at, s, kind, topology);
+        let shape = super::shapes::recovery_shape(self, at, s, kind);
         let cost = super::costs::strategy_cost(self, at, s.cost.as_ref());
         Some(Strategy {
             name: s.name.clone(),
@@ -726,6 +734,7 @@ impl Validator<'_> {
             dr_failure: dr_failure?,
             split_brain: split_brain?,
             posture: posture?,
+            shape: shape?,
             cost: cost?,
         })
     }

@@ -74,7 +74,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption, region: usize, share: f
     incident.degraded = removed + short;
     incident.data_loss = match replication {
         Replication::Sync => DataLoss::None,
-        Replication::Async(lag) => DataLoss::window_of(ctx.draw(lag)),
+        Replication::Async(lag) => DataLoss::window_of(ctx.draw(lag) + ctx.limp_lag(d)),
     };
     incident
 }

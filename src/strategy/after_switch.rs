@@ -102,7 +102,8 @@ fn dr_failed(
         (Some(dist), _, _) => Some(ctx.draw(dist)),
         (None, Some(pipeline), Some(p)) => {
             let provision = ctx.draw(&pipeline.provision);
-            Some(p.failed + provision + super::backup_restore::restore_duration(ctx, pipeline))
+            let restored_to = failed_time.secs() - p.loss.secs();
+            Some(p.failed + provision + super::backup_restore::restore_duration(ctx, pipeline, restored_to, 1.0))
         }
         _ => None,
     };

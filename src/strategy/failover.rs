@@ -18,7 +18,10 @@
 //!    strategy has backups copied to the DR region, else to waiting.
 //! 5. Service returns at the earlier of DR ready and primary back: once
 //!    invoked, recovery proceeds, but users are served by whichever is up first.
-//!    Only a failover that restores service loses data.
+//!    Only a failover that restores service loses data. After the switch,
+//!    load goes unserved while the DR side lacks capacity (a warm standby's
+//!    ramp or step) or while stale clients keep the old address
+//!    (`switch_tail`), counted by share until the primary is back (`shape.rs`).
 //! 6. After a failover, the planned failback's interruption is recorded apart
 //!    from the incident's downtime (it is not part of the achieved RTO).
 //! 7. An outage that destroyed the primary's site (`destroy_probability`)
@@ -29,6 +32,7 @@
 use super::Ctx;
 use super::attempts::restore_point;
 use super::backup::Query;
+use super::shape::{Shortfall, Tail, unserved};
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
 use crate::model::{DisruptionKind, Duration, Posture, SimTime};
 use crate::world::site::Disruption;
@@ -101,7 +105,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
         Path::FailedOver
     };
     let mut data_loss = recovery.data_loss;
-    let mut ramp = (recovery.start_fraction, recovery.ramp);
+    let mut ramp = (recovery.start_fraction, recovery.hold, recovery.ramp);
 
     clock.spend(Step::Provisioning, recovery.provisioning);
     clock.spend(Step::Restore, recovery.restore);
@@ -116,7 +120,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
                 ready = ready + provision + restore + switch_again;
                 path = Path::FailoverFailedRestored;
                 data_loss = loss;
-                ramp = (1.0, Duration::ZERO);
+                ramp = (1.0, Duration::ZERO, Duration::ZERO);
             }
             None => return rode_out(&mut incident, clock, Path::FailoverFailedWaited),
         }
@@ -125,14 +129,23 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
         let path = if failed { Path::FailoverFailedWaited } else { Path::RodeOut };
         return rode_out(&mut incident, clock, path);
     }
-    let (start_fraction, ramp_length) = ramp;
-    let degraded = if start_fraction < 1.0 { ramp_length.min(outage.saturating_sub(ready)) } else { Duration::ZERO };
-    let ramp_loss = if ramp_length > Duration::ZERO {
-        // Integral of the unserved share (1 - c)(1 - t/R) over the degraded span.
-        let span = degraded.secs();
-        Duration::from_secs((1.0 - start_fraction) * (span - span * span / (2.0 * ramp_length.secs())))
+    let (start_fraction, hold, ramp_length) = ramp;
+    let served = outage.saturating_sub(ready);
+    let tail = switch_tail(ctx);
+    let (degraded, ramp_loss) = if tail.is_none() && hold == Duration::ZERO {
+        let degraded = if start_fraction < 1.0 { ramp_length.min(served) } else { Duration::ZERO };
+        let ramp_loss = if ramp_length > Duration::ZERO {
+            // Integral of the unserved share (1 - c)(1 - t/R) over the degraded span.
+            let span = degraded.secs();
+            Duration::from_secs((1.0 - start_fraction) * (span - span * span / (2.0 * ramp_length.secs())))
+        } else {
+            Duration::ZERO
+        };
+        (degraded, ramp_loss)
     } else {
-        Duration::ZERO
+        let shortfall = Shortfall { level: 1.0 - start_fraction, hold, ramp: ramp_length };
+        let partial = tail.map_or(Duration::ZERO, |t| t.length).max(shortfall.length());
+        (partial.min(served), unserved(served, shortfall, tail))
     };
     incident.path = path;
     incident.steps = clock.finish(ready);
@@ -141,6 +154,18 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
     incident.data_loss = DataLoss::window_of(data_loss);
     super::after_switch::finish(ctx, d, &mut incident, ready, outage);
     incident
+}
+
+/// The clients that keep the old address after this switch, when the
+/// strategy has a `switch_tail`: its share, for its drawn length (or, without
+/// one, until the primary is back: `unserved` cuts it at the outage's end).
+fn switch_tail(ctx: &mut Ctx<'_>) -> Option<Tail> {
+    let t = ctx.strategy.shape.switch_tail.as_ref()?;
+    let length = match &t.duration {
+        Some(dist) => ctx.draw(dist),
+        None => ctx.world.horizon,
+    };
+    Some(Tail { share: t.share, length })
 }
 
 /// A restore from backups copied to the DR region, started at `at` after a
@@ -161,7 +186,8 @@ fn fallback_restore(ctx: &mut Ctx<'_>, d: &Disruption, at: Duration) -> Option<(
     let query = Query { taken_before: d.start, copy_arrived_by, restore_at: d.start + at };
     let point = restore_point(ctx, policy, query)?;
     let provision = ctx.draw(&restore.provision);
-    let restore_time = point.failed + super::backup_restore::restore_duration(ctx, restore);
+    let restored_to = d.start.secs() - point.loss.secs();
+    let restore_time = point.failed + super::backup_restore::restore_duration(ctx, restore, restored_to, 1.0);
     Some((provision, restore_time, point.loss))
 }
 

@@ -12,14 +12,23 @@
 //! Without a clean backup the data is lost entirely: the service is rebuilt
 //! empty (decision, provisioning, validation) and stays down until the
 //! business is back (`total_loss_recovery`, by default the rest of the trial).
+//!
+//! Damage with a blast radius (`affected_share` of the tenants and their
+//! data) restores only that share, and counts in the load-weighted downtime
+//! by it. With `affected_tenants` and a restore queue (`concurrency`,
+//! `per_tenant`), tenants come back one by one: a tenant's downtime is the
+//! decision, provisioning and its place in the queue; the incident's
+//! load-weighted downtime is the share times the mean tenant's, and the
+//! service is degraded until the last tenant is back.
 
 use super::Ctx;
 use super::attempts::restore_point;
 use super::backup::Query;
 use super::backup_restore::restore_duration;
+use super::shape::Queue;
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
 use crate::model::Duration;
-use crate::model::{BackupPolicy, Vault};
+use crate::model::{BackupPolicy, RestoreQueue, Vault};
 use crate::world::{Deletion, Outage};
 
 pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
@@ -40,6 +49,10 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     if let Some(b) = ctx.jobs.breakage.as_mut() {
         b.last_restore = Some(restore_at);
     }
+    let shape = ctx.incident_shape(crate::model::DisruptionKind::Logical);
+    let share = shape.map_or(1.0, |s| s.affected_share);
+    // With a queue: (the last tenant's restore, the mean tenant's) after the failed attempts.
+    let mut queued: Option<(Duration, Duration)> = None;
     let (provisioning, restore) = match &ctx.strategy.restore {
         Some(pipeline) => {
             let provisioning = if o.ransomware || o.deletion != Deletion::None || window.is_none() {
@@ -47,9 +60,16 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
             } else {
                 Duration::ZERO
             };
-            let restore = match window {
-                Some(_) => point.map_or(Duration::ZERO, |p| p.failed) + restore_duration(ctx, pipeline),
-                None => ctx.draw(&pipeline.validation),
+            let failed = point.map_or(Duration::ZERO, |p| p.failed);
+            let tenants = shape.and_then(|s| s.affected_tenants);
+            let restore = match (window, pipeline.queue.as_ref(), tenants) {
+                (Some(_), Some(q), Some(n)) => {
+                    let (last, mean) = restore_queue(ctx, q, n);
+                    queued = Some((failed + last, failed + mean));
+                    failed + last
+                }
+                (Some(w), _, _) => failed + restore_duration(ctx, pipeline, o.start.secs() - w.secs(), share),
+                (None, _, _) => ctx.draw(&pipeline.validation),
             };
             (provisioning, restore)
         }
@@ -65,6 +85,15 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     clock.spend(Step::Restore, restore);
     incident.downtime = clock.elapsed();
     incident.steps = clock.finish(incident.downtime);
+    if share < 1.0 || queued.is_some() {
+        // Only the affected tenants are down, each until its own restore:
+        // the load-weighted downtime is the share times the mean tenant's;
+        // the service is partial until the last one is back.
+        incident.degraded = incident.downtime;
+        let mean =
+            queued.map_or(incident.downtime, |(_, mean)| (decision + provisioning + mean).min(ctx.world.horizon));
+        incident.downtime = mean * share;
+    }
     match window {
         Some(w) => {
             incident.path = Path::Restored;
@@ -73,6 +102,21 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
         None => ctx.lose_everything(&mut incident, o.end),
     }
     incident
+}
+
+/// Restores `tenants` through a queue of `q.concurrency` at a time, each
+/// taking a `per_tenant` draw, in rank order: (when the last is back, the
+/// mean time a tenant is back), from the queue's start.
+fn restore_queue(ctx: &mut Ctx<'_>, q: &RestoreQueue, tenants: u32) -> (Duration, Duration) {
+    let mut queue = Queue::new(q.concurrency, tenants);
+    let (mut last, mut sum) = (Duration::ZERO, 0.0);
+    for _ in 0..tenants {
+        let time = ctx.draw(&q.per_tenant);
+        let back = queue.next(time);
+        last = last.max(back);
+        sum += back.secs();
+    }
+    (last, Duration::from_secs(sum / f64::from(tenants)))
 }
 
 /// Whether a logical incident destroyed a strategy's backups: ransomware that

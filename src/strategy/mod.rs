@@ -13,12 +13,13 @@ mod drills;
 mod failover;
 mod logical;
 mod pilot_light;
+mod shape;
 mod warm_standby;
 
 use rand::RngExt;
 
 use crate::incident::Incident;
-use crate::model::{Dist, Duration, Model, Posture, SimTime, Strategy};
+use crate::model::{DisruptionKind, Dist, Duration, IncidentShape, Model, Posture, SimTime, Strategy};
 use crate::world::seed::{BackupJobs, OperationStreams, SimRng};
 use crate::world::site::Disruption;
 use crate::world::{Outage, World};
@@ -33,6 +34,9 @@ pub(crate) struct Recovery {
     pub restore: Duration,
     /// Warm standby: share of load served at the switch, ramping to 1 over `ramp`.
     pub start_fraction: f64,
+    /// Warm standby: how long `start_fraction` holds before the ramp (a
+    /// stalled or stepped scale-up).
+    pub hold: Duration,
     /// Length of the linear ramp to full capacity.
     pub ramp: Duration,
     /// Data-loss window if this recovery is what restores service.
@@ -56,6 +60,11 @@ pub(crate) struct Ctx<'a> {
     /// the trial restores were last tested; drawn only when restores drift.
     restore_tests: Calendar,
 }
+
+/// Purposes of the incident streams ([`OperationStreams::incident`]).
+const LOAD_SHARE: u64 = 1;
+const LEAD_IN: u64 = 2;
+const SHORTAGE: u64 = 3;
 
 /// When an operation was last exercised: at `phase + k × interval` with
 /// drills or tests, else `age_at_start` before the trial started.
@@ -159,11 +168,52 @@ impl<'a> Ctx<'a> {
 
     /// Answers one disruption of the primary site.
     pub(crate) fn respond(&mut self, d: &Disruption, region: usize, region_share: f64) -> Incident {
-        let incident = match &self.strategy.posture {
+        let mut incident = match &self.strategy.posture {
             Posture::ActiveActive { .. } => active_active::respond(self, d, region, region_share),
             _ => failover::respond(self, d),
         };
+        // An outage that takes only part of the load: everything it costs in
+        // service counts by that share.
+        if let Some(share) = self.load_share(d) {
+            incident.downtime = incident.downtime * share;
+            incident.failback_downtime = incident.failback_downtime * share;
+        }
         self.within_horizon(incident)
+    }
+
+    /// The shape of the incidents of `kind` (from its failure mode).
+    pub(crate) fn incident_shape(&self, kind: DisruptionKind) -> Option<&'a IncidentShape> {
+        self.model.failure(kind).map(|f| &f.shape)
+    }
+
+    /// Share of the load the outage behind `d` takes, when its failure mode
+    /// gives `load_share`: drawn once per event, the same for every strategy.
+    fn load_share(&self, d: &Disruption) -> Option<f64> {
+        let dist = self.incident_shape(d.kind)?.load_share.as_ref()?;
+        Some(dist.sample(&mut self.ops.incident(d.start.secs(), LOAD_SHARE)))
+    }
+
+    /// Replication lag gained while the site limped before the outage behind
+    /// `d` was declared: the failure mode's `lead_in` (drawn once per event)
+    /// times the strategy's lag growth; zero without a lead-in.
+    pub(crate) fn limp_lag(&self, d: &Disruption) -> Duration {
+        let Some(dist) = self.incident_shape(d.kind).and_then(|s| s.lead_in.as_ref()) else { return Duration::ZERO };
+        dist.sample_duration(&mut self.ops.incident(d.start.secs(), LEAD_IN)) * self.strategy.shape.lag_growth
+    }
+
+    /// How long the DR region cannot supply capacity to a failover from
+    /// `d`: only in region-wide events, decided once per event (the same
+    /// for every strategy with the same chance and stall); zero otherwise.
+    fn capacity_stall(&self, d: &Disruption) -> Duration {
+        let Some(c) = &self.strategy.shape.capacity_shortage else { return Duration::ZERO };
+        if d.kind != DisruptionKind::Region {
+            return Duration::ZERO;
+        }
+        let mut rng = self.ops.incident(d.start.secs(), SHORTAGE);
+        if rng.random::<f64>() >= c.probability.get() {
+            return Duration::ZERO;
+        }
+        c.stall.sample_duration(&mut rng)
     }
 
     /// Answers `logical` damage.
@@ -206,8 +256,15 @@ impl<'a> Ctx<'a> {
     /// The posture's recovery for a failover that starts at `invoked` for a
     /// disruption that began at `failed`; `None` when it cannot recover (for
     /// backup & restore: no usable backup copy).
+    ///
+    /// A shortage of capacity in the DR region (region-wide events only)
+    /// delays what must be launched: the whole stack for backup & restore and
+    /// pilot light; for a warm standby only the scale-up beyond its fraction,
+    /// which it keeps serving. A lead-in before the outage adds to the
+    /// replica's lag.
     pub(crate) fn recover(&mut self, d: &Disruption, invoked: Duration) -> Option<Recovery> {
-        match &self.strategy.posture {
+        let stall = self.capacity_stall(d);
+        let mut recovery = match &self.strategy.posture {
             Posture::BackupRestore => backup_restore::recover(self, d, invoked),
             Posture::PilotLight { replication_lag, promote, scale_up } => {
                 Some(pilot_light::recover(self, replication_lag, promote, scale_up))
@@ -216,6 +273,14 @@ impl<'a> Ctx<'a> {
                 Some(warm_standby::recover(self, replication_lag, promote, *capacity_fraction, scale_up))
             }
             Posture::ActiveActive { .. } => None,
+        }?;
+        match self.strategy.posture {
+            Posture::WarmStandby { .. } => recovery.hold += stall,
+            _ => recovery.provisioning += stall,
         }
+        if !matches!(self.strategy.posture, Posture::BackupRestore) {
+            recovery.data_loss += self.limp_lag(d);
+        }
+        Some(recovery)
     }
 }

@@ -10,5 +10,5 @@ pub(super) fn recover(ctx: &mut Ctx<'_>, replication_lag: &Dist, promote: &Dist,
     let data_loss = ctx.draw(replication_lag);
     let restore = ctx.draw(promote);
     let provisioning = ctx.draw(scale_up);
-    Recovery { provisioning, restore, start_fraction: 1.0, ramp: Duration::ZERO, data_loss }
+    Recovery { provisioning, restore, start_fraction: 1.0, hold: Duration::ZERO, ramp: Duration::ZERO, data_loss }
 }

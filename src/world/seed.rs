@@ -35,6 +35,7 @@ const BACKUP_JOB: u64 = 3;
 const DRILL: u64 = 4;
 const RESTORE_TEST: u64 = 5;
 const RESTORE_ATTEMPT: u64 = 6;
+const INCIDENT: u64 = 7;
 
 /// The stream for the failure history of one trial.
 pub fn world_rng(seed: u64, trial: u64) -> SimRng {
@@ -112,6 +113,14 @@ impl OperationStreams {
     /// same schedule finds the same copies unusable (given the same chance).
     pub fn restore_attempt(&self, interval_ms: u64, job: i64) -> SimRng {
         SimRng::seed_from_u64(key(&[RESTORE_ATTEMPT, self.seed, self.trial, interval_ms, job as u64]))
+    }
+
+    /// The stream of what an incident that began at `start_s` (seconds of
+    /// trial time) is like beyond its outage (the share of the load it
+    /// takes, a shortage it causes), for the purpose `tag`: keyed by the
+    /// event, so every strategy that meets it sees the same draw.
+    pub fn incident(&self, start_s: f64, tag: u64) -> SimRng {
+        SimRng::seed_from_u64(key(&[INCIDENT, self.seed, self.trial, start_s.to_bits(), tag]))
     }
 }
 
