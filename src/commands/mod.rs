@@ -8,6 +8,7 @@ mod check;
 mod docs;
 mod fit;
 mod merge;
+mod platform;
 mod policy;
 mod run;
 mod sensitivity;
@@ -63,6 +64,8 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
+        Command::Plans(args) => platform::platform(&args, false),
+        Command::Optimize(args) => platform::platform(&args, true),
         Command::Timeline(args) => timeline::timeline(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Sweep(args) => sweep::sweep(&args),

@@ -27,6 +27,7 @@ pub use error::{ModelError, Problem};
 pub use risk::{DrFailure, DrillRisk, RestoreRisk, SplitBrain};
 pub use span::KeyPath;
 pub(crate) use span::line_column;
+pub(crate) use validate::name_id;
 pub use time::SimTime;
 
 /// Hours in the load profile's cycle (one year of 365 days).
