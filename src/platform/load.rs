@@ -35,6 +35,8 @@ struct RawDoc {
 struct RawService {
     name: String,
     stateless: Option<bool>,
+    region: Option<String>,
+    cost_share: Option<f64>,
     dataset_gb: Option<f64>,
     change_rate_gb_per_hour: Option<f64>,
     rto: Option<Duration>,
@@ -396,6 +398,33 @@ fn services(
                 model.targets.rto = d;
             } else {
                 model.targets.rpo = d;
+            }
+        }
+        if let Some(share) = s.cost_share {
+            if share.is_finite() && share > 0.0 && share <= 1.0 {
+                model.costs.primary_compute_usd_per_month *= share;
+                model.costs.primary_database_usd_per_month *= share;
+            } else {
+                problems.add(at.key("cost_share"), format!("{share} is not allowed; allowed: a share above 0, at most 1"));
+            }
+        }
+        if let Some(region) = &s.region {
+            match model.topology.region_id(region) {
+                Some(id) => {
+                    model.topology.primary = id;
+                    for (j, st) in model.strategies.iter().enumerate() {
+                        if st.dr_region == Some(id) {
+                            problems.add(
+                                at.key("strategy").index(j).key("dr_region"),
+                                format!("the DR region is the service's own region \"{region}\"; allowed: another region"),
+                            );
+                        }
+                    }
+                }
+                None => {
+                    let known: Vec<&str> = model.topology.regions.iter().map(|r| r.name.as_str()).collect();
+                    problems.add(at.key("region"), format!("no region \"{region}\"; allowed: {}", known.join(", ")));
+                }
             }
         }
         let has_targets = s.rto.is_some() || s.rpo.is_some();
