@@ -74,7 +74,12 @@ fn a_chain_has_availability_a1_times_a2_and_one_of_two_has_one_minus_u1_u2() {
     let int_p2 = c * c * (h - 2.0 * (1.0 - (-sr * h).exp()) / sr + (1.0 - (-2.0 * sr * h).exp()) / (2.0 * sr));
     let both = &plan.functions[0];
     let either = &plan.functions[1];
-    assert_within_se("chain availability", both.availability.value, 1.0 - (2.0 * int_p - int_p2) / h, both.availability.std_error);
+    assert_within_se(
+        "chain availability",
+        both.availability.value,
+        1.0 - (2.0 * int_p - int_p2) / h,
+        both.availability.std_error,
+    );
     assert_within_se("1-of-2 availability", either.availability.value, 1.0 - int_p2 / h, either.availability.std_error);
     // Each service alone: 1 − ∫p/H.
     for s in &plan.services {
@@ -178,7 +183,13 @@ fn the_optimizer_picks_the_best_of_an_exhaustive_evaluation_at_the_cost_of_a_ful
     assert_eq!(cheapest.annual_cost_usd, best.annual_cost_usd);
     assert!(all.plans.iter().any(|p| !p.meets_targets), "the targets must rule some plans out");
     // A full run of the chosen plan alone gives the same cost, exactly.
-    let choice: Vec<usize> = platform.plans.iter().find(|p| best.choice == cheapest.choice && p.name == cheapest.name).unwrap().choice.clone();
+    let choice: Vec<usize> = platform
+        .plans
+        .iter()
+        .find(|p| best.choice == cheapest.choice && p.name == cheapest.name)
+        .unwrap()
+        .choice
+        .clone();
     platform.plans = vec![drsim::platform::Plan { name: "chosen".into(), choice }];
     let alone = run_plans(&platform, &options(3_000)).expect("runs");
     assert_eq!(alone.plans[0].annual_cost_usd, best.annual_cost_usd);
@@ -212,9 +223,15 @@ fn bad_platform_values_are_named_by_line_column_and_key() {
     let err = from_str_at(&text, Path::new("t.toml")).unwrap_err().to_string();
     assert!(err.contains("service[2].dataset_gb: -1 is not allowed; allowed:"), "{err}");
     assert!(err.starts_with("t.toml:"), "{err}");
-    let text = three_by_three() + "\n[[plan]]\nname = \"x\"\nservices = { web = \"wait\", orders = \"nope\", catalog = \"wait\" }\n";
+    let text = three_by_three()
+        + "\n[[plan]]\nname = \"x\"\nservices = { web = \"wait\", orders = \"nope\", catalog = \"wait\" }\n";
     let err = from_str_at(&text, Path::new("t.toml")).unwrap_err().to_string();
-    assert!(err.contains("plan[0].services.orders: service \"orders\" has no candidate \"nope\"; allowed: wait, restore, pilot"), "{err}");
+    assert!(
+        err.contains(
+            "plan[0].services.orders: service \"orders\" has no candidate \"nope\"; allowed: wait, restore, pilot"
+        ),
+        "{err}"
+    );
     let text = three_by_three().replace("services = [\"web\", \"catalog\"]", "services = [\"web\", \"catalogue\"]");
     let err = from_str_at(&text, Path::new("t.toml")).unwrap_err().to_string();
     assert!(err.contains("function[1].services[1]: no service \"catalogue\"; allowed: web, orders, catalog"), "{err}");

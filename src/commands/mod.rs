@@ -88,5 +88,17 @@ pub(crate) fn provenance() -> drsim::provenance::Provenance {
 
 /// Loads a model, tagging failures as bad input.
 pub(crate) fn load_model(path: &std::path::Path) -> Result<drsim::model::Model, Failure> {
-    drsim::model::Model::load(path).map_err(bad_input)
+    drsim::model::Model::load(path).map_err(|e| {
+        let text = e.to_string();
+        if ["unknown field `service`", "unknown field `function`", "unknown field `plan`"]
+            .iter()
+            .any(|f| text.contains(f))
+        {
+            bad_input(anyhow::anyhow!(
+                "{text}\nthis is a platform model ([[service]] tables): run it with `drsim plans` or `drsim optimize`"
+            ))
+        } else {
+            bad_input(e)
+        }
+    })
 }

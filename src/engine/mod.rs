@@ -337,7 +337,10 @@ pub fn threads_for(requested: Option<usize>) -> usize {
 
 /// Runs `work` on a pool of `threads` threads (all cores when `None`);
 /// returns its result and the pool's size.
-pub fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<(T, usize), EngineError> {
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> T + Send,
+) -> Result<(T, usize), EngineError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n);

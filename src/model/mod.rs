@@ -27,8 +27,8 @@ pub use error::{ModelError, Problem};
 pub use risk::{DrFailure, DrillRisk, RestoreRisk, SplitBrain};
 pub use span::KeyPath;
 pub(crate) use span::line_column;
-pub(crate) use validate::name_id;
 pub use time::SimTime;
+pub(crate) use validate::name_id;
 
 /// Hours in the load profile's cycle (one year of 365 days).
 pub const HOURS_PER_YEAR: usize = 8760;

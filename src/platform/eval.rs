@@ -236,7 +236,9 @@ impl Evaluation {
             choice: plan
                 .iter()
                 .enumerate()
-                .map(|(s, &c)| format!("{}={}", platform.services[s].name, platform.services[s].model.strategies[c].name))
+                .map(|(s, &c)| {
+                    format!("{}={}", platform.services[s].name, platform.services[s].model.strategies[c].name)
+                })
                 .collect(),
             annual_cost_usd: self.plan_cost(platform, plan)?,
             meets_targets: misses.is_empty(),

@@ -288,7 +288,8 @@ pub fn implied(model: Model) -> Platform {
         availability: None,
         judged: false,
     };
-    let plans = model.strategies.iter().enumerate().map(|(i, s)| Plan { name: s.name.clone(), choice: vec![i] }).collect();
+    let plans =
+        model.strategies.iter().enumerate().map(|(i, s)| Plan { name: s.name.clone(), choice: vec![i] }).collect();
     Platform {
         path: model.source.path.clone(),
         name: name.clone(),
@@ -382,7 +383,10 @@ fn services(
         for strategy in &mut model.strategies {
             strategy.id = name_id(&format!("{}/{}", s.name, strategy.name));
         }
-        for (key, value) in [("rto", s.rto), ("rpo", s.rpo)] {
+        // A service judged on one target only is not judged on the other.
+        let unbounded = Duration::YEAR * 1e6;
+        let judged = |d: Option<Duration>| d.or((s.rto.is_some() || s.rpo.is_some()).then_some(unbounded));
+        for (key, value) in [("rto", judged(s.rto)), ("rpo", judged(s.rpo))] {
             let Some(d) = value else { continue };
             if !(d.secs().is_finite() && d.secs() >= 0.0) {
                 problems.add(at.key(key), "allowed: a duration of 0s or more");
@@ -405,7 +409,8 @@ fn services(
                 model.costs.primary_compute_usd_per_month *= share;
                 model.costs.primary_database_usd_per_month *= share;
             } else {
-                problems.add(at.key("cost_share"), format!("{share} is not allowed; allowed: a share above 0, at most 1"));
+                problems
+                    .add(at.key("cost_share"), format!("{share} is not allowed; allowed: a share above 0, at most 1"));
             }
         }
         if let Some(region) = &s.region {
@@ -416,7 +421,9 @@ fn services(
                         if st.dr_region == Some(id) {
                             problems.add(
                                 at.key("strategy").index(j).key("dr_region"),
-                                format!("the DR region is the service's own region \"{region}\"; allowed: another region"),
+                                format!(
+                                    "the DR region is the service's own region \"{region}\"; allowed: another region"
+                                ),
                             );
                         }
                     }
@@ -563,7 +570,10 @@ fn plans(raw: &[RawPlan], services: &[Loaded], problems: &mut Problems<'_>) -> V
             let Some(candidate) = p.services.get(&service.name) else {
                 problems.add(
                     at.key("services"),
-                    format!("plan \"{}\" gives no candidate for service \"{}\"; every service needs one", p.name, service.name),
+                    format!(
+                        "plan \"{}\" gives no candidate for service \"{}\"; every service needs one",
+                        p.name, service.name
+                    ),
                 );
                 continue;
             };
@@ -573,7 +583,11 @@ fn plans(raw: &[RawPlan], services: &[Loaded], problems: &mut Problems<'_>) -> V
                     let known: Vec<&str> = service.model.strategies.iter().map(|s| s.name.as_str()).collect();
                     problems.add(
                         at.key("services").key(&service.name),
-                        format!("service \"{}\" has no candidate \"{candidate}\"; allowed: {}", service.name, known.join(", ")),
+                        format!(
+                            "service \"{}\" has no candidate \"{candidate}\"; allowed: {}",
+                            service.name,
+                            known.join(", ")
+                        ),
                     );
                 }
             }
@@ -581,7 +595,8 @@ fn plans(raw: &[RawPlan], services: &[Loaded], problems: &mut Problems<'_>) -> V
         for name in p.services.keys() {
             if !services.iter().any(|s| s.0.name == *name) {
                 let known: Vec<&str> = services.iter().map(|s| s.0.name.as_str()).collect();
-                problems.add(at.key("services").key(name), format!("no service \"{name}\"; allowed: {}", known.join(", ")));
+                problems
+                    .add(at.key("services").key(name), format!("no service \"{name}\"; allowed: {}", known.join(", ")));
             }
         }
         out.push(Plan { name: p.name.clone(), choice });
@@ -598,7 +613,8 @@ mod tests {
         assert_eq!(header("[[service.strategy]]  # x"), Some(vec!["service", "strategy"]));
         assert_eq!(header("[ costs ]"), Some(vec!["costs"]));
         assert_eq!(header("[1, 2]"), None);
-        let text = "[a]\nx = 1\n[[service]]\nname = \"s\"\n[[service.strategy]]\nname = \"c\"\n[service.strategy.backup]\n";
+        let text =
+            "[a]\nx = 1\n[[service]]\nname = \"s\"\n[[service.strategy]]\nname = \"c\"\n[service.strategy.backup]\n";
         let parts = parts(text);
         let derived = service_text(text, &parts, 0);
         assert_eq!(derived, "[a]\nx = 1\n\n\n[[        strategy]]\nname = \"c\"\n[        strategy.backup]\n");

@@ -149,9 +149,7 @@ fn finish(
     let best = pool.iter().find(|p| p.meets_targets).cloned();
     let closest = if best.is_none() {
         pool.iter()
-            .min_by(|a, b| {
-                a.misses.len().cmp(&b.misses.len()).then(a.annual_cost_usd.total_cmp(&b.annual_cost_usd))
-            })
+            .min_by(|a, b| a.misses.len().cmp(&b.misses.len()).then(a.annual_cost_usd.total_cmp(&b.annual_cost_usd)))
             .cloned()
     } else {
         None

@@ -145,7 +145,10 @@ impl Combos {
                     let mut out = vec![Vec::new()];
                     for &s in &f.services {
                         let n = platform.services[s].candidates();
-                        out = out.into_iter().flat_map(|c: Vec<usize>| (0..n).map(move |i| [c.clone(), vec![i]].concat())).collect();
+                        out = out
+                            .into_iter()
+                            .flat_map(|c: Vec<usize>| (0..n).map(move |i| [c.clone(), vec![i]].concat()))
+                            .collect();
                     }
                     out
                 })

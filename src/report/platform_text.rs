@@ -22,7 +22,12 @@ pub fn render(r: &PlatformResults) -> String {
     );
     match (&r.best, &r.closest) {
         (Some(best), _) => {
-            let _ = writeln!(out, "cheapest plan meeting every target: {} at {}/yr", best.name, fmt_usd(best.annual_cost_usd));
+            let _ = writeln!(
+                out,
+                "cheapest plan meeting every target: {} at {}/yr",
+                best.name,
+                fmt_usd(best.annual_cost_usd)
+            );
             plan(&mut out, best);
         }
         (None, Some(closest)) => {
@@ -48,7 +53,8 @@ pub fn render(r: &PlatformResults) -> String {
     if r.plans_searched > 0 && !r.plans.is_empty() {
         let _ = writeln!(out, "\nplans listed in the model:");
         for p in &r.plans {
-            let verdict = if p.meets_targets { "meets every target".to_string() } else { format!("misses {}", p.misses.len()) };
+            let verdict =
+                if p.meets_targets { "meets every target".to_string() } else { format!("misses {}", p.misses.len()) };
             let _ = writeln!(out, "  {:<24} {:>14}/yr  {verdict}", p.name, fmt_usd(p.annual_cost_usd));
         }
     } else if r.plans_searched == 0 {
@@ -76,7 +82,13 @@ fn plan(out: &mut String, p: &PlanFigures) {
             fmt_percent(s.summary.availability.value),
             fmt_duration_s(s.summary.annual_downtime_s.value),
             fmt_usd(s.summary.cost.total_annual_usd.value),
-            if !s.judged { "-" } else if s.meets_targets { "meets" } else { "MISSES" }
+            if !s.judged {
+                "-"
+            } else if s.meets_targets {
+                "meets"
+            } else {
+                "MISSES"
+            }
         );
     }
     let _ = writeln!(
@@ -101,6 +113,7 @@ fn plan(out: &mut String, p: &PlanFigures) {
     }
     for f in &p.functions {
         let a = f.margins.availability.map_or(String::new(), |m| format!(", availability {m:+.4}"));
-        let _ = writeln!(out, "  margins {}: RTO met {:+.4}, RPO met {:+.4}{a}", f.function, f.margins.rto, f.margins.rpo);
+        let _ =
+            writeln!(out, "  margins {}: RTO met {:+.4}, RPO met {:+.4}{a}", f.function, f.margins.rto, f.margins.rpo);
     }
 }
