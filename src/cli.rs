@@ -64,6 +64,10 @@ pub enum Command {
     Run(RunArgs),
     /// Parse and validate a model, print a short summary and lint it for DR audit findings.
     Check(CheckArgs),
+    /// Run the plans a platform model lists: figures per service and per business function.
+    Plans(PlatformArgs),
+    /// Search every plan (one candidate per service) for the cheapest meeting every target.
+    Optimize(PlatformArgs),
     /// Walk one sampled incident through step by step (a Game Day walkthrough).
     Timeline(TimelineArgs),
     /// Merge the partial results of a sharded run into the unsharded result.
@@ -101,6 +105,40 @@ pub enum SchemaOutput {
     Results,
     /// The `*.provenance.json` sidecar of `sweep`, `sensitivity` and `fit`.
     Provenance,
+}
+
+/// Arguments of `drsim plans` and `drsim optimize`.
+#[derive(Debug, Args)]
+pub struct PlatformArgs {
+    /// The model file (TOML), with `[[service]]` tables or without (then one service).
+    pub model: PathBuf,
+    /// Number of trials (simulated horizons).
+    #[arg(long, default_value_t = DEFAULT_TRIALS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: u64,
+    /// Years per trial.
+    #[arg(long, default_value_t = 1.0)]
+    pub years: f64,
+    /// Master seed: the same seed gives the same numbers on any machine and thread count.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output format on standard output: `table` or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+impl PlatformArgs {
+    /// The library's run options.
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            trials: self.trials,
+            years: self.years,
+            seed: self.seed,
+            threads: self.threads.map(|t| t as usize),
+        }
+    }
 }
 
 /// Arguments of `drsim completions`.

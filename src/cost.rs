@@ -105,9 +105,8 @@ impl CostModel {
 
     /// [`CostModel::incident_cost`] in two parts, USD: the revenue lost, and
     /// everything else (orders, the fixed response cost, a total loss, the
-    /// DR side's running cost). The engine caps the revenue a trial loses
-    /// at [`CostModel::trial_revenue`].
-    pub fn incident_cost_parts(&self, incident: &Incident, horizon: Duration) -> (f64, f64) {
+    /// DR side's running cost).
+    fn incident_cost_parts(&self, incident: &Incident, horizon: Duration) -> (f64, f64) {
         let down_from = incident.start + incident.detection_delay;
         let room = SimTime::after_start(horizon).saturating_since(down_from);
         let down = (incident.downtime + incident.failback_downtime).min(room);
@@ -120,11 +119,14 @@ impl CostModel {
         (revenue, orders + self.incident_fixed_usd + total_loss + incident.failover_running_usd)
     }
 
-    /// The revenue of a whole trial of length `horizon`, USD: the most its
-    /// incidents can lose together, however they overlap (as the trial's
+    /// Prices the incidents of one strategy in one trial of length
+    /// `horizon`, in the order they are answered: each as
+    /// [`CostModel::incident_cost`], except that together they lose at most
+    /// the trial's revenue, however their windows overlap (as the trial's
     /// downtime is at most its length).
-    pub fn trial_revenue(&self, horizon: Duration) -> f64 {
-        self.revenue_per_hour * self.load_hours(SimTime::ZERO, horizon)
+    pub fn trial_pricer(&self, horizon: Duration) -> TrialPricer<'_> {
+        let revenue_left = self.revenue_per_hour * self.load_hours(SimTime::ZERO, horizon);
+        TrialPricer { costs: self, horizon, revenue_left }
     }
 
     /// The fixed infrastructure cost of strategy number `strategy`, USD per year.
@@ -135,6 +137,26 @@ impl CostModel {
     /// The line items of strategy number `strategy`.
     pub fn line_items(&self, strategy: usize) -> &LineItems {
         &self.line_items[strategy]
+    }
+}
+
+/// The incident costs of one strategy in one trial; see
+/// [`CostModel::trial_pricer`].
+#[derive(Debug)]
+pub struct TrialPricer<'a> {
+    costs: &'a CostModel,
+    horizon: Duration,
+    /// Revenue of the trial not yet lost by an earlier incident, USD.
+    revenue_left: f64,
+}
+
+impl TrialPricer<'_> {
+    /// The cost of the next incident of the trial, USD.
+    pub fn price(&mut self, incident: &Incident) -> f64 {
+        let (revenue, rest) = self.costs.incident_cost_parts(incident, self.horizon);
+        let revenue = revenue.min(self.revenue_left);
+        self.revenue_left -= revenue;
+        revenue + rest
     }
 }
 

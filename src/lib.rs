@@ -26,6 +26,7 @@ pub mod input;
 pub mod lint;
 pub mod model;
 pub mod num;
+pub mod platform;
 pub mod policy;
 pub mod provenance;
 pub mod real;

@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["summary"],
     &["decision"],
     &["simulation"],
-    &["lint", "shard", "timeline", "whatif"],
+    &["lint", "shard", "timeline", "whatif", "platform"],
     &["report"],
     &["harden", "cli"],
     &["commands"],

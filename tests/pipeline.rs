@@ -142,11 +142,10 @@ fn out_of_range_options_are_refused_before_simulating() {
 
 // ---- the CLI ----
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-pipeline-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory, removed with everything in it when dropped (the
+/// incident exports here run to hundreds of MB).
+fn temp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("drsim-pipeline-{name}-")).tempdir().expect("a temporary directory")
 }
 
 fn drsim(args: &[&str]) -> std::process::Output {
@@ -165,7 +164,8 @@ fn ok(out: std::process::Output) -> std::process::Output {
 
 #[test]
 fn incidents_with_precision_stream_the_trials_the_stop_used() {
-    let dir = temp("precision");
+    let tmp = temp("precision");
+    let dir = tmp.path();
     let out = dir.join("o");
     let o = out.to_str().unwrap();
     ok(drsim(&["run", "models/securecart.toml", "-q", "--precision", "0.05", "--incidents", "--out", o]));
@@ -192,7 +192,8 @@ fn incidents_with_precision_stream_the_trials_the_stop_used() {
 
 #[test]
 fn shards_with_incidents_concatenate_into_the_unsharded_file() {
-    let dir = temp("shards");
+    let tmp = temp("shards");
+    let dir = tmp.path();
     let whole = dir.join("whole");
     ok(drsim(&[
         "run",
@@ -238,7 +239,8 @@ fn impossible_flag_combinations_are_refused_with_the_reason() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(words), "{args:?}: {stderr}");
     };
-    let dir = temp("refused");
+    let tmp = temp("refused");
+    let dir = tmp.path();
     let o = dir.join("o");
     let o = o.to_str().unwrap();
     refused(

@@ -245,6 +245,8 @@ fn every_bundled_model_survives_export_then_import() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        // Platform models (`[[service]]`) have no top-level strategies to export targets for.
+        .filter(|p| !std::fs::read_to_string(p).unwrap().contains("[[service]]"))
         .collect();
     models.sort();
     assert!(models.len() >= 4);

@@ -264,6 +264,11 @@ fn example_models_check_and_run() {
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/models")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
+            if std::fs::read_to_string(&path).unwrap().contains("[[service]]") {
+                // A platform model: `drsim plans` runs it (tests/platform.rs).
+                drsim::platform::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                continue;
+            }
             let model = Model::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             simulate(&model, &options(200)).unwrap();
             count += 1;

@@ -8,6 +8,7 @@ mod check;
 mod docs;
 mod fit;
 mod merge;
+mod platform;
 mod policy;
 mod run;
 mod sensitivity;
@@ -79,6 +80,8 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
+        Command::Plans(args) => platform::platform(&args, false),
+        Command::Optimize(args) => platform::platform(&args, true),
         Command::Timeline(args) => timeline::timeline(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Sweep(args) => sweep::sweep(&args),
@@ -101,5 +104,17 @@ pub(crate) fn provenance() -> drsim::provenance::Provenance {
 
 /// Loads a model, tagging failures as bad input.
 pub(crate) fn load_model(path: &std::path::Path) -> Result<drsim::model::Model, Failure> {
-    drsim::model::Model::load(path).map_err(bad_input)
+    drsim::model::Model::load(path).map_err(|e| {
+        let text = e.to_string();
+        if ["unknown field `service`", "unknown field `function`", "unknown field `plan`"]
+            .iter()
+            .any(|f| text.contains(f))
+        {
+            bad_input(anyhow::anyhow!(
+                "{text}\nthis is a platform model ([[service]] tables): run it with `drsim plans` or `drsim optimize`"
+            ))
+        } else {
+            bad_input(e)
+        }
+    })
 }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::cost::CostModel;
 use crate::incident::Incident;
-use crate::model::{Deployment, DisruptionKind, Duration, Model, Posture};
+use crate::model::{Deployment, DisruptionKind, Duration, Model, Posture, Strategy};
 use crate::strategy::Ctx;
 use crate::tally::Tally;
 use crate::world::site::{self, Disruption, SiteScratch};
@@ -53,6 +53,44 @@ pub enum EngineError {
     Interrupted,
 }
 
+/// Plays trial `trial`'s `world` against one strategy of `model`: every
+/// site disruption of its regions, every `logical` outage and its drills, in
+/// that order, each incident handed to `record` (unpriced: `cost_usd` is 0).
+/// The strategy draws from its stream `(seed, trial, strategy.id)`, so a
+/// strategy's incidents depend on the world and its own id only. The engine
+/// and the platform layer (services sharing one world) both play through here.
+#[allow(clippy::too_many_arguments)]
+pub fn play_strategy(
+    model: &Model,
+    strategy: &Strategy,
+    seed: u64,
+    trial: u64,
+    world: &World,
+    sites: &mut SiteCache,
+    site: &mut SiteScratch,
+    record: &mut impl FnMut(&mut Incident),
+) {
+    let backups = seed::BackupJobs::new(seed, trial);
+    let ops = seed::OperationStreams::new(seed, trial);
+    let mut rng = seed::strategy_rng(seed, trial, strategy.id);
+    let mut ctx = Ctx::new(model, strategy, world, backups, ops, &mut rng);
+    let regions: &[(usize, f64)] = match &strategy.posture {
+        Posture::ActiveActive { regions, .. } => regions,
+        _ => &[(model.topology.primary, 1.0)],
+    };
+    for &(region, share) in regions {
+        for d in sites.get(world, region, strategy.deployment, site) {
+            let mut incident = ctx.respond(d, region, share);
+            record(&mut incident);
+        }
+    }
+    for o in world.outages.iter().filter(|o| o.kind == DisruptionKind::Logical) {
+        let mut incident = ctx.respond_logical(o);
+        record(&mut incident);
+    }
+    ctx.respond_drills(|incident: &mut Incident| record(incident));
+}
+
 /// Buffers reused from trial to trial on one thread: no allocation per event.
 struct Scratch {
     world: World,
@@ -63,8 +101,9 @@ struct Scratch {
 
 /// The disruptions of each (region, deployment) asked for in the current
 /// trial: strategies deployed alike see the same ones, computed once.
-#[derive(Default)]
-struct SiteCache {
+/// Clear it whenever a new world is sampled.
+#[derive(Debug, Default)]
+pub struct SiteCache {
     /// Entries `..used` are valid for the current trial; the rest keep their buffers.
     entries: Vec<((usize, Deployment), Vec<Disruption>)>,
     used: usize,
@@ -72,7 +111,7 @@ struct SiteCache {
 
 impl SiteCache {
     /// Forgets the previous trial's disruptions (keeps the buffers).
-    fn clear(&mut self) {
+    pub fn clear(&mut self) {
         self.used = 0;
     }
 
@@ -280,10 +319,10 @@ type Observed = (u64, usize, Incident);
 /// cost or a core is slowed by other work (with 8 per thread a million
 /// trials ran at 171-187% CPU on 2 cores), few enough that per-block set-up
 /// (a tally and its merge, well under a millisecond) is negligible.
-const BLOCKS_PER_THREAD: u64 = 32;
+pub const BLOCKS_PER_THREAD: u64 = 32;
 
 /// Cuts `trials` into at most `count` contiguous, non-empty blocks.
-fn blocks(trials: Range<u64>, count: u64) -> Vec<Range<u64>> {
+pub fn blocks(trials: Range<u64>, count: u64) -> Vec<Range<u64>> {
     let len = trials.end.saturating_sub(trials.start);
     let count = count.clamp(1, len.max(1));
     let at = |i: u64| trials.start + (u128::from(len) * u128::from(i) / u128::from(count)) as u64;
@@ -298,7 +337,10 @@ pub fn threads_for(requested: Option<usize>) -> usize {
 
 /// Runs `work` on a pool of `threads` threads (all cores when `None`);
 /// returns its result and the pool's size.
-fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<(T, usize), EngineError> {
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> T + Send,
+) -> Result<(T, usize), EngineError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n);
@@ -325,39 +367,14 @@ impl Engine<'_> {
         let Scratch { world, site, sites, annual_cost } = scratch;
         let world = &*world;
         sites.clear();
-        let backups = seed::BackupJobs::new(config.seed, trial);
-        let trial_revenue = costs.trial_revenue(config.horizon);
-        let ops = seed::OperationStreams::new(config.seed, trial);
         for (index, strategy) in model.strategies.iter().enumerate() {
-            let mut rng = seed::strategy_rng(config.seed, trial, strategy.id);
-            let mut ctx = Ctx::new(model, strategy, world, backups, ops, &mut rng);
             let mut trial_tally = tally.begin_trial(index);
-            // The trial's incidents together lose at most the trial's revenue,
-            // however their windows overlap (as its downtime is at most its length).
-            let mut revenue_left = trial_revenue;
-            let mut record = |incident: &mut Incident| {
-                let (revenue, rest) = costs.incident_cost_parts(incident, config.horizon);
-                let revenue = revenue.min(revenue_left);
-                revenue_left -= revenue;
-                incident.cost_usd = revenue + rest;
+            let mut pricer = costs.trial_pricer(config.horizon);
+            play_strategy(model, strategy, config.seed, trial, world, sites, site, &mut |incident| {
+                incident.cost_usd = pricer.price(incident);
                 observe(trial, index, incident);
                 trial_tally.record(incident);
-            };
-            let regions: &[(usize, f64)] = match &strategy.posture {
-                Posture::ActiveActive { regions, .. } => regions,
-                _ => &[(model.topology.primary, 1.0)],
-            };
-            for &(region, share) in regions {
-                for d in sites.get(world, region, strategy.deployment, site) {
-                    let mut incident = ctx.respond(d, region, share);
-                    record(&mut incident);
-                }
-            }
-            for o in world.outages.iter().filter(|o| o.kind == DisruptionKind::Logical) {
-                let mut incident = ctx.respond_logical(o);
-                record(&mut incident);
-            }
-            ctx.respond_drills(&mut record);
+            });
             annual_cost[index] = trial_tally.finish(costs.fixed_annual_usd(index) * config.horizon.years());
         }
         tally.end_trial(annual_cost);

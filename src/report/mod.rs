@@ -21,6 +21,7 @@ pub mod incidents;
 pub mod json;
 pub mod markdown;
 pub mod output;
+pub mod platform_text;
 pub mod policy_json;
 pub mod progress;
 pub mod sarif;

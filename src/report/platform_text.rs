@@ -1,0 +1,119 @@
+//! `drsim plans` and `drsim optimize` as text: the choice (or why none
+//! meets the targets) first, then each plan by service and by function, then
+//! the runner-ups and why each loses.
+
+use std::fmt::Write as _;
+
+use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
+use crate::platform::eval::PlanFigures;
+use crate::platform::optimize::PlatformResults;
+
+/// The whole report.
+pub fn render(r: &PlatformResults) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} trials x {} year(s), seed {}{}",
+        r.name,
+        r.trials,
+        r.years,
+        r.seed,
+        if r.plans_searched > 0 { format!(", {} plans searched", r.plans_searched) } else { String::new() }
+    );
+    match (&r.best, &r.closest) {
+        (Some(best), _) => {
+            let _ = writeln!(
+                out,
+                "cheapest plan meeting every target: {} at {}/yr",
+                best.name,
+                fmt_usd(best.annual_cost_usd)
+            );
+            plan(&mut out, best);
+        }
+        (None, Some(closest)) => {
+            let _ = writeln!(
+                out,
+                "NO PLAN MEETS EVERY TARGET; closest: {} at {}/yr, it would take: {}",
+                closest.name,
+                fmt_usd(closest.annual_cost_usd),
+                closest.misses.join("; ")
+            );
+            plan(&mut out, closest);
+        }
+        (None, None) => {
+            let _ = writeln!(out, "no plan was evaluated");
+        }
+    }
+    if !r.runner_ups.is_empty() {
+        let _ = writeln!(out, "\nrunner-ups:");
+        for u in &r.runner_ups {
+            let _ = writeln!(out, "  {}  {}/yr: {}", u.plan.name, fmt_usd(u.plan.annual_cost_usd), u.why);
+        }
+    }
+    if r.plans_searched > 0 && !r.plans.is_empty() {
+        let _ = writeln!(out, "\nplans listed in the model:");
+        for p in &r.plans {
+            let verdict =
+                if p.meets_targets { "meets every target".to_string() } else { format!("misses {}", p.misses.len()) };
+            let _ = writeln!(out, "  {:<24} {:>14}/yr  {verdict}", p.name, fmt_usd(p.annual_cost_usd));
+        }
+    } else if r.plans_searched == 0 {
+        for p in &r.plans {
+            let _ = writeln!(out, "\nplan {}: {}/yr, {}", p.name, fmt_usd(p.annual_cost_usd), verdict(p));
+            plan(&mut out, p);
+        }
+    }
+    out
+}
+
+fn verdict(p: &PlanFigures) -> String {
+    if p.meets_targets { "meets every target".to_string() } else { format!("misses: {}", p.misses.join("; ")) }
+}
+
+/// One plan by service and by function.
+fn plan(out: &mut String, p: &PlanFigures) {
+    let _ = writeln!(out, "  service      candidate          availability  downtime/yr  cost/yr         judged");
+    for s in &p.services {
+        let _ = writeln!(
+            out,
+            "  {:<12} {:<18} {:>12}  {:>11}  {:>14}  {}",
+            s.service,
+            s.candidate,
+            fmt_percent(s.summary.availability.value),
+            fmt_duration_s(s.summary.annual_downtime_s.value),
+            fmt_usd(s.summary.cost.total_annual_usd.value),
+            if !s.judged {
+                "-"
+            } else if s.meets_targets {
+                "meets"
+            } else {
+                "MISSES"
+            }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  function     availability  downtime/yr  out/yr  RTO p95      RTO met (target)        RPO p95      RPO met (target)        lost/yr"
+    );
+    for f in &p.functions {
+        let q = |x: &Option<crate::summary::Quantiles>| x.map_or("-".to_string(), |q| fmt_duration_s(q.p95.value));
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>12}  {:>11}  {:>6.3}  {:<11}  {:<22}  {:<11}  {:<22}  {}",
+            f.function,
+            fmt_percent(f.availability.value),
+            fmt_duration_s(f.downtime_per_year_s),
+            f.outages_per_year,
+            q(&f.rto_s),
+            format!("{} ({})", fmt_percent(f.rto_met.estimate), fmt_duration_s(f.rto_target_s)),
+            q(&f.rpo_s),
+            format!("{} ({})", fmt_percent(f.rpo_met.estimate), fmt_duration_s(f.rpo_target_s)),
+            fmt_usd(f.lost_usd_per_year.value)
+        );
+    }
+    for f in &p.functions {
+        let a = f.margins.availability.map_or(String::new(), |m| format!(", availability {m:+.4}"));
+        let _ =
+            writeln!(out, "  margins {}: RTO met {:+.4}, RPO met {:+.4}{a}", f.function, f.margins.rto, f.margins.rpo);
+    }
+}
