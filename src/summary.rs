@@ -226,10 +226,10 @@ impl Outcome {
         match self {
             Outcome::RodeOut => "rode it out",
             Outcome::FailedOver => "failed over",
-            Outcome::FailoverFailedThenRestored => "failover failed, then restored",
-            Outcome::FailoverFailedThenWaited => "failover failed, then waited",
+            Outcome::FailoverFailedThenRestored => "failover failed then restored",
+            Outcome::FailoverFailedThenWaited => "failover failed then waited",
             Outcome::Restored => "restored from backup",
-            Outcome::DrUnavailableWaited => "DR unusable, waited",
+            Outcome::DrUnavailableWaited => "DR unusable so waited",
             Outcome::AllDataLost => "all data lost",
             Outcome::DrillWentWrong => "drill went wrong",
         }

@@ -5,6 +5,7 @@
 //! analyses and the commands know nothing of formats. CSV files all go
 //! through the one writer in [`csv`].
 
+pub mod answer;
 pub mod cells;
 pub mod charts;
 pub mod check_json;
