@@ -21,6 +21,7 @@ pub mod html;
 pub mod incidents;
 pub mod json;
 pub mod markdown;
+pub mod outcomes_csv;
 pub mod output;
 pub mod policy_json;
 pub mod progress;
