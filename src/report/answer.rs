@@ -44,20 +44,14 @@ fn verdict_cell(v: &Verdict) -> String {
     }
 }
 
-/// A shortfall in a few words: `region RTO 79.4%<99%`.
+/// A shortfall in a few words: `region RTO met 79.4%` (the share of
+/// incidents meeting that target).
 pub fn short(s: &Shortfall) -> String {
     let name = match s.target {
         Target::Rto => "RTO",
         Target::Rpo => "RPO",
     };
-    format!("{} {name} {}<{}", s.kind, trim(fmt_percent(s.share.estimate)), trim(fmt_percent(s.required)))
-}
-
-fn trim(p: String) -> String {
-    match p.strip_suffix(".00%") {
-        Some(whole) => format!("{whole}%"),
-        None => p,
-    }
+    format!("{} {name} met {}", s.kind, fmt_percent(s.share.estimate))
 }
 
 /// The one blocking shortfall of a verdict, in a few words.

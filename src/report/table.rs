@@ -120,15 +120,15 @@ fn fit(name: &str, width: usize) -> String {
 fn summary(out: &mut String, r: &Results) {
     let _ = writeln!(
         out,
-        "{:>3} {:<16} {:<12} {:>12} {:>12} {:>8} {:>8}  {}",
+        "{:>2} {:<18} {:<11} {:>11} {:>11} {:>8} {:>8}  {}",
         "#", "strategy", "verdict", "cost/yr", "P95 cost/yr", "avail.", "both met", "blocking shortfall"
     );
     for row in answer::ranked_rows(r) {
         let _ = writeln!(
             out,
-            "{:>3} {:<16} {:<12} {:>12} {:>12} {:>8} {:>8}  {}",
+            "{:>2} {:<18} {:<11} {:>11} {:>11} {:>8} {:>8}  {}",
             row.rank,
-            fit(&row.strategy, 16),
+            fit(&row.strategy, 18),
             row.verdict,
             row.cost,
             row.p95_cost,
@@ -138,11 +138,15 @@ fn summary(out: &mut String, r: &Results) {
         );
     }
     out.push_str(&answer::wrap(
-        "cost/yr = expected total (fixed + incidents); both met = share of all incidents meeting RTO and \
-         RPO; blocking = the largest shortfall that sets it apart, (all) = missed by every strategy",
+        &format!(
+            "cost/yr = expected total (fixed + incidents); both met = share of all incidents meeting RTO \
+             and RPO; blocking = its largest shortfall that sets it apart, with the share of incidents \
+             meeting that target ({} required, on the 95% lower bound); (all) = missed by every strategy",
+            fmt_percent(r.targets.confidence)
+        ),
         WIDTH,
-        "    ",
-        "    ",
+        "   ",
+        "   ",
     ));
     let _ = writeln!(out);
     out.push_str(&answer::wrap(&verdicts::summary(r), WIDTH, "", ""));
