@@ -9,6 +9,12 @@
 //! (common random numbers), whose interval is much narrower than the
 //! difference of two independent means.
 //!
+//! A (kind, target) that every strategy misses does not tell them apart: it
+//! is named once (`Decision::shared`) with what would have to change (the
+//! loosest target the best strategy meets, and when no strategy can recover
+//! fast enough at all, the restore throughput that would make it reachable),
+//! and the strategies are ranked on their other shortfalls.
+//!
 //! The decision is data: verdicts, shortfalls and cost differences. The
 //! reports put it into words (`report/verdicts.rs`).
 
@@ -237,10 +243,8 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
     } else {
         Vec::new()
     };
-    let distinguishing: Vec<Vec<Shortfall>> = all
-        .iter()
-        .map(|v| v.iter().filter(|s| !shared_keys.iter().any(|k| same(s, k))).cloned().collect())
-        .collect();
+    let distinguishing: Vec<Vec<Shortfall>> =
+        all.iter().map(|v| v.iter().filter(|s| !shared_keys.iter().any(|k| same(s, k))).cloned().collect()).collect();
     let meeting: Vec<usize> = (0..summaries.len()).filter(|&i| all[i].is_empty()).collect();
     let recommended = meeting.iter().copied().min_by(|&a, &b| cost(a).total_cmp(&cost(b)));
     // Meeting every target first; then the fewest shortfalls that tell the
@@ -289,10 +293,16 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
 }
 
 /// A shortfall every strategy has, with what would have to change.
-fn shared_shortfall(model: &Model, s: &Shortfall, all: &[Vec<Shortfall>], summaries: &[StrategySummary]) -> SharedShortfall {
+fn shared_shortfall(
+    model: &Model,
+    s: &Shortfall,
+    all: &[Vec<Shortfall>],
+    summaries: &[StrategySummary],
+) -> SharedShortfall {
     let mut least: Option<(f64, usize)> = None;
     for (i, v) in all.iter().enumerate() {
-        let achieved = v.iter().find(|t| t.kind == s.kind && t.target == s.target).and_then(|t| t.achieved_at_confidence_s);
+        let achieved =
+            v.iter().find(|t| t.kind == s.kind && t.target == s.target).and_then(|t| t.achieved_at_confidence_s);
         if let Some(a) = achieved {
             if least.is_none_or(|(l, _)| a < l) {
                 least = Some((a, i));

@@ -412,7 +412,9 @@ fn unreachable_targets(model: &Model) -> Vec<Finding> {
             .filter_map(|r| r.throughput_for(target.secs()))
             .min_by(f64::total_cmp)
             .filter(|_| bounds.iter().flatten().all(|b| b.restore.is_some()))
-            .map_or(String::new(), |n| format!("; a restore throughput of at least {:.0} GB/h would make it reachable", n.ceil()));
+            .map_or(String::new(), |n| {
+                format!("; a restore throughput of at least {:.0} GB/h would make it reachable", n.ceil())
+            });
         let ridden = if f.kind == DisruptionKind::Logical {
             ""
         } else {

@@ -99,7 +99,9 @@ fn run_and_merge_exit_4_with_fail_on_miss_when_no_strategy_meets_the_targets() {
     let run = ["run", "models/securecart.toml", "--trials", "2000", "--seed", "7", "--quiet"];
     let (_, stderr) = exits(4, &[&run[..], &["--fail-on-miss", "--out", out.to_str().unwrap()]].concat(), None);
     assert!(
-        stderr.contains("targets missed (--fail-on-miss): No strategy meets the targets. Every strategy misses logical RTO"),
+        stderr.contains(
+            "targets missed (--fail-on-miss): No strategy meets the targets. Every strategy misses logical RTO"
+        ),
         "{stderr}"
     );
     // The gate fails after every output is written.

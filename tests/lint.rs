@@ -97,7 +97,10 @@ fn the_bundled_model_passes_the_audit_but_for_its_unreachable_logical_rto() {
     assert_eq!(codes, vec![Code::TargetBelowFastestRecovery]);
     let (code, _, stderr) = check(&path, false);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("the logical RTO target (30m) is below the fastest recovery of every strategy"), "{stderr}");
+    assert!(
+        stderr.contains("the logical RTO target (30m) is below the fastest recovery of every strategy"),
+        "{stderr}"
+    );
 }
 
 /// The retention finding compares with the P99 of the detection delay. For

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Report, ReportError};
-use crate::lint::{Finding, position};
 use crate::format::fmt_percent;
+use crate::lint::{Finding, position};
 use crate::model::{Duration, FailureDetail, Model, Posture, Strategy, Unit};
 use crate::strategy::bounds;
 

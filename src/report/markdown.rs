@@ -122,9 +122,8 @@ impl Report for Markdown {
 
         let _ = writeln!(out, "\n## Cost line items\n");
         let _ = writeln!(out, "Per year, USD: the fixed DR line items, then the expected cost of incidents.\n");
-        let used: Vec<usize> = (0..7)
-            .filter(|&i| r.strategies.iter().any(|s| s.cost.line_items.items()[i].1 > 0.0))
-            .collect();
+        let used: Vec<usize> =
+            (0..7).filter(|&i| r.strategies.iter().any(|s| s.cost.line_items.items()[i].1 > 0.0)).collect();
         let heads: Vec<String> = used
             .iter()
             .map(|&i| {

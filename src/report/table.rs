@@ -120,8 +120,8 @@ fn fit(name: &str, width: usize) -> String {
 fn summary(out: &mut String, r: &Results) {
     let _ = writeln!(
         out,
-        "{:>2} {:<18} {:<11} {:>11} {:>11} {:>8} {:>8}  {}",
-        "#", "strategy", "verdict", "cost/yr", "P95 cost/yr", "avail.", "both met", "blocking shortfall"
+        "{:>2} {:<18} {:<11} {:>11} {:>11} {:>8} {:>8}  blocking shortfall",
+        "#", "strategy", "verdict", "cost/yr", "P95 cost/yr", "avail.", "both met"
     );
     for row in answer::ranked_rows(r) {
         let _ = writeln!(
@@ -155,8 +155,7 @@ fn summary(out: &mut String, r: &Results) {
 /// The inputs that decide the verdict: how often failovers fail, and how incidents ended.
 fn assumptions(out: &mut String, r: &Results) {
     let _ = writeln!(out, "Deciding assumptions");
-    let fails: Vec<String> =
-        answer::failover_failures(r).iter().map(|(name, p)| format!("{name} {p}")).collect();
+    let fails: Vec<String> = answer::failover_failures(r).iter().map(|(name, p)| format!("{name} {p}")).collect();
     out.push_str(&answer::wrap(
         &format!(
             "failover fails (the model's failure probability after a drill, grown by drift until the next \
@@ -289,12 +288,16 @@ impl Report for Table {
         let _ = writeln!(out);
         let _ = writeln!(out, "Details");
         let legend = match self.detail {
-            Detail::Full => "RTO = load-weighted downtime per incident; back = time until service is back for \
+            Detail::Full => {
+                "RTO = load-weighted downtime per incident; back = time until service is back for \
                              the users affected (unweighted); RPO = data-loss window; P(a year with a miss) = \
-                             chance a year has at least one incident missing the target",
-            _ => "RTO = load-weighted downtime per incident; back = time until service is back for the users \
+                             chance a year has at least one incident missing the target"
+            }
+            _ => {
+                "RTO = load-weighted downtime per incident; back = time until service is back for the users \
                   affected (unweighted; an incident that lost all data counts until the business is back); RPO = \
-                  data-loss window; yr miss = chance a year has at least one incident missing the target",
+                  data-loss window; yr miss = chance a year has at least one incident missing the target"
+            }
         };
         out.push_str(&answer::wrap(legend, WIDTH, "", ""));
         out.push_str(&answer::wrap(&answer::intervals_note(r), WIDTH, "", ""));

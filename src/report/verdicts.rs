@@ -36,7 +36,8 @@ pub fn summary(results: &Results) -> String {
             fmt_usd(c.expected_annual_cost_usd)
         ),
         Some(c) if !decision.shared.is_empty() => {
-            let what = largest(&c.distinguishing).map_or(String::new(), |s| format!(" Its largest other gap: {}.", describe(s)));
+            let what = largest(&c.distinguishing)
+                .map_or(String::new(), |s| format!(" Its largest other gap: {}.", describe(s)));
             format!(
                 "No strategy meets the targets.{apart} the closest is {} ({} other shortfall(s)).{what}",
                 c.strategy,
@@ -76,7 +77,9 @@ pub fn describe_shared(s: &SharedShortfall) -> String {
             fmt_duration_s(fastest)
         ));
         if let Some(n) = s.throughput_needed_gb_per_hour {
-            let today = s.throughput_max_gb_per_hour.map_or(String::new(), |m| format!(" (at most {} GB/h today)", fmt_count(m)));
+            let today = s
+                .throughput_max_gb_per_hour
+                .map_or(String::new(), |m| format!(" (at most {} GB/h today)", fmt_count(m)));
             needs.push(format!("a restore throughput of at least {} GB/h{today}", fmt_count(n)));
         }
     }

@@ -9,7 +9,7 @@
 //! itself (a short outage ridden out needs no recovery). The simulated
 //! downtime of an incident that is recovered is never shorter.
 
-use crate::model::{Deployment, Dist, DisruptionKind, Duration, Model, Posture, RestorePipeline, Strategy};
+use crate::model::{Deployment, DisruptionKind, Dist, Duration, Model, Posture, RestorePipeline, Strategy};
 
 /// The lower end of a distribution (its 0-quantile), seconds or its unit; 0 if undefined.
 fn low(d: &Dist) -> f64 {
@@ -80,7 +80,8 @@ pub fn fastest_recovery(model: &Model, strategy: &Strategy, kind: DisruptionKind
         let r = strategy.restore.as_ref().filter(|_| strategy.backup.is_some())?;
         return Some(with_restore(low(&steps.decision), r));
     }
-    let blip = (kind == DisruptionKind::Az && strategy.deployment == Deployment::MultiAz).then(|| low(&steps.az_failover));
+    let blip =
+        (kind == DisruptionKind::Az && strategy.deployment == Deployment::MultiAz).then(|| low(&steps.az_failover));
     let detection = low(&steps.detection);
     let failover = match &strategy.posture {
         Posture::ActiveActive { regions, .. } => {
@@ -89,8 +90,8 @@ pub fn fastest_recovery(model: &Model, strategy: &Strategy, kind: DisruptionKind
             Some(plain((detection + low(&steps.traffic_switch)) * share))
         }
         posture => {
-            let invoked = (detection + low(&steps.decision).max(strategy.invoke_after.secs()))
-                .max(strategy.promote_after.secs());
+            let invoked =
+                (detection + low(&steps.decision).max(strategy.invoke_after.secs())).max(strategy.promote_after.secs());
             let switch = low(&steps.traffic_switch);
             match posture {
                 Posture::BackupRestore => strategy
