@@ -231,9 +231,21 @@ pub struct RunArgs {
     /// output as usual): a gate for CI pipelines. A shard has no verdict: use it on `drsim merge`.
     #[arg(long, conflicts_with = "shard")]
     pub fail_on_miss: bool,
+    /// Table output: only the ranked summary and the recommendation.
+    #[arg(long, conflicts_with = "detail")]
+    pub brief: bool,
+    /// Table output: every figure (quantiles with their intervals, how incidents ended),
+    /// after the summary and the recommendation.
+    #[arg(long)]
+    pub detail: bool,
 }
 
 impl RunArgs {
+    /// How much the table shows.
+    pub fn detail(&self) -> drsim::report::table::Detail {
+        detail(self.brief, self.detail)
+    }
+
     /// The library's run options.
     pub fn options(&self) -> RunOptions {
         RunOptions {
@@ -242,6 +254,25 @@ impl RunArgs {
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
         }
+    }
+}
+
+/// The table's level of detail from `--brief` and `--detail` (clap keeps them apart).
+fn detail(brief: bool, detail: bool) -> drsim::report::table::Detail {
+    use drsim::report::table::Detail;
+    if brief {
+        Detail::Brief
+    } else if detail {
+        Detail::Full
+    } else {
+        Detail::Normal
+    }
+}
+
+impl MergeArgs {
+    /// How much the table shows.
+    pub fn detail(&self) -> drsim::report::table::Detail {
+        detail(self.brief, self.detail)
     }
 }
 
@@ -342,6 +373,13 @@ pub struct MergeArgs {
     /// output as usual): a gate for CI pipelines.
     #[arg(long)]
     pub fail_on_miss: bool,
+    /// Table output: only the ranked summary and the recommendation.
+    #[arg(long, conflicts_with = "detail")]
+    pub brief: bool,
+    /// Table output: every figure (quantiles with their intervals, how incidents ended),
+    /// after the summary and the recommendation.
+    #[arg(long)]
+    pub detail: bool,
 }
 
 /// Arguments of `drsim sweep`.

@@ -9,12 +9,19 @@
 //! (common random numbers), whose interval is much narrower than the
 //! difference of two independent means.
 //!
+//! A (kind, target) that every strategy misses does not tell them apart: it
+//! is named once (`Decision::shared`) with what would have to change (the
+//! loosest target the best strategy meets, and when no strategy can recover
+//! fast enough at all, the restore throughput that would make it reachable),
+//! and the strategies are ranked on their other shortfalls.
+//!
 //! The decision is data: verdicts, shortfalls and cost differences. The
 //! reports put it into words (`report/verdicts.rs`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{DisruptionKind, Model, RecoveryTargets};
+use crate::strategy::bounds::{FastestRecovery, fastest_recovery};
 use crate::summary::{CONFIDENCE, KindSummary, Share, StrategySummary};
 use crate::tally::{Tally, pair_index};
 
@@ -75,6 +82,41 @@ pub struct Verdict {
     pub cost_vs_reference: Option<CostDifference>,
     /// Whether it is the recommended strategy.
     pub recommended: bool,
+    /// Its shortfalls that not every strategy shares: what tells it apart
+    /// from the others, and what the ranking turns on.
+    pub distinguishing: Vec<Shortfall>,
+}
+
+/// A (kind, target) every strategy misses: naming it once says what must
+/// change whichever strategy is chosen; it does not tell the strategies apart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SharedShortfall {
+    /// The disruption kind.
+    pub kind: DisruptionKind,
+    /// The target missed.
+    pub target: Target,
+    /// The target, seconds.
+    pub target_s: f64,
+    /// The share of incidents required to meet it (the model's confidence).
+    pub required: f64,
+    /// The loosest target that would pass for at least one strategy: the
+    /// smallest achieved value at the required confidence, seconds; infinite
+    /// (`"inf"`) when every strategy lost all data in that share.
+    #[serde(with = "crate::real::optional")]
+    #[schemars(with = "Option<crate::real::Real>")]
+    pub least_target_s: Option<f64>,
+    /// The strategy achieving `least_target_s`.
+    pub least_target_strategy: Option<String>,
+    /// RTO only: the fastest recovery any strategy could achieve (the lower
+    /// ends of its steps, `drsim check`), seconds, when the target is below
+    /// it for every strategy; `None` when some strategy could reach the target.
+    pub fastest_possible_s: Option<f64>,
+    /// RTO only, when no strategy can reach the target and each one's
+    /// quickest recovery is a restore: the restore throughput (GB/h) at which
+    /// the quickest one could just meet it.
+    pub throughput_needed_gb_per_hour: Option<f64>,
+    /// The highest restore throughput the model allows today, GB/h.
+    pub throughput_max_gb_per_hour: Option<f64>,
 }
 
 /// The recommendation across strategies.
@@ -82,10 +124,18 @@ pub struct Verdict {
 pub struct Decision {
     /// The cheapest strategy that meets the targets, if any.
     pub recommended: Option<String>,
-    /// When none meets them: the one that comes closest (smallest largest shortfall).
+    /// When none meets them: the one that comes closest, judged on the
+    /// shortfalls that tell strategies apart (the first of `ranking`).
     pub closest: Option<String>,
     /// One verdict per strategy, in model order.
     pub verdicts: Vec<Verdict>,
+    /// Targets every strategy misses (only with two strategies or more), in
+    /// the order of the first verdict's shortfalls.
+    pub shared: Vec<SharedShortfall>,
+    /// Strategy names, best first: those meeting the targets by expected
+    /// cost, then the others by their distinguishing shortfalls (fewest,
+    /// then the smallest total gap), then by cost.
+    pub ranking: Vec<String>,
     /// The targets that differ from the model-wide ones, per disruption kind
     /// the model has (Resilience Hub's per-disruption-type targets).
     pub target_overrides: Vec<KindTargets>,
@@ -187,17 +237,30 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
         })
         .collect();
     let cost = |i: usize| summaries[i].cost.total_annual_usd.value;
+    let same = |a: &Shortfall, b: &Shortfall| a.kind == b.kind && a.target == b.target;
+    let shared_keys: Vec<&Shortfall> = if all.len() >= 2 {
+        all[0].iter().filter(|s| all[1..].iter().all(|o| o.iter().any(|t| same(s, t)))).collect()
+    } else {
+        Vec::new()
+    };
+    let distinguishing: Vec<Vec<Shortfall>> =
+        all.iter().map(|v| v.iter().filter(|s| !shared_keys.iter().any(|k| same(s, k))).cloned().collect()).collect();
     let meeting: Vec<usize> = (0..summaries.len()).filter(|&i| all[i].is_empty()).collect();
     let recommended = meeting.iter().copied().min_by(|&a, &b| cost(a).total_cmp(&cost(b)));
-    let closest = if recommended.is_none() {
-        // Fewest shortfalls, then the smallest total gap, then the cheapest.
-        (0..summaries.len()).min_by(|&a, &b| {
-            let total = |i: usize| all[i].iter().map(gap).sum::<f64>();
-            all[a].len().cmp(&all[b].len()).then(total(a).total_cmp(&total(b))).then(cost(a).total_cmp(&cost(b)))
-        })
-    } else {
-        None
-    };
+    // Meeting every target first; then the fewest shortfalls that tell the
+    // strategies apart, then the smallest total gap, then the cheapest.
+    let mut ranking: Vec<usize> = (0..summaries.len()).collect();
+    ranking.sort_by(|&a, &b| {
+        let total = |i: usize| distinguishing[i].iter().map(gap).sum::<f64>();
+        all[b]
+            .is_empty()
+            .cmp(&all[a].is_empty())
+            .then(distinguishing[a].len().cmp(&distinguishing[b].len()))
+            .then(total(a).total_cmp(&total(b)))
+            .then(cost(a).total_cmp(&cost(b)))
+    });
+    let closest = if recommended.is_none() { ranking.first().copied() } else { None };
+    let shared = shared_keys.iter().map(|s| shared_shortfall(model, s, &all, summaries)).collect();
     let reference = recommended.or(closest);
     let verdicts = summaries
         .iter()
@@ -209,6 +272,7 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
             expected_annual_cost_usd: cost(i),
             cost_vs_reference: reference.filter(|&r| r != i).map(|r| paired(tally, i, r, per_year)),
             recommended: Some(i) == recommended,
+            distinguishing: distinguishing[i].clone(),
         })
         .collect();
     let t = &model.targets;
@@ -222,6 +286,59 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
         recommended: recommended.map(|r| summaries[r].name.clone()),
         closest: closest.map(|c| summaries[c].name.clone()),
         verdicts,
+        shared,
+        ranking: ranking.iter().map(|&i| summaries[i].name.clone()).collect(),
         target_overrides,
     }
+}
+
+/// A shortfall every strategy has, with what would have to change.
+fn shared_shortfall(
+    model: &Model,
+    s: &Shortfall,
+    all: &[Vec<Shortfall>],
+    summaries: &[StrategySummary],
+) -> SharedShortfall {
+    let mut least: Option<(f64, usize)> = None;
+    for (i, v) in all.iter().enumerate() {
+        let achieved =
+            v.iter().find(|t| t.kind == s.kind && t.target == s.target).and_then(|t| t.achieved_at_confidence_s);
+        if let Some(a) = achieved {
+            if least.is_none_or(|(l, _)| a < l) {
+                least = Some((a, i));
+            }
+        }
+    }
+    let mut out = SharedShortfall {
+        kind: s.kind,
+        target: s.target,
+        target_s: s.target_s,
+        required: s.required,
+        least_target_s: least.map(|(a, _)| a),
+        least_target_strategy: least.map(|(_, i)| summaries[i].name.clone()),
+        fastest_possible_s: None,
+        throughput_needed_gb_per_hour: None,
+        throughput_max_gb_per_hour: None,
+    };
+    if s.target != Target::Rto {
+        return out;
+    }
+    let bounds: Vec<Option<FastestRecovery>> = summaries
+        .iter()
+        .map(|sum| model.strategy(&sum.name).and_then(|st| fastest_recovery(model, st, s.kind)))
+        .collect();
+    // Unreachable only when every strategy's quickest recovery is slower than the target.
+    let unreachable = bounds.iter().all(|b| b.is_none_or(|b| b.seconds > s.target_s));
+    if !unreachable {
+        return out;
+    }
+    out.fastest_possible_s = bounds.iter().flatten().map(|b| b.seconds).min_by(f64::total_cmp);
+    let restores: Vec<_> = bounds.iter().flatten().map(|b| b.restore).collect();
+    if !restores.is_empty() && restores.iter().all(Option::is_some) {
+        let restores: Vec<_> = restores.into_iter().flatten().collect();
+        out.throughput_needed_gb_per_hour =
+            restores.iter().filter_map(|r| r.throughput_for(s.target_s)).min_by(f64::total_cmp);
+        out.throughput_max_gb_per_hour = restores.iter().map(|r| r.max_throughput_gb_per_hour).max_by(f64::total_cmp);
+    }
+    out
 }

@@ -157,7 +157,7 @@ pub fn parse_validate_simulate(text: &str) {
 /// Renders the table and JSON reports of `results`; panics when either
 /// fails or shows a non-finite number.
 fn check_reports(results: &Results) {
-    let table = Table.render(results).expect("renders");
+    let table = Table::default().render(results).expect("renders");
     let bad = table.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| matches!(*w, "NaN" | "inf" | "infinity"));
     assert!(bad.is_none(), "the table shows {bad:?}:\n{table}");
     let json = Json.render(results).expect("renders");

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::model::{DisruptionKind, FailureDetail, KeyPath, Model, StrategyKind};
+use crate::strategy::bounds as fastest;
 
 /// The longest drill interval that is not a finding: six months (half of the
 /// 365-day year drsim simulates). Audit frameworks ask for DR tests at least
@@ -48,11 +49,13 @@ pub enum Code {
     RestoreTestsMissing,
     /// Every copy is held at the provider that the model says may delete the subscription.
     BackupsAtOneProvider,
+    /// An RTO target is below the fastest recovery of every strategy.
+    TargetBelowFastestRecovery,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 13] = [
         Code::BackupsNotCopied,
         Code::BackupsNotImmutable,
         Code::RpoBelowBackupInterval,
@@ -65,6 +68,7 @@ impl Code {
         Code::NoBackupsForLogical,
         Code::RestoreTestsMissing,
         Code::BackupsAtOneProvider,
+        Code::TargetBelowFastestRecovery,
     ];
 
     /// The stable name shown in messages and documented in `docs/errors.md`.
@@ -82,6 +86,7 @@ impl Code {
             Code::NoBackupsForLogical => "no-backups-for-logical",
             Code::RestoreTestsMissing => "restore-tests-missing",
             Code::BackupsAtOneProvider => "backups-at-one-provider",
+            Code::TargetBelowFastestRecovery => "target-below-fastest-recovery",
         }
     }
 
@@ -100,6 +105,7 @@ impl Code {
             Code::NoBackupsForLogical => "No backups while logical damage may strike",
             Code::RestoreTestsMissing => "Backups are never test-restored",
             Code::BackupsAtOneProvider => "Every backup is held at the provider that may delete the subscription",
+            Code::TargetBelowFastestRecovery => "An RTO target is below the fastest recovery of every strategy",
         }
     }
 
@@ -153,6 +159,11 @@ impl Code {
             Code::BackupsAtOneProvider => {
                 "a provider-side deletion of the subscription takes replicas and every backup held at \
                  that provider, locked or not; only a copy at another provider survives"
+            }
+            Code::TargetBelowFastestRecovery => {
+                "no strategy can recover that fast even when every step takes its shortest time, so every \
+                 strategy misses the target and the verdict cannot tell them apart: change the target or \
+                 the slowest step (usually the restore throughput)"
             }
         }
     }
@@ -210,6 +221,7 @@ pub fn lint(model: &Model) -> Vec<Finding> {
         }
         _ => None,
     });
+    out.extend(unreachable_targets(model));
     for (i, s) in model.strategies.iter().enumerate() {
         let at = KeyPath::root().key("strategy").index(i);
         let name = &s.name;
@@ -364,6 +376,64 @@ pub fn lint(model: &Model) -> Vec<Finding> {
                 ),
             ));
         }
+    }
+    out
+}
+
+/// `target-below-fastest-recovery`: per disruption kind, an RTO target
+/// below the fastest recovery of every strategy (the lower ends of its
+/// steps; `crate::strategy::bounds`). One finding per kind, at the target's key.
+fn unreachable_targets(model: &Model) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if model.strategies.is_empty() {
+        return out;
+    }
+    for f in model.failures.iter().filter(|f| f.rate_per_year > 0.0) {
+        let target = model.targets.rto_for(f.kind);
+        let bounds: Vec<Option<fastest::FastestRecovery>> =
+            model.strategies.iter().map(|s| fastest::fastest_recovery(model, s, f.kind)).collect();
+        let reachable = bounds.iter().flatten().any(|b| b.seconds <= target.secs());
+        if reachable || bounds.iter().all(Option::is_none) {
+            continue;
+        }
+        let each: Vec<String> = model
+            .strategies
+            .iter()
+            .zip(&bounds)
+            .map(|(s, b)| match b {
+                Some(b) => format!("{} {}", s.name, crate::model::Duration::from_secs(b.seconds)),
+                None => format!("{} never (no backups)", s.name),
+            })
+            .collect();
+        let throughput = bounds
+            .iter()
+            .flatten()
+            .filter_map(|b| b.restore)
+            .filter_map(|r| r.throughput_for(target.secs()))
+            .min_by(f64::total_cmp)
+            .filter(|_| bounds.iter().flatten().all(|b| b.restore.is_some()))
+            .map_or(String::new(), |n| {
+                format!("; a restore throughput of at least {:.0} GB/h would make it reachable", n.ceil())
+            });
+        let ridden = if f.kind == DisruptionKind::Logical {
+            ""
+        } else {
+            " (only outages shorter than the target, ridden out, can meet it)"
+        };
+        let key = if target != model.targets.rto {
+            KeyPath::root().key("targets").key(f.kind.name()).key("rto")
+        } else {
+            KeyPath::root().key("targets").key("rto")
+        };
+        out.push(Finding::new(
+            Code::TargetBelowFastestRecovery,
+            key,
+            format!(
+                "the {} RTO target ({target}) is below the fastest recovery of every strategy{ridden}: {}{throughput}",
+                f.kind,
+                each.join(", ")
+            ),
+        ));
     }
     out
 }

@@ -138,6 +138,125 @@ pub struct KindSummary {
     pub paths: Vec<(Path, u64)>,
     /// Mean cost per incident, USD.
     pub cost_mean_usd: Mean,
+    /// How incidents ended, as shares of this kind's incidents (outcomes that occurred).
+    pub outcomes: Vec<OutcomeShare>,
+    /// Time until service is back for the users affected, per incident,
+    /// unweighted (the usual meaning of RTO; `rto_s` weighs it by the share
+    /// of load not served), seconds.
+    pub service_back_s: Option<Quantiles>,
+    /// Mean time until service is back, unweighted, seconds.
+    pub service_back_mean_s: Mean,
+    /// P(a year has at least one incident of this kind missing the RTO target):
+    /// simulated years with such a breach over all simulated years.
+    pub years_with_rto_breach: Share,
+    /// P(a year has at least one incident of this kind missing the RPO target).
+    pub years_with_rpo_breach: Share,
+}
+
+/// How an incident ended, in the words a design review uses: paths grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The primary came back before DR was invoked or ready.
+    RodeOut,
+    /// Failed over (to the DR region, another active region, or the AZ
+    /// standby), including failovers later troubled by the DR side failing
+    /// or by split brain.
+    FailedOver,
+    /// The failover failed; a restore from backup brought service back.
+    FailoverFailedThenRestored,
+    /// The failover failed; the service waited for the primary.
+    FailoverFailedThenWaited,
+    /// Restored from backup (backup & restore, or `logical` damage).
+    Restored,
+    /// DR could not be used (DR region down, no copy there, the failed
+    /// region's control plane needed): waited for the primary.
+    DrUnavailableWaited,
+    /// No usable copy of the data survived: all data lost.
+    AllDataLost,
+    /// A drill's failover or failback went wrong.
+    DrillWentWrong,
+}
+
+impl Outcome {
+    /// Every outcome, in report order.
+    pub const ALL: [Outcome; 8] = [
+        Outcome::RodeOut,
+        Outcome::FailedOver,
+        Outcome::FailoverFailedThenRestored,
+        Outcome::FailoverFailedThenWaited,
+        Outcome::Restored,
+        Outcome::DrUnavailableWaited,
+        Outcome::AllDataLost,
+        Outcome::DrillWentWrong,
+    ];
+
+    /// The outcome of an incident that took `path`.
+    pub fn of(path: Path) -> Outcome {
+        match path {
+            Path::RodeOut => Outcome::RodeOut,
+            Path::AzFailover | Path::FailedOver | Path::ManualFailover | Path::DrFailed | Path::SplitBrain => {
+                Outcome::FailedOver
+            }
+            Path::FailoverFailedRestored => Outcome::FailoverFailedThenRestored,
+            Path::FailoverFailedWaited => Outcome::FailoverFailedThenWaited,
+            Path::Restored => Outcome::Restored,
+            Path::DrUnavailableWaited => Outcome::DrUnavailableWaited,
+            Path::Rebuilt => Outcome::AllDataLost,
+            Path::DrillWentWrong => Outcome::DrillWentWrong,
+        }
+    }
+
+    /// The name in CSV headers and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::RodeOut => "rode_out",
+            Outcome::FailedOver => "failed_over",
+            Outcome::FailoverFailedThenRestored => "failover_failed_then_restored",
+            Outcome::FailoverFailedThenWaited => "failover_failed_then_waited",
+            Outcome::Restored => "restored",
+            Outcome::DrUnavailableWaited => "dr_unavailable_waited",
+            Outcome::AllDataLost => "all_data_lost",
+            Outcome::DrillWentWrong => "drill_went_wrong",
+        }
+    }
+
+    /// The words in the terminal and report.md.
+    pub fn words(self) -> &'static str {
+        match self {
+            Outcome::RodeOut => "rode it out",
+            Outcome::FailedOver => "failed over",
+            Outcome::FailoverFailedThenRestored => "failover failed then restored",
+            Outcome::FailoverFailedThenWaited => "failover failed then waited",
+            Outcome::Restored => "restored from backup",
+            Outcome::DrUnavailableWaited => "DR unusable so waited",
+            Outcome::AllDataLost => "all data lost",
+            Outcome::DrillWentWrong => "drill went wrong",
+        }
+    }
+}
+
+/// The share of a kind's incidents that ended one way.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OutcomeShare {
+    /// How they ended.
+    pub outcome: Outcome,
+    /// Their share of the kind's incidents, with its 95% interval.
+    pub share: Share,
+}
+
+/// Shares of each outcome among a kind's incidents, from its path counts.
+fn outcome_shares(paths: &[u64; Path::COUNT], incidents: u64) -> Vec<OutcomeShare> {
+    let mut counts = [0u64; Outcome::ALL.len()];
+    for p in Path::ALL {
+        counts[Outcome::of(p) as usize] += paths[p.index()];
+    }
+    Outcome::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(&outcome, n)| OutcomeShare { outcome, share: Share::of_events(n, incidents) })
+        .collect()
 }
 
 /// Yearly cost of a strategy: fixed line items plus incidents, as a distribution.
@@ -190,9 +309,13 @@ pub struct StrategySummary {
     pub years_with_total_data_loss: Share,
     /// Costs per year (per trial horizon scaled to one year).
     pub cost: CostSummary,
+    /// The chance a failover fails, from the model: what the failure
+    /// probability right after a drill, the drift and the drill interval
+    /// imply, averaged over when failovers happen.
+    pub failover_failure_probability: f64,
 }
 
-fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64) -> KindSummary {
+fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64, year_count: u64) -> KindSummary {
     KindSummary {
         kind,
         incidents: k.incidents,
@@ -209,6 +332,11 @@ fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64) -> KindSummary 
         steps_mean_s: Step::ALL.iter().map(|&s| (s, k.steps_s[s as usize].mean())).collect(),
         paths: Path::ALL.iter().filter(|p| k.paths[p.index()] > 0).map(|&p| (p, k.paths[p.index()])).collect(),
         cost_mean_usd: Mean { value: k.cost_usd.mean(), std_error: k.cost_usd.std_error() },
+        outcomes: outcome_shares(&k.paths, k.incidents),
+        service_back_s: Quantiles::of(&k.service_back_s),
+        service_back_mean_s: Mean::of(&k.service_back_s),
+        years_with_rto_breach: Share::of_events(k.years_with_rto_breach, year_count),
+        years_with_rpo_breach: Share::of_events(k.years_with_rpo_breach, year_count),
     }
 }
 
@@ -220,13 +348,15 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
     let years = (tally.trials as f64 * tally.horizon_s / crate::model::Duration::YEAR.secs()).max(f64::MIN_POSITIVE);
     let per_year = tally.horizon_s / crate::model::Duration::YEAR.secs();
     let downtime = Mean::of(&s.trial_downtime_s);
+    let horizon = crate::model::Duration::from_secs(tally.horizon_s);
+    let year_count = tally.trials * crate::tally::year_slots(horizon);
     StrategySummary {
         name: strategy.name.clone(),
         kind: strategy.kind().name().to_string(),
         kinds: DisruptionKind::ALL
             .iter()
             .filter(|k| model.failure(**k).is_some())
-            .map(|&k| kind_summary(k, &s.kinds[k.index()], years))
+            .map(|&k| kind_summary(k, &s.kinds[k.index()], years, year_count))
             .collect(),
         availability: Mean {
             value: 1.0 - downtime.value / tally.horizon_s,
@@ -243,14 +373,12 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
             std_error: s.trial_data_loss_s.std_error() / per_year,
         },
         trials_with_total_data_loss: Share::of_events(s.trials_with_total_loss, tally.trials),
-        years_with_total_data_loss: Share::of_events(
-            s.years_with_total_loss,
-            tally.trials * crate::tally::year_slots(crate::model::Duration::from_secs(tally.horizon_s)),
-        ),
+        years_with_total_data_loss: Share::of_events(s.years_with_total_loss, year_count),
         cost: CostSummary {
             failover_running_annual_usd: s.failover_running_usd.mean() / per_year,
             ..cost_summary(line_items, &s.trial_cost_usd, per_year)
         },
+        failover_failure_probability: crate::strategy::bounds::failover_failure_probability(strategy, horizon),
     }
 }
 

@@ -35,6 +35,17 @@ pub struct KindTally {
     pub paths: [u64; Path::COUNT],
     /// Cost per incident, USD.
     pub cost_usd: Moments,
+    /// Time until service is back per incident, unweighted (the wall time of
+    /// its steps: from the loss of service, for `logical` from detection), seconds.
+    #[serde(default)]
+    pub service_back_s: LogHistogram,
+    /// Simulated years (of [`year_slots`] per trial) with at least one
+    /// incident of this kind missing the RTO target.
+    #[serde(default)]
+    pub years_with_rto_breach: u64,
+    /// Simulated years with at least one incident of this kind missing the RPO target.
+    #[serde(default)]
+    pub years_with_rpo_breach: u64,
 }
 
 impl KindTally {
@@ -55,6 +66,9 @@ impl KindTally {
             *a += b;
         }
         self.cost_usd.merge(&o.cost_usd);
+        self.service_back_s.merge(&o.service_back_s);
+        self.years_with_rto_breach += o.years_with_rto_breach;
+        self.years_with_rpo_breach += o.years_with_rpo_breach;
     }
 }
 
@@ -170,6 +184,7 @@ impl Tally {
             incidents: 0,
             cost_usd: 0.0,
             failover_running_usd: 0.0,
+            breach_years: Default::default(),
         }
     }
 
@@ -199,6 +214,30 @@ pub(crate) struct TrialTally<'a> {
     incidents: u64,
     cost_usd: f64,
     failover_running_usd: f64,
+    /// Per kind, the year slots with an RTO breach and with an RPO breach.
+    breach_years: [[YearSet; 2]; DisruptionKind::COUNT],
+}
+
+/// A set of year slots of one trial: a bit mask for the first 64 years (no
+/// allocation in the common case), a list beyond.
+#[derive(Clone, Debug, Default)]
+struct YearSet {
+    first: u64,
+    later: Vec<u64>,
+}
+
+impl YearSet {
+    fn insert(&mut self, slot: u64) {
+        if slot < 64 {
+            self.first |= 1 << slot;
+        } else if !self.later.contains(&slot) {
+            self.later.push(slot);
+        }
+    }
+
+    fn len(&self) -> u64 {
+        u64::from(self.first.count_ones()) + self.later.len() as u64
+    }
 }
 
 impl TrialTally<'_> {
@@ -221,9 +260,20 @@ impl TrialTally<'_> {
         }
         k.paths[incident.path.index()] += 1;
         k.cost_usd.push(incident.cost_usd);
+        k.service_back_s.record(incident.elapsed().secs());
 
         // Only the part of an incident inside the horizon counts toward the year.
         let down_from = incident.start + incident.detection_delay;
+        if !(rto_met && rpo_met) {
+            let slot = year_slot(down_from, self.horizon);
+            let years = &mut self.breach_years[incident.kind.index()];
+            if !rto_met {
+                years[0].insert(slot);
+            }
+            if !rpo_met {
+                years[1].insert(slot);
+            }
+        }
         let room = SimTime::after_start(self.horizon).saturating_since(down_from);
         self.downtime += (incident.downtime + incident.failback_downtime).min(room);
         self.incidents += 1;
@@ -249,6 +299,10 @@ impl TrialTally<'_> {
         t.trials_with_total_loss += u64::from(self.total_loss);
         t.years_with_total_loss += self.total_loss_years.len() as u64;
         t.trial_incidents.push(self.incidents as f64);
+        for (k, [rto, rpo]) in t.kinds.iter_mut().zip(&self.breach_years) {
+            k.years_with_rto_breach += rto.len();
+            k.years_with_rpo_breach += rpo.len();
+        }
         t.failover_running_usd.push(self.failover_running_usd);
         let total = fixed_cost_usd + self.cost_usd;
         t.trial_cost_usd.record(total);

@@ -15,6 +15,6 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     // Threads stay null: the shards simulated, elsewhere.
     let mut results = results_from_tally(&merged.model, &merged.options, merged.tally);
     results.provenance.invocation.command_line = provenance().invocation.command_line;
-    emit(&results, &merged.model, args.format, Some(staging))?;
+    emit(&results, &merged.model, (args.format, args.detail()), Some(staging))?;
     gate(&results, args.fail_on_miss)
 }

@@ -12,7 +12,8 @@ use drsim::report::incidents::IncidentCsv;
 use drsim::report::markdown::Markdown;
 use drsim::report::output::Staging;
 use drsim::report::progress::Progress;
-use drsim::report::{Report, json::Json, table::Table};
+use drsim::report::table::{Detail, Table};
+use drsim::report::{Report, json::Json};
 use drsim::shard::{PART_FILE, Part, ShardError, ShardSpec};
 use drsim::simulation::{PrecisionStop, Results, Simulation, SimulationError, precision_reached};
 
@@ -73,7 +74,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     let mut results = simulate(&model, args, staging.as_ref(), 0..args.trials)?;
     results.provenance.invocation.command_line = provenance().invocation.command_line;
-    emit(&results, &model, args.format, staging)?;
+    emit(&results, &model, (args.format, args.detail()), staging)?;
     gate(&results, args.fail_on_miss)
 }
 
@@ -156,9 +157,14 @@ pub(super) fn simulation_failure(e: SimulationError) -> Failure {
 
 /// Prints the report in `format` and writes every export into `staging`:
 /// how `drsim run` and `drsim merge` both end, so their outputs are the same bytes.
-pub(super) fn emit(results: &Results, model: &Model, format: Format, staging: Option<Staging>) -> Result<(), Failure> {
+pub(super) fn emit(
+    results: &Results,
+    model: &Model,
+    (format, detail): (Format, Detail),
+    staging: Option<Staging>,
+) -> Result<(), Failure> {
     let text = match format {
-        Format::Table => Table.render(results),
+        Format::Table => Table { detail }.render(results),
         Format::Json => Json.render(results),
         Format::Csv => SummaryCsv.render(results),
         Format::Markdown => Markdown::default().render(results),

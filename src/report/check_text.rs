@@ -7,11 +7,15 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Report, ReportError};
+use crate::format::fmt_percent;
 use crate::lint::{Finding, position};
-use crate::model::{FailureDetail, Model, Posture, Unit};
+use crate::model::{Duration, FailureDetail, Model, Posture, Strategy, Unit};
+use crate::strategy::bounds;
 
 /// A short description of a valid model: workload, targets, regions,
-/// failures and strategies, a line each.
+/// failures and strategies, a line each; under each strategy, how often its
+/// failover fails (what the drill interval and drift imply) and the fastest
+/// recovery it could achieve per kind.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ModelText;
 
@@ -62,9 +66,35 @@ impl Report<Model> for ModelText {
             let backups =
                 s.backup.as_ref().map_or(", no backups".to_string(), |b| format!(", backups every {}", b.interval));
             let _ = writeln!(out, "  strategy {} ({}){}{}", s.name, s.kind().name(), posture, backups);
+            let _ = writeln!(out, "    failover fails {}", failover(s));
+            let fastest: Vec<String> = model
+                .failures
+                .iter()
+                .map(|f| match bounds::fastest_recovery(model, s, f.kind) {
+                    Some(b) => format!("{} {}", f.kind, Duration::from_secs(b.seconds)),
+                    None => format!("{} never (no backups)", f.kind),
+                })
+                .collect();
+            if !fastest.is_empty() {
+                let _ = writeln!(out, "    fastest recovery (lower ends of its steps): {}", fastest.join(", "));
+            }
         }
         Ok(out)
     }
+}
+
+/// How often the strategy's failover fails, and why: `22.9% of the time
+/// (2.0% right after a drill, drift 180d, drills every 90d)`.
+fn failover(s: &Strategy) -> String {
+    let p = bounds::failover_failure_probability(s, Duration::YEAR);
+    let r = s.reliability;
+    let p0 = r.failure_probability.get();
+    let why = match (r.drift, s.drill_interval) {
+        (None, _) => "no drift".to_string(),
+        (Some(d), Some(i)) => format!("{} right after a drill, drift {d}, drills every {i}", fmt_percent(p0)),
+        (Some(d), None) => format!("{} right after a drill, drift {d}, never drilled", fmt_percent(p0)),
+    };
+    format!("{} of the time ({why})", fmt_percent(p))
 }
 
 /// The audit's closing line on standard output: no findings, or how many.

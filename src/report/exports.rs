@@ -1,5 +1,5 @@
 //! Every export of a run written into one output directory (all or nothing,
-//! through [`super::output::Staging`]): `summary.csv`, `strategies.csv`,
+//! through [`super::output::Staging`]): `summary.csv`, `strategies.csv`, `outcomes.csv`,
 //! `results.json`, `report.md`, `report.html` and every chart as PNG and SVG. The file list
 //! and column order are documented in docs/exports.md.
 
@@ -12,6 +12,7 @@ use super::csv::{StrategiesCsv, SummaryCsv};
 use super::html::Html;
 use super::json::Json;
 use super::markdown::Markdown;
+use super::outcomes_csv::OutcomesCsv;
 use super::output::{OutputError, Staging};
 use super::{Report, ReportError};
 use crate::model::Model;
@@ -54,6 +55,7 @@ pub fn report_html() -> Html {
 pub fn write_all(staging: &Staging, results: &Results, _model: &Model) -> Result<(), ExportError> {
     staging.write("summary.csv", SummaryCsv.render(results)?.as_bytes())?;
     staging.write("strategies.csv", StrategiesCsv.render(results)?.as_bytes())?;
+    staging.write("outcomes.csv", OutcomesCsv.render(results)?.as_bytes())?;
     staging.write("results.json", Json.render(results)?.as_bytes())?;
     staging.write("report.md", report_markdown().render(results)?.as_bytes())?;
     staging.write("report.html", report_html().render(results)?.as_bytes())?;

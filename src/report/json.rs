@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::verdicts;
 use super::{Report, ReportError};
-use crate::decision::{CostDifference, Shortfall};
+use crate::decision::{CostDifference, SharedShortfall, Shortfall};
 use crate::provenance::Provenance;
 use crate::simulation::{Results, TargetsReport};
 use crate::summary::StrategySummary;
@@ -52,7 +52,14 @@ struct JsonResults<'a> {
 #[derive(Serialize, JsonSchema)]
 struct JsonDecision<'a> {
     recommended: &'a Option<String>,
+    /// When none meets the targets: the first of `ranking`.
     closest: &'a Option<String>,
+    /// Strategy names, best first: those meeting the targets by expected
+    /// cost, then the others by the shortfalls that tell them apart (fewest,
+    /// then the smallest total gap), then by cost.
+    ranking: &'a [String],
+    /// Targets every strategy misses, with what would have to change.
+    shared_shortfalls: Vec<JsonShared<'a>>,
     verdicts: Vec<JsonVerdict<'a>>,
     summary: String,
 }
@@ -63,9 +70,20 @@ struct JsonVerdict<'a> {
     strategy: &'a str,
     meets_targets: bool,
     shortfalls: &'a [Shortfall],
+    /// Its shortfalls that not every strategy shares (what the ranking turns on).
+    distinguishing_shortfalls: &'a [Shortfall],
     expected_annual_cost_usd: f64,
     cost_vs_reference: &'a Option<CostDifference>,
     reason: String,
+}
+
+/// A target every strategy misses, with the sentence naming it.
+#[derive(Serialize, JsonSchema)]
+struct JsonShared<'a> {
+    #[serde(flatten)]
+    shortfall: &'a SharedShortfall,
+    /// In words, as the terminal and report.md print it.
+    text: String,
 }
 
 /// The view of `results` that results.json holds.
@@ -79,6 +97,12 @@ fn view(results: &Results) -> JsonResults<'_> {
         decision: JsonDecision {
             recommended: &d.recommended,
             closest: &d.closest,
+            ranking: &d.ranking,
+            shared_shortfalls: d
+                .shared
+                .iter()
+                .map(|s| JsonShared { shortfall: s, text: verdicts::describe_shared(s) })
+                .collect(),
             verdicts: d
                 .verdicts
                 .iter()
@@ -86,6 +110,7 @@ fn view(results: &Results) -> JsonResults<'_> {
                     strategy: &v.strategy,
                     meets_targets: v.meets_targets,
                     shortfalls: &v.shortfalls,
+                    distinguishing_shortfalls: &v.distinguishing,
                     expected_annual_cost_usd: v.expected_annual_cost_usd,
                     cost_vs_reference: &v.cost_vs_reference,
                     reason: verdicts::reason(v, d),

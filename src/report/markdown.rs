@@ -1,8 +1,11 @@
-//! `report.md`: Markdown tables and the recommendation, ready to paste into a
-//! design document; with `charts`, links to the chart files beside it.
+//! `report.md`: a design-doc section ready to paste: the question, the
+//! answer, why (the ranking and each verdict), the assumptions that decide
+//! it, the cost line items, then the tables; with `charts`, links to the
+//! chart files beside it.
 
 use std::fmt::Write;
 
+use super::answer;
 use super::cells::{kind_cells, strategy_cells};
 use super::verdicts::{self, Standing};
 use super::{Report, ReportError};
@@ -48,10 +51,111 @@ impl Report for Markdown {
             p.trials.unwrap_or_default(),
             p.years_per_trial.unwrap_or_default()
         );
-        let _ = writeln!(out, "{}\n", verdicts::targets(r));
-        let _ = writeln!(out, "## Recommendation\n\n{}\n", escape(&verdicts::summary(r)));
+        let names: Vec<String> = r.strategies.iter().map(|s| escape(&s.name)).collect();
+        let _ = writeln!(out, "## Question\n");
+        let _ = writeln!(
+            out,
+            "Which DR strategy should {} use: the cheapest of {} that meets the targets? {}\n",
+            escape(p.model_name.as_deref().unwrap_or("the workload")),
+            names.join(", "),
+            verdicts::targets(r)
+        );
+        let _ = writeln!(out, "## Answer\n\n{}\n", escape(&verdicts::summary(r)));
 
-        let _ = writeln!(out, "## Strategies\n");
+        let _ = writeln!(out, "## Why\n");
+        let _ = writeln!(
+            out,
+            "Ranked on the shortfalls that tell the strategies apart (those every strategy shares are named \
+             once, below the table), then on expected cost.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| # | Strategy | Verdict | Expected cost / yr | P95 cost / yr | Availability | Incidents meeting both targets | Blocking shortfall |"
+        );
+        let _ = writeln!(out, "|---:|---|---|---:|---:|---:|---:|---|");
+        for row in answer::ranked_rows(r) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                row.rank,
+                escape(&row.strategy),
+                row.verdict,
+                row.cost,
+                row.p95_cost,
+                row.availability,
+                row.both_met,
+                escape(&row.blocking)
+            );
+        }
+        if !r.decision.shared.is_empty() {
+            let _ = writeln!(out, "\nMissed by every strategy:\n");
+            for s in &r.decision.shared {
+                let _ = writeln!(out, "- {}", escape(&verdicts::describe_shared(s)));
+            }
+        }
+        let _ = writeln!(out, "\nEach strategy:\n");
+        for v in &r.decision.verdicts {
+            let _ = writeln!(out, "- **{}**: {}", escape(&v.strategy), escape(&verdicts::reason(v, &r.decision)));
+        }
+
+        let _ = writeln!(out, "\n## Deciding assumptions\n");
+        let _ = writeln!(
+            out,
+            "How often a failover fails decides most region outcomes. It is what the model's failure \
+             probability right after a drill, its drift and the drill interval imply, averaged over when \
+             failovers happen (`drsim check` prints it from the model alone).\n"
+        );
+        let _ = writeln!(out, "| Strategy | Failover fails |");
+        let _ = writeln!(out, "|---|---:|");
+        for (name, p) in answer::failover_failures(r) {
+            let _ = writeln!(out, "| {} | {p} |", escape(&name));
+        }
+        let _ = writeln!(out, "\nHow incidents ended, as shares of each kind's incidents:\n");
+        let _ = writeln!(out, "| Strategy | Kind | Outcomes |");
+        let _ = writeln!(out, "|---|---|---|");
+        for s in &r.strategies {
+            for k in s.kinds.iter().filter(|k| k.incidents > 0) {
+                let _ = writeln!(out, "| {} | {} | {} |", escape(&s.name), k.kind.name(), answer::outcomes(k));
+            }
+        }
+        let _ = writeln!(out, "\n{}.", escape(&answer::intervals_note(r)));
+
+        let _ = writeln!(out, "\n## Cost line items\n");
+        let _ = writeln!(out, "Per year, USD: the fixed DR line items, then the expected cost of incidents.\n");
+        let used: Vec<usize> =
+            (0..7).filter(|&i| r.strategies.iter().any(|s| s.cost.line_items.items()[i].1 > 0.0)).collect();
+        let heads: Vec<String> = used
+            .iter()
+            .map(|&i| {
+                let name = r.strategies.first().map_or("", |s| s.cost.line_items.items()[i].0);
+                let mut c = name.chars();
+                c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "| Strategy | {}{}Fixed total | Incidents (expected) | Total (expected) |",
+            heads.join(" | "),
+            if heads.is_empty() { "" } else { " | " }
+        );
+        let _ = writeln!(out, "|---|{}---:|---:|---:|", "---:|".repeat(used.len()));
+        for s in &r.strategies {
+            let c = &s.cost;
+            let items = c.line_items.items();
+            let cells: Vec<String> = used.iter().map(|&i| crate::format::fmt_usd(items[i].1)).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {}{}{} | {} | {} |",
+                escape(&s.name),
+                cells.join(" | "),
+                if cells.is_empty() { "" } else { " | " },
+                crate::format::fmt_usd(c.line_items.total_usd),
+                crate::format::fmt_usd(c.incidents_annual_usd.value),
+                crate::format::fmt_usd(c.total_annual_usd.value)
+            );
+        }
+
+        let _ = writeln!(out, "\n## Strategies\n");
         let _ = writeln!(
             out,
             "| Strategy | Posture | Verdict | Availability | Downtime / yr | Fixed cost / yr | Expected cost / yr | P95 cost / yr | CVaR95 cost / yr |"
@@ -67,16 +171,35 @@ impl Report for Markdown {
         }
 
         let _ = writeln!(out, "\n## Per disruption kind\n");
-        let _ =
-            writeln!(out, "RTO = load-weighted downtime per incident; RPO = data-loss window; [..] = 95% interval.\n");
         let _ = writeln!(
             out,
-            "| Strategy | Kind | Incidents / yr | RTO P50 | RTO P95 | RTO P99 | RTO met | RPO P50 | RPO P95 | RPO P99 | RPO met |"
+            "RTO = load-weighted downtime per incident; back = time until service is back for the users \
+             affected (unweighted); RPO = data-loss window; P(year with a miss) = the chance a year has at \
+             least one incident of the kind missing the target; [..] = 95% interval (Monte Carlo error at \
+             this trial count).\n"
         );
-        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
+        let _ = writeln!(
+            out,
+            "| Strategy | Kind | Incidents / yr | RTO P50 | RTO P95 | RTO P99 | RTO met | RPO P50 | RPO P95 | RPO P99 | RPO met | Back mean | Back P95 | P(year with an RTO miss) | P(year with an RPO miss) |"
+        );
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---|---|");
         for s in &r.strategies {
             for k in &s.kinds {
-                let _ = writeln!(out, "| {} | {} | {} |", escape(&s.name), k.kind.name(), kind_cells(k).join(" | "));
+                let back_mean = if k.incidents == 0 {
+                    "-".to_string()
+                } else {
+                    crate::format::fmt_duration_s(k.service_back_mean_s.value)
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {back_mean} | {} | {} | {} |",
+                    escape(&s.name),
+                    k.kind.name(),
+                    kind_cells(k).join(" | "),
+                    super::cells::fmt_quantile(&k.service_back_s, |q| q.p95.value),
+                    super::cells::fmt_share(&k.years_with_rto_breach),
+                    super::cells::fmt_share(&k.years_with_rpo_breach),
+                );
             }
         }
         let losses: Vec<String> = r
@@ -93,11 +216,6 @@ impl Report for Markdown {
             for line in losses {
                 let _ = writeln!(out, "{line}");
             }
-        }
-
-        let _ = writeln!(out, "\n## Verdicts\n");
-        for v in &r.decision.verdicts {
-            let _ = writeln!(out, "- **{}**: {}", escape(&v.strategy), escape(&verdicts::reason(v, &r.decision)));
         }
 
         if !self.charts.is_empty() {

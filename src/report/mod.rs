@@ -5,6 +5,7 @@
 //! analyses and the commands know nothing of formats. CSV files all go
 //! through the one writer in [`csv`].
 
+pub mod answer;
 pub mod cells;
 pub mod charts;
 pub mod check_json;
@@ -20,6 +21,7 @@ pub mod html;
 pub mod incidents;
 pub mod json;
 pub mod markdown;
+pub mod outcomes_csv;
 pub mod output;
 pub mod platform_text;
 pub mod policy_json;

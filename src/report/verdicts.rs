@@ -2,7 +2,7 @@
 //! as the terminal table, report.md, strategies.csv and results.json print
 //! them. The decision itself (`crate::decision`) is data only.
 
-use crate::decision::{Decision, Shortfall, Target, Verdict};
+use crate::decision::{Decision, SharedShortfall, Shortfall, Target, Verdict};
 use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
 use crate::simulation::Results;
 
@@ -22,7 +22,28 @@ pub fn summary(results: &Results) -> String {
             fmt_usd(r.expected_annual_cost_usd)
         );
     }
+    let apart = if decision.shared.is_empty() {
+        String::new()
+    } else {
+        let parts: Vec<String> = decision.shared.iter().map(describe_shared).collect();
+        let them = if decision.shared.len() == 1 { "that" } else { "those" };
+        format!(" Every strategy misses {}. Setting {them} aside,", parts.join("; and "))
+    };
     match decision.closest_verdict() {
+        Some(c) if !decision.shared.is_empty() && c.distinguishing.is_empty() => format!(
+            "No strategy meets the targets.{apart} {} meets every other target, at {} a year expected.",
+            c.strategy,
+            fmt_usd(c.expected_annual_cost_usd)
+        ),
+        Some(c) if !decision.shared.is_empty() => {
+            let what = largest(&c.distinguishing)
+                .map_or(String::new(), |s| format!(" Its largest other gap: {}.", describe(s)));
+            format!(
+                "No strategy meets the targets.{apart} the closest is {} ({} other shortfall(s)).{what}",
+                c.strategy,
+                c.distinguishing.len()
+            )
+        }
         Some(c) => {
             let what = c.largest_gap().map_or(String::new(), |s| format!(" Its largest gap: {}.", describe(s)));
             format!(
@@ -33,6 +54,60 @@ pub fn summary(results: &Results) -> String {
             )
         }
         None => "No strategies to judge.".to_string(),
+    }
+}
+
+/// The largest of some shortfalls: the one furthest from passing.
+fn largest(shortfalls: &[Shortfall]) -> Option<&Shortfall> {
+    shortfalls.iter().max_by(|a, b| (a.required - a.share.low).total_cmp(&(b.required - b.share.low)))
+}
+
+/// A target every strategy misses, and what would have to change: e.g.
+/// `logical RTO 30m: no strategy can recover that fast (the fastest possible
+/// recovery takes 2h 6m); it needs a restore throughput of at least 8,000
+/// GB/h (at most 1,080 GB/h today), or a logical RTO target of at least 6h 9m
+/// (what warm-standby achieves for 99.00% of incidents)`.
+pub fn describe_shared(s: &SharedShortfall) -> String {
+    let name = target_name(s.target);
+    let mut out = format!("{} {name} {}", s.kind, fmt_duration_s(s.target_s));
+    let mut needs = Vec::new();
+    if let Some(fastest) = s.fastest_possible_s {
+        out.push_str(&format!(
+            ": no strategy can recover that fast (the fastest possible recovery takes {})",
+            fmt_duration_s(fastest)
+        ));
+        if let Some(n) = s.throughput_needed_gb_per_hour {
+            let today = s
+                .throughput_max_gb_per_hour
+                .map_or(String::new(), |m| format!(" (at most {} GB/h today)", fmt_count(m)));
+            needs.push(format!("a restore throughput of at least {} GB/h{today}", fmt_count(n)));
+        }
+    }
+    match (s.least_target_s, &s.least_target_strategy) {
+        (Some(t), Some(who)) if t.is_finite() => needs.push(format!(
+            "a {} {name} target of at least {} (what {who} achieves for {} of incidents)",
+            s.kind,
+            fmt_duration_s(t),
+            fmt_percent(s.required)
+        )),
+        _ => {}
+    }
+    if needs.is_empty() {
+        return out;
+    }
+    let sep = if s.fastest_possible_s.is_some() { "; it needs " } else { ": meeting it needs " };
+    format!("{out}{sep}{}", needs.join(", or "))
+}
+
+/// A count with thousands separators, rounded up: `8,000`.
+fn fmt_count(x: f64) -> String {
+    fmt_usd(x.ceil()).trim_start_matches('$').to_string()
+}
+
+fn target_name(t: Target) -> &'static str {
+    match t {
+        Target::Rto => "RTO",
+        Target::Rpo => "RPO",
     }
 }
 
@@ -119,10 +194,7 @@ fn overrides(decision: &Decision) -> String {
 /// A shortfall in words: the share met, its lower bound, what is required,
 /// and the achieved value at the required confidence against the target.
 pub fn describe(s: &Shortfall) -> String {
-    let name = match s.target {
-        Target::Rto => "RTO",
-        Target::Rpo => "RPO",
-    };
+    let name = target_name(s.target);
     let achieved = s.achieved_at_confidence_s.map_or("-".to_string(), fmt_duration_s);
     format!(
         "{} {} met in {} of incidents (95% CI lower bound {}), {} required; its P{} is {} against a target of {}",

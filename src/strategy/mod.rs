@@ -9,6 +9,7 @@ mod after_switch;
 mod attempts;
 pub(crate) mod backup;
 mod backup_restore;
+pub mod bounds;
 mod drills;
 mod failover;
 mod logical;

@@ -149,8 +149,9 @@ fn tables(r: &Results) -> Markup {
         section id="kinds" {
             h2 { "Per disruption kind" }
             p class="note" {
-                "RTO = load-weighted downtime per incident; RPO = data-loss window; [..] = 95% interval. Targets: RTO "
-                (fmt_duration_s(r.targets.rto_s)) ", RPO " (fmt_duration_s(r.targets.rpo_s)) "."
+                "RTO = load-weighted downtime per incident; RPO = data-loss window. Targets: RTO "
+                (fmt_duration_s(r.targets.rto_s)) ", RPO " (fmt_duration_s(r.targets.rpo_s)) ". "
+                (crate::report::answer::intervals_note(r)) "."
             }
             div class="scroll" {
                 table {
