@@ -381,6 +381,12 @@ const CASES: &[Case] = &[
         &["unknown strategy kind \"backup_restor\"; did you mean \"backup_restore\"? allowed: backup_restore, "],
     ),
     model(
+        "single-brackets-for-an-array-of-tables",
+        Replace("[[strategy]]\n", "[strategy]\n"),
+        "strategy",
+        &["expected an array [...], found a table", "double brackets: [[strategy]]"],
+    ),
+    model(
         "string-for-array",
         Replace("control_plane_probability = 0.3", "control_plane_probability = 0.3\nregions = \"us-east-1\""),
         "failure[0].regions",

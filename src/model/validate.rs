@@ -28,7 +28,12 @@ pub(super) fn parse_and_validate(text: &str, path: &Path) -> Result<Model, Model
                     .or_else(|| super::span::header_at(text, o))
             })
             .map_or_else(String::new, |k| k.to_string());
-        ModelError::Invalid { problems: vec![problem_at(offset, key, super::words::rewrite(e.message()))] }
+        ModelError::Invalid {
+            problems: vec![{
+                let message = super::words::rewrite(e.message(), &key);
+                problem_at(offset, key, message)
+            }],
+        }
     })?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
     let mut v = Validator { base_dir, problems: Vec::new() };

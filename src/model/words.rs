@@ -7,8 +7,9 @@
 //! and an unknown key or value suggests the nearest allowed one
 //! ([`nearest`]).
 
-/// The message of a TOML/serde error, in the model's words.
-pub fn rewrite(message: &str) -> String {
+/// The message of a TOML/serde error about `key` (a key path such as
+/// `strategy[0].backup`, empty when unknown), in the model's words.
+pub fn rewrite(message: &str, key: &str) -> String {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field ") {
         return unknown("key", rest);
@@ -22,7 +23,7 @@ pub fn rewrite(message: &str) -> String {
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = message.strip_prefix(prefix) {
             if let Some((found, expected)) = rest.split_once(", expected ") {
-                return mismatch(found, expected);
+                return mismatch(found, expected, key);
             }
         }
     }
@@ -94,7 +95,7 @@ pub fn nearest<'a>(word: &str, allowed: impl IntoIterator<Item = &'a str>) -> Op
 
 /// serde's "invalid type/value: FOUND, expected EXPECTED" as "expected ...,
 /// found ...", with a hint where a usual slip explains it.
-fn mismatch(found: &str, expected: &str) -> String {
+fn mismatch(found: &str, expected: &str, key: &str) -> String {
     let found_words = found_words(found);
     let expected_words = expected_words(expected);
     let mut out = format!("expected {expected_words}, found {found_words}");
@@ -108,7 +109,11 @@ fn mismatch(found: &str, expected: &str) -> String {
     } else if is_number(expected) && quoted.is_some_and(|t| t.trim().parse::<f64>().is_ok()) {
         out.push_str("; write the number without quotes");
     } else if expected == "a sequence" && found == "map" {
-        out.push_str("; write an array of tables with double brackets, e.g. [[strategy]]");
+        // `strategy[0].backup` names the table `[[strategy.backup]]` would be.
+        let table: String =
+            key.split('.').map(|part| part.split('[').next().unwrap_or(part)).collect::<Vec<_>>().join(".");
+        let table = if table.is_empty() { "name".to_string() } else { table };
+        out.push_str(&format!("; an array of tables is written with double brackets: [[{table}]]"));
     }
     out
 }
@@ -164,8 +169,12 @@ mod tests {
     const RUST_WORDS: [&str; 10] =
         ["field", "variant", "enum", "struct", "f64", "u32", "sequence", "map", "DistSpec", "RawValue"];
 
+    fn rewrite_(message: &str) -> String {
+        rewrite(message, "")
+    }
+
     fn clean(message: &str) {
-        let got = rewrite(message);
+        let got = rewrite_(message);
         for word in RUST_WORDS {
             assert!(!got.contains(word), "{message:?} -> {got:?} still says {word:?}");
         }
@@ -174,19 +183,19 @@ mod tests {
     #[test]
     fn unknown_keys_suggest_the_nearest_allowed_one() {
         assert_eq!(
-            rewrite("unknown field `rate_per_yr`, expected one of `kind`, `rate_per_year`, `duration`"),
+            rewrite_("unknown field `rate_per_yr`, expected one of `kind`, `rate_per_year`, `duration`"),
             "unknown key `rate_per_yr`; did you mean `rate_per_year`? allowed: kind, rate_per_year, duration"
         );
         assert_eq!(
-            rewrite("unknown field `foo`, expected `failure_probability` or `drift`"),
+            rewrite_("unknown field `foo`, expected `failure_probability` or `drift`"),
             "unknown key `foo`; allowed: failure_probability, drift"
         );
         assert_eq!(
-            rewrite("unknown field `p59`, expected one of `median`, `p95`, `mu`, `sigma`").split(" allowed").next(),
+            rewrite_("unknown field `p59`, expected one of `median`, `p95`, `mu`, `sigma`").split(" allowed").next(),
             Some("unknown key `p59`; did you mean `p95`?")
         );
         assert_eq!(
-            rewrite("unknown variant `fixd`, expected one of `fixed`, `exponential`"),
+            rewrite_("unknown variant `fixd`, expected one of `fixed`, `exponential`"),
             "unknown value `fixd`; did you mean `fixed`? allowed: fixed, exponential"
         );
         assert_eq!(nearest("nme", ["name", "kind"]), Some("name"));
@@ -197,27 +206,27 @@ mod tests {
     #[test]
     fn type_mismatches_speak_of_numbers_strings_tables_and_arrays() {
         assert_eq!(
-            rewrite("invalid type: string \"0.5\", expected f64"),
+            rewrite_("invalid type: string \"0.5\", expected f64"),
             "expected a number, found the string \"0.5\"; write the number without quotes"
         );
         assert_eq!(
-            rewrite("invalid type: string \"1m\", expected internally tagged enum DistSpec"),
+            rewrite_("invalid type: string \"1m\", expected internally tagged enum DistSpec"),
             "expected a distribution table, found the string \"1m\"; a fixed value is written { dist = \"fixed\", value = \"1m\" }"
         );
         assert_eq!(
-            rewrite("invalid value: integer `-3`, expected u32"),
+            rewrite_("invalid value: integer `-3`, expected u32"),
             "expected a whole number, 0 or more, found the number -3"
         );
         assert_eq!(
-            rewrite("invalid type: map, expected a sequence"),
-            "expected an array [...], found a table; write an array of tables with double brackets, e.g. [[strategy]]"
+            rewrite("invalid type: map, expected a sequence", "strategy"),
+            "expected an array [...], found a table; an array of tables is written with double brackets: [[strategy]]"
         );
         assert_eq!(
-            rewrite("invalid type: integer `5`, expected struct RawReliability"),
+            rewrite_("invalid type: integer `5`, expected struct RawReliability"),
             "expected a table, found the number 5"
         );
         assert_eq!(
-            rewrite("missing field `dist`"),
+            rewrite_("missing field `dist`"),
             "missing key `dist`; it is required here (see docs/model-reference.md)"
         );
         for m in [
