@@ -51,6 +51,22 @@ struct Case {
 }
 
 const CHECK: &[&str] = &["check", "{model}"];
+/// Words of Rust and serde that a model error must never show: it speaks of
+/// keys, numbers, strings, tables and arrays.
+const RUST_WORDS: [&str; 12] = [
+    "unknown field",
+    "unknown variant",
+    "missing field",
+    "invalid type",
+    "f64",
+    "u32",
+    "enum ",
+    "struct ",
+    "untagged",
+    "variant identifier",
+    "sequence",
+    "DistSpec",
+];
 /// `drsim merge` of the part a [`Edit::Part`] case wrote and edited.
 const MERGE: &[&str] = &["merge", "{dir}/p/part.json", "--out", "{dir}/m"];
 
@@ -107,20 +123,20 @@ const CASES: &[Case] = &[
         args: CHECK,
         code: 2,
         key: None,
-        says: &[":1:1:", "missing field `workload`", "required"],
+        says: &[":1:1:", "missing key `workload`", "required"],
     },
     // Wrong types.
     model(
         "string-for-number",
         Replace("dataset_gb = 100.0", "dataset_gb = \"lots\""),
         "workload.dataset_gb",
-        &["invalid type", "expected f64"],
+        &["expected a number, found the string \"lots\""],
     ),
     model(
         "string-for-bool",
         Replace("immutable = true", "immutable = \"yes\""),
         "strategy[0].backup.immutable",
-        &["expected a boolean"],
+        &["expected true or false, found the string \"yes\""],
     ),
     model("number-for-duration", Replace("rpo = \"1h\"", "rpo = 60"), "targets.rpo", &["with a unit", "\"15m\""]),
     // Unknown and missing keys.
@@ -128,27 +144,32 @@ const CASES: &[Case] = &[
         "unknown-key",
         Replace("dataset_gb = 100.0", "dataset_gb = 100.0\ndatset_gb = 5.0"),
         "workload.datset_gb",
-        &["unknown field `datset_gb`", "expected one of"],
+        &["unknown key `datset_gb`; did you mean `dataset_gb`? allowed: name, "],
     ),
-    model("unknown-table", Replace("[workload]", "[workloads]"), "workloads", &["unknown field", "`workload`"]),
+    model(
+        "unknown-table",
+        Replace("[workload]", "[workloads]"),
+        "workloads",
+        &["unknown key `workloads`; did you mean `workload`?"],
+    ),
     model(
         "unknown-strategy-key",
         Replace("dr_region = \"us-west-2\"", "dr_region = \"us-west-2\"\ndr_regoin = 1"),
         "strategy[0].dr_regoin",
-        &["unknown field"],
+        &["unknown key `dr_regoin`; did you mean `dr_region`?"],
     ),
     model(
         "missing-dataset",
         Replace("dataset_gb = 100.0\n", ""),
         "workload",
-        &["missing field `dataset_gb`", "required"],
+        &["missing key `dataset_gb`", "required"],
     ),
-    model("missing-strategy-name", Replace("name = \"restore\"\n", ""), "strategy[0]", &["missing field `name`"]),
+    model("missing-strategy-name", Replace("name = \"restore\"\n", ""), "strategy[0]", &["missing key `name`"]),
     model(
         "missing-backup-interval",
         Replace("interval = \"1h\"\n", ""),
         "strategy[0].backup",
-        &["missing field `interval`"],
+        &["missing key `interval`"],
     ),
     model(
         "missing-response-step",
@@ -271,7 +292,105 @@ const CASES: &[Case] = &[
         "unknown-distribution",
         Replace("dist = \"lognormal\", median = \"6h\"", "dist = \"lognormall\", median = \"6h\""),
         "failure[0].duration.dist",
-        &["unknown variant `lognormall`", "`pert`"],
+        &["unknown value `lognormall`; did you mean `lognormal`?", "pert"],
+    ),
+    // Errors in the model's words, never Rust's (type names, "field",
+    // "variant", "sequence"); an unknown key names the nearest allowed one.
+    model(
+        "unknown-key-nearest",
+        Replace("rate_per_year = 0.5", "rate_per_yr = 0.5"),
+        "failure[0].rate_per_yr",
+        &["unknown key `rate_per_yr`; did you mean `rate_per_year`? allowed: kind, rate_per_year, duration"],
+    ),
+    model(
+        "unknown-key-no-near-one",
+        Replace("[costs]\n", "[costs]\nbudget = 5.0\n"),
+        "costs.budget",
+        &["unknown key `budget`; allowed: primary_compute_usd_per_month"],
+    ),
+    model(
+        "unknown-distribution-key-nearest",
+        Replace("median = \"6h\", p95 = \"20h\"", "median = \"6h\", p59 = \"20h\""),
+        "failure[0].duration",
+        &["unknown key `p59`; did you mean `p95`?"],
+    ),
+    model(
+        "unknown-reliability-key-nearest",
+        Replace("drill_interval = \"90d\"", "drill_interval = \"90d\"\nreliability = { failure_probabilty = 0.1 }"),
+        "strategy[0].reliability.failure_probabilty",
+        &["did you mean `failure_probability`?"],
+    ),
+    model(
+        "distribution-given-as-string",
+        Replace("detection = { dist = \"fixed\", value = \"1m\" }", "detection = \"1m\""),
+        "response.detection",
+        &["expected a distribution table, found the string \"1m\"", "{ dist = \"fixed\", value = \"1m\" }"],
+    ),
+    model(
+        "distribution-given-as-number",
+        Replace("detection = { dist = \"fixed\", value = \"1m\" }", "detection = 60"),
+        "response.detection",
+        &["expected a distribution table, found the number 60", "value = 60 }"],
+    ),
+    model(
+        "distribution-value-of-wrong-type",
+        Replace("detection = { dist = \"fixed\", value = \"1m\" }", "detection = { dist = \"fixed\", value = true }"),
+        "response.detection",
+        &["expected a number or a duration string like \"30s\", found true"],
+    ),
+    model(
+        "distribution-name-not-a-string",
+        Replace("detection = { dist = \"fixed\", value = \"1m\" }", "detection = { dist = 3, value = \"1m\" }"),
+        "response.detection.dist",
+        &["expected a name in quotes, found the number 3"],
+    ),
+    model(
+        "number-in-quotes",
+        Replace("rate_per_year = 0.5", "rate_per_year = \"0.5\""),
+        "failure[0].rate_per_year",
+        &["expected a number, found the string \"0.5\"; write the number without quotes"],
+    ),
+    model(
+        "array-for-number",
+        Replace("rate_per_year = 0.5", "rate_per_year = [0.5]"),
+        "failure[0].rate_per_year",
+        &["expected a number, found an array"],
+    ),
+    model(
+        "negative-az-count",
+        Replace("azs = 3 }, { name", "azs = -3 }, { name"),
+        "topology.region[0].azs",
+        &["expected a whole number, 0 or more, found the number -3"],
+    ),
+    model(
+        "fractional-az-count",
+        Replace("azs = 3 }, { name", "azs = 3.5 }, { name"),
+        "topology.region[0].azs",
+        &["expected a whole number, 0 or more, found the number 3.5"],
+    ),
+    model(
+        "number-for-table",
+        Replace("drill_interval = \"90d\"", "drill_interval = \"90d\"\nreliability = 5"),
+        "strategy[0].reliability",
+        &["expected a table, found the number 5"],
+    ),
+    model(
+        "unknown-strategy-kind-nearest",
+        Replace("kind = \"backup_restore\"", "kind = \"backup_restor\""),
+        "strategy[0].kind",
+        &["unknown strategy kind \"backup_restor\"; did you mean \"backup_restore\"? allowed: backup_restore, "],
+    ),
+    model(
+        "single-brackets-for-an-array-of-tables",
+        Replace("[[strategy]]\n", "[strategy]\n"),
+        "strategy",
+        &["expected an array [...], found a table", "double brackets: [[strategy]]"],
+    ),
+    model(
+        "string-for-array",
+        Replace("control_plane_probability = 0.3", "control_plane_probability = 0.3\nregions = \"us-east-1\""),
+        "failure[0].regions",
+        &["expected an array [...], found the string \"us-east-1\""],
     ),
     // Probabilities outside [0, 1].
     model(
@@ -822,12 +941,12 @@ const CASES: &[Case] = &[
         &["missing", "failed_attempt"],
     ),
     model(
-        "restore-test-without-drift",
+        "restore-test-interval-moved",
         Append(
-            "unusable_probability = 0.3\nfailed_attempt = { dist = \"fixed\", value = \"30m\" }\ntest_interval = \"30d\"\n",
+            "unusable_drift = \"90d\"\nfailed_attempt = { dist = \"fixed\", value = \"30m\" }\ntest_interval = \"30d\"\n",
         ),
         "strategy[0].restore.test_interval",
-        &["give `unusable_drift` too"],
+        &["replaced by `[strategy.backup] restore_test_interval`", "move the key there"],
     ),
     model(
         "promote-after-on-backup-restore",
@@ -1022,6 +1141,11 @@ fn every_bad_input_gets_a_clear_error_and_no_panic() {
         assert!(stderr.starts_with("error: "), "{}: {stderr}", case.name);
         for fragment in case.says {
             assert!(stderr.contains(fragment), "{}: {fragment:?} not in\n{stderr}", case.name);
+        }
+        if case.args == CHECK {
+            for rust in RUST_WORDS {
+                assert!(!stderr.contains(rust), "{}: Rust's word {rust:?} in\n{stderr}", case.name);
+            }
         }
         if let Some(key) = case.key {
             assert_located(case, &stderr, &path, key);

@@ -8,27 +8,15 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::{ROOT, run_drsim};
 use serde_json::Value;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// drsim, run from the repository root.
-fn drsim() -> Command {
-    let mut cmd = Command::cargo_bin("drsim").expect("the binary is built");
-    cmd.current_dir(ROOT);
-    cmd
-}
 
 /// Runs drsim with `args` (and `stdin`), asserts the exit code, returns
 /// (stdout, stderr).
 fn exits(code: i32, args: &[&str], stdin: Option<Vec<u8>>) -> (String, String) {
-    let mut cmd = drsim();
-    cmd.args(args);
-    if let Some(input) = stdin {
-        cmd.write_stdin(input);
-    }
-    let out = cmd.output().expect("drsim runs");
+    let out = run_drsim(args, stdin);
     let (stdout, stderr) =
         (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
     assert_eq!(out.status.code(), Some(code), "drsim {}\nstdout:\n{stdout}\nstderr:\n{stderr}", args.join(" "));

@@ -22,18 +22,18 @@
 //! timings nor absolute paths, and the figures are promised to be the same on
 //! any thread count (checked below).
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
+
+use common::cli::run_drsim;
 
 /// The bundled models, by file stem.
 const MODELS: [&str; 4] = ["securecart", "payments-rpo-zero", "ransomware-immutability", "small-shop-single-region"];
 
 /// Runs drsim from the repository root and returns its output; it must succeed.
 fn drsim(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_drsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("drsim runs");
+    let out = run_drsim(args, None);
     assert!(
         out.status.success(),
         "drsim {} failed ({}):\n{}",

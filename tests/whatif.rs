@@ -65,7 +65,7 @@ fn sweep_grid_and_csv_are_complete_and_equal_separate_runs() {
         .collect();
     assert_eq!(grid, want);
 
-    let csv = SweepCsv.render(&result).unwrap();
+    let csv = SweepCsv::default().render(&result).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + 4 * 2, "{csv}");
     assert!(lines[0].starts_with("strategy.br.backup.interval,workload.dataset_gb,strategy,"), "{}", lines[0]);

@@ -104,7 +104,9 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
     };
     say(&text.map_err(runtime)?)?;
     if let Some(staging) = staging {
-        staging.write("fit.csv", FitCsv.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
+        staging
+            .write("fit.csv", FitCsv { provenance: Some(&provenance) }.render(&fitted).map_err(runtime)?.as_bytes())
+            .map_err(runtime)?;
         staging.write("failure.toml", FailureToml.render(&fitted).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         staging.write("fit.provenance.json", Json.render(&provenance).map_err(runtime)?.as_bytes()).map_err(runtime)?;
         let title = format!("Outage durations: {} ({} events)", fitted.source, fitted.events);

@@ -6,7 +6,7 @@ use super::{Failure, bad_input, load_model, provenance, runtime, say};
 use crate::cli::{Format, RunArgs};
 use drsim::engine::Observer;
 use drsim::model::Model;
-use drsim::report::csv::SummaryCsv;
+use drsim::report::csv::{RunColumns, SummaryCsv};
 use drsim::report::exports::write_all;
 use drsim::report::incidents::IncidentCsv;
 use drsim::report::markdown::Markdown;
@@ -114,7 +114,15 @@ pub(super) fn simulate(
     let mut incidents = match staging {
         Some(staging) if args.incidents => {
             let names: Vec<String> = model.strategies.iter().map(|s| s.name.clone()).collect();
-            Some(IncidentCsv::create(&staging.dir().join("incidents.csv"), &names).map_err(runtime)?)
+            // A precision-stopped run decides its trial count at the end:
+            // the trials cell stays empty (results.json has the count).
+            let run = RunColumns {
+                drsim_version: drsim::provenance::VERSION.to_string(),
+                seed: Some(args.seed),
+                trials: if args.precision.is_some() { None } else { Some(args.trials) },
+                years_per_trial: Some(args.years),
+            };
+            Some(IncidentCsv::create(&staging.dir().join("incidents.csv"), &names, &run).map_err(runtime)?)
         }
         _ => None,
     };

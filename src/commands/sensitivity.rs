@@ -52,7 +52,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
         say(&SensitivityJson { provenance: Some(&provenance) }.render(&tornados[..]).map_err(runtime)?)?;
     }
     if let Some(staging) = staging {
-        let csv = SensitivityCsv.render(&tornados[..]).map_err(runtime)?;
+        let csv = SensitivityCsv { provenance: Some(&provenance) }.render(&tornados[..]).map_err(runtime)?;
         staging.write("sensitivity.csv", csv.as_bytes()).map_err(runtime)?;
         staging
             .write(&sidecar("sensitivity.csv"), Json.render(&provenance).map_err(runtime)?.as_bytes())

@@ -90,7 +90,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     })
     .map_err(whatif_failure)?;
     let provenance = eval_provenance(&text, &args.model, &options);
-    let csv = SweepCsv.render(&result).map_err(runtime)?;
+    let csv = SweepCsv { provenance: Some(&provenance) }.render(&result).map_err(runtime)?;
     match args.format {
         Format::Table | Format::Markdown => say(&SweepText.render(&result).map_err(runtime)?)?,
         Format::Csv => say(&csv)?,

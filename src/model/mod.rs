@@ -18,6 +18,7 @@ mod shapes;
 mod span;
 mod time;
 mod validate;
+mod words;
 
 use std::path::{Path, PathBuf};
 
@@ -380,8 +381,9 @@ pub struct BackupPolicy {
     /// failing after an upgrade): from a breakage on, every job fails until
     /// a restore test or a real restore finds it. 0: never breaks silently.
     pub breakage_rate_per_year: f64,
-    /// Time between restore tests, each of which finds and repairs a broken
-    /// pipeline; `None`: never tested.
+    /// Time between restore tests: each finds and repairs a broken pipeline
+    /// and resets the restore reliability drift
+    /// ([`RestoreRisk::drift`]); `None`: never tested.
     pub restore_test_interval: Option<Duration>,
 }
 

@@ -218,7 +218,7 @@ fn active_active(v: &mut impl Check, at: &KeyPath, s: &RawStrategy, topology: &T
             Some(Replication::Sync)
         }
         Some(other) => {
-            v.problem(at.key("replication"), format!("unknown replication \"{other}\"; allowed: async, sync"));
+            v.problem(at.key("replication"), super::words::unknown_value("replication", other, &["async", "sync"]));
             None
         }
     };

@@ -195,7 +195,9 @@ pub(crate) struct RawRestore {
     pub unusable_probability: Option<f64>,
     pub failed_attempt: Option<DistSpec>,
     pub unusable_drift: Option<Duration>,
-    pub test_interval: Option<Duration>,
+    /// Replaced by `[strategy.backup] restore_test_interval`; read only to
+    /// say so (an unknown-key error would not name the replacement).
+    pub test_interval: Option<toml::Value>,
     // A restore queue and point-in-time restores (`shapes.rs`).
     pub concurrency: Option<i64>,
     pub per_tenant: Option<DistSpec>,

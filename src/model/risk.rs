@@ -47,10 +47,9 @@ pub struct RestoreRisk {
     pub unusable_probability: Probability,
     /// Time each failed attempt costs before the next older copy is tried.
     pub failed_attempt: Dist,
-    /// Mean time until drift breaks restores; `None`: no drift.
+    /// Mean time until drift breaks restores; `None`: no drift. The restore
+    /// tests of `[strategy.backup] restore_test_interval` reset it.
     pub drift: Option<Duration>,
-    /// Time between restore tests (they reset the drift); `None`: never tested.
-    pub test_interval: Option<Duration>,
 }
 
 /// Drills that go wrong and cause an incident.
@@ -142,10 +141,17 @@ pub(super) fn dr_failure(v: &mut impl Check, at: &KeyPath, raw: &RawDrFailure, m
 
 /// Validates the risk keys of `[strategy.restore]`; `None` inside when none is given.
 pub(super) fn restore_risk(v: &mut impl Check, at: &KeyPath, raw: &RawRestore) -> Option<Option<RestoreRisk>> {
-    let given = raw.unusable_probability.is_some()
-        || raw.failed_attempt.is_some()
-        || raw.unusable_drift.is_some()
-        || raw.test_interval.is_some();
+    if raw.test_interval.is_some() {
+        v.problem(
+            at.key("test_interval"),
+            "`[strategy.restore] test_interval` is replaced by `[strategy.backup] restore_test_interval`: one \
+             schedule of restore tests finds a broken backup pipeline and resets the restore drift; move the \
+             key there"
+                .into(),
+        );
+        return None;
+    }
+    let given = raw.unusable_probability.is_some() || raw.failed_attempt.is_some() || raw.unusable_drift.is_some();
     if !given {
         return Some(None);
     }
@@ -157,24 +163,8 @@ pub(super) fn restore_risk(v: &mut impl Check, at: &KeyPath, raw: &RawRestore) -
         "`failed_attempt` (time a failed restore attempt costs) when backups may be unusable",
     );
     let drift = positive_duration(v, at.key("unusable_drift"), raw.unusable_drift, "leave it out for no drift");
-    let test = positive_duration(v, at.key("test_interval"), raw.test_interval, "leave it out for no restore tests");
-    if raw.test_interval.is_some() && raw.unusable_drift.is_none() {
-        v.problem(
-            at.key("test_interval"),
-            "restore tests only matter when restores drift out of order; give `unusable_drift` too, or leave \
-             `test_interval` out"
-                .into(),
-        );
-        return None;
-    }
     drift?;
-    test?;
-    Some(Some(RestoreRisk {
-        unusable_probability: p?,
-        failed_attempt: attempt?,
-        drift: raw.unusable_drift,
-        test_interval: raw.test_interval,
-    }))
+    Some(Some(RestoreRisk { unusable_probability: p?, failed_attempt: attempt?, drift: raw.unusable_drift }))
 }
 
 /// Validates `[strategy.drill_risk]`; `drilled` says whether the strategy has a `drill_interval`.

@@ -28,7 +28,12 @@ pub(super) fn parse_and_validate(text: &str, path: &Path) -> Result<Model, Model
                     .or_else(|| super::span::header_at(text, o))
             })
             .map_or_else(String::new, |k| k.to_string());
-        ModelError::Invalid { problems: vec![problem_at(offset, key, serde_message(e.message()))] }
+        ModelError::Invalid {
+            problems: vec![{
+                let message = super::words::rewrite(e.message(), &key);
+                problem_at(offset, key, message)
+            }],
+        }
     })?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
     let mut v = Validator { base_dir, problems: Vec::new() };
@@ -51,16 +56,6 @@ pub(super) fn parse_and_validate(text: &str, path: &Path) -> Result<Model, Model
         })
         .collect();
     Err(ModelError::Invalid { problems })
-}
-
-/// A serde message with what is allowed spelled out where serde leaves it implicit.
-fn serde_message(message: &str) -> String {
-    let message = message.trim();
-    if message.starts_with("missing field") {
-        format!("{message}; it is required here (see docs/model-reference.md)")
-    } else {
-        message.to_string()
-    }
 }
 
 /// Most AZs a region may have: AWS regions have 2-6; 26 (letters a-z) bounds
@@ -311,7 +306,10 @@ impl Validator<'_> {
 
     fn failure(&mut self, at: &KeyPath, f: &RawFailure, topology: &Topology) -> Option<FailureMode> {
         let Some(kind) = DisruptionKind::parse(&f.kind) else {
-            self.problem(at.key("kind"), format!("unknown failure kind \"{}\"; allowed: az, region, logical", f.kind));
+            self.problem(
+                at.key("kind"),
+                super::words::unknown_value("failure kind", &f.kind, &["az", "region", "logical"]),
+            );
             return None;
         };
         let rate = self.non_negative(at.key("rate_per_year"), f.rate_per_year, "failures per year");
@@ -558,7 +556,11 @@ impl Validator<'_> {
                 if found.is_none() {
                     self.problem(
                         at.key("vault"),
-                        format!("unknown vault \"{name}\"; allowed: same_account, isolated_account, other_provider"),
+                        super::words::unknown_value(
+                            "vault",
+                            name,
+                            &["same_account", "isolated_account", "other_provider"],
+                        ),
                     );
                 }
                 found
@@ -611,9 +613,10 @@ impl Validator<'_> {
         let Some(kind) = kind else {
             self.problem(
                 at.key("kind"),
-                format!(
-                    "unknown strategy kind \"{}\"; allowed: backup_restore, pilot_light, warm_standby, active_active",
-                    s.kind
+                super::words::unknown_value(
+                    "strategy kind",
+                    &s.kind,
+                    &["backup_restore", "pilot_light", "warm_standby", "active_active"],
                 ),
             );
             return None;
@@ -625,7 +628,7 @@ impl Validator<'_> {
             Some(other) => {
                 self.problem(
                     at.key("deployment"),
-                    format!("unknown deployment \"{other}\"; allowed: multi_az, single_az"),
+                    super::words::unknown_value("deployment", other, &["multi_az", "single_az"]),
                 );
                 None
             }

@@ -49,6 +49,25 @@ pub fn strategy_cells(s: &StrategySummary) -> [String; 6] {
     ]
 }
 
+/// With trials longer than a year, what the quantiles of a trial (annual
+/// cost P50/P95/P99 and CVaR95, the downtime P95 per trial) are: "per
+/// 3-year trial ÷ 3", the average year of a trial, not a single year (whose
+/// spread is wider). `None` for one-year trials, where a trial is a year.
+pub fn trial_basis(years_per_trial: Option<f64>) -> Option<String> {
+    let years = years_per_trial.filter(|y| (*y - 1.0).abs() > 1e-12)?;
+    let y = crate::format::trim_decimals(years, 3);
+    Some(format!("per {y}-year trial ÷ {y}"))
+}
+
+/// The legend line that says which figures are per year and which per
+/// trial, printed by the terminal table and report.md when a trial is not
+/// one year; `None` for one-year trials.
+pub fn years_legend(years_per_trial: Option<f64>) -> Option<String> {
+    let basis = trial_basis(years_per_trial)?;
+    let y = crate::format::trim_decimals(years_per_trial.unwrap_or(1.0), 3);
+    Some(format!("{y}-year trials: /yr = per year; cost P50/P95/P99, CVaR95 = {basis} (an average year)"))
+}
+
 fn trim_pct(x: f64) -> String {
     fmt_percent(x).trim_end_matches('%').to_string()
 }

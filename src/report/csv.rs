@@ -16,33 +16,24 @@
 //! (model and strategy names, verdict sentences) is passed through
 //! [`neutralise`] because these files are opened in spreadsheets.
 //!
-//! Numbers come in two spellings, kept so that no existing file changes:
-//! rows written with [`CsvWriter::serialize`] (the run's exports) spell a
-//! float the serde way, shortest round-trip with `.0` on whole numbers
-//! (`1800.0`); rows written with [`CsvWriter::record`] (the what-if and fit
-//! exports) spell it with [`number`], shortest round-trip without `.0`
-//! (`1800`). Both spell a non-finite number the [`crate::real`] way.
+//! Every number of every CSV file is spelt by one function, [`number`]: at
+//! most [`SIGNIFICANT_DIGITS`] significant digits, no exponent, no trailing
+//! zeros (`1800`, `0.3`, `12345.6789`), `inf`, `-inf` or `nan` when not
+//! finite. JSON keeps every digit (shortest round-trip); a CSV is read by
+//! people and spreadsheets, where the 17th digit of a Monte Carlo estimate
+//! is noise. Every CSV ends with the columns of [`RunColumns`] (the drsim
+//! version, seed, trials and years per trial of the run it came from).
 
 use std::io;
 
 use serde::Serialize;
 
+pub use super::csv_row::{SIGNIFICANT_DIGITS, neutralise, number};
 use super::verdicts;
 use super::{Report, ReportError};
 use crate::incident::Step;
 use crate::simulation::Results;
 use crate::summary::{KindSummary, Quantiles, Share, StrategySummary};
-
-/// Neutralises spreadsheet formula injection: a cell starting with `=`, `+`,
-/// `-`, `@`, tab or carriage return is prefixed with a single quote, so
-/// Excel, LibreOffice and Google Sheets show it as text instead of running it
-/// (the OWASP "CSV injection" advice).
-pub fn neutralise(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
-    }
-}
 
 /// One row of `summary.csv`: one strategy facing one disruption kind.
 #[derive(Clone, Debug, Serialize)]
@@ -283,11 +274,48 @@ pub fn strategy_rows(results: &Results) -> Vec<StrategyRow> {
         .collect()
 }
 
-/// A number as the what-if and fit exports spell it: shortest round-trip
-/// decimal, no exponent, no trailing `.0`; `inf`, `-inf` or `nan` when not
-/// finite ([`crate::real::text`]).
-pub fn number(x: f64) -> String {
-    crate::real::text(x)
+/// The columns that end every CSV file: where its figures came from. Columns
+/// rather than a comment line (not RFC 4180; pandas and spreadsheets would
+/// read it as a row) or a sidecar file (lost when the CSV is printed on
+/// standard output, copied, or concatenated with another run's): each row
+/// then stands alone, and rows of several runs stacked in one sheet stay
+/// apart. A value that does not apply (a seed in `fit.csv`) is an empty cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunColumns {
+    /// drsim's version.
+    pub drsim_version: String,
+    /// The run's seed.
+    pub seed: Option<u64>,
+    /// Trials simulated (for a what-if export: per evaluated point).
+    pub trials: Option<u64>,
+    /// Years simulated per trial: figures named `annual` or `per_year` are
+    /// per year, quantiles of a trial (`annual_downtime_p95_s`, the cost
+    /// quantiles) are over trials of this length scaled to one year.
+    pub years_per_trial: Option<f64>,
+}
+
+impl RunColumns {
+    /// Their names, in order.
+    pub const NAMES: [&str; 4] = ["drsim_version", "seed", "trials", "years_per_trial"];
+
+    /// The columns of a run described by its provenance.
+    pub fn of(p: &crate::provenance::Provenance) -> RunColumns {
+        RunColumns {
+            drsim_version: p.drsim_version.clone(),
+            seed: p.seed,
+            trials: p.trials,
+            years_per_trial: p.years_per_trial,
+        }
+    }
+
+    fn cells(&self) -> [String; 4] {
+        [
+            neutralise(&self.drsim_version),
+            self.seed.map_or(String::new(), |s| s.to_string()),
+            self.trials.map_or(String::new(), |t| t.to_string()),
+            self.years_per_trial.map_or(String::new(), number),
+        ]
+    }
 }
 
 /// One cell of a row written with [`CsvWriter::record`]. The writer, not the
@@ -329,6 +357,10 @@ impl From<csv::Error> for ReportError {
 #[derive(Debug)]
 pub struct CsvWriter<W: io::Write = Vec<u8>> {
     inner: csv::Writer<W>,
+    /// The cells of [`RunColumns`] appended to every row, if any.
+    run: Option<[String; 4]>,
+    /// Whether [`CsvWriter::serialize`] has written the header.
+    wrote_header: bool,
 }
 
 impl CsvWriter {
@@ -353,25 +385,52 @@ impl Default for CsvWriter {
 impl<W: io::Write> CsvWriter<W> {
     /// A writer into `out`.
     pub fn to(out: W) -> CsvWriter<W> {
-        CsvWriter { inner: csv::Writer::from_writer(out) }
+        CsvWriter { inner: csv::Writer::from_writer(out), run: None, wrote_header: false }
+    }
+
+    /// Ends the header and every row with the [`RunColumns`].
+    pub fn with_run(mut self, run: &RunColumns) -> CsvWriter<W> {
+        self.run = Some(run.cells());
+        self
+    }
+
+    fn write<I: IntoIterator<Item = String>>(&mut self, cells: I, run: Vec<String>) -> Result<(), csv::Error> {
+        self.inner.write_record(cells.into_iter().chain(run))
     }
 
     /// Writes the header row of a file written with [`CsvWriter::record`]:
     /// column names with their unit, neutralised like text (some, such as a
     /// sweep's parameter paths, come from the user).
     pub fn header<S: AsRef<str>>(&mut self, columns: &[S]) -> Result<(), csv::Error> {
-        self.inner.write_record(columns.iter().map(|c| neutralise(c.as_ref())))
+        let run = self.run_names();
+        self.write(columns.iter().map(|c| neutralise(c.as_ref())), run)
     }
 
     /// Writes one row of cells.
     pub fn record(&mut self, cells: &[Cell<'_>]) -> Result<(), csv::Error> {
-        self.inner.write_record(cells.iter().map(Cell::text))
+        let run = self.run_cells();
+        self.write(cells.iter().map(Cell::text), run)
     }
 
-    /// Writes one row struct; the first one also writes the header, from the
-    /// field names. User text in the struct must already be neutralised.
+    /// Writes one row struct ([`super::csv_row`]: numbers by [`number`], text
+    /// neutralised); the first one also writes the header, from the field names.
     pub fn serialize<R: Serialize>(&mut self, row: &R) -> Result<(), csv::Error> {
-        self.inner.serialize(row)
+        let cells = super::csv_row::cells(row).map_err(|e| csv::Error::from(io::Error::other(e)))?;
+        if !self.wrote_header {
+            self.wrote_header = true;
+            let run = self.run_names();
+            self.write(cells.iter().map(|(name, _)| name.to_string()), run)?;
+        }
+        let run = self.run_cells();
+        self.write(cells.into_iter().map(|(_, cell)| cell), run)
+    }
+
+    fn run_names(&self) -> Vec<String> {
+        self.run.as_ref().map_or(Vec::new(), |_| RunColumns::NAMES.iter().map(|n| n.to_string()).collect())
+    }
+
+    fn run_cells(&self) -> Vec<String> {
+        self.run.as_ref().map_or(Vec::new(), |r| r.to_vec())
     }
 
     /// Flushes buffered rows into the underlying writer.
@@ -385,9 +444,10 @@ impl<W: io::Write> CsvWriter<W> {
     }
 }
 
-/// Serialises row structs as CSV text, the header from the field names.
-pub fn to_csv<R: Serialize>(rows: &[R]) -> Result<String, ReportError> {
-    let mut writer = CsvWriter::new();
+/// Serialises row structs as CSV text, the header from the field names, the
+/// [`RunColumns`] at the end of each row.
+pub fn to_csv<R: Serialize>(rows: &[R], run: &RunColumns) -> Result<String, ReportError> {
+    let mut writer = CsvWriter::new().with_run(run);
     for row in rows {
         writer.serialize(row)?;
     }
@@ -400,7 +460,7 @@ pub struct SummaryCsv;
 
 impl Report for SummaryCsv {
     fn render(&self, results: &Results) -> Result<String, ReportError> {
-        to_csv(&summary_rows(results))
+        to_csv(&summary_rows(results), &RunColumns::of(&results.provenance))
     }
 }
 
@@ -410,7 +470,7 @@ pub struct StrategiesCsv;
 
 impl Report for StrategiesCsv {
     fn render(&self, results: &Results) -> Result<String, ReportError> {
-        to_csv(&strategy_rows(results))
+        to_csv(&strategy_rows(results), &RunColumns::of(&results.provenance))
     }
 }
 
@@ -425,6 +485,49 @@ mod tests {
         }
         assert_eq!(neutralise("warm standby"), "warm standby");
         assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn numbers_have_at_most_nine_significant_digits_and_no_noise() {
+        for (x, want) in [
+            (1800.0, "1800"),
+            (0.1 + 0.2, "0.3"),
+            (0.25, "0.25"),
+            (1234567.891, "1234567.89"),
+            (87.79677712345678, "87.7967771"),
+            (315_360_000.4, "315360000"),
+            (0.000123456789123, "0.000123456789"),
+            (-2455.480631234, "-2455.48063"),
+            (-0.0, "0"),
+            (1e-12, "0.000000000001"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+        ] {
+            assert_eq!(number(x), want, "{x:?}");
+        }
+        // Within half a unit of the ninth digit of the exact value.
+        for x in [std::f64::consts::PI * 1e7, 2.0f64.sqrt() / 3.0, 0.987654321987] {
+            let back: f64 = number(x).parse().unwrap();
+            assert!((back - x).abs() <= 5e-9 * x.abs(), "{x} -> {back}");
+        }
+    }
+
+    #[test]
+    fn run_columns_end_the_header_and_every_row() {
+        let run = RunColumns { drsim_version: "0.3.0".into(), seed: Some(7), trials: None, years_per_trial: Some(3.0) };
+        let mut w = CsvWriter::new().with_run(&run);
+        w.header(&["x_s"]).unwrap();
+        w.record(&[Cell::Number(0.5)]).unwrap();
+        assert_eq!(w.finish().unwrap(), "x_s,drsim_version,seed,trials,years_per_trial\n0.5,0.3.0,7,,3\n");
+        #[derive(Serialize)]
+        struct Row {
+            y_usd: f64,
+        }
+        assert_eq!(
+            to_csv(&[Row { y_usd: 1.0 / 3.0 }], &run).unwrap(),
+            "y_usd,drsim_version,seed,trials,years_per_trial\n0.333333333,0.3.0,7,,3\n"
+        );
     }
 
     #[test]

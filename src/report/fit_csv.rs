@@ -2,10 +2,11 @@
 //! AIC first; durations in hours, the rate per year with its 95% interval
 //! repeated on every row so each row stands alone.
 
-use super::csv::{Cell, CsvWriter};
+use super::csv::{Cell, CsvWriter, RunColumns};
 use super::fit_text::params_text;
 use super::{Report, ReportError};
 use crate::fit::Fitted;
+use crate::provenance::Provenance;
 
 /// The header row.
 const COLUMNS: [&str; 14] = [
@@ -27,11 +28,17 @@ const COLUMNS: [&str; 14] = [
 
 /// `fit.csv`.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct FitCsv;
+pub struct FitCsv<'a> {
+    /// Where the figures came from: its [`RunColumns`] end every row (none when `None`).
+    pub provenance: Option<&'a Provenance>,
+}
 
-impl Report<Fitted> for FitCsv {
+impl Report<Fitted> for FitCsv<'_> {
     fn render(&self, f: &Fitted) -> Result<String, ReportError> {
         let mut w = CsvWriter::new();
+        if let Some(p) = self.provenance {
+            w = w.with_run(&RunColumns::of(p));
+        }
         w.header(&COLUMNS)?;
         let best = f.fits[0].aic;
         for fit in &f.fits {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::csv::{CsvWriter, neutralise};
+use super::csv::{CsvWriter, RunColumns, neutralise};
 use super::output::OutputError;
 use crate::engine::Observer;
 use crate::incident::{Incident, Step};
@@ -100,8 +100,9 @@ pub struct IncidentCsv {
 }
 
 impl IncidentCsv {
-    /// Creates `path` (inside the staging directory) for the given strategy names, in model order.
-    pub fn create(path: &Path, strategies: &[String]) -> Result<IncidentCsv, OutputError> {
+    /// Creates `path` (inside the staging directory) for the given strategy
+    /// names, in model order; every row ends with the run's columns.
+    pub fn create(path: &Path, strategies: &[String], run: &RunColumns) -> Result<IncidentCsv, OutputError> {
         let file = File::create(path).map_err(|source| OutputError::Io {
             path: path.to_path_buf(),
             action: "cannot create",
@@ -110,7 +111,7 @@ impl IncidentCsv {
         Ok(IncidentCsv {
             path: path.to_path_buf(),
             strategies: strategies.iter().map(|s| neutralise(s)).collect(),
-            writer: Some(CsvWriter::to(BufWriter::with_capacity(1 << 20, file))),
+            writer: Some(CsvWriter::to(BufWriter::with_capacity(1 << 20, file)).with_run(run)),
             error: None,
             rows: 0,
         })

@@ -156,9 +156,13 @@ impl Report for Markdown {
         }
 
         let _ = writeln!(out, "\n## Strategies\n");
+        if let Some(legend) = super::cells::years_legend(p.years_per_trial) {
+            let _ = writeln!(out, "{}\n", escape(&legend));
+        }
+        let tail = super::cells::trial_basis(p.years_per_trial).map_or(String::new(), |b| format!(", {b}"));
         let _ = writeln!(
             out,
-            "| Strategy | Posture | Verdict | Availability | Downtime / yr | Fixed cost / yr | Expected cost / yr | P95 cost / yr | CVaR95 cost / yr |"
+            "| Strategy | Posture | Verdict | Availability | Downtime / yr | Fixed cost / yr | Expected cost / yr | P95 cost / yr{tail} | CVaR95 cost / yr{tail} |"
         );
         let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---:|");
         for s in &r.strategies {

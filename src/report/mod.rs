@@ -11,6 +11,7 @@ pub mod charts;
 pub mod check_json;
 pub mod check_text;
 pub mod csv;
+pub mod csv_row;
 pub mod exports;
 pub mod failure_toml;
 pub mod find_text;

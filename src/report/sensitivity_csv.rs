@@ -3,8 +3,9 @@
 //! the first few; this file has them all). Costs in USD, P(targets met) as a
 //! fraction 0-1.
 
-use super::csv::{Cell, CsvWriter};
+use super::csv::{Cell, CsvWriter, RunColumns};
 use super::{Report, ReportError};
+use crate::provenance::Provenance;
 use crate::whatif::sensitivity::{InputKind, Tornado};
 
 /// The header row.
@@ -26,7 +27,10 @@ const COLUMNS: [&str; 13] = [
 
 /// `sensitivity.csv`, from the tornados of every strategy analysed.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct SensitivityCsv;
+pub struct SensitivityCsv<'a> {
+    /// Where the figures came from: its [`RunColumns`] end every row (none when `None`).
+    pub provenance: Option<&'a Provenance>,
+}
 
 /// How an input's low and high values were chosen, as the `how` column says it.
 fn how(kind: InputKind) -> &'static str {
@@ -36,9 +40,12 @@ fn how(kind: InputKind) -> &'static str {
     }
 }
 
-impl Report<[Tornado]> for SensitivityCsv {
+impl Report<[Tornado]> for SensitivityCsv<'_> {
     fn render(&self, tornados: &[Tornado]) -> Result<String, ReportError> {
         let mut w = CsvWriter::new();
+        if let Some(p) = self.provenance {
+            w = w.with_run(&RunColumns::of(p));
+        }
         w.header(&COLUMNS)?;
         for t in tornados {
             for (rank, b) in (1..).zip(&t.bars) {

@@ -6,8 +6,9 @@
 //! columns are the downtime per year (failbacks and drills that went wrong
 //! included) and its standard error, seconds.
 
-use super::csv::{Cell, CsvWriter};
+use super::csv::{Cell, CsvWriter, RunColumns};
 use super::{Report, ReportError};
+use crate::provenance::Provenance;
 use crate::whatif::sweep::Sweep;
 
 /// The columns after the swept paths, in order.
@@ -26,11 +27,17 @@ const COLUMNS: [&str; 10] = [
 
 /// `sweep.csv`, also what `drsim sweep --format csv` prints.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct SweepCsv;
+pub struct SweepCsv<'a> {
+    /// Where the figures came from: its [`RunColumns`] end every row (none when `None`).
+    pub provenance: Option<&'a Provenance>,
+}
 
-impl Report<Sweep> for SweepCsv {
+impl Report<Sweep> for SweepCsv<'_> {
     fn render(&self, sweep: &Sweep) -> Result<String, ReportError> {
         let mut w = CsvWriter::new();
+        if let Some(p) = self.provenance {
+            w = w.with_run(&RunColumns::of(p));
+        }
         let mut header: Vec<&str> = sweep.axes.iter().map(|a| a.path.as_str()).collect();
         header.extend(COLUMNS);
         w.header(&header)?;

@@ -104,6 +104,9 @@ fn header(out: &mut String, r: &Results) {
         fmt_percent(r.targets.confidence),
     );
     out.push_str(&answer::wrap(&line, WIDTH, "", "  "));
+    if let Some(legend) = cells::years_legend(p.years_per_trial) {
+        out.push_str(&answer::wrap(&legend, WIDTH, "", "  "));
+    }
 }
 
 /// The strategy's name in at most `width` characters (cut with `…`).
@@ -267,7 +270,7 @@ fn full_block(out: &mut String, r: &Results, s: &StrategySummary) {
     if let Some(line) = cells::total_loss_line(s) {
         let _ = writeln!(out, "  {line}");
     }
-    cost_block(out, s);
+    cost_block(out, s, cells::trial_basis(r.provenance.years_per_trial));
     if let Some(v) = r.decision.verdicts.iter().find(|v| v.strategy == s.name) {
         let mark = if v.meets_targets { "MEETS TARGETS" } else { "DOES NOT MEET TARGETS" };
         let _ = writeln!(out, "  verdict: {mark}: {}", verdicts::reason(v, &r.decision));
@@ -322,7 +325,9 @@ fn fmt_points(x: f64) -> String {
     format!("{pct:.digits$}%")
 }
 
-fn cost_block(out: &mut String, s: &StrategySummary) {
+/// The cost lines of a strategy; `basis` names what the quantiles are of
+/// when a trial is not one year ([`cells::trial_basis`]).
+fn cost_block(out: &mut String, s: &StrategySummary, basis: Option<String>) {
     let c = &s.cost;
     let items: Vec<String> = c
         .line_items
@@ -345,10 +350,11 @@ fn cost_block(out: &mut String, s: &StrategySummary) {
     };
     let _ = writeln!(
         out,
-        "  total cost/yr: mean {} ±{} (incidents {})  P50 {}  P95 {}  P99 {}  CVaR95 {}",
+        "  total cost/yr: mean {} ±{} (incidents {})  {}P50 {}  P95 {}  P99 {}  CVaR95 {}",
         fmt_usd(c.total_annual_usd.value),
         fmt_usd(1.96 * c.total_annual_usd.std_error),
         fmt_usd(c.incidents_annual_usd.value),
+        basis.map_or(String::new(), |b| format!("{b}: ")),
         q(|q| q.p50),
         q(|q| q.p95),
         q(|q| q.p99),

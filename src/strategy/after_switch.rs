@@ -152,59 +152,20 @@ fn failback(ctx: &mut Ctx<'_>, incident: &mut Incident) {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::{Engine, Observers, RunConfig};
+    use super::super::test_model;
     use crate::incident::Path;
-    use crate::model::{Duration, Model};
+    use crate::model::Model;
     use crate::tally::Tally;
 
     /// A warm standby facing one 10 h region outage a year, every step fixed.
     fn model(extra: &str) -> Model {
-        let text = format!(
-            r#"
-[workload]
-name = "w"
-revenue_per_hour = 0.0
-orders_per_hour = 0.0
-dataset_gb = 1.0
-change_rate_gb_per_hour = 0.0
-[targets]
-rpo = "1h"
-rto = "1h"
-confidence = 0.9
-[topology]
-primary = "a"
-region = [{{ name = "a", azs = 1 }}, {{ name = "b", azs = 1 }}]
-[response]
-detection = {{ dist = "fixed", value = "0s" }}
-decision = {{ dist = "fixed", value = "0s" }}
-traffic_switch = {{ dist = "fixed", value = "0s" }}
-az_failover = {{ dist = "fixed", value = "0s" }}
-failback = {{ dist = "fixed", value = "10m" }}
-[[failure]]
-kind = "region"
-rate_per_year = 2.0
-duration = {{ dist = "fixed", value = "10h" }}
-regions = ["a"]
-[[strategy]]
-name = "ws"
-kind = "warm_standby"
-deployment = "single_az"
-dr_region = "b"
-capacity_fraction = 1.0
-replication_lag = {{ dist = "fixed", value = "1s" }}
-promote = {{ dist = "fixed", value = "0s" }}
-scale_up = {{ dist = "fixed", value = "0s" }}
-{extra}
-"#
-        );
-        Model::from_str_at(&text, std::path::Path::new("m.toml")).unwrap()
+        let failure = "[[failure]]\nkind = \"region\"\nrate_per_year = 2.0\nduration = { dist = \"fixed\", value = \"10h\" }\nregions = [\"a\"]";
+        let strategy = test_model::warm_standby(&format!("deployment = \"single_az\"\n{extra}"));
+        test_model::model("10m", &format!("{failure}\n{strategy}"))
     }
 
     fn run(model: &Model, trials: u64) -> Tally {
-        let engine = Engine::new(model, RunConfig { seed: 3, horizon: Duration::YEAR, threads: Some(1) });
-        let mut tally = Tally::new(model, Duration::YEAR);
-        engine.run(0..trials, &mut tally, &mut Observers::new(Vec::new()), 0, trials).unwrap();
-        tally
+        test_model::run(model, 3, trials)
     }
 
     /// Share `k / n` within 4 binomial standard errors of `p`.

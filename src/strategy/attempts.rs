@@ -59,31 +59,12 @@ pub(super) fn restore_point(ctx: &mut Ctx<'_>, policy: &BackupPolicy, query: Que
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Model, SimTime};
+    use crate::model::SimTime;
     use crate::world::World;
     use crate::world::seed::{BackupJobs, OperationStreams, SimRng};
     use rand::SeedableRng;
 
-    const MODEL: &str = r#"
-[workload]
-name = "w"
-revenue_per_hour = 0.0
-orders_per_hour = 0.0
-dataset_gb = 1.0
-change_rate_gb_per_hour = 0.0
-[targets]
-rpo = "1h"
-rto = "1h"
-confidence = 0.9
-[topology]
-primary = "a"
-region = [{ name = "a", azs = 1 }, { name = "b", azs = 1 }]
-[response]
-detection = { dist = "fixed", value = "0s" }
-decision = { dist = "fixed", value = "0s" }
-traffic_switch = { dist = "fixed", value = "0s" }
-az_failover = { dist = "fixed", value = "0s" }
-failback = { dist = "fixed", value = "0s" }
+    const STRATEGY: &str = r#"
 [[strategy]]
 name = "br"
 kind = "backup_restore"
@@ -104,7 +85,7 @@ failed_attempt = { dist = "fixed", value = "1h" }
         // With every job succeeding, a restore tries copies 1h apart: k failed
         // attempts cost k hours and move the restore point k hours back, with
         // P(k) = 0.7 x 0.3^k, so E[k] = 0.3 / 0.7.
-        let model = Model::from_str_at(MODEL, std::path::Path::new("m.toml")).unwrap();
+        let model = super::super::test_model::model("0s", STRATEGY);
         let strategy = &model.strategies[0];
         let policy = strategy.backup.as_ref().unwrap();
         let mut world = World::default();

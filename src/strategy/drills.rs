@@ -46,9 +46,8 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, mut record: impl FnMut(&mut Incident)) 
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::{Engine, Observers, RunConfig};
-    use crate::model::{Duration, Model};
-    use crate::tally::Tally;
+    use super::super::test_model;
+    use crate::model::Model;
 
     fn model(interval: &str, risk: bool) -> Model {
         let risk = if risk {
@@ -56,50 +55,14 @@ mod tests {
         } else {
             ""
         };
-        let text = format!(
-            r#"
-[workload]
-name = "w"
-revenue_per_hour = 0.0
-orders_per_hour = 0.0
-dataset_gb = 1.0
-change_rate_gb_per_hour = 0.0
-[targets]
-rpo = "1h"
-rto = "1h"
-confidence = 0.9
-[topology]
-primary = "a"
-region = [{{ name = "a", azs = 1 }}, {{ name = "b", azs = 1 }}]
-[response]
-detection = {{ dist = "fixed", value = "0s" }}
-decision = {{ dist = "fixed", value = "0s" }}
-traffic_switch = {{ dist = "fixed", value = "0s" }}
-az_failover = {{ dist = "fixed", value = "0s" }}
-failback = {{ dist = "fixed", value = "0s" }}
-[[failure]]
-kind = "region"
-rate_per_year = 0.0
-duration = {{ dist = "fixed", value = "1h" }}
-[[strategy]]
-name = "ws"
-kind = "warm_standby"
-dr_region = "b"
-capacity_fraction = 1.0
-drill_interval = "{interval}"
-replication_lag = {{ dist = "fixed", value = "1s" }}
-promote = {{ dist = "fixed", value = "0s" }}
-scale_up = {{ dist = "fixed", value = "0s" }}
-{risk}
-"#
-        );
-        Model::from_str_at(&text, std::path::Path::new("m.toml")).unwrap()
+        let failure =
+            "[[failure]]\nkind = \"region\"\nrate_per_year = 0.0\nduration = { dist = \"fixed\", value = \"1h\" }";
+        let strategy = test_model::warm_standby(&format!("drill_interval = \"{interval}\"\n{risk}"));
+        test_model::model("0s", &format!("{failure}\n{strategy}"))
     }
 
     fn annual_downtime_h(model: &Model, trials: u64) -> (f64, f64) {
-        let engine = Engine::new(model, RunConfig { seed: 11, horizon: Duration::YEAR, threads: Some(1) });
-        let mut tally = Tally::new(model, Duration::YEAR);
-        engine.run(0..trials, &mut tally, &mut Observers::new(Vec::new()), 0, trials).unwrap();
+        let tally = test_model::run(model, 11, trials);
         let m = tally.strategies[0].trial_downtime_s.moments();
         (m.mean() / 3600.0, m.std_error() / 3600.0)
     }

@@ -15,6 +15,9 @@ mod failover;
 mod logical;
 mod pilot_light;
 mod shape;
+#[cfg(test)]
+#[path = "tests/test_model.rs"]
+mod test_model;
 mod warm_standby;
 
 use rand::RngExt;
@@ -118,12 +121,15 @@ impl<'a> Ctx<'a> {
         });
         let jobs = JobStream { streams: backups, anchor: world.backup_anchor, breakage };
         let risk = strategy.restore.as_ref().and_then(|r| r.risk.as_ref());
+        let test_interval = strategy.backup.as_ref().and_then(|b| b.restore_test_interval);
         let restore_tests = match risk.filter(|r| r.drift.is_some()) {
             // Its own stream: drawn only when restores drift, so nothing else moves.
-            Some(r) => {
+            Some(_) => {
                 let mut tests = ops.restore_tests(strategy.id);
-                let phase = SimTime::after_start(r.test_interval.map_or(Duration::ZERO, |i| i * tests.random::<f64>()));
-                Calendar { interval: r.test_interval, phase, age_at_start: Duration::YEAR * tests.random::<f64>() }
+                let own = SimTime::after_start(test_interval.map_or(Duration::ZERO, |i| i * tests.random::<f64>()));
+                // The same tests that find a broken pipeline reset the drift.
+                let phase = jobs.breakage.as_ref().and_then(|b| b.tests).map_or(own, |(first, _)| first);
+                Calendar { interval: test_interval, phase, age_at_start: Duration::YEAR * tests.random::<f64>() }
             }
             None => Calendar { interval: None, phase: SimTime::ZERO, age_at_start: Duration::ZERO },
         };

@@ -11,6 +11,8 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::path::Path;
 
 use drsim::engine::Observer;
