@@ -71,3 +71,145 @@ fn a_strategy_has_one_colour_in_every_bundled_model() {
         }
     }
 }
+
+mod common;
+
+use common::{ModelSpec, backup_restore, fixed, outage_failure, s};
+use drsim::model::ModelError;
+use drsim::report::charts::loss_exceedance::LossExceedanceChart;
+
+/// A model whose every incident costs the same: a 2 h region outage ridden out
+/// (DR invoked only after 10 h), so a year's loss is `c N` with `N` Poisson(0.5).
+fn poisson_losses() -> ModelSpec {
+    ModelSpec::new()
+        .failure(outage_failure("region", 0.5, &fixed("2h")))
+        .strategy(backup_restore("rides-out").set("invoke_after", s("10h")))
+}
+
+#[test]
+fn loss_exceedance_follows_the_poisson_count_of_equal_incidents() {
+    let model = poisson_losses().build();
+    let results = common::run(&model, 20_000, 1.0, 7);
+    let per_incident = results.tally.strategies[0].kinds[1].cost_usd.mean();
+    assert!(
+        per_incident > 0.0 && results.tally.strategies[0].kinds[1].cost_usd.variance().sqrt() < 1e-6 * per_incident
+    );
+    let chart = LossExceedanceChart::new(&results, &[]);
+    let curve = &chart.curves[0].points;
+    let at = |x: f64| curve.iter().rev().find(|p| p.0 <= x).map_or(1.0, |p| p.1);
+    let r: f64 = 0.5;
+    // P(N >= 1) = 1 - e^-r between 0 and c; P(N >= 2) = 1 - e^-r (1 + r) between c and 2c.
+    for (x, expected) in [(0.5, 1.0 - (-r).exp()), (1.5, 1.0 - (-r).exp() * (1.0 + r))] {
+        let got = at(x * per_incident);
+        let se = (expected * (1.0 - expected) / 20_000.0).sqrt();
+        assert!((got - expected).abs() < common::Z * se, "P(loss > {x} c) = {got}, expected {expected} (se {se})");
+    }
+    let csv = chart.csv().unwrap();
+    assert!(csv.starts_with("strategy,loss_usd,probability_exceeded,years_per_loss\n"), "{csv:.80}");
+    assert!(csv.lines().skip(1).all(|l| l.starts_with("rides-out,") && l.ends_with(",1")));
+}
+
+/// The model text with `line` added to `[targets]`.
+fn with_targets(line: &str) -> String {
+    let text = poisson_losses().text();
+    assert!(text.contains("confidence = 0.99\n"));
+    text.replacen("confidence = 0.99\n", &format!("confidence = 0.99\n{line}\n"), 1)
+}
+
+#[test]
+fn loss_tolerance_is_read_and_bad_points_are_named() {
+    let good = with_targets("loss_tolerance = [{ usd = 1000, probability = 0.5 }, { usd = 1e6, probability = 0.01 }]");
+    let model = Model::from_str_at(&good, std::path::Path::new("t.toml")).unwrap();
+    assert_eq!(model.loss_tolerance.len(), 2);
+    assert_eq!(model.loss_tolerance[1].usd, 1e6);
+    for (points, key, words) in [
+        ("[{ usd = 1000, probability = 1.5 }]", "targets.loss_tolerance[0].probability", "strictly between 0 and 1"),
+        ("[{ usd = -5, probability = 0.5 }]", "targets.loss_tolerance[0].usd", "positive number of USD"),
+        (
+            "[{ usd = 1000, probability = 0.1 }, { usd = 500, probability = 0.01 }]",
+            "targets.loss_tolerance[1].usd",
+            "increasing order",
+        ),
+        (
+            "[{ usd = 1000, probability = 0.1 }, { usd = 5000, probability = 0.2 }]",
+            "targets.loss_tolerance[1].probability",
+            "do not increase",
+        ),
+        ("[{ usd = 1000, chance = 0.1 }]", "loss_tolerance", "chance"),
+    ] {
+        let text = with_targets(&format!("loss_tolerance = {points}"));
+        let err: ModelError = Model::from_str_at(&text, std::path::Path::new("t.toml")).unwrap_err();
+        let shown = format!("{err}");
+        assert!(shown.contains(key) && shown.contains(words), "{points}: {shown}");
+    }
+}
+
+fn drsim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_drsim")).args(args).output().unwrap()
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("drsim-cases-charts-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn run_out_writes_the_loss_exceedance_chart_and_csv() {
+    let out = temp("run");
+    let o = drsim(&["run", "models/securecart.toml", "--trials", "2000", "--quiet", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(out.join("loss_exceedance.csv")).unwrap();
+    assert!(csv.starts_with("strategy,loss_usd,probability_exceeded,years_per_loss\n"));
+    let svg = std::fs::read_to_string(out.join("loss_exceedance.svg")).unwrap();
+    for text in ["Loss exceedance", "warm-standby", "fixed DR cost not included", "1 in 100"] {
+        assert!(svg.contains(text), "loss_exceedance.svg shows {text:?}");
+    }
+    assert!(!svg.contains("risk tolerance"), "no tolerance in the model, none drawn");
+    let tail = std::fs::read_to_string(out.join("downtime_cdf.svg")).unwrap();
+    assert!(tail.contains("tail: at most 1% above the RTO"), "the tail view with the 99% decision");
+    let data_loss = std::fs::read_to_string(out.join("data_loss_cdf.svg")).unwrap();
+    assert!(data_loss.contains("no data lost in"), "the near-empty az panel says why");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn the_gantt_shows_a_failed_failover_and_counts_a_logical_incident_from_discovery() {
+    // Seed 4: pilot light's first region incident is a failover that failed.
+    let out = temp("failed");
+    let o = drsim(&[
+        "timeline",
+        "models/securecart.toml",
+        "--strategy",
+        "pilot-light",
+        "--kind",
+        "region",
+        "--seed",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("failover_failed"), "{stdout}");
+    let svg = std::fs::read_to_string(out.join("timeline.svg")).unwrap();
+    assert!(svg.contains("FAILED FAILOVER") && svg.contains("(incl. failed)"), "failed attempt marked");
+    let _ = std::fs::remove_dir_all(&out);
+
+    let out = temp("logical");
+    let args = ["timeline", "models/securecart.toml", "--strategy", "backup-restore", "--kind", "logical", "--out"];
+    let o = drsim(&[&args[..], &[out.to_str().unwrap()]].concat());
+    assert!(o.status.success());
+    let svg = std::fs::read_to_string(out.join("timeline.svg")).unwrap();
+    assert!(svg.contains("time since the damage was discovered"), "logical axis");
+    assert!(svg.contains("earlier, unnoticed"));
+    let _ = std::fs::remove_dir_all(&out);
+
+    let out = temp("aa");
+    let args = ["timeline", "models/securecart.toml", "--strategy", "active-active", "--kind", "region", "--out"];
+    let o = drsim(&[&args[..], &[out.to_str().unwrap()]].concat());
+    assert!(o.status.success());
+    let svg = std::fs::read_to_string(out.join("timeline.svg")).unwrap();
+    assert!(svg.contains("partial service (other regions)"));
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -51,9 +51,11 @@ pub struct LossExceedanceChart {
 }
 
 /// The exceedance curve of the losses `total - fixed_usd`, from a histogram
-/// of totals: at each bucket's upper bound `hi` above `fixed_usd`, the point
-/// `(hi - fixed_usd, share of totals above hi)`; points with no total above
-/// are left out (a log axis cannot show 0).
+/// of totals, as a step function: for each non-empty bucket `lo..hi` of totals
+/// above `fixed_usd`, the points `(lo - fixed_usd, share of totals above lo)` and
+/// `(hi - fixed_usd, share above hi)`; between buckets the share holds. Points
+/// at share 0 are left out (a log axis cannot show 0). Read a value at `x` as
+/// the last point at or before `x`.
 pub fn exceedance_points(totals: &LogHistogram, fixed_usd: f64) -> Vec<(f64, f64)> {
     let n = totals.count() as f64;
     if n == 0.0 {
@@ -61,9 +63,16 @@ pub fn exceedance_points(totals: &LogHistogram, fixed_usd: f64) -> Vec<(f64, f64
     }
     let mut above = totals.count();
     let mut out = Vec::new();
-    for (_, hi, count) in totals.iter_buckets() {
+    for (lo, hi, count) in totals.iter_buckets() {
+        let before = above;
         above -= count;
-        if hi.is_finite() && hi > fixed_usd && above > 0 {
+        if !hi.is_finite() || hi <= fixed_usd {
+            continue;
+        }
+        if lo > fixed_usd && before > 0 {
+            out.push((lo - fixed_usd, before as f64 / n));
+        }
+        if above > 0 {
             out.push((hi - fixed_usd, above as f64 / n));
         }
     }
@@ -211,11 +220,13 @@ mod tests {
         let points = exceedance_points(&h, 100.0);
         // Just above a loss of 0: the two trials with losses; above 50 (within the
         // 0.5% bucket accuracy of 150): one trial in four.
-        let at = |x: f64| points.iter().find(|p| p.0 >= x).map(|p| p.1);
+        let at = |x: f64| points.iter().rev().find(|p| p.0 <= x).map(|p| p.1);
         assert_eq!(at(1.0), Some(0.5));
+        assert_eq!(at(40.0), Some(0.5), "the step holds until the bucket of 50");
         assert_eq!(at(52.0), Some(0.25));
-        assert_eq!(at(1012.0), None, "nothing exceeds the largest loss");
-        assert!(points.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 >= w[1].1), "falls as the loss grows");
+        assert_eq!(at(900.0), Some(0.25));
+        assert!(points.last().unwrap().0 < 1000.0, "nothing exceeds the largest loss");
+        assert!(points.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 >= w[1].1), "falls as the loss grows");
     }
 
     #[test]
