@@ -330,8 +330,19 @@ impl CostRiskChart {
         let mut order: Vec<usize> = (0..self.points.len()).collect();
         order.sort_by_key(|&i| (!(self.points[i].recommended || self.points[i].closest), anchors[i].1));
         let (_, line_y) = chart.backend_coord(&(lo, self.confidence));
-        let line = PixelBox { left: plot.left, top: line_y - 3, right: plot.right, bottom: line_y + 4 };
-        let labels = place_labels(plot, &anchors, &sizes, MARKER_RADIUS + 2, &order, &[line]);
+        let line = PixelBox { left: plot.left, top: line_y - 8, right: plot.right, bottom: line_y + 9 };
+        // The Pareto front as a chain of small boxes every 8 px along its segments.
+        let front_px: Vec<(i32, i32)> = front_set.iter().map(|&i| anchors[i]).collect();
+        let mut obstacles = vec![line];
+        for w in front_px.windows(2) {
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            let steps = ((x1 - x0).abs().max((y1 - y0).abs()) / 8).max(1);
+            for k in 0..=steps {
+                let (x, y) = (x0 + (x1 - x0) * k / steps, y0 + (y1 - y0) * k / steps);
+                obstacles.push(PixelBox { left: x - 4, top: y - 4, right: x + 5, bottom: y + 5 });
+            }
+        }
+        let labels = place_labels(plot, &anchors, &sizes, MARKER_RADIUS + 2, &order, &obstacles);
         let (ox, oy) = area.get_base_pixel();
         for ((p, b), &(ax, ay)) in self.points.iter().zip(&labels).zip(&anchors) {
             // A leader line when the label had to move away from its point.

@@ -165,7 +165,7 @@ impl Chart for LossExceedanceChart {
             .margin(20)
             .margin_right(40)
             .x_label_area_size(80)
-            .y_label_area_size(200)
+            .y_label_area_size(250)
             .build_cartesian_2d(
                 (lo..hi).log_scale().with_key_points(x_ticks),
                 (y_lo..y_hi).log_scale().with_key_points(y_ticks),
