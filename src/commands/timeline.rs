@@ -66,6 +66,7 @@ pub(super) fn timeline(args: &TimelineArgs) -> Result<(), Failure> {
             downtime_s: incident.downtime.secs(),
             degraded_s: incident.degraded.secs(),
             path: incident.path,
+            ending: drsim::report::timeline_text::path_text(incident.path).to_string(),
             kind,
             detection_delay_s: incident.detection_delay.secs(),
             active_active: model

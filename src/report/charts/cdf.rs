@@ -260,9 +260,19 @@ impl CdfChart {
         let notes = panel.notes(self.measure);
         let notes: Vec<String> = notes.into_iter().take(4).collect();
         let font = (FONT, style::TICK_SIZE).into_font();
+        let (ox, oy) = area.get_base_pixel();
+        let style = TextStyle::from(font.clone());
         for (row, note) in notes.iter().enumerate() {
-            let y = 0.88 - 0.1 * row as f64;
-            chart.draw_series(std::iter::once(Text::new(note.clone(), (lo * 1.15, y), font.clone()))).map_err(err)?;
+            let (x, y) = chart.backend_coord(&(lo * 1.15, 0.88 - 0.1 * row as f64));
+            let (w, h) = area.estimate_text_size(note, &style).map_err(err)?;
+            // A light box under the note, so it reads where it crosses a curve.
+            let (x, y) = (x - ox, y - oy);
+            area.draw(&Rectangle::new(
+                [(x - 4, y - 2), (x + w as i32 + 4, y + h as i32 + 2)],
+                WHITE.mix(0.85).filled(),
+            ))
+            .map_err(err)?;
+            area.draw(&Text::new(note.clone(), (x, y), font.clone())).map_err(err)?;
         }
         Ok(())
     }

@@ -28,6 +28,8 @@ pub struct GanttChart {
     pub degraded_s: f64,
     /// How the incident ended: a failed failover's bars are drawn as failed.
     pub path: Path,
+    /// The path in words, shown under the key (see `drsim timeline`'s text).
+    pub ending: String,
     /// The disruption kind: a logical incident's offsets start at discovery.
     pub kind: DisruptionKind,
     /// `logical` only: how long the damage went unnoticed before it was discovered, seconds.
@@ -82,7 +84,7 @@ impl Chart for GanttChart {
         let target = format!("RTO target {}", crate::format::fmt_duration_s(self.rto_target_s));
         let key = [(draw::KeySample::Black, downtime), (draw::KeySample::Target, target)];
         let body = draw::key_strip_samples(&body, &key, 50)?;
-        let how = crate::report::timeline_text::path_text(self.path);
+        let how = &self.ending;
         let body = if self.failover_failed() {
             let font = (FONT, style::LABEL_SIZE).into_font().style(FontStyle::Bold).color(&RGBColor(190, 0, 0));
             body.titled(&format!("FAILED FAILOVER: {how}"), font).map_err(err)?
