@@ -107,6 +107,7 @@ fn pareto_front_keeps_exactly_the_undominated_strategies() {
         high: share,
         recommended: false,
         closest: false,
+        slot: 0,
     };
     // b is dominated by a (dearer and less safe); c is dearer but safer.
     let chart = CostRiskChart {

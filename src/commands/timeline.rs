@@ -65,6 +65,14 @@ pub(super) fn timeline(args: &TimelineArgs) -> Result<(), Failure> {
             rto_target_s: model.targets.rto_for(kind).secs(),
             downtime_s: incident.downtime.secs(),
             degraded_s: incident.degraded.secs(),
+            path: incident.path,
+            ending: drsim::report::timeline_text::path_text(incident.path).to_string(),
+            kind,
+            detection_delay_s: incident.detection_delay.secs(),
+            active_active: model
+                .strategies
+                .iter()
+                .any(|s| s.name == args.strategy && s.kind() == drsim::model::StrategyKind::ActiveActive),
         };
         render(&chart, &staging).map_err(runtime)?;
         staging.write("timeline.txt", text.as_bytes()).map_err(runtime)?;

@@ -123,6 +123,20 @@ pub struct Model {
     pub strategies: Vec<Strategy>,
     /// Prices and cost inputs.
     pub costs: Costs,
+    /// The risk tolerance (`[targets] loss_tolerance`): the largest acceptable
+    /// chance that a year's incident losses exceed each amount; empty when the
+    /// model gives none. Drawn on the loss exceedance chart.
+    pub loss_tolerance: Vec<TolerancePoint>,
+}
+
+/// One point of a loss tolerance curve: a year's incident losses should exceed
+/// `usd` with a chance of at most `probability`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TolerancePoint {
+    /// Annual incident loss, USD (> 0).
+    pub usd: f64,
+    /// Largest acceptable P(annual incident loss > `usd`), strictly between 0 and 1.
+    pub probability: f64,
 }
 
 /// Provenance of a model.

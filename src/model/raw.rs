@@ -66,6 +66,18 @@ pub(crate) struct RawTargets {
     pub az: Option<RawKindTargets>,
     pub region: Option<RawKindTargets>,
     pub logical: Option<RawKindTargets>,
+    /// Risk tolerance: points `{ usd, probability }` of the largest acceptable
+    /// P(annual incident loss > usd).
+    #[serde(default)]
+    pub loss_tolerance: Vec<RawTolerancePoint>,
+}
+
+/// One point of the loss tolerance curve.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTolerancePoint {
+    pub usd: f64,
+    pub probability: f64,
 }
 
 /// Per-kind overrides of the targets (as AWS Resilience Hub policies allow).

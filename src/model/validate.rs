@@ -168,6 +168,7 @@ impl Validator<'_> {
             None => None,
         };
         let costs = super::costs::costs(self, raw.costs.as_ref());
+        let loss_tolerance = self.loss_tolerance(&raw.targets.loss_tolerance, &root.key("targets"));
         let source = Source { path: path.to_path_buf(), sha256: crate::provenance::sha256_hex(text.as_bytes()) };
         Some(Model {
             source,
@@ -177,7 +178,69 @@ impl Validator<'_> {
             failures: failures?,
             strategies: strategies?,
             costs: costs?,
+            loss_tolerance: loss_tolerance?,
         })
+    }
+
+    /// `[targets] loss_tolerance`: amounts increasing, chances strictly between 0 and 1 and
+    /// not increasing (a larger loss cannot be more acceptable), at most 20 points.
+    fn loss_tolerance(
+        &mut self,
+        raw: &[super::raw::RawTolerancePoint],
+        at: &KeyPath,
+    ) -> Option<Vec<super::TolerancePoint>> {
+        let at = at.key("loss_tolerance");
+        if raw.len() > 20 {
+            self.problem(at, format!("{} points; allowed: at most 20", raw.len()));
+            return None;
+        }
+        let mut out: Vec<super::TolerancePoint> = Vec::new();
+        let mut ok = true;
+        for (i, p) in raw.iter().enumerate() {
+            let here = at.index(i);
+            let usd = self.positive(here.key("usd"), p.usd, "USD");
+            let probability = if p.probability > 0.0 && p.probability < 1.0 {
+                Some(p.probability)
+            } else {
+                self.problem(
+                    here.key("probability"),
+                    format!(
+                        "{} is not allowed; allowed: a chance strictly between 0 and 1, e.g. 0.01 for once in 100 years",
+                        shown(p.probability)
+                    ),
+                );
+                None
+            };
+            let (Some(usd), Some(probability)) = (usd, probability) else {
+                ok = false;
+                continue;
+            };
+            if let Some(last) = out.last() {
+                if usd <= last.usd {
+                    self.problem(
+                        here.key("usd"),
+                        format!(
+                            "{} is not above the previous point's {}; allowed: amounts in increasing order",
+                            shown(usd),
+                            shown(last.usd)
+                        ),
+                    );
+                    ok = false;
+                } else if probability > last.probability {
+                    self.problem(
+                        here.key("probability"),
+                        format!(
+                            "{} is above the previous point's {}; allowed: chances that do not increase with the amount",
+                            shown(probability),
+                            shown(last.probability)
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+            out.push(super::TolerancePoint { usd, probability });
+        }
+        ok.then_some(out)
     }
 
     fn workload(&mut self, raw: &RawModel, root: &KeyPath) -> Option<Workload> {

@@ -1,14 +1,15 @@
 //! Every export of a run written into one output directory (all or nothing,
 //! through [`super::output::Staging`]): `summary.csv`, `strategies.csv`, `outcomes.csv`,
-//! `results.json`, `report.md`, `report.html` and every chart as PNG and SVG. The file list
+//! `results.json`, `report.md`, `report.html`, `loss_exceedance.csv` and every chart as PNG and SVG. The file list
 //! and column order are documented in docs/exports.md.
 
 use super::charts::cdf::{CdfChart, Measure};
 use super::charts::cost::CostChart;
 use super::charts::cost_risk::CostRiskChart;
+use super::charts::loss_exceedance::LossExceedanceChart;
 use super::charts::steps::StepsChart;
 use super::charts::{ChartError, render};
-use super::csv::{StrategiesCsv, SummaryCsv};
+use super::csv::{RunColumns, StrategiesCsv, SummaryCsv};
 use super::html::Html;
 use super::json::Json;
 use super::markdown::Markdown;
@@ -52,7 +53,7 @@ pub fn report_html() -> Html {
 }
 
 /// Writes every export of `results` into the staging directory.
-pub fn write_all(staging: &Staging, results: &Results, _model: &Model) -> Result<(), ExportError> {
+pub fn write_all(staging: &Staging, results: &Results, model: &Model) -> Result<(), ExportError> {
     staging.write("summary.csv", SummaryCsv.render(results)?.as_bytes())?;
     staging.write("strategies.csv", StrategiesCsv.render(results)?.as_bytes())?;
     staging.write("outcomes.csv", OutcomesCsv.render(results)?.as_bytes())?;
@@ -64,5 +65,8 @@ pub fn write_all(staging: &Staging, results: &Results, _model: &Model) -> Result
     render(&CostChart::new(results), staging)?;
     render(&CostRiskChart::new(results), staging)?;
     render(&StepsChart::new(results), staging)?;
+    let losses = LossExceedanceChart::new(results, &model.loss_tolerance);
+    staging.write("loss_exceedance.csv", losses.csv(&RunColumns::of(&results.provenance))?.as_bytes())?;
+    render(&losses, staging)?;
     Ok(())
 }

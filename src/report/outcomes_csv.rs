@@ -6,7 +6,7 @@
 //! target, with its 95% interval. Shares are fractions 0-1, durations
 //! seconds. Columns are documented in docs/exports.md.
 
-use super::csv::{Cell, CsvWriter};
+use super::csv::{Cell, CsvWriter, RunColumns};
 use super::{Report, ReportError};
 use crate::simulation::Results;
 use crate::summary::{Outcome, Quantiles};
@@ -44,7 +44,7 @@ fn p95(q: &Option<Quantiles>) -> f64 {
 
 impl Report for OutcomesCsv {
     fn render(&self, results: &Results) -> Result<String, ReportError> {
-        let mut w = CsvWriter::new();
+        let mut w = CsvWriter::new().with_run(&RunColumns::of(&results.provenance));
         w.header(&header())?;
         for s in &results.strategies {
             for k in &s.kinds {

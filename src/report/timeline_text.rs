@@ -23,7 +23,7 @@ impl Report<Walkthrough<'_>> for TimelineText {
 }
 
 /// A reviewer's reading of a path.
-pub(super) fn path_text(path: Path) -> &'static str {
+pub fn path_text(path: Path) -> &'static str {
     match path {
         Path::AzFailover => "one AZ lost under Multi-AZ: only the database failover blip",
         Path::RodeOut => "the primary came back before DR was invoked or ready; no data lost",

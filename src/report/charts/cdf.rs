@@ -27,6 +27,8 @@ pub enum Measure {
 pub struct Curve {
     /// Strategy name (legend).
     pub strategy: String,
+    /// Its style slot ([`super::strategy_slots`]).
+    pub slot: usize,
     /// CDF points, x ascending, seconds.
     pub points: Vec<(f64, f64)>,
     /// Share of incidents with a zero value (drawn from the left edge).
@@ -53,6 +55,9 @@ pub struct CdfChart {
     pub measure: Measure,
     /// One panel per kind.
     pub panels: Vec<Panel>,
+    /// The required share of incidents meeting the target: the tail view marks
+    /// `1 - confidence`, the share allowed to miss it.
+    pub confidence: f64,
 }
 
 /// The empirical CDF of a histogram at its bucket upper bounds: `(x, F(x))`
@@ -83,6 +88,12 @@ pub fn cdf_points(h: &LogHistogram) -> (Vec<(f64, f64)>, f64, f64) {
 }
 
 impl Curve {
+    /// The tail of the curve as drawn on the tail view: `(x, share above x)`
+    /// from `lo` to `hi`, shares below `y_lo` (a log axis has no 0) held at `y_lo`.
+    pub fn tail(&self, lo: f64, hi: f64, y_lo: f64) -> Vec<(f64, f64)> {
+        self.drawn(lo, hi).into_iter().map(|(x, f)| (x, (1.0 - f).max(y_lo))).collect()
+    }
+
     /// The curve as drawn on an x axis from `lo` to `hi`: from the left edge
     /// at its zero share, through its points, flat to the right edge.
     pub fn drawn(&self, lo: f64, hi: f64) -> Vec<(f64, f64)> {
@@ -119,11 +130,17 @@ impl Panel {
             .filter(|c| c.lost_share > 0.0)
             .map(|c| format!("{}: {:.2}% lost all data", c.strategy, c.lost_share * 100.0))
             .collect();
+        let what = match measure {
+            Measure::Downtime => "no downtime",
+            Measure::DataLoss => "no data lost",
+        };
         if !self.curves.is_empty() && self.curves.iter().all(|c| c.zero_share >= 1.0) {
-            notes.push(match measure {
-                Measure::Downtime => "no downtime in any incident".to_string(),
-                Measure::DataLoss => "no data lost in any incident".to_string(),
-            });
+            notes.push(format!("{what} in any {} incident", self.kind));
+        } else if !self.curves.is_empty() && self.curves.iter().all(|c| c.zero_share >= 0.99) {
+            // Nearly flat at 100%: the curves say little; the shares say it all.
+            for c in &self.curves {
+                notes.push(format!("{}: {what} in {:.2}%", c.strategy, c.zero_share * 100.0));
+            }
         }
         notes
     }
@@ -133,6 +150,7 @@ impl CdfChart {
     /// The chart for `measure` from a run's tally.
     pub fn new(results: &Results, measure: Measure) -> CdfChart {
         let t = &results.tally;
+        let slots = super::strategy_slots(results);
         let kinds: Vec<DisruptionKind> =
             results.strategies.first().map(|s| s.kinds.iter().map(|k| k.kind).collect()).unwrap_or_default();
         let panels = kinds
@@ -147,20 +165,21 @@ impl CdfChart {
                     .strategies
                     .iter()
                     .zip(&t.strategies)
-                    .filter(|(_, st)| st.kinds[i].incidents > 0)
-                    .map(|(s, st)| {
+                    .zip(&slots)
+                    .filter(|((_, st), _)| st.kinds[i].incidents > 0)
+                    .map(|((s, st), &slot)| {
                         let h = match measure {
                             Measure::Downtime => &st.kinds[i].downtime_s,
                             Measure::DataLoss => &st.kinds[i].data_loss_s,
                         };
                         let (points, zero_share, lost_share) = cdf_points(h);
-                        Curve { strategy: s.name.clone(), points, zero_share, lost_share }
+                        Curve { strategy: s.name.clone(), slot, points, zero_share, lost_share }
                     })
                     .collect();
                 Panel { kind, target_s, curves }
             })
             .collect();
-        CdfChart { measure, panels }
+        CdfChart { measure, panels, confidence: results.targets.confidence }
     }
 
     /// The chart's title.
@@ -182,20 +201,23 @@ impl Chart for CdfChart {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let body = draw::titled(area, self.title())?;
-        let names: Vec<String> = self
+        let names: Vec<(String, usize)> = self
             .panels
             .iter()
             .max_by_key(|p| p.curves.len())
-            .map(|p| p.curves.iter().map(|c| c.strategy.clone()).collect())
+            .map(|p| p.curves.iter().map(|c| (c.strategy.clone(), c.slot)).collect())
             .unwrap_or_default();
         let target = match self.measure {
             Measure::Downtime => "RTO target",
             Measure::DataLoss => "RPO target",
         };
-        let body = draw::key_strip(&body, &names, Some(target), 50)?;
+        let body = draw::key_strip_styled(&body, &names, Some(target), 50)?;
         let n = self.panels.len().max(1);
         for (p, (panel, cell)) in self.panels.iter().zip(body.split_evenly((1, n))).enumerate() {
-            self.draw_panel(panel, &cell, p == 0)?;
+            let height = cell.dim_in_pixel().1;
+            let (top, bottom) = cell.split_vertically(height * 55 / 100);
+            self.draw_panel(panel, &top, p == 0)?;
+            self.draw_tail(panel, &bottom, p == 0)?;
         }
         Ok(())
     }
@@ -218,6 +240,7 @@ impl CdfChart {
         let mut chart = ChartBuilder::on(&area)
             .margin(12)
             .margin_top(0)
+            .margin_right(30)
             .x_label_area_size(70)
             .y_label_area_size(if with_legend { 90 } else { 60 })
             .build_cartesian_2d((lo..hi).log_scale().with_key_points(ticks), 0.0..1.0)
@@ -230,16 +253,81 @@ impl CdfChart {
             .axis_desc_style((FONT, style::TICK_SIZE))
             .draw()
             .map_err(err)?;
-        for (i, curve) in panel.curves.iter().enumerate() {
-            draw::line(&mut chart, curve.drawn(lo, hi), i, None)?;
+        for curve in &panel.curves {
+            draw::line(&mut chart, curve.drawn(lo, hi), curve.slot, None)?;
         }
         draw::target_line(&mut chart, (panel.target_s, 0.0), (panel.target_s, 1.0), None)?;
         let notes = panel.notes(self.measure);
+        let notes: Vec<String> = notes.into_iter().take(4).collect();
         let font = (FONT, style::TICK_SIZE).into_font();
+        let (ox, oy) = area.get_base_pixel();
+        let style = TextStyle::from(font.clone());
         for (row, note) in notes.iter().enumerate() {
-            let y = 0.9 - 0.06 * row as f64;
-            chart.draw_series(std::iter::once(Text::new(note.clone(), (lo * 1.15, y), font.clone()))).map_err(err)?;
+            let (x, y) = chart.backend_coord(&(lo * 1.15, 0.88 - 0.1 * row as f64));
+            let (w, h) = area.estimate_text_size(note, &style).map_err(err)?;
+            // A light box under the note, so it reads where it crosses a curve.
+            let (x, y) = (x - ox, y - oy);
+            area.draw(&Rectangle::new(
+                [(x - 4, y - 2), (x + w as i32 + 4, y + h as i32 + 2)],
+                WHITE.mix(0.85).filled(),
+            ))
+            .map_err(err)?;
+            area.draw(&Text::new(note.clone(), (x, y), font.clone())).map_err(err)?;
         }
+        Ok(())
+    }
+
+    /// The tail view under a panel: the share of incidents *above* x on a log scale, so the
+    /// required confidence reads off directly: a curve must pass under the marked point where
+    /// the target meets `1 - confidence` (the share allowed to miss).
+    fn draw_tail<DB: DrawingBackend>(
+        &self,
+        panel: &Panel,
+        area: &DrawingArea<DB, Shift>,
+        with_legend: bool,
+    ) -> Result<(), String> {
+        let (lo, hi, ticks) = panel.axis();
+        let allowed = (1.0 - self.confidence).clamp(1e-9, 1.0);
+        let y_lo = 10f64.powf(allowed.log10().floor() - 2.0);
+        let mut y_ticks = Vec::new();
+        let mut t = 1.0;
+        while t >= y_lo * 0.999 {
+            y_ticks.push(t);
+            t /= 10.0;
+        }
+        let target = match self.measure {
+            Measure::Downtime => "RTO",
+            Measure::DataLoss => "RPO",
+        };
+        let caption = format!("tail: at most {} above the {target}", style::fmt_percent_tick(allowed));
+        let area = draw::panel_caption(area, &caption)?;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(12)
+            .margin_top(0)
+            .margin_right(30)
+            .x_label_area_size(40)
+            .y_label_area_size(if with_legend { 90 } else { 60 })
+            .build_cartesian_2d(
+                (lo..hi).log_scale().with_key_points(ticks),
+                (y_lo..1.0).log_scale().with_key_points(y_ticks),
+            )
+            .map_err(err)?;
+        draw::house_mesh(&mut chart.configure_mesh())
+            .y_desc(if with_legend { "share above x (log)" } else { "" })
+            .x_label_formatter(&|x| fmt_duration_tick(*x))
+            .y_label_formatter(&|y| style::fmt_percent_tick(*y))
+            .axis_desc_style((FONT, style::TICK_SIZE))
+            .draw()
+            .map_err(err)?;
+        for curve in &panel.curves {
+            draw::line(&mut chart, curve.tail(lo, hi, y_lo), curve.slot, None)?;
+        }
+        draw::target_line(&mut chart, (panel.target_s, y_lo), (panel.target_s, 1.0), None)?;
+        draw::target_line(&mut chart, (lo, allowed), (hi, allowed), None)?;
+        let red = RGBColor(213, 94, 0);
+        chart
+            .draw_series(std::iter::once(Circle::new((panel.target_s, allowed), 9, red.stroke_width(3))))
+            .map_err(err)?;
         Ok(())
     }
 }

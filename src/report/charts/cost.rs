@@ -17,6 +17,8 @@ use crate::simulation::Results;
 pub struct CostCurve {
     /// Strategy name.
     pub strategy: String,
+    /// Its style slot ([`super::strategy_slots`]).
+    pub slot: usize,
     /// CDF points `(USD per year, share of years at most)`.
     pub points: Vec<(f64, f64)>,
     /// 95th percentile of annual cost, USD.
@@ -43,7 +45,8 @@ impl CostChart {
             .strategies
             .iter()
             .zip(&results.tally.strategies)
-            .map(|(s, st)| {
+            .zip(super::strategy_slots(results))
+            .map(|((s, st), slot)| {
                 let (points, zero, _) = cdf_points(&st.trial_cost_usd);
                 let mut points: Vec<(f64, f64)> = points.into_iter().map(|(x, y)| (x / per_year, y)).collect();
                 if zero > 0.0 {
@@ -51,6 +54,7 @@ impl CostChart {
                 }
                 CostCurve {
                     strategy: s.name.clone(),
+                    slot,
                     points,
                     p95_usd: s.cost.total_annual_quantiles_usd.map(|q| q.p95.value),
                     cvar95_usd: s.cost.cvar95_usd,
@@ -128,9 +132,9 @@ impl CostChart {
             .axis_desc_style((FONT, style::LABEL_SIZE))
             .draw()
             .map_err(err)?;
-        for (i, c) in self.curves.iter().enumerate() {
-            draw::line(&mut chart, c.drawn(lo, hi, y_lo), i, with_legend.then_some(c.strategy.as_str()))?;
-            let colour = style::colour(i);
+        for c in &self.curves {
+            draw::line(&mut chart, c.drawn(lo, hi, y_lo), c.slot, with_legend.then_some(c.strategy.as_str()))?;
+            let colour = style::colour(c.slot);
             if let Some(at) = c.p95_marker() {
                 chart.draw_series(std::iter::once(Circle::new(at, 12, colour.filled()))).map_err(err)?;
                 chart.draw_series(std::iter::once(Circle::new(at, 12, BLACK.stroke_width(2)))).map_err(err)?;

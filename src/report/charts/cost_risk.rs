@@ -32,6 +32,8 @@ pub struct Point {
     pub recommended: bool,
     /// Whether, none meeting the targets, it is the one that comes closest.
     pub closest: bool,
+    /// Its style slot ([`super::strategy_slots`]).
+    pub slot: usize,
 }
 
 impl Point {
@@ -88,7 +90,8 @@ impl CostRiskChart {
         let points = results
             .strategies
             .iter()
-            .map(|s| {
+            .zip(super::strategy_slots(results))
+            .map(|(s, slot)| {
                 let share = both_met_all_kinds(s);
                 Point {
                     strategy: s.name.clone(),
@@ -98,6 +101,7 @@ impl CostRiskChart {
                     high: share.high,
                     recommended: results.decision.recommended.as_ref() == Some(&s.name),
                     closest: results.decision.closest.as_ref() == Some(&s.name),
+                    slot,
                 }
             })
             .collect();
@@ -138,41 +142,160 @@ impl CostRiskChart {
     }
 }
 
-impl Chart for CostRiskChart {
-    fn name(&self) -> &str {
-        "cost_vs_risk"
+/// A box on the chart, in pixels of the whole chart: left, top, right, bottom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PixelBox {
+    /// Left edge.
+    pub left: i32,
+    /// Top edge.
+    pub top: i32,
+    /// Right edge (exclusive).
+    pub right: i32,
+    /// Bottom edge (exclusive).
+    pub bottom: i32,
+}
+
+impl PixelBox {
+    /// Whether the two boxes share any pixel.
+    pub fn overlaps(&self, o: &PixelBox) -> bool {
+        self.left < o.right && o.left < self.right && self.top < o.bottom && o.top < self.bottom
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    /// Whether `o` lies wholly inside this box.
+    pub fn contains(&self, o: &PixelBox) -> bool {
+        o.left >= self.left && o.right <= self.right && o.top >= self.top && o.bottom <= self.bottom
+    }
+
+    fn area_shared(&self, o: &PixelBox) -> i64 {
+        let w = (self.right.min(o.right) - self.left.max(o.left)).max(0);
+        let h = (self.bottom.min(o.bottom) - self.top.max(o.top)).max(0);
+        i64::from(w) * i64::from(h)
+    }
+}
+
+/// Where the chart put things: what the label test checks.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// The plotting area (inside the axes).
+    pub plot: PixelBox,
+    /// Each point's marker (the circle's bounding box), in the points' order.
+    pub markers: Vec<PixelBox>,
+    /// Each point's label, in the points' order.
+    pub labels: Vec<PixelBox>,
+    /// The required-confidence line (a thin strip across the plot).
+    pub required_line: PixelBox,
+}
+
+/// Radius of a point's marker, pixels.
+const MARKER_RADIUS: i32 = 14;
+
+/// Places one label of size `(w, h)` per point `anchors[i]` inside `plot`, so that no
+/// label overlaps another label, any point's marker (`radius` around each anchor) or an
+/// `obstacle` (the required-confidence line, say).
+/// Labels are placed in the order `order` (the decision's label first); each takes the
+/// first free spot among: right of its point, below right, above right, the same on the left,
+/// above, below,
+/// then the same further out (up to about 200 px). A label that finds no free spot goes
+/// where it overlaps least (the label test fails on such a chart).
+pub fn place_labels(
+    plot: PixelBox,
+    anchors: &[(i32, i32)],
+    sizes: &[(i32, i32)],
+    radius: i32,
+    order: &[usize],
+    obstacles: &[PixelBox],
+) -> Vec<PixelBox> {
+    let gap = 8;
+    let markers: Vec<PixelBox> = anchors
+        .iter()
+        .map(|&(x, y)| PixelBox { left: x - radius, top: y - radius, right: x + radius + 1, bottom: y + radius + 1 })
+        .chain(obstacles.iter().copied())
+        .collect();
+    let mut placed: Vec<Option<PixelBox>> = vec![None; anchors.len()];
+    for &i in order {
+        let (x, y) = anchors[i];
+        let (w, h) = sizes[i];
+        let at = |left: i32, top: i32| PixelBox { left, top, right: left + w, bottom: top + h };
+        let mut candidates = Vec::new();
+        for ring in 0..8 {
+            let d = ring * 26;
+            let r = radius + gap + d;
+            candidates.push(at(x + r, y - h / 2));
+            candidates.push(at(x + r, y + r - radius));
+            candidates.push(at(x + r, y - r - h + radius));
+            candidates.push(at(x - r - w, y - h / 2));
+            candidates.push(at(x - r - w, y + r - radius));
+            candidates.push(at(x - r - w, y - r - h + radius));
+            candidates.push(at(x - w / 2, y - r - h));
+            candidates.push(at(x - w / 2, y + r));
+        }
+        let cost = |b: &PixelBox| -> i64 {
+            let outside = i64::from(w) * i64::from(h) - plot.area_shared(b);
+            let on_labels: i64 = placed.iter().flatten().map(|o| o.area_shared(b)).sum();
+            let on_markers: i64 = markers.iter().map(|m| m.area_shared(b)).sum();
+            outside * 4 + on_labels + on_markers
+        };
+        let best = candidates
+            .iter()
+            .find(|b| cost(b) == 0)
+            .copied()
+            .or_else(|| candidates.iter().min_by_key(|b| cost(b)).copied());
+        placed[i] = best;
+    }
+    placed.into_iter().map(|b| b.unwrap_or(PixelBox { left: 0, top: 0, right: 0, bottom: 0 })).collect()
+}
+
+impl CostRiskChart {
+    /// Where the chart puts its plot, markers and labels on its 1600 x 900 canvas
+    /// (computed with the bundled font, as when it is drawn).
+    pub fn layout(&self) -> Result<Layout, String> {
+        super::register_fonts();
+        let (w, h) = self.size();
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        self.draw_laid_out(&root)
+    }
+
+    fn font(p: &Point) -> FontDesc<'static> {
+        if p.recommended || p.closest {
+            (FONT, style::LABEL_SIZE).into_font().style(FontStyle::Bold)
+        } else {
+            (FONT, style::TICK_SIZE).into_font()
+        }
+    }
+
+    /// Draws the chart and returns where its labels went.
+    fn draw_laid_out<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<Layout, String> {
         let body = draw::titled(area, TITLE)?;
+        let required = format!("required: {:.1}%", self.confidence * 100.0);
+        let key = [
+            (draw::KeySample::Black, "Pareto front (nothing cheaper is safer)".to_string()),
+            (draw::KeySample::Target, required),
+        ];
+        let body = draw::key_strip_samples(&body, &key, 50)?;
         let ((lo, hi), y_lo) = self.axes();
         let mut chart = ChartBuilder::on(&body)
             .margin(20)
+            .margin_right(30)
             .x_label_area_size(80)
             .y_label_area_size(110)
             .build_cartesian_2d((lo..hi).log_scale().with_key_points(money_ticks(lo, hi)), y_lo..1.005)
             .map_err(err)?;
         draw::house_mesh(&mut chart.configure_mesh())
-            .x_desc("expected total cost per year, USD (log scale)")
+            .x_desc("expected total cost per year, USD (log scale); bars: 95% interval")
             .y_desc("share of incidents meeting RTO and RPO")
             .x_label_formatter(&|x| fmt_usd_tick(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
             .axis_desc_style((FONT, style::LABEL_SIZE))
             .draw()
             .map_err(err)?;
-        let required = format!("required: {:.1}%", self.confidence * 100.0);
-        draw::target_line(&mut chart, (lo, self.confidence), (hi, self.confidence), Some(&required))?;
+        draw::target_line(&mut chart, (lo, self.confidence), (hi, self.confidence), None)?;
         let front: Vec<(f64, f64)> =
             self.pareto().iter().map(|&i| (self.points[i].cost_usd, self.points[i].both_met)).collect();
-        chart
-            .draw_series(LineSeries::new(front, BLACK.stroke_width(3)))
-            .map_err(err)?
-            .label("Pareto front (nothing cheaper is safer)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 40, y)], BLACK.stroke_width(3)));
+        chart.draw_series(LineSeries::new(front, BLACK.stroke_width(3))).map_err(err)?;
         let front_set = self.pareto();
-        let mut labels = Vec::new();
         for (i, p) in self.points.iter().enumerate() {
-            let colour = style::colour(i);
+            let colour = style::colour(p.slot);
             chart
                 .draw_series(std::iter::once(PathElement::new(
                     vec![(p.cost_usd, p.low), (p.cost_usd, p.high)],
@@ -181,31 +304,77 @@ impl Chart for CostRiskChart {
                 .map_err(err)?;
             let on_front = front_set.contains(&i);
             chart
-                .draw_series(std::iter::once(Circle::new((p.cost_usd, p.both_met), 14, colour.filled())))
-                .map_err(err)?
-                .label(p.strategy.clone())
-                .legend(move |(x, y)| Circle::new((x + 20, y), 10, colour.filled()));
+                .draw_series(std::iter::once(Circle::new((p.cost_usd, p.both_met), MARKER_RADIUS, colour.filled())))
+                .map_err(err)?;
             chart
                 .draw_series(std::iter::once(Circle::new(
                     (p.cost_usd, p.both_met),
-                    14,
+                    MARKER_RADIUS,
                     BLACK.stroke_width(if on_front { 4 } else { 1 }),
                 )))
                 .map_err(err)?;
-            let text = p.label();
-            let font = if p.recommended || p.closest {
-                (FONT, style::LABEL_SIZE).into_font().style(FontStyle::Bold)
-            } else {
-                (FONT, style::TICK_SIZE).into_font()
-            };
-            labels.push((chart.backend_coord(&(p.cost_usd, p.both_met)), text, font));
         }
-        draw::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
-        let (ox, oy) = body.get_base_pixel();
-        let anchors: Vec<(i32, i32)> = labels.iter().map(|(at, _, _)| *at).collect();
-        for (((px, _), text, font), y) in labels.into_iter().zip(label_tops(&anchors)) {
-            body.draw(&Text::new(text, (px - ox + 22, y - oy), font)).map_err(err)?;
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let plot = PixelBox { left: xs.start, top: ys.start, right: xs.end, bottom: ys.end };
+        let anchors: Vec<(i32, i32)> =
+            self.points.iter().map(|p| chart.backend_coord(&(p.cost_usd, p.both_met))).collect();
+        let sizes: Vec<(i32, i32)> = self
+            .points
+            .iter()
+            .map(|p| {
+                let (w, h) = area.estimate_text_size(&p.label(), &TextStyle::from(Self::font(p))).unwrap_or((200, 30));
+                (w as i32 + 4, h as i32 + 4)
+            })
+            .collect();
+        // The decision's label first (it gets the best spot), then top to bottom.
+        let mut order: Vec<usize> = (0..self.points.len()).collect();
+        order.sort_by_key(|&i| (!(self.points[i].recommended || self.points[i].closest), anchors[i].1));
+        let (_, line_y) = chart.backend_coord(&(lo, self.confidence));
+        let line = PixelBox { left: plot.left, top: line_y - 8, right: plot.right, bottom: line_y + 9 };
+        // The Pareto front as a chain of small boxes every 8 px along its segments.
+        let front_px: Vec<(i32, i32)> = front_set.iter().map(|&i| anchors[i]).collect();
+        let mut obstacles = vec![line];
+        for w in front_px.windows(2) {
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            let steps = ((x1 - x0).abs().max((y1 - y0).abs()) / 8).max(1);
+            for k in 0..=steps {
+                let (x, y) = (x0 + (x1 - x0) * k / steps, y0 + (y1 - y0) * k / steps);
+                obstacles.push(PixelBox { left: x - 4, top: y - 4, right: x + 5, bottom: y + 5 });
+            }
         }
-        Ok(())
+        let labels = place_labels(plot, &anchors, &sizes, MARKER_RADIUS + 2, &order, &obstacles);
+        let (ox, oy) = area.get_base_pixel();
+        for ((p, b), &(ax, ay)) in self.points.iter().zip(&labels).zip(&anchors) {
+            // A leader line when the label had to move away from its point.
+            let (cx, cy) = (ax.clamp(b.left, b.right), ay.clamp(b.top, b.bottom));
+            if (cx - ax).pow(2) + (cy - ay).pow(2) > (MARKER_RADIUS + 20).pow(2) {
+                area.draw(&PathElement::new(
+                    vec![(ax - ox, ay - oy), (cx - ox, cy - oy)],
+                    BLACK.mix(0.5).stroke_width(1),
+                ))
+                .map_err(err)?;
+            }
+            area.draw(&Text::new(p.label(), (b.left + 2 - ox, b.top + 2 - oy), Self::font(p))).map_err(err)?;
+        }
+        let markers = anchors
+            .iter()
+            .map(|&(x, y)| PixelBox {
+                left: x - MARKER_RADIUS,
+                top: y - MARKER_RADIUS,
+                right: x + MARKER_RADIUS + 1,
+                bottom: y + MARKER_RADIUS + 1,
+            })
+            .collect();
+        Ok(Layout { plot, markers, labels, required_line: line })
+    }
+}
+
+impl Chart for CostRiskChart {
+    fn name(&self) -> &str {
+        "cost_vs_risk"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        self.draw_laid_out(area).map(|_| ())
     }
 }

@@ -4,7 +4,6 @@
 
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::Ranged;
-use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
@@ -18,8 +17,8 @@ pub fn err(e: impl std::fmt::Display) -> String {
 
 /// Draws series number `i` as a line in its colour and dash pattern, with a
 /// legend entry `label` (when given) showing the same colour and dash.
-pub fn line<'a, DB, X>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+pub fn line<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     points: Vec<(f64, f64)>,
     i: usize,
     label: Option<&str>,
@@ -27,6 +26,7 @@ pub fn line<'a, DB, X>(
 where
     DB: DrawingBackend + 'a,
     X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
 {
     let colour = style::colour(i);
     let stroke = colour.stroke_width(style::LINE_WIDTH);
@@ -52,8 +52,8 @@ where
 }
 
 /// A grey dashed reference line (a target) between two points, labelled in the legend.
-pub fn target_line<'a, DB, X>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+pub fn target_line<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     from: (f64, f64),
     to: (f64, f64),
     label: Option<&str>,
@@ -61,6 +61,7 @@ pub fn target_line<'a, DB, X>(
 where
     DB: DrawingBackend + 'a,
     X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
 {
     let grey = RGBColor(110, 110, 110);
     let anno = chart.draw_series(DashedLineSeries::new(vec![from, to], 10, 6, grey.stroke_width(3))).map_err(err)?;
@@ -112,19 +113,33 @@ pub fn panel_caption<DB: DrawingBackend>(
     Ok(area.titled(caption, (FONT, style::LABEL_SIZE)).map_err(err)?.margin(8, 0, 0, 0))
 }
 
-/// A line sample in the key: series `Some(i)` (its colour and dash) or the grey target line (`None`).
+/// What a key entry shows before its text.
+#[derive(Clone, Copy, Debug)]
+pub enum KeySample {
+    /// A series line in slot `i`'s colour and dash.
+    Series(usize),
+    /// The grey dashed target line.
+    Target,
+    /// A solid black line (a front, an outline).
+    Black,
+}
+
+/// A line sample in the key, 50 px long from `(x, y)`.
 fn key_sample<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     (x, y): (i32, i32),
-    series: Option<usize>,
+    sample: KeySample,
 ) -> Result<(), String> {
     let points = vec![(x, y), (x + 50, y)];
-    match series.map(|i| (style::colour(i), style::dash(i))) {
-        Some((colour, None)) => area.draw(&PathElement::new(points, colour.stroke_width(style::LINE_WIDTH))),
-        Some((colour, Some((dash, gap)))) => {
-            area.draw(&DashedPathElement::new(points, dash, gap, colour.stroke_width(style::LINE_WIDTH)))
-        }
-        None => area.draw(&DashedPathElement::new(points, 10, 6, RGBColor(110, 110, 110).stroke_width(3))),
+    match sample {
+        KeySample::Series(i) => match style::dash(i) {
+            None => area.draw(&PathElement::new(points, style::colour(i).stroke_width(style::LINE_WIDTH))),
+            Some((dash, gap)) => {
+                area.draw(&DashedPathElement::new(points, dash, gap, style::colour(i).stroke_width(style::LINE_WIDTH)))
+            }
+        },
+        KeySample::Target => area.draw(&DashedPathElement::new(points, 10, 6, RGBColor(110, 110, 110).stroke_width(3))),
+        KeySample::Black => area.draw(&PathElement::new(points, BLACK.stroke_width(3))),
     }
     .map_err(err)
 }
@@ -139,12 +154,32 @@ pub fn key_strip<DB: DrawingBackend>(
     target: Option<&str>,
     height: u32,
 ) -> Result<DrawingArea<DB, Shift>, String> {
-    let font = TextStyle::from((FONT, style::TICK_SIZE).into_font());
-    let mut entries: Vec<(Option<usize>, &str)> =
-        names.iter().enumerate().map(|(i, n)| (Some(i), n.as_str())).collect();
+    let entries: Vec<(String, usize)> = names.iter().cloned().enumerate().map(|(i, n)| (n, i)).collect();
+    key_strip_styled(area, &entries, target, height)
+}
+
+/// [`key_strip`] with each entry's style slot given (a strategy's slot from
+/// [`style::strategy_slots`], so the key matches the lines whatever their order).
+pub fn key_strip_styled<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    names: &[(String, usize)],
+    target: Option<&str>,
+    height: u32,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let mut entries: Vec<(KeySample, String)> = names.iter().map(|(n, i)| (KeySample::Series(*i), n.clone())).collect();
     if let Some(t) = target {
-        entries.push((None, t));
+        entries.push((KeySample::Target, t.to_string()));
     }
+    key_strip_samples(area, &entries, height)
+}
+
+/// [`key_strip`] with any samples: the entries in order, wrapped onto rows as needed.
+pub fn key_strip_samples<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(KeySample, String)],
+    height: u32,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let font = TextStyle::from((FONT, style::TICK_SIZE).into_font());
     let widths: Vec<i32> = entries
         .iter()
         .map(|(_, text)| area.estimate_text_size(text, &font).map_or(100, |(w, _)| w as i32) + 50 + 12 + 36)
@@ -165,8 +200,8 @@ pub fn key_strip<DB: DrawingBackend>(
         let total: i32 = widths[row.clone()].iter().sum();
         let mut x = ((strip.dim_in_pixel().0 as i32 - total) / 2).max(10);
         let y = height as i32 * r as i32 + height as i32 / 2;
-        for ((series, text), w) in entries[row.clone()].iter().zip(&widths[row]) {
-            key_sample(&strip, (x, y), *series)?;
+        for ((sample, text), w) in entries[row.clone()].iter().zip(&widths[row]) {
+            key_sample(&strip, (x, y), *sample)?;
             strip
                 .draw(&Text::new(text.to_string(), (x + 62, y - style::TICK_SIZE as i32 / 2 - 2), font.clone()))
                 .map_err(err)?;

@@ -9,6 +9,7 @@ pub mod cost_risk;
 pub mod draw;
 pub mod fit;
 pub mod gantt;
+pub mod loss_exceedance;
 pub mod steps;
 pub mod style;
 pub mod sweep;
@@ -21,6 +22,15 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::output::{OutputError, Staging};
+use crate::simulation::Results;
+
+/// The style slot of each strategy of a run, in the run's order: a stable
+/// function of its posture and name (see [`style::strategy_slots`]), so a
+/// strategy has the same colour and dash in every chart of every model.
+pub fn strategy_slots(results: &Results) -> Vec<usize> {
+    let pairs: Vec<(&str, &str)> = results.strategies.iter().map(|s| (s.name.as_str(), s.kind.as_str())).collect();
+    style::strategy_slots(&pairs)
+}
 
 /// Font family name every chart uses; registered from the bundled DejaVu Sans.
 pub const FONT: &str = "sans-serif";

@@ -145,7 +145,9 @@ fn draw_panel<DB: DrawingBackend>(
             let to = from + secs / div;
             if to > from {
                 let rect = [(from, y - 0.32), (to, y + 0.32)];
-                chart.draw_series(std::iter::once(Rectangle::new(rect, style::colour(s).filled()))).map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(rect, style::step_colour(s).filled())))
+                    .map_err(err)?;
                 chart.draw_series(std::iter::once(Rectangle::new(rect, WHITE.stroke_width(2)))).map_err(err)?;
             }
             from = to;
@@ -160,7 +162,7 @@ fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<(), Str
         .map_err(err)?;
     for (i, step) in Step::ALL.iter().enumerate() {
         let y = 110 + 50 * i as i32;
-        area.draw(&Rectangle::new([(20, y), (60, y + 32)], style::colour(i).filled())).map_err(err)?;
+        area.draw(&Rectangle::new([(20, y), (60, y + 32)], style::step_colour(i).filled())).map_err(err)?;
         area.draw(&Rectangle::new([(20, y), (60, y + 32)], BLACK.stroke_width(1))).map_err(err)?;
         area.draw(&Text::new(step_label(*step), (72, y + 4), font.clone())).map_err(err)?;
     }

@@ -15,12 +15,35 @@ pub const TICK_SIZE: u32 = 22;
 /// Line width of data series, pixels.
 pub const LINE_WIDTH: u32 = 4;
 
-/// Series colours (Okabe-Ito), ordered dark / light alternately so adjacent
-/// series stay apart in grey-scale: black, orange, blue, yellow, vermillion,
-/// sky blue, bluish green, reddish purple. The yellow is darkened to a
+/// Series colours (Okabe-Ito), arranged by posture so that a strategy keeps
+/// its colour across models and charts (see [`strategy_slots`]): slots 0 to 3
+/// are the first strategy of each posture in the whitepaper's order (backup &
+/// restore vermillion, pilot light orange, warm standby blue, active-active
+/// bluish green), slots 4 to 7 a second strategy of the same posture
+/// (reddish purple, mustard, sky blue, black). The yellow is darkened to a
 /// mustard (Okabe-Ito's 240, 228, 66 all but vanished as a line on white on
-/// a projector) while staying the lightest of the first four in grey-scale.
+/// a projector). Slots of one posture share a dash pattern ([`dash`]), so
+/// postures stay apart in grey-scale print too.
 pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(213, 94, 0),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 114, 178),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(215, 195, 40),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+
+/// The colour of series (slot) number `i`.
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Colours of the recovery steps (detection, decision, provisioning, restore, traffic
+/// switch, waiting, total-loss recovery), in the Okabe-Ito order that alternates dark
+/// and light so stacked neighbours stay apart in grey-scale.
+pub const STEP_PALETTE: [RGBColor; 8] = [
     RGBColor(0, 0, 0),
     RGBColor(230, 159, 0),
     RGBColor(0, 114, 178),
@@ -31,9 +54,34 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(204, 121, 167),
 ];
 
-/// The colour of series number `i`.
-pub fn colour(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+/// The colour of recovery step number `i` (see [`STEP_PALETTE`]).
+pub fn step_colour(i: usize) -> RGBColor {
+    STEP_PALETTE[i % STEP_PALETTE.len()]
+}
+
+/// The style slot (index into [`PALETTE`] and [`dash`]) of each strategy, given as
+/// `(name, posture)` with the posture as model files spell it (`backup_restore`,
+/// `pilot_light`, `warm_standby`, `active_active`).
+///
+/// The slot is a stable function of the posture and the name: the first strategy of
+/// a posture (in name order) gets the posture's slot (0 to 3), the second the
+/// posture's second slot (4 to 7), a third the first again (told apart by nothing
+/// but its label: rare enough). So `warm-standby` is blue in every chart of every
+/// model, and two backup & restore variants are vermillion and reddish purple.
+/// An unknown posture falls back to the position in the list.
+pub fn strategy_slots(strategies: &[(&str, &str)]) -> Vec<usize> {
+    const POSTURES: [&str; 4] = ["backup_restore", "pilot_light", "warm_standby", "active_active"];
+    strategies
+        .iter()
+        .enumerate()
+        .map(|(i, (name, posture))| match POSTURES.iter().position(|p| p == posture) {
+            Some(p) => {
+                let rank = strategies.iter().filter(|(n, q)| q == posture && n < name).count();
+                p + 4 * (rank % 2)
+            }
+            None => i,
+        })
+        .collect()
 }
 
 /// Dash pattern (dash length, gap) of series number `i`; `None` = solid.
@@ -128,6 +176,14 @@ fn trim(x: f64) -> String {
     s.trim_end_matches(".0").to_string()
 }
 
+/// A share as a percentage for a log axis tick, with as many decimals as it
+/// needs: `100%`, `1%`, `0.01%`.
+pub fn fmt_percent_tick(p: f64) -> String {
+    let pct = p * 100.0;
+    let decimals = (-pct.log10()).ceil().max(0.0) as usize;
+    format!("{pct:.decimals$}%")
+}
+
 /// A short duration label for an axis tick: `30 s`, `15 min`, `6 h`, `2 d`.
 pub fn fmt_duration_tick(secs: f64) -> String {
     if secs < 60.0 {
@@ -187,5 +243,21 @@ mod tests {
         assert_eq!(fmt_usd_tick(20_000.0), "$20k");
         assert_eq!(fmt_usd_tick(1_500_000.0), "$1.5M");
         assert_eq!(money_ticks(15.0, 600.0), vec![20.0, 50.0, 100.0, 200.0, 500.0]);
+    }
+
+    #[test]
+    fn a_strategy_keeps_its_colour_whatever_else_is_in_the_model() {
+        let alone = strategy_slots(&[("warm-standby", "warm_standby")]);
+        let four = strategy_slots(&[
+            ("backup-restore", "backup_restore"),
+            ("pilot-light", "pilot_light"),
+            ("warm-standby", "warm_standby"),
+            ("active-active", "active_active"),
+        ]);
+        assert_eq!(alone, vec![2]);
+        assert_eq!(four, vec![0, 1, 2, 3]);
+        // Two of one posture: name order decides, not the order in the file.
+        let twins = strategy_slots(&[("backups-mutable", "backup_restore"), ("backups-immutable", "backup_restore")]);
+        assert_eq!(twins, vec![4, 0]);
     }
 }

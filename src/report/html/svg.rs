@@ -24,6 +24,12 @@ pub fn colour(i: usize) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
+/// The colour of recovery step `i` as CSS, as in the PNG charts.
+pub fn step_colour(i: usize) -> String {
+    let c = style::step_colour(i);
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
 /// The SVG dash pattern of series `i`; empty for a solid line.
 fn dash(i: usize) -> String {
     style::dash(i).map_or(String::new(), |(on, off)| format!("{on} {off}"))
@@ -242,8 +248,8 @@ pub fn cost_risk(results: &Results) -> Markup {
                 p.label(), fmt_usd(p.cost_usd), fmt_percent(p.both_met), fmt_percent(p.low), fmt_percent(p.high));
             g class="point" tabindex="0" data-strategy=(p.strategy) data-measure="expected-cost" {
                 title { (tip) }
-                line x1=(n(x)) x2=(n(x)) y1=(n(f.py(p.low))) y2=(n(f.py(p.high))) stroke=(colour(i)) stroke-width="3" {}
-                circle cx=(n(x)) cy=(n(y)) r="14" fill=(colour(i)) stroke="#000"
+                line x1=(n(x)) x2=(n(x)) y1=(n(f.py(p.low))) y2=(n(f.py(p.high))) stroke=(colour(p.slot)) stroke-width="3" {}
+                circle cx=(n(x)) cy=(n(y)) r="14" fill=(colour(p.slot)) stroke="#000"
                     stroke-width=(if front.contains(&i) { "4" } else { "1" }) {}
             }
             text class=(if p.recommended || p.closest { "label strong" } else { "label" })
@@ -252,9 +258,9 @@ pub fn cost_risk(results: &Results) -> Markup {
     };
     let key = html! {
         ul class="key" {
-            @for (i, p) in chart.points.iter().enumerate() {
+            @for p in chart.points.iter() {
                 @let tip = format!("{}: expected cost {} a year", p.strategy, fmt_usd(p.cost_usd));
-                (key_entry(i, &p.strategy, &fmt_usd(p.cost_usd), &tip, None))
+                (key_entry(p.slot, &p.strategy, &fmt_usd(p.cost_usd), &tip, None))
             }
             li class="note" { "Thick outline: on the Pareto front (nothing cheaper is safer). Bars: 95% interval." }
         }
@@ -287,10 +293,10 @@ fn cdf_panel(results: &Results, measure: Measure, panel: &Panel) -> Markup {
     let caption = format!("{} disruption ({target} target {})", panel.kind, fmt_duration_tick(panel.target_s));
     let body = html! {
         (f.axes(&labelled(ticks, fmt_duration_tick), &share_ticks(0.0), axis, "share of incidents at most x"))
-        @for (i, curve) in panel.curves.iter().enumerate() {
+        @for curve in &panel.curves {
             @let tip = kind_of(results, &curve.strategy, panel.kind)
                 .map_or(curve.strategy.clone(), |k| format!("{} · {}\n{}", curve.strategy, panel.kind, quantiles(k, measure)));
-            (f.series(&curve.drawn(lo, hi), i, &tip))
+            (f.series(&curve.drawn(lo, hi), curve.slot, &tip))
         }
         (f.target_line((panel.target_s, 0.0), (panel.target_s, 1.0), None))
         @for (row, note) in notes.iter().enumerate() {
@@ -302,14 +308,14 @@ fn cdf_panel(results: &Results, measure: Measure, panel: &Panel) -> Markup {
             figcaption { (caption) }
             (f.svg(&caption, body))
             ul class="key" {
-                @for (i, curve) in panel.curves.iter().enumerate() {
+                @for curve in &panel.curves {
                     @if let Some(k) = kind_of(results, &curve.strategy, panel.kind) {
                         @let share = match measure { Measure::Downtime => &k.rto_met, Measure::DataLoss => &k.rpo_met };
                         @let tip = format!(
                             "{} · {}\n{target} met in {} of incidents (95% CI {} to {}), target {}\n{}",
                             curve.strategy, panel.kind, fmt_percent(share.estimate), fmt_percent(share.low),
                             fmt_percent(share.high), fmt_duration_s(panel.target_s), quantiles(k, measure));
-                        (key_entry(i, &curve.strategy, &format!("{} met", fmt_percent(share.estimate)), &tip,
+                        (key_entry(curve.slot, &curve.strategy, &format!("{} met", fmt_percent(share.estimate)), &tip,
                             Some((&curve.strategy, Some(panel.kind.name()), slug))))
                     }
                 }
@@ -346,8 +352,8 @@ pub fn annual_cost(results: &Results) -> Markup {
             }
         }
         ul class="key" {
-            @for (i, (c, s)) in chart.curves.iter().zip(&results.strategies).enumerate() {
-                (key_entry(i, &c.strategy, "", &cost_tip(s), Some((&s.name, None, "annual-cost"))))
+            @for (c, s) in chart.curves.iter().zip(&results.strategies) {
+                (key_entry(c.slot, &c.strategy, "", &cost_tip(s), Some((&s.name, None, "annual-cost"))))
             }
             li class="note" { "Circle: P95 annual cost. Triangle: CVaR95, the mean of the worst 5% of years." }
         }
@@ -375,19 +381,19 @@ fn cost_panel(chart: &CostChart, caption: &str, y_lo: f64) -> Markup {
     let body = html! {
         (f.axes(&labelled(money_ticks(lo, hi), fmt_usd_tick), &share_ticks(y_lo),
             "total cost in one year, USD (log scale)", if y_lo == 0.0 { "share of years costing at most x" } else { "" }))
-        @for (i, c) in chart.curves.iter().enumerate() {
-            (f.series(&c.drawn(lo, hi, y_lo), i, &c.strategy))
+        @for c in &chart.curves {
+            (f.series(&c.drawn(lo, hi, y_lo), c.slot, &c.strategy))
         }
         (f.target_line((lo, 0.95), (hi, 0.95), (y_lo > 0.0).then_some("95% of years")))
-        @for (i, c) in chart.curves.iter().enumerate() {
+        @for c in &chart.curves {
             @if let Some((x, y)) = c.p95_marker() {
-                circle class="mark" tabindex="0" cx=(n(f.px(x))) cy=(n(f.py(y))) r="10" fill=(colour(i)) {
+                circle class="mark" tabindex="0" cx=(n(f.px(x))) cy=(n(f.py(y))) r="10" fill=(colour(c.slot)) {
                     title { (format!("{}: P95 annual cost {}", c.strategy, fmt_usd(x))) }
                 }
             }
             @if let Some((x, y)) = c.cvar95_marker() {
                 @let (cx, cy) = (f.px(x), f.py(y));
-                path class="mark" tabindex="0" fill=(colour(i))
+                path class="mark" tabindex="0" fill=(colour(c.slot))
                     d=(format!("M{} {} L{} {} L{} {} Z", n(cx), n(cy - 12.0), n(cx + 11.0), n(cy + 8.0), n(cx - 11.0), n(cy + 8.0))) {
                     title { (format!("{}: CVaR95 {} (mean annual cost of the worst 5% of years)", c.strategy, fmt_usd(x))) }
                 }
@@ -414,7 +420,7 @@ pub fn steps(results: &Results) -> Markup {
         }
         ul class="key steps" {
             @for (i, step) in Step::ALL.iter().enumerate() {
-                li { span class="block" style=(format!("background:{}", colour(i))) {} (step_label(*step)) }
+                li { span class="block" style=(format!("background:{}", step_colour(i))) {} (step_label(*step)) }
             }
         }
     }
@@ -451,7 +457,7 @@ fn steps_panel(kind: DisruptionKind, bars: &[Bar]) -> Markup {
             @for (s, from, to, secs) in segments(&bar.steps_s) {
                 rect class="mark" tabindex="0" x=(n(f.px(from))) y=(n(f.py(y + 0.32)))
                     width=(n(f.px(to) - f.px(from))) height=(n(f.py(y - 0.32) - f.py(y + 0.32)))
-                    fill=(colour(s)) stroke="#fff" stroke-width="2" {
+                    fill=(step_colour(s)) stroke="#fff" stroke-width="2" {
                     title { (format!("{} · {kind}: {} {} mean per incident", bar.strategy,
                         step_label(Step::ALL[s]), fmt_duration_s(secs))) }
                 }
