@@ -609,7 +609,7 @@ pub fn import(policy: &ResiliencyPolicy, confidence: Probability) -> Imported {
     }
     if policy.policy.contains_key(&DisruptionType::Software) {
         notices.push(Notice::note(
-            "Software is judged as drsim's logical kind: data damage (corruption, ransomware, a bad deploy) that only a backup from before it repairs; software failures that damage no data are not simulated"
+            "Software is judged as drsim's logical kind: data damage (corruption, ransomware, a bad deploy) that only a backup from before it repairs; software failures that damage no data (drsim's application kind) are judged by the model-wide targets unless the model adds [targets.application]"
                 .to_string(),
         ));
     }
@@ -784,6 +784,15 @@ pub fn export(targets: &Targets, options: &ExportOptions) -> Result<Exported, Ex
         "Software takes logical's targets: drsim's logical kind is data damage (corruption, ransomware, a bad deploy)"
             .to_string(),
     ));
+    let (application, logical) =
+        (targets.for_kind(DisruptionKind::Application), targets.for_kind(DisruptionKind::Logical));
+    if application != logical {
+        notices.push(Notice::lossy(format!(
+            "application ({}) is not written: a policy has one Software type, which takes logical's targets ({})",
+            describe(application),
+            describe(logical)
+        )));
+    }
     notices.push(Notice::note(format!(
         "confidence {} is not written: a resiliency policy has no confidence",
         targets.confidence.get()

@@ -176,6 +176,12 @@ pub struct StrategySummary {
     pub availability: Mean,
     /// Downtime per simulated year, seconds.
     pub annual_downtime_s: Mean,
+    /// Planned maintenance downtime per simulated year, seconds (part of
+    /// `annual_downtime_s` and of the availability, not of any incident);
+    /// absent when the model has no `[maintenance]`, 0 for a strategy that
+    /// avoids it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_maintenance_s: Option<Mean>,
     /// Quantiles of downtime per trial, seconds.
     pub annual_downtime_quantiles_s: Option<Quantiles>,
     /// Incidents per simulated year.
@@ -233,6 +239,10 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
             std_error: downtime.std_error / tally.horizon_s,
         },
         annual_downtime_s: Mean { value: downtime.value / per_year, std_error: downtime.std_error / per_year },
+        annual_maintenance_s: model.maintenance.as_ref().map(|_| Mean {
+            value: s.trial_maintenance_s.mean() / per_year,
+            std_error: s.trial_maintenance_s.std_error() / per_year,
+        }),
         annual_downtime_quantiles_s: Quantiles::of(&s.trial_downtime_s),
         incidents_per_year: Mean {
             value: s.trial_incidents.mean() / per_year,

@@ -82,6 +82,9 @@ pub struct StrategyTally {
     /// (part of the incident costs; see `[strategy.cost] failover_usd_per_hour`).
     #[serde(default)]
     pub failover_running_usd: Sum,
+    /// Planned maintenance downtime per trial, seconds (part of `trial_downtime_s`).
+    #[serde(default)]
+    pub trial_maintenance_s: Moments,
 }
 
 /// The running totals of a run.
@@ -150,6 +153,7 @@ impl Tally {
             a.trial_incidents.merge(&b.trial_incidents);
             a.trial_cost_usd.merge(&b.trial_cost_usd);
             a.failover_running_usd.merge(&b.failover_running_usd);
+            a.trial_maintenance_s.merge(&b.trial_maintenance_s);
         }
         for (a, b) in self.paired_cost_usd.iter_mut().zip(&other.paired_cost_usd) {
             a.merge(b);
@@ -170,6 +174,7 @@ impl Tally {
             incidents: 0,
             cost_usd: 0.0,
             failover_running_usd: 0.0,
+            maintenance: Duration::ZERO,
         }
     }
 
@@ -199,6 +204,7 @@ pub(crate) struct TrialTally<'a> {
     incidents: u64,
     cost_usd: f64,
     failover_running_usd: f64,
+    maintenance: Duration,
 }
 
 impl TrialTally<'_> {
@@ -241,6 +247,13 @@ impl TrialTally<'_> {
         self.failover_running_usd += incident.failover_running_usd;
     }
 
+    /// Records the trial's planned maintenance downtime: counted in the
+    /// trial's downtime (availability), not as an incident.
+    pub(crate) fn maintenance(&mut self, downtime: Duration) {
+        self.downtime += downtime;
+        self.maintenance += downtime;
+    }
+
     /// Closes the trial with its fixed cost; returns the trial's total cost.
     pub(crate) fn finish(self, fixed_cost_usd: f64) -> f64 {
         let t = self.tally;
@@ -250,6 +263,7 @@ impl TrialTally<'_> {
         t.years_with_total_loss += self.total_loss_years.len() as u64;
         t.trial_incidents.push(self.incidents as f64);
         t.failover_running_usd.push(self.failover_running_usd);
+        t.trial_maintenance_s.push(self.maintenance.min(self.horizon).secs());
         let total = fixed_cost_usd + self.cost_usd;
         t.trial_cost_usd.record(total);
         total

@@ -14,11 +14,16 @@ use crate::summary::{KindSummary, Quantile, Quantiles, StrategySummary};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Table;
 
-fn kind_row(out: &mut String, k: &KindSummary) {
+/// Width of the kind column: 8, or the longest kind name shown (`application`).
+fn kind_width(s: &StrategySummary) -> usize {
+    s.kinds.iter().map(|k| k.kind.name().len()).max().unwrap_or(0).max(8)
+}
+
+fn kind_row(out: &mut String, k: &KindSummary, w: usize) {
     let [inc, rto50, rto95, rto99, rto_met, rpo50, rpo95, rpo99, rpo_met] = kind_cells(k);
     let _ = writeln!(
         out,
-        "  {:<8} {inc:>7} {rto50:>9} {rto95:>9} {rto99:>9}  {rto_met:<22} {rpo50:>9} {rpo95:>9} {rpo99:>9}  {rpo_met:<22}",
+        "  {:<w$} {inc:>7} {rto50:>9} {rto95:>9} {rto99:>9}  {rto_met:<22} {rpo50:>9} {rpo95:>9} {rpo99:>9}  {rpo_met:<22}",
         k.kind.name(),
     );
     // The 95% intervals of the tail quantiles the verdict turns on.
@@ -30,7 +35,7 @@ fn kind_row(out: &mut String, k: &KindSummary) {
     };
     let _ = writeln!(
         out,
-        "  {:<8} 95% CI: RTO p95 {} p99 {} · RPO p95 {} p99 {}",
+        "  {:<w$} 95% CI: RTO p95 {} p99 {} · RPO p95 {} p99 {}",
         "",
         ci(&k.rto_s, |q| q.p95),
         ci(&k.rto_s, |q| q.p99),
@@ -63,6 +68,7 @@ impl Report for Table {
         let _ = writeln!(out, "RTO = load-weighted downtime per incident; RPO = data-loss window; [..] = 95% interval");
         for s in &r.strategies {
             let _ = writeln!(out);
+            let w = kind_width(s);
             let _ = writeln!(
                 out,
                 "{} ({})  availability {} ±{}  downtime {}/yr  incidents {:.2}/yr",
@@ -73,9 +79,17 @@ impl Report for Table {
                 fmt_duration_s(s.annual_downtime_s.value),
                 s.incidents_per_year.value,
             );
+            if let Some(m) = &s.annual_maintenance_s {
+                let how = if m.value > 0.0 { "included in the downtime" } else { "avoided" };
+                let _ = writeln!(
+                    out,
+                    "  planned maintenance {}/yr ({how}; not an incident, not judged by the targets)",
+                    fmt_duration_s(m.value)
+                );
+            }
             let _ = writeln!(
                 out,
-                "  {:<8} {:>7} {:>9} {:>9} {:>9}  {:<22} {:>9} {:>9} {:>9}  {:<22}",
+                "  {:<w$} {:>7} {:>9} {:>9} {:>9}  {:<22} {:>9} {:>9} {:>9}  {:<22}",
                 "kind",
                 "inc/yr",
                 "RTO p50",
@@ -88,7 +102,7 @@ impl Report for Table {
                 "RPO met"
             );
             for k in &s.kinds {
-                kind_row(&mut out, k);
+                kind_row(&mut out, k, w);
             }
             if let Some(line) = cells::total_loss_line(s) {
                 let _ = writeln!(out, "  {line}");

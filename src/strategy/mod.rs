@@ -2,10 +2,12 @@
 //! (detect, decide, wait for the primary, recover, switch traffic, fail back;
 //! `failover.rs`); each posture supplies only its recovery rules, one file
 //! each. `logical` damage is answered from backups whatever the posture
-//! (`logical.rs`): replication copies the damage everywhere.
+//! (`logical.rs`): replication copies the damage everywhere. `application`
+//! failures take every region down alike and are waited out (`application.rs`).
 
 mod active_active;
 mod after_switch;
+mod application;
 mod attempts;
 pub(crate) mod backup;
 mod backup_restore;
@@ -163,6 +165,12 @@ impl<'a> Ctx<'a> {
             Posture::ActiveActive { .. } => active_active::respond(self, d, region, region_share),
             _ => failover::respond(self, d),
         };
+        self.within_horizon(incident)
+    }
+
+    /// Answers an `application` failure: every region down until remediated.
+    pub(crate) fn respond_application(&mut self, o: &Outage) -> Incident {
+        let incident = application::respond(self, o);
         self.within_horizon(incident)
     }
 

@@ -403,5 +403,7 @@ mod validate;
 
 mod beta;
 
+mod renewal;
+
 #[cfg(test)]
 mod tests;
