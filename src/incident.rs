@@ -81,7 +81,7 @@ impl Path {
             Path::DrFailed => "dr_failed",
             Path::SplitBrain => "split_brain_reconciled",
             Path::DrillWentWrong => "drill_went_wrong",
-            Path::Remediated => "remediated_everywhere",
+            Path::Remediated => "remediated",
         }
     }
 }

@@ -904,7 +904,7 @@ mod tests {
             rto: Duration::from_secs(1800.0),
             rpo: Duration::from_secs(60.0),
             confidence,
-            per_kind: [r(1800.0, 60.0), r(14400.0, 3600.0), r(1800.0, 60.0)],
+            per_kind: [r(1800.0, 60.0), r(14400.0, 3600.0), r(1800.0, 60.0), r(1800.0, 60.0)],
         };
         let options =
             ExportOptions { name: "SecureCart".into(), tier: Tier::Critical, description: None, data_location: None };

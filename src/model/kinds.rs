@@ -8,8 +8,8 @@
 use super::check::Check;
 use super::dist::{Dist, DistSpec};
 use super::duration::Duration;
+use super::limits::MAX_NUMBER;
 use super::raw::{RawFailure, RawMaintenance};
-use super::validate::MAX_RATE_PER_YEAR;
 use super::{DisruptionKind, KeyPath, Probability, Unit};
 
 /// Most hosts an `application` failure may need to remediate: a billion
@@ -154,7 +154,8 @@ pub(super) fn remediation(v: &mut impl Check, at: &KeyPath, f: &RawFailure) -> O
 /// The arrival process of a failure mode: its rate per year and, when the
 /// model gives `uptime`, the up-time distribution (the rate is then one over
 /// its mean in years). Exactly one of the two must be given.
-pub(super) fn arrivals(v: &mut impl Check, at: &KeyPath, f: &RawFailure) -> Option<(f64, Option<Dist>)> {
+/// `max_rate`: the highest rate a model may give (one failure an hour).
+pub(super) fn arrivals(v: &mut impl Check, at: &KeyPath, f: &RawFailure, max_rate: f64) -> Option<(f64, Option<Dist>)> {
     match (f.rate_per_year, &f.uptime) {
         (Some(_), Some(_)) => {
             v.problem(
@@ -171,13 +172,20 @@ pub(super) fn arrivals(v: &mut impl Check, at: &KeyPath, f: &RawFailure) -> Opti
             None
         }
         (Some(rate), None) => {
-            if !(0.0..=MAX_RATE_PER_YEAR).contains(&rate) {
-                let shown = super::limits::shown(rate);
+            let shown = super::limits::shown(rate);
+            if !(0.0..=MAX_NUMBER).contains(&rate) {
                 v.problem(
                     at.key("rate_per_year"),
                     format!(
-                        "{shown} failures a year is not allowed; allowed: 0 to {MAX_RATE_PER_YEAR} (one every hour)"
+                        "{shown} is not allowed; allowed: zero or a positive number of failures per year, at most {MAX_NUMBER:e}"
                     ),
+                );
+                return None;
+            }
+            if rate > max_rate {
+                v.problem(
+                    at.key("rate_per_year"),
+                    format!("{shown} failures a year is more than one every hour; allowed: 0 to {max_rate}"),
                 );
                 return None;
             }
@@ -215,16 +223,16 @@ pub(super) fn common_mode(
 }
 
 /// Validates `[maintenance]`.
-pub(super) fn maintenance(v: &mut impl Check, raw: &RawMaintenance) -> Option<Maintenance> {
+pub(super) fn maintenance(v: &mut impl Check, raw: &RawMaintenance, max_per_year: f64) -> Option<Maintenance> {
     let at = KeyPath::root().key("maintenance");
     let per_year = raw.windows_per_year;
-    let windows = if per_year > 0.0 && per_year <= MAX_RATE_PER_YEAR {
+    let windows = if per_year > 0.0 && per_year <= max_per_year {
         Some(per_year)
     } else {
         let shown = super::limits::shown(per_year);
         v.problem(
             at.key("windows_per_year"),
-            format!("{shown} windows a year is not allowed; allowed: more than 0, at most {MAX_RATE_PER_YEAR}"),
+            format!("{shown} windows a year is not allowed; allowed: more than 0, at most {max_per_year}"),
         );
         None
     };

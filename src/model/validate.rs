@@ -174,7 +174,7 @@ impl Validator<'_> {
         };
         let costs = super::costs::costs(self, raw.costs.as_ref());
         let maintenance = match &raw.maintenance {
-            Some(m) => super::kinds::maintenance(self, m).map(Some),
+            Some(m) => super::kinds::maintenance(self, m, MAX_RATE_PER_YEAR).map(Some),
             None => Some(None),
         };
         let source = Source { path: path.to_path_buf(), sha256: crate::provenance::sha256_hex(text.as_bytes()) };
@@ -327,7 +327,7 @@ impl Validator<'_> {
             );
             return None;
         };
-        let arrivals = super::kinds::arrivals(self, at, f);
+        let arrivals = super::kinds::arrivals(self, at, f, MAX_RATE_PER_YEAR);
         let common_mode = super::kinds::common_mode(self, at, f, kind);
         let forbid = |v: &mut Self, present: bool, key: &str, allowed: &str| {
             if present {
