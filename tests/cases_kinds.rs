@@ -336,3 +336,16 @@ fn bad_values_of_the_new_keys_are_errors_naming_the_key() {
         assert!(e.contains("allowed") || e.contains("missing"), "{key}: {e}");
     }
 }
+
+/// The bundled model that uses every new input keeps every invariant
+/// (finite figures, downtime and losses within the horizon), over 1 and 3 years.
+#[test]
+fn the_bundled_global_model_keeps_every_invariant() {
+    let path = format!("{}/models/securecart-global.toml", env!("CARGO_MANIFEST_DIR"));
+    let model = Model::load(Path::new(&path)).unwrap();
+    for years in [1.0, 3.0] {
+        let options = RunOptions { trials: 2_000, seed: SEED, years, ..RunOptions::default() };
+        let incidents = drsim::harden::simulate_checked(&model, &options);
+        assert!(incidents.iter().any(|(_, _, i)| i.kind == DisruptionKind::Application));
+    }
+}
