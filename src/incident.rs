@@ -36,11 +36,14 @@ pub enum Path {
     SplitBrain,
     /// A drill's failover or failback went wrong.
     DrillWentWrong,
+    /// An `application` failure: every region down until the rollback or
+    /// remediation was done; no data restored.
+    Remediated,
 }
 
 impl Path {
     /// Every path, in report order.
-    pub const ALL: [Path; 12] = [
+    pub const ALL: [Path; 13] = [
         Path::AzFailover,
         Path::RodeOut,
         Path::FailedOver,
@@ -53,9 +56,10 @@ impl Path {
         Path::DrFailed,
         Path::SplitBrain,
         Path::DrillWentWrong,
+        Path::Remediated,
     ];
     /// Number of paths; sizes per-path arrays.
-    pub const COUNT: usize = 12;
+    pub const COUNT: usize = 13;
 
     /// Dense index for per-path arrays.
     pub fn index(self) -> usize {
@@ -77,6 +81,7 @@ impl Path {
             Path::DrFailed => "dr_failed",
             Path::SplitBrain => "split_brain_reconciled",
             Path::DrillWentWrong => "drill_went_wrong",
+            Path::Remediated => "remediated",
         }
     }
 }

@@ -311,9 +311,13 @@ pub fn lint(model: &Model) -> Vec<Finding> {
                     format!("strategy \"{name}\": backups are not immutable while {threat}"),
                 ));
             }
-            // backup_restore restores from backups for every kind; every strategy does for `logical`.
-            let kinds: &[DisruptionKind] =
-                if s.kind() == StrategyKind::BackupRestore { &DisruptionKind::ALL } else { &[DisruptionKind::Logical] };
+            // backup_restore restores from backups for every kind but `application`
+            // (nothing damaged: waited out); every strategy does for `logical`.
+            let kinds: &[DisruptionKind] = if s.kind() == StrategyKind::BackupRestore {
+                &[DisruptionKind::Az, DisruptionKind::Region, DisruptionKind::Logical]
+            } else {
+                &[DisruptionKind::Logical]
+            };
             let worst = kinds
                 .iter()
                 .filter(|k| model.failure(**k).is_some())

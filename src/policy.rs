@@ -609,7 +609,7 @@ pub fn import(policy: &ResiliencyPolicy, confidence: Probability) -> Imported {
     }
     if policy.policy.contains_key(&DisruptionType::Software) {
         notices.push(Notice::note(
-            "Software is judged as drsim's logical kind: data damage (corruption, ransomware, a bad deploy) that only a backup from before it repairs; software failures that damage no data are not simulated"
+            "Software is judged as drsim's logical kind: data damage (corruption, ransomware, a bad deploy) that only a backup from before it repairs; software failures that damage no data (drsim's application kind) are judged by the model-wide targets unless the model adds [targets.application]"
                 .to_string(),
         ));
     }
@@ -784,6 +784,15 @@ pub fn export(targets: &Targets, options: &ExportOptions) -> Result<Exported, Ex
         "Software takes logical's targets: drsim's logical kind is data damage (corruption, ransomware, a bad deploy)"
             .to_string(),
     ));
+    let (application, logical) =
+        (targets.for_kind(DisruptionKind::Application), targets.for_kind(DisruptionKind::Logical));
+    if application != logical {
+        notices.push(Notice::lossy(format!(
+            "application ({}) is not written: a policy has one Software type, which takes logical's targets ({})",
+            describe(application),
+            describe(logical)
+        )));
+    }
     notices.push(Notice::note(format!(
         "confidence {} is not written: a resiliency policy has no confidence",
         targets.confidence.get()
@@ -895,7 +904,7 @@ mod tests {
             rto: Duration::from_secs(1800.0),
             rpo: Duration::from_secs(60.0),
             confidence,
-            per_kind: [r(1800.0, 60.0), r(14400.0, 3600.0), r(1800.0, 60.0)],
+            per_kind: [r(1800.0, 60.0), r(14400.0, 3600.0), r(1800.0, 60.0), r(1800.0, 60.0)],
         };
         let options =
             ExportOptions { name: "SecureCart".into(), tier: Tier::Critical, description: None, data_location: None };

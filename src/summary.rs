@@ -176,11 +176,14 @@ pub enum Outcome {
     AllDataLost,
     /// A drill's failover or failback went wrong.
     DrillWentWrong,
+    /// An `application` failure (every region at once, no data damaged)
+    /// ended by its rollback or remediation, with no failover or restore.
+    Remediated,
 }
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 8] = [
+    pub const ALL: [Outcome; 9] = [
         Outcome::RodeOut,
         Outcome::FailedOver,
         Outcome::FailoverFailedThenRestored,
@@ -189,6 +192,7 @@ impl Outcome {
         Outcome::DrUnavailableWaited,
         Outcome::AllDataLost,
         Outcome::DrillWentWrong,
+        Outcome::Remediated,
     ];
 
     /// The outcome of an incident that took `path`.
@@ -204,6 +208,7 @@ impl Outcome {
             Path::DrUnavailableWaited => Outcome::DrUnavailableWaited,
             Path::Rebuilt => Outcome::AllDataLost,
             Path::DrillWentWrong => Outcome::DrillWentWrong,
+            Path::Remediated => Outcome::Remediated,
         }
     }
 
@@ -218,6 +223,7 @@ impl Outcome {
             Outcome::DrUnavailableWaited => "dr_unavailable_waited",
             Outcome::AllDataLost => "all_data_lost",
             Outcome::DrillWentWrong => "drill_went_wrong",
+            Outcome::Remediated => "remediated",
         }
     }
 
@@ -232,6 +238,7 @@ impl Outcome {
             Outcome::DrUnavailableWaited => "DR unusable so waited",
             Outcome::AllDataLost => "all data lost",
             Outcome::DrillWentWrong => "drill went wrong",
+            Outcome::Remediated => "remediated in place",
         }
     }
 }
@@ -295,6 +302,12 @@ pub struct StrategySummary {
     pub availability: Mean,
     /// Downtime per simulated year, seconds.
     pub annual_downtime_s: Mean,
+    /// Planned maintenance downtime per simulated year, seconds (part of
+    /// `annual_downtime_s` and of the availability, not of any incident);
+    /// absent when the model has no `[maintenance]`, 0 for a strategy that
+    /// avoids it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_maintenance_s: Option<Mean>,
     /// Quantiles of downtime per trial, seconds.
     pub annual_downtime_quantiles_s: Option<Quantiles>,
     /// Incidents per simulated year.
@@ -363,6 +376,10 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
             std_error: downtime.std_error / tally.horizon_s,
         },
         annual_downtime_s: Mean { value: downtime.value / per_year, std_error: downtime.std_error / per_year },
+        annual_maintenance_s: model.maintenance.as_ref().map(|_| Mean {
+            value: s.trial_maintenance_s.mean() / per_year,
+            std_error: s.trial_maintenance_s.std_error() / per_year,
+        }),
         annual_downtime_quantiles_s: Quantiles::of(&s.trial_downtime_s),
         incidents_per_year: Mean {
             value: s.trial_incidents.mean() / per_year,

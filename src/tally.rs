@@ -96,6 +96,9 @@ pub struct StrategyTally {
     /// (part of the incident costs; see `[strategy.cost] failover_usd_per_hour`).
     #[serde(default)]
     pub failover_running_usd: Sum,
+    /// Planned maintenance downtime per trial, seconds (part of `trial_downtime_s`).
+    #[serde(default)]
+    pub trial_maintenance_s: Moments,
 }
 
 /// The running totals of a run.
@@ -164,6 +167,7 @@ impl Tally {
             a.trial_incidents.merge(&b.trial_incidents);
             a.trial_cost_usd.merge(&b.trial_cost_usd);
             a.failover_running_usd.merge(&b.failover_running_usd);
+            a.trial_maintenance_s.merge(&b.trial_maintenance_s);
         }
         for (a, b) in self.paired_cost_usd.iter_mut().zip(&other.paired_cost_usd) {
             a.merge(b);
@@ -185,6 +189,7 @@ impl Tally {
             cost_usd: 0.0,
             failover_running_usd: 0.0,
             breach_years: Default::default(),
+            maintenance: Duration::ZERO,
         }
     }
 
@@ -216,6 +221,7 @@ pub(crate) struct TrialTally<'a> {
     failover_running_usd: f64,
     /// Per kind, the year slots with an RTO breach and with an RPO breach.
     breach_years: [[YearSet; 2]; DisruptionKind::COUNT],
+    maintenance: Duration,
 }
 
 /// A set of year slots of one trial: a bit mask for the first 64 years (no
@@ -291,6 +297,13 @@ impl TrialTally<'_> {
         self.failover_running_usd += incident.failover_running_usd;
     }
 
+    /// Records the trial's planned maintenance downtime: counted in the
+    /// trial's downtime (availability), not as an incident.
+    pub(crate) fn maintenance(&mut self, downtime: Duration) {
+        self.downtime += downtime;
+        self.maintenance += downtime;
+    }
+
     /// Closes the trial with its fixed cost; returns the trial's total cost.
     pub(crate) fn finish(self, fixed_cost_usd: f64) -> f64 {
         let t = self.tally;
@@ -304,6 +317,7 @@ impl TrialTally<'_> {
             k.years_with_rpo_breach += rpo.len();
         }
         t.failover_running_usd.push(self.failover_running_usd);
+        t.trial_maintenance_s.push(self.maintenance.min(self.horizon).secs());
         let total = fixed_cost_usd + self.cost_usd;
         t.trial_cost_usd.record(total);
         total

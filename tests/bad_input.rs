@@ -300,7 +300,7 @@ const CASES: &[Case] = &[
         "unknown-key-nearest",
         Replace("rate_per_year = 0.5", "rate_per_yr = 0.5"),
         "failure[0].rate_per_yr",
-        &["unknown key `rate_per_yr`; did you mean `rate_per_year`? allowed: kind, rate_per_year, duration"],
+        &["unknown key `rate_per_yr`; did you mean `rate_per_year`? allowed: kind, rate_per_year, uptime,"],
     ),
     model(
         "unknown-key-no-near-one",

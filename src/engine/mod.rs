@@ -84,8 +84,12 @@ pub fn play_strategy(
             record(&mut incident);
         }
     }
-    for o in world.outages.iter().filter(|o| o.kind == DisruptionKind::Logical) {
-        let mut incident = ctx.respond_logical(o);
+    for o in world.outages.iter() {
+        let mut incident = match o.kind {
+            DisruptionKind::Logical => ctx.respond_logical(o),
+            DisruptionKind::Application => ctx.respond_application(o),
+            DisruptionKind::Az | DisruptionKind::Region => continue,
+        };
         record(&mut incident);
     }
     ctx.respond_drills(|incident: &mut Incident| record(incident));
@@ -375,6 +379,9 @@ impl Engine<'_> {
                 observe(trial, index, incident);
                 trial_tally.record(incident);
             });
+            if !strategy.avoids_maintenance && !world.maintenance.is_empty() {
+                trial_tally.maintenance(world.maintenance_downtime());
+            }
             annual_cost[index] = trial_tally.finish(costs.fixed_annual_usd(index) * config.horizon.years());
         }
         tally.end_trial(annual_cost);

@@ -9,6 +9,7 @@ mod costs;
 pub mod dist;
 pub mod duration;
 mod error;
+mod kinds;
 pub mod limits;
 mod posture;
 mod profile;
@@ -26,6 +27,7 @@ pub use costs::{Costs, LineItemOverrides, LineItems, StrategyCost};
 pub use dist::{Dist, DistSpec, Unit};
 pub use duration::Duration;
 pub use error::{ModelError, Problem};
+pub use kinds::{Maintenance, Remediation};
 pub use risk::{DrFailure, DrillRisk, RestoreRisk, SplitBrain};
 pub use shapes::{CapacityShortage, IncidentShape, Pitr, RecoveryShape, RestoreQueue, SwitchTail};
 pub use span::KeyPath;
@@ -38,7 +40,8 @@ pub const HOURS_PER_YEAR: usize = 8760;
 
 /// The kinds of disruption drsim simulates and reports on separately (AWS
 /// Resilience Hub's "disruption types": its AZ and Region types are `Az`
-/// and `Region`; data damage of any cause is `Logical`). The only meaning of
+/// and `Region`; its Application (software) type is `Application` when no
+/// data is damaged and `Logical` when it is). The only meaning of
 /// "kind" on an incident, an outage, a failure mode or a target.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
@@ -51,13 +54,19 @@ pub enum DisruptionKind {
     Region,
     /// Data corruption, ransomware, a bad deploy or an accidental delete.
     Logical,
+    /// A failure that damages no data but takes every region of every
+    /// strategy down at once: a bad global deploy or agent update, a global
+    /// dependency (an identity provider) failing everywhere. Replication
+    /// does not help; service is back after a rollback or a remediation.
+    Application,
 }
 
 impl DisruptionKind {
     /// Every kind, in report order.
-    pub const ALL: [DisruptionKind; 3] = [DisruptionKind::Az, DisruptionKind::Region, DisruptionKind::Logical];
+    pub const ALL: [DisruptionKind; 4] =
+        [DisruptionKind::Az, DisruptionKind::Region, DisruptionKind::Logical, DisruptionKind::Application];
     /// Number of kinds; sizes per-kind arrays.
-    pub const COUNT: usize = 3;
+    pub const COUNT: usize = 4;
 
     /// Dense index for per-kind arrays.
     pub fn index(self) -> usize {
@@ -70,6 +79,7 @@ impl DisruptionKind {
             DisruptionKind::Az => "az",
             DisruptionKind::Region => "region",
             DisruptionKind::Logical => "logical",
+            DisruptionKind::Application => "application",
         }
     }
 
@@ -119,6 +129,8 @@ pub struct Model {
     pub topology: Topology,
     /// Failure modes; at most one per kind.
     pub failures: Vec<FailureMode>,
+    /// Planned maintenance; `None`: none.
+    pub maintenance: Option<Maintenance>,
     /// Candidate DR strategies, in file order.
     pub strategies: Vec<Strategy>,
     /// Prices and cost inputs.
@@ -264,8 +276,18 @@ pub struct Region {
 pub struct FailureMode {
     /// The disruption kind.
     pub kind: DisruptionKind,
-    /// Failures per year while the component is up (per AZ for `az`, per region for `region`).
+    /// Failures per year while the component is up (per AZ for `az`, per region for `region`);
+    /// with `uptime`, one over its mean in years.
     pub rate_per_year: f64,
+    /// Up-time from a component's start or return to its next failure, when
+    /// not exponential (e.g. Weibull for wear-out or infant mortality); `None`:
+    /// exponential at `rate_per_year`. A trial starts inside a stationary
+    /// renewal process (see `Dist::sample_forward_recurrence`).
+    pub uptime: Option<Dist>,
+    /// For `region`: chance a region failure also takes down, at once and
+    /// for as long, every other region this mode strikes that is up (a
+    /// common-mode event); 0 for the other kinds.
+    pub common_mode_probability: Probability,
     /// For `az` and `region`: the regions this mode strikes (every region when the model names none).
     pub regions: Vec<RegionId>,
     /// DisruptionKind-specific parameters.
@@ -305,6 +327,9 @@ pub enum FailureDetail {
         /// immutable or not, is gone; only `vault = "other_provider"` survives.
         provider_deletion_share: Probability,
     },
+    /// A global failure that damages no data (`application`): every region
+    /// down until the rollback or remediation is done.
+    Application(Remediation),
 }
 
 /// Where the primary runs inside its region.
@@ -542,6 +567,9 @@ pub struct Strategy {
     pub dr_failure: Option<DrFailure>,
     /// Reconciliation when the primary outlives a completed promotion; `None`: a planned failback.
     pub split_brain: Option<SplitBrain>,
+    /// Planned maintenance does not take this strategy down (it drains a
+    /// region or fails over for the window). Default: active-active only.
+    pub avoids_maintenance: bool,
     /// Posture-specific rules.
     pub posture: Posture,
     /// How the switch, the capacity and the replica's lag shape the recovery.
@@ -592,7 +620,7 @@ impl Model {
                 let components = match f.kind {
                     DisruptionKind::Az => f.regions.iter().map(|&r| f64::from(self.topology.regions[r].azs)).sum(),
                     DisruptionKind::Region => f.regions.len() as f64,
-                    DisruptionKind::Logical => 1.0,
+                    DisruptionKind::Logical | DisruptionKind::Application => 1.0,
                 };
                 f.rate_per_year * components
             })

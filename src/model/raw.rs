@@ -19,6 +19,7 @@ pub(crate) struct RawModel {
     pub topology: RawTopology,
     pub response: RawSteps,
     pub costs: Option<RawCosts>,
+    pub maintenance: Option<RawMaintenance>,
     #[serde(default)]
     pub failure: Vec<RawFailure>,
     #[serde(default)]
@@ -70,6 +71,7 @@ pub(crate) struct RawTargets {
     /// P(annual incident loss > usd).
     #[serde(default)]
     pub loss_tolerance: Vec<RawTolerancePoint>,
+    pub application: Option<RawKindTargets>,
 }
 
 /// One point of the loss tolerance curve.
@@ -119,7 +121,13 @@ pub(crate) struct RawSteps {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFailure {
     pub kind: String,
-    pub rate_per_year: f64,
+    pub rate_per_year: Option<f64>,
+    pub uptime: Option<DistSpec>,
+    pub common_mode_probability: Option<f64>,
+    pub hosts: Option<u32>,
+    pub parallelism: Option<u32>,
+    pub per_host: Option<DistSpec>,
+    pub data_loss: Option<DistSpec>,
     pub duration: Option<DistSpec>,
     pub control_plane_probability: Option<f64>,
     pub regions: Option<Vec<String>>,
@@ -162,6 +170,7 @@ pub(crate) struct RawStrategy {
     pub drill_risk: Option<RawDrillRisk>,
     pub dr_failure: Option<RawDrFailure>,
     pub split_brain: Option<RawSplitBrain>,
+    pub avoids_maintenance: Option<bool>,
     pub cost: Option<RawStrategyCost>,
     // The recovery's shape (`shapes.rs`).
     pub switch_tail: Option<RawSwitchTail>,
@@ -303,4 +312,12 @@ pub(crate) struct RawStrategyCost {
     pub dr_service_usd: Option<f64>,
     pub drills_usd: Option<f64>,
     pub total_usd: Option<f64>,
+}
+
+/// `[maintenance]` as written: planned downtime windows.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMaintenance {
+    pub windows_per_year: f64,
+    pub duration: DistSpec,
 }

@@ -246,12 +246,13 @@ pub(super) fn incident_shape(
     f: &RawFailure,
     kind: DisruptionKind,
 ) -> Option<IncidentShape> {
-    let outage = kind != DisruptionKind::Logical;
+    let outage = matches!(kind, DisruptionKind::Az | DisruptionKind::Region);
+    let logical = kind == DisruptionKind::Logical;
     let misplaced = [
         ("load_share", f.load_share.is_some() && !outage, "az and region failures"),
         ("lead_in", f.lead_in.is_some() && !outage, "az and region failures"),
-        ("affected_share", f.affected_share.is_some() && outage, "logical failures"),
-        ("affected_tenants", f.affected_tenants.is_some() && outage, "logical failures"),
+        ("affected_share", f.affected_share.is_some() && !logical, "logical failures"),
+        ("affected_tenants", f.affected_tenants.is_some() && !logical, "logical failures"),
     ];
     let mut ok = true;
     for (key, wrong, applies) in misplaced {

@@ -169,6 +169,10 @@ impl Validator<'_> {
         };
         let costs = super::costs::costs(self, raw.costs.as_ref());
         let loss_tolerance = self.loss_tolerance(&raw.targets.loss_tolerance, &root.key("targets"));
+        let maintenance = match &raw.maintenance {
+            Some(m) => super::kinds::maintenance(self, m, MAX_RATE_PER_YEAR).map(Some),
+            None => Some(None),
+        };
         let source = Source { path: path.to_path_buf(), sha256: crate::provenance::sha256_hex(text.as_bytes()) };
         Some(Model {
             source,
@@ -176,6 +180,7 @@ impl Validator<'_> {
             targets: targets?,
             topology: topology?,
             failures: failures?,
+            maintenance: maintenance?,
             strategies: strategies?,
             costs: costs?,
             loss_tolerance: loss_tolerance?,
@@ -281,7 +286,9 @@ impl Validator<'_> {
         }
         self.duration(at.key("rto"), t.rto);
         self.duration(at.key("rpo"), t.rpo);
-        for (kind, over) in [("az", &t.az), ("region", &t.region), ("logical", &t.logical)] {
+        for (kind, over) in
+            [("az", &t.az), ("region", &t.region), ("logical", &t.logical), ("application", &t.application)]
+        {
             if let Some(o) = over {
                 for (key, d) in [("rto", o.rto), ("rpo", o.rpo)] {
                     if let Some(d) = d {
@@ -299,9 +306,12 @@ impl Validator<'_> {
             return None;
         }
         let mut per_kind = [RecoveryTargets { rto: t.rto, rpo: t.rpo }; DisruptionKind::COUNT];
-        for (kind, over) in
-            [(DisruptionKind::Az, &t.az), (DisruptionKind::Region, &t.region), (DisruptionKind::Logical, &t.logical)]
-        {
+        for (kind, over) in [
+            (DisruptionKind::Az, &t.az),
+            (DisruptionKind::Region, &t.region),
+            (DisruptionKind::Logical, &t.logical),
+            (DisruptionKind::Application, &t.application),
+        ] {
             if let Some(o) = over {
                 per_kind[kind.index()] = RecoveryTargets { rto: o.rto.unwrap_or(t.rto), rpo: o.rpo.unwrap_or(t.rpo) };
                 if o.rto == Some(Duration::ZERO) {
@@ -371,20 +381,12 @@ impl Validator<'_> {
         let Some(kind) = DisruptionKind::parse(&f.kind) else {
             self.problem(
                 at.key("kind"),
-                super::words::unknown_value("failure kind", &f.kind, &["az", "region", "logical"]),
+                super::words::unknown_value("failure kind", &f.kind, &["az", "region", "logical", "application"]),
             );
             return None;
         };
-        let rate = self.non_negative(at.key("rate_per_year"), f.rate_per_year, "failures per year");
-        if rate.is_some_and(|r| r > MAX_RATE_PER_YEAR) {
-            self.problem(
-                at.key("rate_per_year"),
-                format!(
-                    "{} failures a year is more than one every hour; allowed: 0 to {MAX_RATE_PER_YEAR}",
-                    f.rate_per_year
-                ),
-            );
-        }
+        let arrivals = super::kinds::arrivals(self, at, f, MAX_RATE_PER_YEAR);
+        let common_mode = super::kinds::common_mode(self, at, f, kind);
         let forbid = |v: &mut Self, present: bool, key: &str, allowed: &str| {
             if present {
                 v.problem(
@@ -393,14 +395,32 @@ impl Validator<'_> {
                 );
             }
         };
+        let allowed = match kind {
+            DisruptionKind::Region => {
+                "kind, rate_per_year, uptime, duration, regions, control_plane_probability, destroy_probability, \
+                 common_mode_probability, load_share, lead_in"
+            }
+            DisruptionKind::Az => {
+                "kind, rate_per_year, uptime, duration, regions, destroy_probability, load_share, lead_in"
+            }
+            DisruptionKind::Logical => {
+                "kind, rate_per_year, uptime, detection_delay, ransomware_share, \
+                 ransomware_destroys_mutable_backups, account_deletion_share, provider_deletion_share, \
+                 affected_share, affected_tenants"
+            }
+            DisruptionKind::Application => super::kinds::APPLICATION_KEYS,
+        };
+        if kind != DisruptionKind::Region {
+            forbid(self, f.common_mode_probability.is_some(), "common_mode_probability", allowed);
+        }
+        if kind != DisruptionKind::Application {
+            forbid(self, f.hosts.is_some(), "hosts", allowed);
+            forbid(self, f.parallelism.is_some(), "parallelism", allowed);
+            forbid(self, f.per_host.is_some(), "per_host", allowed);
+            forbid(self, f.data_loss.is_some(), "data_loss", allowed);
+        }
         let detail = match kind {
             DisruptionKind::Az | DisruptionKind::Region => {
-                let allowed = if kind == DisruptionKind::Region {
-                    "kind, rate_per_year, duration, regions, control_plane_probability, destroy_probability, \
-                     load_share, lead_in"
-                } else {
-                    "kind, rate_per_year, duration, regions, destroy_probability, load_share, lead_in"
-                };
                 forbid(self, f.account_deletion_share.is_some(), "account_deletion_share", allowed);
                 forbid(self, f.provider_deletion_share.is_some(), "provider_deletion_share", allowed);
                 forbid(self, f.detection_delay.is_some(), "detection_delay", allowed);
@@ -429,10 +449,22 @@ impl Validator<'_> {
                     destroy_probability: destroy?,
                 }
             }
+            DisruptionKind::Application => {
+                for (present, key) in [
+                    (f.detection_delay.is_some(), "detection_delay"),
+                    (f.ransomware_share.is_some(), "ransomware_share"),
+                    (f.ransomware_destroys_mutable_backups.is_some(), "ransomware_destroys_mutable_backups"),
+                    (f.account_deletion_share.is_some(), "account_deletion_share"),
+                    (f.provider_deletion_share.is_some(), "provider_deletion_share"),
+                    (f.destroy_probability.is_some(), "destroy_probability"),
+                    (f.control_plane_probability.is_some(), "control_plane_probability"),
+                    (f.regions.is_some(), "regions"),
+                ] {
+                    forbid(self, present, key, allowed);
+                }
+                FailureDetail::Application(super::kinds::remediation(self, at, f)?)
+            }
             DisruptionKind::Logical => {
-                let allowed = "kind, rate_per_year, detection_delay, ransomware_share, \
-                               ransomware_destroys_mutable_backups, account_deletion_share, provider_deletion_share, \
-                               affected_share, affected_tenants";
                 forbid(self, f.duration.is_some(), "duration", allowed);
                 forbid(self, f.destroy_probability.is_some(), "destroy_probability", allowed);
                 forbid(self, f.regions.is_some(), "regions", allowed);
@@ -490,7 +522,16 @@ impl Validator<'_> {
             }
         };
         let shape = super::shapes::incident_shape(self, at, f, kind);
-        Some(FailureMode { kind, rate_per_year: rate?, regions: regions?, detail, shape: shape? })
+        let (rate_per_year, uptime) = arrivals?;
+        Some(FailureMode {
+            kind,
+            rate_per_year,
+            uptime,
+            common_mode_probability: common_mode?,
+            regions: regions?,
+            detail,
+            shape: shape?,
+        })
     }
 
     fn strategies(&mut self, raw: &RawModel, topology: &Topology, root: &KeyPath) -> Option<Vec<Strategy>> {
@@ -799,6 +840,7 @@ impl Validator<'_> {
             drill_risk: drill_risk?,
             dr_failure: dr_failure?,
             split_brain: split_brain?,
+            avoids_maintenance: s.avoids_maintenance.unwrap_or(kind == StrategyKind::ActiveActive),
             posture: posture?,
             shape: shape?,
             cost: cost?,

@@ -45,6 +45,7 @@ impl Report<Model> for ModelText {
                 FailureDetail::Logical { detection_delay, .. } => {
                     format!("detected after {}", detection_delay.describe(Unit::Duration))
                 }
+                FailureDetail::Application(r) => r.describe(),
             };
             let _ = writeln!(out, "  failure {}: {}/yr, {}", f.kind, f.rate_per_year, what);
         }

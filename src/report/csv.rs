@@ -186,6 +186,9 @@ pub struct StrategyRow {
     pub annual_downtime_mean_s: f64,
     /// Downtime per trial, 95th percentile, seconds.
     pub annual_downtime_p95_s: Option<f64>,
+    /// Planned maintenance per year, mean, seconds (part of the downtime);
+    /// empty when the model has no `[maintenance]`.
+    pub annual_maintenance_mean_s: Option<f64>,
     /// Incidents per year, mean.
     pub incidents_per_year: f64,
     /// P(a year with at least one incident that lost all data).
@@ -253,6 +256,7 @@ pub fn strategy_rows(results: &Results) -> Vec<StrategyRow> {
                 availability_share: s.availability.value,
                 annual_downtime_mean_s: s.annual_downtime_s.value,
                 annual_downtime_p95_s: pick(&s.annual_downtime_quantiles_s, |q| q.p95.value),
+                annual_maintenance_mean_s: s.annual_maintenance_s.map(|m| m.value),
                 incidents_per_year: s.incidents_per_year.value,
                 total_loss_year_share: s.years_with_total_data_loss.estimate,
                 total_loss_year_low_share: s.years_with_total_data_loss.low,

@@ -35,11 +35,16 @@ pub struct Table {
     pub detail: Detail,
 }
 
-fn kind_row(out: &mut String, k: &KindSummary) {
+/// Width of the kind column: 8, or the longest kind name shown (`application`).
+fn kind_width(s: &StrategySummary) -> usize {
+    s.kinds.iter().map(|k| k.kind.name().len()).max().unwrap_or(0).max(8)
+}
+
+fn kind_row(out: &mut String, k: &KindSummary, w: usize) {
     let [inc, rto50, rto95, rto99, rto_met, rpo50, rpo95, rpo99, rpo_met] = kind_cells(k);
     let _ = writeln!(
         out,
-        "  {:<8} {inc:>7} {rto50:>9} {rto95:>9} {rto99:>9}  {rto_met:<22} {rpo50:>9} {rpo95:>9} {rpo99:>9}  {rpo_met:<22}",
+        "  {:<w$} {inc:>7} {rto50:>9} {rto95:>9} {rto99:>9}  {rto_met:<22} {rpo50:>9} {rpo95:>9} {rpo99:>9}  {rpo_met:<22}",
         k.kind.name(),
     );
     // The 95% intervals of the tail quantiles the verdict turns on.
@@ -51,7 +56,7 @@ fn kind_row(out: &mut String, k: &KindSummary) {
     };
     let _ = writeln!(
         out,
-        "  {:<8} 95% CI: RTO p95 {} p99 {} · RPO p95 {} p99 {}",
+        "  {:<w$} 95% CI: RTO p95 {} p99 {} · RPO p95 {} p99 {}",
         "",
         ci(&k.rto_s, |q| q.p95),
         ci(&k.rto_s, |q| q.p99),
@@ -195,15 +200,17 @@ fn compact_block(out: &mut String, r: &Results, s: &StrategySummary) {
         fmt_duration_s(s.annual_downtime_s.value),
         s.incidents_per_year.value,
     );
+    maintenance_line(out, s);
+    let w = kind_width(s);
     let _ = writeln!(
         out,
-        "  {:<8} {:>7} {:>9} {:>8} {:>10} {:>9} {:>8} {:>9} {:>8} {:>8}",
+        "  {:<w$} {:>7} {:>9} {:>8} {:>10} {:>9} {:>8} {:>9} {:>8} {:>8}",
         "kind", "inc/yr", "RTO p95", "RTO met", "back mean", "back p95", "yr miss", "RPO p95", "RPO met", "yr miss"
     );
     for k in &s.kinds {
         let _ = writeln!(
             out,
-            "  {:<8} {:>7} {:>9} {:>8} {:>10} {:>9} {:>8} {:>9} {:>8} {:>8}",
+            "  {:<w$} {:>7} {:>9} {:>8} {:>10} {:>9} {:>8} {:>9} {:>8} {:>8}",
             k.kind.name(),
             format!("{:.3}", k.incidents_per_year),
             cells::fmt_quantile(&k.rto_s, |q| q.p95.value),
@@ -246,6 +253,18 @@ fn compact_block(out: &mut String, r: &Results, s: &StrategySummary) {
     }
 }
 
+/// The planned-maintenance line of a strategy, when the model has maintenance.
+fn maintenance_line(out: &mut String, s: &StrategySummary) {
+    if let Some(m) = &s.annual_maintenance_s {
+        let how = if m.value > 0.0 { "included in the downtime" } else { "avoided" };
+        let _ = writeln!(
+            out,
+            "  planned maintenance {}/yr ({how}; not an incident, not judged by the targets)",
+            fmt_duration_s(m.value)
+        );
+    }
+}
+
 /// A strategy's block with every figure (`--detail`).
 fn full_block(out: &mut String, r: &Results, s: &StrategySummary) {
     let _ = writeln!(
@@ -259,13 +278,15 @@ fn full_block(out: &mut String, r: &Results, s: &StrategySummary) {
         s.incidents_per_year.value,
         fmt_percent(s.failover_failure_probability),
     );
+    maintenance_line(out, s);
+    let w = kind_width(s);
     let _ = writeln!(
         out,
-        "  {:<8} {:>7} {:>9} {:>9} {:>9}  {:<22} {:>9} {:>9} {:>9}  {:<22}",
+        "  {:<w$} {:>7} {:>9} {:>9} {:>9}  {:<22} {:>9} {:>9} {:>9}  {:<22}",
         "kind", "inc/yr", "RTO p50", "RTO p95", "RTO p99", "RTO met", "RPO p50", "RPO p95", "RPO p99", "RPO met"
     );
     for k in &s.kinds {
-        kind_row(out, k);
+        kind_row(out, k, w);
     }
     if let Some(line) = cells::total_loss_line(s) {
         let _ = writeln!(out, "  {line}");

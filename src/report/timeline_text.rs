@@ -37,6 +37,7 @@ pub fn path_text(path: Path) -> &'static str {
         Path::DrFailed => "failed over; the DR side then failed while serving, before the failback",
         Path::SplitBrain => "failed over, and the primary outlived the promotion: the diverged sides were reconciled",
         Path::DrillWentWrong => "a drill's failover or failback went wrong",
+        Path::Remediated => "every region was down until the rollback or remediation was done; no data restored",
     }
 }
 

@@ -2,10 +2,12 @@
 //! (detect, decide, wait for the primary, recover, switch traffic, fail back;
 //! `failover.rs`); each posture supplies only its recovery rules, one file
 //! each. `logical` damage is answered from backups whatever the posture
-//! (`logical.rs`): replication copies the damage everywhere.
+//! (`logical.rs`): replication copies the damage everywhere. `application`
+//! failures take every region down alike and are waited out (`application.rs`).
 
 mod active_active;
 mod after_switch;
+mod application;
 mod attempts;
 pub(crate) mod backup;
 mod backup_restore;
@@ -221,6 +223,12 @@ impl<'a> Ctx<'a> {
             return Duration::ZERO;
         }
         c.stall.sample_duration(&mut rng)
+    }
+
+    /// Answers an `application` failure: every region down until remediated.
+    pub(crate) fn respond_application(&mut self, o: &Outage) -> Incident {
+        let incident = application::respond(self, o);
+        self.within_horizon(incident)
     }
 
     /// Answers `logical` damage.

@@ -7,7 +7,17 @@
 //! one event queue ordered by `(time, insertion sequence)`, so simultaneous
 //! events have a defined order. An AZ cannot fail while its region is down: a
 //! region outage already takes every AZ down, and an AZ failure drawn for that
-//! time is replaced by a fresh draw after the region returns.
+//! time is replaced by a fresh draw after the region returns; so is a region
+//! failure drawn while a common-mode event already holds that region down.
+//!
+//! Up-times are exponential at the mode's rate unless the mode gives an
+//! `uptime` distribution; then each component is a stationary renewal
+//! process: its first failure in the trial is a forward recurrence time
+//! (`Dist::sample_forward_recurrence`), later ones fresh up-times after
+//! each return. A region failure is a common-mode event with the mode's
+//! `common_mode_probability`: it also takes down, for as long, every other
+//! region the mode strikes that is up. `application` failures (one global
+//! component) take every region down at once and damage no data.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
@@ -15,7 +25,7 @@ use rand_distr::{Distribution, Exp1};
 pub mod seed;
 pub mod site;
 
-use crate::model::{DisruptionKind, Duration, FailureDetail, Model, SimTime};
+use crate::model::{DisruptionKind, Dist, Duration, FailureDetail, Model, SimTime};
 use seed::SimRng;
 
 /// One outage of one component in a trial.
@@ -23,7 +33,9 @@ use seed::SimRng;
 pub struct Outage {
     /// What failed.
     pub kind: DisruptionKind,
-    /// The region (for `logical`: 0, unused).
+    /// The region (for `logical` and `application`: 0, unused). A
+    /// common-mode event is one outage per region it took down, all with the
+    /// same start and end, the others listed before the one that caused it.
     pub region: u16,
     /// The AZ within the region (for `region` and `logical`: 0, unused).
     pub az: u16,
@@ -68,6 +80,8 @@ enum Component {
     Region(u16),
     Az(u16, u16),
     Data,
+    /// What every region runs alike (`application` failures).
+    Global,
 }
 
 /// A queued state change, packed into one integer so the queue compares one
@@ -122,6 +136,11 @@ pub struct World {
     components: Vec<Component>,
     /// Failure rate per year of each component, from [`World::rate_of`] once per run.
     rates: Vec<f64>,
+    /// Up-time distribution of each component when not exponential.
+    uptimes: Vec<Option<Dist>>,
+    /// Planned maintenance windows in this trial, (start, length), in order;
+    /// empty when the model has no `[maintenance]`.
+    pub maintenance: Vec<(SimTime, Duration)>,
     /// When each region's current or last outage ends.
     region_down_until: Vec<SimTime>,
     seq: u64,
@@ -138,12 +157,19 @@ impl World {
             }
         }
         components.push(Component::Data);
+        components.push(Component::Global);
         let mut world = World {
             region_down_until: vec![SimTime::ZERO; model.topology.regions.len()],
             components,
             ..World::default()
         };
         world.rates = (0..world.components.len()).map(|slot| world.rate_of(model, slot)).collect();
+        world.uptimes = (0..world.components.len())
+            .map(|slot| {
+                let mode = model.failure(world.kind_of(slot))?;
+                mode.uptime.clone().filter(|_| world.rates[slot] > 0.0)
+            })
+            .collect();
         world
     }
 
@@ -160,8 +186,15 @@ impl World {
         Some(self.pending.swap_remove(at))
     }
 
-    /// Time from a component's start (or return) to its next failure.
-    fn next_failure(rng: &mut SimRng, rate_per_year: f64) -> Option<Duration> {
+    /// Time from a component's start (or return) to its next failure: an
+    /// up-time from `uptime` when given (`first`: the forward recurrence
+    /// time, as the trial starts inside a long-running process), else
+    /// exponential at the rate.
+    fn next_failure(rng: &mut SimRng, rate_per_year: f64, uptime: Option<&Dist>, first: bool) -> Option<Duration> {
+        if let Some(d) = uptime {
+            let secs = if first { d.sample_forward_recurrence(rng) } else { d.sample(rng) };
+            return Some(Duration::from_secs(secs.min(f64::MAX)));
+        }
         (rate_per_year > 0.0).then(|| {
             let e: f64 = Exp1.sample(rng);
             Duration::from_secs(e * Duration::YEAR.secs() / rate_per_year)
@@ -178,7 +211,7 @@ impl World {
         self.backup_anchor = SimTime::after_start(Duration::DAY * rng.random::<f64>());
 
         for slot in 0..self.components.len() {
-            if let Some(t) = Self::next_failure(rng, self.rates[slot]) {
+            if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), true) {
                 self.push(SimTime::after_start(t), slot, Phase::Fail);
             }
         }
@@ -186,16 +219,17 @@ impl World {
             let (now, slot, is_fail) = unpack(e);
             let kind = self.kind_of(slot);
             if !is_fail {
-                if let Some(t) = Self::next_failure(rng, self.rates[slot]) {
+                if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), false) {
                     self.push(now + t, slot, Phase::Fail);
                 }
                 continue;
             }
             let component = self.components[slot];
-            if let Component::Az(r, _) = component {
+            if let Component::Az(r, _) | Component::Region(r) = component {
                 let region_back = self.region_down_until[r as usize];
                 if now < region_back {
-                    // The AZ is already down with its region: it cannot fail again.
+                    // The AZ is already down with its region (or the region with a
+                    // common-mode event): it cannot fail again.
                     self.push(region_back, slot, Phase::Recover);
                     continue;
                 }
@@ -216,10 +250,31 @@ impl World {
                     let (region, az) = match component {
                         Component::Region(r) => (r, 0),
                         Component::Az(r, a) => (r, a),
-                        Component::Data => (0, 0),
+                        Component::Data | Component::Global => (0, 0),
                     };
                     if let Component::Region(r) = component {
                         self.region_down_until[r as usize] = now + d;
+                        // Drawn only when the mode has common-mode events, so other models keep their streams.
+                        let q = mode.common_mode_probability.get();
+                        if q > 0.0 && rng.random::<f64>() < q {
+                            for &other in &mode.regions {
+                                if other != r as usize && self.region_down_until[other] <= now {
+                                    self.region_down_until[other] = now + d;
+                                    self.outages.push(Outage {
+                                        kind,
+                                        region: other as u16,
+                                        az: 0,
+                                        start: now,
+                                        end: now + d,
+                                        control_plane,
+                                        ransomware: false,
+                                        destroys_mutable_backups: false,
+                                        destroyed,
+                                        deletion: Deletion::None,
+                                    });
+                                }
+                            }
+                        }
                     }
                     Outage {
                         kind,
@@ -273,10 +328,47 @@ impl World {
                         deletion,
                     }
                 }
+                (FailureDetail::Application(remediation), _) => {
+                    let d = remediation.sample(rng).min(horizon);
+                    Outage {
+                        kind,
+                        region: 0,
+                        az: 0,
+                        start: now,
+                        end: now + d,
+                        control_plane: false,
+                        ransomware: false,
+                        destroys_mutable_backups: false,
+                        destroyed: false,
+                        deletion: Deletion::None,
+                    }
+                }
             };
             self.push(outage.end, slot, Phase::Recover);
             self.outages.push(outage);
         }
+        self.sample_maintenance(model, horizon, rng);
+    }
+
+    /// Draws the trial's maintenance windows: `windows_per_year` a year,
+    /// evenly spaced from a uniform phase, each of a drawn length. Nothing
+    /// is drawn without `[maintenance]`, so other models keep their streams.
+    fn sample_maintenance(&mut self, model: &Model, horizon: Duration, rng: &mut SimRng) {
+        self.maintenance.clear();
+        let Some(m) = &model.maintenance else { return };
+        let spacing = Duration::YEAR / m.windows_per_year;
+        let mut at = spacing * rng.random::<f64>();
+        while at < horizon {
+            let length = m.duration.sample_duration(rng);
+            self.maintenance.push((SimTime::after_start(at), length));
+            at += spacing;
+        }
+    }
+
+    /// Total planned maintenance in this trial (each window counted whole,
+    /// as incidents are, and the trial's downtime is capped at its length).
+    pub fn maintenance_downtime(&self) -> Duration {
+        self.maintenance.iter().map(|&(_, d)| d).sum()
     }
 
     /// Failure rate of a component: zero where its failure mode is absent or
@@ -284,7 +376,7 @@ impl World {
     fn rate_of(&self, model: &Model, slot: usize) -> f64 {
         let region = match self.components[slot] {
             Component::Region(r) | Component::Az(r, _) => Some(r as usize),
-            Component::Data => None,
+            Component::Data | Component::Global => None,
         };
         match model.failure(self.kind_of(slot)) {
             Some(f) if region.is_none_or(|r| f.regions.contains(&r)) => f.rate_per_year,
@@ -297,6 +389,7 @@ impl World {
             Component::Region(_) => DisruptionKind::Region,
             Component::Az(..) => DisruptionKind::Az,
             Component::Data => DisruptionKind::Logical,
+            Component::Global => DisruptionKind::Application,
         }
     }
 

@@ -76,7 +76,7 @@ pub fn disruptions(
                     open_azs.push(*o);
                 }
             },
-            DisruptionKind::Logical => {}
+            DisruptionKind::Logical | DisruptionKind::Application => {}
         }
     }
     intervals.sort_by(|a, b| a.start.total_cmp(&b.start));

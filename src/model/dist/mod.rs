@@ -437,5 +437,7 @@ mod validate;
 
 mod beta;
 
+mod renewal;
+
 #[cfg(test)]
 mod tests;
