@@ -168,26 +168,40 @@ impl World {
         world
     }
 
+    // The scan queue's push and pop stay inline in `sample` (the hot path of
+    // small topologies); the heap's are calls of their own.
+    #[inline(always)]
     fn push(&mut self, at: SimTime, slot: usize, phase: Phase) {
         self.seq += 1;
         if at.since_start() < self.horizon {
             let e = entry(at, self.seq, slot, phase);
             if self.use_heap {
-                self.heap.push(Reverse(e));
+                self.push_heap(e);
             } else {
                 self.pending.push(e);
             }
         }
     }
 
+    #[inline(never)]
+    fn push_heap(&mut self, e: Entry) {
+        self.heap.push(Reverse(e));
+    }
+
     /// Takes the earliest pending event. Entries are unique (the sequence
     /// number is), so the scan and the heap pop them in the same order.
+    #[inline(always)]
     fn pop(&mut self) -> Option<Entry> {
         if self.use_heap {
-            return self.heap.pop().map(|Reverse(e)| e);
+            return self.pop_heap();
         }
         let (at, _) = self.pending.iter().enumerate().min_by_key(|&(_, &e)| e)?;
         Some(self.pending.swap_remove(at))
+    }
+
+    #[inline(never)]
+    fn pop_heap(&mut self) -> Option<Entry> {
+        self.heap.pop().map(|Reverse(e)| e)
     }
 
     /// Time from a component's start (or return) to its next failure.
