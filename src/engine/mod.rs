@@ -251,7 +251,7 @@ impl<'m> Engine<'m> {
         while start < trials.end && !stop::requested() && !observers.satisfied() {
             let end = (start + window * chunk).min(trials.end);
             let starts: Vec<u64> = (start..end).step_by(chunk as usize).collect();
-            let parts: Vec<(Tally, Vec<Observed>, Vec<Option<Vec<u8>>>)> = starts
+            let parts: Vec<(Tally, Vec<Observed>, Vec<Encoded>)> = starts
                 .par_iter()
                 .map(|&from| {
                     let mut part = Tally::new(model, horizon);
@@ -286,6 +286,9 @@ impl<'m> Engine<'m> {
 
 /// An incident as buffered for observers: (trial, strategy index, incident).
 type Observed = (u64, usize, Incident);
+
+/// A chunk's incidents as one observer's encoder made them (`None`: it has none).
+type Encoded = Option<Vec<u8>>;
 
 /// Blocks per worker thread: enough for load balance when trials differ in
 /// cost or a core is slowed by other work (with 8 per thread a million
