@@ -161,6 +161,26 @@ pub enum Format {
     Markdown,
 }
 
+/// File formats of `drsim run --incidents`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IncidentsFormat {
+    /// Plain CSV: incidents.csv.
+    Csv,
+    /// Gzip-compressed CSV: incidents.csv.gz.
+    #[value(name = "csv.gz")]
+    CsvGz,
+}
+
+impl IncidentsFormat {
+    /// The library's format.
+    pub fn format(self) -> drsim::report::incidents::IncidentFormat {
+        match self {
+            IncidentsFormat::Csv => drsim::report::incidents::IncidentFormat::Csv,
+            IncidentsFormat::CsvGz => drsim::report::incidents::IncidentFormat::CsvGz,
+        }
+    }
+}
+
 /// Output formats of `drsim check` on standard output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -220,6 +240,10 @@ pub struct RunArgs {
     /// With --out: also write incidents.csv, one row per simulated incident (streamed).
     #[arg(long)]
     pub incidents: bool,
+    /// With --incidents: `csv` (incidents.csv) or `csv.gz` (incidents.csv.gz, gzip-compressed:
+    /// for runs whose rows would not fit a spreadsheet anyway).
+    #[arg(long, value_enum, default_value_t = IncidentsFormat::Csv, requires = "incidents")]
+    pub incidents_format: IncidentsFormat,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,

@@ -8,7 +8,7 @@ use drsim::engine::Observer;
 use drsim::model::Model;
 use drsim::report::csv::{RunColumns, SummaryCsv};
 use drsim::report::exports::write_all;
-use drsim::report::incidents::IncidentCsv;
+use drsim::report::incidents::{IncidentCsv, excel_warning};
 use drsim::report::markdown::Markdown;
 use drsim::report::output::Staging;
 use drsim::report::progress::Progress;
@@ -111,6 +111,7 @@ pub(super) fn simulate(
 ) -> Result<Results, Failure> {
     let planned = args.precision.map_or(range.end - range.start, |_| args.max_trials);
     let mut progress = Progress::new(planned, args.quiet || args.precision.is_some());
+    let format = args.incidents_format.format();
     let mut incidents = match staging {
         Some(staging) if args.incidents => {
             let names: Vec<String> = model.strategies.iter().map(|s| s.name.clone()).collect();
@@ -122,7 +123,8 @@ pub(super) fn simulate(
                 trials: if args.precision.is_some() { None } else { Some(args.trials) },
                 years_per_trial: Some(args.years),
             };
-            Some(IncidentCsv::create(&staging.dir().join("incidents.csv"), &names, &run).map_err(runtime)?)
+            let path = staging.dir().join(format.file_name());
+            Some(IncidentCsv::create_as(&path, &names, &run, format).map_err(runtime)?)
         }
         _ => None,
     };
@@ -140,7 +142,10 @@ pub(super) fn simulate(
     let results = simulation.run().map_err(simulation_failure)?;
     progress.finish();
     if let Some(csv) = incidents {
-        csv.finish().map_err(runtime)?;
+        let rows = csv.finish().map_err(runtime)?;
+        if let Some(warning) = excel_warning(format, rows) {
+            eprintln!("warning: {warning}");
+        }
     }
     if let Some(x) = args.precision {
         let reached = precision_reached(&results);

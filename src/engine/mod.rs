@@ -20,7 +20,7 @@ use crate::strategy::Ctx;
 use crate::tally::Tally;
 use crate::world::site::{self, Disruption, SiteScratch};
 use crate::world::{World, seed};
-pub use observer::{Observer, Observers};
+pub use observer::{Encoder, Observer, Observers};
 
 /// What to simulate.
 #[derive(Clone, Debug)]
@@ -287,11 +287,14 @@ impl<'m> Engine<'m> {
     ) -> u64 {
         let (model, horizon, chunk) = (self.model, self.config.horizon, STREAM_CHUNK);
         let window = (rayon::current_num_threads() as u64 * 4).max(1);
+        // Observers that export incidents have them encoded here, in the
+        // worker threads, chunk by chunk: the bytes do not depend on threads.
+        let encoders = observers.encoders();
         let mut start = trials.start;
         while start < trials.end && !stop::requested() && !observers.satisfied() {
             let end = (start + window * chunk).min(trials.end);
             let starts: Vec<u64> = (start..end).step_by(chunk as usize).collect();
-            let parts: Vec<(Tally, Vec<Observed>)> = starts
+            let parts: Vec<(Tally, Vec<Observed>, Vec<Encoded>)> = starts
                 .par_iter()
                 .map(|&from| {
                     let mut part = Tally::new(model, horizon);
@@ -300,13 +303,21 @@ impl<'m> Engine<'m> {
                     for trial in from..(from + chunk).min(end) {
                         self.trial(trial, &mut scratch, &mut part, &mut |t, s, i| rows.push((t, s, *i)));
                     }
-                    (part, rows)
+                    let encoded = encoders
+                        .iter()
+                        .map(|e| {
+                            e.as_ref().map(|e| {
+                                let mut bytes = Vec::new();
+                                e.encode(&rows, &mut bytes);
+                                bytes
+                            })
+                        })
+                        .collect();
+                    (part, rows, encoded)
                 })
                 .collect();
-            for (part, rows) in parts {
-                for (trial, strategy, incident) in &rows {
-                    observers.incident(*trial, *strategy, incident);
-                }
+            for (part, rows, encoded) in parts {
+                observers.chunk(&rows, encoded);
                 tally.merge(&part);
             }
             start = end;
@@ -318,6 +329,9 @@ impl<'m> Engine<'m> {
 
 /// An incident as buffered for observers: (trial, strategy index, incident).
 type Observed = (u64, usize, Incident);
+
+/// A chunk's incidents as one observer's encoder made them (`None`: it has none).
+type Encoded = Option<Vec<u8>>;
 
 /// Blocks per worker thread: enough for load balance when trials differ in
 /// cost or a core is slowed by other work (with 8 per thread a million

@@ -7,7 +7,18 @@
 //! trials (see [`super::Engine::run`]): with none the hot path is the plain
 //! parallel one; one that wants incidents gets them in trial order.
 
+use std::sync::Arc;
+
 use crate::incident::Incident;
+
+/// Turns the incidents of a chunk of trials into bytes (rows of an export),
+/// run by the engine in its worker threads so that formatting keeps pace
+/// with simulating. The bytes must depend only on the incidents given.
+pub trait Encoder: Send + Sync {
+    /// Appends the encoding of `incidents` (trial, strategy index, incident;
+    /// in the order an observer would hear them) to `out`.
+    fn encode(&self, incidents: &[(u64, usize, Incident)], out: &mut Vec<u8>);
+}
 
 /// Watches a run. Every method has a default that ignores the event, so an
 /// observer implements only what it needs.
@@ -21,6 +32,18 @@ pub trait Observer: Send {
 
     /// One incident of strategy number `strategy` (model order) in trial `trial`.
     fn incident(&mut self, _trial: u64, _strategy: usize, _incident: &Incident) {}
+
+    /// An encoder of incidents the engine may run in its worker threads:
+    /// when there is one, the engine hands this observer the encoded bytes of
+    /// each chunk of trials through [`Observer::encoded`] (in trial order)
+    /// instead of calling [`Observer::incident`] for each incident.
+    fn encoder(&self) -> Option<Arc<dyn Encoder>> {
+        None
+    }
+
+    /// The bytes this observer's [`Observer::encoder`] made of the next chunk
+    /// of `incidents` incidents, in trial order.
+    fn encoded(&mut self, _bytes: Vec<u8>, _incidents: u64) {}
 
     /// `done` of the `planned` trials of the run are simulated (called a few
     /// hundred times per run at most; `planned` is the upper bound of a
@@ -72,6 +95,34 @@ impl<'a> Observers<'a> {
     pub fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
         for o in self.list.iter_mut().filter(|o| o.wants_incidents()) {
             o.incident(trial, strategy, incident);
+        }
+    }
+
+    /// The encoder of each observer that wants incidents and has one, in
+    /// observer order (`None` for the others).
+    pub fn encoders(&self) -> Vec<Option<Arc<dyn Encoder>>> {
+        self.list.iter().map(|o| if o.wants_incidents() { o.encoder() } else { None }).collect()
+    }
+
+    /// Hands a chunk's incidents over: each observer with an encoder gets its
+    /// bytes (`encoded`, aligned with [`Observers::encoders`]), every other
+    /// observer that wants incidents gets them one by one.
+    pub fn chunk(&mut self, incidents: &[(u64, usize, Incident)], encoded: Vec<Option<Vec<u8>>>) {
+        let count = incidents.len() as u64;
+        let mut encoded = encoded.into_iter();
+        for o in self.list.iter_mut() {
+            let bytes = encoded.next().flatten();
+            if !o.wants_incidents() {
+                continue;
+            }
+            match bytes {
+                Some(bytes) => o.encoded(bytes, count),
+                None => {
+                    for (trial, strategy, incident) in incidents {
+                        o.incident(*trial, *strategy, incident);
+                    }
+                }
+            }
         }
     }
 

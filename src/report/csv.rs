@@ -402,6 +402,12 @@ impl<W: io::Write> CsvWriter<W> {
         self.inner.write_record(cells.into_iter().chain(run))
     }
 
+    /// A writer into `out` of rows only: [`CsvWriter::serialize`] writes no
+    /// header (for the parts of a file whose header is written once, apart).
+    pub fn rows_only(out: W) -> CsvWriter<W> {
+        CsvWriter { inner: csv::Writer::from_writer(out), run: None, wrote_header: true }
+    }
+
     /// Writes the header row of a file written with [`CsvWriter::record`]:
     /// column names with their unit, neutralised like text (some, such as a
     /// sweep's parameter paths, come from the user).

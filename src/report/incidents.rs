@@ -1,6 +1,14 @@
 //! `incidents.csv`: one row per simulated incident, streamed to disk as the
 //! engine produces them (an [`Observer`] hears them in trial order), so memory stays flat however many trials run.
 //!
+//! Rows are formatted by the engine's worker threads, a chunk of trials at a
+//! time ([`CsvRows`], an [`Encoder`]), and written by a writer thread of their
+//! own while the next trials are simulated: the bytes and their order are
+//! those of formatting one row after another on one thread. On request the
+//! file is gzip-compressed (`incidents.csv.gz`): each chunk a gzip member,
+//! compressed in the worker threads too; concatenated members are one valid
+//! gzip file (RFC 1952, section 2.2) that `gzip -d`, Python and pandas read whole.
+//!
 //! Columns (stable order, units in the names; see docs/exports.md): trial,
 //! strategy (neutralised user text), kind, start_s (since the trial start),
 //! path, the seconds spent in each recovery step, downtime_s (load-weighted,
@@ -9,15 +17,54 @@
 //! failback_downtime_s, cost_usd.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use serde::Serialize;
 
 use super::csv::{CsvWriter, RunColumns, neutralise};
 use super::output::OutputError;
-use crate::engine::Observer;
+use crate::engine::{Encoder, Observer};
 use crate::incident::{Incident, Step};
+
+/// Rows Excel opens at most (header included): a larger CSV is cut off there.
+pub const EXCEL_MAX_ROWS: u64 = 1_048_576;
+
+/// How `incidents.csv` is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IncidentFormat {
+    /// Plain CSV, `incidents.csv`.
+    #[default]
+    Csv,
+    /// Gzip-compressed CSV, `incidents.csv.gz` (the same rows; for files past spreadsheet size).
+    CsvGz,
+}
+
+impl IncidentFormat {
+    /// The file name in a result directory.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            IncidentFormat::Csv => "incidents.csv",
+            IncidentFormat::CsvGz => "incidents.csv.gz",
+        }
+    }
+}
+
+/// The warning for a plain `incidents.csv` of `rows` data rows that Excel
+/// would cut off, if it would.
+pub fn excel_warning(format: IncidentFormat, rows: u64) -> Option<String> {
+    (format == IncidentFormat::Csv && rows + 1 > EXCEL_MAX_ROWS).then(|| {
+        format!(
+            "incidents.csv has {rows} rows: Excel opens only the first {EXCEL_MAX_ROWS} (header included); \
+             read it with a tool that streams (Python, R, DuckDB), or run fewer --trials"
+        )
+    })
+}
 
 /// One row of `incidents.csv`.
 #[derive(Clone, Debug, Serialize)]
@@ -88,54 +135,202 @@ impl<'a> IncidentRow<'a> {
     }
 }
 
-/// An [`Observer`] writing `incidents.csv` row by row. An observer
-/// cannot fail, so the first write error is kept and returned by
-/// [`IncidentCsv::finish`]; later incidents are dropped.
+/// Formats incidents as `incidents.csv` rows without the header (the
+/// [`Encoder`] the engine runs in its worker threads), compressed to one gzip
+/// member per call for [`IncidentFormat::CsvGz`].
+#[derive(Debug)]
+pub struct CsvRows {
+    /// Strategy names in model order, neutralised.
+    strategies: Vec<String>,
+    /// The run's columns, at the end of every row.
+    run: RunColumns,
+    format: IncidentFormat,
+}
+
+impl CsvRows {
+    /// Wraps raw CSV bytes as the file holds them: as they are, or as one gzip member.
+    fn pack(&self, raw: Vec<u8>) -> Vec<u8> {
+        match self.format {
+            IncidentFormat::Csv => raw,
+            IncidentFormat::CsvGz => {
+                // Fast compression keeps up with the simulation on every core;
+                // a CSV of numbers still shrinks several times.
+                let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 4), Compression::fast());
+                // Writing into memory cannot fail.
+                gz.write_all(&raw).and_then(|()| gz.finish()).unwrap_or_default()
+            }
+        }
+    }
+
+    /// The raw CSV rows of `incidents`, appended to `out`.
+    fn rows(&self, incidents: &[(u64, usize, Incident)], out: &mut Vec<u8>) {
+        let mut w = CsvWriter::rows_only(std::mem::take(out)).with_run(&self.run);
+        for (trial, strategy, incident) in incidents {
+            let name = self.strategies.get(*strategy).map_or("", String::as_str);
+            // Serialising into memory cannot fail: every field is a number, a
+            // boolean or text.
+            let _ = w.serialize(&IncidentRow::new(*trial, name, incident));
+        }
+        *out = w.into_inner().unwrap_or_default();
+    }
+
+    /// The header line (the field names of [`IncidentRow`]).
+    fn header(&self) -> Vec<u8> {
+        let mut w = CsvWriter::new().with_run(&self.run);
+        let _ = w.serialize(&IncidentRow::new(
+            0,
+            "",
+            &Incident::new(crate::model::DisruptionKind::Az, crate::model::SimTime::ZERO),
+        ));
+        let bytes = w.into_inner().unwrap_or_default();
+        let end = bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |at| at + 1);
+        bytes[..end].to_vec()
+    }
+}
+
+impl Encoder for CsvRows {
+    fn encode(&self, incidents: &[(u64, usize, Incident)], out: &mut Vec<u8>) {
+        if incidents.is_empty() {
+            return;
+        }
+        let mut raw = Vec::with_capacity(incidents.len() * 160);
+        self.rows(incidents, &mut raw);
+        out.extend_from_slice(&self.pack(raw));
+    }
+}
+
+/// Chunks of bytes queued for the writer thread: enough to keep it busy
+/// while a window of trials is simulated, few enough to bound memory.
+const QUEUED_CHUNKS: usize = 64;
+
+/// The writer thread syncs the file each time this many bytes were written,
+/// so writeback overlaps the simulation and the final sync has little left.
+const SYNC_EVERY_BYTES: u64 = 256 << 20;
+
+/// An [`Observer`] writing `incidents.csv` (or `incidents.csv.gz`): the
+/// engine formats the rows ([`CsvRows`]), a writer thread writes them. An
+/// observer cannot fail, so the first write error is kept and returned by
+/// [`IncidentCsv::finish`]; later bytes are dropped.
 pub struct IncidentCsv {
     path: PathBuf,
-    strategies: Vec<String>,
-    writer: Option<CsvWriter<BufWriter<File>>>,
-    error: Option<String>,
+    rows_encoder: Arc<CsvRows>,
+    header: Option<Vec<u8>>,
+    sender: Option<SyncSender<Vec<u8>>>,
+    writer: Option<JoinHandle<Result<File, std::io::Error>>>,
+    /// Incidents heard one at a time ([`Observer::incident`]), not yet encoded.
+    pending: Vec<(u64, usize, Incident)>,
     rows: u64,
 }
 
 impl IncidentCsv {
     /// Creates `path` (inside the staging directory) for the given strategy
-    /// names, in model order; every row ends with the run's columns.
+    /// names, in model order, as plain CSV; every row ends with the run's columns.
     pub fn create(path: &Path, strategies: &[String], run: &RunColumns) -> Result<IncidentCsv, OutputError> {
-        let file = File::create(path).map_err(|source| OutputError::Io {
-            path: path.to_path_buf(),
-            action: "cannot create",
-            source,
-        })?;
+        IncidentCsv::create_as(path, strategies, run, IncidentFormat::Csv)
+    }
+
+    /// Creates `path` (inside the staging directory) in `format` for the
+    /// given strategy names, in model order, and starts its writer thread.
+    pub fn create_as(
+        path: &Path,
+        strategies: &[String],
+        run: &RunColumns,
+        format: IncidentFormat,
+    ) -> Result<IncidentCsv, OutputError> {
+        let io = |action, source| OutputError::Io { path: path.to_path_buf(), action, source };
+        let file = File::create(path).map_err(|source| io("cannot create", source))?;
+        let (sender, receiver) = sync_channel(QUEUED_CHUNKS);
+        let writer = std::thread::Builder::new()
+            .name("incidents writer".into())
+            .spawn(move || write_chunks(file, receiver))
+            .map_err(|source| io("cannot start the writer thread for", source))?;
+        let rows_encoder = Arc::new(CsvRows {
+            strategies: strategies.iter().map(|s| neutralise(s)).collect(),
+            run: run.clone(),
+            format,
+        });
         Ok(IncidentCsv {
             path: path.to_path_buf(),
-            strategies: strategies.iter().map(|s| neutralise(s)).collect(),
-            writer: Some(CsvWriter::to(BufWriter::with_capacity(1 << 20, file)).with_run(run)),
-            error: None,
+            header: Some(rows_encoder.header()),
+            rows_encoder,
+            sender: Some(sender),
+            writer: Some(writer),
+            pending: Vec::new(),
             rows: 0,
         })
     }
 
-    /// Flushes and syncs the file; returns the rows written or the first error.
+    /// Queues bytes for the writer thread, the header before the first rows.
+    fn send(&mut self, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        let Some(sender) = &self.sender else { return };
+        if let Some(header) = self.header.take() {
+            // The writer thread only stops receiving after an error, which
+            // `finish` reports.
+            let _ = sender.send(self.rows_encoder.pack(header));
+        }
+        let _ = sender.send(bytes);
+    }
+
+    /// Encodes and queues the incidents heard one at a time.
+    fn flush_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut bytes = Vec::new();
+        self.rows_encoder.encode(&self.pending, &mut bytes);
+        self.pending.clear();
+        self.send(bytes);
+    }
+
+    /// Waits for the writer, flushes and syncs the file; returns the rows
+    /// written or the first error.
     pub fn finish(mut self) -> Result<u64, OutputError> {
-        let io = |path: &Path, source: std::io::Error| OutputError::Io {
-            path: path.to_path_buf(),
-            action: "cannot write",
-            source,
-        };
-        // Errors of the CSV and buffer layers carry an I/O error's text;
-        // they become I/O errors of their own with that text.
-        let text = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
-        if let Some(e) = self.error.take() {
-            return Err(io(&self.path, text(&e)));
+        self.flush_pending();
+        if self.header.is_some() && self.rows_encoder.format == IncidentFormat::CsvGz {
+            // No incident: an empty gzip member, so the file is still gzip.
+            let empty = self.rows_encoder.pack(Vec::new());
+            if let Some(sender) = &self.sender {
+                let _ = sender.send(empty);
+            }
         }
-        if let Some(w) = self.writer.take() {
-            let file = w.into_inner().map_err(|e| io(&self.path, text(&e)))?;
-            let file = file.into_inner().map_err(|e| io(&self.path, e.into_error()))?;
-            file.sync_all().map_err(|e| io(&self.path, e))?;
-        }
+        drop(self.sender.take());
+        let io = |source| OutputError::Io { path: self.path.clone(), action: "cannot write", source };
+        let Some(writer) = self.writer.take() else { return Ok(self.rows) };
+        let file = writer.join().unwrap_or_else(|_| Err(std::io::Error::other("the writer thread panicked")));
+        file.and_then(|f| f.sync_all()).map_err(io)?;
         Ok(self.rows)
+    }
+}
+
+/// The writer thread: writes every chunk received, in order, syncing as it
+/// goes; after an error it keeps receiving (so the engine never blocks) and
+/// returns that error.
+fn write_chunks(file: File, chunks: Receiver<Vec<u8>>) -> Result<File, std::io::Error> {
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let mut error = None;
+    let (mut written, mut synced) = (0u64, 0u64);
+    for bytes in chunks.iter() {
+        if error.is_some() {
+            continue;
+        }
+        written += bytes.len() as u64;
+        let mut step = || -> std::io::Result<()> {
+            out.write_all(&bytes)?;
+            if written - synced >= SYNC_EVERY_BYTES {
+                out.flush()?;
+                out.get_ref().sync_data()?;
+                synced = written;
+            }
+            Ok(())
+        };
+        error = step().err();
+    }
+    match error {
+        Some(e) => Err(e),
+        None => out.into_inner().map_err(|e| e.into_error()),
     }
 }
 
@@ -145,17 +340,20 @@ impl Observer for IncidentCsv {
     }
 
     fn incident(&mut self, trial: u64, strategy: usize, incident: &Incident) {
-        if self.error.is_some() {
-            return;
-        }
-        let name = self.strategies.get(strategy).map_or("", String::as_str);
-        let row = IncidentRow::new(trial, name, incident);
-        if let Some(w) = self.writer.as_mut() {
-            if let Err(e) = w.serialize(&row) {
-                self.error = Some(e.to_string());
-                let _ = w.flush();
-            }
-        }
+        self.pending.push((trial, strategy, *incident));
         self.rows += 1;
+        if self.pending.len() >= 4096 {
+            self.flush_pending();
+        }
+    }
+
+    fn encoder(&self) -> Option<Arc<dyn Encoder>> {
+        Some(self.rows_encoder.clone())
+    }
+
+    fn encoded(&mut self, bytes: Vec<u8>, incidents: u64) {
+        self.flush_pending();
+        self.rows += incidents;
+        self.send(bytes);
     }
 }

@@ -19,6 +19,9 @@
 //! region the mode strikes that is up. `application` failures (one global
 //! component) take every region down at once and damage no data.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
@@ -131,8 +134,14 @@ pub struct World {
     /// component: its next failure or its recovery) that fall within the
     /// horizon; later ones can start no outage in the trial and are never
     /// queued. A handful of entries at a time (most components do not fail
-    /// in a year), so the next event is found by a scan.
+    /// in a year), so the next event is found by a scan; a topology with more
+    /// than [`SCAN_QUEUE_MAX`] components queues them in `heap` instead.
     pending: Vec<Entry>,
+    /// The event queue of a large topology: a binary heap, so an event costs
+    /// `O(log components)` rather than a scan of every component.
+    heap: BinaryHeap<Reverse<Entry>>,
+    /// Whether `heap` (not `pending`) is the queue; fixed by the topology.
+    use_heap: bool,
     components: Vec<Component>,
     /// Failure rate per year of each component, from [`World::rate_of`] once per run.
     rates: Vec<f64>,
@@ -143,8 +152,18 @@ pub struct World {
     pub maintenance: Vec<(SimTime, Duration)>,
     /// When each region's current or last outage ends.
     region_down_until: Vec<SimTime>,
+    /// Per region, its region-wide outages in order of start, each with the
+    /// latest end of it and every earlier one: [`World::region_back_after`]
+    /// answers with a binary search instead of rescanning every outage of
+    /// the trial (which made long horizons and high rates quadratic).
+    region_index: Vec<Vec<(SimTime, SimTime)>>,
     seq: u64,
 }
+
+/// Most components whose events are found by scanning the queue: a scan of a
+/// few entries beats a heap's sifting (SecureCart has 13 components), a heap
+/// wins once topologies grow (a 20-region, 6-AZ topology has 141).
+const SCAN_QUEUE_MAX: usize = 32;
 
 impl World {
     /// An empty world sized for a model.
@@ -160,6 +179,8 @@ impl World {
         components.push(Component::Global);
         let mut world = World {
             region_down_until: vec![SimTime::ZERO; model.topology.regions.len()],
+            region_index: vec![Vec::new(); model.topology.regions.len()],
+            use_heap: components.len() > SCAN_QUEUE_MAX,
             components,
             ..World::default()
         };
@@ -173,17 +194,40 @@ impl World {
         world
     }
 
+    // The scan queue's push and pop stay inline in `sample` (the hot path of
+    // small topologies); the heap's are calls of their own.
+    #[inline(always)]
     fn push(&mut self, at: SimTime, slot: usize, phase: Phase) {
         self.seq += 1;
         if at.since_start() < self.horizon {
-            self.pending.push(entry(at, self.seq, slot, phase));
+            let e = entry(at, self.seq, slot, phase);
+            if self.use_heap {
+                self.push_heap(e);
+            } else {
+                self.pending.push(e);
+            }
         }
     }
 
-    /// Takes the earliest pending event.
+    #[inline(never)]
+    fn push_heap(&mut self, e: Entry) {
+        self.heap.push(Reverse(e));
+    }
+
+    /// Takes the earliest pending event. Entries are unique (the sequence
+    /// number is), so the scan and the heap pop them in the same order.
+    #[inline(always)]
     fn pop(&mut self) -> Option<Entry> {
+        if self.use_heap {
+            return self.pop_heap();
+        }
         let (at, _) = self.pending.iter().enumerate().min_by_key(|&(_, &e)| e)?;
         Some(self.pending.swap_remove(at))
+    }
+
+    #[inline(never)]
+    fn pop_heap(&mut self) -> Option<Entry> {
+        self.heap.pop().map(|Reverse(e)| e)
     }
 
     /// Time from a component's start (or return) to its next failure: an
@@ -206,6 +250,7 @@ impl World {
         self.horizon = horizon;
         self.outages.clear();
         self.pending.clear();
+        self.heap.clear();
         self.seq = 0;
         self.region_down_until.iter_mut().for_each(|d| *d = SimTime::ZERO);
         self.backup_anchor = SimTime::after_start(Duration::DAY * rng.random::<f64>());
@@ -348,6 +393,27 @@ impl World {
             self.outages.push(outage);
         }
         self.sample_maintenance(model, horizon, rng);
+        self.index_regions();
+    }
+
+    /// A world with the given outages (in order of start) over `horizon`, as
+    /// [`World::sample`] would leave it: for tests and hand-made histories.
+    pub fn with_outages(horizon: Duration, outages: Vec<Outage>) -> World {
+        let regions = outages.iter().map(|o| usize::from(o.region) + 1).max().unwrap_or(0);
+        let mut world = World { horizon, outages, region_index: vec![Vec::new(); regions], ..World::default() };
+        world.index_regions();
+        world
+    }
+
+    /// Rebuilds the per-region index of region-wide outages from `outages`:
+    /// one pass, after the history is complete.
+    fn index_regions(&mut self) {
+        self.region_index.iter_mut().for_each(Vec::clear);
+        for o in self.outages.iter().filter(|o| o.kind == DisruptionKind::Region) {
+            let Some(list) = self.region_index.get_mut(usize::from(o.region)) else { continue };
+            let latest = list.last().map_or(o.end, |&(_, end)| end.max(o.end));
+            list.push((o.start, latest));
+        }
     }
 
     /// Draws the trial's maintenance windows: `windows_per_year` a year,
@@ -393,14 +459,17 @@ impl World {
         }
     }
 
-    /// When the region-wide outage of `region` covering time `t` ends, if one does.
+    /// When the region-wide outage of `region` covering time `t` ends, if one
+    /// does (the latest end when several do).
+    ///
+    /// `O(log n)` in the region's outages: among those begun by `t`, the
+    /// latest end is either after `t` (then its outage covers `t` and no
+    /// covering one ends later) or not (then none covers `t`).
     pub fn region_back_after(&self, region: usize, t: SimTime) -> Option<SimTime> {
-        self.outages
-            .iter()
-            .take_while(|o| o.start <= t)
-            .filter(|o| o.kind == DisruptionKind::Region && o.region as usize == region && t < o.end)
-            .map(|o| o.end)
-            .reduce(SimTime::max)
+        let list = self.region_index.get(region)?;
+        let begun = list.partition_point(|&(start, _)| start <= t);
+        let &(_, latest) = list[..begun].last()?;
+        (t < latest).then_some(latest)
     }
 
     /// True when region `region` is down at time `t` (a region-wide outage).
@@ -498,6 +567,104 @@ mod tests {
             let (qa, qb) = (rng.next_u64() % (MAX_SEQ + 1), rng.next_u64() % (MAX_SEQ + 1));
             check((ta, qa), (tb, qb), &mut rng);
         }
+    }
+
+    /// A model with many regions and AZs (so the heap is the queue) and high
+    /// rates (so outages overlap and repeat).
+    fn big_model() -> Model {
+        let mut regions = vec![
+            "{ name = \"us-east-1\", azs = 6 }".to_string(),
+            "{ name = \"us-west-2\", azs = 6 }".to_string(),
+            "{ name = \"eu-central-1\", azs = 6 }".to_string(),
+        ];
+        regions.extend((3..12).map(|r| format!("{{ name = \"r{r}\", azs = 6 }}")));
+        let text = include_str!("../../models/securecart.toml")
+            .replace(
+                "region = [\n  { name = \"us-east-1\", azs = 3 },\n  { name = \"us-west-2\", azs = 3 },\n  \
+                 { name = \"eu-central-1\", azs = 3 },\n]",
+                &format!("region = [{}]", regions.join(", ")),
+            )
+            .replace("rate_per_year = 0.25", "rate_per_year = 40")
+            .replace("rate_per_year = 0.6", "rate_per_year = 25");
+        let model = Model::from_str_at(&text, std::path::Path::new("big.toml")).unwrap();
+        assert_eq!(model.topology.regions.len(), 12);
+        model
+    }
+
+    #[test]
+    fn heap_and_scan_queues_sample_the_same_world() {
+        let model = big_model();
+        let mut heap = World::new(&model);
+        assert!(heap.use_heap, "{} components", heap.components.len());
+        let mut scan = World::new(&model);
+        scan.use_heap = false;
+        for trial in 0..20 {
+            heap.sample(&model, Duration::YEAR * 3.0, &mut seed::world_rng(9, trial));
+            scan.sample(&model, Duration::YEAR * 3.0, &mut seed::world_rng(9, trial));
+            assert!(!heap.outages.is_empty());
+            assert_eq!(heap.outages, scan.outages, "trial {trial}");
+        }
+    }
+
+    #[test]
+    fn region_back_after_matches_a_scan_of_every_outage() {
+        let model = big_model();
+        let mut world = World::new(&model);
+        let brute = |w: &World, region: usize, t: SimTime| {
+            w.outages
+                .iter()
+                .filter(|o| {
+                    o.kind == DisruptionKind::Region && o.region as usize == region && o.start <= t && t < o.end
+                })
+                .map(|o| o.end)
+                .reduce(SimTime::max)
+        };
+        let mut rng = SimRng::seed_from_u64(3);
+        let mut covered = 0;
+        for trial in 0..3 {
+            world.sample(&model, Duration::YEAR * 2.0, &mut seed::world_rng(4, trial));
+            // The start and end (the edges) of every region outage and random instants.
+            let mut probes: Vec<SimTime> = world
+                .outages
+                .iter()
+                .filter(|o| o.kind == DisruptionKind::Region)
+                .flat_map(|o| [o.start, o.end])
+                .collect();
+            probes.extend((0..200).map(|_| SimTime::after_start(Duration::YEAR * 2.0 * rng.random::<f64>())));
+            for t in probes {
+                for region in 0..13 {
+                    let expected = brute(&world, region, t);
+                    covered += usize::from(expected.is_some());
+                    assert_eq!(world.region_back_after(region, t), expected, "trial {trial}, region {region}, {t:?}");
+                }
+            }
+        }
+        assert!(covered > 100, "{covered} probes inside an outage");
+    }
+
+    /// Overlapping region outages (which a sampled world never has) still
+    /// give the latest end, as a scan would.
+    #[test]
+    fn region_back_after_takes_the_latest_end_of_overlapping_outages() {
+        let at = |h: f64| SimTime::after_start(Duration::HOUR * h);
+        let outage = |start: f64, end: f64| Outage {
+            kind: DisruptionKind::Region,
+            region: 1,
+            az: 0,
+            start: at(start),
+            end: at(end),
+            control_plane: false,
+            ransomware: false,
+            destroys_mutable_backups: false,
+            destroyed: false,
+            deletion: Deletion::None,
+        };
+        let world = World::with_outages(Duration::YEAR, vec![outage(1.0, 10.0), outage(2.0, 4.0), outage(5.0, 6.0)]);
+        assert_eq!(world.region_back_after(1, at(0.5)), None);
+        assert_eq!(world.region_back_after(1, at(5.5)), Some(at(10.0)));
+        assert_eq!(world.region_back_after(1, at(10.0)), None);
+        assert_eq!(world.region_back_after(0, at(5.0)), None);
+        assert_eq!(world.region_back_after(7, at(5.0)), None);
     }
 
     #[test]

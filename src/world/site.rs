@@ -92,8 +92,15 @@ pub fn disruptions(
     }
     if deployment == Deployment::MultiAz {
         let merged = out.len();
+        // Two pointers: the merged disruptions are disjoint and in order of
+        // start, and the AZ outages arrive in order of start, so a disruption
+        // ending by one AZ outage's start covers no later one either.
+        let mut next = 0;
         for a in azs.iter() {
-            let covered = out[..merged].iter().any(|d| d.start <= a.start && a.start < d.end);
+            while next < merged && out[next].end <= a.start {
+                next += 1;
+            }
+            let covered = next < merged && out[next].start <= a.start;
             if !covered {
                 out.push(Disruption {
                     kind: DisruptionKind::Az,
@@ -129,7 +136,7 @@ mod tests {
     }
 
     fn world(outages: Vec<Outage>) -> World {
-        World { horizon: crate::model::Duration::YEAR, outages, ..World::default() }
+        World::with_outages(crate::model::Duration::YEAR, outages)
     }
 
     #[test]
