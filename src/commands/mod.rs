@@ -8,6 +8,7 @@ mod check;
 mod docs;
 mod fit;
 mod merge;
+mod outer;
 mod policy;
 mod run;
 mod sensitivity;

@@ -16,6 +16,7 @@ mod raw;
 mod risk;
 mod span;
 mod time;
+pub mod uncertain;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -119,6 +120,9 @@ pub struct Model {
     pub strategies: Vec<Strategy>,
     /// Prices and cost inputs.
     pub costs: Costs,
+    /// Inputs given as uncertain (`[uncertain]`), sorted by path; only an
+    /// outer loop (`drsim run --outer`) draws them, a plain run ignores them.
+    pub uncertain: Vec<uncertain::Uncertain>,
 }
 
 /// Provenance of a model.

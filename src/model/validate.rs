@@ -173,6 +173,7 @@ impl Validator<'_> {
             None => None,
         };
         let costs = super::costs::costs(self, raw.costs.as_ref());
+        let uncertain = self.uncertain(raw.uncertain.as_ref(), &root);
         let source = Source { path: path.to_path_buf(), sha256: crate::provenance::sha256_hex(text.as_bytes()) };
         Some(Model {
             source,
@@ -182,7 +183,32 @@ impl Validator<'_> {
             failures: failures?,
             strategies: strategies?,
             costs: costs?,
+            uncertain,
         })
+    }
+
+    /// `[uncertain]`: every entry read, sorted by path (the order the outer loop draws them in).
+    fn uncertain(&mut self, raw: Option<&toml::Table>, root: &KeyPath) -> Vec<super::uncertain::Uncertain> {
+        let Some(table) = raw else { return Vec::new() };
+        let at = root.key("uncertain");
+        if table.len() > super::uncertain::MAX_UNCERTAIN {
+            self.problem(
+                at.clone(),
+                format!("{} uncertain inputs; allowed: at most {}", table.len(), super::uncertain::MAX_UNCERTAIN),
+            );
+        }
+        let mut out = Vec::new();
+        for (path, value) in table {
+            match super::uncertain::entry(path, value, self.base_dir) {
+                Ok(u) => out.push(u),
+                Err((key, message)) => {
+                    let here = at.key(path);
+                    self.problem(key.map_or_else(|| here.clone(), |k| here.key(&k)), message);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
     }
 
     fn workload(&mut self, raw: &RawModel, root: &KeyPath) -> Option<Workload> {

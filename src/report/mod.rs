@@ -20,6 +20,8 @@ pub mod html;
 pub mod incidents;
 pub mod json;
 pub mod markdown;
+pub mod outer_json;
+pub mod outer_text;
 pub mod output;
 pub mod policy_json;
 pub mod progress;
