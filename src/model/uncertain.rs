@@ -90,7 +90,9 @@ pub fn gamma_matching(low: f64, high: f64) -> Result<(f64, f64), String> {
     let target = (high / low).ln();
     let (mut lo, mut hi) = (SHAPE_RANGE.0.ln(), SHAPE_RANGE.1.ln());
     if !(ratio(lo.exp()) > target) {
-        return Err(format!("the interval {low} to {high} is too wide for a gamma distribution (high/low at most 1e30)"));
+        return Err(format!(
+            "the interval {low} to {high} is too wide for a gamma distribution (high/low at most 1e30)"
+        ));
     }
     if !(ratio(hi.exp()) < target) {
         return Err(format!("the interval {low} to {high} is too narrow (high/low at least 1.003)"));
@@ -115,7 +117,10 @@ pub(super) fn entry(path: &str, value: &toml::Value, base_dir: &Path) -> Result<
         return Err((None, format!("`{path}` is not a parameter path; write e.g. \"failure.region.rate_per_year\"")));
     }
     if table.contains_key("estimate") {
-        let i: Interval = value.clone().try_into().map_err(|e: toml::de::Error| (None, format!("{}; {ALLOWED}", e.message().trim())))?;
+        let i: Interval = value
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| (None, format!("{}; {ALLOWED}", e.message().trim())))?;
         for (key, x) in [("estimate", i.estimate), ("low", i.low), ("high", i.high)] {
             if !(x.is_finite() && x > 0.0 && x <= super::limits::MAX_NUMBER) {
                 return Err((Some(key.into()), format!("{x} must be a positive number")));
@@ -132,17 +137,17 @@ pub(super) fn entry(path: &str, value: &toml::Value, base_dir: &Path) -> Result<
         let dist = Dist::compile(&spec, Unit::Number, base_dir).map_err(|e| (e.key, e.message))?;
         let described = format!(
             "gamma(shape {shape:.3}, scale {scale:.4}) matching the 95% interval {} to {} (estimate {})",
-            i.low,
-            i.high,
-            i.estimate
+            i.low, i.high, i.estimate
         );
         return Ok(Uncertain { path: path.to_string(), dist, unit: Unit::Number, described });
     }
     if !table.contains_key("dist") {
         return Err((None, format!("neither `estimate` nor `dist` given; {ALLOWED}")));
     }
-    let spec: DistSpec = value.clone().try_into().map_err(|e: toml::de::Error| (None, e.message().trim().to_string()))?;
-    let is_duration = table.iter().any(|(k, v)| !["dist", "file", "column", "unit"].contains(&k.as_str()) && v.is_str());
+    let spec: DistSpec =
+        value.clone().try_into().map_err(|e: toml::de::Error| (None, e.message().trim().to_string()))?;
+    let is_duration =
+        table.iter().any(|(k, v)| !["dist", "file", "column", "unit"].contains(&k.as_str()) && v.is_str());
     let unit = if is_duration { Unit::Duration } else { Unit::Number };
     let dist = Dist::compile(&spec, unit, base_dir).map_err(|e| (e.key, e.message))?;
     let described = dist.describe(unit);

@@ -17,7 +17,13 @@ fn range(s: &Spread, f: fn(f64) -> String) -> String {
 }
 
 fn number(x: f64) -> String {
-    let digits = if x.abs() >= 100.0 { 0 } else if x.abs() >= 1.0 { 2 } else { 4 };
+    let digits = if x.abs() >= 100.0 {
+        0
+    } else if x.abs() >= 1.0 {
+        2
+    } else {
+        4
+    };
     format!("{x:.digits$}")
 }
 
@@ -27,7 +33,10 @@ fn number(x: f64) -> String {
 pub fn robustness(s: &OuterSummary) -> String {
     let mut out = match &s.most_often {
         Some((name, share)) => {
-            format!("{name} is the cheapest strategy meeting the targets in {} of plausible input sets", fmt_percent(*share))
+            format!(
+                "{name} is the cheapest strategy meeting the targets in {} of plausible input sets",
+                fmt_percent(*share)
+            )
         }
         None => "no strategy meets the targets in any plausible input set drawn".to_string(),
     };
@@ -72,7 +81,8 @@ impl Report<OuterSummary> for OuterText {
             let _ = writeln!(out, "  expected cost/yr  {}", range(&st.expected_annual_cost_usd, fmt_usd));
             let _ = writeln!(out, "  availability      {}", range(&st.availability, fmt_percent));
             for (kind, sp) in &st.targets_met {
-                let _ = writeln!(out, "  {:<8} both targets met in {} of incidents", kind.name(), range(sp, fmt_percent));
+                let _ =
+                    writeln!(out, "  {:<8} both targets met in {} of incidents", kind.name(), range(sp, fmt_percent));
             }
             if st.total_loss_year.p95 > 0.0 {
                 let _ = writeln!(out, "  P(a year with a total loss) {}", range(&st.total_loss_year, fmt_percent));

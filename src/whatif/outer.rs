@@ -275,7 +275,9 @@ pub fn summarize(model: &Model, strategies: &[String], inner_trials: u64, draws:
         .map(|s| s.name.clone())
         .collect();
     let n = draws.len().max(1) as f64;
-    let spread = |values: Vec<f64>| Spread::of(&values).unwrap_or(Spread { mean: 0.0, mean_std_error: 0.0, p5: 0.0, p50: 0.0, p95: 0.0 });
+    let spread = |values: Vec<f64>| {
+        Spread::of(&values).unwrap_or(Spread { mean: 0.0, mean_std_error: 0.0, p5: 0.0, p50: 0.0, p95: 0.0 })
+    };
     let share = |count: usize| count as f64 / n;
     let strategy_spreads = names
         .iter()

@@ -157,9 +157,13 @@ pub fn merge(parts: Vec<(PathBuf, OuterPart)>) -> Result<MergedOuter, OuterPartE
         )));
     }
     if crate::provenance::sha256_hex(first.model_text.as_bytes()) != first.model_sha256 {
-        return Err(OuterPartError::Mismatch(format!("{}: damaged: the model text does not match its SHA-256", first_path.display())));
+        return Err(OuterPartError::Mismatch(format!(
+            "{}: damaged: the model text does not match its SHA-256",
+            first_path.display()
+        )));
     }
-    let model = Model::from_str_at(&first.model_text, Path::new(&first.model_path))
-        .map_err(|e| OuterPartError::Mismatch(format!("{}: the model embedded in the part: {e}", first_path.display())))?;
+    let model = Model::from_str_at(&first.model_text, Path::new(&first.model_path)).map_err(|e| {
+        OuterPartError::Mismatch(format!("{}: the model embedded in the part: {e}", first_path.display()))
+    })?;
     Ok(MergedOuter { model, first, draws })
 }
