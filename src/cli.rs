@@ -370,6 +370,11 @@ pub struct SensitivityArgs {
     /// For fixed values: the relative change used as low and high (0.2 = -20% / +20%).
     #[arg(long, default_value_t = 0.2)]
     pub swing: f64,
+    /// What to rank the inputs by: cost (expected annual cost), target-met (P(targets met) of
+    /// the worst kind), target-met:az|region|logical (P(both targets met) of that kind), or
+    /// total-loss (P(a year with a total loss)).
+    #[arg(long, default_value = "cost", value_name = "METRIC")]
+    pub metric: String,
     /// Trials, seed and threads of every evaluation.
     #[command(flatten)]
     pub eval: EvalArgs,

@@ -216,3 +216,38 @@ fn bad_uncertain_specs_are_refused_with_their_position() {
     );
     assert!(e.contains("--format table or json"), "{e}");
 }
+
+// Sensitivity shares work: a cost-only input is repriced, a strategy's own
+// input simulated for it alone, a shared input once for all. Each bar must be
+// what simulating the edited model with every strategy gives: exactly for
+// simulated inputs (each strategy draws from its own keyed streams), to the
+// rounding of the fixed-point cost sums (1e-9 relative) for repriced ones.
+#[test]
+fn sensitivity_shared_work_gives_the_figures_of_a_full_simulation() {
+    use drsim::whatif::param::{Assignment, model_with};
+    use drsim::whatif::sensitivity::{Metric, tornados};
+    let path = Path::new("models/securecart.toml");
+    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+    let options = RunOptions { trials: 300, years: 1.0, seed: SEED, threads: None };
+    let ts = tornados(&text, path, None, 0.2, Metric::TargetsMet(None), &options, |_, _| {}, |_, _| {}).unwrap();
+    assert_eq!(ts.len(), 4);
+    let checked = ["costs.primary_compute_usd_per_month", "strategy.pilot-light.promote", "workload.dataset_gb"];
+    for t in &ts {
+        for w in t.bars.windows(2) {
+            assert!(w[0].swing(Metric::TargetsMet(None)) >= w[1].swing(Metric::TargetsMet(None)));
+        }
+        for bar in t.bars.iter().filter(|b| checked.contains(&b.input.path.as_str())) {
+            let set = [Assignment { path: bar.input.path.clone(), value: bar.input.low.clone() }];
+            let full = drsim::simulation::simulate(&model_with(&text, path, &set).unwrap(), &options).unwrap();
+            let s = full.strategies.iter().find(|s| s.name == t.strategy).unwrap();
+            let want = s.cost.total_annual_usd.value;
+            let got = bar.low.expected_annual_cost_usd;
+            assert!((got - want).abs() <= 1e-9 * want, "{} {}: {got} vs {want}", t.strategy, bar.input.path);
+            assert_eq!(bar.low.p_targets_met, drsim::whatif::targets_met(s), "{} {}", t.strategy, bar.input.path);
+        }
+    }
+    // Pilot-light's own input is not in the other strategies' tornados.
+    assert!(ts[2].bars.iter().all(|b| !b.input.path.starts_with("strategy.pilot-light.")));
+    assert!(Metric::parse("target-met:moon").unwrap_err().contains("allowed:"));
+    assert_eq!(Metric::parse("total-loss"), Ok(Metric::TotalLoss));
+}
