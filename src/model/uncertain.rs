@@ -89,12 +89,12 @@ pub fn gamma_matching(low: f64, high: f64) -> Result<(f64, f64), String> {
     };
     let target = (high / low).ln();
     let (mut lo, mut hi) = (SHAPE_RANGE.0.ln(), SHAPE_RANGE.1.ln());
-    if !(ratio(lo.exp()) > target) {
+    if ratio(lo.exp()).partial_cmp(&target) != Some(std::cmp::Ordering::Greater) {
         return Err(format!(
             "the interval {low} to {high} is too wide for a gamma distribution (high/low at most 1e30)"
         ));
     }
-    if !(ratio(hi.exp()) < target) {
+    if ratio(hi.exp()).partial_cmp(&target) != Some(std::cmp::Ordering::Less) {
         return Err(format!("the interval {low} to {high} is too narrow (high/low at least 1.003)"));
     }
     for _ in 0..100 {
