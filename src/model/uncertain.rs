@@ -164,8 +164,9 @@ mod tests {
         let g = statrs::distribution::Gamma::new(k, 1.0 / theta).unwrap();
         assert!((g.inverse_cdf(0.025) - 0.27).abs() < 1e-6, "{k} {theta}");
         assert!((g.inverse_cdf(0.975) - 1.14).abs() < 1e-6, "{k} {theta}");
-        // 9 region events in 15 years give this interval; Jeffreys' posterior is Gamma(9.5, 1/15).
-        assert!((k - 9.5).abs() < 1.5, "shape {k}");
+        // 9 region events in 15 years give this interval (Jeffreys' posterior Gamma(9.5, 1/15));
+        // the exact interval is wider than that posterior's, so the matching gamma is a little wider.
+        assert!((k - 7.885).abs() < 0.01, "shape {k}");
         assert!((k * theta - 0.6).abs() < 0.06, "mean {}", k * theta);
     }
 
