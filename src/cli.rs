@@ -206,9 +206,9 @@ pub enum TextFormat {
 pub struct RunArgs {
     /// The model file (TOML), e.g. models/securecart.toml.
     pub model: PathBuf,
-    /// Number of trials (simulated horizons).
-    #[arg(long, default_value_t = DEFAULT_TRIALS, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: u64,
+    /// Number of trials (simulated horizons) [default: 100000; with --outer: 10000 per outer draw].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
     /// Years per trial.
     #[arg(long, default_value_t = 1.0)]
     pub years: f64,
@@ -262,6 +262,12 @@ pub struct RunArgs {
     /// after the summary and the recommendation.
     #[arg(long)]
     pub detail: bool,
+    /// Two-level Monte Carlo over the model's [uncertain] inputs: draw them N times (default
+    /// 200) and simulate each draw's concrete model with --trials trials; reports each figure's
+    /// spread across plausible inputs and how often each strategy is the one to pick.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "200",
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub outer: Option<u64>,
 }
 
 impl RunArgs {
@@ -273,7 +279,11 @@ impl RunArgs {
     /// The library's run options.
     pub fn options(&self) -> RunOptions {
         RunOptions {
-            trials: self.trials,
+            trials: self.trials.unwrap_or(if self.outer.is_some() {
+                drsim::whatif::outer::DEFAULT_INNER_TRIALS
+            } else {
+                DEFAULT_TRIALS
+            }),
             years: self.years,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
@@ -460,6 +470,11 @@ pub struct SensitivityArgs {
     /// For fixed values: the relative change used as low and high (0.2 = -20% / +20%).
     #[arg(long, default_value_t = 0.2)]
     pub swing: f64,
+    /// What to rank the inputs by: cost (expected annual cost), target-met (P(targets met) of
+    /// the worst kind), target-met:az|region|logical (P(both targets met) of that kind), or
+    /// total-loss (P(a year with a total loss)).
+    #[arg(long, default_value = "cost", value_name = "METRIC")]
+    pub metric: String,
     /// Trials, seed and threads of every evaluation.
     #[command(flatten)]
     pub eval: EvalArgs,

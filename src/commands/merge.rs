@@ -10,6 +10,9 @@ use drsim::simulation::results_from_tally;
 
 pub(super) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let staging = Staging::begin(&args.out, args.force).map_err(bad_input)?;
+    if args.parts.first().is_some_and(|p| super::outer::is_outer_part(p)) {
+        return super::outer::merge(&args.parts, args.format, staging);
+    }
     let parts = args.parts.iter().map(|p| Part::read(p)).collect::<Result<Vec<_>, _>>().map_err(failure)?;
     let merged = shard::merge(parts).map_err(failure)?;
     // Threads stay null: the shards simulated, elsewhere.

@@ -8,6 +8,7 @@ mod check;
 mod docs;
 mod fit;
 mod merge;
+mod outer;
 mod platform;
 mod policy;
 mod run;

@@ -64,6 +64,9 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     let mut model = load_model(&args.model)?;
     select_strategies(&mut model, &args.strategies)?;
     args.options().validate_for(&model).map_err(bad_input)?;
+    if args.outer.is_some() {
+        return super::outer::run_outer(args, &model);
+    }
     if let Some(spec) = &args.shard {
         return run_shard(&model, args, spec);
     }
@@ -72,7 +75,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
         Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
         None => None,
     };
-    let mut results = simulate(&model, args, staging.as_ref(), 0..args.trials)?;
+    let mut results = simulate(&model, args, staging.as_ref(), 0..args.options().trials)?;
     results.provenance.invocation.command_line = provenance().invocation.command_line;
     emit(&results, &model, (args.format, args.detail()), staging)?;
     gate(&results, args.fail_on_miss)
@@ -120,7 +123,7 @@ pub(super) fn simulate(
             let run = RunColumns {
                 drsim_version: drsim::provenance::VERSION.to_string(),
                 seed: Some(args.seed),
-                trials: if args.precision.is_some() { None } else { Some(args.trials) },
+                trials: if args.precision.is_some() { None } else { Some(args.options().trials) },
                 years_per_trial: Some(args.years),
             };
             let path = staging.dir().join(format.file_name());

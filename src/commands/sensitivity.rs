@@ -11,41 +11,37 @@ use drsim::report::output::Staging;
 use drsim::report::sensitivity_csv::SensitivityCsv;
 use drsim::report::sensitivity_json::SensitivityJson;
 use drsim::report::sensitivity_text::TornadoText;
-use drsim::whatif::sensitivity::tornado;
+use drsim::whatif::sensitivity::{Metric, tornados as analyse};
 
 pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
     let text = read_model_text(&args.model)?;
-    let model = load_model(&args.model)?;
-    let names: Vec<String> = match &args.strategy {
-        Some(s) => vec![s.clone()],
-        None => model.strategies.iter().map(|s| s.name.clone()).collect(),
-    };
+    load_model(&args.model)?;
     let staging = match &args.out {
         Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
         None => None,
     };
+    let metric = Metric::parse(&args.metric).map_err(|e| bad_input(anyhow::anyhow!("{e}")))?;
     let options = eval_options(&args.eval);
-    let mut tornados = Vec::new();
-    for name in &names {
-        let t = tornado(
-            &text,
-            &args.model,
-            name,
-            args.swing,
-            &options,
-            |done, total| {
-                if done == total || done % 10 == 0 {
-                    eprintln!("sensitivity {name}: {done} of {total} inputs done");
-                }
-            },
-            |input, e| eprintln!("warning: {} left out: {e}", input.path),
-        )
-        .map_err(whatif_failure)?;
-        // Text is printed as each strategy finishes; JSON is one document at the end.
-        if args.format == TextFormat::Text {
-            say(&TornadoText.render(&t).map_err(runtime)?)?;
+    let what = args.strategy.as_deref().unwrap_or("every strategy");
+    let tornados = analyse(
+        &text,
+        &args.model,
+        args.strategy.as_deref(),
+        args.swing,
+        metric,
+        &options,
+        |done, total| {
+            if done == total || done % 10 == 0 {
+                eprintln!("sensitivity {what}: {done} of {total} inputs done");
+            }
+        },
+        |input, e| eprintln!("warning: {} left out: {e}", input.path),
+    )
+    .map_err(whatif_failure)?;
+    if args.format == TextFormat::Text {
+        for t in &tornados {
+            say(&TornadoText.render(t).map_err(runtime)?)?;
         }
-        tornados.push(t);
     }
     let provenance = eval_provenance(&text, &args.model, &options);
     if args.format == TextFormat::Json {

@@ -18,6 +18,7 @@ mod risk;
 mod shapes;
 mod span;
 mod time;
+pub mod uncertain;
 mod validate;
 mod words;
 
@@ -139,6 +140,9 @@ pub struct Model {
     /// chance that a year's incident losses exceed each amount; empty when the
     /// model gives none. Drawn on the loss exceedance chart.
     pub loss_tolerance: Vec<TolerancePoint>,
+    /// Inputs given as uncertain (`[uncertain]`), sorted by path; only an
+    /// outer loop (`drsim run --outer`) draws them, a plain run ignores them.
+    pub uncertain: Vec<uncertain::Uncertain>,
 }
 
 /// One point of a loss tolerance curve: a year's incident losses should exceed

@@ -24,6 +24,8 @@ pub(crate) struct RawModel {
     pub failure: Vec<RawFailure>,
     #[serde(default)]
     pub strategy: Vec<RawStrategy>,
+    /// Parameter path -> its distribution of plausible values (`model::uncertain`).
+    pub uncertain: Option<toml::Table>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -173,6 +173,7 @@ impl Validator<'_> {
             Some(m) => super::kinds::maintenance(self, m, MAX_RATE_PER_YEAR).map(Some),
             None => Some(None),
         };
+        let uncertain = self.uncertain(raw.uncertain.as_ref(), &root);
         let source = Source { path: path.to_path_buf(), sha256: crate::provenance::sha256_hex(text.as_bytes()) };
         Some(Model {
             source,
@@ -184,6 +185,7 @@ impl Validator<'_> {
             strategies: strategies?,
             costs: costs?,
             loss_tolerance: loss_tolerance?,
+            uncertain,
         })
     }
 
@@ -246,6 +248,30 @@ impl Validator<'_> {
             out.push(super::TolerancePoint { usd, probability });
         }
         ok.then_some(out)
+    }
+
+    /// `[uncertain]`: every entry read, sorted by path (the order the outer loop draws them in).
+    fn uncertain(&mut self, raw: Option<&toml::Table>, root: &KeyPath) -> Vec<super::uncertain::Uncertain> {
+        let Some(table) = raw else { return Vec::new() };
+        let at = root.key("uncertain");
+        if table.len() > super::uncertain::MAX_UNCERTAIN {
+            self.problem(
+                at.clone(),
+                format!("{} uncertain inputs; allowed: at most {}", table.len(), super::uncertain::MAX_UNCERTAIN),
+            );
+        }
+        let mut out = Vec::new();
+        for (path, value) in table {
+            match super::uncertain::entry(path, value, self.base_dir) {
+                Ok(u) => out.push(u),
+                Err((key, message)) => {
+                    let here = at.key(path);
+                    self.problem(key.map_or_else(|| here.clone(), |k| here.key(&k)), message);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
     }
 
     fn workload(&mut self, raw: &RawModel, root: &KeyPath) -> Option<Workload> {

@@ -23,6 +23,8 @@ pub mod incidents;
 pub mod json;
 pub mod markdown;
 pub mod outcomes_csv;
+pub mod outer_json;
+pub mod outer_text;
 pub mod output;
 pub mod platform_text;
 pub mod policy_json;

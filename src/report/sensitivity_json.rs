@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::json::pretty;
 use super::{Report, ReportError};
 use crate::provenance::Provenance;
-use crate::whatif::sensitivity::{Bar, Outcome, Tornado};
+use crate::whatif::sensitivity::{Bar, Flip, Outcome, Tornado};
 
 /// The JSON of a list of tornados, with the provenance of the run if given.
 #[derive(Clone, Copy, Debug, Default)]
@@ -34,6 +34,10 @@ struct JsonTornado<'a> {
     /// The figures with every input as in the model.
     baseline: &'a Outcome,
     bars: Vec<JsonBar<'a>>,
+    /// What the bars are ranked by.
+    metric: &'a str,
+    /// Inputs that change the recommendation at their low or high value.
+    flips: &'a [Flip],
 }
 
 /// A bar with its cost swing (the ranking key) spelled out.
@@ -54,6 +58,8 @@ impl Report<[Tornado]> for SensitivityJson<'_> {
                 confidence: t.confidence,
                 baseline: &t.baseline,
                 bars: t.bars.iter().map(|bar| JsonBar { bar, cost_swing_usd: bar.cost_swing() }).collect(),
+                metric: &t.metric,
+                flips: &t.flips,
             })
             .collect();
         pretty(&SensitivityDocument { provenance: self.provenance, tornados })

@@ -27,7 +27,7 @@ impl Report<Tornado> for TornadoText {
             fmt_percent(t.baseline.p_targets_met),
             fmt_percent(t.confidence)
         );
-        let _ = writeln!(out, "Inputs ranked by the swing in expected annual cost between their low and high values:");
+        let _ = writeln!(out, "Inputs ranked by the swing in {} between their low and high values:", t.metric);
         let _ = writeln!(
             out,
             "  {:>3} {:<58} {:>16} {:>16} {:>13} {:>13} {:>11} {:>11}",
@@ -49,6 +49,18 @@ impl Report<Tornado> for TornadoText {
         }
         if t.bars.len() > PRINTED {
             let _ = writeln!(out, "  ... {} more inputs (see sensitivity.csv with --out)", t.bars.len() - PRINTED);
+        }
+        for f in &t.flips {
+            let pick = |p: &Option<String>| p.clone().unwrap_or_else(|| "no strategy".into());
+            let _ = writeln!(
+                out,
+                "  decision flips: {} at its {} value ({}): {} instead of {}",
+                f.path,
+                f.at,
+                f.value_label,
+                pick(&f.recommended),
+                pick(&f.baseline)
+            );
         }
         Ok(out)
     }

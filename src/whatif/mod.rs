@@ -13,6 +13,8 @@
 //! parameter and not by sampling noise (common random numbers): trial `i`
 //! draws its failures from the same keyed stream at every point.
 
+pub mod outer;
+pub mod outer_part;
 pub mod param;
 pub mod sensitivity;
 pub mod sweep;

@@ -10,6 +10,17 @@
 //! names, kinds, region lists and switches. Shares and probabilities are kept
 //! at most 1. With a strategy named, only that strategy's own parameters and
 //! the shared ones (workload, response, failures, costs) are moved.
+//!
+//! Inputs are ranked by the swing of a [`Metric`] the user chooses (expected
+//! cost, P(targets met) overall or for one kind, P(a year with a total loss)).
+//! Work is shared between evaluations: the baseline and every shared input
+//! are simulated once with every strategy (so the decision at each setting is
+//! known, and an input that changes it is named: a [`Flip`]); a strategy's
+//! own input is simulated for that strategy alone (the others' figures are
+//! the baseline's: each strategy draws from its own keyed streams); an input
+//! that only changes the fixed yearly line items (most of `[costs]` and
+//! `[strategy.cost]`) is repriced without simulating: the expected cost moves
+//! by exactly the change in line items, and nothing else moves.
 
 use std::path::Path;
 
@@ -18,8 +29,8 @@ use toml_edit::{DocumentMut, Item, TableLike, Value};
 
 use super::param::{self, Assignment};
 use super::{WhatIfError, targets_met};
-use crate::model::{Dist, DistSpec, Duration, Unit};
-use crate::simulation::{RunOptions, simulate};
+use crate::model::{DisruptionKind, Dist, DistSpec, Duration, LineItems, Model, Unit};
+use crate::simulation::{Results, RunOptions, simulate};
 
 /// How an input's low and high values were chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -55,6 +66,76 @@ pub struct Outcome {
     pub expected_annual_cost_usd: f64,
     /// P(targets met): the smaller of the worst kind's P(RTO met) and P(RPO met).
     pub p_targets_met: f64,
+    /// Per kind (az, region, logical): the share of its incidents meeting both targets; none without incidents.
+    pub targets_met_by_kind: [Option<f64>; DisruptionKind::COUNT],
+    /// P(a year with a total loss of data).
+    pub total_loss_year: f64,
+    /// Whether it meets the targets.
+    pub meets_targets: bool,
+}
+
+/// What the tornado ranks inputs by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// Expected annual cost (`cost`).
+    Cost,
+    /// P(targets met): of the worst kind (`target-met`) or of one kind (`target-met:region`).
+    TargetsMet(Option<DisruptionKind>),
+    /// P(a year with a total loss) (`total-loss`).
+    TotalLoss,
+}
+
+impl Metric {
+    /// Parses `cost`, `target-met`, `target-met:KIND` or `total-loss`.
+    pub fn parse(text: &str) -> Result<Metric, String> {
+        let allowed = "allowed: cost, target-met, target-met:az, target-met:region, target-met:logical, total-loss";
+        match text.trim() {
+            "cost" => Ok(Metric::Cost),
+            "target-met" => Ok(Metric::TargetsMet(None)),
+            "total-loss" => Ok(Metric::TotalLoss),
+            t => match t.strip_prefix("target-met:") {
+                Some(k) => DisruptionKind::parse(k)
+                    .map(|k| Metric::TargetsMet(Some(k)))
+                    .ok_or_else(|| format!("--metric {t}: no kind `{k}`; {allowed}")),
+                None => Err(format!("--metric {t}: {allowed}")),
+            },
+        }
+    }
+
+    /// The metric's value in an outcome (0 for a kind without incidents).
+    pub fn of(self, o: &Outcome) -> f64 {
+        match self {
+            Metric::Cost => o.expected_annual_cost_usd,
+            Metric::TargetsMet(None) => o.p_targets_met,
+            Metric::TargetsMet(Some(k)) => o.targets_met_by_kind[k.index()].unwrap_or(1.0),
+            Metric::TotalLoss => o.total_loss_year,
+        }
+    }
+
+    /// How the metric reads in reports.
+    pub fn label(self) -> String {
+        match self {
+            Metric::Cost => "expected annual cost".into(),
+            Metric::TargetsMet(None) => "P(targets met), worst kind".into(),
+            Metric::TargetsMet(Some(k)) => format!("P(both targets met), {}", k.name()),
+            Metric::TotalLoss => "P(a year with a total loss)".into(),
+        }
+    }
+}
+
+/// An input whose low or high value changes which strategy is recommended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Flip {
+    /// The input's path.
+    pub path: String,
+    /// `low` or `high`.
+    pub at: &'static str,
+    /// The value, for reading.
+    pub value_label: String,
+    /// The recommendation at that value (none: no strategy meets the targets).
+    pub recommended: Option<String>,
+    /// The recommendation with every input as in the model.
+    pub baseline: Option<String>,
 }
 
 /// One bar of the tornado.
@@ -69,9 +150,14 @@ pub struct Bar {
 }
 
 impl Bar {
-    /// |cost at high - cost at low|, USD a year: the ranking key.
+    /// |cost at high - cost at low|, USD a year.
     pub fn cost_swing(&self) -> f64 {
-        (self.high.expected_annual_cost_usd - self.low.expected_annual_cost_usd).abs()
+        self.swing(Metric::Cost)
+    }
+
+    /// |metric at high - metric at low|: the ranking key.
+    pub fn swing(&self, metric: Metric) -> f64 {
+        (metric.of(&self.high) - metric.of(&self.low)).abs()
     }
 }
 
@@ -82,14 +168,19 @@ pub struct Tornado {
     pub strategy: String,
     /// Its figures with every input as in the model.
     pub baseline: Outcome,
-    /// Bars, largest cost swing first (ties: larger P(targets met) swing first).
+    /// Bars, largest swing of the metric first (ties: larger cost swing, then larger P(targets met) swing first).
     pub bars: Vec<Bar>,
     /// The required share of incidents meeting each target.
     pub confidence: f64,
+    /// What the bars are ranked by, as it reads (`expected annual cost`).
+    pub metric: String,
+    /// The inputs among this strategy's (its own and the shared ones) that
+    /// change the recommendation; empty when one strategy alone was analysed.
+    pub flips: Vec<Flip>,
 }
 
 /// Keys never moved: identities, switches, lists and the requirements.
-const NOT_INPUTS: [&str; 10] = [
+const NOT_INPUTS: [&str; 11] = [
     "name",
     "kind",
     "deployment",
@@ -100,6 +191,7 @@ const NOT_INPUTS: [&str; 10] = [
     "targets",
     "topology",
     "load_profile",
+    "uncertain",
 ];
 
 /// Keys holding shares or probabilities, kept at most 1.
@@ -229,60 +321,183 @@ pub fn inputs(doc: &DocumentMut, model_path: &Path, strategy: Option<&str>, swin
     out
 }
 
-fn outcome(
-    text: &str,
-    path: &Path,
-    strategy: &str,
-    set: &[Assignment],
-    options: &RunOptions,
-) -> Result<Outcome, WhatIfError> {
-    let mut model = param::model_with(text, path, set)?;
-    model.strategies.retain(|s| s.name == strategy);
-    let results = simulate(&model, options)?;
-    let s = &results.strategies[0];
-    Ok(Outcome { expected_annual_cost_usd: s.cost.total_annual_usd.value, p_targets_met: targets_met(s) })
+/// A strategy's outcome in a run's results.
+fn outcome_of(results: &Results, index: usize) -> Outcome {
+    let s = &results.strategies[index];
+    let mut by_kind = [None; DisruptionKind::COUNT];
+    for k in s.kinds.iter().filter(|k| k.incidents > 0) {
+        by_kind[k.kind.index()] = Some(k.both_met.estimate);
+    }
+    Outcome {
+        expected_annual_cost_usd: s.cost.total_annual_usd.value,
+        p_targets_met: targets_met(s),
+        targets_met_by_kind: by_kind,
+        total_loss_year: s.years_with_total_data_loss.estimate,
+        meets_targets: results.decision.verdicts[index].meets_targets,
+    }
 }
 
-/// The tornado of one strategy. Every evaluation runs on `options` (the same
-/// seed), with only that strategy simulated. An input whose low or high value
-/// makes the model invalid is left out and named in `on_skip`.
+/// The recommendation among outcomes (model order): the cheapest meeting the
+/// targets, the first of equals, as [`crate::decision`] decides.
+fn recommended(names: &[String], outcomes: &[Outcome]) -> Option<String> {
+    (0..outcomes.len())
+        .filter(|&i| outcomes[i].meets_targets)
+        .min_by(|&a, &b| outcomes[a].expected_annual_cost_usd.total_cmp(&outcomes[b].expected_annual_cost_usd))
+        .map(|i| names[i].clone())
+}
+
+/// Keys whose value only enters the fixed yearly line items: changing one
+/// reprices a strategy without simulating it.
+fn is_cost_only(path: &str) -> bool {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let priced_per_incident = ["incident_fixed_usd", "total_data_loss_usd", "failover_usd_per_hour"];
+    let in_costs =
+        path.starts_with("costs.") || (path.starts_with("strategy.") && path.split('.').nth(2) == Some("cost"));
+    in_costs && !priced_per_incident.contains(&key)
+}
+
+/// The outcomes of every strategy of `base` with `set` applied: repriced,
+/// simulated for one strategy, or simulated for all, whichever suffices.
+fn evaluate(
+    text: &str,
+    path: &Path,
+    base: &Model,
+    baseline: &[Outcome],
+    input_path: &str,
+    set: &[Assignment],
+    options: &RunOptions,
+) -> Result<Vec<Outcome>, WhatIfError> {
+    let mut model = param::model_with(text, path, set)?;
+    model.strategies.retain(|s| base.strategy(&s.name).is_some());
+    let owner = input_path
+        .strip_prefix("strategy.")
+        .and_then(|rest| base.strategies.iter().position(|s| rest.starts_with(&format!("{}.", s.name))));
+    let mut out = baseline.to_vec();
+    if is_cost_only(input_path) {
+        for (i, s) in base.strategies.iter().enumerate() {
+            if owner.is_some_and(|o| o != i) {
+                continue;
+            }
+            let Some(new) = model.strategy(&s.name) else { continue };
+            let delta = LineItems::of(&model, new).total_usd - LineItems::of(base, s).total_usd;
+            out[i].expected_annual_cost_usd += delta;
+        }
+        return Ok(out);
+    }
+    if let Some(o) = owner {
+        model.strategies.retain(|s| s.name == base.strategies[o].name);
+        out[o] = outcome_of(&simulate(&model, options)?, 0);
+        return Ok(out);
+    }
+    let results = simulate(&model, options)?;
+    Ok((0..results.strategies.len()).map(|i| outcome_of(&results, i)).collect())
+}
+
+/// The tornado of one strategy: [`tornados`] for it alone.
 pub fn tornado(
     text: &str,
     path: &Path,
     strategy: &str,
     swing: f64,
     options: &RunOptions,
+    on_progress: impl FnMut(usize, usize),
+    on_skip: impl FnMut(&Input, &WhatIfError),
+) -> Result<Tornado, WhatIfError> {
+    let mut t = tornados(text, path, Some(strategy), swing, Metric::Cost, options, on_progress, on_skip)?;
+    Ok(t.remove(0))
+}
+
+/// The tornado of `strategy`, or of every strategy (model order) when
+/// `None`, ranked by `metric`. Every evaluation runs on `options` (the same
+/// seed). With one strategy named, only it is simulated and no flip is
+/// looked for; with all, the decision at every setting is known and each
+/// tornado lists the inputs that change it. An input whose low or high value
+/// makes the model invalid is left out and named in `on_skip`.
+#[allow(clippy::too_many_arguments)]
+pub fn tornados(
+    text: &str,
+    path: &Path,
+    strategy: Option<&str>,
+    swing: f64,
+    metric: Metric,
+    options: &RunOptions,
     mut on_progress: impl FnMut(usize, usize),
     mut on_skip: impl FnMut(&Input, &WhatIfError),
-) -> Result<Tornado, WhatIfError> {
+) -> Result<Vec<Tornado>, WhatIfError> {
     if !(swing.is_finite() && swing > 0.0 && swing < 1.0) {
         return Err(WhatIfError::Request(format!("--swing {swing}: allowed: a fraction between 0 and 1, e.g. 0.2")));
     }
-    let model = param::model_with(text, path, &[])?;
-    if model.strategy(strategy).is_none() {
-        let known: Vec<&str> = model.strategies.iter().map(|s| s.name.as_str()).collect();
-        return Err(WhatIfError::Request(format!(
-            "--strategy {strategy}: no such strategy; known: {}",
-            known.join(", ")
-        )));
+    let mut model = param::model_with(text, path, &[])?;
+    if let Some(strategy) = strategy {
+        if model.strategy(strategy).is_none() {
+            let known: Vec<&str> = model.strategies.iter().map(|s| s.name.as_str()).collect();
+            return Err(WhatIfError::Request(format!(
+                "--strategy {strategy}: no such strategy; known: {}",
+                known.join(", ")
+            )));
+        }
+        model.strategies.retain(|s| s.name == strategy);
     }
+    let names: Vec<String> = model.strategies.iter().map(|s| s.name.clone()).collect();
+    let results = simulate(&model, options)?;
+    let baseline: Vec<Outcome> = (0..names.len()).map(|i| outcome_of(&results, i)).collect();
+    let base_pick = recommended(&names, &baseline);
     let doc = param::parse_document(text, path)?;
-    let inputs = inputs(&doc, path, Some(strategy), swing);
-    let baseline = outcome(text, path, strategy, &[], options)?;
+    let inputs = inputs(&doc, path, strategy, swing);
     let total = inputs.len();
-    let mut bars = Vec::new();
-    for (i, input) in inputs.into_iter().enumerate() {
+    let mut bars: Vec<Vec<Bar>> = vec![Vec::new(); names.len()];
+    let mut flips: Vec<Vec<Flip>> = vec![Vec::new(); names.len()];
+    for (n, input) in inputs.into_iter().enumerate() {
         let at = |value: &str| vec![Assignment { path: input.path.clone(), value: value.to_string() }];
-        let result = outcome(text, path, strategy, &at(&input.low), options)
-            .and_then(|low| Ok((low, outcome(text, path, strategy, &at(&input.high), options)?)));
+        let eval = |value: &str| evaluate(text, path, &model, &baseline, &input.path, &at(value), options);
+        let result = eval(&input.low).and_then(|low| Ok((low, eval(&input.high)?)));
         match result {
-            Ok((low, high)) => bars.push(Bar { input, low, high }),
+            Ok((low, high)) => {
+                let owner = input.path.strip_prefix("strategy.").map(|rest| rest.split('.').next().unwrap_or(""));
+                let mut found = Vec::new();
+                if strategy.is_none() {
+                    for (side, outcomes, label) in [("low", &low, &input.low_label), ("high", &high, &input.high_label)]
+                    {
+                        let pick = recommended(&names, outcomes);
+                        if pick != base_pick {
+                            found.push(Flip {
+                                path: input.path.clone(),
+                                at: side,
+                                value_label: label.clone(),
+                                recommended: pick,
+                                baseline: base_pick.clone(),
+                            });
+                        }
+                    }
+                }
+                for (i, name) in names.iter().enumerate() {
+                    if owner.is_some_and(|o| o != name) {
+                        continue;
+                    }
+                    bars[i].push(Bar { input: input.clone(), low: low[i], high: high[i] });
+                    flips[i].extend(found.iter().cloned());
+                }
+            }
             Err(e @ WhatIfError::Param(_)) => on_skip(&input, &e),
             Err(e) => return Err(e),
         }
-        on_progress(i + 1, total);
+        on_progress(n + 1, total);
     }
     let p_swing = |b: &Bar| (b.high.p_targets_met - b.low.p_targets_met).abs();
-    bars.sort_by(|a, b| b.cost_swing().total_cmp(&a.cost_swing()).then(p_swing(b).total_cmp(&p_swing(a))));
-    Ok(Tornado { strategy: strategy.to_string(), baseline, bars, confidence: model.targets.confidence.get() })
+    let confidence = model.targets.confidence.get();
+    Ok(names
+        .into_iter()
+        .zip(bars)
+        .zip(flips)
+        .enumerate()
+        .map(|(i, ((name, mut bars), flips))| {
+            bars.sort_by(|a, b| {
+                b.swing(metric)
+                    .total_cmp(&a.swing(metric))
+                    .then(b.cost_swing().total_cmp(&a.cost_swing()))
+                    .then(p_swing(b).total_cmp(&p_swing(a)))
+            });
+            Tornado { strategy: name, baseline: baseline[i], bars, confidence, metric: metric.label(), flips }
+        })
+        .collect())
 }

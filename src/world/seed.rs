@@ -36,6 +36,20 @@ const DRILL: u64 = 4;
 const RESTORE_TEST: u64 = 5;
 const RESTORE_ATTEMPT: u64 = 6;
 const INCIDENT: u64 = 7;
+const OUTER_INPUTS: u64 = 8;
+const OUTER_SEED: u64 = 9;
+
+/// The stream the uncertain inputs of outer draw `draw` are sampled from
+/// (two-level Monte Carlo, `drsim run --outer`).
+pub fn outer_inputs_rng(seed: u64, draw: u64) -> SimRng {
+    SimRng::seed_from_u64(key(&[OUTER_INPUTS, seed, draw]))
+}
+
+/// The master seed of outer draw `draw`'s inner trials: each draw's inner
+/// run has its own noise, shared by every strategy within the draw.
+pub fn outer_seed(seed: u64, draw: u64) -> u64 {
+    key(&[OUTER_SEED, seed, draw])
+}
 
 /// The stream for the failure history of one trial.
 pub fn world_rng(seed: u64, trial: u64) -> SimRng {
