@@ -4,7 +4,7 @@
 //! a chunk boundary; and the flag combinations the single path made possible
 //! (`--incidents` with `--precision` or `--shard`) work from the CLI.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use drsim::engine::Observer;
