@@ -27,15 +27,18 @@ use super::backup::Query;
 use super::backup_restore::restore_duration;
 use super::shape::Queue;
 use crate::incident::{DataLoss, Incident, Path, Step, StepClock};
-use crate::model::Duration;
 use crate::model::{BackupPolicy, RestoreQueue, Vault};
+use crate::model::{Duration, Posture, RegionId, SimTime};
 use crate::world::{Deletion, Outage};
 
 pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     let mut incident = Incident::new(o.kind, o.start);
     incident.detection_delay = o.end.saturating_since(o.start);
     let decision = ctx.draw(&ctx.strategy.steps.decision);
-    let restore_at = o.end + decision;
+    // The restore runs in a region the strategy can serve from: while a
+    // region outage has them all down, it waits for the first one back.
+    let wait = region_wait(ctx, o.end + decision);
+    let restore_at = o.end + decision + wait;
     let policy = ctx.strategy.backup.as_ref();
     let destroyed = policy.is_some_and(|p| backups_destroyed(o, p));
     let point = match policy {
@@ -81,6 +84,7 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     // than as an astronomical or infinite figure.
     let mut clock = StepClock::new(ctx.world.horizon);
     clock.spend(Step::Decision, decision);
+    clock.spend(Step::Waiting, wait);
     clock.spend(Step::Provisioning, provisioning);
     clock.spend(Step::Restore, restore);
     incident.downtime = clock.elapsed();
@@ -90,8 +94,8 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
         // the load-weighted downtime is the share times the mean tenant's;
         // the service is partial until the last one is back.
         incident.degraded = incident.downtime;
-        let mean =
-            queued.map_or(incident.downtime, |(_, mean)| (decision + provisioning + mean).min(ctx.world.horizon));
+        let mean = queued
+            .map_or(incident.downtime, |(_, mean)| (decision + wait + provisioning + mean).min(ctx.world.horizon));
         incident.downtime = mean * share;
     }
     match window {
@@ -102,6 +106,21 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
         None => ctx.lose_everything(&mut incident, o.end),
     }
     incident
+}
+
+/// How long a restore that would start at `t` waits for a region to run
+/// in: zero when any region the strategy serves from (its primary and DR
+/// region, or every active region) is up at `t`, else until the first of
+/// them is back from its region outage.
+fn region_wait(ctx: &Ctx<'_>, t: SimTime) -> Duration {
+    let wait =
+        |region: RegionId| ctx.world.region_back_after(region, t).map_or(Duration::ZERO, |b| b.saturating_since(t));
+    let shortest = |a: Option<Duration>, w: Duration| Some(a.map_or(w, |a| a.min(w)));
+    let waits = match &ctx.strategy.posture {
+        Posture::ActiveActive { regions, .. } => regions.iter().map(|&(r, _)| wait(r)).fold(None, shortest),
+        _ => std::iter::once(ctx.model.topology.primary).chain(ctx.strategy.dr_region).map(wait).fold(None, shortest),
+    };
+    waits.unwrap_or(Duration::ZERO)
 }
 
 /// Restores `tenants` through a queue of `q.concurrency` at a time, each
@@ -129,5 +148,67 @@ pub(super) fn backups_destroyed(o: &Outage, policy: &BackupPolicy) -> bool {
         Deletion::Provider => policy.vault != Vault::OtherProvider,
         Deletion::Account => in_reach_of_the_account,
         Deletion::None => o.destroys_mutable_backups && in_reach_of_the_account,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DisruptionKind;
+    use crate::world::World;
+    use crate::world::seed::{BackupJobs, OperationStreams, SimRng};
+    use rand::SeedableRng;
+
+    const STRATEGY: &str = r#"
+[[strategy]]
+name = "br"
+kind = "backup_restore"
+dr_region = "b"
+[strategy.backup]
+interval = "1h"
+retention = "30d"
+[strategy.restore]
+provision = { dist = "fixed", value = "0s" }
+throughput_gb_per_hour = { dist = "fixed", value = 1.0 }
+validation = { dist = "fixed", value = "0s" }
+"#;
+
+    fn outage(kind: DisruptionKind, region: u16, start_h: f64, end_h: f64) -> Outage {
+        Outage {
+            kind,
+            region,
+            az: 0,
+            start: SimTime::after_start(Duration::from_hours(start_h)),
+            end: SimTime::after_start(Duration::from_hours(end_h)),
+            control_plane: false,
+            ransomware: false,
+            destroys_mutable_backups: false,
+            destroyed: false,
+            deletion: Deletion::None,
+        }
+    }
+
+    /// Damage found at 3 h, a 1 h restore (1 GB at 1 GB/h), the decision
+    /// instant: with the primary `a` down 1 h to 11 h and the DR region `b`
+    /// down 2 h to 6 h, the restore waits 3 h for `b` and the service is
+    /// back 4 h after discovery; with `b` up it starts at once (1 h).
+    #[test]
+    fn a_restore_waits_while_every_region_it_can_run_in_is_down() {
+        let model = super::super::test_model::model("0s", STRATEGY);
+        let strategy = &model.strategies[0];
+        let damage = outage(DisruptionKind::Logical, 0, 0.0, 3.0);
+        let both_down =
+            vec![damage, outage(DisruptionKind::Region, 0, 1.0, 11.0), outage(DisruptionKind::Region, 1, 2.0, 6.0)];
+        let primary_down = vec![damage, outage(DisruptionKind::Region, 0, 1.0, 11.0)];
+        for (outages, hours, waited) in [(both_down, 4.0, 3.0), (primary_down, 1.0, 0.0)] {
+            let world = World::with_outages(Duration::YEAR, outages);
+            let mut rng = SimRng::seed_from_u64(1);
+            let mut ctx =
+                Ctx::new(&model, strategy, &world, BackupJobs::new(7, 0), OperationStreams::new(7, 0), &mut rng);
+            let incident = respond(&mut ctx, &damage);
+            assert_eq!(incident.path, Path::Restored);
+            assert!((incident.downtime.hours() - hours).abs() < 1e-9, "{}", incident.downtime.hours());
+            assert!((incident.steps[Step::Waiting as usize].hours() - waited).abs() < 1e-9);
+        }
     }
 }
