@@ -85,7 +85,9 @@ pub fn describe_shared(s: &SharedShortfall) -> String {
     }
     match (s.least_target_s, &s.least_target_strategy) {
         (Some(t), Some(who)) if t.is_finite() => needs.push(format!(
-            "a {} {name} target of at least {} (what {who} achieves for {} of incidents)",
+            "{} {} {name} target of at least {} (what {who} achieves for {} of incidents)",
+            // "an az", "an application": both kinds start with a vowel sound.
+            if matches!(s.kind.to_string().chars().next(), Some('a' | 'e' | 'i' | 'o' | 'u')) { "an" } else { "a" },
             s.kind,
             fmt_duration_s(t),
             fmt_percent(s.required)
