@@ -297,31 +297,7 @@ impl World {
                         Component::Az(r, a) => (r, a),
                         Component::Data | Component::Global => (0, 0),
                     };
-                    if let Component::Region(r) = component {
-                        self.region_down_until[r as usize] = now + d;
-                        // Drawn only when the mode has common-mode events, so other models keep their streams.
-                        let q = mode.common_mode_probability.get();
-                        if q > 0.0 && rng.random::<f64>() < q {
-                            for &other in &mode.regions {
-                                if other != r as usize && self.region_down_until[other] <= now {
-                                    self.region_down_until[other] = now + d;
-                                    self.outages.push(Outage {
-                                        kind,
-                                        region: other as u16,
-                                        az: 0,
-                                        start: now,
-                                        end: now + d,
-                                        control_plane,
-                                        ransomware: false,
-                                        destroys_mutable_backups: false,
-                                        destroyed,
-                                        deletion: Deletion::None,
-                                    });
-                                }
-                            }
-                        }
-                    }
-                    Outage {
+                    let outage = Outage {
                         kind,
                         region,
                         az,
@@ -332,7 +308,22 @@ impl World {
                         destroys_mutable_backups: false,
                         destroyed,
                         deletion: Deletion::None,
+                    };
+                    if let Component::Region(r) = component {
+                        self.region_down_until[r as usize] = now + d;
+                        // Drawn only when the mode has common-mode events, so other models keep their streams.
+                        let q = mode.common_mode_probability.get();
+                        if q > 0.0 && rng.random::<f64>() < q {
+                            for &other in &mode.regions {
+                                if other != r as usize && self.region_down_until[other] <= now {
+                                    self.region_down_until[other] = now + d;
+                                    // The same event in another region: only where differs.
+                                    self.outages.push(Outage { region: other as u16, az: 0, ..outage });
+                                }
+                            }
+                        }
                     }
+                    outage
                 }
                 (
                     FailureDetail::Logical {
