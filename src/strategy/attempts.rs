@@ -64,18 +64,8 @@ mod tests {
     use crate::world::seed::{BackupJobs, OperationStreams, SimRng};
     use rand::SeedableRng;
 
-    const STRATEGY: &str = r#"
-[[strategy]]
-name = "br"
-kind = "backup_restore"
-dr_region = "b"
-[strategy.backup]
-interval = "1h"
-retention = "30d"
-[strategy.restore]
-provision = { dist = "fixed", value = "0s" }
-throughput_gb_per_hour = { dist = "fixed", value = 1.0 }
-validation = { dist = "fixed", value = "0s" }
+    /// Three copies in ten are unusable; a failed attempt costs 1 h.
+    const RESTORE: &str = r#"
 unusable_probability = 0.3
 failed_attempt = { dist = "fixed", value = "1h" }
 "#;
@@ -85,7 +75,7 @@ failed_attempt = { dist = "fixed", value = "1h" }
         // With every job succeeding, a restore tries copies 1h apart: k failed
         // attempts cost k hours and move the restore point k hours back, with
         // P(k) = 0.7 x 0.3^k, so E[k] = 0.3 / 0.7.
-        let model = super::super::test_model::model("0s", STRATEGY);
+        let model = super::super::test_model::model("0s", &super::super::test_model::backup_restore(RESTORE));
         let strategy = &model.strategies[0];
         let policy = strategy.backup.as_ref().unwrap();
         let mut world = World::default();

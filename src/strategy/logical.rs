@@ -159,20 +159,6 @@ mod tests {
     use crate::world::seed::{BackupJobs, OperationStreams, SimRng};
     use rand::SeedableRng;
 
-    const STRATEGY: &str = r#"
-[[strategy]]
-name = "br"
-kind = "backup_restore"
-dr_region = "b"
-[strategy.backup]
-interval = "1h"
-retention = "30d"
-[strategy.restore]
-provision = { dist = "fixed", value = "0s" }
-throughput_gb_per_hour = { dist = "fixed", value = 1.0 }
-validation = { dist = "fixed", value = "0s" }
-"#;
-
     fn outage(kind: DisruptionKind, region: u16, start_h: f64, end_h: f64) -> Outage {
         Outage {
             kind,
@@ -194,7 +180,7 @@ validation = { dist = "fixed", value = "0s" }
     /// back 4 h after discovery; with `b` up it starts at once (1 h).
     #[test]
     fn a_restore_waits_while_every_region_it_can_run_in_is_down() {
-        let model = super::super::test_model::model("0s", STRATEGY);
+        let model = super::super::test_model::model("0s", &super::super::test_model::backup_restore(""));
         let strategy = &model.strategies[0];
         let damage = outage(DisruptionKind::Logical, 0, 0.0, 3.0);
         let both_down =

@@ -56,6 +56,28 @@ scale_up = {{ dist = "fixed", value = "0s" }}
     )
 }
 
+/// A backup-and-restore `br` restoring into `b` from hourly backups kept
+/// 30 days, with an instant provision and validation and 1 GB/h of
+/// throughput; `restore_extra` (more `[strategy.restore]` keys) follows.
+pub(crate) fn backup_restore(restore_extra: &str) -> String {
+    format!(
+        r#"
+[[strategy]]
+name = "br"
+kind = "backup_restore"
+dr_region = "b"
+[strategy.backup]
+interval = "1h"
+retention = "30d"
+[strategy.restore]
+provision = {{ dist = "fixed", value = "0s" }}
+throughput_gb_per_hour = {{ dist = "fixed", value = 1.0 }}
+validation = {{ dist = "fixed", value = "0s" }}
+{restore_extra}
+"#
+    )
+}
+
 /// Runs one-year trials `0..trials` of `model` at `seed` on one thread.
 pub(crate) fn run(model: &Model, seed: u64, trials: u64) -> Tally {
     let engine = Engine::new(model, RunConfig { seed, horizon: Duration::YEAR, threads: Some(1) });
