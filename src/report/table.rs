@@ -189,10 +189,13 @@ fn pct(s: &crate::summary::Share) -> String {
 }
 
 /// A strategy's block as the default view prints it: within 100 columns.
-fn compact_block(out: &mut String, r: &Results, s: &StrategySummary) {
+/// A strategy block's first line: name, kind, availability ± its 95 %
+/// half-width, downtime and incidents a year, then `tail` (the full block
+/// adds the failover failure probability).
+fn headline(out: &mut String, s: &StrategySummary, tail: &str) {
     let _ = writeln!(
         out,
-        "{} ({})  availability {} ±{}  downtime {}/yr  incidents {:.2}/yr",
+        "{} ({})  availability {} ±{}  downtime {}/yr  incidents {:.2}/yr{tail}",
         s.name,
         s.kind,
         fmt_percent(s.availability.value),
@@ -200,6 +203,10 @@ fn compact_block(out: &mut String, r: &Results, s: &StrategySummary) {
         fmt_duration_s(s.annual_downtime_s.value),
         s.incidents_per_year.value,
     );
+}
+
+fn compact_block(out: &mut String, r: &Results, s: &StrategySummary) {
+    headline(out, s, "");
     maintenance_line(out, s);
     let w = kind_width(s);
     let _ = writeln!(
@@ -267,17 +274,7 @@ fn maintenance_line(out: &mut String, s: &StrategySummary) {
 
 /// A strategy's block with every figure (`--detail`).
 fn full_block(out: &mut String, r: &Results, s: &StrategySummary) {
-    let _ = writeln!(
-        out,
-        "{} ({})  availability {} ±{}  downtime {}/yr  incidents {:.2}/yr  failover fails {}",
-        s.name,
-        s.kind,
-        fmt_percent(s.availability.value),
-        fmt_points(s.availability.std_error * 1.96),
-        fmt_duration_s(s.annual_downtime_s.value),
-        s.incidents_per_year.value,
-        fmt_percent(s.failover_failure_probability),
-    );
+    headline(out, s, &format!("  failover fails {}", fmt_percent(s.failover_failure_probability)));
     maintenance_line(out, s);
     let w = kind_width(s);
     let _ = writeln!(
