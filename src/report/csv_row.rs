@@ -103,6 +103,58 @@ macro_rules! not_a_row {
     };
 }
 
+/// The arms both serialisers refuse: sequences, tuples, maps and enums with
+/// data, each named in the error by the given words.
+macro_rules! not_compound {
+    (sequence: $seq:literal, tuple: $tuple:literal, map: $map:literal, enum: $enum:literal) => {
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Self::Ok, RowError> {
+            unsupported($enum)
+        }
+
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, RowError> {
+            unsupported($seq)
+        }
+
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, RowError> {
+            unsupported($tuple)
+        }
+
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, RowError> {
+            unsupported($tuple)
+        }
+
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, RowError> {
+            unsupported($enum)
+        }
+
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, RowError> {
+            unsupported($map)
+        }
+
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, RowError> {
+            unsupported($enum)
+        }
+    };
+}
+
 impl ser::Serializer for RowSerializer {
     type Ok = Vec<(&'static str, String)>;
     type Error = RowError;
@@ -147,51 +199,7 @@ impl ser::Serializer for RowSerializer {
         value.serialize(self)
     }
 
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<Self::Ok, RowError> {
-        unsupported("an enum row")
-    }
-
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, RowError> {
-        unsupported("a sequence row")
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, RowError> {
-        unsupported("a tuple row")
-    }
-
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, RowError> {
-        unsupported("a tuple row")
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, RowError> {
-        unsupported("an enum row")
-    }
-
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, RowError> {
-        unsupported("a map row")
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, RowError> {
-        unsupported("an enum row")
-    }
+    not_compound!(sequence: "a sequence row", tuple: "a tuple row", map: "a map row", enum: "an enum row");
 }
 
 /// Serialises one field into its cell text.
@@ -293,54 +301,10 @@ impl ser::Serializer for CellSerializer {
         value.serialize(self)
     }
 
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<String, RowError> {
-        unsupported("an enum with data")
-    }
-
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, RowError> {
-        unsupported("a sequence")
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, RowError> {
-        unsupported("a tuple")
-    }
-
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, RowError> {
-        unsupported("a tuple")
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, RowError> {
-        unsupported("an enum with data")
-    }
-
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, RowError> {
-        unsupported("a map")
-    }
+    not_compound!(sequence: "a sequence", tuple: "a tuple", map: "a map", enum: "an enum with data");
 
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, RowError> {
         unsupported("a nested struct")
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, RowError> {
-        unsupported("an enum with data")
     }
 }
 
@@ -377,5 +341,11 @@ mod tests {
             inner: Vec<f64>,
         }
         assert!(cells(&Nested { inner: vec![] }).is_err());
+        // Each serialiser names what it refused: the row, or the field.
+        assert_eq!(cells(&vec![1.0]).unwrap_err().to_string(), "not a CSV row: a sequence row is not a CSV cell");
+        assert_eq!(
+            cells(&Nested { inner: vec![] }).unwrap_err().to_string(),
+            "not a CSV row: a sequence is not a CSV cell"
+        );
     }
 }
