@@ -9,9 +9,12 @@
 //! - The effective failover failure probability and the outcome shares.
 //! - The ranked summary within 100 columns, `--brief` and `--detail`.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::cli::run_drsim;
+use common::{csv_header, documented_columns};
 use drsim::model::{DisruptionKind, Model};
 use drsim::simulation::{Results, RunOptions, simulate};
 use drsim::summary::{KindSummary, Outcome};
@@ -144,11 +147,7 @@ fn the_effective_failover_failure_probability_is_what_the_simulation_sees() {
 }
 
 fn drsim(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_drsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("runs drsim");
+    let out = run_drsim(args, None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -190,11 +189,7 @@ fn brief_stops_after_the_recommendation_and_detail_adds_every_figure() {
     assert!(detail.contains("95% CI: RTO p95") && !normal.contains("95% CI: RTO p95"));
     assert!(detail.contains("users back: mean") && detail.contains("P(a year with a miss)"));
     assert!(detail.contains("Monte Carlo error at 2000 trials"));
-    let both = Command::new(env!("CARGO_BIN_EXE_drsim"))
-        .args([&SECURECART[..], &["-q", "--brief", "--detail"]].concat())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let both = run_drsim(&[&SECURECART[..], &["-q", "--brief", "--detail"]].concat(), None);
     assert_eq!(both.status.code(), Some(2), "--brief and --detail exclude each other");
 }
 
@@ -247,15 +242,10 @@ fn outcomes_csv_is_documented_and_its_shares_add_up() {
     let m = Model::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml"))).unwrap();
     let r = simulate(&m, &RunOptions { trials: 300, seed: 7, threads: Some(2), ..RunOptions::default() }).unwrap();
     let text = drsim::report::outcomes_csv::OutcomesCsv.render(&r).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/exports.md")).unwrap();
-    let section = docs.split("## outcomes.csv").nth(1).unwrap().split("\n## ").next().unwrap();
-    let documented: Vec<&str> =
-        section.lines().filter(|l| l.starts_with("| ")).filter_map(|l| l.split('`').nth(1)).collect();
-    assert_eq!(documented, header);
+    let header = csv_header(&text);
+    assert_eq!(documented_columns("outcomes.csv"), header);
     let shares: Vec<usize> = (0..header.len()).filter(|&i| header[i].starts_with("share_")).collect();
-    for line in lines {
+    for line in text.lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
         let sum: f64 = shares.iter().map(|&i| cells[i].parse::<f64>().unwrap()).sum();
         assert!((sum - 1.0).abs() < 1e-9, "{line}");

@@ -11,7 +11,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::*;
 use drsim::incident::Path as IncidentPath;
@@ -24,28 +24,9 @@ const SEED: u64 = 20_260_101;
 const TRIALS: u64 = 20_000;
 
 fn case(name: &str) -> (PathBuf, Model) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(format!("{name}.toml"));
+    let path = case_path(name);
     let model = Model::load(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
     (path, model)
-}
-
-fn strategy_index(model: &Model, name: &str) -> usize {
-    model.strategies.iter().position(|s| s.name == name).expect("strategy in the case")
-}
-
-/// Mean and standard error of a sample.
-fn mean_se(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    (mean, (var / n).sqrt())
-}
-
-/// Asserts a share `k / n` is within 4 binomial standard errors of `p`.
-fn assert_share(what: &str, k: u64, n: u64, p: f64) {
-    let got = k as f64 / n as f64;
-    let se = binomial_se(p, n).max(1.0 / n as f64);
-    assert!((got - p).abs() <= 4.0 * se, "{what}: {got:.4} ({k} of {n}) vs {p:.4} (4 SE = {:.4})", 4.0 * se);
 }
 
 // C13: automated promotion after ~30 s against 43 s partitions. The share of

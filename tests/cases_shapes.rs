@@ -30,31 +30,11 @@ const SEED: u64 = 20_260_101;
 const TRIALS: u64 = 20_000;
 
 fn case_text(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(format!("{name}.toml"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"))
+    std::fs::read_to_string(case_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn model(text: &str) -> Model {
     Model::from_str_at(text, Path::new("case.toml")).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn strategy_index(model: &Model, name: &str) -> usize {
-    model.strategies.iter().position(|s| s.name == name).expect("strategy in the case")
-}
-
-/// Mean and standard error of a sample.
-fn mean_se(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    (mean, (var / n).sqrt())
-}
-
-/// Asserts a share `k / n` is within 4 binomial standard errors of `p`.
-fn assert_share(what: &str, k: u64, n: u64, p: f64) {
-    let got = k as f64 / n as f64;
-    let se = binomial_se(p, n).max(1.0 / n as f64);
-    assert!((got - p).abs() <= Z * se, "{what}: {got:.4} ({k} of {n}) vs {p:.4} (4 SE = {:.4})", Z * se);
 }
 
 /// Wall time from the loss of service to the switch: the steps before waiting.

@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{ModelSpec, backup_restore, exponential, fixed, logical_failure, outage_failure, pilot_light};
+use common::{
+    ModelSpec, backup_restore, csv_header, documented_columns, exponential, fixed, logical_failure, outage_failure,
+    pilot_light,
+};
 use drsim::model::Model;
 use drsim::report::exports::{CHARTS, write_all};
 use drsim::report::output::Staging;
@@ -340,20 +343,13 @@ fn a_killed_run_leaves_no_partial_output() {
 fn documented_column_order_is_the_written_order() {
     let model = spec().build();
     let results = simulate(&model, &RunOptions { trials: 100, ..RunOptions::default() }).unwrap();
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/exports.md")).unwrap();
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap().replace("\n  ", " ");
-    let header = |text: &str| text.lines().next().unwrap().split(',').map(str::to_string).collect::<Vec<_>>();
     use drsim::report::Report;
-    let summary = header(&drsim::report::csv::SummaryCsv.render(&results).unwrap());
-    let strategies = header(&drsim::report::csv::StrategiesCsv.render(&results).unwrap());
+    let summary = csv_header(&drsim::report::csv::SummaryCsv.render(&results).unwrap());
+    let strategies = csv_header(&drsim::report::csv::StrategiesCsv.render(&results).unwrap());
     for (file, columns) in [("summary.csv", &summary), ("strategies.csv", &strategies)] {
-        let section = docs.split(&format!("## {file}")).nth(1).unwrap().split("\n## ").next().unwrap();
-        let documented: Vec<String> = section
-            .lines()
-            .filter_map(|l| l.split('`').nth(1).filter(|_| l.starts_with("| ")).map(str::to_string))
-            .collect();
-        assert_eq!(&documented, columns, "docs/exports.md lists {file} in order");
+        assert_eq!(&documented_columns(file), columns, "docs/exports.md lists {file} in order");
         let listed = format!("`{file}`: {}", columns.join(", "));
         assert!(readme.contains(&listed), "README lists {file} in order: {listed}");
     }

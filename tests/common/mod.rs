@@ -13,7 +13,7 @@
 
 pub mod cli;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use drsim::engine::Observer;
 use drsim::incident::Incident;
@@ -413,4 +413,42 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     assert!(!values.is_empty(), "median of nothing");
     values.sort_by(f64::total_cmp);
     values[(values.len() - 1) / 2]
+}
+
+/// The file of a public case, tests/cases/`name`.toml.
+pub fn case_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(format!("{name}.toml"))
+}
+
+/// The index of the strategy called `name`.
+pub fn strategy_index(model: &Model, name: &str) -> usize {
+    model.strategies.iter().position(|s| s.name == name).expect("strategy in the case")
+}
+
+/// Mean and standard error of a sample.
+pub fn mean_se(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    (mean, (var / n).sqrt())
+}
+
+/// Asserts a share `k / n` is within [`Z`] binomial standard errors of `p`.
+pub fn assert_share(what: &str, k: u64, n: u64, p: f64) {
+    let got = k as f64 / n as f64;
+    let se = binomial_se(p, n).max(1.0 / n as f64);
+    assert!((got - p).abs() <= Z * se, "{what}: {got:.4} ({k} of {n}) vs {p:.4} (4 SE = {:.4})", Z * se);
+}
+
+/// The column names of a CSV text: its first line, split at commas.
+pub fn csv_header(text: &str) -> Vec<String> {
+    text.lines().next().unwrap_or_default().split(',').map(str::to_string).collect()
+}
+
+/// The columns docs/exports.md lists for `file` (the first code span of each
+/// table row of its `## file` section), in order.
+pub fn documented_columns(file: &str) -> Vec<String> {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/exports.md")).unwrap();
+    let section = docs.split(&format!("## {file}")).nth(1).unwrap().split("\n## ").next().unwrap();
+    section.lines().filter_map(|l| l.split('`').nth(1).filter(|_| l.starts_with("| ")).map(str::to_string)).collect()
 }
