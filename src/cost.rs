@@ -123,7 +123,9 @@ impl CostModel {
     /// `horizon`, in the order they are answered: each as
     /// [`CostModel::incident_cost`], except that together they lose at most
     /// the trial's revenue, however their windows overlap (as the trial's
-    /// downtime is at most its length).
+    /// downtime is at most its length). The trial's revenue depends on
+    /// neither the strategy nor the trial: make one pricer and copy it for
+    /// each strategy of each trial.
     pub fn trial_pricer(&self, horizon: Duration) -> TrialPricer<'_> {
         let revenue_left = self.revenue_per_hour * self.load_hours(SimTime::ZERO, horizon);
         TrialPricer { costs: self, horizon, revenue_left }
@@ -141,8 +143,8 @@ impl CostModel {
 }
 
 /// The incident costs of one strategy in one trial; see
-/// [`CostModel::trial_pricer`].
-#[derive(Debug)]
+/// [`CostModel::trial_pricer`]. A copy of a fresh pricer is a fresh pricer.
+#[derive(Clone, Copy, Debug)]
 pub struct TrialPricer<'a> {
     costs: &'a CostModel,
     horizon: Duration,

@@ -385,9 +385,10 @@ impl Engine<'_> {
         let Scratch { world, site, sites, annual_cost } = scratch;
         let world = &*world;
         sites.clear();
+        let fresh = costs.trial_pricer(config.horizon);
         for (index, strategy) in model.strategies.iter().enumerate() {
             let mut trial_tally = tally.begin_trial(index);
-            let mut pricer = costs.trial_pricer(config.horizon);
+            let mut pricer = fresh;
             play_strategy(model, strategy, config.seed, trial, world, sites, site, &mut |incident| {
                 incident.cost_usd = pricer.price(incident);
                 observe(trial, index, incident);
