@@ -9,6 +9,7 @@ use super::answer;
 use super::cells::{self, kind_cells};
 use super::verdicts;
 use super::{Report, ReportError};
+use crate::cost::LineItems;
 use crate::format::fmt_usd;
 use crate::format::{fmt_duration_s, fmt_percent};
 use crate::simulation::Results;
@@ -234,13 +235,7 @@ fn compact_block(out: &mut String, r: &Results, s: &StrategySummary) {
         out.push_str(&answer::wrap(&line, WIDTH, "  ", "    "));
     }
     let c = &s.cost;
-    let items: Vec<String> = c
-        .line_items
-        .items()
-        .iter()
-        .filter(|(_, v)| *v > 0.0)
-        .map(|(name, v)| format!("{name} {}", fmt_usd(*v)))
-        .collect();
+    let items = line_items(&c.line_items);
     let fixed = if items.is_empty() { String::new() } else { format!(" ({})", items.join(" + ")) };
     let p95 = c.total_annual_quantiles_usd.as_ref().map_or("-".to_string(), |q| fmt_usd(q.p95.value));
     let cost = format!(
@@ -253,11 +248,22 @@ fn compact_block(out: &mut String, r: &Results, s: &StrategySummary) {
         c.cvar95_usd.map_or("-".to_string(), fmt_usd),
     );
     out.push_str(&answer::wrap(&cost, WIDTH, "  ", "    "));
-    if let Some(v) = r.decision.verdicts.iter().find(|v| v.strategy == s.name) {
-        let mark = if v.meets_targets { "MEETS TARGETS" } else { "DOES NOT MEET TARGETS" };
-        let text = format!("verdict: {mark}: {}", verdicts::reason(v, &r.decision));
+    if let Some(text) = verdict(r, s) {
         out.push_str(&answer::wrap(&text, WIDTH, "  ", "    "));
     }
+}
+
+/// The strategy's verdict line (without indent): whether it meets the
+/// targets, and why; `None` when the decision has no verdict for it.
+fn verdict(r: &Results, s: &StrategySummary) -> Option<String> {
+    let v = r.decision.verdicts.iter().find(|v| v.strategy == s.name)?;
+    let mark = if v.meets_targets { "MEETS TARGETS" } else { "DOES NOT MEET TARGETS" };
+    Some(format!("verdict: {mark}: {}", verdicts::reason(v, &r.decision)))
+}
+
+/// The strategy's fixed line items that cost anything, each as `name $x`.
+fn line_items(items: &LineItems) -> Vec<String> {
+    items.items().iter().filter(|(_, v)| *v > 0.0).map(|(name, v)| format!("{name} {}", fmt_usd(*v))).collect()
 }
 
 /// The planned-maintenance line of a strategy, when the model has maintenance.
@@ -289,9 +295,8 @@ fn full_block(out: &mut String, r: &Results, s: &StrategySummary) {
         let _ = writeln!(out, "  {line}");
     }
     cost_block(out, s, cells::trial_basis(r.provenance.years_per_trial));
-    if let Some(v) = r.decision.verdicts.iter().find(|v| v.strategy == s.name) {
-        let mark = if v.meets_targets { "MEETS TARGETS" } else { "DOES NOT MEET TARGETS" };
-        let _ = writeln!(out, "  verdict: {mark}: {}", verdicts::reason(v, &r.decision));
+    if let Some(text) = verdict(r, s) {
+        let _ = writeln!(out, "  {text}");
     }
 }
 
@@ -347,13 +352,7 @@ fn fmt_points(x: f64) -> String {
 /// when a trial is not one year ([`cells::trial_basis`]).
 fn cost_block(out: &mut String, s: &StrategySummary, basis: Option<String>) {
     let c = &s.cost;
-    let items: Vec<String> = c
-        .line_items
-        .items()
-        .iter()
-        .filter(|(_, v)| *v > 0.0)
-        .map(|(name, v)| format!("{name} {}", fmt_usd(*v)))
-        .collect();
+    let items = line_items(&c.line_items);
     let _ = writeln!(
         out,
         "  fixed DR cost {}/yr{}",
