@@ -5,8 +5,8 @@
 //! the model gives its key or table, so a model without them simulates
 //! exactly as before.
 
-use super::check::Check;
-use super::dist::{Dist, DistSpec};
+use super::check::{Check, optional_dist, probability};
+use super::dist::Dist;
 use super::duration::Duration;
 use super::limits::MAX_NUMBER;
 use super::raw::{RawFailure, RawMaintenance};
@@ -86,22 +86,6 @@ pub struct Maintenance {
     pub duration: Dist,
 }
 
-fn probability(v: &mut impl Check, at: KeyPath, value: Option<f64>) -> Option<Probability> {
-    let value = value.unwrap_or(0.0);
-    let p = Probability::new(value);
-    if p.is_none() {
-        v.problem(at, format!("{value} is not a probability; allowed: a number from 0 to 1"));
-    }
-    p
-}
-
-fn optional_dist(v: &mut impl Check, at: KeyPath, spec: Option<&DistSpec>, what: &str) -> Option<Option<Dist>> {
-    match spec {
-        None => Some(None),
-        Some(spec) => v.required_dist(at, Some(spec), Unit::Duration, what).map(Some),
-    }
-}
-
 /// The keys only an `application` failure takes, for "allowed" lists.
 pub(super) const APPLICATION_KEYS: &str =
     "kind, rate_per_year, uptime, duration, hosts, parallelism, per_host, data_loss";
@@ -109,9 +93,11 @@ pub(super) const APPLICATION_KEYS: &str =
 /// Validates the keys of a `kind = "application"` failure (the caller has
 /// rejected the keys of other kinds).
 pub(super) fn remediation(v: &mut impl Check, at: &KeyPath, f: &RawFailure) -> Option<Remediation> {
-    let duration = optional_dist(v, at.key("duration"), f.duration.as_ref(), "the rollback `duration`")?;
-    let per_host = optional_dist(v, at.key("per_host"), f.per_host.as_ref(), "the time `per_host`")?;
-    let data_loss = optional_dist(v, at.key("data_loss"), f.data_loss.as_ref(), "the `data_loss` window")?;
+    let duration =
+        optional_dist(v, at.key("duration"), f.duration.as_ref(), Unit::Duration, "the rollback `duration`")?;
+    let per_host = optional_dist(v, at.key("per_host"), f.per_host.as_ref(), Unit::Duration, "the time `per_host`")?;
+    let data_loss =
+        optional_dist(v, at.key("data_loss"), f.data_loss.as_ref(), Unit::Duration, "the `data_loss` window")?;
     let hosts = f.hosts.unwrap_or(0);
     let parallelism = f.parallelism.unwrap_or(1);
     let mut ok = true;
@@ -219,7 +205,7 @@ pub(super) fn common_mode(
     if kind != DisruptionKind::Region {
         return Some(Probability::ZERO);
     }
-    probability(v, at.key("common_mode_probability"), f.common_mode_probability)
+    probability(v, at.key("common_mode_probability"), f.common_mode_probability, 0.0)
 }
 
 /// Validates `[maintenance]`.

@@ -4,8 +4,8 @@
 //! Every one is off unless the model gives its table or key, so a model
 //! without them simulates exactly as before.
 
-use super::check::Check;
-use super::dist::{Dist, DistSpec};
+use super::check::{Check, optional_dist, probability};
+use super::dist::Dist;
 use super::duration::Duration;
 use super::raw::{RawDrFailure, RawDrillRisk, RawRestore, RawSplitBrain};
 use super::{KeyPath, Probability, Unit};
@@ -65,22 +65,6 @@ pub struct DrillRisk {
     pub data_at_risk: Option<Dist>,
 }
 
-fn probability(v: &mut impl Check, at: KeyPath, value: Option<f64>, default: f64) -> Option<Probability> {
-    let value = value.unwrap_or(default);
-    let p = Probability::new(value);
-    if p.is_none() {
-        v.problem(at, format!("{value} is not a probability; allowed: a number from 0 to 1"));
-    }
-    p
-}
-
-fn optional_dist(v: &mut impl Check, at: KeyPath, spec: Option<&DistSpec>, what: &str) -> Option<Option<Dist>> {
-    match spec {
-        None => Some(None),
-        Some(spec) => v.required_dist(at, Some(spec), Unit::Duration, what).map(Some),
-    }
-}
-
 fn positive_duration(v: &mut impl Check, at: KeyPath, value: Option<Duration>, leave_out: &str) -> Option<()> {
     match value {
         Some(d) if d <= Duration::ZERO => {
@@ -110,7 +94,8 @@ pub(super) fn split_brain(v: &mut impl Check, at: &KeyPath, raw: &RawSplitBrain)
         );
         None
     };
-    let writes = optional_dist(v, at.key("writes_at_risk"), raw.writes_at_risk.as_ref(), "`writes_at_risk`");
+    let writes =
+        optional_dist(v, at.key("writes_at_risk"), raw.writes_at_risk.as_ref(), Unit::Duration, "`writes_at_risk`");
     Some(SplitBrain {
         probability: probability?,
         reconcile: reconcile?,
@@ -129,8 +114,14 @@ pub(super) fn dr_failure(v: &mut impl Check, at: &KeyPath, raw: &RawDrFailure, m
         None
     };
     let under_load = probability(v, at.key("under_load_probability"), raw.under_load_probability, 0.0);
-    let after = optional_dist(v, at.key("under_load_after"), raw.under_load_after.as_ref(), "`under_load_after`");
-    let recovery = optional_dist(v, at.key("recovery"), raw.recovery.as_ref(), "`recovery`");
+    let after = optional_dist(
+        v,
+        at.key("under_load_after"),
+        raw.under_load_after.as_ref(),
+        Unit::Duration,
+        "`under_load_after`",
+    );
+    let recovery = optional_dist(v, at.key("recovery"), raw.recovery.as_ref(), Unit::Duration, "`recovery`");
     Some(DrFailure {
         rate_per_year: rate_per_year?,
         under_load_probability: under_load?,
@@ -183,7 +174,7 @@ pub(super) fn drill_risk(v: &mut impl Check, at: &KeyPath, raw: &RawDrillRisk, d
         Unit::Duration,
         "`outage` (the outage a drill that goes wrong causes)",
     );
-    let data = optional_dist(v, at.key("data_at_risk"), raw.data_at_risk.as_ref(), "`data_at_risk`");
+    let data = optional_dist(v, at.key("data_at_risk"), raw.data_at_risk.as_ref(), Unit::Duration, "`data_at_risk`");
     if !drilled {
         return None;
     }

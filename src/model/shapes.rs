@@ -8,7 +8,7 @@
 //! Every one is off unless the model gives its key, so a model without them
 //! simulates exactly as before.
 
-use super::check::Check;
+use super::check::{Check, optional_dist};
 use super::dist::{Dist, DistSpec};
 use super::duration::Duration;
 use super::raw::{RawCapacityShortage, RawFailure, RawRestore, RawStrategy, RawSwitchTail};
@@ -118,19 +118,6 @@ fn share(v: &mut impl Check, at: KeyPath, value: f64, zero_allowed: bool) -> Opt
     let allowed = if zero_allowed { "a share from 0 to 1" } else { "a share above 0 and at most 1" };
     v.problem(at, format!("{value} is not allowed; allowed: {allowed}"));
     None
-}
-
-fn optional_dist(
-    v: &mut impl Check,
-    at: KeyPath,
-    spec: Option<&DistSpec>,
-    unit: Unit,
-    what: &str,
-) -> Option<Option<Dist>> {
-    match spec {
-        None => Some(None),
-        Some(spec) => v.required_dist(at, Some(spec), unit, what).map(Some),
-    }
 }
 
 /// A distribution of shares: every value it can draw in (0, 1].
