@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::draw::{self, err};
-use super::style::{self, duration_ticks, fmt_duration_tick, log_range};
+use super::style::{self, decade_ticks, duration_ticks, fmt_duration_tick, log_range};
 use super::{Chart, FONT};
 use crate::model::DisruptionKind;
 use crate::simulation::Results;
@@ -289,12 +289,7 @@ impl CdfChart {
         let (lo, hi, ticks) = panel.axis();
         let allowed = (1.0 - self.confidence).clamp(1e-9, 1.0);
         let y_lo = 10f64.powf(allowed.log10().floor() - 2.0);
-        let mut y_ticks = Vec::new();
-        let mut t = 1.0;
-        while t >= y_lo * 0.999 {
-            y_ticks.push(t);
-            t /= 10.0;
-        }
+        let y_ticks = decade_ticks(y_lo);
         let target = match self.measure {
             Measure::Downtime => "RTO",
             Measure::DataLoss => "RPO",

@@ -15,7 +15,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::draw::{self, err};
-use super::style::{self, fmt_usd_tick, log_range, money_ticks};
+use super::style::{self, decade_ticks, fmt_usd_tick, log_range, money_ticks};
 use super::{Chart, FONT};
 use crate::model::TolerancePoint;
 use crate::report::ReportError;
@@ -150,12 +150,7 @@ impl Chart for LossExceedanceChart {
         let target = (!self.tolerance.is_empty()).then_some("risk tolerance (model)");
         let body = draw::key_strip_styled(&body, &names, target, 50)?;
         let ((lo, hi), (y_lo, y_hi)) = self.axes();
-        let mut y_ticks = Vec::new();
-        let mut t = 1.0;
-        while t >= y_lo * 0.999 {
-            y_ticks.push(t);
-            t /= 10.0;
-        }
+        let y_ticks = decade_ticks(y_lo);
         // Decades only on a wide axis: 1, 2, 5 thinned to every other reads as noise.
         let x_ticks = if hi / lo > 1e4 {
             (lo.log10().ceil() as i32..=hi.log10().floor() as i32).map(|e| 10f64.powi(e)).collect()

@@ -134,6 +134,18 @@ pub fn duration_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
     out
 }
 
+/// Ticks of a log axis of probabilities: the decades 1, 0.1, 0.01, ...
+/// down to `lo` (a rounding margin of 0.1 % below it).
+pub fn decade_ticks(lo: f64) -> Vec<f64> {
+    let mut ticks = Vec::new();
+    let mut t = 1.0;
+    while t >= lo * 0.999 {
+        ticks.push(t);
+        t /= 10.0;
+    }
+    ticks
+}
+
 /// Nice tick positions for a log axis of money: 1, 2, 5 x 10^n inside
 /// `lo..hi` (every 1..9 x 10^n on a narrow axis that would get fewer than 4), at most 9.
 pub fn money_ticks(lo: f64, hi: f64) -> Vec<f64> {
