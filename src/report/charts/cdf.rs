@@ -151,9 +151,7 @@ impl CdfChart {
     pub fn new(results: &Results, measure: Measure) -> CdfChart {
         let t = &results.tally;
         let slots = super::strategy_slots(results);
-        let kinds: Vec<DisruptionKind> =
-            results.strategies.first().map(|s| s.kinds.iter().map(|k| k.kind).collect()).unwrap_or_default();
-        let panels = kinds
+        let panels = super::kinds(results)
             .into_iter()
             .map(|kind| {
                 let i = kind.index();

@@ -32,6 +32,12 @@ pub fn strategy_slots(results: &Results) -> Vec<usize> {
     style::strategy_slots(&pairs)
 }
 
+/// The disruption kinds a run has figures for, in its summaries' order
+/// (every strategy lists the same kinds): one panel each.
+fn kinds(results: &Results) -> Vec<crate::model::DisruptionKind> {
+    results.strategies.first().map(|s| s.kinds.iter().map(|k| k.kind).collect()).unwrap_or_default()
+}
+
 /// Font family name every chart uses; registered from the bundled DejaVu Sans.
 pub const FONT: &str = "sans-serif";
 

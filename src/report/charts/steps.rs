@@ -37,9 +37,7 @@ pub struct StepsChart {
 impl StepsChart {
     /// The chart from a run's summaries (`steps_mean_s`, as in summary.csv).
     pub fn new(results: &Results) -> StepsChart {
-        let kinds: Vec<DisruptionKind> =
-            results.strategies.first().map(|s| s.kinds.iter().map(|k| k.kind).collect()).unwrap_or_default();
-        let panels = kinds
+        let panels = super::kinds(results)
             .into_iter()
             .map(|kind| {
                 let bars = results
