@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, provenance, runtime, say};
+use super::{Failure, bad_input, provenance, runtime, say, stage_out};
 use crate::cli::{FitArgs, TextFormat};
 use drsim::fit::{
     Filter, Fitted, RateScope, ScopeKind, fit_all, observation_years, parse_history, read_history_bytes, region_counts,
@@ -19,7 +19,6 @@ use drsim::report::fit_csv::FitCsv;
 use drsim::report::fit_json::FitJson;
 use drsim::report::fit_text::FitText;
 use drsim::report::json::Json;
-use drsim::report::output::Staging;
 use drsim::stats::poisson_exact_interval;
 
 pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
@@ -32,10 +31,7 @@ pub(super) fn fit(args: &FitArgs) -> Result<(), Failure> {
     if args.azs.is_some() && kind != Some(ScopeKind::Az) {
         return Err(bad_input(anyhow!("--azs: only --kind az takes it (a region rate_per_year is per region)")));
     }
-    let staging = match &args.out {
-        Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
-        None => None,
-    };
+    let staging = stage_out(args.out.as_deref(), args.force)?;
     let bytes = read_history_bytes(&args.data).map_err(bad_input)?;
     let records = parse_history(&bytes, &args.data.display().to_string()).map_err(bad_input)?;
     // The catalogue's coverage is measured on every record of the provider

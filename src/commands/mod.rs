@@ -76,6 +76,15 @@ pub(crate) fn runtime(e: impl Into<anyhow::Error>) -> Failure {
     Failure::Runtime(e.into())
 }
 
+/// Opens `--out DIR` for staged writing, refusing an existing directory
+/// unless `force`: done before any time is spent. `None` without `--out`.
+pub(crate) fn stage_out(
+    out: Option<&std::path::Path>,
+    force: bool,
+) -> Result<Option<drsim::report::output::Staging>, Failure> {
+    out.map(|dir| drsim::report::output::Staging::begin(dir, force).map_err(bad_input)).transpose()
+}
+
 /// Runs a parsed command line.
 pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {

@@ -2,7 +2,7 @@
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, load_model, provenance, runtime, say};
+use super::{Failure, bad_input, load_model, provenance, runtime, say, stage_out};
 use crate::cli::{Format, RunArgs};
 use drsim::engine::Observer;
 use drsim::model::Model;
@@ -71,10 +71,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
         return run_shard(&model, args, spec);
     }
     // Refuse an existing --out before spending any time simulating.
-    let staging = match &args.out {
-        Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
-        None => None,
-    };
+    let staging = stage_out(args.out.as_deref(), args.force)?;
     let mut results = simulate(&model, args, staging.as_ref(), 0..args.options().trials)?;
     results.provenance.invocation.command_line = provenance().invocation.command_line;
     emit(&results, &model, (args.format, args.detail()), staging)?;

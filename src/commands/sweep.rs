@@ -2,7 +2,7 @@
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, provenance, runtime, say};
+use super::{Failure, bad_input, provenance, runtime, say, stage_out};
 use crate::cli::{EvalArgs, Format, SweepArgs};
 use drsim::provenance::Provenance;
 use drsim::report::Report;
@@ -10,7 +10,6 @@ use drsim::report::charts::render;
 use drsim::report::charts::sweep::SweepChart;
 use drsim::report::find_text::{FoundText, evaluation_line};
 use drsim::report::json::{Json, WithProvenance};
-use drsim::report::output::Staging;
 use drsim::report::sweep_csv::SweepCsv;
 use drsim::report::sweep_text::SweepText;
 use drsim::simulation::RunOptions;
@@ -81,10 +80,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     if matches!(args.format, Format::Markdown) {
         return Err(bad_input(anyhow!("--format markdown: not available for sweep; use table, csv or json")));
     }
-    let staging = match &args.out {
-        Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
-        None => None,
-    };
+    let staging = stage_out(args.out.as_deref(), args.force)?;
     let result = run_sweep(&text, &args.model, &axes, &options, |done, total| {
         eprintln!("sweep: point {done} of {total} done");
     })
