@@ -154,7 +154,7 @@ fn header(out: &mut String, v: &PlatformView, model_path: &str) {
 
 fn ranked(out: &mut String, v: &PlatformView, detail: Detail) {
     let names: Vec<&str> = v.platform.functions.iter().take(FUNCTION_COLUMNS).map(|f| f.name.as_str()).collect();
-    let mut head = format!("{:>2} {:<18} {:<11} {:>11} ", "#", "plan", "verdict", "cost/yr");
+    let mut head = format!("{:>2} {:<18} {:<11} {:>11}", "#", "plan", "verdict", "cost/yr");
     for n in &names {
         let _ = write!(head, " {:<15}", cut(n, 15));
     }
@@ -164,7 +164,7 @@ fn ranked(out: &mut String, v: &PlatformView, detail: Detail) {
     // search's runner-ups (found-N) follow under Plans, and with --detail here.
     for p in v.ranked.iter().filter(|p| detail == Detail::Full || p.role != Role::Found) {
         let mut row = format!(
-            "{:>2} {:<18} {:<11} {:>11} ",
+            "{:>2} {:<18} {:<11} {:>11}",
             p.rank,
             cut(&p.label, 18),
             verdict(p),

@@ -271,14 +271,18 @@ impl<'a> PlatformView<'a> {
         if shared.is_empty() {
             text.push_str(" No single target is missed by every plan shown.");
         }
-        for m in shared.iter().take(2) {
+        if let Some(m) = shared.first() {
             text.push_str(&format!(" {}", self.what_it_takes(m)));
+        }
+        if shared.len() > 1 {
+            let more: Vec<&str> = shared[1..].iter().map(|m| m.target.as_str()).collect();
+            text.push_str(&format!(" Every plan also misses {}.", more.join(", ")));
         }
         let rest: Vec<String> =
             chosen.misses.iter().filter(|m| !shared.iter().any(|s| s.target == m.target)).map(Miss::short).collect();
-        let name = if chosen.listed { format!("{} ", chosen.label) } else { "(by service below) ".to_string() };
+        let name = if chosen.listed { format!(": {},", chosen.label) } else { " (tables below):".to_string() };
         text.push_str(&format!(
-            " Closest plan: {name}{cost}/yr{}.",
+            " Closest plan{name} {cost}/yr{}.",
             if rest.is_empty() {
                 ", meeting every other target".to_string()
             } else {
