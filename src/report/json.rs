@@ -51,7 +51,7 @@ struct JsonResults<'a> {
     /// model without services; then `strategies` is empty and the decision
     /// names plans instead of strategies.
     #[serde(skip_serializing_if = "Option::is_none")]
-    platform: Option<&'a super::platform_json::PlatformSection<'a>>,
+    platform: Option<&'a super::platform_section::PlatformSection<'a>>,
 }
 
 /// The decision: the recommendation, every strategy's verdict and the summary in words.
@@ -135,7 +135,7 @@ fn view(results: &Results) -> JsonResults<'_> {
 pub(super) fn platform_results(
     provenance: &Provenance,
     targets: &TargetsReport,
-    section: &super::platform_json::PlatformSection<'_>,
+    section: &super::platform_section::PlatformSection<'_>,
 ) -> Result<String, ReportError> {
     let no_shortfalls: &[Shortfall] = &[];
     let view = JsonResults {

@@ -30,6 +30,7 @@ pub mod platform_csv;
 pub mod platform_exports;
 pub mod platform_json;
 pub mod platform_markdown;
+pub mod platform_section;
 pub mod platform_table;
 pub mod platform_text;
 pub mod platform_view;

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::ReportError;
 use super::csv::{RunColumns, to_csv};
-use super::platform_view::{PlatformView, Role, composition, pooled, weakest};
+use super::platform_view::{PlatformView, composition, pooled, weakest};
 
 /// One row of `plans.csv`.
 #[derive(Clone, Debug, Serialize)]
@@ -101,15 +101,6 @@ pub struct ServiceRow {
     pub meets_targets: bool,
 }
 
-fn role(r: Role) -> &'static str {
-    match r {
-        Role::Recommended => "recommended",
-        Role::Closest => "closest",
-        Role::Listed => "listed",
-        Role::Found => "found",
-    }
-}
-
 /// `plans.csv`, also what `drsim run --format csv` prints for a platform.
 ///
 /// # Errors
@@ -121,7 +112,7 @@ pub fn plans(v: &PlatformView, run: &RunColumns) -> Result<String, ReportError> 
         .map(|p| PlanRow {
             rank: p.rank,
             plan: p.label.clone(),
-            role: role(p.role).to_string(),
+            role: p.role.name().to_string(),
             candidates: composition(p.plan),
             expected_annual_cost_usd: p.plan.annual_cost_usd,
             meets_targets: p.plan.meets_targets,

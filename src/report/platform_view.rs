@@ -25,6 +25,18 @@ pub enum Role {
     Found,
 }
 
+impl Role {
+    /// How the CSV files and results.json spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Recommended => "recommended",
+            Role::Closest => "closest",
+            Role::Listed => "listed",
+            Role::Found => "found",
+        }
+    }
+}
+
 /// One plan in the ranking.
 #[derive(Clone, Debug)]
 pub struct RankedPlan<'a> {
