@@ -10,6 +10,7 @@ mod fit;
 mod merge;
 mod outer;
 mod platform;
+mod platform_run;
 mod policy;
 mod run;
 mod sensitivity;

@@ -60,6 +60,9 @@ fn check_flags(args: &RunArgs) -> Result<(), Failure> {
 }
 
 pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
+    if let Some(platform) = platform_model(&args.model)? {
+        return super::platform_run::run(args, &platform);
+    }
     check_flags(args)?;
     let mut model = load_model(&args.model)?;
     select_strategies(&mut model, &args.strategies)?;
@@ -76,6 +79,25 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     results.provenance.invocation.command_line = provenance().invocation.command_line;
     emit(&results, &model, (args.format, args.detail()), staging)?;
     gate(&results, args.fail_on_miss)
+}
+
+/// The model as a platform when it lists `[[service]]` tables (then
+/// `drsim run` runs its plans and the search); `None` for any other model,
+/// whose errors [`load_model`] reports as before.
+fn platform_model(path: &std::path::Path) -> Result<Option<drsim::platform::Platform>, Failure> {
+    match drsim::platform::load(path) {
+        Ok(p) if p.explicit => Ok(Some(p)),
+        Ok(_) => Ok(None),
+        Err(e) => match load_model(path) {
+            Err(Failure::BadInput(single)) if is_platform_error(&single.to_string()) => Err(bad_input(e)),
+            _ => Ok(None),
+        },
+    }
+}
+
+/// Whether a single model's error says the file has platform tables.
+fn is_platform_error(text: &str) -> bool {
+    ["unknown field `service`", "unknown field `function`", "unknown field `plan`"].iter().any(|f| text.contains(f))
 }
 
 /// `--fail-on-miss`: exit code 4 when no strategy meets the targets. Called

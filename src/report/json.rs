@@ -46,6 +46,12 @@ struct JsonResults<'a> {
     targets: &'a TargetsReport,
     strategies: &'a [StrategySummary],
     decision: JsonDecision<'a>,
+    /// A platform run (a model with `[[service]]`): every plan reported,
+    /// ranked, with its figures per function and per service. Absent for a
+    /// model without services; then `strategies` is empty and the decision
+    /// names plans instead of strategies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform: Option<&'a super::platform_section::PlatformSection<'a>>,
 }
 
 /// The decision: the recommendation, every strategy's verdict and the summary in words.
@@ -118,7 +124,48 @@ fn view(results: &Results) -> JsonResults<'_> {
                 .collect(),
             summary: verdicts::summary(results),
         },
+        platform: None,
     }
+}
+
+/// results.json of a platform run: the provenance and targets as for any
+/// run, no strategies, the decision over plans (`recommended`, `closest`,
+/// `ranking` and `verdicts` name plans; `summary` is the answer in words)
+/// and the `platform` section.
+pub(super) fn platform_results(
+    provenance: &Provenance,
+    targets: &TargetsReport,
+    section: &super::platform_section::PlatformSection<'_>,
+) -> Result<String, ReportError> {
+    let no_shortfalls: &[Shortfall] = &[];
+    let view = JsonResults {
+        schema_version: RESULTS_SCHEMA_VERSION,
+        provenance,
+        targets,
+        strategies: &[],
+        decision: JsonDecision {
+            recommended: &section.recommended,
+            closest: &section.closest,
+            ranking: &section.ranking,
+            shared_shortfalls: Vec::new(),
+            verdicts: section
+                .plans
+                .iter()
+                .map(|p| JsonVerdict {
+                    strategy: &p.label,
+                    meets_targets: p.figures.meets_targets,
+                    shortfalls: no_shortfalls,
+                    distinguishing_shortfalls: no_shortfalls,
+                    expected_annual_cost_usd: p.figures.annual_cost_usd,
+                    cost_vs_reference: &None,
+                    reason: p.reason.clone(),
+                })
+                .collect(),
+            summary: section.answer.clone(),
+        },
+        platform: Some(section),
+    };
+    pretty(&view)
 }
 
 /// Pretty JSON of anything serialisable, ending in a newline.

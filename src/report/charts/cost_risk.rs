@@ -52,6 +52,22 @@ impl Point {
 /// The chart's title.
 pub const TITLE: &str = "Cost against risk: expected annual cost vs P(meeting both targets)";
 
+/// The words of a cost-against-risk chart: its file stem, title and y axis,
+/// so that a platform's plans are drawn by the same code as strategies.
+#[derive(Clone, Copy, Debug)]
+pub struct Texts {
+    /// File stem.
+    pub name: &'static str,
+    /// Title.
+    pub title: &'static str,
+    /// The y axis's description.
+    pub y_desc: &'static str,
+}
+
+/// The words of the strategies' chart (`cost_vs_risk`).
+pub const STRATEGY_TEXTS: Texts =
+    Texts { name: "cost_vs_risk", title: TITLE, y_desc: "share of incidents meeting RTO and RPO" };
+
 /// Where the points' labels go, for points at pixels `anchors` (x, y) on a
 /// 1600 x 900 chart: the top of each label (placed right of its point), in
 /// the order given. Labels are laid top to bottom, each pushed down to stay
@@ -249,11 +265,16 @@ impl CostRiskChart {
     /// Where the chart puts its plot, markers and labels on its 1600 x 900 canvas
     /// (computed with the bundled font, as when it is drawn).
     pub fn layout(&self) -> Result<Layout, String> {
+        self.layout_with(&STRATEGY_TEXTS)
+    }
+
+    /// [`CostRiskChart::layout`] with other words (a platform's plans).
+    pub fn layout_with(&self, texts: &Texts) -> Result<Layout, String> {
         super::register_fonts();
         let (w, h) = self.size();
         let mut svg = String::new();
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        self.draw_laid_out(&root)
+        self.draw_laid_out(&root, texts)
     }
 
     fn font(p: &Point) -> FontDesc<'static> {
@@ -265,8 +286,12 @@ impl CostRiskChart {
     }
 
     /// Draws the chart and returns where its labels went.
-    fn draw_laid_out<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<Layout, String> {
-        let body = draw::titled(area, TITLE)?;
+    pub fn draw_laid_out<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        texts: &Texts,
+    ) -> Result<Layout, String> {
+        let body = draw::titled(area, texts.title)?;
         let required = format!("required: {:.1}%", self.confidence * 100.0);
         let key = [
             (draw::KeySample::Black, "Pareto front (nothing cheaper is safer)".to_string()),
@@ -283,7 +308,7 @@ impl CostRiskChart {
             .map_err(err)?;
         draw::house_mesh(&mut chart.configure_mesh())
             .x_desc("expected total cost per year, USD (log scale); bars: 95% interval")
-            .y_desc("share of incidents meeting RTO and RPO")
+            .y_desc(texts.y_desc)
             .x_label_formatter(&|x| fmt_usd_tick(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
             .axis_desc_style((FONT, style::LABEL_SIZE))
@@ -371,10 +396,10 @@ impl CostRiskChart {
 
 impl Chart for CostRiskChart {
     fn name(&self) -> &str {
-        "cost_vs_risk"
+        STRATEGY_TEXTS.name
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        self.draw_laid_out(area).map(|_| ())
+        self.draw_laid_out(area, &STRATEGY_TEXTS).map(|_| ())
     }
 }

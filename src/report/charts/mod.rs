@@ -10,6 +10,7 @@ pub mod draw;
 pub mod fit;
 pub mod gantt;
 pub mod loss_exceedance;
+pub mod platform;
 pub mod steps;
 pub mod style;
 pub mod sweep;

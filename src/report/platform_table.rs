@@ -1,0 +1,244 @@
+//! The terminal table of a platform run (`drsim run` on a model with
+//! `[[service]]`), within 100 columns: the plans ranked, the answer (the
+//! cheapest plan meeting every target, or the target that blocks every plan
+//! and what it would take), and the chosen plan by function and by service,
+//! all in the first screen; then the runner-ups and each plan's tables.
+//! `--brief` stops after the answer; `--detail` adds every ranked plan's
+//! tables and margins.
+
+use std::fmt::Write;
+
+use super::answer::wrap;
+use super::platform_view::{PlatformView, RankedPlan, Role, composition, pooled, weakest};
+use super::table::Detail;
+use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
+use crate::platform::eval::PlanFigures;
+
+/// Columns of the terminal.
+pub const WIDTH: usize = 100;
+/// Functions shown as columns of the ranked summary.
+const FUNCTION_COLUMNS: usize = 3;
+
+/// The terminal table of a platform run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlatformTable {
+    /// How much to show.
+    pub detail: Detail,
+}
+
+fn cut(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
+        t.push('~');
+        t
+    }
+}
+
+/// A function's cell in the ranked summary: its availability and `ok`, or the targets it misses.
+fn function_cell(p: &RankedPlan, function: &str) -> String {
+    let Some(f) = p.plan.functions.iter().find(|f| f.function == function) else { return "-".into() };
+    let missed: Vec<&str> = p.misses.iter().filter(|m| m.owner == function).map(|m| m.measure).collect();
+    let verdict = if missed.is_empty() {
+        "ok".to_string()
+    } else {
+        missed.iter().map(|m| if *m == "availability" { "A" } else { m }).collect::<Vec<_>>().join("+")
+    };
+    format!("{} {verdict}", fmt_percent(f.availability.value))
+}
+
+fn verdict(p: &RankedPlan) -> String {
+    match p.role {
+        Role::Recommended => "RECOMMENDED".to_string(),
+        _ if p.plan.meets_targets => "meets".to_string(),
+        _ => format!("misses {}", p.misses.len()),
+    }
+}
+
+impl PlatformTable {
+    /// The whole table.
+    pub fn render(&self, v: &PlatformView, model_path: &str) -> String {
+        let mut out = String::new();
+        header(&mut out, v, model_path);
+        let _ = writeln!(out);
+        ranked(&mut out, v, self.detail);
+        let _ = writeln!(out);
+        out.push_str(&wrap(&v.answer(), WIDTH, "", ""));
+        if self.detail == Detail::Brief {
+            return out;
+        }
+        if let Some(chosen) = v.chosen() {
+            let _ = writeln!(out);
+            functions(&mut out, chosen.plan);
+            services(&mut out, chosen.plan);
+        }
+        let _ = writeln!(out);
+        legend(&mut out, v);
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Plans");
+        for p in &v.ranked {
+            let why = if p.misses.is_empty() {
+                if p.role == Role::Recommended {
+                    "the cheapest meeting every target".to_string()
+                } else {
+                    "meets every target".to_string()
+                }
+            } else {
+                format!("misses {}", p.misses.iter().map(|m| m.short()).collect::<Vec<_>>().join(", "))
+            };
+            out.push_str(&wrap(
+                &format!("{}: {}; {}/yr; {why}", p.label, composition(p.plan), fmt_usd(p.plan.annual_cost_usd)),
+                WIDTH,
+                "  ",
+                "      ",
+            ));
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Weakest link (each service's own downtime as a share of the sum over the function's services)"
+        );
+        if let Some(chosen) = v.chosen() {
+            for f in &chosen.plan.functions {
+                let parts: Vec<String> = weakest(v.platform, chosen.plan, f)
+                    .into_iter()
+                    .map(|(s, share)| format!("{s} {}", fmt_percent(share)))
+                    .collect();
+                out.push_str(&wrap(
+                    &format!("{} under {}: {}", f.function, chosen.label, parts.join(", ")),
+                    WIDTH,
+                    "  ",
+                    "    ",
+                ));
+            }
+        }
+        if self.detail == Detail::Full {
+            for p in &v.ranked {
+                let _ = writeln!(out);
+                let _ = writeln!(out, "plan {} ({}/yr)", p.label, fmt_usd(p.plan.annual_cost_usd));
+                functions(&mut out, p.plan);
+                services(&mut out, p.plan);
+                for f in &p.plan.functions {
+                    let a = f.margins.availability.map_or(String::new(), |m| format!(", availability {m:+.4}"));
+                    let _ = writeln!(
+                        out,
+                        "  margins {}: RTO met {:+.4}, RPO met {:+.4}{a}",
+                        f.function, f.margins.rto, f.margins.rpo
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+fn header(out: &mut String, v: &PlatformView, model_path: &str) {
+    let r = v.results;
+    let _ = writeln!(out, "drsim {} · {} ({model_path})", crate::provenance::VERSION, r.name);
+    let searched = if r.plans_searched > 0 {
+        format!(", {} plans searched", super::platform_view::group(r.plans_searched))
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "seed {} · {} trials x {} year(s) · {} services, {} functions{searched}",
+        r.seed,
+        r.trials,
+        r.years,
+        v.platform.services.len(),
+        v.platform.functions.len()
+    );
+}
+
+fn ranked(out: &mut String, v: &PlatformView, detail: Detail) {
+    let names: Vec<&str> = v.platform.functions.iter().take(FUNCTION_COLUMNS).map(|f| f.name.as_str()).collect();
+    let mut head = format!("{:>2} {:<18} {:<11} {:>11}", "#", "plan", "verdict", "cost/yr");
+    for n in &names {
+        let _ = write!(head, " {:<15}", cut(n, 15));
+    }
+    let _ = write!(head, " blocking shortfall");
+    let _ = writeln!(out, "{}", head.trim_end());
+    // The first screen shows the chosen plan and the listed ones; the
+    // search's runner-ups (found-N) follow under Plans, and with --detail here.
+    for p in v.ranked.iter().filter(|p| detail == Detail::Full || p.role != Role::Found) {
+        let mut row = format!(
+            "{:>2} {:<18} {:<11} {:>11}",
+            p.rank,
+            cut(&p.label, 18),
+            verdict(p),
+            fmt_usd(p.plan.annual_cost_usd)
+        );
+        for n in &names {
+            let _ = write!(row, " {:<15}", function_cell(p, n));
+        }
+        let blocking = p.misses.first().map_or("-".to_string(), |m| m.short());
+        let _ = write!(row, " {blocking}");
+        let _ = writeln!(out, "{}", cut(row.trim_end(), WIDTH));
+    }
+}
+
+fn functions(out: &mut String, p: &PlanFigures) {
+    let _ = writeln!(
+        out,
+        "{:<16} {:>8} {:>11} {:>7} {:>15} {:>15} {:>9} {:>11}",
+        "  by function", "avail.", "downtime/yr", "out/yr", "RTO met (tgt)", "RPO met (tgt)", "RPO p95", "lost/yr"
+    );
+    for f in &p.functions {
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>8} {:>11} {:>7.2} {:>15} {:>15} {:>9} {:>11}",
+            cut(&f.function, 14),
+            fmt_percent(f.availability.value),
+            fmt_duration_s(f.downtime_per_year_s),
+            f.outages_per_year,
+            format!("{} ({})", fmt_percent(f.rto_met.estimate), fmt_duration_s(f.rto_target_s)),
+            format!("{} ({})", fmt_percent(f.rpo_met.estimate), fmt_duration_s(f.rpo_target_s)),
+            f.rpo_s.as_ref().map_or("-".to_string(), |q| fmt_duration_s(q.p95.value)),
+            fmt_usd(f.lost_usd_per_year.value)
+        );
+    }
+}
+
+fn services(out: &mut String, p: &PlanFigures) {
+    let _ = writeln!(
+        out,
+        "{:<16} {:<14} {:>8} {:>11} {:>8} {:>8} {:>10} {:>11}",
+        "  by service", "candidate", "avail.", "downtime/yr", "RTO met", "RPO met", "loss/yr", "cost/yr"
+    );
+    for s in &p.services {
+        let mark = if !s.judged {
+            ""
+        } else if s.meets_targets {
+            " ok"
+        } else {
+            " MISS"
+        };
+        let row = format!(
+            "  {:<14} {:<14} {:>8} {:>11} {:>8} {:>8} {:>10} {:>11}{mark}",
+            cut(&s.service, 14),
+            cut(&s.candidate, 14),
+            fmt_percent(s.summary.availability.value),
+            fmt_duration_s(s.summary.annual_downtime_s.value),
+            fmt_percent(pooled(s, true).estimate),
+            fmt_percent(pooled(s, false).estimate),
+            fmt_duration_s(s.summary.annual_data_loss_s.value),
+            fmt_usd(s.summary.cost.total_annual_usd.value),
+        );
+        let _ = writeln!(out, "{row}");
+    }
+}
+
+fn legend(out: &mut String, v: &PlatformView) {
+    let text = format!(
+        "cost/yr = expected: each service's fixed and incident costs plus each function's lost revenue and \
+         orders; a function's cell = its availability and ok, or the targets it misses (A = availability); \
+         RTO/RPO met = share of the function's outages (a service's incidents, all kinds) meeting the target, \
+         {} required on the 95% lower bound; # = rank among every plan reported (found-N, the search's \
+         next cheapest plans, are listed under Plans); loss/yr = a service's data-loss window per year; MISS/ok = a \
+         service with its own targets",
+        fmt_percent(v.platform.confidence)
+    );
+    out.push_str(&wrap(&text, WIDTH, "", ""));
+}

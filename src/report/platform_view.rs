@@ -1,0 +1,408 @@
+//! What every report of a platform run (`drsim run` on a model with
+//! `[[service]]`) says, once: the plans ranked, a short label for each (plans
+//! found by the search have no name), what each misses as structured
+//! shortfalls, the target that blocks every plan and what it would take, and
+//! the weakest link of each function. The terminal table, report.md, the
+//! CSV files, results.json and the charts lay these out; none computes them
+//! again.
+
+use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
+use crate::platform::Platform;
+use crate::platform::eval::{FunctionFigures, PlanFigures, ServiceFigures};
+use crate::platform::optimize::PlatformResults;
+use crate::summary::{Quantiles, Share};
+
+/// Why a plan is in the ranking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The cheapest plan meeting every target.
+    Recommended,
+    /// No plan meets every target: the one with the fewest misses, then the cheapest.
+    Closest,
+    /// A plan the model lists (and neither of the above).
+    Listed,
+    /// A runner-up of the search (and none of the above).
+    Found,
+}
+
+impl Role {
+    /// How the CSV files and results.json spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Recommended => "recommended",
+            Role::Closest => "closest",
+            Role::Listed => "listed",
+            Role::Found => "found",
+        }
+    }
+}
+
+/// One plan in the ranking.
+#[derive(Clone, Debug)]
+pub struct RankedPlan<'a> {
+    /// 1 for the first.
+    pub rank: usize,
+    /// Short name: the model's, or `optimum`, `closest`, `found-N` for plans
+    /// the search found.
+    pub label: String,
+    /// Why it is ranked.
+    pub role: Role,
+    /// Whether the model lists it.
+    pub listed: bool,
+    /// Its figures.
+    pub plan: &'a PlanFigures,
+    /// Its shortfalls, largest gap first.
+    pub misses: Vec<Miss>,
+}
+
+/// One target a plan misses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Miss {
+    /// The target, the same for every plan: `checkout RTO 30m`, `orders region RPO 1h`, `checkout availability`.
+    pub target: String,
+    /// The function or service it belongs to.
+    pub owner: String,
+    /// `RTO`, `RPO` or `availability`.
+    pub measure: &'static str,
+    /// The share meeting it (availability: the mean availability).
+    pub achieved: f64,
+    /// How far below the requirement the lower bound (or the mean) is.
+    pub gap: f64,
+}
+
+impl Miss {
+    /// In a few words: `checkout RTO met 73.0%`.
+    pub fn short(&self) -> String {
+        match self.measure {
+            "availability" => format!("{} avail. {}", self.owner, fmt_percent(self.achieved)),
+            _ => {
+                let head = self.target.rsplit_once(' ').map_or(self.target.as_str(), |(h, _)| h);
+                format!("{head} met {}", fmt_percent(self.achieved))
+            }
+        }
+    }
+}
+
+/// A platform run's results with everything the reports share.
+#[derive(Clone, Debug)]
+pub struct PlatformView<'a> {
+    /// The platform run.
+    pub platform: &'a Platform,
+    /// What the run found.
+    pub results: &'a PlatformResults,
+    /// Every plan reported, best first: those meeting every target by cost,
+    /// then the others by their number of misses, then by cost.
+    pub ranked: Vec<RankedPlan<'a>>,
+}
+
+/// The share of every kind's incidents meeting a target, pooled over kinds.
+pub fn pooled(s: &ServiceFigures, rto: bool) -> Share {
+    let (mut met, mut all) = (0u64, 0u64);
+    for k in &s.summary.kinds {
+        let share = if rto { &k.rto_met } else { &k.rpo_met };
+        met += share.successes;
+        all += share.trials;
+    }
+    Share {
+        successes: met,
+        trials: all,
+        estimate: if all == 0 { 1.0 } else { met as f64 / all as f64 },
+        low: 0.0,
+        high: 1.0,
+    }
+}
+
+/// What a plan misses, as structured shortfalls, largest gap first.
+pub fn misses(platform: &Platform, plan: &PlanFigures) -> Vec<Miss> {
+    let confidence = platform.confidence;
+    let mut out = Vec::new();
+    for f in &plan.functions {
+        if f.margins.rto < 0.0 {
+            out.push(Miss {
+                target: format!("{} RTO {}", f.function, fmt_duration_s(f.rto_target_s)),
+                owner: f.function.clone(),
+                measure: "RTO",
+                achieved: f.rto_met.estimate,
+                gap: -f.margins.rto,
+            });
+        }
+        if f.margins.rpo < 0.0 {
+            out.push(Miss {
+                target: format!("{} RPO {}", f.function, fmt_duration_s(f.rpo_target_s)),
+                owner: f.function.clone(),
+                measure: "RPO",
+                achieved: f.rpo_met.estimate,
+                gap: -f.margins.rpo,
+            });
+        }
+        if let Some(m) = f.margins.availability.filter(|m| *m < 0.0) {
+            out.push(Miss {
+                target: format!("{} availability", f.function),
+                owner: f.function.clone(),
+                measure: "availability",
+                achieved: f.availability.value,
+                gap: -m,
+            });
+        }
+    }
+    for (s, service) in plan.services.iter().zip(&platform.services) {
+        if !s.judged {
+            continue;
+        }
+        let model = &service.model;
+        for k in s.summary.kinds.iter().filter(|k| k.incidents > 0) {
+            let t = model.targets.for_kind(k.kind);
+            for (measure, share, target) in [("RTO", &k.rto_met, t.rto), ("RPO", &k.rpo_met, t.rpo)] {
+                if share.low < confidence {
+                    out.push(Miss {
+                        target: format!("{} {} {measure} {}", s.service, k.kind.name(), fmt_duration_s(target.secs())),
+                        owner: s.service.clone(),
+                        measure,
+                        achieved: share.estimate,
+                        gap: confidence - share.low,
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| b.gap.total_cmp(&a.gap));
+    out
+}
+
+impl<'a> PlatformView<'a> {
+    /// Ranks every plan of `results`: the listed ones, the recommended (or
+    /// closest) and the runner-ups, each once.
+    pub fn new(platform: &'a Platform, results: &'a PlatformResults) -> PlatformView<'a> {
+        let mut pool: Vec<(&PlanFigures, Role, bool)> = Vec::new();
+        let listed = |p: &PlanFigures| platform.plans.iter().any(|l| l.name == p.name);
+        let mut add = |p: &'a PlanFigures, role: Role| {
+            if !pool.iter().any(|(q, _, _)| q.choice == p.choice) {
+                pool.push((p, role, listed(p)));
+            }
+        };
+        if let Some(b) = &results.best {
+            add(b, Role::Recommended);
+        }
+        if let Some(c) = &results.closest {
+            add(c, Role::Closest);
+        }
+        for p in &results.plans {
+            add(p, Role::Listed);
+        }
+        for u in &results.runner_ups {
+            add(&u.plan, Role::Found);
+        }
+        let mut ranked: Vec<RankedPlan<'a>> = pool
+            .into_iter()
+            .map(|(plan, role, listed)| RankedPlan {
+                rank: 0,
+                label: plan.name.clone(),
+                role,
+                listed,
+                plan,
+                misses: misses(platform, plan),
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            let key = |p: &RankedPlan| (!p.plan.meets_targets, if p.plan.meets_targets { 0 } else { p.misses.len() });
+            let first = |p: &RankedPlan| !matches!(p.role, Role::Recommended | Role::Closest);
+            first(a)
+                .cmp(&first(b))
+                .then(key(a).cmp(&key(b)))
+                .then(a.plan.annual_cost_usd.total_cmp(&b.plan.annual_cost_usd))
+        });
+        let mut found = 0;
+        for (i, p) in ranked.iter_mut().enumerate() {
+            p.rank = i + 1;
+            if !p.listed {
+                p.label = match p.role {
+                    Role::Recommended => "optimum".to_string(),
+                    Role::Closest => "closest".to_string(),
+                    _ => {
+                        found += 1;
+                        format!("found-{found}")
+                    }
+                };
+            }
+        }
+        PlatformView { platform, results, ranked }
+    }
+
+    /// The recommended plan, or the closest when none meets every target.
+    pub fn chosen(&self) -> Option<&RankedPlan<'a>> {
+        self.ranked.iter().find(|p| matches!(p.role, Role::Recommended | Role::Closest))
+    }
+
+    /// The ranking's label of a plan.
+    pub fn label_of(&self, plan: &PlanFigures) -> String {
+        self.ranked.iter().find(|p| p.plan.choice == plan.choice).map_or_else(|| plan.name.clone(), |p| p.label.clone())
+    }
+
+    /// The targets every ranked plan misses, in the order of the chosen
+    /// plan's misses.
+    pub fn shared(&self) -> Vec<&Miss> {
+        let Some(chosen) = self.chosen() else { return Vec::new() };
+        chosen
+            .misses
+            .iter()
+            .filter(|m| self.ranked.iter().all(|p| p.misses.iter().any(|q| q.target == m.target)))
+            .collect()
+    }
+
+    /// The answer in sentences: the recommended plan and what it costs next
+    /// to the listed plans, or the target that blocks every plan and what it
+    /// would take.
+    pub fn answer(&self) -> String {
+        let r = self.results;
+        let searched = if r.plans_searched > 0 {
+            format!(" ({} plans searched)", group(r.plans_searched))
+        } else {
+            " (the plans the model lists)".to_string()
+        };
+        let Some(chosen) = self.chosen() else { return "No plan was evaluated.".to_string() };
+        let cost = fmt_usd(chosen.plan.annual_cost_usd);
+        if chosen.role == Role::Recommended {
+            let mut text = format!(
+                "Recommended: {} at {cost} a year expected, the cheapest plan meeting every target{searched}: {}.",
+                chosen.label,
+                composition(chosen.plan)
+            );
+            let others: Vec<String> = self
+                .ranked
+                .iter()
+                .filter(|p| p.listed && p.plan.choice != chosen.plan.choice)
+                .map(|p| format!("{} {}", p.label, signed_usd(p.plan.annual_cost_usd - chosen.plan.annual_cost_usd)))
+                .collect();
+            if !others.is_empty() {
+                text.push_str(&format!(" Listed plans a year: {}.", others.join(", ")));
+            }
+            return text;
+        }
+        let shared = self.shared();
+        let mut text = format!("No plan meets every target{searched}.");
+        if shared.is_empty() {
+            text.push_str(" No single target is missed by every plan shown.");
+        }
+        if let Some(m) = shared.first() {
+            text.push_str(&format!(" {}", self.what_it_takes(m)));
+        }
+        if shared.len() > 1 {
+            let more: Vec<&str> = shared[1..].iter().map(|m| m.target.as_str()).collect();
+            text.push_str(&format!(" Every plan also misses {}.", more.join(", ")));
+        }
+        let rest: Vec<String> =
+            chosen.misses.iter().filter(|m| !shared.iter().any(|s| s.target == m.target)).map(Miss::short).collect();
+        let name = if chosen.listed { format!(": {},", chosen.label) } else { " (tables below):".to_string() };
+        text.push_str(&format!(
+            " Closest plan{name} {cost}/yr{}.",
+            if rest.is_empty() {
+                ", meeting every other target".to_string()
+            } else {
+                format!(", also missing {}", rest.join(", "))
+            }
+        ));
+        text
+    }
+
+    /// One target every plan misses, the best any ranked plan achieves and
+    /// what target would be met.
+    pub fn what_it_takes(&self, m: &Miss) -> String {
+        let confidence = self.platform.confidence;
+        let best = self
+            .ranked
+            .iter()
+            .filter_map(|p| p.misses.iter().find(|q| q.target == m.target).map(|q| (p, q)))
+            .max_by(|a, b| a.1.achieved.total_cmp(&b.1.achieved));
+        let Some((plan, miss)) = best else { return String::new() };
+        let function = plan.plan.functions.iter().find(|f| f.function == m.owner);
+        let mut text = if m.measure == "availability" {
+            format!(
+                "Every plan misses the {} availability target: at best {} ({}).",
+                m.owner,
+                fmt_percent(miss.achieved),
+                plan.label
+            )
+        } else {
+            format!(
+                "Every plan misses {}, met in at most {} of {} ({}; {} required).",
+                m.target,
+                fmt_percent(miss.achieved),
+                if function.is_some() { "outages" } else { "incidents" },
+                plan.label,
+                fmt_percent(confidence)
+            )
+        };
+        let Some(f) = function else { return text };
+        let quantile = |q: &Option<Quantiles>| -> Option<(f64, &'static str)> {
+            let q = q.as_ref()?;
+            if (confidence - 0.99).abs() < 1e-9 {
+                Some((q.p99.value, "P99"))
+            } else if (confidence - 0.95).abs() < 1e-9 {
+                Some((q.p95.value, "P95"))
+            } else {
+                None
+            }
+        };
+        let at = match m.measure {
+            "RTO" => quantile(&f.rto_s),
+            "RPO" => quantile(&f.rpo_s),
+            _ => None,
+        };
+        let mut ways = Vec::new();
+        if let Some((at, name)) = at {
+            ways.push(format!(
+                "a {} {} target of {} ({}'s {name})",
+                m.owner,
+                m.measure,
+                fmt_duration_s(at),
+                plan.label
+            ));
+        }
+        if let Some((service, share)) = weakest(self.platform, plan.plan, f).first() {
+            ways.push(format!(
+                "a faster recovery of {service}, {}'s weakest link ({} of its services' downtime)",
+                f.function,
+                fmt_percent(*share)
+            ));
+        }
+        if !ways.is_empty() {
+            text.push_str(&format!(" It would take {}.", ways.join(" or ")));
+        }
+        text
+    }
+}
+
+/// `1,024`.
+pub fn group(n: u64) -> String {
+    fmt_usd(n as f64).trim_start_matches('$').to_string()
+}
+
+fn signed_usd(x: f64) -> String {
+    if x >= 0.0 { format!("+{}", fmt_usd(x)) } else { fmt_usd(x) }
+}
+
+/// A plan's candidates: `web pilot-light, orders warm-standby`.
+pub fn composition(plan: &PlanFigures) -> String {
+    plan.services.iter().map(|s| format!("{} {}", s.service, s.candidate)).collect::<Vec<_>>().join(", ")
+}
+
+/// The weakest link of a function under a plan: each service it needs
+/// with its own downtime per year under the plan's candidate, as a share of
+/// the sum over the function's services, largest first. A service that is
+/// down alone holds the function back by all of its downtime; outages shared
+/// by several services (a region loss) are counted for each of them, so the
+/// shares say who holds the function back most, not an exact split.
+pub fn weakest(platform: &Platform, plan: &PlanFigures, f: &FunctionFigures) -> Vec<(String, f64)> {
+    let Some(function) = platform.functions.iter().find(|x| x.name == f.function) else { return Vec::new() };
+    let downs: Vec<(String, f64)> = function
+        .services
+        .iter()
+        .filter_map(|&s| plan.services.get(s))
+        .map(|s| (s.service.clone(), s.summary.annual_downtime_s.value))
+        .collect();
+    let sum: f64 = downs.iter().map(|d| d.1).sum();
+    let mut out: Vec<(String, f64)> =
+        downs.into_iter().map(|(s, d)| (s, if sum > 0.0 { d / sum } else { 0.0 })).collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
+}
