@@ -54,6 +54,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<(), Failure> {
                 problems: &problems,
                 findings: &[],
                 strict: args.strict,
+                model: None,
             };
             print_machine(args.format, &audit)?;
             return Err(bad_input(ModelError::Invalid { problems }));
@@ -78,6 +79,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<(), Failure> {
         problems: &[],
         findings: &findings,
         strict: args.strict,
+        model: Some(&model),
     };
     print_machine(args.format, &audit)?;
     if args.strict && !findings.is_empty() {
