@@ -148,16 +148,9 @@ impl Frame {
     /// The x ticks whose labels fit side by side, left to right: a tick
     /// whose label would touch the previous one's is left out.
     fn spaced<'t>(&self, ticks: &'t [(f64, String)]) -> Vec<&'t (f64, String)> {
-        // Half a label's width at the tick font: about 0.6 em per character, plus a gap.
-        let half = |label: &str| label.chars().count() as f64 * 0.3 * f64::from(style::TICK_SIZE) + 8.0;
-        let mut kept: Vec<&(f64, String)> = Vec::new();
-        for t in ticks {
-            let fits = kept.last().is_none_or(|last| self.px(t.0) - self.px(last.0) >= half(&last.1) + half(&t.1));
-            if fits {
-                kept.push(t);
-            }
-        }
-        kept
+        let xs: Vec<f64> = ticks.iter().map(|t| self.px(t.0)).collect();
+        let labels: Vec<String> = ticks.iter().map(|t| t.1.clone()).collect();
+        style::fitting_ticks(&xs, &labels).into_iter().map(|i| &ticks[i]).collect()
     }
 
     /// A dashed red reference line between two data points, with an optional label above its right end.
