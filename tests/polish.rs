@@ -208,7 +208,10 @@ fn refused(entries: &str) -> String {
     let base = std::fs::read_to_string("models/securecart.toml").unwrap();
     let kept = &base[..base.find("[uncertain]").unwrap()];
     let text = format!("{kept}[uncertain]\n{entries}");
-    let dir = std::env::temp_dir().join(format!("drsim-polish-uncertain-{}", std::process::id()));
+    // One directory per call: tests run in parallel within one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("drsim-polish-uncertain-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("model.toml");
     std::fs::write(&path, &text).unwrap();
@@ -221,6 +224,7 @@ fn refused(entries: &str) -> String {
     assert_eq!(said, String::from_utf8(run.stderr).unwrap(), "check and run say the same");
     let line = text.lines().position(|l| l.starts_with("[uncertain]")).unwrap() + 2;
     assert!(said.contains(&format!("{p}:{line}:1: uncertain.")), "file:line:col of the entry: {said}");
+    std::fs::remove_dir_all(&dir).unwrap();
     said
 }
 
