@@ -473,6 +473,9 @@ pub struct Audit<'a> {
     pub findings: &'a [Finding],
     /// Whether findings are errors (`--strict`) rather than warnings.
     pub strict: bool,
+    /// The validated model (none when it is invalid): what the machine
+    /// formats say of each strategy beside the findings.
+    pub model: Option<&'a crate::model::Model>,
 }
 
 impl Audit<'_> {

@@ -195,7 +195,7 @@ fn bad_uncertain_specs_are_refused_with_their_position() {
         &[],
     );
     assert!(e.contains("uncertain") && e.contains("max"), "{e}");
-    // A path that names nothing: refused when the outer loop starts, with its line.
+    // A path that names nothing: refused as the model is loaded, with its line and the nearest key.
     let e = refused(
         &total_loss_model("\"failure.logical.rate_per_yaer\" = { dist = \"uniform\", min = 0.5, max = 1.0 }"),
         &["--outer", "2"],
@@ -203,7 +203,7 @@ fn bad_uncertain_specs_are_refused_with_their_position() {
     assert!(
         e.contains("m.toml:")
             && e.contains("uncertain.\"failure.logical.rate_per_yaer\"")
-            && e.contains("the model does not set this key"),
+            && e.contains("the model sets no value at this path; did you mean `rate_per_year`?"),
         "{e}"
     );
     // --outer on a model with nothing uncertain.

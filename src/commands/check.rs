@@ -42,7 +42,11 @@ fn print_machine(format: CheckFormat, audit: &Audit<'_>) -> Result<(), Failure> 
 
 pub(super) fn check(args: &CheckArgs) -> Result<(), Failure> {
     let (path, text) = read_model(&args.model)?;
-    let model = match Model::from_str_at(&text, &path) {
+    // An [uncertain] entry is checked against the model it belongs to: a
+    // typo or an out-of-range distribution is a problem like any other.
+    let loaded = Model::from_str_at(&text, &path)
+        .and_then(|m| drsim::whatif::uncertain_check::check(&text, &path, &m).map(|()| m));
+    let model = match loaded {
         Ok(model) => model,
         Err(ModelError::Invalid { problems }) if args.format != CheckFormat::Text => {
             // The machine formats report the problems too, so a code-scanning
@@ -54,6 +58,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<(), Failure> {
                 problems: &problems,
                 findings: &[],
                 strict: args.strict,
+                model: None,
             };
             print_machine(args.format, &audit)?;
             return Err(bad_input(ModelError::Invalid { problems }));
@@ -78,6 +83,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<(), Failure> {
         problems: &[],
         findings: &findings,
         strict: args.strict,
+        model: Some(&model),
     };
     print_machine(args.format, &audit)?;
     if args.strict && !findings.is_empty() {

@@ -113,9 +113,13 @@ pub(crate) fn provenance() -> drsim::provenance::Provenance {
         .with_command_line(std::env::args_os().map(|a| a.to_string_lossy().into_owned()))
 }
 
-/// Loads a model, tagging failures as bad input.
+/// Loads a model, its `[uncertain]` entries checked against it, tagging failures as bad input.
 pub(crate) fn load_model(path: &std::path::Path) -> Result<drsim::model::Model, Failure> {
-    drsim::model::Model::load(path).map_err(|e| {
+    let text = drsim::input::read_text(path, drsim::input::MODEL_LIMIT_BYTES)
+        .map_err(|source| bad_input(drsim::model::ModelError::Read { path: path.to_path_buf(), source }))?;
+    let loaded = drsim::model::Model::from_str_at(&text, path)
+        .and_then(|m| drsim::whatif::uncertain_check::check(&text, path, &m).map(|()| m));
+    loaded.map_err(|e| {
         let text = e.to_string();
         if ["unknown field `service`", "unknown field `function`", "unknown field `plan`"]
             .iter()

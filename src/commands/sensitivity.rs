@@ -10,6 +10,7 @@ use drsim::report::json::Json;
 use drsim::report::output::Staging;
 use drsim::report::sensitivity_csv::SensitivityCsv;
 use drsim::report::sensitivity_json::SensitivityJson;
+use drsim::report::sensitivity_markdown::SensitivityMarkdown;
 use drsim::report::sensitivity_text::TornadoText;
 use drsim::whatif::sensitivity::{Metric, tornados as analyse};
 
@@ -40,7 +41,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
     .map_err(whatif_failure)?;
     if args.format == TextFormat::Text {
         for t in &tornados {
-            say(&TornadoText.render(t).map_err(runtime)?)?;
+            say(&TornadoText { metric }.render(t).map_err(runtime)?)?;
         }
     }
     let provenance = eval_provenance(&text, &args.model, &options);
@@ -48,16 +49,21 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
         say(&SensitivityJson { provenance: Some(&provenance) }.render(&tornados[..]).map_err(runtime)?)?;
     }
     if let Some(staging) = staging {
-        let csv = SensitivityCsv { provenance: Some(&provenance) }.render(&tornados[..]).map_err(runtime)?;
+        let csv = SensitivityCsv { provenance: Some(&provenance), metric }.render(&tornados[..]).map_err(runtime)?;
         staging.write("sensitivity.csv", csv.as_bytes()).map_err(runtime)?;
+        let md = SensitivityMarkdown { metric }.render(&tornados[..]).map_err(runtime)?;
+        staging.write("sensitivity.md", md.as_bytes()).map_err(runtime)?;
         staging
             .write(&sidecar("sensitivity.csv"), Json.render(&provenance).map_err(runtime)?.as_bytes())
             .map_err(runtime)?;
         for t in &tornados {
-            render(&TornadoChart::new(t), &staging).map_err(runtime)?;
+            render(&TornadoChart::new(t, metric), &staging).map_err(runtime)?;
         }
         let dir = staging.commit().map_err(runtime)?;
-        eprintln!("wrote {0}/sensitivity.csv, {0}/sensitivity.provenance.json and the tornado charts", dir.display());
+        eprintln!(
+            "wrote {0}/sensitivity.csv, {0}/sensitivity.md, {0}/sensitivity.provenance.json and the tornado charts",
+            dir.display()
+        );
     }
     Ok(())
 }

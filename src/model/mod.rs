@@ -35,6 +35,7 @@ pub use span::KeyPath;
 pub(crate) use span::line_column;
 pub use time::SimTime;
 pub(crate) use validate::name_id;
+pub use words::nearest;
 
 /// Hours in the load profile's cycle (one year of 365 days).
 pub const HOURS_PER_YEAR: usize = 8760;

@@ -6,7 +6,7 @@
 use super::charts::cdf::{CdfChart, Measure};
 use super::charts::cost::CostChart;
 use super::charts::cost_risk::CostRiskChart;
-use super::charts::loss_exceedance::LossExceedanceChart;
+use super::charts::loss_exceedance::{self, LossExceedanceChart};
 use super::charts::steps::StepsChart;
 use super::charts::{ChartError, render};
 use super::csv::{RunColumns, StrategiesCsv, SummaryCsv};
@@ -34,12 +34,13 @@ pub enum ExportError {
 }
 
 /// The charts written by [`write_all`]: file stem and caption, in report order.
-pub const CHARTS: [(&str, &str); 5] = [
+pub const CHARTS: [(&str, &str); 6] = [
     ("downtime_cdf", "Downtime per incident (achieved RTO)"),
     ("data_loss_cdf", "Data-loss window per incident (achieved RPO)"),
     ("annual_cost", "Total annual cost distribution"),
     ("cost_vs_risk", "Cost against risk"),
     ("recovery_steps", "Where recovery time goes"),
+    (loss_exceedance::NAME, "Loss exceedance: P(a year's incident losses above x)"),
 ];
 
 /// The Markdown report as written into an output directory (charts linked).

@@ -1,15 +1,18 @@
 //! `sensitivity.csv`: every input of every tornado of a `drsim sensitivity`,
 //! one row per strategy and input in rank order (the printed table stops at
 //! the first few; this file has them all). Costs in USD, P(targets met) as a
-//! fraction 0-1.
+//! fraction 0-1. The last five columns are the metric the rows are ranked by
+//! (`--metric`, as spelled there): its name, its baseline, its value at low
+//! and at high, and its swing (USD for `cost`, a fraction 0-1 otherwise).
 
 use super::csv::{Cell, CsvWriter, RunColumns};
+use super::sensitivity_columns::Columns;
 use super::{Report, ReportError};
 use crate::provenance::Provenance;
-use crate::whatif::sensitivity::{InputKind, Tornado};
+use crate::whatif::sensitivity::{InputKind, Metric, Tornado};
 
 /// The header row.
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 18] = [
     "strategy",
     "rank",
     "input",
@@ -23,13 +26,20 @@ const COLUMNS: [&str; 13] = [
     "baseline_p_targets_met",
     "p_targets_met_at_low",
     "p_targets_met_at_high",
+    "metric",
+    "baseline_metric",
+    "metric_at_low",
+    "metric_at_high",
+    "metric_swing",
 ];
 
 /// `sensitivity.csv`, from the tornados of every strategy analysed.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensitivityCsv<'a> {
     /// Where the figures came from: its [`RunColumns`] end every row (none when `None`).
     pub provenance: Option<&'a Provenance>,
+    /// What the rows are ranked by (`--metric`).
+    pub metric: Metric,
 }
 
 /// How an input's low and high values were chosen, as the `how` column says it.
@@ -47,6 +57,8 @@ impl Report<[Tornado]> for SensitivityCsv<'_> {
             w = w.with_run(&RunColumns::of(p));
         }
         w.header(&COLUMNS)?;
+        let m = self.metric;
+        let key = Columns::key(m);
         for t in tornados {
             for (rank, b) in (1..).zip(&t.bars) {
                 w.record(&[
@@ -63,6 +75,11 @@ impl Report<[Tornado]> for SensitivityCsv<'_> {
                     Cell::Number(t.baseline.p_targets_met),
                     Cell::Number(b.low.p_targets_met),
                     Cell::Number(b.high.p_targets_met),
+                    Cell::Text(&key),
+                    Cell::Number(m.of(&t.baseline)),
+                    Cell::Number(m.of(&b.low)),
+                    Cell::Number(m.of(&b.high)),
+                    Cell::Number(b.swing(m)),
                 ])?;
             }
         }

@@ -18,6 +18,7 @@ pub mod outer_part;
 pub mod param;
 pub mod sensitivity;
 pub mod sweep;
+pub mod uncertain_check;
 
 use crate::simulation::SimulationError;
 use crate::summary::StrategySummary;

@@ -113,7 +113,10 @@ fn root<'a, 'p, 's>(
         tables.iter().filter_map(|t| t.get(id_key).and_then(Item::as_str).map(str::to_string)).collect();
     match tables.iter_mut().find(|t| t.get(id_key).and_then(Item::as_str) == Some(*id)) {
         Some(t) => Ok((t as &mut dyn TableLike, &segs[2..])),
-        None => Err(bad_path(param, format!("no [[{array}]] with {id_key} = \"{id}\"; known: {}", known.join(", ")))),
+        None => Err(bad_path(
+            param,
+            format!("no [[{array}]] with {id_key} = \"{id}\";{} known: {}", did_you_mean(id, &known), known.join(", ")),
+        )),
     }
 }
 
@@ -135,11 +138,34 @@ fn locate<'a>(doc: &'a mut DocumentMut, param: &'a str) -> Result<(&'a mut dyn T
                 .as_table_like_mut()
                 .ok_or_else(|| bad_path(param, format!("`{here}.{seg}` is a value, not a table")))?,
             None => {
-                return Err(bad_path(param, format!("no key `{seg}` under `{here}`; keys there: {}", keys.join(", "))));
+                return Err(bad_path(
+                    param,
+                    format!(
+                        "no key `{seg}` under `{here}`;{} keys there: {}",
+                        did_you_mean(seg, &keys),
+                        keys.join(", ")
+                    ),
+                ));
             }
         };
     }
     Ok((table, *last))
+}
+
+/// ` did you mean `NAME`?` when one of `known` is near `word`, else nothing.
+fn did_you_mean(word: &str, known: &[String]) -> String {
+    crate::model::nearest(word, known.iter().map(String::as_str))
+        .map_or(String::new(), |n| format!(" did you mean `{n}`?"))
+}
+
+/// The keys the file sets in the table holding `param`'s last key, with the
+/// one nearest that key if it is near (a typo's likely intent).
+pub fn keys_beside(doc: &mut DocumentMut, param: &str) -> Result<(Vec<String>, Option<String>), ParamError> {
+    let param_owned = param.to_string();
+    let (table, key) = locate(doc, &param_owned)?;
+    let keys: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+    let near = crate::model::nearest(key, keys.iter().map(String::as_str)).map(str::to_string);
+    Ok((keys, near))
 }
 
 /// The current value at `param`, if the file sets it.

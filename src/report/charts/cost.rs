@@ -8,7 +8,7 @@ use plotters::prelude::*;
 
 use super::cdf::cdf_points;
 use super::draw::{self, err};
-use super::style::{self, fmt_usd_tick, log_range, money_ticks};
+use super::style::{self, fmt_usd_tick, log_range, money_ticks_within};
 use super::{Chart, FONT};
 use crate::simulation::Results;
 
@@ -117,12 +117,15 @@ impl CostChart {
     ) -> Result<(), String> {
         let (lo, hi) = self.axis(y_lo);
         let body = draw::panel_caption(&body.margin(14, 0, 0, 0), caption)?;
+        // The plot's width: the panel less the y labels (110) and the margins (2 x 20); the zoom
+        // panel is narrow, so ticks whose labels would run into each other are left out.
+        let width = f64::from(body.dim_in_pixel().0) - 150.0;
         let mut chart = ChartBuilder::on(&body)
             .margin(20)
             .margin_top(0)
             .x_label_area_size(80)
             .y_label_area_size(110)
-            .build_cartesian_2d((lo..hi).log_scale().with_key_points(money_ticks(lo, hi)), y_lo..1.0)
+            .build_cartesian_2d((lo..hi).log_scale().with_key_points(money_ticks_within(lo, hi, width)), y_lo..1.0)
             .map_err(err)?;
         draw::house_mesh(&mut chart.configure_mesh())
             .x_desc("total cost in one year, USD (log scale)")
@@ -164,7 +167,7 @@ impl CostChart {
     }
 
     /// The x axis of a panel showing shares from `y_lo` up: `(lo, hi)` in
-    /// USD per year on a log scale (ticks: [`money_ticks`]). With `y_lo`
+    /// USD per year on a log scale (ticks: [`style::money_ticks`]). With `y_lo`
     /// above 0 (the tail zoom), it starts where the first curve reaches `y_lo`.
     pub fn axis(&self, y_lo: f64) -> (f64, f64) {
         let xs = self.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0).chain(c.cvar95_usd));

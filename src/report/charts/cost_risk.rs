@@ -68,29 +68,6 @@ pub struct Texts {
 pub const STRATEGY_TEXTS: Texts =
     Texts { name: "cost_vs_risk", title: TITLE, y_desc: "share of incidents meeting RTO and RPO" };
 
-/// Where the points' labels go, for points at pixels `anchors` (x, y) on a
-/// 1600 x 900 chart: the top of each label (placed right of its point), in
-/// the order given. Labels are laid top to bottom, each pushed down to stay
-/// 30 px below one above it that it would overlap.
-pub fn label_tops(anchors: &[(i32, i32)]) -> Vec<i32> {
-    let mut order: Vec<usize> = (0..anchors.len()).collect();
-    order.sort_by_key(|&i| anchors[i].1);
-    let mut tops = vec![0; anchors.len()];
-    let mut placed: Vec<(i32, i32)> = Vec::new();
-    for i in order {
-        let (px, py) = anchors[i];
-        let mut y = py - 14;
-        for &(x0, y0) in &placed {
-            if (px - x0).abs() < 320 && y < y0 + 30 {
-                y = y0 + 30;
-            }
-        }
-        placed.push((px, y));
-        tops[i] = y;
-    }
-    tops
-}
-
 /// The cost-against-risk chart.
 #[derive(Clone, Debug)]
 pub struct CostRiskChart {
@@ -203,7 +180,7 @@ pub struct Layout {
 }
 
 /// Radius of a point's marker, pixels.
-const MARKER_RADIUS: i32 = 14;
+pub const MARKER_RADIUS: i32 = 14;
 
 /// Places one label of size `(w, h)` per point `anchors[i]` inside `plot`, so that no
 /// label overlaps another label, any point's marker (`radius` around each anchor) or an
@@ -351,13 +328,52 @@ impl CostRiskChart {
                 (w as i32 + 4, h as i32 + 4)
             })
             .collect();
+        let (_, line_y) = chart.backend_coord(&(lo, self.confidence));
+        let (labels, line) = self.place(plot, &anchors, &sizes, line_y);
+        let (ox, oy) = area.get_base_pixel();
+        for ((p, b), &anchor) in self.points.iter().zip(&labels).zip(&anchors) {
+            if let Some(((ax, ay), (cx, cy))) = leader(anchor, b) {
+                area.draw(&PathElement::new(
+                    vec![(ax - ox, ay - oy), (cx - ox, cy - oy)],
+                    BLACK.mix(0.5).stroke_width(1),
+                ))
+                .map_err(err)?;
+            }
+            area.draw(&Text::new(p.label(), (b.left + 2 - ox, b.top + 2 - oy), Self::font(p))).map_err(err)?;
+        }
+        Ok(Layout { plot, markers: Self::markers(&anchors), labels, required_line: line })
+    }
+}
+
+/// The line from a point to its label when the label had to move away from
+/// it (farther than just beside its marker): `(point, nearest spot of the label)`.
+pub fn leader(anchor: (i32, i32), label: &PixelBox) -> Option<((i32, i32), (i32, i32))> {
+    let (ax, ay) = anchor;
+    let (cx, cy) = (ax.clamp(label.left, label.right), ay.clamp(label.top, label.bottom));
+    ((cx - ax).pow(2) + (cy - ay).pow(2) > (MARKER_RADIUS + 20).pow(2)).then_some(((ax, ay), (cx, cy)))
+}
+
+impl CostRiskChart {
+    /// Where the points' labels go, on any canvas (the PNG and SVG files, and
+    /// report.html's inline SVG): the plot area `plot`, the points at pixels
+    /// `anchors`, their labels of `sizes` (width, height), the required
+    /// confidence at pixel row `line_y`. Labels stay inside the plot, clear of
+    /// each other, of every point, of the required line and of the Pareto
+    /// front; the decision's label is placed first. Returns the labels' boxes
+    /// (in the points' order) and the required line's strip.
+    pub fn place(
+        &self,
+        plot: PixelBox,
+        anchors: &[(i32, i32)],
+        sizes: &[(i32, i32)],
+        line_y: i32,
+    ) -> (Vec<PixelBox>, PixelBox) {
         // The decision's label first (it gets the best spot), then top to bottom.
         let mut order: Vec<usize> = (0..self.points.len()).collect();
         order.sort_by_key(|&i| (!(self.points[i].recommended || self.points[i].closest), anchors[i].1));
-        let (_, line_y) = chart.backend_coord(&(lo, self.confidence));
         let line = PixelBox { left: plot.left, top: line_y - 8, right: plot.right, bottom: line_y + 9 };
         // The Pareto front as a chain of small boxes every 8 px along its segments.
-        let front_px: Vec<(i32, i32)> = front_set.iter().map(|&i| anchors[i]).collect();
+        let front_px: Vec<(i32, i32)> = self.pareto().iter().map(|&i| anchors[i]).collect();
         let mut obstacles = vec![line];
         for w in front_px.windows(2) {
             let ((x0, y0), (x1, y1)) = (w[0], w[1]);
@@ -367,21 +383,12 @@ impl CostRiskChart {
                 obstacles.push(PixelBox { left: x - 4, top: y - 4, right: x + 5, bottom: y + 5 });
             }
         }
-        let labels = place_labels(plot, &anchors, &sizes, MARKER_RADIUS + 2, &order, &obstacles);
-        let (ox, oy) = area.get_base_pixel();
-        for ((p, b), &(ax, ay)) in self.points.iter().zip(&labels).zip(&anchors) {
-            // A leader line when the label had to move away from its point.
-            let (cx, cy) = (ax.clamp(b.left, b.right), ay.clamp(b.top, b.bottom));
-            if (cx - ax).pow(2) + (cy - ay).pow(2) > (MARKER_RADIUS + 20).pow(2) {
-                area.draw(&PathElement::new(
-                    vec![(ax - ox, ay - oy), (cx - ox, cy - oy)],
-                    BLACK.mix(0.5).stroke_width(1),
-                ))
-                .map_err(err)?;
-            }
-            area.draw(&Text::new(p.label(), (b.left + 2 - ox, b.top + 2 - oy), Self::font(p))).map_err(err)?;
-        }
-        let markers = anchors
+        (place_labels(plot, anchors, sizes, MARKER_RADIUS + 2, &order, &obstacles), line)
+    }
+
+    /// Each point's marker box at pixels `anchors`.
+    pub fn markers(anchors: &[(i32, i32)]) -> Vec<PixelBox> {
+        anchors
             .iter()
             .map(|&(x, y)| PixelBox {
                 left: x - MARKER_RADIUS,
@@ -389,8 +396,7 @@ impl CostRiskChart {
                 right: x + MARKER_RADIUS + 1,
                 bottom: y + MARKER_RADIUS + 1,
             })
-            .collect();
-        Ok(Layout { plot, markers, labels, required_line: line })
+            .collect()
     }
 }
 

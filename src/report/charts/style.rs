@@ -171,6 +171,34 @@ fn ticks_with(lo: f64, hi: f64, mantissas: &[f64]) -> Vec<f64> {
     thin(out)
 }
 
+/// Which ticks' labels fit side by side along an axis, left to right: the
+/// indices of the ticks kept, for ticks at pixel positions `xs` (ascending)
+/// with labels `labels` at the tick font. A tick whose label would touch the
+/// previous kept one's is left out. A label's half width is estimated at
+/// 0.3 em per character plus a gap, wide enough for the bundled font and
+/// the usual system fonts.
+pub fn fitting_ticks(xs: &[f64], labels: &[String]) -> Vec<usize> {
+    let half = |label: &str| label.chars().count() as f64 * 0.3 * f64::from(TICK_SIZE) + 8.0;
+    let mut kept: Vec<usize> = Vec::new();
+    for (i, (x, label)) in xs.iter().zip(labels).enumerate() {
+        let fits = kept.last().is_none_or(|&last| x - xs[last] >= half(&labels[last]) + half(label));
+        if fits {
+            kept.push(i);
+        }
+    }
+    kept
+}
+
+/// [`money_ticks`] from `lo` to `hi` (USD, log scale) whose labels fit side
+/// by side on an axis `width_px` wide.
+pub fn money_ticks_within(lo: f64, hi: f64, width_px: f64) -> Vec<f64> {
+    let ticks = money_ticks(lo, hi);
+    let span = (hi / lo).ln();
+    let xs: Vec<f64> = ticks.iter().map(|t| (t / lo).ln() / span * width_px).collect();
+    let labels: Vec<String> = ticks.iter().map(|&t| fmt_usd_tick(t)).collect();
+    fitting_ticks(&xs, &labels).into_iter().map(|i| ticks[i]).collect()
+}
+
 fn thin(mut ticks: Vec<f64>) -> Vec<f64> {
     while ticks.len() > 9 {
         ticks = ticks.into_iter().step_by(2).collect();

@@ -1,13 +1,15 @@
-//! The tornado chart: for each input (largest cost swing on top), the change
-//! in expected annual cost from the baseline with the input at its low value
-//! and at its high value.
+//! The tornado chart: for each input (largest swing on top), the change in
+//! the metric the inputs are ranked by (`--metric`: expected annual cost,
+//! P(targets met), P(a year with a total loss)) from the baseline with the
+//! input at its low value and at its high value.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{LABEL_SIZE, colour};
 use super::{Chart, FONT, draw};
-use crate::whatif::sensitivity::Tornado;
+use crate::report::sensitivity_columns::Columns;
+use crate::whatif::sensitivity::{Metric, Tornado};
 
 /// Bars drawn at most (the CSV has every input).
 pub const MAX_BARS: usize = 15;
@@ -19,12 +21,14 @@ pub struct TornadoChart<'a> {
     pub tornado: &'a Tornado,
     /// File stem.
     pub name: String,
+    /// What the bars show (the metric the tornado was ranked by).
+    pub metric: Metric,
 }
 
 impl<'a> TornadoChart<'a> {
-    /// The chart of a tornado, named after its strategy.
-    pub fn new(tornado: &'a Tornado) -> TornadoChart<'a> {
-        TornadoChart { tornado, name: file_stem(&tornado.strategy) }
+    /// The chart of a tornado ranked by `metric`, named after its strategy.
+    pub fn new(tornado: &'a Tornado, metric: Metric) -> TornadoChart<'a> {
+        TornadoChart { tornado, name: file_stem(&tornado.strategy), metric }
     }
 }
 
@@ -60,15 +64,15 @@ impl Chart for TornadoChart<'_> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         let t = self.tornado;
         let bars = &t.bars[..t.bars.len().min(MAX_BARS)];
-        let base = t.baseline.expected_annual_cost_usd;
-        let deltas: Vec<(f64, f64)> = bars
-            .iter()
-            .map(|b| (b.low.expected_annual_cost_usd - base, b.high.expected_annual_cost_usd - base))
-            .collect();
-        let reach = deltas.iter().flat_map(|&(l, h)| [l.abs(), h.abs()]).fold(1.0, f64::max) * 1.1;
+        let m = self.metric;
+        let base = m.of(&t.baseline);
+        let deltas: Vec<(f64, f64)> = bars.iter().map(|b| (m.of(&b.low) - base, m.of(&b.high) - base)).collect();
+        // At least $1 or 0.1 percentage point either side, so an input that moves nothing still gets an axis.
+        let floor = if m == Metric::Cost { 1.0 } else { 1e-3 };
+        let reach = deltas.iter().flat_map(|&(l, h)| [l.abs(), h.abs()]).fold(floor, f64::max) * 1.1;
         let n = bars.len().max(1);
         let names: Vec<String> = bars.iter().map(|b| b.input.path.clone()).collect();
-        let title = format!("{}: change in expected annual cost (baseline ${:.2}M)", t.strategy, base / 1e6);
+        let title = format!("{}: change in {} (baseline {})", t.strategy, m.label(), Columns::show(m, base));
         let body = draw::titled(area, &title)?;
         let mut chart = ChartBuilder::on(&body)
             .margin(20)
@@ -88,16 +92,26 @@ impl Chart for TornadoChart<'_> {
                 }
             })
             .x_label_formatter(&|x| {
-                let sign = if *x > 0.0 {
-                    "+"
-                } else if *x < 0.0 {
-                    "-"
-                } else {
+                // A tick a rounding error away from 0 is 0 (not "-0.0 pp").
+                let zero = x.abs() <= reach * 1e-9;
+                let sign = if zero {
                     ""
+                } else if *x > 0.0 {
+                    "+"
+                } else {
+                    "-"
                 };
-                format!("{sign}${:.2}M", x.abs() / 1e6)
+                if m == Metric::Cost {
+                    format!("{sign}${:.2}M", x.abs() / 1e6)
+                } else {
+                    format!("{sign}{:.1} pp", x.abs() * 100.0)
+                }
             })
-            .x_desc("USD per year, relative to the baseline")
+            .x_desc(if m == Metric::Cost {
+                "USD per year, relative to the baseline"
+            } else {
+                "percentage points, relative to the baseline"
+            })
             .axis_desc_style((FONT, LABEL_SIZE))
             .draw()
             .map_err(e)?;

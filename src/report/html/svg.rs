@@ -12,7 +12,7 @@ use crate::incident::Step;
 use crate::model::DisruptionKind;
 use crate::report::charts::cdf::{CdfChart, Measure, Panel};
 use crate::report::charts::cost::CostChart;
-use crate::report::charts::cost_risk::{CostRiskChart, label_tops};
+use crate::report::charts::cost_risk::{CostRiskChart, Layout, PixelBox, leader};
 use crate::report::charts::steps::{Bar, StepsChart, step_label, time_unit};
 use crate::report::charts::style::{self, fmt_duration_tick, fmt_number_tick, fmt_usd_tick, money_ticks};
 use crate::simulation::Results;
@@ -148,16 +148,9 @@ impl Frame {
     /// The x ticks whose labels fit side by side, left to right: a tick
     /// whose label would touch the previous one's is left out.
     fn spaced<'t>(&self, ticks: &'t [(f64, String)]) -> Vec<&'t (f64, String)> {
-        // Half a label's width at the tick font: about 0.6 em per character, plus a gap.
-        let half = |label: &str| label.chars().count() as f64 * 0.3 * f64::from(style::TICK_SIZE) + 8.0;
-        let mut kept: Vec<&(f64, String)> = Vec::new();
-        for t in ticks {
-            let fits = kept.last().is_none_or(|last| self.px(t.0) - self.px(last.0) >= half(&last.1) + half(&t.1));
-            if fits {
-                kept.push(t);
-            }
-        }
-        kept
+        let xs: Vec<f64> = ticks.iter().map(|t| self.px(t.0)).collect();
+        let labels: Vec<String> = ticks.iter().map(|t| t.1.clone()).collect();
+        style::fitting_ticks(&xs, &labels).into_iter().map(|i| &ticks[i]).collect()
     }
 
     /// A dashed red reference line between two data points, with an optional label above its right end.
@@ -219,27 +212,71 @@ fn key_entry(i: usize, name: &str, figure: &str, tip: &str, data: Option<Figure>
     }
 }
 
+/// Label font sizes of report.css (`svg .label`, `svg .label.strong`), px.
+const LABEL_PX: u32 = 24;
+const STRONG_LABEL_PX: u32 = 26;
+
+/// The frame of report.html's cost-against-risk chart.
+fn cost_risk_frame(chart: &CostRiskChart) -> Frame {
+    let ((lo, hi), y_lo) = chart.axes();
+    let mut f = Frame::new(1600.0, 760.0, Scale::Log(lo, hi), Scale::Linear(y_lo, 1.005));
+    f.left = 130.0;
+    f
+}
+
+/// Where report.html's cost-against-risk chart puts its plot, points and
+/// labels, in the SVG's units: by the same placement as the PNG chart
+/// ([`CostRiskChart::place`]), with each label's size measured in the bundled
+/// font at report.css's sizes (wider than the usual system fonts, so the
+/// browser's text fits its box).
+pub fn cost_risk_layout(results: &Results) -> Layout {
+    let chart = CostRiskChart::new(results);
+    layout_in(&chart, &cost_risk_frame(&chart))
+}
+
+fn layout_in(chart: &CostRiskChart, f: &Frame) -> Layout {
+    crate::report::charts::register_fonts();
+    let plot = PixelBox { left: f.left as i32, top: f.top as i32, right: f.right as i32, bottom: f.bottom as i32 };
+    let anchors: Vec<(i32, i32)> =
+        chart.points.iter().map(|p| (f.px(p.cost_usd).round() as i32, f.py(p.both_met).round() as i32)).collect();
+    let sizes: Vec<(i32, i32)> = chart
+        .points
+        .iter()
+        .map(|p| {
+            let strong = p.recommended || p.closest;
+            let font = plotters::style::FontDesc::from((
+                crate::report::charts::FONT,
+                f64::from(if strong { STRONG_LABEL_PX } else { LABEL_PX }),
+            ));
+            let font = if strong { font.style(plotters::style::FontStyle::Bold) } else { font };
+            let (w, h) = font.box_size(&p.label()).unwrap_or((p.label().chars().count() as u32 * 16, 30));
+            (w as i32 + 4, h as i32 + 4)
+        })
+        .collect();
+    let line_y = f.py(chart.confidence).round() as i32;
+    let (labels, line) = chart.place(plot, &anchors, &sizes, line_y);
+    Layout { plot, markers: CostRiskChart::markers(&anchors), labels, required_line: line }
+}
+
 /// The cost-against-risk chart: a point per strategy with its interval, the
 /// Pareto front, the required confidence; each point's tooltip gives its
 /// expected annual cost and its share of incidents meeting both targets.
+/// Labels are placed as on the PNG chart (see [`cost_risk_layout`]).
 pub fn cost_risk(results: &Results) -> Markup {
     let chart = CostRiskChart::new(results);
     let ((lo, hi), y_lo) = chart.axes();
-    let (w, h) = (1600.0, 760.0);
-    let mut f = Frame::new(w, h, Scale::Log(lo, hi), Scale::Linear(y_lo, 1.005));
-    f.left = 130.0;
-    f.right = w - 330.0;
+    let f = cost_risk_frame(&chart);
     let front = chart.pareto();
     let front_points: Vec<(f64, f64)> =
         front.iter().map(|&i| (chart.points[i].cost_usd, chart.points[i].both_met)).collect();
+    let layout = layout_in(&chart, &f);
     let anchors: Vec<(i32, i32)> =
-        chart.points.iter().map(|p| (f.px(p.cost_usd) as i32, f.py(p.both_met) as i32)).collect();
-    let tops = label_tops(&anchors);
+        chart.points.iter().map(|p| (f.px(p.cost_usd).round() as i32, f.py(p.both_met).round() as i32)).collect();
     let required = format!("required: {:.1}%", chart.confidence * 100.0);
     let body = html! {
         (f.axes(&labelled(money_ticks(lo, hi), fmt_usd_tick), &share_ticks(y_lo),
             "expected total cost per year, USD (log scale)", "share of incidents meeting RTO and RPO"))
-        (f.target_line((lo, chart.confidence), (hi, chart.confidence), Some(&required)))
+        (f.target_line((lo, chart.confidence), (hi, chart.confidence), None))
         path class="front" d=(f.path(&front_points)) {}
         @for (i, p) in chart.points.iter().enumerate() {
             @let (x, y) = (f.px(p.cost_usd), f.py(p.both_met));
@@ -252,8 +289,14 @@ pub fn cost_risk(results: &Results) -> Markup {
                 circle cx=(n(x)) cy=(n(y)) r="14" fill=(colour(p.slot)) stroke="#000"
                     stroke-width=(if front.contains(&i) { "4" } else { "1" }) {}
             }
+        }
+        @for (i, p) in chart.points.iter().enumerate() {
+            @let b = layout.labels[i];
+            @if let Some(((ax, ay), (cx, cy))) = leader(anchors[i], &b) {
+                line class="leader" x1=(ax) y1=(ay) x2=(cx) y2=(cy) stroke="#000" stroke-opacity="0.5" stroke-width="1" {}
+            }
             text class=(if p.recommended || p.closest { "label strong" } else { "label" })
-                x=(n(x + 22.0)) y=(n(f64::from(tops[i]))) dominant-baseline="hanging" { (p.label()) }
+                x=(b.left + 2) y=(b.top + 2) dominant-baseline="hanging" { (p.label()) }
         }
     };
     let key = html! {
@@ -262,7 +305,7 @@ pub fn cost_risk(results: &Results) -> Markup {
                 @let tip = format!("{}: expected cost {} a year", p.strategy, fmt_usd(p.cost_usd));
                 (key_entry(p.slot, &p.strategy, &fmt_usd(p.cost_usd), &tip, None))
             }
-            li class="note" { "Thick outline: on the Pareto front (nothing cheaper is safer). Bars: 95% interval." }
+            li class="note" { "Thick outline: on the Pareto front (nothing cheaper is safer). Bars: 95% interval. Dashed red line: " (required) "." }
         }
     };
     html! { (f.svg(crate::report::charts::cost_risk::TITLE, body)) (key) }
