@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::Platform;
+use super::{MAX_SERVICES, Platform};
 use crate::cost::CostModel;
 use crate::engine::{BLOCKS_PER_THREAD, EngineError, SiteCache, blocks, play_strategy, stop, with_threads};
 use crate::incident::DataLoss;
@@ -77,6 +77,14 @@ pub fn function_outages(lists: &[&[Down]], at_least: usize, events: &mut Vec<(f6
             out.push(Outage { from: start, downtime: t - start, loss: 0.0 });
         }
     }
+    assign_losses(lists, out);
+}
+
+/// The second half of [`function_outages`]: `out` holds the down periods in
+/// order; each data-loss window of `lists` goes to the first period its
+/// incident began in (largest window wins), or becomes an outage of its own
+/// with no downtime; the outages end in order of start.
+fn assign_losses(lists: &[&[Down]], out: &mut Vec<Outage>) {
     let periods = out.len();
     for list in lists {
         for d in list.iter().filter(|d| d.loss > 0.0) {
@@ -89,6 +97,52 @@ pub fn function_outages(lists: &[&[Down]], at_least: usize, events: &mut Vec<(f6
     }
     if out.len() > periods {
         out.sort_by(|a, b| a.from.total_cmp(&b.from));
+    }
+}
+
+/// A down period `[from, to)`, seconds since the trial start.
+type Period = (f64, f64);
+
+/// The down periods of one service's downs: the downs of positive length,
+/// overlapping ones joined (touching ones kept apart, as in
+/// [`function_outages`]), in order of start.
+fn periods_of(list: &[Down], out: &mut Vec<Period>) {
+    out.clear();
+    out.extend(list.iter().filter(|d| d.to > d.from).map(|d| (d.from, d.to)));
+    out.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut kept = 0;
+    for i in 0..out.len() {
+        let (from, to) = out[i];
+        if kept > 0 && from < out[kept - 1].1 {
+            out[kept - 1].1 = out[kept - 1].1.max(to);
+        } else {
+            out[kept] = (from, to);
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
+}
+
+/// The union of two lists of periods as [`periods_of`] makes them: the
+/// periods of a chain needing both services. A period is an open interval's
+/// connected span (two periods that only touch stay apart), so joining
+/// lists pairwise gives the periods [`function_outages`] finds from all the
+/// downs at once, with the same start (the smallest) and end (the largest).
+fn union_periods(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
+    out.clear();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = if j == b.len() || (i < a.len() && a[i].0 <= b[j].0) {
+            i += 1;
+            a[i - 1]
+        } else {
+            j += 1;
+            b[j - 1]
+        };
+        match out.last_mut() {
+            Some(last) if next.0 < last.1 => last.1 = last.1.max(next.1),
+            _ => out.push(next),
+        }
     }
 }
 
@@ -220,6 +274,32 @@ impl PlatformTally {
     }
 }
 
+/// The functions that need every service they list and are evaluated under
+/// every combination, in the order [`Combos::all`] gives them.
+fn chains_of(platform: &Platform, combos: &Combos) -> Vec<usize> {
+    (0..platform.functions.len())
+        .filter(|&f| {
+            let function = &platform.functions[f];
+            let sizes: Vec<usize> = function.services.iter().map(|&s| platform.services[s].candidates()).collect();
+            let mut next = vec![0; sizes.len()];
+            let product = sizes.iter().product::<usize>();
+            function.at_least == function.services.len()
+                && combos.0[f].len() == product
+                && combos.0[f].iter().all(|combo| {
+                    let same = *combo == next;
+                    for i in (0..next.len()).rev() {
+                        next[i] += 1;
+                        if next[i] < sizes[i] {
+                            break;
+                        }
+                        next[i] = 0;
+                    }
+                    same
+                })
+        })
+        .collect()
+}
+
 /// Buffers reused from trial to trial on one thread.
 struct Scratch {
     world: World,
@@ -230,6 +310,12 @@ struct Scratch {
     annual: Vec<Vec<f64>>,
     events: Vec<(f64, i32)>,
     outages: Vec<Outage>,
+    /// Per service, per candidate: this trial's down periods (chain functions only).
+    periods: Vec<Vec<Vec<Period>>>,
+    /// Per depth of a chain function: the union of its first services' periods.
+    levels: Vec<Vec<Period>>,
+    /// The combination being recorded, per service of the function.
+    choice: Vec<usize>,
 }
 
 /// Plays trials of a platform.
@@ -242,6 +328,9 @@ pub struct Player<'p> {
     costs: Vec<CostModel>,
     /// The shared load profile, to price functions' lost revenue and orders.
     load: CostModel,
+    /// The functions evaluated by [`Player::chain`]: every service needed,
+    /// every combination, in the order of [`Combos::all`].
+    chains_of: Vec<usize>,
 }
 
 impl<'p> Player<'p> {
@@ -254,6 +343,7 @@ impl<'p> Player<'p> {
             horizon,
             costs: platform.services.iter().map(|s| CostModel::new(&s.model)).collect(),
             load: CostModel::new(platform.world_model()),
+            chains_of: chains_of(platform, combos),
         }
     }
 
@@ -267,6 +357,9 @@ impl<'p> Player<'p> {
             annual: p.services.iter().map(|s| vec![0.0; s.candidates()]).collect(),
             events: Vec::new(),
             outages: Vec::new(),
+            periods: p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(),
+            levels: vec![Vec::new(); MAX_SERVICES + 1],
+            choice: vec![0; MAX_SERVICES],
         }
     }
 
@@ -309,7 +402,7 @@ impl<'p> Player<'p> {
         let (p, seed, horizon) = (self.platform, self.seed, self.horizon);
         let mut world_rng = seed::world_rng(seed, trial);
         scratch.world.sample(p.world_model(), horizon, &mut world_rng);
-        let Scratch { world, sites, site, downs, annual, events, outages } = scratch;
+        let Scratch { world, sites, site, downs, annual, events, outages, periods, levels, choice } = scratch;
         sites.clear();
         let end = horizon.secs();
         for (s, service) in p.services.iter().enumerate() {
@@ -337,29 +430,99 @@ impl<'p> Player<'p> {
             }
             service_tally.end_trial(&annual[s]);
         }
-        let mut lists: Vec<&[Down]> = Vec::new();
-        for (f, function) in p.functions.iter().enumerate() {
-            for (combo, ft) in self.combos.0[f].iter().zip(tally.functions[f].iter_mut()) {
-                lists.clear();
-                lists.extend(function.services.iter().zip(combo).map(|(&s, &c)| downs[s][c].as_slice()));
-                function_outages(&lists, function.at_least, events, outages);
-                let (mut down, mut cost) = (0.0, 0.0);
-                for o in outages.iter() {
-                    let rto_met = o.loss.is_finite() && o.downtime <= function.rto.secs();
-                    let rpo_met = o.loss <= function.rpo.secs();
-                    ft.outages += 1;
-                    ft.rto_met += u64::from(rto_met);
-                    ft.rpo_met += u64::from(rpo_met);
-                    ft.downtime_s.record(o.downtime);
-                    ft.data_loss_s.record(o.loss);
-                    down += o.downtime;
-                    cost += self.outage_cost(function.revenue_share, function.order_share, o);
+        for (s, service) in p.services.iter().enumerate() {
+            if self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s)) {
+                for c in 0..service.candidates() {
+                    periods_of(&downs[s][c], &mut periods[s][c]);
                 }
-                ft.trials += 1;
-                ft.trial_downtime_s.push(down.min(end));
-                ft.trial_cost_usd.push(cost);
             }
         }
+        let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
+        for (f, function) in p.functions.iter().enumerate() {
+            let tallies = &mut tally.functions[f];
+            let needs = &function.services;
+            if self.chains_of.contains(&f) {
+                self.chain(function, downs, periods, levels, choice, outages, tallies);
+                continue;
+            }
+            for (combo, ft) in self.combos.0[f].iter().zip(tallies.iter_mut()) {
+                for (i, (&s, &c)) in needs.iter().zip(combo).enumerate() {
+                    lists[i] = &downs[s][c];
+                }
+                function_outages(&lists[..needs.len()], function.at_least, events, outages);
+                self.record(function, outages, ft);
+            }
+        }
+    }
+
+    /// Every combination of a chain function (all of its services needed,
+    /// every combination evaluated, in the order of [`Combos::all`]): the
+    /// union of the periods of the first `i` services' candidates is kept
+    /// per depth `i` and shared by every combination that starts alike, so
+    /// a combination costs one union and its data-loss windows, not a sort
+    /// of every down. Gives exactly the outages of [`function_outages`].
+    #[allow(clippy::too_many_arguments)]
+    fn chain(
+        &self,
+        function: &super::Function,
+        downs: &[Vec<Vec<Down>>],
+        periods: &[Vec<Vec<Period>>],
+        levels: &mut [Vec<Period>],
+        choice: &mut [usize],
+        outages: &mut Vec<Outage>,
+        tallies: &mut [FunctionTally],
+    ) {
+        let needs = &function.services;
+        let k = needs.len();
+        let choice = &mut choice[..k];
+        choice.fill(0);
+        // levels[i + 1]: the union of the chosen candidates of services 0..=i.
+        let mut from = 0;
+        let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
+        for ft in tallies.iter_mut() {
+            for i in from..k {
+                let (done, rest) = levels.split_at_mut(i + 1);
+                union_periods(&done[i], &periods[needs[i]][choice[i]], &mut rest[0]);
+            }
+            outages.clear();
+            outages.extend(levels[k].iter().map(|&(from, to)| Outage { from, downtime: to - from, loss: 0.0 }));
+            for (i, &s) in needs.iter().enumerate() {
+                lists[i] = &downs[s][choice[i]];
+            }
+            assign_losses(&lists[..k], outages);
+            self.record(function, outages, ft);
+            // Next combination: mixed radix, last service fastest.
+            from = k;
+            while from > 0 {
+                from -= 1;
+                choice[from] += 1;
+                if choice[from] < self.platform.services[needs[from]].candidates() {
+                    break;
+                }
+                choice[from] = 0;
+            }
+        }
+    }
+
+    /// Adds one trial's outages of a function under one combination.
+    #[inline]
+    fn record(&self, function: &super::Function, outages: &[Outage], ft: &mut FunctionTally) {
+        let end = self.horizon.secs();
+        let (mut down, mut cost) = (0.0, 0.0);
+        for o in outages.iter() {
+            let rto_met = o.loss.is_finite() && o.downtime <= function.rto.secs();
+            let rpo_met = o.loss <= function.rpo.secs();
+            ft.outages += 1;
+            ft.rto_met += u64::from(rto_met);
+            ft.rpo_met += u64::from(rpo_met);
+            ft.downtime_s.record(o.downtime);
+            ft.data_loss_s.record(o.loss);
+            down += o.downtime;
+            cost += self.outage_cost(function.revenue_share, function.order_share, o);
+        }
+        ft.trials += 1;
+        ft.trial_downtime_s.push(down.min(end));
+        ft.trial_cost_usd.push(cost);
     }
 
     /// Revenue lost while a function is down and orders lost in its
@@ -400,5 +563,46 @@ mod tests {
         function_outages(&[&a, &b], 1, &mut ev, &mut out);
         let got: Vec<(f64, f64, f64)> = out.iter().map(|o| (o.from, o.downtime, o.loss)).collect();
         assert_eq!(got, vec![(5.0, 5.0, 0.0), (50.0, 0.0, 5.0), (100.0, 0.0, 7.0)]);
+    }
+
+    /// The chain path (periods per service, joined pairwise, then the
+    /// data-loss windows) gives the outages of the sweep over every down,
+    /// bit for bit, including touching, nested and zero-length downs.
+    #[test]
+    fn joining_periods_pairwise_gives_the_sweeps_outages_exactly() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = crate::world::seed::SimRng::seed_from_u64(17);
+        let (mut ev, mut want, mut got) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut a, mut b, mut u) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..20_000 {
+            let mut lists: Vec<Vec<Down>> = Vec::new();
+            let services = rng.random_range(1..5);
+            for _ in 0..services {
+                let n = rng.random_range(0..5);
+                let list = (0..n)
+                    .map(|_| {
+                        // Coarse grid: many equal and touching endpoints.
+                        let from = f64::from(rng.random_range(0..20u32)) * 0.5;
+                        let to = from + f64::from(rng.random_range(0..6u32)) * 0.5;
+                        let loss = if rng.random::<f64>() < 0.4 { f64::from(rng.random_range(1..4u32)) } else { 0.0 };
+                        d(from, to, loss)
+                    })
+                    .filter(|d| d.to > d.from || d.loss > 0.0)
+                    .collect();
+                lists.push(list);
+            }
+            let refs: Vec<&[Down]> = lists.iter().map(|l| l.as_slice()).collect();
+            function_outages(&refs, refs.len(), &mut ev, &mut want);
+            u.clear();
+            for list in &lists {
+                periods_of(list, &mut a);
+                union_periods(&u, &a, &mut b);
+                std::mem::swap(&mut u, &mut b);
+            }
+            got.clear();
+            got.extend(u.iter().map(|&(from, to)| Outage { from, downtime: to - from, loss: 0.0 }));
+            assign_losses(&refs, &mut got);
+            assert_eq!(got, want, "{lists:?}");
+        }
     }
 }
