@@ -158,3 +158,42 @@ fn the_searchs_memory_is_one_accumulator_per_combination_whatever_the_trials() {
     let bound = 5_000 * 21 + 1_000;
     assert!(small <= bound && large <= bound, "{small} {large} bytes");
 }
+
+// One response for the platform. Services a and b run in region p and fail
+// over to dr by pilot light (every step fixed 0 but detection); p is lost 3
+// times a year for a fixed 100 h, so every outage is one incident of each,
+// down exactly its detection time. Detection is uniform on [1 min, 61 min]
+// and is drawn once per event for the platform: both services are down over
+// the same interval, the chain needing both is down exactly as long as each
+// (E[downtime] = 31 min), not over the longer of two independent draws
+// (E[max] = 1 + 60 x 2/3 = 41 min).
+#[test]
+fn services_hit_by_one_event_share_one_detection() {
+    let base = ModelSpec::new()
+        .regions(&[("p", 2), ("dr", 2)])
+        .response("detection", uniform("1m", "61m"))
+        .failure(outage_failure("region", 3.0, &fixed("100h")).set("regions", "[\"p\"]"))
+        .text();
+    let text = format!(
+        "{base}{}{}\n[[function]]\nname = \"both\"\nservices = [\"a\", \"b\"]\nrevenue_share = 1.0\n\
+         \n[[plan]]\nname = \"pl\"\nservices = {{ a = \"pl\", b = \"pl\" }}\n",
+        service("a", "", vec![pilot_light("pl")]),
+        service("b", "", vec![pilot_light("pl")]),
+    );
+    let platform = from_str_at(&text, Path::new("t.toml")).expect("valid");
+    let results = run_plans(&platform, &options(4_000)).expect("runs");
+    let plan = &results.plans[0];
+    let (a, b, f) = (&plan.services[0].summary, &plan.services[1].summary, &plan.functions[0]);
+    assert!(a.incidents_per_year.value > 2.5, "{}", a.incidents_per_year.value);
+    // The same detection for both, incident by incident: equal downtimes,
+    // and the chain's downtime is each one's, not the longer of two.
+    assert_eq!(a.annual_downtime_s.value, b.annual_downtime_s.value);
+    assert_eq!(f.outages_per_year, a.incidents_per_year.value);
+    assert!((f.downtime_per_year_s - a.annual_downtime_s.value).abs() < 1e-6, "{f:?}");
+    // Mean downtime per outage: the detection's mean; SE: its standard
+    // deviation (60 min / sqrt 12) over the square root of the outages.
+    let outages = f.outages_per_year * 4_000.0;
+    let mean = f.downtime_per_year_s / f.outages_per_year;
+    assert_within_se("mean detection", mean, 31.0 * 60.0, 3600.0 / 12f64.sqrt() / outages.sqrt());
+    assert!(mean < 36.0 * 60.0, "{mean} s: the longer of two independent draws would be 41 min");
+}

@@ -20,7 +20,9 @@ use rayon::prelude::*;
 
 use super::{MAX_SERVICES, Platform};
 use crate::cost::CostModel;
-use crate::engine::{BLOCKS_PER_THREAD, EngineError, SiteCache, blocks, play_strategy, stop, with_threads};
+use crate::engine::{
+    BLOCKS_PER_THREAD, EngineError, Response, SiteCache, blocks, play_strategy_with, stop, with_threads,
+};
 use crate::incident::DataLoss;
 use crate::model::{Duration, SimTime};
 use crate::stats::{LogHistogram, Moments};
@@ -305,18 +307,24 @@ struct Scratch {
     world: World,
     sites: SiteCache,
     site: SiteScratch,
-    /// Per service, per candidate: this trial's downs.
-    downs: Vec<Vec<Vec<Down>>>,
+    /// Per trial of the batch, per service, per candidate: the trial's downs.
+    downs: Vec<Vec<Vec<Vec<Down>>>>,
     annual: Vec<Vec<f64>>,
     events: Vec<(f64, i32)>,
     outages: Vec<Outage>,
-    /// Per service, per candidate: this trial's down periods (chain functions only).
-    periods: Vec<Vec<Vec<Period>>>,
-    /// Per depth of a chain function: the union of its first services' periods.
-    levels: Vec<Vec<Period>>,
+    /// Per trial of the batch, per service, per candidate: the trial's down
+    /// periods (chain functions only).
+    periods: Vec<Vec<Vec<Vec<Period>>>>,
+    /// Per trial of the batch, per depth of a chain function: the union of
+    /// its first services' periods.
+    levels: Vec<Vec<Vec<Period>>>,
     /// The combination being recorded, per service of the function.
     choice: Vec<usize>,
 }
+
+/// Trials played before their functions are recorded: a combination's
+/// accumulators are then used for this many trials in a row.
+const BATCH: usize = 64;
 
 /// Plays trials of a platform.
 #[derive(Debug)]
@@ -353,12 +361,12 @@ impl<'p> Player<'p> {
             world: World::new(p.world_model()),
             sites: SiteCache::default(),
             site: SiteScratch::default(),
-            downs: p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(),
+            downs: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
             annual: p.services.iter().map(|s| vec![0.0; s.candidates()]).collect(),
             events: Vec::new(),
             outages: Vec::new(),
-            periods: p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(),
-            levels: vec![Vec::new(); MAX_SERVICES + 1],
+            periods: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
+            levels: vec![vec![Vec::new(); MAX_SERVICES + 1]; BATCH],
             choice: vec![0; MAX_SERVICES],
         }
     }
@@ -377,11 +385,14 @@ impl<'p> Player<'p> {
                 .map(|block| {
                     let mut tally = empty();
                     let mut scratch = self.scratch();
-                    for trial in block {
-                        if stop::requested() {
-                            break;
+                    let mut next = block.start;
+                    while next < block.end && !stop::requested() {
+                        let batch = next..(next + BATCH as u64).min(block.end);
+                        for (b, trial) in batch.clone().enumerate() {
+                            self.trial(trial, b, &mut scratch, &mut tally);
                         }
-                        self.trial(trial, &mut scratch, &mut tally);
+                        self.functions((batch.end - batch.start) as usize, &mut scratch, &mut tally);
+                        next = batch.end;
                     }
                     tally
                 })
@@ -396,15 +407,19 @@ impl<'p> Player<'p> {
         Ok((tally, used))
     }
 
-    /// One trial: the world, every (service, candidate), every evaluated
-    /// function combination.
-    fn trial(&self, trial: u64, scratch: &mut Scratch, tally: &mut PlatformTally) {
+    /// One trial: the world and every (service, candidate), into the
+    /// services' tallies and the batch's `b`-th downs and periods.
+    fn trial(&self, trial: u64, b: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
         let (p, seed, horizon) = (self.platform, self.seed, self.horizon);
         let mut world_rng = seed::world_rng(seed, trial);
         scratch.world.sample(p.world_model(), horizon, &mut world_rng);
-        let Scratch { world, sites, site, downs, annual, events, outages, periods, levels, choice } = scratch;
+        let Scratch { world, sites, site, downs, annual, periods, .. } = scratch;
+        let (downs, periods) = (&mut downs[b], &mut periods[b]);
         sites.clear();
         let end = horizon.secs();
+        // Services of a platform share the response to an incident; a model
+        // without services keeps its strategies' own (the engine's figures).
+        let response = if p.explicit { Response::Shared } else { Response::Own };
         for (s, service) in p.services.iter().enumerate() {
             let costs = &self.costs[s];
             let service_tally = &mut tally.services[s];
@@ -413,19 +428,29 @@ impl<'p> Player<'p> {
                 list.clear();
                 let mut trial_tally = service_tally.begin_trial(c);
                 let mut pricer = costs.trial_pricer(horizon);
-                play_strategy(&service.model, strategy, seed, trial, world, sites, site, &mut |incident| {
-                    if service.stateless {
-                        incident.data_loss = DataLoss::None;
-                    }
-                    incident.cost_usd = pricer.price(incident);
-                    trial_tally.record(incident);
-                    let from = (incident.start + incident.detection_delay).secs().min(end);
-                    let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
-                    let loss = incident.data_loss.secs();
-                    if to > from || loss > 0.0 {
-                        list.push(Down { from, to, loss });
-                    }
-                });
+                play_strategy_with(
+                    response,
+                    &service.model,
+                    strategy,
+                    seed,
+                    trial,
+                    world,
+                    sites,
+                    site,
+                    &mut |incident| {
+                        if service.stateless {
+                            incident.data_loss = DataLoss::None;
+                        }
+                        incident.cost_usd = pricer.price(incident);
+                        trial_tally.record(incident);
+                        let from = (incident.start + incident.detection_delay).secs().min(end);
+                        let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
+                        let loss = incident.data_loss.secs();
+                        if to > from || loss > 0.0 {
+                            list.push(Down { from, to, loss });
+                        }
+                    },
+                );
                 annual[s][c] = trial_tally.finish(costs.fixed_annual_usd(c) * horizon.years());
             }
             service_tally.end_trial(&annual[s]);
@@ -437,20 +462,31 @@ impl<'p> Player<'p> {
                 }
             }
         }
+    }
+
+    /// Every evaluated function combination over the first `n` trials of
+    /// the batch, one combination at a time: a combination's accumulators
+    /// (histograms of a few kilobytes each, hundreds of combinations) stay
+    /// in cache over the batch instead of being fetched once per trial.
+    /// Accumulators are exact sums, so the order does not change a bit.
+    fn functions(&self, n: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
+        let Scratch { downs, events, outages, periods, levels, choice, .. } = scratch;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
-        for (f, function) in p.functions.iter().enumerate() {
+        for (f, function) in self.platform.functions.iter().enumerate() {
             let tallies = &mut tally.functions[f];
             let needs = &function.services;
             if self.chains_of.contains(&f) {
-                self.chain(function, downs, periods, levels, choice, outages, tallies);
+                self.chain(function, &downs[..n], &periods[..n], &mut levels[..n], choice, outages, tallies);
                 continue;
             }
             for (combo, ft) in self.combos.0[f].iter().zip(tallies.iter_mut()) {
-                for (i, (&s, &c)) in needs.iter().zip(combo).enumerate() {
-                    lists[i] = &downs[s][c];
+                for downs in &downs[..n] {
+                    for (i, (&s, &c)) in needs.iter().zip(combo).enumerate() {
+                        lists[i] = &downs[s][c];
+                    }
+                    function_outages(&lists[..needs.len()], function.at_least, events, outages);
+                    self.record(function, outages, ft);
                 }
-                function_outages(&lists[..needs.len()], function.at_least, events, outages);
-                self.record(function, outages, ft);
             }
         }
     }
@@ -465,9 +501,9 @@ impl<'p> Player<'p> {
     fn chain(
         &self,
         function: &super::Function,
-        downs: &[Vec<Vec<Down>>],
-        periods: &[Vec<Vec<Period>>],
-        levels: &mut [Vec<Period>],
+        downs: &[Vec<Vec<Vec<Down>>>],
+        periods: &[Vec<Vec<Vec<Period>>>],
+        levels: &mut [Vec<Vec<Period>>],
         choice: &mut [usize],
         outages: &mut Vec<Outage>,
         tallies: &mut [FunctionTally],
@@ -476,21 +512,23 @@ impl<'p> Player<'p> {
         let k = needs.len();
         let choice = &mut choice[..k];
         choice.fill(0);
-        // levels[i + 1]: the union of the chosen candidates of services 0..=i.
+        // levels[b][i + 1]: trial b's union of the chosen candidates of services 0..=i.
         let mut from = 0;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for ft in tallies.iter_mut() {
-            for i in from..k {
-                let (done, rest) = levels.split_at_mut(i + 1);
-                union_periods(&done[i], &periods[needs[i]][choice[i]], &mut rest[0]);
+            for ((levels, periods), downs) in levels.iter_mut().zip(periods).zip(downs) {
+                for i in from..k {
+                    let (done, rest) = levels.split_at_mut(i + 1);
+                    union_periods(&done[i], &periods[needs[i]][choice[i]], &mut rest[0]);
+                }
+                outages.clear();
+                outages.extend(levels[k].iter().map(|&(from, to)| Outage { from, downtime: to - from, loss: 0.0 }));
+                for (i, &s) in needs.iter().enumerate() {
+                    lists[i] = &downs[s][choice[i]];
+                }
+                assign_losses(&lists[..k], outages);
+                self.record(function, outages, ft);
             }
-            outages.clear();
-            outages.extend(levels[k].iter().map(|&(from, to)| Outage { from, downtime: to - from, loss: 0.0 }));
-            for (i, &s) in needs.iter().enumerate() {
-                lists[i] = &downs[s][choice[i]];
-            }
-            assign_losses(&lists[..k], outages);
-            self.record(function, outages, ft);
             // Next combination: mixed radix, last service fastest.
             from = k;
             while from > 0 {
