@@ -112,17 +112,14 @@ fn periods_of(list: &[Down], out: &mut Vec<Period>) {
     out.clear();
     out.extend(list.iter().filter(|d| d.to > d.from).map(|d| (d.from, d.to)));
     out.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    let mut kept = 0;
-    for i in 0..out.len() {
-        let (from, to) = out[i];
-        if kept > 0 && from < out[kept - 1].1 {
-            out[kept - 1].1 = out[kept - 1].1.max(to);
-        } else {
-            out[kept] = (from, to);
-            kept += 1;
+    // A period that starts before the last kept one ends joins it.
+    out.dedup_by(|next, last| {
+        let joins = next.0 < last.1;
+        if joins {
+            last.1 = last.1.max(next.1);
         }
-    }
-    out.truncate(kept);
+        joins
+    });
 }
 
 /// The union of two lists of periods as [`periods_of`] makes them: the
