@@ -70,10 +70,38 @@ pub fn play_strategy(
     site: &mut SiteScratch,
     record: &mut impl FnMut(&mut Incident),
 ) {
+    play_strategy_with(Response::Own, model, strategy, seed, trial, world, sites, site, record);
+}
+
+/// Whose detection and decision an incident gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Response {
+    /// The strategy's own draws, from its stream (a model of one service).
+    Own,
+    /// One per event for every service of a platform: drawn from the event's
+    /// stream, so services hit by the same event are detected and decided on
+    /// together (see `Ctx::response_step`).
+    Shared,
+}
+
+/// [`play_strategy`] with the response drawn as `response` says.
+#[allow(clippy::too_many_arguments)]
+pub fn play_strategy_with(
+    response: Response,
+    model: &Model,
+    strategy: &Strategy,
+    seed: u64,
+    trial: u64,
+    world: &World,
+    sites: &mut SiteCache,
+    site: &mut SiteScratch,
+    record: &mut impl FnMut(&mut Incident),
+) {
     let backups = seed::BackupJobs::new(seed, trial);
     let ops = seed::OperationStreams::new(seed, trial);
     let mut rng = seed::strategy_rng(seed, trial, strategy.id);
     let mut ctx = Ctx::new(model, strategy, world, backups, ops, &mut rng);
+    ctx.shared_response = response == Response::Shared;
     let regions: &[(usize, f64)] = match &strategy.posture {
         Posture::ActiveActive { regions, .. } => regions,
         _ => &[(model.topology.primary, 1.0)],

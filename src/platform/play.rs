@@ -18,9 +18,11 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::Platform;
+use super::{MAX_SERVICES, Platform};
 use crate::cost::CostModel;
-use crate::engine::{BLOCKS_PER_THREAD, EngineError, SiteCache, blocks, play_strategy, stop, with_threads};
+use crate::engine::{
+    BLOCKS_PER_THREAD, EngineError, Response, SiteCache, blocks, play_strategy_with, stop, with_threads,
+};
 use crate::incident::DataLoss;
 use crate::model::{Duration, SimTime};
 use crate::stats::{LogHistogram, Moments};
@@ -77,6 +79,14 @@ pub fn function_outages(lists: &[&[Down]], at_least: usize, events: &mut Vec<(f6
             out.push(Outage { from: start, downtime: t - start, loss: 0.0 });
         }
     }
+    assign_losses(lists, out);
+}
+
+/// The second half of [`function_outages`]: `out` holds the down periods in
+/// order; each data-loss window of `lists` goes to the first period its
+/// incident began in (largest window wins), or becomes an outage of its own
+/// with no downtime; the outages end in order of start.
+fn assign_losses(lists: &[&[Down]], out: &mut Vec<Outage>) {
     let periods = out.len();
     for list in lists {
         for d in list.iter().filter(|d| d.loss > 0.0) {
@@ -89,6 +99,49 @@ pub fn function_outages(lists: &[&[Down]], at_least: usize, events: &mut Vec<(f6
     }
     if out.len() > periods {
         out.sort_by(|a, b| a.from.total_cmp(&b.from));
+    }
+}
+
+/// A down period `[from, to)`, seconds since the trial start.
+type Period = (f64, f64);
+
+/// The down periods of one service's downs: the downs of positive length,
+/// overlapping ones joined (touching ones kept apart, as in
+/// [`function_outages`]), in order of start.
+fn periods_of(list: &[Down], out: &mut Vec<Period>) {
+    out.clear();
+    out.extend(list.iter().filter(|d| d.to > d.from).map(|d| (d.from, d.to)));
+    out.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    // A period that starts before the last kept one ends joins it.
+    out.dedup_by(|next, last| {
+        let joins = next.0 < last.1;
+        if joins {
+            last.1 = last.1.max(next.1);
+        }
+        joins
+    });
+}
+
+/// The union of two lists of periods as [`periods_of`] makes them: the
+/// periods of a chain needing both services. A period is an open interval's
+/// connected span (two periods that only touch stay apart), so joining
+/// lists pairwise gives the periods [`function_outages`] finds from all the
+/// downs at once, with the same start (the smallest) and end (the largest).
+fn union_periods(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
+    out.clear();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = if j == b.len() || (i < a.len() && a[i].0 <= b[j].0) {
+            i += 1;
+            a[i - 1]
+        } else {
+            j += 1;
+            b[j - 1]
+        };
+        match out.last_mut() {
+            Some(last) if next.0 < last.1 => last.1 = last.1.max(next.1),
+            _ => out.push(next),
+        }
     }
 }
 
@@ -220,17 +273,55 @@ impl PlatformTally {
     }
 }
 
+/// The functions that need every service they list and are evaluated under
+/// every combination, in the order [`Combos::all`] gives them.
+fn chains_of(platform: &Platform, combos: &Combos) -> Vec<usize> {
+    (0..platform.functions.len())
+        .filter(|&f| {
+            let function = &platform.functions[f];
+            let sizes: Vec<usize> = function.services.iter().map(|&s| platform.services[s].candidates()).collect();
+            let mut next = vec![0; sizes.len()];
+            let product = sizes.iter().product::<usize>();
+            function.at_least == function.services.len()
+                && combos.0[f].len() == product
+                && combos.0[f].iter().all(|combo| {
+                    let same = *combo == next;
+                    for i in (0..next.len()).rev() {
+                        next[i] += 1;
+                        if next[i] < sizes[i] {
+                            break;
+                        }
+                        next[i] = 0;
+                    }
+                    same
+                })
+        })
+        .collect()
+}
+
 /// Buffers reused from trial to trial on one thread.
 struct Scratch {
     world: World,
     sites: SiteCache,
     site: SiteScratch,
-    /// Per service, per candidate: this trial's downs.
-    downs: Vec<Vec<Vec<Down>>>,
+    /// Per trial of the batch, per service, per candidate: the trial's downs.
+    downs: Vec<Vec<Vec<Vec<Down>>>>,
     annual: Vec<Vec<f64>>,
     events: Vec<(f64, i32)>,
     outages: Vec<Outage>,
+    /// Per trial of the batch, per service, per candidate: the trial's down
+    /// periods (chain functions only).
+    periods: Vec<Vec<Vec<Vec<Period>>>>,
+    /// Per trial of the batch, per depth of a chain function: the union of
+    /// its first services' periods.
+    levels: Vec<Vec<Vec<Period>>>,
+    /// The combination being recorded, per service of the function.
+    choice: Vec<usize>,
 }
+
+/// Trials played before their functions are recorded: a combination's
+/// accumulators are then used for this many trials in a row.
+const BATCH: usize = 64;
 
 /// Plays trials of a platform.
 #[derive(Debug)]
@@ -242,6 +333,9 @@ pub struct Player<'p> {
     costs: Vec<CostModel>,
     /// The shared load profile, to price functions' lost revenue and orders.
     load: CostModel,
+    /// The functions evaluated by [`Player::chain`]: every service needed,
+    /// every combination, in the order of [`Combos::all`].
+    chains_of: Vec<usize>,
 }
 
 impl<'p> Player<'p> {
@@ -254,6 +348,7 @@ impl<'p> Player<'p> {
             horizon,
             costs: platform.services.iter().map(|s| CostModel::new(&s.model)).collect(),
             load: CostModel::new(platform.world_model()),
+            chains_of: chains_of(platform, combos),
         }
     }
 
@@ -263,10 +358,13 @@ impl<'p> Player<'p> {
             world: World::new(p.world_model()),
             sites: SiteCache::default(),
             site: SiteScratch::default(),
-            downs: p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(),
+            downs: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
             annual: p.services.iter().map(|s| vec![0.0; s.candidates()]).collect(),
             events: Vec::new(),
             outages: Vec::new(),
+            periods: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
+            levels: vec![vec![Vec::new(); MAX_SERVICES + 1]; BATCH],
+            choice: vec![0; MAX_SERVICES],
         }
     }
 
@@ -284,11 +382,14 @@ impl<'p> Player<'p> {
                 .map(|block| {
                     let mut tally = empty();
                     let mut scratch = self.scratch();
-                    for trial in block {
-                        if stop::requested() {
-                            break;
+                    let mut next = block.start;
+                    while next < block.end && !stop::requested() {
+                        let batch = next..(next + BATCH as u64).min(block.end);
+                        for (b, trial) in batch.clone().enumerate() {
+                            self.trial(trial, b, &mut scratch, &mut tally);
                         }
-                        self.trial(trial, &mut scratch, &mut tally);
+                        self.functions((batch.end - batch.start) as usize, &mut scratch, &mut tally);
+                        next = batch.end;
                     }
                     tally
                 })
@@ -303,15 +404,19 @@ impl<'p> Player<'p> {
         Ok((tally, used))
     }
 
-    /// One trial: the world, every (service, candidate), every evaluated
-    /// function combination.
-    fn trial(&self, trial: u64, scratch: &mut Scratch, tally: &mut PlatformTally) {
+    /// One trial: the world and every (service, candidate), into the
+    /// services' tallies and the batch's `b`-th downs and periods.
+    fn trial(&self, trial: u64, b: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
         let (p, seed, horizon) = (self.platform, self.seed, self.horizon);
         let mut world_rng = seed::world_rng(seed, trial);
         scratch.world.sample(p.world_model(), horizon, &mut world_rng);
-        let Scratch { world, sites, site, downs, annual, events, outages } = scratch;
+        let Scratch { world, sites, site, downs, annual, periods, .. } = scratch;
+        let (downs, periods) = (&mut downs[b], &mut periods[b]);
         sites.clear();
         let end = horizon.secs();
+        // Services of a platform share the response to an incident; a model
+        // without services keeps its strategies' own (the engine's figures).
+        let response = if p.explicit { Response::Shared } else { Response::Own };
         for (s, service) in p.services.iter().enumerate() {
             let costs = &self.costs[s];
             let service_tally = &mut tally.services[s];
@@ -320,46 +425,139 @@ impl<'p> Player<'p> {
                 list.clear();
                 let mut trial_tally = service_tally.begin_trial(c);
                 let mut pricer = costs.trial_pricer(horizon);
-                play_strategy(&service.model, strategy, seed, trial, world, sites, site, &mut |incident| {
-                    if service.stateless {
-                        incident.data_loss = DataLoss::None;
-                    }
-                    incident.cost_usd = pricer.price(incident);
-                    trial_tally.record(incident);
-                    let from = (incident.start + incident.detection_delay).secs().min(end);
-                    let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
-                    let loss = incident.data_loss.secs();
-                    if to > from || loss > 0.0 {
-                        list.push(Down { from, to, loss });
-                    }
-                });
+                play_strategy_with(
+                    response,
+                    &service.model,
+                    strategy,
+                    seed,
+                    trial,
+                    world,
+                    sites,
+                    site,
+                    &mut |incident| {
+                        if service.stateless {
+                            incident.data_loss = DataLoss::None;
+                        }
+                        incident.cost_usd = pricer.price(incident);
+                        trial_tally.record(incident);
+                        let from = (incident.start + incident.detection_delay).secs().min(end);
+                        let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
+                        let loss = incident.data_loss.secs();
+                        if to > from || loss > 0.0 {
+                            list.push(Down { from, to, loss });
+                        }
+                    },
+                );
                 annual[s][c] = trial_tally.finish(costs.fixed_annual_usd(c) * horizon.years());
             }
             service_tally.end_trial(&annual[s]);
         }
-        let mut lists: Vec<&[Down]> = Vec::new();
-        for (f, function) in p.functions.iter().enumerate() {
-            for (combo, ft) in self.combos.0[f].iter().zip(tally.functions[f].iter_mut()) {
-                lists.clear();
-                lists.extend(function.services.iter().zip(combo).map(|(&s, &c)| downs[s][c].as_slice()));
-                function_outages(&lists, function.at_least, events, outages);
-                let (mut down, mut cost) = (0.0, 0.0);
-                for o in outages.iter() {
-                    let rto_met = o.loss.is_finite() && o.downtime <= function.rto.secs();
-                    let rpo_met = o.loss <= function.rpo.secs();
-                    ft.outages += 1;
-                    ft.rto_met += u64::from(rto_met);
-                    ft.rpo_met += u64::from(rpo_met);
-                    ft.downtime_s.record(o.downtime);
-                    ft.data_loss_s.record(o.loss);
-                    down += o.downtime;
-                    cost += self.outage_cost(function.revenue_share, function.order_share, o);
+        for (s, service) in p.services.iter().enumerate() {
+            if self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s)) {
+                for c in 0..service.candidates() {
+                    periods_of(&downs[s][c], &mut periods[s][c]);
                 }
-                ft.trials += 1;
-                ft.trial_downtime_s.push(down.min(end));
-                ft.trial_cost_usd.push(cost);
             }
         }
+    }
+
+    /// Every evaluated function combination over the first `n` trials of
+    /// the batch, one combination at a time: a combination's accumulators
+    /// (histograms of a few kilobytes each, hundreds of combinations) stay
+    /// in cache over the batch instead of being fetched once per trial.
+    /// Accumulators are exact sums, so the order does not change a bit.
+    fn functions(&self, n: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
+        let Scratch { downs, events, outages, periods, levels, choice, .. } = scratch;
+        let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
+        for (f, function) in self.platform.functions.iter().enumerate() {
+            let tallies = &mut tally.functions[f];
+            let needs = &function.services;
+            if self.chains_of.contains(&f) {
+                self.chain(function, &downs[..n], &periods[..n], &mut levels[..n], choice, outages, tallies);
+                continue;
+            }
+            for (combo, ft) in self.combos.0[f].iter().zip(tallies.iter_mut()) {
+                for downs in &downs[..n] {
+                    for (i, (&s, &c)) in needs.iter().zip(combo).enumerate() {
+                        lists[i] = &downs[s][c];
+                    }
+                    function_outages(&lists[..needs.len()], function.at_least, events, outages);
+                    self.record(function, outages, ft);
+                }
+            }
+        }
+    }
+
+    /// Every combination of a chain function (all of its services needed,
+    /// every combination evaluated, in the order of [`Combos::all`]): the
+    /// union of the periods of the first `i` services' candidates is kept
+    /// per depth `i` and shared by every combination that starts alike, so
+    /// a combination costs one union and its data-loss windows, not a sort
+    /// of every down. Gives exactly the outages of [`function_outages`].
+    #[allow(clippy::too_many_arguments)]
+    fn chain(
+        &self,
+        function: &super::Function,
+        downs: &[Vec<Vec<Vec<Down>>>],
+        periods: &[Vec<Vec<Vec<Period>>>],
+        levels: &mut [Vec<Vec<Period>>],
+        choice: &mut [usize],
+        outages: &mut Vec<Outage>,
+        tallies: &mut [FunctionTally],
+    ) {
+        let needs = &function.services;
+        let k = needs.len();
+        let choice = &mut choice[..k];
+        choice.fill(0);
+        // levels[b][i + 1]: trial b's union of the chosen candidates of services 0..=i.
+        let mut from = 0;
+        let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
+        for ft in tallies.iter_mut() {
+            for ((levels, periods), downs) in levels.iter_mut().zip(periods).zip(downs) {
+                for i in from..k {
+                    let (done, rest) = levels.split_at_mut(i + 1);
+                    union_periods(&done[i], &periods[needs[i]][choice[i]], &mut rest[0]);
+                }
+                outages.clear();
+                outages.extend(levels[k].iter().map(|&(from, to)| Outage { from, downtime: to - from, loss: 0.0 }));
+                for (i, &s) in needs.iter().enumerate() {
+                    lists[i] = &downs[s][choice[i]];
+                }
+                assign_losses(&lists[..k], outages);
+                self.record(function, outages, ft);
+            }
+            // Next combination: mixed radix, last service fastest.
+            from = k;
+            while from > 0 {
+                from -= 1;
+                choice[from] += 1;
+                if choice[from] < self.platform.services[needs[from]].candidates() {
+                    break;
+                }
+                choice[from] = 0;
+            }
+        }
+    }
+
+    /// Adds one trial's outages of a function under one combination.
+    #[inline]
+    fn record(&self, function: &super::Function, outages: &[Outage], ft: &mut FunctionTally) {
+        let end = self.horizon.secs();
+        let (mut down, mut cost) = (0.0, 0.0);
+        for o in outages.iter() {
+            let rto_met = o.loss.is_finite() && o.downtime <= function.rto.secs();
+            let rpo_met = o.loss <= function.rpo.secs();
+            ft.outages += 1;
+            ft.rto_met += u64::from(rto_met);
+            ft.rpo_met += u64::from(rpo_met);
+            ft.downtime_s.record(o.downtime);
+            ft.data_loss_s.record(o.loss);
+            down += o.downtime;
+            cost += self.outage_cost(function.revenue_share, function.order_share, o);
+        }
+        ft.trials += 1;
+        ft.trial_downtime_s.push(down.min(end));
+        ft.trial_cost_usd.push(cost);
     }
 
     /// Revenue lost while a function is down and orders lost in its
@@ -400,5 +598,46 @@ mod tests {
         function_outages(&[&a, &b], 1, &mut ev, &mut out);
         let got: Vec<(f64, f64, f64)> = out.iter().map(|o| (o.from, o.downtime, o.loss)).collect();
         assert_eq!(got, vec![(5.0, 5.0, 0.0), (50.0, 0.0, 5.0), (100.0, 0.0, 7.0)]);
+    }
+
+    /// The chain path (periods per service, joined pairwise, then the
+    /// data-loss windows) gives the outages of the sweep over every down,
+    /// bit for bit, including touching, nested and zero-length downs.
+    #[test]
+    fn joining_periods_pairwise_gives_the_sweeps_outages_exactly() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = crate::world::seed::SimRng::seed_from_u64(17);
+        let (mut ev, mut want, mut got) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut a, mut b, mut u) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..20_000 {
+            let mut lists: Vec<Vec<Down>> = Vec::new();
+            let services = rng.random_range(1..5);
+            for _ in 0..services {
+                let n = rng.random_range(0..5);
+                let list = (0..n)
+                    .map(|_| {
+                        // Coarse grid: many equal and touching endpoints.
+                        let from = f64::from(rng.random_range(0..20u32)) * 0.5;
+                        let to = from + f64::from(rng.random_range(0..6u32)) * 0.5;
+                        let loss = if rng.random::<f64>() < 0.4 { f64::from(rng.random_range(1..4u32)) } else { 0.0 };
+                        d(from, to, loss)
+                    })
+                    .filter(|d| d.to > d.from || d.loss > 0.0)
+                    .collect();
+                lists.push(list);
+            }
+            let refs: Vec<&[Down]> = lists.iter().map(|l| l.as_slice()).collect();
+            function_outages(&refs, refs.len(), &mut ev, &mut want);
+            u.clear();
+            for list in &lists {
+                periods_of(list, &mut a);
+                union_periods(&u, &a, &mut b);
+                std::mem::swap(&mut u, &mut b);
+            }
+            got.clear();
+            got.extend(u.iter().map(|&(from, to)| Outage { from, downtime: to - from, loss: 0.0 }));
+            assign_losses(&refs, &mut got);
+            assert_eq!(got, want, "{lists:?}");
+        }
     }
 }

@@ -31,11 +31,11 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption, region: usize, share: f
     }
     let outage = d.end.saturating_since(d.start);
     let mut clock = StepClock::new(outage);
-    let detection = ctx.draw(&ctx.strategy.steps.detection);
+    let detection = ctx.draw_detection(d.start);
     clock.spend(Step::Detection, detection);
     let manual = ctx.failover_fails(d.start + detection);
     if manual {
-        let decision = ctx.draw(&ctx.strategy.steps.decision);
+        let decision = ctx.draw_decision(d.start);
         clock.spend(Step::Decision, decision);
     }
     let switch = ctx.draw(&ctx.strategy.steps.traffic_switch);

@@ -47,7 +47,6 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
         incident.downtime = blip;
         return incident;
     }
-    let steps = &ctx.strategy.steps;
     // A destroyed site comes back empty: for the service it never returns
     // within the trial, so only DR can end the incident.
     let outage = if d.destroyed {
@@ -55,8 +54,8 @@ pub(super) fn respond(ctx: &mut Ctx<'_>, d: &Disruption) -> Incident {
     } else {
         d.end.saturating_since(d.start)
     };
-    let detection = ctx.draw(&steps.detection);
-    let decision = ctx.draw(&steps.decision).max(ctx.strategy.invoke_after);
+    let detection = ctx.draw_detection(d.start);
+    let decision = ctx.draw_decision(d.start).max(ctx.strategy.invoke_after);
     let mut clock = StepClock::new(outage);
     clock.spend(Step::Detection, detection);
     clock.spend(Step::Decision, decision);

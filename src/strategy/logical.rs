@@ -34,7 +34,7 @@ use crate::world::{Deletion, Outage};
 pub(super) fn respond(ctx: &mut Ctx<'_>, o: &Outage) -> Incident {
     let mut incident = Incident::new(o.kind, o.start);
     incident.detection_delay = o.end.saturating_since(o.start);
-    let decision = ctx.draw(&ctx.strategy.steps.decision);
+    let decision = ctx.draw_decision(o.start);
     // The restore runs in a region the strategy can serve from: while a
     // region outage has them all down, it waits for the first one back.
     let wait = region_wait(ctx, o.end + decision);

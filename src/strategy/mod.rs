@@ -65,12 +65,17 @@ pub(crate) struct Ctx<'a> {
     /// Restore tests: the first test's time, or without tests how long before
     /// the trial restores were last tested; drawn only when restores drift.
     restore_tests: Calendar,
+    /// Whether detection and the decision are the platform's, one per
+    /// incident (services sharing one response), not the strategy's own.
+    pub(crate) shared_response: bool,
 }
 
 /// Purposes of the incident streams ([`OperationStreams::incident`]).
 const LOAD_SHARE: u64 = 1;
 const LEAD_IN: u64 = 2;
 const SHORTAGE: u64 = 3;
+const DETECTION: u64 = 4;
+const DECISION: u64 = 5;
 
 /// When an operation was last exercised: at `phase + k × interval` with
 /// drills or tests, else `age_at_start` before the trial started.
@@ -135,12 +140,41 @@ impl<'a> Ctx<'a> {
             }
             None => Calendar { interval: None, phase: SimTime::ZERO, age_at_start: Duration::ZERO },
         };
-        Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start, ops, restore_tests }
+        Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start, ops, restore_tests, shared_response: false }
     }
 
     /// Draws a duration from a distribution on the strategy's stream.
     pub(crate) fn draw(&mut self, dist: &Dist) -> Duration {
         dist.sample_duration(self.rng)
+    }
+
+    /// The detection of the incident that began at `start`: from the
+    /// strategy's stream, or with a shared response from the incident's own
+    /// stream (see [`Ctx::response_step`]).
+    pub(crate) fn draw_detection(&mut self, start: SimTime) -> Duration {
+        let dist = &self.strategy.steps.detection;
+        self.response_step(dist, start, DETECTION)
+    }
+
+    /// The decision to invoke DR for the incident that began at `start`
+    /// (as [`Ctx::draw_detection`]).
+    pub(crate) fn draw_decision(&mut self, start: SimTime) -> Duration {
+        let dist = &self.strategy.steps.decision;
+        self.response_step(dist, start, DECISION)
+    }
+
+    /// A step of the people's response. Services of one platform share the
+    /// response: its draw comes from the stream of the event (keyed by the
+    /// trial, the event's start and the step, not by the service), so every
+    /// service hit by one event with the same distribution gets the same
+    /// time, and with other distributions the same random numbers. A fixed
+    /// step (an automated failover's zero decision) draws nothing.
+    fn response_step(&mut self, dist: &Dist, start: SimTime, purpose: u64) -> Duration {
+        if self.shared_response {
+            dist.sample_duration(&mut self.ops.incident(start.secs(), purpose))
+        } else {
+            dist.sample_duration(self.rng)
+        }
     }
 
     /// Chance a failover started at `t` fails: `1 - (1 - p0) exp(-age / drift)`
