@@ -10,7 +10,9 @@ use drsim::engine::Observer;
 use drsim::model::Model;
 use drsim::provenance::Provenance;
 use drsim::report::Report;
+use drsim::report::outer_csv::OuterCsv;
 use drsim::report::outer_json::OuterJson;
+use drsim::report::outer_markdown::OuterMarkdown;
 use drsim::report::outer_text::OuterText;
 use drsim::report::output::Staging;
 use drsim::report::progress::Progress;
@@ -20,6 +22,10 @@ use drsim::whatif::outer_part::{self, OUTER_PART_FILE, OUTER_PART_FORMAT, OUTER_
 
 /// The file `--out` gets: the summary as JSON, with its provenance.
 pub const OUTER_FILE: &str = "outer.json";
+/// The spread of each figure across outer draws, as CSV (docs/exports.md).
+pub const OUTER_CSV_FILE: &str = "outer.csv";
+/// The design-doc section on the decision under uncertain inputs.
+pub const OUTER_REPORT_FILE: &str = "report.md";
 
 /// Flag combinations `--outer` cannot work with, refused before anything runs.
 pub(super) fn check_flags(args: &RunArgs) -> Result<(), Failure> {
@@ -97,8 +103,9 @@ pub(super) fn run_outer(args: &RunArgs, model: &Model) -> Result<(), Failure> {
     emit(&summary, &provenance, args.format, staging)
 }
 
-/// Prints the summary in `format` and writes [`OUTER_FILE`] into `staging`:
-/// how an outer run and the merge of its shards both end.
+/// Prints the summary in `format` and writes [`OUTER_FILE`],
+/// [`OUTER_CSV_FILE`] and [`OUTER_REPORT_FILE`] into `staging`: how an outer
+/// run and the merge of its shards both end.
 pub(super) fn emit(
     summary: &OuterSummary,
     provenance: &Provenance,
@@ -112,6 +119,11 @@ pub(super) fn emit(
     }
     if let Some(staging) = staging {
         staging.write(OUTER_FILE, json.as_bytes()).map_err(runtime)?;
+        let csv = OuterCsv { provenance: Some(provenance) }.render(summary).map_err(runtime)?;
+        staging.write(OUTER_CSV_FILE, csv.as_bytes()).map_err(runtime)?;
+        staging
+            .write(OUTER_REPORT_FILE, OuterMarkdown.render(summary).map_err(runtime)?.as_bytes())
+            .map_err(runtime)?;
         staging.commit().map_err(runtime)?;
     }
     Ok(())

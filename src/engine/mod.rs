@@ -383,10 +383,20 @@ pub fn threads_for(requested: Option<usize>) -> usize {
 
 /// Runs `work` on a pool of `threads` threads (all cores when `None`);
 /// returns its result and the pool's size.
+///
+/// With `None` on a worker thread of a pool already (a simulation started
+/// by work that is itself parallel, such as the outer loop's draws), `work`
+/// runs in that pool: its parallel loops share the caller's threads instead
+/// of starting a pool per call, which would put two pools' threads on the
+/// same cores and a new set of threads (with their allocator arenas) behind
+/// every call.
 pub fn with_threads<T: Send>(
     threads: Option<usize>,
     work: impl FnOnce() -> T + Send,
 ) -> Result<(T, usize), EngineError> {
+    if threads.is_none() && rayon::current_thread_index().is_some() {
+        return Ok((work(), rayon::current_num_threads()));
+    }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n);

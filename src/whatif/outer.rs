@@ -17,6 +17,9 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -93,12 +96,22 @@ pub fn check_paths(text: &str, path: &Path, model: &Model) -> Result<(), WhatIfE
 
 /// Simulates outer draws `draws` of the model in `text` (read from `path`),
 /// keeping the strategies named in `strategies` (all when empty), each draw
-/// with `inner.trials` inner trials, and calls `on_draw` after each.
+/// with `inner.trials` inner trials, and calls `on_draw` after each (in the
+/// order they finish; the draws returned are in draw order).
+///
+/// Draws run side by side on one pool of worker threads (`inner.threads`,
+/// all cores when `None`), and so do the blocks of each draw's inner trials,
+/// in the same pool: a draw's edit, validation and summary then overlap other
+/// draws' simulation instead of idling the other cores, and no draw waits
+/// for the slowest block of another. A draw's figures depend only on the seed, the draw and the inner
+/// trials (the engine's tallies merge exactly), so they are bit-identical to
+/// a draw simulated alone on any number of threads.
 ///
 /// # Errors
 /// [`WhatIfError::Request`] when the model has no uncertain input or a path
 /// names nothing; [`WhatIfError::Param`] when a drawn value makes the model
-/// invalid (the message names the draw and the values); a simulation error.
+/// invalid (the message names the draw and the values; with several such
+/// draws, the first); a simulation error.
 pub fn run(
     text: &str,
     path: &Path,
@@ -115,58 +128,114 @@ pub fn run(
         )));
     }
     check_paths(text, path, &base)?;
-    let mut out = Vec::with_capacity(usize::try_from(draws.end - draws.start).unwrap_or(0));
-    for draw in draws {
-        let inputs = draw_inputs(&base, inner.seed, draw);
-        let set: Vec<Assignment> = base
-            .uncertain
-            .iter()
-            .zip(&inputs)
-            .map(|(u, &x)| Assignment { path: u.path.clone(), value: u.write(x) })
-            .collect();
-        let mut model = param::model_with(text, path, &set).map_err(|e| {
-            WhatIfError::Request(format!("outer draw {draw}: the values drawn make the model invalid: {e:#}"))
-        })?;
-        if !strategies.is_empty() {
-            model.strategies.retain(|s| strategies.contains(&s.name));
+    let count = usize::try_from(draws.end - draws.start).unwrap_or(0);
+    // The first draw that failed so far: later draws are skipped, earlier ones
+    // still run, so the error returned is the first in draw order whatever
+    // the threads did.
+    let first_failed = AtomicU64::new(u64::MAX);
+    let one = |draw: u64| {
+        if draw > first_failed.load(Ordering::Relaxed) {
+            return None;
         }
-        let options = RunOptions { seed: seed::outer_seed(inner.seed, draw), ..inner.clone() };
-        let results = simulate(&model, &options)?;
-        let figures = DrawFigures {
-            draw,
-            inputs,
-            strategies: results
-                .strategies
-                .iter()
-                .zip(&results.decision.verdicts)
-                .map(|(s, v)| StrategyFigures {
-                    expected_annual_cost_usd: s.cost.total_annual_usd.value,
-                    availability: s.availability.value,
-                    total_loss_year: s.years_with_total_data_loss.estimate,
-                    meets_targets: v.meets_targets,
-                    targets_met: s
-                        .kinds
-                        .iter()
-                        .filter(|k| k.incidents > 0)
-                        .map(|k| (k.kind, k.both_met.estimate))
-                        .collect(),
-                })
-                .collect(),
-            recommended: results
-                .decision
-                .recommended
-                .as_ref()
-                .and_then(|name| results.strategies.iter().position(|s| &s.name == name)),
-            closest: results
-                .decision
-                .closest
-                .as_ref()
-                .and_then(|name| results.strategies.iter().position(|s| &s.name == name)),
-        };
-        on_draw(&figures);
-        out.push(figures);
+        let result = simulate_draw(text, path, &base, strategies, draw, inner);
+        if result.is_err() {
+            first_failed.fetch_min(draw, Ordering::Relaxed);
+        }
+        Some(result.map_err(|e| (draw, e)))
+    };
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let mut out = Vec::with_capacity(count);
+    let mut failed: Option<(u64, WhatIfError)> = None;
+    let pool = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            crate::engine::with_threads(inner.threads, || {
+                draws.into_par_iter().for_each_with(sender, |sender, draw| {
+                    if let Some(result) = one(draw) {
+                        // The receiver outlives the senders: a send cannot fail.
+                        let _ = sender.send(result);
+                    }
+                });
+            })
+        });
+        for result in receiver.iter() {
+            match result {
+                Ok(figures) => {
+                    on_draw(&figures);
+                    out.push(figures);
+                }
+                Err((draw, e)) => {
+                    if failed.as_ref().is_none_or(|(first, _)| draw < *first) {
+                        failed = Some((draw, e));
+                    }
+                }
+            }
+        }
+        worker.join()
+    });
+    match pool {
+        Ok(Ok(((), _threads))) => {}
+        Ok(Err(e)) => return Err(WhatIfError::Simulation(e.into())),
+        Err(panic) => std::panic::resume_unwind(panic),
     }
+    if let Some((_, e)) = failed {
+        return Err(e);
+    }
+    out.sort_by_key(|d| d.draw);
     Ok(out)
+}
+
+/// One outer draw: its inputs written into the model, every strategy
+/// simulated on the draw's inner seed (in the calling thread's pool), the
+/// headline figures kept.
+fn simulate_draw(
+    text: &str,
+    path: &Path,
+    base: &Model,
+    strategies: &[String],
+    draw: u64,
+    inner: &RunOptions,
+) -> Result<DrawFigures, WhatIfError> {
+    let inputs = draw_inputs(base, inner.seed, draw);
+    let set: Vec<Assignment> = base
+        .uncertain
+        .iter()
+        .zip(&inputs)
+        .map(|(u, &x)| Assignment { path: u.path.clone(), value: u.write(x) })
+        .collect();
+    let mut model = param::model_with(text, path, &set).map_err(|e| {
+        WhatIfError::Request(format!("outer draw {draw}: the values drawn make the model invalid: {e:#}"))
+    })?;
+    if !strategies.is_empty() {
+        model.strategies.retain(|s| strategies.contains(&s.name));
+    }
+    // No thread count: the inner trials run in the outer loop's pool.
+    let options = RunOptions { seed: seed::outer_seed(inner.seed, draw), threads: None, ..inner.clone() };
+    let results = simulate(&model, &options)?;
+    let position =
+        |name: &Option<String>| name.as_ref().and_then(|name| results.strategies.iter().position(|s| &s.name == name));
+    Ok(DrawFigures {
+        draw,
+        inputs,
+        strategies: results
+            .strategies
+            .iter()
+            .zip(&results.decision.verdicts)
+            .map(|(s, v)| StrategyFigures {
+                expected_annual_cost_usd: s.cost.total_annual_usd.value,
+                availability: s.availability.value,
+                total_loss_year: s.years_with_total_data_loss.estimate,
+                meets_targets: v.meets_targets,
+                targets_met: s
+                    .kinds
+                    .iter()
+                    .filter(|k| k.incidents > 0)
+                    .map(|k| (k.kind, k.both_met.estimate))
+                    .collect(),
+            })
+            .collect(),
+        recommended: position(&results.decision.recommended),
+        closest: position(&results.decision.closest),
+    })
 }
 
 /// A figure's spread across outer draws.

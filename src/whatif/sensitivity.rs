@@ -24,6 +24,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use toml_edit::{DocumentMut, Item, TableLike, Value};
 
@@ -393,6 +394,66 @@ fn evaluate(
     Ok((0..results.strategies.len()).map(|i| outcome_of(&results, i)).collect())
 }
 
+/// Every input's outcomes at its low and at its high value, in input order,
+/// `on_progress(done, total)` called as inputs finish.
+///
+/// The evaluations run side by side on one pool of worker threads
+/// (`options.threads`, all cores when `None`), each simulation's trials in
+/// that same pool: one evaluation's edit and validation overlap another's
+/// simulation, and no evaluation waits for the slowest block of another.
+/// Each evaluation's figures depend only on the model, the seed and the
+/// trials, so they are those of the evaluations run one after another.
+///
+/// # Errors
+/// A failure to start the worker threads; every evaluation's own error is
+/// returned in its place.
+#[allow(clippy::type_complexity)]
+fn evaluate_all(
+    text: &str,
+    path: &Path,
+    model: &Model,
+    baseline: &[Outcome],
+    inputs: &[Input],
+    options: &RunOptions,
+    on_progress: &mut impl FnMut(usize, usize),
+) -> Result<Vec<Result<(Vec<Outcome>, Vec<Outcome>), WhatIfError>>, WhatIfError> {
+    let total = inputs.len();
+    let inner = RunOptions { threads: None, ..options.clone() };
+    let one = |input: &Input| {
+        let at = |value: &str| vec![Assignment { path: input.path.clone(), value: value.to_string() }];
+        let eval = |value: &str| evaluate(text, path, model, baseline, &input.path, &at(value), &inner);
+        eval(&input.low).and_then(|low| Ok((low, eval(&input.high)?)))
+    };
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let mut results: Vec<Option<Result<(Vec<Outcome>, Vec<Outcome>), WhatIfError>>> =
+        (0..total).map(|_| None).collect();
+    let pool = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            crate::engine::with_threads(options.threads, || {
+                inputs.par_iter().enumerate().for_each_with(sender, |sender, (n, input)| {
+                    // The receiver outlives the senders: a send cannot fail.
+                    let _ = sender.send((n, one(input)));
+                });
+            })
+        });
+        for (done, (n, result)) in (1..).zip(receiver.iter()) {
+            results[n] = Some(result);
+            on_progress(done, total);
+        }
+        worker.join()
+    });
+    match pool {
+        Ok(Ok(((), _threads))) => {}
+        Ok(Err(e)) => return Err(WhatIfError::Simulation(e.into())),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+    // Every input sent its result unless the pool stopped, which returned above.
+    Ok(results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(WhatIfError::Request("an input was not evaluated".into()))))
+        .collect())
+}
+
 /// The tornado of one strategy: [`tornados`] for it alone.
 pub fn tornado(
     text: &str,
@@ -444,13 +505,10 @@ pub fn tornados(
     let base_pick = recommended(&names, &baseline);
     let doc = param::parse_document(text, path)?;
     let inputs = inputs(&doc, path, strategy, swing);
-    let total = inputs.len();
     let mut bars: Vec<Vec<Bar>> = vec![Vec::new(); names.len()];
     let mut flips: Vec<Vec<Flip>> = vec![Vec::new(); names.len()];
-    for (n, input) in inputs.into_iter().enumerate() {
-        let at = |value: &str| vec![Assignment { path: input.path.clone(), value: value.to_string() }];
-        let eval = |value: &str| evaluate(text, path, &model, &baseline, &input.path, &at(value), options);
-        let result = eval(&input.low).and_then(|low| Ok((low, eval(&input.high)?)));
+    let evaluated = evaluate_all(text, path, &model, &baseline, &inputs, options, &mut on_progress)?;
+    for (input, result) in inputs.into_iter().zip(evaluated) {
         match result {
             Ok((low, high)) => {
                 let owner = input.path.strip_prefix("strategy.").map(|rest| rest.split('.').next().unwrap_or(""));
@@ -481,7 +539,6 @@ pub fn tornados(
             Err(e @ WhatIfError::Param(_)) => on_skip(&input, &e),
             Err(e) => return Err(e),
         }
-        on_progress(n + 1, total);
     }
     let p_swing = |b: &Bar| (b.high.p_targets_met - b.low.p_targets_met).abs();
     let confidence = model.targets.confidence.get();
