@@ -264,6 +264,10 @@ pub struct Part {
     pub trial_end: u64,
     /// The shard's exact totals.
     pub tally: Tally,
+    /// `stratified` when the shard sampled by strata (its tally then holds
+    /// one tally per stratum); absent for plain sampling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<String>,
 }
 
 impl Part {
@@ -286,6 +290,7 @@ impl Part {
             shards: spec.count,
             trial_start: range.start,
             trial_end: range.end,
+            variance_reduction: tally.is_stratified().then(|| "stratified".to_string()),
             tally,
         }
     }
@@ -465,6 +470,10 @@ pub fn merge(mut parts: Vec<(PathBuf, Part)>) -> Result<Merged, ShardError> {
         if p.strategies != first.strategies {
             return Err(mismatch("strategies", first.strategies.join(","), p.strategies.join(",")));
         }
+        if p.variance_reduction != first.variance_reduction {
+            let name = |q: &Part| q.variance_reduction.clone().unwrap_or_else(|| "none".to_string());
+            return Err(mismatch("variance reduction", name(first), name(p)));
+        }
         if p.trials_total != first.trials_total {
             return Err(mismatch("total trials", first.trials_total.to_string(), p.trials_total.to_string()));
         }
@@ -494,7 +503,10 @@ pub fn merge(mut parts: Vec<(PathBuf, Part)>) -> Result<Merged, ShardError> {
         .map_err(|source| ShardError::Model { path: path.clone(), source })?;
     model.strategies.retain(|s| first.strategies.contains(&s.name));
     let options = RunOptions { trials: total, years: first.years, seed: first.seed, threads: None };
-    let mut tally = Tally::new(&model, options.engine_config().horizon);
+    let mut tally = match &first.variance_reduction {
+        Some(_) => Tally::stratified(&model, options.engine_config().horizon, crate::world::strata::STRATA),
+        None => Tally::new(&model, options.engine_config().horizon),
+    };
     for (_, p) in &parts {
         tally.merge(&p.tally);
     }
