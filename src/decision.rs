@@ -184,10 +184,7 @@ fn shortfalls(
     if k.incidents == 0 {
         return out;
     }
-    let checks = [
-        (Target::Rto, &k.rto_met, rto_s),
-        (Target::Rpo, &k.rpo_met, rpo_s),
-    ];
+    let checks = [(Target::Rto, &k.rto_met, rto_s), (Target::Rpo, &k.rpo_met, rpo_s)];
     for (target, share, target_s) in checks {
         if share.low < required {
             out.push(Shortfall {

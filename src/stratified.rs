@@ -9,8 +9,7 @@ use crate::model::{DisruptionKind, Duration, Model};
 use crate::stats::stratified::{self as est, PartMean, PartShare};
 use crate::stats::{LogHistogram, Mixture, Moments};
 use crate::summary::{
-    CONFIDENCE, CostSummary, KindSummary, Mean, Outcome, OutcomeShare, Quantile, Quantiles, Share,
-    StrategySummary,
+    CONFIDENCE, CostSummary, KindSummary, Mean, Outcome, OutcomeShare, Quantile, Quantiles, Share, StrategySummary,
 };
 use crate::tally::{KindTally, StrategyTally, Tally};
 use crate::world::strata::Stratification;
@@ -161,7 +160,12 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
     let slots: Vec<u64> = tally.strata.iter().map(|t| t.trials * year_slots).collect();
     // Years are counted per slot: a slot weighs its trial's weight.
     let trial_parts = |of: &dyn Fn(&StrategyTally) -> u64, trials: &[u64]| -> Vec<PartShare> {
-        strata.iter().zip(&w).zip(trials).map(|((s, &weight), &trials)| PartShare { weight, successes: of(s), trials }).collect()
+        strata
+            .iter()
+            .zip(&w)
+            .zip(trials)
+            .map(|((s, &weight), &trials)| PartShare { weight, successes: of(s), trials })
+            .collect()
     };
     let trials: Vec<u64> = tally.strata.iter().map(|t| t.trials).collect();
     let downtime_mix = mixture(&w, |k| &strata[k].trial_downtime_s);
@@ -187,7 +191,10 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
             std_error: downtime.std_error / tally.horizon_s,
         },
         annual_downtime_s: scale(downtime),
-        annual_maintenance_s: model.maintenance.as_ref().map(|_| scale(moments_mean(&w, |k| &strata[k].trial_maintenance_s))),
+        annual_maintenance_s: model
+            .maintenance
+            .as_ref()
+            .map(|_| scale(moments_mean(&w, |k| &strata[k].trial_maintenance_s))),
         annual_downtime_quantiles_s: quantiles(&downtime_mix),
         incidents_per_year: scale(moments_mean(&w, |k| &strata[k].trial_incidents)),
         annual_data_loss_s: scale(moments_mean(&w, |k| &strata[k].trial_data_loss_s)),
@@ -199,10 +206,15 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
                 std_error: total.std_error,
             },
             total_annual_usd: total,
-            total_annual_quantiles_usd: quantiles(&cost_mix)
-                .map(|q| Quantiles { p50: q_scale(q.p50), p95: q_scale(q.p95), p99: q_scale(q.p99) }),
+            total_annual_quantiles_usd: quantiles(&cost_mix).map(|q| Quantiles {
+                p50: q_scale(q.p50),
+                p95: q_scale(q.p95),
+                p99: q_scale(q.p99),
+            }),
             cvar95_usd: cost_mix.cvar(0.95).map(|c| c / per_year),
-            failover_running_annual_usd: ratio(&w, |k| (strata[k].failover_running_usd.mean(), strata[k].failover_running_usd.count())) / per_year,
+            failover_running_annual_usd: ratio(&w, |k| {
+                (strata[k].failover_running_usd.mean(), strata[k].failover_running_usd.count())
+            }) / per_year,
             line_items,
         },
         failover_failure_probability: crate::strategy::bounds::failover_failure_probability(strategy, horizon),
@@ -214,7 +226,8 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
 pub fn paired(tally: &Tally, design: &Stratification, i: usize, j: usize) -> (f64, f64) {
     let w = weights(tally, design);
     let n = tally.strategies.len();
-    let (sign, at) = if i < j { (1.0, crate::tally::pair_index(i, j, n)) } else { (-1.0, crate::tally::pair_index(j, i, n)) };
+    let (sign, at) =
+        if i < j { (1.0, crate::tally::pair_index(i, j, n)) } else { (-1.0, crate::tally::pair_index(j, i, n)) };
     let m = moments_mean(&w, |k| &tally.strata[k].paired_cost_usd[at]);
     (sign * m.value, m.std_error)
 }

@@ -101,7 +101,9 @@ fn stated_standard_error_matches_the_spread_over_50_seeds() {
     };
     check(
         "annual downtime",
-        runs.iter().map(|r| (r.strategies[0].annual_downtime_s.value, r.strategies[0].annual_downtime_s.std_error)).collect(),
+        runs.iter()
+            .map(|r| (r.strategies[0].annual_downtime_s.value, r.strategies[0].annual_downtime_s.std_error))
+            .collect(),
     );
     check(
         "P(a year with a region incident)",
@@ -117,8 +119,8 @@ fn stated_standard_error_matches_the_spread_over_50_seeds() {
 
 #[test]
 fn one_and_two_threads_give_the_same_figures() {
-    let model = drsim::model::Model::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml")))
-        .unwrap();
+    let model =
+        drsim::model::Model::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml"))).unwrap();
     let (a, b) = (stratified(&model, 700, 3, 1), stratified(&model, 700, 3, 2));
     assert_eq!(serde_json::to_string(&a.tally).unwrap(), serde_json::to_string(&b.tally).unwrap());
     assert_eq!(serde_json::to_string(&a.strategies).unwrap(), serde_json::to_string(&b.strategies).unwrap());
@@ -197,7 +199,11 @@ fn a_model_without_region_failures_is_refused_with_what_is_allowed() {
     let dir = temp("refuse");
     let path = dir.join("m.toml");
     std::fs::write(&path, text).unwrap();
-    let out = drsim().args(["run", "--quiet", "--trials", "10", "--variance-reduction", "stratified"]).arg(&path).output().unwrap();
+    let out = drsim()
+        .args(["run", "--quiet", "--trials", "10", "--variance-reduction", "stratified"])
+        .arg(&path)
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("allowed:"), "{err}");

@@ -74,7 +74,8 @@ pub fn share(parts: &[PartShare], confidence: f64) -> Option<(f64, f64, (f64, f6
         .map(|(s, p)| p * p * rate(s) * (1.0 - rate(s)) / s.trials as f64)
         .sum();
     // Kish's effective size when every stratum is all or nothing.
-    let kish = 1.0 / parts.iter().zip(&p).filter(|(s, _)| s.trials > 0).map(|(s, p)| p * p / s.trials as f64).sum::<f64>();
+    let kish =
+        1.0 / parts.iter().zip(&p).filter(|(s, _)| s.trials > 0).map(|(s, p)| p * p / s.trials as f64).sum::<f64>();
     let n = if var > 0.0 { est * (1.0 - est) / var } else { kish };
     let all = parts.iter().all(|s| s.successes == s.trials);
     let none = parts.iter().all(|s| s.successes == 0);

@@ -283,8 +283,7 @@ impl World {
                     if let Some(&at) = list.get(list.partition_point(|&p| p <= now)) {
                         self.push(at, slot, Phase::Fail);
                     }
-                } else if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), false)
-                {
+                } else if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), false) {
                     self.push(now + t, slot, Phase::Fail);
                 }
                 continue;
