@@ -395,6 +395,33 @@ impl Part {
         {
             return Err(damaged(format!("the tally does not have the shape of {n} strategies and {kinds} kinds")));
         }
+        // A stratified part keeps its trials in one tally per stratum.
+        let stratified = self.variance_reduction.is_some();
+        if stratified != t.is_stratified()
+            || (stratified && t.strata.len() != crate::world::strata::STRATA)
+            || t.strata.iter().map(|s| s.trials).sum::<u64>() != if stratified { t.trials } else { 0 }
+        {
+            return Err(damaged(format!(
+                "its strata do not match its variance reduction {}",
+                self.variance_reduction.as_deref().unwrap_or("none")
+            )));
+        }
+        let tallies: Vec<&Tally> = if stratified { t.strata.iter().collect() } else { vec![t] };
+        for t in tallies {
+            if t.strategies.len() != n
+                || t.paired_cost_usd.len() != n * n.saturating_sub(1) / 2
+                || t.strategies.iter().any(|s| s.kinds.len() != kinds)
+            {
+                return Err(damaged(format!("a stratum does not have the shape of {n} strategies and {kinds} kinds")));
+            }
+            self.check_counts(t).map_err(damaged)?;
+        }
+        Ok(model)
+    }
+
+    /// The per-trial and per-incident counts of one tally add up.
+    fn check_counts(&self, t: &Tally) -> Result<(), String> {
+        let damaged = |what: String| what;
         for (name, s) in self.strategies.iter().zip(&t.strategies) {
             if s.trials_with_total_loss > t.trials || s.trial_incidents.count() != t.trials {
                 return Err(damaged(format!("{name}: per-trial counts do not match {} trials", t.trials)));
@@ -419,7 +446,7 @@ impl Part {
                 }
             }
         }
-        Ok(model)
+        Ok(())
     }
 }
 

@@ -25,9 +25,14 @@ const M_S: f64 = 7.0 * 86_400.0;
 /// downtime is the region's down time (detection 0). RTO target 1 minute:
 /// every region incident misses it.
 fn model() -> Model {
+    model_with_rto("1m")
+}
+
+/// The same with another RTO target.
+fn model_with_rto(rto: &str) -> Model {
     ModelSpec::new()
         .regions(&[("p", 1), ("dr", 1)])
-        .rto("1m")
+        .rto(rto)
         .failure(outage_failure("region", L_PER_YEAR, &exponential("7d")).set("regions", format!("[{}]", s("p"))))
         .strategy(backup_restore("rides-out").set("deployment", s("single_az")).set("invoke_after", s("100y")))
         .build()
@@ -75,6 +80,9 @@ fn weighted_estimates_reproduce_closed_forms_within_their_standard_error() {
         expected_year_with_incident(),
         share_se(years.low, years.high),
     );
+    // It is set by the strata alone (stratum 0: none; the others: at least
+    // one), so the weighted estimate is exact: 1 - p_0.
+    assert!((years.estimate - expected_year_with_incident()).abs() < 1e-12, "{}", years.estimate);
     // Stratum 0 (no failure) gets fewer trials than its probability: the
     // estimate is weighted, the raw share would be far above 1 - e^{-L}.
     let raw = years.successes as f64 / years.trials as f64;
@@ -86,10 +94,12 @@ fn weighted_estimates_reproduce_closed_forms_within_their_standard_error() {
 // replicates the sample standard deviation has a relative standard error of
 // 1/sqrt(2 x 49) = 10% (normal estimates), so the two agree within 20% (2
 // of those) unless the stated error is wrong; the stated one is the root
-// mean square over the 50 runs. 400 trials each: 20,000 in all.
+// mean square over the 50 runs. 400 trials each: 20,000 in all. The share
+// is P(region RTO met) with an RTO of 5 days: an outage (Exp, mean 7 days)
+// meets it with probability 1 - e^{-5/7} = 0.51, so it varies within strata.
 #[test]
 fn stated_standard_error_matches_the_spread_over_50_seeds() {
-    let model = model();
+    let model = model_with_rto("5d");
     let runs: Vec<Results> = (0..50).map(|seed| stratified(&model, 400, 1_000 + seed, 1)).collect();
     let check = |what: &str, values: Vec<(f64, f64)>| {
         let n = values.len() as f64;
@@ -106,12 +116,11 @@ fn stated_standard_error_matches_the_spread_over_50_seeds() {
             .collect(),
     );
     check(
-        "P(a year with a region incident)",
+        "P(region RTO met)",
         runs.iter()
             .map(|r| {
                 let k = r.strategies[0].kinds.iter().find(|k| k.kind == DisruptionKind::Region).unwrap();
-                let y = k.years_with_rto_breach;
-                (y.estimate, share_se(y.low, y.high))
+                (k.rto_met.estimate, share_se(k.rto_met.low, k.rto_met.high))
             })
             .collect(),
     );
@@ -171,7 +180,8 @@ fn four_stratified_shards_merge_into_the_single_run_and_mixed_parts_are_refused(
     for child in children {
         ok(child.wait_with_output().unwrap());
     }
-    let merged = ok(drsim().args(["merge", "--format", "json"]).args(&dirs).output().unwrap());
+    let merged =
+        ok(drsim().args(["merge", "--format", "json", "--out"]).arg(root.join("merged")).args(&dirs).output().unwrap());
     assert_eq!(figures(&single.stdout), figures(&merged.stdout));
     assert!(String::from_utf8_lossy(&single.stdout).contains("\"variance_reduction\": \"stratified\""));
 
@@ -182,7 +192,13 @@ fn four_stratified_shards_merge_into_the_single_run_and_mixed_parts_are_refused(
         .arg(&plain)
         .output()
         .unwrap());
-    let mixed = drsim().args(["merge", "--format", "json"]).args(&dirs[..3]).arg(&plain).output().unwrap();
+    let mixed = drsim()
+        .args(["merge", "--format", "json", "--out"])
+        .arg(root.join("mixed"))
+        .args(&dirs[..3])
+        .arg(&plain)
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&mixed.stderr);
     assert_eq!(mixed.status.code(), Some(2), "{err}");
     assert!(err.contains("variance reduction"), "{err}");
