@@ -85,7 +85,7 @@ pub fn share(parts: &[PartShare], confidence: f64) -> Option<(f64, f64, (f64, f6
 /// Wilson score interval of `p` at a real sample size `n`.
 pub fn wilson(p: f64, n: f64, confidence: f64, none: bool, all: bool) -> (f64, f64) {
     let z = z_for(confidence);
-    if z.is_infinite() || !(n > 0.0) {
+    if z.is_infinite() || n.is_nan() || n <= 0.0 {
         return (0.0, 1.0);
     }
     let z2n = z * z / n;
