@@ -228,6 +228,11 @@ pub struct RunArgs {
     /// With --precision: the most trials to run.
     #[arg(long, default_value_t = 10_000_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_trials: u64,
+    /// `stratified`: sample trials by the number of primary-region failures, rare counts more
+    /// often, and weight them back (unbiased; more precision per second on region figures and
+    /// cost tails; with --precision, predicts the trials needed). See docs/variance.md.
+    #[arg(long, value_enum, default_value_t = VarianceArg::None, conflicts_with = "outer")]
+    pub variance_reduction: VarianceArg,
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -287,6 +292,25 @@ impl RunArgs {
             years: self.years,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
+        }
+    }
+}
+
+/// `--variance-reduction`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VarianceArg {
+    /// Plain sampling (the default).
+    None,
+    /// Stratified on the primary region's failure count (docs/variance.md).
+    Stratified,
+}
+
+impl VarianceArg {
+    /// The library's setting.
+    pub fn setting(self) -> drsim::world::strata::VarianceReduction {
+        match self {
+            VarianceArg::None => drsim::world::strata::VarianceReduction::None,
+            VarianceArg::Stratified => drsim::world::strata::VarianceReduction::Stratified,
         }
     }
 }

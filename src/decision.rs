@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::{DisruptionKind, Model, RecoveryTargets};
 use crate::strategy::bounds::{FastestRecovery, fastest_recovery};
 use crate::summary::{CONFIDENCE, KindSummary, Share, StrategySummary};
-use crate::tally::{Tally, pair_index};
+use crate::tally::{KindTally, Tally, pair_index};
+use crate::world::strata::Stratification;
 
 /// Which target a shortfall is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -176,25 +177,22 @@ fn shortfalls(
     k: &KindSummary,
     required: f64,
     targets: RecoveryTargets,
-    tally_kind: &crate::tally::KindTally,
+    achieved: impl Fn(Target, f64) -> Option<f64>,
 ) -> Vec<Shortfall> {
     let (rto_s, rpo_s) = (targets.rto.secs(), targets.rpo.secs());
     let mut out = Vec::new();
     if k.incidents == 0 {
         return out;
     }
-    let checks = [
-        (Target::Rto, &k.rto_met, &tally_kind.downtime_s, rto_s),
-        (Target::Rpo, &k.rpo_met, &tally_kind.data_loss_s, rpo_s),
-    ];
-    for (target, share, histogram, target_s) in checks {
+    let checks = [(Target::Rto, &k.rto_met, rto_s), (Target::Rpo, &k.rpo_met, rpo_s)];
+    for (target, share, target_s) in checks {
         if share.low < required {
             out.push(Shortfall {
                 kind: k.kind,
                 target,
                 share: *share,
                 required,
-                achieved_at_confidence_s: histogram.quantile(required),
+                achieved_at_confidence_s: achieved(target, required),
                 target_s,
             });
         }
@@ -207,7 +205,12 @@ fn gap(s: &Shortfall) -> f64 {
     s.required - s.share.low
 }
 
-fn paired(tally: &Tally, i: usize, j: usize, per_year: f64) -> CostDifference {
+fn paired(tally: &Tally, design: Option<&Stratification>, i: usize, j: usize, per_year: f64) -> CostDifference {
+    if let Some(design) = design {
+        let (mean, se) = crate::stratified::paired(tally, design, i, j);
+        let (mean, half) = (mean / per_year, crate::stats::z_for(CONFIDENCE) * se / per_year);
+        return CostDifference { mean_usd: mean, low_usd: mean - half, high_usd: mean + half };
+    }
     let n = tally.strategies.len();
     let (sign, m) = if i < j {
         (1.0, &tally.paired_cost_usd[pair_index(i, j, n)])
@@ -223,6 +226,12 @@ fn paired(tally: &Tally, i: usize, j: usize, per_year: f64) -> CostDifference {
 pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> Decision {
     let required = model.targets.confidence.get();
     let per_year = tally.horizon_s / crate::model::Duration::YEAR.secs();
+    let design = if tally.is_stratified() {
+        Stratification::new(model, crate::model::Duration::from_secs(tally.horizon_s)).ok()
+    } else {
+        None
+    };
+    let design = design.as_ref();
     let all: Vec<Vec<Shortfall>> = summaries
         .iter()
         .enumerate()
@@ -231,7 +240,19 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
                 .iter()
                 .flat_map(|k| {
                     let targets = model.targets.for_kind(k.kind);
-                    shortfalls(k, required, targets, &tally.strategies[i].kinds[k.kind.index()])
+                    let plain = &tally.strategies[i].kinds[k.kind.index()];
+                    shortfalls(k, required, targets, |target, q| {
+                        fn of(target: Target, t: &KindTally) -> &crate::stats::LogHistogram {
+                            match target {
+                                Target::Rto => &t.downtime_s,
+                                Target::Rpo => &t.data_loss_s,
+                            }
+                        }
+                        match design {
+                            Some(d) => crate::stratified::kind_quantile(tally, d, i, k.kind, |t| of(target, t), q),
+                            None => of(target, plain).quantile(q),
+                        }
+                    })
                 })
                 .collect()
         })
@@ -270,7 +291,7 @@ pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> De
             meets_targets: all[i].is_empty(),
             shortfalls: all[i].clone(),
             expected_annual_cost_usd: cost(i),
-            cost_vs_reference: reference.filter(|&r| r != i).map(|r| paired(tally, i, r, per_year)),
+            cost_vs_reference: reference.filter(|&r| r != i).map(|r| paired(tally, design, i, r, per_year)),
             recommended: Some(i) == recommended,
             distinguishing: distinguishing[i].clone(),
         })

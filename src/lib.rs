@@ -35,6 +35,7 @@ pub mod shard;
 pub mod simulation;
 pub mod stats;
 pub mod strategy;
+pub mod stratified;
 pub mod summary;
 pub mod tally;
 pub mod timeline;

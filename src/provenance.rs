@@ -64,6 +64,10 @@ pub struct Provenance {
     /// Years per trial.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years_per_trial: Option<f64>,
+    /// The variance reduction the figures were estimated with
+    /// (`stratified`); absent for plain sampling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<String>,
     /// How this output was produced; may differ between outputs with the same figures.
     pub invocation: Invocation,
 }
@@ -103,6 +107,12 @@ impl Provenance {
         self.seed = Some(seed);
         self.trials = Some(trials);
         self.years_per_trial = Some(years_per_trial);
+        self
+    }
+
+    /// The same, with the variance reduction of the figures (`None`: plain).
+    pub fn with_variance_reduction(mut self, how: Option<&str>) -> Provenance {
+        self.variance_reduction = how.map(str::to_string);
         self
     }
 

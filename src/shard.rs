@@ -264,6 +264,10 @@ pub struct Part {
     pub trial_end: u64,
     /// The shard's exact totals.
     pub tally: Tally,
+    /// `stratified` when the shard sampled by strata (its tally then holds
+    /// one tally per stratum); absent for plain sampling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<String>,
 }
 
 impl Part {
@@ -286,6 +290,7 @@ impl Part {
             shards: spec.count,
             trial_start: range.start,
             trial_end: range.end,
+            variance_reduction: tally.is_stratified().then(|| "stratified".to_string()),
             tally,
         }
     }
@@ -390,6 +395,33 @@ impl Part {
         {
             return Err(damaged(format!("the tally does not have the shape of {n} strategies and {kinds} kinds")));
         }
+        // A stratified part keeps its trials in one tally per stratum.
+        let stratified = self.variance_reduction.is_some();
+        if stratified != t.is_stratified()
+            || (stratified && t.strata.len() != crate::world::strata::STRATA)
+            || t.strata.iter().map(|s| s.trials).sum::<u64>() != if stratified { t.trials } else { 0 }
+        {
+            return Err(damaged(format!(
+                "its strata do not match its variance reduction {}",
+                self.variance_reduction.as_deref().unwrap_or("none")
+            )));
+        }
+        let tallies: Vec<&Tally> = if stratified { t.strata.iter().collect() } else { vec![t] };
+        for t in tallies {
+            if t.strategies.len() != n
+                || t.paired_cost_usd.len() != n * n.saturating_sub(1) / 2
+                || t.strategies.iter().any(|s| s.kinds.len() != kinds)
+            {
+                return Err(damaged(format!("a stratum does not have the shape of {n} strategies and {kinds} kinds")));
+            }
+            self.check_counts(t).map_err(damaged)?;
+        }
+        Ok(model)
+    }
+
+    /// The per-trial and per-incident counts of one tally add up.
+    fn check_counts(&self, t: &Tally) -> Result<(), String> {
+        let damaged = |what: String| what;
         for (name, s) in self.strategies.iter().zip(&t.strategies) {
             if s.trials_with_total_loss > t.trials || s.trial_incidents.count() != t.trials {
                 return Err(damaged(format!("{name}: per-trial counts do not match {} trials", t.trials)));
@@ -414,7 +446,7 @@ impl Part {
                 }
             }
         }
-        Ok(model)
+        Ok(())
     }
 }
 
@@ -465,6 +497,10 @@ pub fn merge(mut parts: Vec<(PathBuf, Part)>) -> Result<Merged, ShardError> {
         if p.strategies != first.strategies {
             return Err(mismatch("strategies", first.strategies.join(","), p.strategies.join(",")));
         }
+        if p.variance_reduction != first.variance_reduction {
+            let name = |q: &Part| q.variance_reduction.clone().unwrap_or_else(|| "none".to_string());
+            return Err(mismatch("variance reduction", name(first), name(p)));
+        }
         if p.trials_total != first.trials_total {
             return Err(mismatch("total trials", first.trials_total.to_string(), p.trials_total.to_string()));
         }
@@ -494,7 +530,10 @@ pub fn merge(mut parts: Vec<(PathBuf, Part)>) -> Result<Merged, ShardError> {
         .map_err(|source| ShardError::Model { path: path.clone(), source })?;
     model.strategies.retain(|s| first.strategies.contains(&s.name));
     let options = RunOptions { trials: total, years: first.years, seed: first.seed, threads: None };
-    let mut tally = Tally::new(&model, options.engine_config().horizon);
+    let mut tally = match &first.variance_reduction {
+        Some(_) => Tally::stratified(&model, options.engine_config().horizon, crate::world::strata::STRATA),
+        None => Tally::new(&model, options.engine_config().horizon),
+    };
     for (_, p) in &parts {
         tally.merge(&p.tally);
     }

@@ -12,6 +12,7 @@ use crate::model::{Duration, Model};
 pub use crate::provenance::Provenance;
 use crate::summary::{StrategySummary, strategy_summary};
 use crate::tally::Tally;
+use crate::world::strata::{Stratification, VarianceReduction};
 
 /// The seed used when none is given, so every run is reproducible by default.
 pub const DEFAULT_SEED: u64 = 20_260_101;
@@ -158,6 +159,9 @@ pub enum SimulationError {
         /// Failures a trial expects.
         expected: f64,
     },
+    /// Stratified sampling does not fit the model.
+    #[error(transparent)]
+    Strata(#[from] crate::world::strata::StrataError),
     /// The engine failed (threads) or was interrupted.
     #[error(transparent)]
     Engine(#[from] EngineError),
@@ -209,6 +213,7 @@ pub struct Simulation<'a> {
     options: RunOptions,
     first_trial: u64,
     precision: Option<PrecisionStop>,
+    variance_reduction: VarianceReduction,
     observers: Vec<&'a mut dyn Observer>,
 }
 
@@ -226,7 +231,21 @@ impl std::fmt::Debug for Simulation<'_> {
 impl<'a> Simulation<'a> {
     /// Trials `0..options.trials` of `model`, no precision stop, no observer.
     pub fn new(model: &'a Model, options: RunOptions) -> Simulation<'a> {
-        Simulation { model, options, first_trial: 0, precision: None, observers: Vec::new() }
+        Simulation {
+            model,
+            options,
+            first_trial: 0,
+            precision: None,
+            variance_reduction: VarianceReduction::None,
+            observers: Vec::new(),
+        }
+    }
+
+    /// Samples worlds with `how` (default: plainly). Stratified runs give
+    /// different (equally unbiased) figures than plain ones of the same seed.
+    pub fn variance_reduction(mut self, how: VarianceReduction) -> Simulation<'a> {
+        self.variance_reduction = how;
+        self
     }
 
     /// Simulates the trial indices `range` instead (a shard of a bigger run).
@@ -257,14 +276,19 @@ impl<'a> Simulation<'a> {
     /// outside (0, 1), before anything is simulated; the engine's errors
     /// (threads, Ctrl-C) otherwise.
     pub fn run(self) -> Result<Results, SimulationError> {
-        let Simulation { model, options, first_trial, precision, observers } = self;
+        let Simulation { model, options, first_trial, precision, variance_reduction, observers } = self;
         options.validate_for(model)?;
         if let Some(p) = precision {
             p.validate()?;
         }
-        let engine = Engine::new(model, options.engine_config());
+        let design = match variance_reduction {
+            VarianceReduction::None => None,
+            VarianceReduction::Stratified => Some(Stratification::new(model, options.engine_config().horizon)?),
+        };
+        let predict = design.is_some();
+        let engine = Engine::new(model, options.engine_config()).with_strata(design);
         let mut observers = Observers::new(observers);
-        let mut tally = Tally::new(model, engine.config().horizon);
+        let mut tally = engine.new_tally();
         let Some(stop) = precision else {
             let range = first_trial..first_trial + options.trials;
             engine.run(range, &mut tally, &mut observers, 0, options.trials)?;
@@ -281,7 +305,7 @@ impl<'a> Simulation<'a> {
             if reached <= stop.target || done >= stop.max_trials {
                 return Ok(with_threads(results, &engine));
             }
-            next = (done * 2).min(stop.max_trials);
+            next = if predict { predicted_trials(done, reached, stop.target) } else { done * 2 }.min(stop.max_trials);
         }
     }
 }
@@ -312,6 +336,18 @@ pub fn precision_reached(results: &Results) -> f64 {
     worst
 }
 
+/// Trials a stratified run needs to bring `reached` (measured after `done`
+/// trials) down to `target`: standard errors fall as `1 / sqrt(trials)`
+/// under a fixed allocation, so `done (reached / target)^2`, with 5% to
+/// spare, in whole allocation tables; at least one table more than `done`.
+/// Depends only on the figures, so a run stays reproducible.
+pub fn predicted_trials(done: u64, reached: f64, target: f64) -> u64 {
+    let table = crate::world::strata::TABLE as u64;
+    let want = (done as f64 * (reached / target).powi(2) * 1.05).min(1e18);
+    let want = if want.is_finite() { want as u64 } else { done * 2 };
+    want.div_ceil(table).saturating_mul(table).max(done + table)
+}
+
 /// Records in `results` the worker threads `engine` simulated on.
 fn with_threads(mut results: Results, engine: &Engine<'_>) -> Results {
     results.provenance.invocation.threads = Some(engine.threads_used() as u64);
@@ -322,13 +358,23 @@ fn with_threads(mut results: Results, engine: &Engine<'_>) -> Results {
 /// and no thread count (a merged tally was simulated elsewhere); a
 /// [`Simulation`] adds the threads, the caller the command line.
 pub fn results_from_tally(model: &Model, options: &RunOptions, tally: Tally) -> Results {
-    let strategies: Vec<StrategySummary> =
-        (0..model.strategies.len()).map(|i| strategy_summary(model, i, &tally)).collect();
+    let design = if tally.is_stratified() {
+        Stratification::new(model, Duration::from_secs(tally.horizon_s)).ok()
+    } else {
+        None
+    };
+    let strategies: Vec<StrategySummary> = (0..model.strategies.len())
+        .map(|i| match &design {
+            Some(d) => crate::stratified::strategy_summary(model, i, &tally, d),
+            None => strategy_summary(model, i, &tally),
+        })
+        .collect();
     let decision = decide(model, &strategies, &tally);
     Results {
         provenance: Provenance::of_build()
             .with_model(&model.workload.name, &model.source.path.display().to_string(), &model.source.sha256)
-            .with_run(options.seed, tally.trials, options.years),
+            .with_run(options.seed, tally.trials, options.years)
+            .with_variance_reduction(design.as_ref().map(|_| VarianceReduction::Stratified.name())),
         targets: TargetsReport {
             rpo_s: model.targets.rpo.secs(),
             rto_s: model.targets.rto.secs(),

@@ -117,6 +117,11 @@ pub struct Tally {
     /// Per trial difference of total cost between strategies i and j (i < j),
     /// at index `pair_index(i, j)`: for paired intervals on common random numbers.
     pub paired_cost_usd: Vec<Moments>,
+    /// Stratified sampling (`world::strata`): one tally per stratum, holding
+    /// its trials (this tally's own per-strategy totals then stay empty and
+    /// `trials` counts every stratum's); empty in a plain run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub strata: Vec<Tally>,
 }
 
 /// Simulated years per trial for per-year shares: the horizon in whole years,
@@ -150,7 +155,18 @@ impl Tally {
             rpo_s: DisruptionKind::ALL.iter().map(|&k| model.targets.rpo_for(k).secs()).collect(),
             strategies: vec![strategy; n],
             paired_cost_usd: vec![Moments::new(); n * n.saturating_sub(1) / 2],
+            strata: Vec::new(),
         }
+    }
+
+    /// An empty tally of a stratified run with `strata` strata.
+    pub fn stratified(model: &Model, horizon: Duration, strata: usize) -> Tally {
+        Tally { strata: vec![Tally::new(model, horizon); strata], ..Tally::new(model, horizon) }
+    }
+
+    /// Whether this is a stratified run's tally.
+    pub fn is_stratified(&self) -> bool {
+        !self.strata.is_empty()
     }
 
     /// Adds another tally of the same model and settings.
@@ -171,6 +187,13 @@ impl Tally {
         }
         for (a, b) in self.paired_cost_usd.iter_mut().zip(&other.paired_cost_usd) {
             a.merge(b);
+        }
+        if self.strata.is_empty() {
+            self.strata = other.strata.clone();
+        } else {
+            for (a, b) in self.strata.iter_mut().zip(&other.strata) {
+                a.merge(b);
+            }
         }
     }
 

@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["strategy"],
     &["tally"],
     &["engine"],
-    &["summary"],
+    &["summary", "stratified"],
     &["decision"],
     &["simulation"],
     &["lint", "shard", "timeline", "whatif", "platform"],

@@ -151,7 +151,8 @@ pub(super) fn simulate(
         _ => None,
     };
     let mut log = args.precision.map(PrecisionLog);
-    let mut simulation = Simulation::new(model, args.options()).trials(range);
+    let mut simulation =
+        Simulation::new(model, args.options()).trials(range).variance_reduction(args.variance_reduction.setting());
     if progress.is_visible() {
         simulation = simulation.observe(&mut progress);
     }
@@ -185,7 +186,9 @@ pub(super) fn simulate(
 /// anything else a runtime failure (exit 1).
 pub(super) fn simulation_failure(e: SimulationError) -> Failure {
     match e {
-        e @ (SimulationError::Option { .. } | SimulationError::TooManyFailures { .. }) => bad_input(e),
+        e @ (SimulationError::Option { .. } | SimulationError::TooManyFailures { .. } | SimulationError::Strata(_)) => {
+            bad_input(e)
+        }
         e => runtime(e),
     }
 }

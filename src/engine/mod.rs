@@ -19,6 +19,7 @@ use crate::model::{Deployment, DisruptionKind, Duration, Model, Posture, Strateg
 use crate::strategy::Ctx;
 use crate::tally::Tally;
 use crate::world::site::{self, Disruption, SiteScratch};
+use crate::world::strata::Stratification;
 use crate::world::{World, seed};
 pub use observer::{Encoder, Observer, Observers};
 
@@ -202,6 +203,8 @@ pub struct Engine<'m> {
     model: &'m Model,
     costs: CostModel,
     config: RunConfig,
+    /// Stratified sampling of worlds, when asked for (`None`: plain).
+    strata: Option<Stratification>,
     /// Worker threads of the last [`Engine::run`] (0 before the first).
     threads_used: std::sync::atomic::AtomicUsize,
 }
@@ -216,7 +219,34 @@ const PROGRESS_UPDATES: u64 = 200;
 impl<'m> Engine<'m> {
     /// An engine for `model` under `config`; prices are computed once here.
     pub fn new(model: &'m Model, config: RunConfig) -> Engine<'m> {
-        Engine { model, costs: CostModel::new(model), config, threads_used: std::sync::atomic::AtomicUsize::new(0) }
+        Engine {
+            model,
+            costs: CostModel::new(model),
+            config,
+            strata: None,
+            threads_used: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// The same engine sampling worlds by strata (`None`: plainly): trial
+    /// `i` goes to stratum `strata.stratum_of(i)`, is sampled given it, and
+    /// is recorded in that stratum's tally ([`Tally::strata`]).
+    pub fn with_strata(mut self, strata: Option<Stratification>) -> Engine<'m> {
+        self.strata = strata;
+        self
+    }
+
+    /// The stratified design, if any.
+    pub fn strata(&self) -> Option<&Stratification> {
+        self.strata.as_ref()
+    }
+
+    /// An empty tally of the shape this engine records into.
+    pub fn new_tally(&self) -> Tally {
+        match &self.strata {
+            Some(_) => Tally::stratified(self.model, self.config.horizon, crate::world::strata::STRATA),
+            None => Tally::new(self.model, self.config.horizon),
+        }
     }
 
     /// The configuration.
@@ -278,11 +308,11 @@ impl<'m> Engine<'m> {
     /// merged at the end. Merging is exact, so the result does not depend on
     /// the blocks. Must run inside the pool.
     fn blocks(&self, trials: Range<u64>) -> Tally {
-        let (model, horizon) = (self.model, self.config.horizon);
+        let model = self.model;
         blocks(trials, rayon::current_num_threads() as u64 * BLOCKS_PER_THREAD)
             .into_par_iter()
             .map(|block| {
-                let mut tally = Tally::new(model, horizon);
+                let mut tally = self.new_tally();
                 let mut scratch = Scratch::new(model);
                 for trial in block {
                     if stop::requested() {
@@ -293,7 +323,7 @@ impl<'m> Engine<'m> {
                 tally
             })
             .reduce(
-                || Tally::new(model, horizon),
+                || self.new_tally(),
                 |mut a, b| {
                     a.merge(&b);
                     a
@@ -313,7 +343,7 @@ impl<'m> Engine<'m> {
         done_before: u64,
         planned: u64,
     ) -> u64 {
-        let (model, horizon, chunk) = (self.model, self.config.horizon, STREAM_CHUNK);
+        let (model, chunk) = (self.model, STREAM_CHUNK);
         let window = (rayon::current_num_threads() as u64 * 4).max(1);
         // Observers that export incidents have them encoded here, in the
         // worker threads, chunk by chunk: the bytes do not depend on threads.
@@ -325,7 +355,7 @@ impl<'m> Engine<'m> {
             let parts: Vec<(Tally, Vec<Observed>, Vec<Encoded>)> = starts
                 .par_iter()
                 .map(|&from| {
-                    let mut part = Tally::new(model, horizon);
+                    let mut part = self.new_tally();
                     let mut scratch = Scratch::new(model);
                     let mut rows = Vec::new();
                     for trial in from..(from + chunk).min(end) {
@@ -419,6 +449,15 @@ impl Engine<'_> {
     ) {
         let (model, costs, config) = (self.model, &self.costs, &self.config);
         let mut world_rng = seed::world_rng(config.seed, trial);
+        let tally = match &self.strata {
+            Some(strata) => {
+                let stratum = strata.stratum_of(trial);
+                strata.give(&mut scratch.world, stratum, config.horizon, &mut seed::stratum_rng(config.seed, trial));
+                tally.trials += 1;
+                &mut tally.strata[stratum]
+            }
+            None => tally,
+        };
         scratch.world.sample(model, config.horizon, &mut world_rng);
         let Scratch { world, site, sites, annual_cost } = scratch;
         let world = &*world;

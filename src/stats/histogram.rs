@@ -450,6 +450,9 @@ impl LogHistogram {
 }
 
 mod index;
+mod mixture;
+
+pub use mixture::Mixture;
 
 #[cfg(test)]
 mod tests;

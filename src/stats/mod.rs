@@ -30,7 +30,8 @@
 mod histogram;
 mod interval;
 mod moments;
+pub mod stratified;
 
-pub use histogram::LogHistogram;
+pub use histogram::{LogHistogram, Mixture};
 pub use interval::{Estimate, Proportion, poisson_exact_interval, z_for};
 pub use moments::{Moments, Sum};

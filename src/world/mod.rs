@@ -27,6 +27,7 @@ use rand_distr::{Distribution, Exp1};
 
 pub mod seed;
 pub mod site;
+pub mod strata;
 
 use crate::model::{DisruptionKind, Dist, Duration, FailureDetail, Model, SimTime};
 use seed::SimRng;
@@ -158,6 +159,12 @@ pub struct World {
     /// the trial (which made long horizons and high rates quadratic).
     region_index: Vec<Vec<(SimTime, SimTime)>>,
     seq: u64,
+    /// Stratified sampling ([`strata`]): per slot, whether its failures are
+    /// the points given by [`World::give`] rather than up-time draws; empty
+    /// when nothing is given (the plain sampler).
+    given_slot: Vec<bool>,
+    /// Per slot, the given failure points, sorted.
+    given: Vec<Vec<SimTime>>,
 }
 
 /// Most components whose events are found by scanning the queue: a scan of a
@@ -256,7 +263,11 @@ impl World {
         self.backup_anchor = SimTime::after_start(Duration::DAY * rng.random::<f64>());
 
         for slot in 0..self.components.len() {
-            if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), true) {
+            if self.given_slot.get(slot) == Some(&true) {
+                if let Some(&at) = self.given[slot].first() {
+                    self.push(at, slot, Phase::Fail);
+                }
+            } else if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), true) {
                 self.push(SimTime::after_start(t), slot, Phase::Fail);
             }
         }
@@ -264,7 +275,15 @@ impl World {
             let (now, slot, is_fail) = unpack(e);
             let kind = self.kind_of(slot);
             if !is_fail {
-                if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), false) {
+                if self.given_slot.get(slot) == Some(&true) {
+                    // Exponential up-times are memoryless: the next failure
+                    // after a return is the next point of the component's
+                    // Poisson process (points while it is down are thinned).
+                    let list = &self.given[slot];
+                    if let Some(&at) = list.get(list.partition_point(|&p| p <= now)) {
+                        self.push(at, slot, Phase::Fail);
+                    }
+                } else if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), false) {
                     self.push(now + t, slot, Phase::Fail);
                 }
                 continue;
@@ -385,6 +404,72 @@ impl World {
         }
         self.sample_maintenance(model, horizon, rng);
         self.index_regions();
+    }
+
+    /// Gives the failures of the stratified components `slots` (slot and
+    /// rate per year, from [`strata::Stratification`]) for the next
+    /// [`World::sample`]: `count` points, each uniform over `horizon` and on
+    /// a component chosen in proportion to its rate (a Poisson process of the
+    /// summed rate, given its count). The component fails at the first
+    /// point and, after each return, at the first point after it: with
+    /// exponential up-times this is the same process as drawing them, so the
+    /// world is sampled from the exact conditional law given the count.
+    /// Draws from `rng` only.
+    pub fn give(&mut self, slots: &[(usize, f64)], count: u64, horizon: Duration, rng: &mut SimRng) {
+        let n = self.components.len();
+        self.given_slot.clear();
+        self.given_slot.resize(n, false);
+        self.given.resize_with(n, Vec::new);
+        self.given.iter_mut().for_each(Vec::clear);
+        for &(slot, _) in slots {
+            self.given_slot[slot] = true;
+        }
+        let total: f64 = slots.iter().map(|&(_, r)| r).sum();
+        for _ in 0..count {
+            let at = SimTime::after_start(horizon * rng.random::<f64>());
+            let slot = if slots.len() == 1 {
+                slots[0].0
+            } else {
+                let mut u = rng.random::<f64>() * total;
+                let mut pick = slots[slots.len() - 1].0;
+                for &(slot, rate) in slots {
+                    if u < rate {
+                        pick = slot;
+                        break;
+                    }
+                    u -= rate;
+                }
+                pick
+            };
+            self.given[slot].push(at);
+        }
+        for list in &mut self.given {
+            list.sort_by(|a, b| a.secs().total_cmp(&b.secs()));
+        }
+    }
+
+    /// The components that can take the primary region down on their own
+    /// (its `region` failures, and `application` failures) with their rates
+    /// per year, where the rate is positive; and, if any of them has a
+    /// non-exponential up-time, its kind (stratification needs a Poisson process).
+    pub fn primary_components(&self, model: &Model) -> (Vec<(usize, f64)>, Option<DisruptionKind>) {
+        let primary = model.topology.primary;
+        let mut out = Vec::new();
+        let mut shaped = None;
+        for (slot, c) in self.components.iter().enumerate() {
+            let ours = match c {
+                Component::Region(r) => usize::from(*r) == primary,
+                Component::Global => true,
+                Component::Az(..) | Component::Data => false,
+            };
+            if ours && self.rates[slot] > 0.0 {
+                out.push((slot, self.rates[slot]));
+                if self.uptimes[slot].is_some() {
+                    shaped = Some(self.kind_of(slot));
+                }
+            }
+        }
+        (out, shaped)
     }
 
     /// A world with the given outages (in order of start) over `horizon`, as

@@ -38,6 +38,7 @@ const RESTORE_ATTEMPT: u64 = 6;
 const INCIDENT: u64 = 7;
 const OUTER_INPUTS: u64 = 8;
 const OUTER_SEED: u64 = 9;
+const STRATUM: u64 = 10;
 
 /// The stream the uncertain inputs of outer draw `draw` are sampled from
 /// (two-level Monte Carlo, `drsim run --outer`).
@@ -54,6 +55,14 @@ pub fn outer_seed(seed: u64, draw: u64) -> u64 {
 /// The stream for the failure history of one trial.
 pub fn world_rng(seed: u64, trial: u64) -> SimRng {
     SimRng::seed_from_u64(key(&[WORLD, seed, trial]))
+}
+
+/// The stream that places trial `trial`'s stratified failures (their count
+/// within the trial's stratum, their times and components) under
+/// stratified sampling (`world::strata`); the rest of its world still draws
+/// from [`world_rng`].
+pub fn stratum_rng(seed: u64, trial: u64) -> SimRng {
+    SimRng::seed_from_u64(key(&[STRATUM, seed, trial]))
 }
 
 /// The stream for one strategy's response in one trial.

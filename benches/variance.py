@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Plain vs stratified sampling on SecureCart (benches/README.md, "Variance reduction").
+
+Usage: benches/variance.py BIN [seeds] [trials]
+
+1. Equal trial counts (independent of machine load): `seeds` runs of `trials`
+   trials per setting; for (a) the P99 of annual cost, (b) P(region RTO met)
+   and (c) the paired cost difference between the two first-ranked
+   strategies, the standard error as the spread over the seeds and as
+   stated, and the ratio plain / stratified.
+2. Time per run (interleaved, 5 each) and so relative SE per second.
+"""
+import json, statistics, subprocess, sys, time
+
+BIN = sys.argv[1]
+SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+TRIALS = int(sys.argv[3]) if len(sys.argv) > 3 else 50000
+MODEL = "models/securecart.toml"
+Z = 1.959963984540054
+
+
+def run(mode, seed, trials, extra=()):
+    args = [BIN, "run", MODEL, "--trials", str(trials), "--seed", str(seed), "-q", "--format", "json",
+            "--variance-reduction", mode, *extra]
+    t = time.perf_counter()
+    out = subprocess.run(args, check=True, capture_output=True).stdout
+    return json.loads(out), time.perf_counter() - t
+
+
+def figures(r):
+    """name -> (estimate, stated SE)"""
+    out = {}
+    for s in r["strategies"]:
+        q = s["cost"]["total_annual_quantiles_usd"]["p99"]
+        out[f"(a) P99 cost {s['name']}"] = (q["value"], (q["high"] - q["low"]) / (2 * Z))
+        reg = next(k for k in s["kinds"] if k["kind"] == "region")
+        m = reg["rto_met"]
+        out[f"(b) region RTO met {s['name']}"] = (m["estimate"], (m["high"] - m["low"]) / (2 * Z))
+    d = r["decision"]
+    second = d["ranking"][1]
+    c = next(v for v in d["verdicts"] if v["strategy"] == second)["cost_vs_reference"]
+    out[f"(c) cost {second} - {d['ranking'][0]}"] = (c["mean_usd"], (c["high_usd"] - c["low_usd"]) / (2 * Z))
+    return out
+
+
+results = {}
+for mode in ("none", "stratified"):
+    rows = [figures(run(mode, 1000 + s, TRIALS)[0]) for s in range(SEEDS)]
+    results[mode] = {k: ([r[k][0] for r in rows], [r[k][1] for r in rows]) for k in rows[0]}
+
+times = {"none": [], "stratified": []}
+for _ in range(5):
+    for mode in times:
+        times[mode].append(run(mode, 7, 200000)[1])
+tp, ts = statistics.median(times["none"]), statistics.median(times["stratified"])
+print(f"time per 200,000 trials: plain {tp:.2f} s (range {min(times['none']):.2f}-{max(times['none']):.2f}), "
+      f"stratified {ts:.2f} s (range {min(times['stratified']):.2f}-{max(times['stratified']):.2f})")
+print(f"{SEEDS} seeds x {TRIALS} trials")
+print("| figure | plain SE (spread) | stratified SE (spread) | SE ratio | stated ratio | precision per second, stratified / plain |")
+print("| --- | --- | --- | --- | --- | --- |")
+for k in results["none"]:
+    pv, ps = results["none"][k]
+    sv, ss = results["stratified"][k]
+    sp, sst = statistics.stdev(pv), statistics.stdev(sv)
+    mean = abs(statistics.mean(pv)) or 1.0
+    stated = statistics.mean(ps) / max(statistics.mean(ss), 1e-300)
+    ratio = sp / sst if sst > 0 else float("inf")
+    # Precision per second: 1 / (SE^2 x time); relative SE at equal time scales the same.
+    per_s = ratio ** 2 * tp / ts
+    print(f"| {k} | {sp / mean:.3%} | {sst / mean:.3%} | {ratio:.2f} | {stated:.2f} | {per_s:.2f}x |")

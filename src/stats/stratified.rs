@@ -1,0 +1,125 @@
+//! Estimators of stratified sampling: each stratum's own exact tallies,
+//! combined with known weights at read-out (never merged across strata, so
+//! merging stays exact).
+//!
+//! A stratum `k` holding `n_k` trials of probability `p_k` gives each of its
+//! trials the weight `w_k = p_k / n_k`. A part below is a stratum's figure
+//! with the weight of each of its values (`w_k` for per-trial values; the
+//! same `w_k` for per-incident values, whose count then varies by stratum).
+//! With `W = sum_k w_k c_k` over the parts' value counts `c_k`, each part's
+//! share of the mixture is `P_k = w_k c_k / W`:
+//!
+//! * a mean is `sum_k P_k mean_k`, its standard error `sqrt(sum_k P_k^2 se_k^2)`
+//!   (for per-trial values `P_k = p_k`: the textbook stratified estimator;
+//!   for per-incident values a ratio estimator, incidents taken as independent
+//!   within a stratum, as the plain figures take them);
+//! * a share is the mean of 0/1 values, with a Wilson interval at the
+//!   effective size `n = p(1 - p) / se^2`;
+//! * a quantile is read from the mixture CDF `sum_k P_k F_k(x)`
+//!   (`LogHistogram`'s `Mixture`).
+
+use super::interval::z_for;
+
+/// One stratum's mean: per-value weight, mean, standard error, values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PartMean {
+    /// Weight of each value (`p_k / n_k`).
+    pub weight: f64,
+    /// The stratum's mean.
+    pub mean: f64,
+    /// Its standard error.
+    pub std_error: f64,
+    /// Values behind it.
+    pub count: u64,
+}
+
+/// The parts' shares `P_k` of the mixture (0 for parts without values).
+fn shares(parts: impl Iterator<Item = (f64, u64)> + Clone) -> Vec<f64> {
+    let total: f64 = parts.clone().map(|(w, c)| w * c as f64).sum();
+    parts.map(|(w, c)| if total > 0.0 { w * c as f64 / total } else { 0.0 }).collect()
+}
+
+/// The stratified mean and its standard error; `(0, 0)` without values.
+pub fn mean(parts: &[PartMean]) -> (f64, f64) {
+    let p = shares(parts.iter().map(|m| (m.weight, m.count)));
+    let value = parts.iter().zip(&p).map(|(m, p)| p * m.mean).sum();
+    let var: f64 = parts.iter().zip(&p).map(|(m, p)| (p * m.std_error).powi(2)).sum();
+    (value, var.sqrt())
+}
+
+/// One stratum's share: per-value weight, successes, values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PartShare {
+    /// Weight of each value (`p_k / n_k`).
+    pub weight: f64,
+    /// Successes among its values.
+    pub successes: u64,
+    /// Values.
+    pub trials: u64,
+}
+
+/// The stratified share, its standard error and its Wilson interval at
+/// `confidence` (at the effective size); `None` without values.
+pub fn share(parts: &[PartShare], confidence: f64) -> Option<(f64, f64, (f64, f64))> {
+    let p = shares(parts.iter().map(|s| (s.weight, s.trials)));
+    if p.iter().all(|&p| p == 0.0) {
+        return None;
+    }
+    let rate = |s: &PartShare| if s.trials == 0 { 0.0 } else { s.successes as f64 / s.trials as f64 };
+    let est: f64 = parts.iter().zip(&p).map(|(s, p)| p * rate(s)).sum::<f64>().clamp(0.0, 1.0);
+    let var: f64 = parts
+        .iter()
+        .zip(&p)
+        .filter(|(s, _)| s.trials > 0)
+        .map(|(s, p)| p * p * rate(s) * (1.0 - rate(s)) / s.trials as f64)
+        .sum();
+    // Kish's effective size when every stratum is all or nothing.
+    let kish =
+        1.0 / parts.iter().zip(&p).filter(|(s, _)| s.trials > 0).map(|(s, p)| p * p / s.trials as f64).sum::<f64>();
+    let n = if var > 0.0 { est * (1.0 - est) / var } else { kish };
+    let all = parts.iter().all(|s| s.successes == s.trials);
+    let none = parts.iter().all(|s| s.successes == 0);
+    Some((est, var.sqrt(), wilson(est, n, confidence, none, all)))
+}
+
+/// Wilson score interval of `p` at a real sample size `n`.
+pub fn wilson(p: f64, n: f64, confidence: f64, none: bool, all: bool) -> (f64, f64) {
+    let z = z_for(confidence);
+    if z.is_infinite() || n.is_nan() || n <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let z2n = z * z / n;
+    let denom = 1.0 + z2n;
+    let center = (p + z2n / 2.0) / denom;
+    let half = z / denom * (p * (1.0 - p) / n + z2n / (4.0 * n)).sqrt();
+    let lower = if none { 0.0 } else { center - half };
+    let upper = if all { 1.0 } else { center + half };
+    (lower.clamp(0.0, 1.0), upper.clamp(0.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_stratum_is_the_plain_estimate() {
+        let (m, se) = mean(&[PartMean { weight: 0.01, mean: 3.0, std_error: 0.5, count: 100 }]);
+        assert_eq!((m, se), (3.0, 0.5));
+        let (p, _, (lo, hi)) = share(&[PartShare { weight: 0.01, successes: 30, trials: 100 }], 0.95).unwrap();
+        let plain = crate::stats::Proportion { successes: 30, trials: 100 }.wilson(0.95).unwrap();
+        assert!((p - 0.3).abs() < 1e-15);
+        assert!((lo - plain.0).abs() < 1e-12 && (hi - plain.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn strata_weigh_by_probability_not_by_trials() {
+        // Stratum 0: p = 0.9, 10 trials, mean 1; stratum 1: p = 0.1, 90 trials, mean 11.
+        let parts = [
+            PartMean { weight: 0.9 / 10.0, mean: 1.0, std_error: 0.3, count: 10 },
+            PartMean { weight: 0.1 / 90.0, mean: 11.0, std_error: 0.2, count: 90 },
+        ];
+        let (m, se) = mean(&parts);
+        assert!((m - 2.0).abs() < 1e-12);
+        assert!((se - (0.81f64 * 0.09 + 0.01 * 0.04).sqrt()).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,247 @@
+//! Summary figures of a stratified run (`drsim run --variance-reduction
+//! stratified`): the same [`StrategySummary`] as a plain run's, each figure
+//! combined from the strata's exact tallies with the weights
+//! `p_k / n_k` (see `stats::stratified` and `world::strata`).
+
+use crate::cost::LineItems;
+use crate::incident::{Path, Step};
+use crate::model::{DisruptionKind, Duration, Model};
+use crate::stats::stratified::{self as est, PartMean, PartShare};
+use crate::stats::{LogHistogram, Mixture, Moments};
+use crate::summary::{
+    CONFIDENCE, CostSummary, KindSummary, Mean, Outcome, OutcomeShare, Quantile, Quantiles, Share, StrategySummary,
+};
+use crate::tally::{KindTally, StrategyTally, Tally};
+use crate::world::strata::Stratification;
+
+/// Per-trial weight of each stratum of `tally`: `p_k / n_k` (0 for an empty stratum).
+pub fn weights(tally: &Tally, design: &Stratification) -> Vec<f64> {
+    tally
+        .strata
+        .iter()
+        .zip(&design.weights)
+        .map(|(t, p)| if t.trials == 0 { 0.0 } else { p / t.trials as f64 })
+        .collect()
+}
+
+/// A share built from strata: raw counts, weighted estimate and interval.
+fn share(parts: &[PartShare]) -> Share {
+    let successes = parts.iter().map(|p| p.successes).sum();
+    let trials = parts.iter().map(|p| p.trials).sum();
+    match est::share(parts, CONFIDENCE) {
+        Some((estimate, _, (low, high))) => Share { successes, trials, estimate, low, high },
+        None => Share::new(successes, trials),
+    }
+}
+
+/// A bad-outcome share (0 without values), as `Share::of_events`.
+fn events(parts: &[PartShare]) -> Share {
+    if parts.iter().all(|p| p.trials == 0) {
+        return Share::of_events(0, 0);
+    }
+    share(parts)
+}
+
+fn quantiles(m: &Mixture<'_>) -> Option<Quantiles> {
+    let q = |q: f64| {
+        let value = m.quantile(q)?;
+        let (low, high) = m.quantile_interval(q, CONFIDENCE)?;
+        Some(Quantile { value, low, high })
+    };
+    Some(Quantiles { p50: q(0.5)?, p95: q(0.95)?, p99: q(0.99)? })
+}
+
+fn hist_mean(m: &Mixture<'_>) -> Mean {
+    let (value, std_error) = m.mean();
+    Mean { value, std_error }
+}
+
+fn moments_mean<'a>(w: &[f64], of: impl Fn(usize) -> &'a Moments) -> Mean {
+    let parts: Vec<PartMean> = w
+        .iter()
+        .enumerate()
+        .map(|(k, &weight)| {
+            let m = of(k);
+            PartMean { weight, mean: m.mean(), std_error: m.std_error(), count: m.count() }
+        })
+        .collect();
+    let (value, std_error) = est::mean(&parts);
+    Mean { value, std_error }
+}
+
+/// The mixture of one histogram across strata.
+fn mixture<'a>(w: &[f64], of: impl Fn(usize) -> &'a LogHistogram) -> Mixture<'a> {
+    Mixture::new(w.iter().enumerate().map(|(k, &weight)| (weight, of(k))).collect())
+}
+
+/// The weighted per-incident (or per-value) mean of a `Sum`-like figure.
+fn ratio(w: &[f64], of: impl Fn(usize) -> (f64, u64)) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for (k, &weight) in w.iter().enumerate() {
+        let (mean, count) = of(k);
+        num += weight * mean * count as f64;
+        den += weight * count as f64;
+    }
+    if den > 0.0 { num / den } else { 0.0 }
+}
+
+/// The estimated expected count per trial of something counted `of(k)` times in stratum `k`.
+fn per_trial(w: &[f64], of: impl Fn(usize) -> u64) -> f64 {
+    w.iter().enumerate().map(|(k, &weight)| weight * of(k) as f64).sum()
+}
+
+fn kind_summary(kind: DisruptionKind, w: &[f64], ks: &[&KindTally], per_year: f64, slots: &[u64]) -> KindSummary {
+    let incidents: u64 = ks.iter().map(|k| k.incidents).sum();
+    let parts = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
+        ks.iter().zip(w).map(|(k, &weight)| PartShare { weight, successes: of(k), trials: k.incidents }).collect()
+    };
+    let years = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
+        ks.iter()
+            .zip(w)
+            .zip(slots)
+            .map(|((k, &weight), &trials)| PartShare { weight, successes: of(k), trials })
+            .collect()
+    };
+    let mut paths = [0u64; Path::COUNT];
+    for k in ks {
+        for (a, b) in paths.iter_mut().zip(&k.paths) {
+            *a += b;
+        }
+    }
+    let downtime = mixture(w, |k| &ks[k].downtime_s);
+    let loss = mixture(w, |k| &ks[k].data_loss_s);
+    let back = mixture(w, |k| &ks[k].service_back_s);
+    let cost = moments_mean(w, |k| &ks[k].cost_usd);
+    KindSummary {
+        kind,
+        incidents,
+        incidents_per_year: per_trial(w, |k| ks[k].incidents) / per_year,
+        rto_s: quantiles(&downtime),
+        rto_mean_s: hist_mean(&downtime),
+        rpo_s: quantiles(&loss),
+        rto_met: share(&parts(&|k| k.rto_met)),
+        rpo_met: share(&parts(&|k| k.rpo_met)),
+        both_met: share(&parts(&|k| k.both_met)),
+        data_lost_entirely: ks.iter().map(|k| k.data_lost_entirely).sum(),
+        total_loss: events(&parts(&|k| k.data_lost_entirely)),
+        degraded_mean_s: ratio(w, |k| (ks[k].degraded_s.mean(), ks[k].degraded_s.count())),
+        steps_mean_s: Step::ALL
+            .iter()
+            .map(|&s| (s, ratio(w, |k| (ks[k].steps_s[s as usize].mean(), ks[k].steps_s[s as usize].count()))))
+            .collect(),
+        paths: Path::ALL.iter().filter(|p| paths[p.index()] > 0).map(|&p| (p, paths[p.index()])).collect(),
+        cost_mean_usd: cost,
+        outcomes: Outcome::ALL
+            .iter()
+            .map(|&outcome| {
+                let of = |k: &KindTally| {
+                    Path::ALL.iter().filter(|&&p| Outcome::of(p) == outcome).map(|p| k.paths[p.index()]).sum()
+                };
+                (outcome, parts(&of))
+            })
+            .filter(|(_, p)| p.iter().any(|p| p.successes > 0))
+            .map(|(outcome, p)| OutcomeShare { outcome, share: events(&p) })
+            .collect(),
+        service_back_s: quantiles(&back),
+        service_back_mean_s: hist_mean(&back),
+        years_with_rto_breach: events(&years(&|k| k.years_with_rto_breach)),
+        years_with_rpo_breach: events(&years(&|k| k.years_with_rpo_breach)),
+    }
+}
+
+/// Summarises one strategy of a stratified tally under `design`.
+pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Stratification) -> StrategySummary {
+    let w = weights(tally, design);
+    let strata: Vec<&StrategyTally> = tally.strata.iter().map(|t| &t.strategies[index]).collect();
+    let strategy = &model.strategies[index];
+    let per_year = tally.horizon_s / Duration::YEAR.secs();
+    let horizon = Duration::from_secs(tally.horizon_s);
+    let year_slots = crate::tally::year_slots(horizon);
+    let slots: Vec<u64> = tally.strata.iter().map(|t| t.trials * year_slots).collect();
+    // Years are counted per slot: a slot weighs its trial's weight.
+    let trial_parts = |of: &dyn Fn(&StrategyTally) -> u64, trials: &[u64]| -> Vec<PartShare> {
+        strata
+            .iter()
+            .zip(&w)
+            .zip(trials)
+            .map(|((s, &weight), &trials)| PartShare { weight, successes: of(s), trials })
+            .collect()
+    };
+    let trials: Vec<u64> = tally.strata.iter().map(|t| t.trials).collect();
+    let downtime_mix = mixture(&w, |k| &strata[k].trial_downtime_s);
+    let downtime = hist_mean(&downtime_mix);
+    let cost_mix = mixture(&w, |k| &strata[k].trial_cost_usd);
+    let scale = |m: Mean| Mean { value: m.value / per_year, std_error: m.std_error / per_year };
+    let total = scale(hist_mean(&cost_mix));
+    let line_items = LineItems::of(model, strategy);
+    let q_scale = |q: Quantile| Quantile { value: q.value / per_year, low: q.low / per_year, high: q.high / per_year };
+    StrategySummary {
+        name: strategy.name.clone(),
+        kind: strategy.kind().name().to_string(),
+        kinds: DisruptionKind::ALL
+            .iter()
+            .filter(|k| model.failure(**k).is_some())
+            .map(|&k| {
+                let ks: Vec<&KindTally> = strata.iter().map(|s| &s.kinds[k.index()]).collect();
+                kind_summary(k, &w, &ks, per_year, &slots)
+            })
+            .collect(),
+        availability: Mean {
+            value: 1.0 - downtime.value / tally.horizon_s,
+            std_error: downtime.std_error / tally.horizon_s,
+        },
+        annual_downtime_s: scale(downtime),
+        annual_maintenance_s: model
+            .maintenance
+            .as_ref()
+            .map(|_| scale(moments_mean(&w, |k| &strata[k].trial_maintenance_s))),
+        annual_downtime_quantiles_s: quantiles(&downtime_mix),
+        incidents_per_year: scale(moments_mean(&w, |k| &strata[k].trial_incidents)),
+        annual_data_loss_s: scale(moments_mean(&w, |k| &strata[k].trial_data_loss_s)),
+        trials_with_total_data_loss: events(&trial_parts(&|s| s.trials_with_total_loss, &trials)),
+        years_with_total_data_loss: events(&trial_parts(&|s| s.years_with_total_loss, &slots)),
+        cost: CostSummary {
+            incidents_annual_usd: Mean {
+                value: (total.value - line_items.total_usd).max(0.0),
+                std_error: total.std_error,
+            },
+            total_annual_usd: total,
+            total_annual_quantiles_usd: quantiles(&cost_mix).map(|q| Quantiles {
+                p50: q_scale(q.p50),
+                p95: q_scale(q.p95),
+                p99: q_scale(q.p99),
+            }),
+            cvar95_usd: cost_mix.cvar(0.95).map(|c| c / per_year),
+            failover_running_annual_usd: ratio(&w, |k| {
+                (strata[k].failover_running_usd.mean(), strata[k].failover_running_usd.count())
+            }) / per_year,
+            line_items,
+        },
+        failover_failure_probability: crate::strategy::bounds::failover_failure_probability(strategy, horizon),
+    }
+}
+
+/// The paired cost difference `i - j` per trial of a stratified tally:
+/// mean and standard error.
+pub fn paired(tally: &Tally, design: &Stratification, i: usize, j: usize) -> (f64, f64) {
+    let w = weights(tally, design);
+    let n = tally.strategies.len();
+    let (sign, at) =
+        if i < j { (1.0, crate::tally::pair_index(i, j, n)) } else { (-1.0, crate::tally::pair_index(j, i, n)) };
+    let m = moments_mean(&w, |k| &tally.strata[k].paired_cost_usd[at]);
+    (sign * m.value, m.std_error)
+}
+
+/// The `q`-quantile of one kind's per-incident histogram across strata
+/// (`of` picks it from a kind's tally).
+pub fn kind_quantile(
+    tally: &Tally,
+    design: &Stratification,
+    strategy: usize,
+    kind: DisruptionKind,
+    of: impl Fn(&KindTally) -> &LogHistogram,
+    q: f64,
+) -> Option<f64> {
+    let w = weights(tally, design);
+    mixture(&w, |k| of(&tally.strata[k].strategies[strategy].kinds[kind.index()])).quantile(q)
+}

@@ -1,0 +1,333 @@
+//! Stratified sampling of worlds (`drsim run --variance-reduction stratified`).
+//!
+//! The stratum variable is `N`, the number of points of the Poisson process
+//! that fails the primary region on its own: its `region` failures and the
+//! `application` failures (which take every region down), at their summed
+//! rate `r` per year. With exponential up-times a component's failures are
+//! the points of that process falling while it is up (memorylessness), so
+//! `N ~ Poisson(r x horizon)` exactly and the stratum weights
+//! `p_k = P(N = k)` (`k = 0, 1, 2`) and `P(N >= 3)` are known in closed form.
+//!
+//! Trial `i` belongs to stratum `table[i mod 256]`, a fixed interleaving of
+//! the allocation (so every thread, batch and shard agrees); its `N` is `k`
+//! (the last stratum: drawn from the Poisson law given `N >= 3`), the points
+//! are uniform over the horizon on components chosen by rate (the Poisson
+//! process given its count), drawn from the stream
+//! [`super::seed::stratum_rng`], and the rest of the world is sampled as
+//! usual from [`super::seed::world_rng`]. Estimates weight stratum `k`'s
+//! trials by `p_k / n_k`: unbiased whatever the allocation.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Poisson};
+
+use super::World;
+use super::seed::SimRng;
+use crate::model::{Duration, Model};
+
+/// How a run samples its trials' worlds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VarianceReduction {
+    /// Every trial's world drawn plainly (the default).
+    #[default]
+    None,
+    /// Worlds drawn by strata of the primary region's failure count, weighted back.
+    Stratified,
+}
+
+impl VarianceReduction {
+    /// The name on the command line and in results.json's provenance.
+    pub fn name(self) -> &'static str {
+        match self {
+            VarianceReduction::None => "none",
+            VarianceReduction::Stratified => "stratified",
+        }
+    }
+}
+
+/// Strata: `N = 0`, `1`, `2` and `N >= 3`.
+pub const STRATA: usize = 4;
+
+/// Length of the allocation table: trial `i` is in stratum `table[i % TABLE]`.
+pub const TABLE: usize = 256;
+
+/// Why a model cannot be sampled by strata.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StrataError {
+    /// Nothing fails the primary region on its own.
+    #[error(
+        "--variance-reduction stratified stratifies on the failures of the primary region, and this model has none; \
+         allowed: a model with a [[failure]] kind = \"region\" (or \"application\") of positive rate_per_year"
+    )]
+    NoRegionFailures,
+    /// A stratified component has a non-exponential up-time.
+    #[error(
+        "--variance-reduction stratified needs exponential up-times (a Poisson count of failures) for the {0} \
+         failures; allowed: remove that [[failure]]'s uptime, or run without --variance-reduction"
+    )]
+    ShapedUptime(&'static str),
+}
+
+/// The stratified design of one model and horizon: which components are
+/// stratified, the strata's weights and the trials' allocation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stratification {
+    /// World slots stratified on, with their rates per year.
+    pub slots: Vec<(usize, f64)>,
+    /// Expected stratified failures per trial: summed rate x horizon in years.
+    pub mean: f64,
+    /// `P(N = k)` for `k < STRATA - 1`, then `P(N >= STRATA - 1)`; they add up to 1.
+    pub weights: Vec<f64>,
+    /// Share of trials allocated to each stratum (multiples of `1 / TABLE`).
+    pub allocation: Vec<f64>,
+    table: Vec<u8>,
+}
+
+impl Stratification {
+    /// The design for `model` over trials of `horizon`.
+    ///
+    /// # Errors
+    /// [`StrataError`] when the primary region has no failures to stratify
+    /// on, or they have a non-exponential up-time.
+    pub fn new(model: &Model, horizon: Duration) -> Result<Stratification, StrataError> {
+        let world = World::new(model);
+        let (slots, shaped) = world.primary_components(model);
+        if let Some(kind) = shaped {
+            return Err(StrataError::ShapedUptime(kind.name()));
+        }
+        if slots.is_empty() {
+            return Err(StrataError::NoRegionFailures);
+        }
+        let rate: f64 = slots.iter().map(|&(_, r)| r).sum();
+        let mean = rate * horizon.years();
+        let weights = poisson_strata(mean);
+        let allocation_target = allocation(&weights, mean);
+        let table = interleave(&allocation_target);
+        let allocation =
+            (0..STRATA).map(|k| table.iter().filter(|&&s| usize::from(s) == k).count() as f64 / TABLE as f64).collect();
+        Ok(Stratification { slots, mean, weights, allocation, table })
+    }
+
+    /// The stratum of trial `trial`.
+    pub fn stratum_of(&self, trial: u64) -> usize {
+        usize::from(self.table[(trial % TABLE as u64) as usize])
+    }
+
+    /// Trials of `trials` (a range of indices) in each stratum.
+    pub fn counts(&self, trials: std::ops::Range<u64>) -> [u64; STRATA] {
+        let mut out = [0; STRATA];
+        let len = trials.end.saturating_sub(trials.start);
+        let (whole, rest) = (len / TABLE as u64, len % TABLE as u64);
+        for s in &self.table {
+            out[usize::from(*s)] += whole;
+        }
+        for i in 0..rest {
+            out[self.stratum_of(trials.start + whole * TABLE as u64 + i)] += 1;
+        }
+        out
+    }
+
+    /// Draws the count of stratified failures of a trial in `stratum`: the
+    /// stratum's own `k`, or for the last one a draw from the Poisson law
+    /// given `N >= STRATA - 1`.
+    pub fn count(&self, stratum: usize, rng: &mut SimRng) -> u64 {
+        let last = STRATA - 1;
+        if stratum < last {
+            return stratum as u64;
+        }
+        if self.mean < 30.0 {
+            // Inversion inside the tail: exact up to rounding.
+            let tail = self.weights[last];
+            let mut u = rng.random::<f64>() * tail;
+            let mut k = last as u64;
+            let mut p = pmf(self.mean, k);
+            while u >= p && p > 0.0 {
+                u -= p;
+                k += 1;
+                p *= self.mean / k as f64;
+            }
+            return k;
+        }
+        // A large mean puts almost all mass in the tail: rejection is cheap.
+        let poisson = Poisson::new(self.mean).expect("a positive finite mean");
+        loop {
+            let n: f64 = poisson.sample(rng);
+            if n >= last as f64 {
+                return n as u64;
+            }
+        }
+    }
+
+    /// Places the stratified failures of a trial in `stratum` into `world`
+    /// for its next [`World::sample`]: the count, then the points.
+    pub fn give(&self, world: &mut World, stratum: usize, horizon: Duration, rng: &mut SimRng) {
+        let count = self.count(stratum, rng);
+        world.give(&self.slots, count, horizon, rng);
+    }
+}
+
+/// `P(N = k)` for a Poisson mean `mean`.
+fn pmf(mean: f64, k: u64) -> f64 {
+    let mut p = (-mean).exp();
+    for i in 1..=k {
+        p *= mean / i as f64;
+    }
+    p
+}
+
+/// The strata's weights: `P(N = k)` for `k < STRATA - 1`, then the tail.
+pub fn poisson_strata(mean: f64) -> Vec<f64> {
+    let mut w: Vec<f64> = (0..STRATA as u64 - 1).map(|k| pmf(mean, k)).collect();
+    let tail = if mean < 30.0 {
+        // The tail's terms summed directly: no cancellation for small means.
+        let (mut p, mut k, mut sum) = (pmf(mean, STRATA as u64 - 1), STRATA as u64 - 1, 0.0);
+        while p > 0.0 && (p > sum * 1e-18 || (k as f64) < mean) {
+            sum += p;
+            k += 1;
+            p *= mean / k as f64;
+        }
+        sum
+    } else {
+        (1.0 - w.iter().sum::<f64>()).max(0.0)
+    };
+    w.push(tail);
+    w
+}
+
+/// Target shares of trials: Neyman-like, `p_k x s_k` with `s_k` a proxy of
+/// the spread of what decides within stratum `k`: `sqrt(E[N | stratum] + 1/4)`
+/// (the figures that decide grow with the count of region failures; `1/4`
+/// keeps the stratum without any, which holds logical and AZ incidents and
+/// most of the probability, sampled). Every stratum keeps at least two table
+/// slots, so each is estimated even in short runs.
+fn allocation(weights: &[f64], mean: f64) -> Vec<f64> {
+    let last = STRATA - 1;
+    let tail_mean = if weights[last] > 0.0 {
+        // E[N | N >= last] = (mean - sum_{k<last} k p_k) / p_tail.
+        let head: f64 = (0..last).map(|k| k as f64 * weights[k]).sum();
+        ((mean - head) / weights[last]).max(last as f64)
+    } else {
+        last as f64
+    };
+    let raw: Vec<f64> = (0..STRATA)
+        .map(|k| {
+            let n = if k == last { tail_mean } else { k as f64 };
+            weights[k] * (n + 0.25).sqrt()
+        })
+        .collect();
+    let total: f64 = raw.iter().sum();
+    raw.iter().map(|r| r / total).collect()
+}
+
+/// A table of [`TABLE`] strata interleaving `shares`: every stratum twice
+/// (first each once, so any 4 consecutive trials from 0 hold all strata),
+/// the rest by largest deficit, ties to the lower stratum.
+fn interleave(shares: &[f64]) -> Vec<u8> {
+    let mut slots = [2usize; STRATA];
+    let free = TABLE - 2 * STRATA;
+    // Largest remainders over the free slots.
+    let ideal: Vec<f64> = shares.iter().map(|s| s * TABLE as f64).collect();
+    let mut extra: Vec<usize> = ideal.iter().map(|&x| (x - 2.0).max(0.0).floor() as usize).collect();
+    let mut given: usize = extra.iter().sum();
+    while given > free {
+        let k = (0..STRATA).max_by(|&a, &b| extra[a].cmp(&extra[b])).unwrap_or(0);
+        extra[k] -= 1;
+        given -= 1;
+    }
+    while given < free {
+        let k = (0..STRATA)
+            .max_by(|&a, &b| {
+                let da = ideal[a] - (extra[a] + 2) as f64;
+                let db = ideal[b] - (extra[b] + 2) as f64;
+                da.total_cmp(&db).then(b.cmp(&a))
+            })
+            .unwrap_or(0);
+        extra[k] += 1;
+        given += 1;
+    }
+    for k in 0..STRATA {
+        slots[k] += extra[k];
+    }
+    let mut table: Vec<u8> = (0..STRATA as u8).collect();
+    let mut used = [1usize; STRATA];
+    while table.len() < TABLE {
+        let j = table.len() as f64 + 1.0;
+        let k = (0..STRATA)
+            .filter(|&k| used[k] < slots[k])
+            .max_by(|&a, &b| {
+                let da = slots[a] as f64 * j / TABLE as f64 - used[a] as f64;
+                let db = slots[b] as f64 * j / TABLE as f64 - used[b] as f64;
+                da.total_cmp(&db).then(b.cmp(&a))
+            })
+            .unwrap_or(0);
+        table.push(k as u8);
+        used[k] += 1;
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn weights_are_the_poisson_law() {
+        let w = poisson_strata(0.6);
+        assert!((w[0] - (-0.6f64).exp()).abs() < 1e-15);
+        assert!((w[1] - 0.6 * (-0.6f64).exp()).abs() < 1e-15);
+        assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_table_holds_the_allocation_and_starts_with_every_stratum() {
+        let shares = allocation(&poisson_strata(0.6), 0.6);
+        let table = interleave(&shares);
+        assert_eq!(table.len(), TABLE);
+        assert_eq!(&table[..STRATA], &[0, 1, 2, 3]);
+        for (k, share) in shares.iter().enumerate() {
+            let n = table.iter().filter(|&&s| usize::from(s) == k).count();
+            assert!(n >= 2 && (n as f64 - share * TABLE as f64).abs() <= 2.0, "stratum {k}: {n} vs {share}");
+        }
+    }
+
+    #[test]
+    fn the_tail_count_follows_the_conditional_law() {
+        for mean in [0.6, 50.0] {
+            let s = Stratification {
+                slots: vec![(0, mean)],
+                mean,
+                weights: poisson_strata(mean),
+                allocation: vec![0.25; STRATA],
+                table: interleave(&[0.25; STRATA]),
+            };
+            let mut rng = SimRng::seed_from_u64(1);
+            let n = 20_000;
+            let draws: Vec<u64> = (0..n).map(|_| s.count(STRATA - 1, &mut rng)).collect();
+            assert!(draws.iter().all(|&d| d >= 3));
+            // E[N | N >= 3] in closed form.
+            let w = &s.weights;
+            let expected = (mean - w[1] - 2.0 * w[2]) / w[3];
+            let got = draws.iter().sum::<u64>() as f64 / n as f64;
+            let var = draws.iter().map(|&d| (d as f64 - got).powi(2)).sum::<f64>() / n as f64;
+            let se = (var / n as f64).sqrt();
+            assert!((got - expected).abs() < 4.0 * se, "mean {mean}: {got} vs {expected} (se {se})");
+        }
+    }
+
+    #[test]
+    fn counts_of_a_range_match_the_table() {
+        let s = Stratification {
+            slots: vec![(0, 0.6)],
+            mean: 0.6,
+            weights: poisson_strata(0.6),
+            allocation: vec![0.25; STRATA],
+            table: interleave(&allocation(&poisson_strata(0.6), 0.6)),
+        };
+        let range = 17..1_000;
+        let mut brute = [0u64; STRATA];
+        for i in range.clone() {
+            brute[s.stratum_of(i)] += 1;
+        }
+        assert_eq!(s.counts(range), brute);
+    }
+}
