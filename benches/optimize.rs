@@ -11,7 +11,7 @@ use drsim::platform::optimize::optimize;
 use drsim::simulation::RunOptions;
 
 fn securecart_platform(c: &mut Criterion) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart-platform.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart.toml");
     let platform = drsim::platform::load(&path).expect("SecureCart platform model");
     const TRIALS: u64 = 2_000;
     let mut group = c.benchmark_group("optimize");

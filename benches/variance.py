@@ -15,7 +15,7 @@ import json, statistics, subprocess, sys, time
 BIN = sys.argv[1]
 SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 40
 TRIALS = int(sys.argv[3]) if len(sys.argv) > 3 else 50000
-MODEL = "models/securecart.toml"
+MODEL = "models/securecart-monolith.toml"
 Z = 1.959963984540054
 
 

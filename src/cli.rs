@@ -204,7 +204,7 @@ pub enum TextFormat {
 /// Arguments of `drsim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The model file (TOML), e.g. models/securecart.toml.
+    /// The model file (TOML), e.g. models/securecart-monolith.toml.
     pub model: PathBuf,
     /// Number of trials (simulated horizons) [default: 100000; with --outer: 10000 per outer draw].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]

@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn first_year_lookup_equals_the_general_one() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart.toml");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart-monolith.toml");
         let costs = CostModel::new(&Model::load(&path).expect("SecureCart"));
         let year = HOURS_PER_YEAR as f64;
         let mut r = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(5);

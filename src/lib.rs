@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! use drsim::{model::Model, simulation::{RunOptions, simulate}};
-//! let model = Model::load(std::path::Path::new("models/securecart.toml")).unwrap();
+//! let model = Model::load(std::path::Path::new("models/securecart-monolith.toml")).unwrap();
 //! let results = simulate(&model, &RunOptions::default()).unwrap();
 //! println!("{}", results.strategies[0].name);
 //! ```

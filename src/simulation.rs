@@ -204,7 +204,7 @@ impl PrecisionStop {
 ///
 /// ```no_run
 /// # use drsim::{model::Model, simulation::{RunOptions, Simulation}};
-/// let model = Model::load(std::path::Path::new("models/securecart.toml")).unwrap();
+/// let model = Model::load(std::path::Path::new("models/securecart-monolith.toml")).unwrap();
 /// let results = Simulation::new(&model, RunOptions::default()).run().unwrap();
 /// assert_eq!(results.tally.trials, 100_000);
 /// ```

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const MODEL: &str = "models/securecart.toml";
+const MODEL: &str = "models/securecart-monolith.toml";
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("drsim-batch-{}-{name}", std::process::id()));

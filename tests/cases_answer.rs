@@ -152,7 +152,7 @@ fn drsim(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-const SECURECART: [&str; 8] = ["run", "models/securecart.toml", "--trials", "2000", "--seed", "7", "--threads", "2"];
+const SECURECART: [&str; 8] = ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "--threads", "2"];
 
 /// The first screen (25 lines of 100 columns) says what to do: here, that
 /// nothing meets the targets, which shortfall every strategy shares and what
@@ -218,7 +218,7 @@ fn report_md_reads_question_answer_why_assumptions_costs_then_tables() {
 /// and ranks on the rest: active-active misses nothing else.
 #[test]
 fn the_shared_shortfall_is_named_once_and_the_ranking_turns_on_the_others() {
-    let m = Model::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml"))).unwrap();
+    let m = Model::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml"))).unwrap();
     let r = simulate(&m, &RunOptions { trials: 2000, seed: 7, threads: Some(2), ..RunOptions::default() }).unwrap();
     let d = &r.decision;
     assert_eq!(d.shared.len(), 1);
@@ -239,7 +239,7 @@ fn the_shared_shortfall_is_named_once_and_the_ranking_turns_on_the_others() {
 #[test]
 fn outcomes_csv_is_documented_and_its_shares_add_up() {
     use drsim::report::Report;
-    let m = Model::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml"))).unwrap();
+    let m = Model::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml"))).unwrap();
     let r = simulate(&m, &RunOptions { trials: 300, seed: 7, threads: Some(2), ..RunOptions::default() }).unwrap();
     let text = drsim::report::outcomes_csv::OutcomesCsv.render(&r).unwrap();
     let header = csv_header(&text);

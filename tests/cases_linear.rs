@@ -27,7 +27,7 @@ fn temp(name: &str) -> PathBuf {
 fn run(out: &Path, extra: &[&str]) -> std::process::Output {
     let out = Command::new(BIN)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "models/securecart.toml", "--trials", "1500", "--years", "2", "--seed", "3", "-q"])
+        .args(["run", "models/securecart-monolith.toml", "--trials", "1500", "--years", "2", "--seed", "3", "-q"])
         .args(["--format", "json", "--out"])
         .arg(out)
         .args(extra)
@@ -68,7 +68,7 @@ fn incidents_format_needs_incidents() {
     let dir = temp("needs");
     let out = Command::new(BIN)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "models/securecart.toml", "--trials", "10", "-q", "--incidents-format", "csv.gz", "--out"])
+        .args(["run", "models/securecart-monolith.toml", "--trials", "10", "-q", "--incidents-format", "csv.gz", "--out"])
         .arg(dir.join("out"))
         .output()
         .unwrap();
@@ -100,7 +100,7 @@ fn run_columns() -> RunColumns {
 
 #[test]
 fn incidents_heard_one_by_one_write_the_file_the_engine_encodes() {
-    let model = Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart.toml")).unwrap();
+    let model = Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart-monolith.toml")).unwrap();
     let names: Vec<String> = model.strategies.iter().map(|s| s.name.clone()).collect();
     let dir = temp("direct");
     for format in [IncidentFormat::Csv, IncidentFormat::CsvGz] {

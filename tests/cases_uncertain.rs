@@ -112,7 +112,7 @@ fn outer_of(json: &[u8]) -> serde_json::Value {
     serde_json::json!({ "outer": v["outer"], "decision": v["decision"] })
 }
 
-const RUN: [&str; 7] = ["run", "models/securecart.toml", "--outer", "5", "--trials", "300", "-q"];
+const RUN: [&str; 7] = ["run", "models/securecart-monolith.toml", "--outer", "5", "--trials", "300", "-q"];
 
 #[test]
 fn outer_figures_do_not_depend_on_threads_and_shards_merge_exactly() {
@@ -226,7 +226,7 @@ fn bad_uncertain_specs_are_refused_with_their_position() {
 fn sensitivity_shared_work_gives_the_figures_of_a_full_simulation() {
     use drsim::whatif::param::{Assignment, model_with};
     use drsim::whatif::sensitivity::{Metric, tornados};
-    let path = Path::new("models/securecart.toml");
+    let path = Path::new("models/securecart-monolith.toml");
     let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
     let options = RunOptions { trials: 300, years: 1.0, seed: SEED, threads: None };
     let ts = tornados(&text, path, None, 0.2, Metric::TargetsMet(None), &options, |_, _| {}, |_, _| {}).unwrap();

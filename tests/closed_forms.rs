@@ -302,7 +302,7 @@ fn warm_standby_ramp_adds_unserved_share_times_half_the_ramp() {
 // every other strategy's summary and exact tally byte-identical. No
 // statistics: equality of bytes.
 fn securecart_text() -> String {
-    std::fs::read_to_string("models/securecart.toml").expect("models/securecart.toml")
+    std::fs::read_to_string("models/securecart-monolith.toml").expect("models/securecart-monolith.toml")
 }
 
 /// (text before the first strategy, each `[[strategy]]` block with its sub-tables).
@@ -343,7 +343,7 @@ fn per_strategy_json(model: &Model, options: &RunOptions) -> HashMap<String, (St
 
 #[test]
 fn results_do_not_depend_on_threads_or_on_other_strategies() {
-    let path = Path::new("models/securecart.toml");
+    let path = Path::new("models/securecart-monolith.toml");
     let text = securecart_text();
     let model = Model::from_str_at(&text, path).expect("securecart is valid");
     let options = |threads| RunOptions { trials: 20_000, years: 1.0, seed: SEED, threads };
@@ -399,7 +399,7 @@ fn results_do_not_depend_on_threads_or_on_other_strategies() {
 // statistical tolerance is added.
 #[test]
 fn securecart_lands_in_the_whitepaper_bands() {
-    let model = Model::from_str_at(&securecart_text(), Path::new("models/securecart.toml")).expect("valid");
+    let model = Model::from_str_at(&securecart_text(), Path::new("models/securecart-monolith.toml")).expect("valid");
     let recs = incidents(&model, 20_000, 1.0, SEED);
     let mut medians = HashMap::new();
     for (index, st) in model.strategies.iter().enumerate() {

@@ -40,9 +40,9 @@ fn temp(name: &str) -> PathBuf {
     dir
 }
 
-/// `securecart.toml` with RTO "30 parsecs" on line 46: invalid.
+/// `securecart-monolith.toml` with RTO "30 parsecs" on line 46: invalid.
 fn invalid_model() -> String {
-    let text = std::fs::read_to_string(Path::new(ROOT).join("models/securecart.toml")).unwrap();
+    let text = std::fs::read_to_string(Path::new(ROOT).join("models/securecart-monolith.toml")).unwrap();
     assert!(text.contains("rto = \"30m\""));
     text.replacen("rto = \"30m\"", "rto = \"30 parsecs\"", 1)
 }
@@ -84,7 +84,7 @@ fn check_exits_2_for_an_invalid_model_and_3_for_findings_with_strict() {
 fn run_and_merge_exit_4_with_fail_on_miss_when_no_strategy_meets_the_targets() {
     let dir = temp("miss");
     let out = dir.join("results");
-    let run = ["run", "models/securecart.toml", "--trials", "2000", "--seed", "7", "--quiet"];
+    let run = ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "--quiet"];
     let (_, stderr) = exits(4, &[&run[..], &["--fail-on-miss", "--out", out.to_str().unwrap()]].concat(), None);
     assert!(
         stderr.contains(
@@ -128,7 +128,7 @@ fn run_and_merge_exit_4_with_fail_on_miss_when_no_strategy_meets_the_targets() {
 fn a_runtime_failure_exits_1() {
     // No region outage can happen at rate 0, so no incident is found to walk through.
     let dir = temp("runtime");
-    let text = std::fs::read_to_string(Path::new(ROOT).join("models/securecart.toml")).unwrap();
+    let text = std::fs::read_to_string(Path::new(ROOT).join("models/securecart-monolith.toml")).unwrap();
     let model = dir.join("m.toml");
     std::fs::write(&model, text.replacen("rate_per_year = 0.6", "rate_per_year = 0.0", 1)).unwrap();
     let args = ["timeline", model.to_str().unwrap(), "--strategy", "pilot-light", "--kind", "region"];
@@ -139,7 +139,7 @@ fn a_runtime_failure_exits_1() {
 
 #[test]
 fn check_reads_the_model_from_standard_input_under_the_size_limit() {
-    let text = std::fs::read(Path::new(ROOT).join("models/securecart.toml")).unwrap();
+    let text = std::fs::read(Path::new(ROOT).join("models/securecart-monolith.toml")).unwrap();
     let (stdout, _) = exits(0, &["check", "-"], Some(text));
     assert!(stdout.starts_with("<stdin>: valid model (SecureCart)"), "{stdout}");
     let (stdout, _) =
@@ -255,7 +255,7 @@ fn check_sarif_is_a_sarif_2_1_0_log_code_scanning_can_read() {
 fn timeline_fit_and_sensitivity_write_json() {
     let (stdout, _) = exits(
         0,
-        &["timeline", "models/securecart.toml", "--strategy", "pilot-light", "--kind", "region", "--format", "json"],
+        &["timeline", "models/securecart-monolith.toml", "--strategy", "pilot-light", "--kind", "region", "--format", "json"],
         None,
     );
     let t = json(&stdout);

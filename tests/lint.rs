@@ -91,7 +91,7 @@ fn findings_are_warnings_by_default_and_errors_with_strict() {
 /// its verdict turns on, so `drsim check` says so before anything is simulated.
 #[test]
 fn the_bundled_model_passes_the_audit_but_for_its_unreachable_logical_rto() {
-    let path = format!("{}/models/securecart.toml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/models/securecart-monolith.toml", env!("CARGO_MANIFEST_DIR"));
     let model = Model::load(Path::new(&path)).expect("valid");
     let codes: Vec<Code> = lint(&model).iter().map(|f| f.code).collect();
     assert_eq!(codes, vec![Code::TargetBelowFastestRecovery]);

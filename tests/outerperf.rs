@@ -19,7 +19,7 @@ use drsim::whatif::param::{self, Assignment};
 use drsim::world::seed;
 
 const BIN: &str = env!("CARGO_BIN_EXE_drsim");
-const SECURECART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml");
+const SECURECART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml");
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("drsim-outerperf-{name}-{}", std::process::id()));

@@ -17,7 +17,7 @@ use serde_json::Value;
 #[test]
 fn securecart_seed_7_figures_are_pinned_to_the_bit() {
     let out = Command::new(env!("CARGO_BIN_EXE_drsim"))
-        .args(["run", "models/securecart.toml", "--trials", "2000", "--seed", "7", "--format", "json", "-q"])
+        .args(["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "--format", "json", "-q"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("drsim runs");

@@ -13,7 +13,7 @@ use drsim::model::Model;
 use drsim::simulation::{PrecisionStop, RunOptions, Simulation};
 
 fn securecart() -> Model {
-    Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart.toml")).expect("bundled model")
+    Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart-monolith.toml")).expect("bundled model")
 }
 
 fn options(trials: u64, threads: usize) -> RunOptions {
@@ -168,7 +168,7 @@ fn incidents_with_precision_stream_the_trials_the_stop_used() {
     let dir = tmp.path();
     let out = dir.join("o");
     let o = out.to_str().unwrap();
-    ok(drsim(&["run", "models/securecart.toml", "-q", "--precision", "0.05", "--incidents", "--out", o]));
+    ok(drsim(&["run", "models/securecart-monolith.toml", "-q", "--precision", "0.05", "--incidents", "--out", o]));
     let results: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
     let trials = results["trials"].as_u64().unwrap();
     let csv = std::fs::read_to_string(out.join("incidents.csv")).unwrap();
@@ -179,7 +179,7 @@ fn incidents_with_precision_stream_the_trials_the_stop_used() {
     let n = trials.to_string();
     ok(drsim(&[
         "run",
-        "models/securecart.toml",
+        "models/securecart-monolith.toml",
         "-q",
         "--trials",
         &n,
@@ -208,7 +208,7 @@ fn shards_with_incidents_concatenate_into_the_unsharded_file() {
     let whole = dir.join("whole");
     ok(drsim(&[
         "run",
-        "models/securecart.toml",
+        "models/securecart-monolith.toml",
         "-q",
         "--trials",
         "1001",
@@ -222,7 +222,7 @@ fn shards_with_incidents_concatenate_into_the_unsharded_file() {
         let p = part.to_str().unwrap();
         ok(drsim(&[
             "run",
-            "models/securecart.toml",
+            "models/securecart-monolith.toml",
             "-q",
             "--trials",
             "1001",
@@ -255,12 +255,12 @@ fn impossible_flag_combinations_are_refused_with_the_reason() {
     let o = dir.join("o");
     let o = o.to_str().unwrap();
     refused(
-        &["run", "models/securecart.toml", "--shard", "1/2", "--precision", "0.01", "--out", o],
+        &["run", "models/securecart-monolith.toml", "--shard", "1/2", "--precision", "0.01", "--out", o],
         "--shard and --precision",
     );
-    refused(&["run", "models/securecart.toml", "--shard", "1/2"], "--shard needs --out");
-    refused(&["run", "models/securecart.toml", "--incidents"], "--incidents: needs --out");
-    refused(&["run", "models/securecart.toml", "--years", "0"], "--years 0: allowed");
-    refused(&["run", "models/securecart.toml", "--precision", "2"], "--precision 2: allowed");
+    refused(&["run", "models/securecart-monolith.toml", "--shard", "1/2"], "--shard needs --out");
+    refused(&["run", "models/securecart-monolith.toml", "--incidents"], "--incidents: needs --out");
+    refused(&["run", "models/securecart-monolith.toml", "--years", "0"], "--years 0: allowed");
+    refused(&["run", "models/securecart-monolith.toml", "--precision", "2"], "--precision 2: allowed");
     assert!(!dir.join("o").exists());
 }

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_drsim");
-const MODEL: &str = "models/securecart-platform.toml";
+const MODEL: &str = "models/securecart.toml";
 const TRIALS: &str = "300";
 
 fn drsim(args: &[&str]) -> Output {

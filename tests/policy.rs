@@ -76,7 +76,7 @@ fn the_three_shapes_import_to_the_same_targets() {
         assert!(out.stdout.contains("# dataLocationConstraint: SameContinent"), "{}", out.stdout);
     }
     // The snippet is a valid [targets] for a model.
-    let text = std::fs::read_to_string(root().join("models/securecart.toml")).unwrap();
+    let text = std::fs::read_to_string(root().join("models/securecart-monolith.toml")).unwrap();
     let model = Model::from_str_at(&with_targets(&text, &outs[2].stdout), Path::new("m.toml")).expect("valid");
     let az = model.targets.for_kind(drsim::model::DisruptionKind::Az);
     assert_eq!((az.rto.secs(), az.rpo.secs()), (600.0, 0.0));
@@ -188,7 +188,7 @@ fn bad_policies_get_file_line_column_key_and_what_is_allowed() {
 
 #[test]
 fn export_writes_the_create_request_and_the_bare_map() {
-    let model = root().join("models/securecart.toml");
+    let model = root().join("models/securecart-monolith.toml");
     let out = run(&["export-policy", model.to_str().unwrap(), "--tier", "Critical", "--data-location", "AnyLocation"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -226,7 +226,7 @@ fn export_writes_the_create_request_and_the_bare_map() {
 #[test]
 fn a_sub_second_target_is_cut_with_a_warning_or_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("models/securecart.toml")).unwrap();
+    let text = std::fs::read_to_string(root().join("models/securecart-monolith.toml")).unwrap();
     let file = dir.path().join("m.toml");
     std::fs::write(&file, text.replace("rto = \"30m\"", "rto = \"30m 0.5s\"")).unwrap();
     let out = run(&["export-policy", file.to_str().unwrap()]);

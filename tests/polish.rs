@@ -21,11 +21,11 @@ fn stdout(args: &[&str]) -> String {
 #[test]
 fn check_json_has_failover_failure_and_fastest_recovery_per_strategy() {
     let json: serde_json::Value =
-        serde_json::from_str(&stdout(&["check", "models/securecart.toml", "--format", "json"])).unwrap();
+        serde_json::from_str(&stdout(&["check", "models/securecart-monolith.toml", "--format", "json"])).unwrap();
     let strategies = json["strategies"].as_array().unwrap();
     let names: Vec<&str> = strategies.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["backup-restore", "pilot-light", "warm-standby", "active-active"]);
-    let text = stdout(&["check", "models/securecart.toml"]);
+    let text = stdout(&["check", "models/securecart-monolith.toml"]);
     for s in strategies {
         let p0 = s["failover_failure_probability_after_drill"].as_f64().unwrap();
         let d = s["drift_s"].as_f64().unwrap();
@@ -205,7 +205,7 @@ fn html_cost_risk_labels_never_collide_nor_leave_the_plot() {
 /// A model with `[uncertain]` entries appended, checked with `drsim check`
 /// and `drsim run`: both exit 2 and say what `check` says.
 fn refused(entries: &str) -> String {
-    let base = std::fs::read_to_string("models/securecart.toml").unwrap();
+    let base = std::fs::read_to_string("models/securecart-monolith.toml").unwrap();
     let kept = &base[..base.find("[uncertain]").unwrap()];
     let text = format!("{kept}[uncertain]\n{entries}");
     // One directory per call: tests run in parallel within one process.
@@ -261,8 +261,8 @@ fn uncertain_entry_out_of_the_keys_range_is_refused_with_what_is_allowed() {
 /// that must be positive passes too (its lower limit, 0, is never drawn).
 #[test]
 fn plausible_uncertain_entries_pass() {
-    stdout(&["check", "models/securecart.toml"]);
-    let base = std::fs::read_to_string("models/securecart.toml").unwrap();
+    stdout(&["check", "models/securecart-monolith.toml"]);
+    let base = std::fs::read_to_string("models/securecart-monolith.toml").unwrap();
     let text = format!("{base}\"workload.dataset_gb\" = {{ dist = \"lognormal\", median = 2000.0, p95 = 4000.0 }}\n");
     let out = run_drsim(&["check", "-"], Some(text.into_bytes()));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

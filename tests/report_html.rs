@@ -33,7 +33,7 @@ fn escaped(text: &str) -> String {
 #[test]
 fn report_html_is_self_contained_decision_first_and_deterministic() {
     let dir = temp("a");
-    for model in ["models/securecart.toml", "models/small-shop-single-region.toml"] {
+    for model in ["models/securecart-monolith.toml", "models/small-shop-single-region.toml"] {
         let (a, b) = (dir.join("a"), dir.join("b"));
         let _ = std::fs::remove_dir_all(&a);
         let _ = std::fs::remove_dir_all(&b);

@@ -90,7 +90,7 @@ fn the_cli_prints_finite_figures_for_a_century_and_for_a_never_ending_restore() 
     std::fs::create_dir_all(&dir).unwrap();
     let never = dir.join("never.toml");
     std::fs::write(&never, base().replacen("value = 500.0", "value = 1e-9", 1)).unwrap();
-    let securecart = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml");
+    let securecart = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml");
     for args in [vec![securecart, "--years", "100", "--trials", "20"], vec![never.to_str().unwrap(), "--trials", "200"]]
     {
         let out = Command::new(env!("CARGO_BIN_EXE_drsim")).arg("run").args(&args).arg("-q").output().unwrap();
@@ -117,7 +117,7 @@ fn a_killed_run_leaves_the_previous_results_or_none() {
     let root = std::env::temp_dir().join(format!("drsim-kill-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
-    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml");
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml");
     let out = root.join("out");
     let run = |trials: &str, force: bool| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_drsim"));

@@ -94,7 +94,7 @@ fn all_data_lost_is_inf_in_json_and_csv_alike() {
 /// sweep, sensitivity and fit write the same provenance beside their CSV.
 #[test]
 fn sweep_sensitivity_and_fit_write_a_provenance_sidecar() {
-    let model = "models/securecart.toml";
+    let model = "models/securecart-monolith.toml";
     let sha = drsim::provenance::sha256_hex(&std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(model)).unwrap());
     let read = |dir: &Path, name: &str| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()

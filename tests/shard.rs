@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_drsim");
-const MODEL: &str = "models/securecart.toml";
+const MODEL: &str = "models/securecart-monolith.toml";
 /// Not a multiple of 4, so the shards are of unequal size.
 const TRIALS: &str = "2003";
 

@@ -29,7 +29,7 @@ use std::process::Output;
 use common::cli::run_drsim;
 
 /// The bundled models, by file stem.
-const MODELS: [&str; 4] = ["securecart", "payments-rpo-zero", "ransomware-immutability", "small-shop-single-region"];
+const MODELS: [&str; 4] = ["securecart-monolith", "payments-rpo-zero", "ransomware-immutability", "small-shop-single-region"];
 
 /// Runs drsim from the repository root and returns its output; it must succeed.
 fn drsim(args: &[&str]) -> Output {
@@ -99,7 +99,7 @@ fn assert_run_table(model: &str) {
 
 #[test]
 fn run_table_of_securecart_is_pinned() {
-    assert_run_table("securecart");
+    assert_run_table("securecart-monolith");
 }
 
 #[test]
@@ -120,13 +120,13 @@ fn run_table_of_small_shop_single_region_is_pinned() {
 #[test]
 fn run_table_over_three_years_is_pinned() {
     let args =
-        ["run", "models/securecart.toml", "--trials", "2000", "--seed", "7", "--threads", "2", "--years", "3", "-q"];
+        ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "--threads", "2", "--years", "3", "-q"];
     assert_output("run_table_securecart_3_years", &args);
 }
 
 #[test]
 fn report_markdown_is_pinned() {
-    let args = ["run", "models/securecart.toml", "--trials", "2000", "--seed", "7", "-q", "--format", "markdown"];
+    let args = ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "-q", "--format", "markdown"];
     assert_output("report_markdown_securecart", &args);
 }
 
@@ -142,7 +142,7 @@ fn check_of_every_bundled_model_is_pinned() {
 fn timeline_of_a_region_incident_is_pinned() {
     assert_output(
         "timeline_securecart_pilot_light_region",
-        &["timeline", "models/securecart.toml", "--strategy", "pilot-light", "--kind", "region"],
+        &["timeline", "models/securecart-monolith.toml", "--strategy", "pilot-light", "--kind", "region"],
     );
 }
 
@@ -150,7 +150,7 @@ fn timeline_of_a_region_incident_is_pinned() {
 fn timeline_of_a_logical_incident_is_pinned() {
     assert_output(
         "timeline_securecart_pilot_light_logical",
-        &["timeline", "models/securecart.toml", "--strategy", "pilot-light", "--kind", "logical"],
+        &["timeline", "models/securecart-monolith.toml", "--strategy", "pilot-light", "--kind", "logical"],
     );
 }
 
@@ -161,7 +161,7 @@ fn sweep_is_pinned() {
     // point finishes first.
     assert_output(
         "sweep_securecart_backup_interval",
-        &["sweep", "models/securecart.toml", "--set", "strategy.pilot-light.backup.interval=5m,1h", "--trials", "1000"],
+        &["sweep", "models/securecart-monolith.toml", "--set", "strategy.pilot-light.backup.interval=5m,1h", "--trials", "1000"],
     );
 }
 
@@ -190,7 +190,7 @@ fn check_json_and_sarif_are_pinned() {
 fn timeline_json_is_pinned() {
     assert_output(
         "timeline_json_securecart_pilot_light_region",
-        &["timeline", "models/securecart.toml", "--strategy", "pilot-light", "--kind", "region", "--format", "json"],
+        &["timeline", "models/securecart-monolith.toml", "--strategy", "pilot-light", "--kind", "region", "--format", "json"],
     );
 }
 
@@ -228,7 +228,7 @@ fn run_output_does_not_depend_on_thread_count() {
         let run = |threads: &str| {
             let args = [
                 "run",
-                "models/securecart.toml",
+                "models/securecart-monolith.toml",
                 "--trials",
                 "2000",
                 "--seed",

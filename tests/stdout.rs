@@ -4,7 +4,7 @@
 
 use std::process::{Command, Stdio};
 
-const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml");
+const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml");
 
 fn drsim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_drsim"))

@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn paths_become_uri_references() {
-        assert_eq!(uri_of(Path::new("models/securecart.toml")), "models/securecart.toml");
+        assert_eq!(uri_of(Path::new("models/securecart-monolith.toml")), "models/securecart-monolith.toml");
         assert_eq!(uri_of(Path::new("./models/my model.toml")), "models/my%20model.toml");
         assert_eq!(uri_of(Path::new(crate::input::STDIN_NAME)), "%3Cstdin%3E");
         #[cfg(unix)]

@@ -143,7 +143,7 @@ mod tests {
     use super::*;
 
     fn model() -> Model {
-        let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml"));
+        let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml"));
         Model::load(path).unwrap()
     }
 

@@ -654,7 +654,7 @@ mod tests {
             "{ name = \"eu-central-1\", azs = 6 }".to_string(),
         ];
         regions.extend((3..12).map(|r| format!("{{ name = \"r{r}\", azs = 6 }}")));
-        let text = include_str!("../../models/securecart.toml")
+        let text = include_str!("../../models/securecart-monolith.toml")
             .replace(
                 "region = [\n  { name = \"us-east-1\", azs = 3 },\n  { name = \"us-west-2\", azs = 3 },\n  \
                  { name = \"eu-central-1\", azs = 3 },\n]",
