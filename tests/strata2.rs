@@ -119,10 +119,8 @@ fn a_plain_run_reads_its_histogram_unweighted() {
     let chart = LossExceedanceChart::new(&r, &[]);
     for (i, c) in chart.curves.iter().enumerate() {
         let fixed = r.strategies[i].cost.line_items.total_usd;
-        let own = drsim::report::charts::loss_exceedance::exceedance_points(
-            &r.tally.strategies[i].trial_cost_usd,
-            fixed,
-        );
+        let own =
+            drsim::report::charts::loss_exceedance::exceedance_points(&r.tally.strategies[i].trial_cost_usd, fixed);
         assert_eq!(c.points, own);
     }
 }
@@ -146,9 +144,7 @@ fn small_model() -> Model {
     ModelSpec::new()
         .regions(&[("p", 1), ("dr", 1)])
         .rto("5d")
-        .failure(
-            outage_failure("region", REGION_PER_YEAR, &exponential("7d")).set("regions", format!("[{}]", s("p"))),
-        )
+        .failure(outage_failure("region", REGION_PER_YEAR, &exponential("7d")).set("regions", format!("[{}]", s("p"))))
         .failure(
             logical_failure(LOGICAL_PER_YEAR, &fixed("1s"))
                 .set("ransomware_share", format!("{RANSOMWARE:?}"))
