@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Plain vs stratified sampling on SecureCart (benches/README.md, "Variance reduction").
 
-Usage: benches/variance.py BIN [seeds] [trials]
+Usage: benches/variance.py BIN [seeds] [trials] [modes]
+
+`modes` is a comma-separated list of --variance-reduction settings compared
+with plain sampling (default: stratified,crossed).
 
 1. Equal trial counts (independent of machine load): `seeds` runs of `trials`
    trials per setting; for (a) the P99 of annual cost, (b) P(region RTO met)
@@ -15,6 +18,7 @@ import json, statistics, subprocess, sys, time
 BIN = sys.argv[1]
 SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 40
 TRIALS = int(sys.argv[3]) if len(sys.argv) > 3 else 50000
+MODES = sys.argv[4].split(",") if len(sys.argv) > 4 else ["stratified", "crossed"]
 MODEL = "models/securecart-monolith.toml"
 Z = 1.959963984540054
 
@@ -44,27 +48,31 @@ def figures(r):
 
 
 results = {}
-for mode in ("none", "stratified"):
+for mode in ["none", *MODES]:
     rows = [figures(run(mode, 1000 + s, TRIALS)[0]) for s in range(SEEDS)]
     results[mode] = {k: ([r[k][0] for r in rows], [r[k][1] for r in rows]) for k in rows[0]}
 
-times = {"none": [], "stratified": []}
+times = {mode: [] for mode in ["none", *MODES]}
 for _ in range(5):
     for mode in times:
         times[mode].append(run(mode, 7, 200000)[1])
-tp, ts = statistics.median(times["none"]), statistics.median(times["stratified"])
-print(f"time per 200,000 trials: plain {tp:.2f} s (range {min(times['none']):.2f}-{max(times['none']):.2f}), "
-      f"stratified {ts:.2f} s (range {min(times['stratified']):.2f}-{max(times['stratified']):.2f})")
+med = {mode: statistics.median(t) for mode, t in times.items()}
+print("time per 200,000 trials: " + ", ".join(
+    f"{mode} {med[mode]:.2f} s (range {min(t):.2f}-{max(t):.2f})" for mode, t in times.items()))
 print(f"{SEEDS} seeds x {TRIALS} trials")
-print("| figure | plain SE (spread) | stratified SE (spread) | SE ratio | stated ratio | precision per second, stratified / plain |")
-print("| --- | --- | --- | --- | --- | --- |")
-for k in results["none"]:
-    pv, ps = results["none"][k]
-    sv, ss = results["stratified"][k]
-    sp, sst = statistics.stdev(pv), statistics.stdev(sv)
-    mean = abs(statistics.mean(pv)) or 1.0
-    stated = statistics.mean(ps) / max(statistics.mean(ss), 1e-300)
-    ratio = sp / sst if sst > 0 else float("inf")
-    # Precision per second: 1 / (SE^2 x time); relative SE at equal time scales the same.
-    per_s = ratio ** 2 * tp / ts
-    print(f"| {k} | {sp / mean:.3%} | {sst / mean:.3%} | {ratio:.2f} | {stated:.2f} | {per_s:.2f}x |")
+for mode in MODES:
+    print(f"\n{mode} against plain")
+    print(f"| figure | plain SE (spread) | {mode} SE (spread) | SE ratio | stated ratio | precision per second, {mode} / plain |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for k in results["none"]:
+        if k not in results[mode]:
+            continue
+        pv, ps = results["none"][k]
+        sv, ss = results[mode][k]
+        sp, sst = statistics.stdev(pv), statistics.stdev(sv)
+        mean = abs(statistics.mean(pv)) or 1.0
+        stated = statistics.mean(ps) / max(statistics.mean(ss), 1e-300)
+        ratio = sp / sst if sst > 0 else float("inf")
+        # Precision per second: 1 / (SE^2 x time); relative SE at equal time scales the same.
+        per_s = ratio ** 2 * med["none"] / med[mode]
+        print(f"| {k} | {sp / mean:.3%} | {sst / mean:.3%} | {ratio:.2f} | {stated:.2f} | {per_s:.2f}x |")

@@ -230,7 +230,8 @@ pub struct RunArgs {
     pub max_trials: u64,
     /// `stratified`: sample trials by the number of primary-region failures, rare counts more
     /// often, and weight them back (unbiased; more precision per second on region figures and
-    /// cost tails; with --precision, predicts the trials needed). See docs/variance.md.
+    /// cost tails; with --precision, predicts the trials needed). `crossed`: the same crossed with
+    /// the number of logical failures (for cost tails logical incidents set). See docs/variance.md.
     #[arg(long, value_enum, default_value_t = VarianceArg::None, conflicts_with = "outer")]
     pub variance_reduction: VarianceArg,
     /// Output format on standard output.
@@ -303,6 +304,9 @@ pub enum VarianceArg {
     None,
     /// Stratified on the primary region's failure count (docs/variance.md).
     Stratified,
+    /// Stratified on the primary region's failure count crossed with the
+    /// count of logical failures (docs/variance.md).
+    Crossed,
 }
 
 impl VarianceArg {
@@ -311,6 +315,7 @@ impl VarianceArg {
         match self {
             VarianceArg::None => drsim::world::strata::VarianceReduction::None,
             VarianceArg::Stratified => drsim::world::strata::VarianceReduction::Stratified,
+            VarianceArg::Crossed => drsim::world::strata::VarianceReduction::Crossed,
         }
     }
 }

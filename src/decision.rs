@@ -226,11 +226,7 @@ fn paired(tally: &Tally, design: Option<&Stratification>, i: usize, j: usize, pe
 pub fn decide(model: &Model, summaries: &[StrategySummary], tally: &Tally) -> Decision {
     let required = model.targets.confidence.get();
     let per_year = tally.horizon_s / crate::model::Duration::YEAR.secs();
-    let design = if tally.is_stratified() {
-        Stratification::new(model, crate::model::Duration::from_secs(tally.horizon_s)).ok()
-    } else {
-        None
-    };
+    let design = crate::stratified::design(model, tally);
     let design = design.as_ref();
     let all: Vec<Vec<Shortfall>> = summaries
         .iter()

@@ -65,7 +65,7 @@ pub struct Provenance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years_per_trial: Option<f64>,
     /// The variance reduction the figures were estimated with
-    /// (`stratified`); absent for plain sampling.
+    /// (`stratified` or `crossed`); absent for plain sampling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variance_reduction: Option<String>,
     /// How this output was produced; may differ between outputs with the same figures.

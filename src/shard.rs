@@ -290,7 +290,9 @@ impl Part {
             shards: spec.count,
             trial_start: range.start,
             trial_end: range.end,
-            variance_reduction: tally.is_stratified().then(|| "stratified".to_string()),
+            variance_reduction: crate::world::strata::VarianceReduction::of_strata(tally.strata.len())
+                .filter(|&v| v != crate::world::strata::VarianceReduction::None)
+                .map(|v| v.name().to_string()),
             tally,
         }
     }
@@ -398,7 +400,9 @@ impl Part {
         // A stratified part keeps its trials in one tally per stratum.
         let stratified = self.variance_reduction.is_some();
         if stratified != t.is_stratified()
-            || (stratified && t.strata.len() != crate::world::strata::STRATA)
+            || (stratified
+                && self.variance_reduction.as_deref().and_then(crate::world::strata::VarianceReduction::of_name)
+                    != crate::world::strata::VarianceReduction::of_strata(t.strata.len()))
             || t.strata.iter().map(|s| s.trials).sum::<u64>() != if stratified { t.trials } else { 0 }
         {
             return Err(damaged(format!(
@@ -531,7 +535,10 @@ pub fn merge(mut parts: Vec<(PathBuf, Part)>) -> Result<Merged, ShardError> {
     model.strategies.retain(|s| first.strategies.contains(&s.name));
     let options = RunOptions { trials: total, years: first.years, seed: first.seed, threads: None };
     let mut tally = match &first.variance_reduction {
-        Some(_) => Tally::stratified(&model, options.engine_config().horizon, crate::world::strata::STRATA),
+        Some(name) => {
+            let strata = crate::world::strata::VarianceReduction::of_name(name).map_or(0, |v| v.strata());
+            Tally::stratified(&model, options.engine_config().horizon, strata)
+        }
         None => Tally::new(&model, options.engine_config().horizon),
     };
     for (_, p) in &parts {

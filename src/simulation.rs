@@ -10,6 +10,7 @@ use crate::decision::{Decision, decide};
 use crate::engine::{Engine, EngineError, Observer, Observers, RunConfig};
 use crate::model::{Duration, Model};
 pub use crate::provenance::Provenance;
+use crate::stats::{LogHistogram, Mixture};
 use crate::summary::{StrategySummary, strategy_summary};
 use crate::tally::Tally;
 use crate::world::strata::{Stratification, VarianceReduction};
@@ -122,6 +123,18 @@ pub struct Results {
     pub decision: Decision,
     /// The exact totals the summaries come from.
     pub tally: Tally,
+    /// A stratified run's weight of each trial of stratum `k`, `p_k / n_k`
+    /// (`tally.strata[k]`); empty for a plain run.
+    pub stratum_weights: Vec<f64>,
+}
+
+impl Results {
+    /// The distribution the run estimates from one histogram of its tally
+    /// (`of` picks it from a tally: the plain one, or each stratum's), with
+    /// every value weighted: what charts and their CSVs draw.
+    pub fn distribution<'a>(&'a self, of: impl Fn(&'a Tally) -> &'a LogHistogram) -> Mixture<'a> {
+        crate::stratified::distribution(&self.tally, &self.stratum_weights, of)
+    }
 }
 
 /// Trials in the first batch of a precision-stopped run; each later batch
@@ -283,7 +296,7 @@ impl<'a> Simulation<'a> {
         }
         let design = match variance_reduction {
             VarianceReduction::None => None,
-            VarianceReduction::Stratified => Some(Stratification::new(model, options.engine_config().horizon)?),
+            how => Some(Stratification::new(model, options.engine_config().horizon, how)?),
         };
         let predict = design.is_some();
         let engine = Engine::new(model, options.engine_config()).with_strata(design);
@@ -358,11 +371,7 @@ fn with_threads(mut results: Results, engine: &Engine<'_>) -> Results {
 /// and no thread count (a merged tally was simulated elsewhere); a
 /// [`Simulation`] adds the threads, the caller the command line.
 pub fn results_from_tally(model: &Model, options: &RunOptions, tally: Tally) -> Results {
-    let design = if tally.is_stratified() {
-        Stratification::new(model, Duration::from_secs(tally.horizon_s)).ok()
-    } else {
-        None
-    };
+    let design = crate::stratified::design(model, &tally);
     let strategies: Vec<StrategySummary> = (0..model.strategies.len())
         .map(|i| match &design {
             Some(d) => crate::stratified::strategy_summary(model, i, &tally, d),
@@ -370,11 +379,16 @@ pub fn results_from_tally(model: &Model, options: &RunOptions, tally: Tally) -> 
         })
         .collect();
     let decision = decide(model, &strategies, &tally);
+    let stratum_weights = design.as_ref().map(|d| crate::stratified::weights(&tally, d)).unwrap_or_default();
     Results {
         provenance: Provenance::of_build()
             .with_model(&model.workload.name, &model.source.path.display().to_string(), &model.source.sha256)
             .with_run(options.seed, tally.trials, options.years)
-            .with_variance_reduction(design.as_ref().map(|_| VarianceReduction::Stratified.name())),
+            .with_variance_reduction(
+                VarianceReduction::of_strata(tally.strata.len())
+                    .filter(|&v| v != VarianceReduction::None)
+                    .map(VarianceReduction::name),
+            ),
         targets: TargetsReport {
             rpo_s: model.targets.rpo.secs(),
             rto_s: model.targets.rto.secs(),
@@ -383,5 +397,6 @@ pub fn results_from_tally(model: &Model, options: &RunOptions, tally: Tally) -> 
         strategies,
         decision,
         tally,
+        stratum_weights,
     }
 }

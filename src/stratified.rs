@@ -12,7 +12,7 @@ use crate::summary::{
     CONFIDENCE, CostSummary, KindSummary, Mean, Outcome, OutcomeShare, Quantile, Quantiles, Share, StrategySummary,
 };
 use crate::tally::{KindTally, StrategyTally, Tally};
-use crate::world::strata::Stratification;
+use crate::world::strata::{Stratification, VarianceReduction};
 
 /// Per-trial weight of each stratum of `tally`: `p_k / n_k` (0 for an empty stratum).
 pub fn weights(tally: &Tally, design: &Stratification) -> Vec<f64> {
@@ -22,6 +22,29 @@ pub fn weights(tally: &Tally, design: &Stratification) -> Vec<f64> {
         .zip(&design.weights)
         .map(|(t, p)| if t.trials == 0 { 0.0 } else { p / t.trials as f64 })
         .collect()
+}
+
+/// The design a stratified tally was sampled under (told by its count of
+/// strata); `None` for a plain tally.
+pub fn design(model: &Model, tally: &Tally) -> Option<Stratification> {
+    let how = VarianceReduction::of_strata(tally.strata.len())?;
+    if how == VarianceReduction::None {
+        return None;
+    }
+    Stratification::new(model, Duration::from_secs(tally.horizon_s), how).ok()
+}
+
+/// The distribution a run estimates from one histogram of its tally (`of`
+/// picks it from a tally): for a stratified run the mixture of the strata's
+/// histograms, each value weighing its stratum's `weights[k]` (`p_k / n_k`,
+/// see [`weights`]); for a plain run (`weights` empty) the tally's own
+/// histogram, each value weighing 1. Charts and their CSVs read this, so a
+/// stratified run's show the weighted distribution.
+pub fn distribution<'a>(tally: &'a Tally, weights: &[f64], of: impl Fn(&'a Tally) -> &'a LogHistogram) -> Mixture<'a> {
+    if weights.is_empty() || !tally.is_stratified() {
+        return Mixture::of(of(tally));
+    }
+    Mixture::new(tally.strata.iter().zip(weights).map(|(t, &w)| (w, of(t))).collect())
 }
 
 /// A share built from strata: raw counts, weighted estimate and interval.

@@ -244,7 +244,7 @@ impl<'m> Engine<'m> {
     /// An empty tally of the shape this engine records into.
     pub fn new_tally(&self) -> Tally {
         match &self.strata {
-            Some(_) => Tally::stratified(self.model, self.config.horizon, crate::world::strata::STRATA),
+            Some(design) => Tally::stratified(self.model, self.config.horizon, design.weights.len()),
             None => Tally::new(self.model, self.config.horizon),
         }
     }

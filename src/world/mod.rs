@@ -415,12 +415,12 @@ impl World {
     /// exponential up-times this is the same process as drawing them, so the
     /// world is sampled from the exact conditional law given the count.
     /// Draws from `rng` only.
+    /// Adds to what [`World::clear_given`] left (the slots of several
+    /// stratified counts are given in turn).
     pub fn give(&mut self, slots: &[(usize, f64)], count: u64, horizon: Duration, rng: &mut SimRng) {
         let n = self.components.len();
-        self.given_slot.clear();
         self.given_slot.resize(n, false);
         self.given.resize_with(n, Vec::new);
-        self.given.iter_mut().for_each(Vec::clear);
         for &(slot, _) in slots {
             self.given_slot[slot] = true;
         }
@@ -443,9 +443,30 @@ impl World {
             };
             self.given[slot].push(at);
         }
-        for list in &mut self.given {
-            list.sort_by(|a, b| a.secs().total_cmp(&b.secs()));
+        for &(slot, _) in slots {
+            self.given[slot].sort_by(|a, b| a.secs().total_cmp(&b.secs()));
         }
+    }
+
+    /// Forgets every given failure point: the next [`World::give`] starts afresh.
+    pub fn clear_given(&mut self) {
+        self.given_slot.iter_mut().for_each(|g| *g = false);
+        self.given.iter_mut().for_each(Vec::clear);
+    }
+
+    /// The components whose failures are `logical` (the data), with their
+    /// rates per year where positive; and whether one has a non-exponential
+    /// up-time (stratification needs a Poisson process).
+    pub fn logical_components(&self) -> (Vec<(usize, f64)>, bool) {
+        let mut out = Vec::new();
+        let mut shaped = false;
+        for (slot, c) in self.components.iter().enumerate() {
+            if matches!(c, Component::Data) && self.rates[slot] > 0.0 {
+                out.push((slot, self.rates[slot]));
+                shaped |= self.uptimes[slot].is_some();
+            }
+        }
+        (out, shaped)
     }
 
     /// The components that can take the primary region down on their own

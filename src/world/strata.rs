@@ -32,6 +32,9 @@ pub enum VarianceReduction {
     None,
     /// Worlds drawn by strata of the primary region's failure count, weighted back.
     Stratified,
+    /// Worlds drawn by strata of the primary region's failure count crossed
+    /// with the count of `logical` failures, weighted back.
+    Crossed,
 }
 
 impl VarianceReduction {
@@ -40,12 +43,46 @@ impl VarianceReduction {
         match self {
             VarianceReduction::None => "none",
             VarianceReduction::Stratified => "stratified",
+            VarianceReduction::Crossed => "crossed",
+        }
+    }
+
+    /// The setting named `name` (see [`VarianceReduction::name`]).
+    pub fn of_name(name: &str) -> Option<VarianceReduction> {
+        [VarianceReduction::None, VarianceReduction::Stratified, VarianceReduction::Crossed]
+            .into_iter()
+            .find(|v| v.name() == name)
+    }
+
+    /// The setting whose tally keeps `strata` strata (0: plain).
+    pub fn of_strata(strata: usize) -> Option<VarianceReduction> {
+        match strata {
+            0 => Some(VarianceReduction::None),
+            STRATA => Some(VarianceReduction::Stratified),
+            CROSSED_STRATA => Some(VarianceReduction::Crossed),
+            _ => None,
+        }
+    }
+
+    /// Strata its tally keeps (0: plain).
+    pub fn strata(self) -> usize {
+        match self {
+            VarianceReduction::None => 0,
+            VarianceReduction::Stratified => STRATA,
+            VarianceReduction::Crossed => CROSSED_STRATA,
         }
     }
 }
 
 /// Strata: `N = 0`, `1`, `2` and `N >= 3`.
 pub const STRATA: usize = 4;
+
+/// Levels of the `logical` count in a crossed design: `0` to `4`, then `5 or more`.
+pub const LOGICAL_LEVELS: usize = 6;
+
+/// Strata of a crossed design: the region count's [`STRATA`] levels times
+/// the logical count's [`LOGICAL_LEVELS`].
+pub const CROSSED_STRATA: usize = STRATA * LOGICAL_LEVELS;
 
 /// Length of the allocation table: trial `i` is in stratum `table[i % TABLE]`.
 pub const TABLE: usize = 256;
@@ -59,6 +96,13 @@ pub enum StrataError {
          allowed: a model with a [[failure]] kind = \"region\" (or \"application\") of positive rate_per_year"
     )]
     NoRegionFailures,
+    /// A crossed design needs `logical` failures to stratify on.
+    #[error(
+        "--variance-reduction crossed crosses the primary region's failures with the logical failures, and this \
+         model has no logical failures; allowed: a model with a [[failure]] kind = \"logical\" of positive \
+         rate_per_year, or --variance-reduction stratified"
+    )]
+    NoLogicalFailures,
     /// A stratified component has a non-exponential up-time.
     #[error(
         "--variance-reduction stratified needs exponential up-times (a Poisson count of failures) for the {0} \
@@ -67,72 +111,42 @@ pub enum StrataError {
     ShapedUptime(&'static str),
 }
 
-/// The stratified design of one model and horizon: which components are
-/// stratified, the strata's weights and the trials' allocation.
+/// One stratified count: the world slots whose Poisson points it counts,
+/// its mean and the probabilities of its levels.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Stratification {
-    /// World slots stratified on, with their rates per year.
+pub struct Dimension {
+    /// World slots counted, with their rates per year.
     pub slots: Vec<(usize, f64)>,
-    /// Expected stratified failures per trial: summed rate x horizon in years.
+    /// Expected count per trial: summed rate x horizon in years.
     pub mean: f64,
-    /// `P(N = k)` for `k < STRATA - 1`, then `P(N >= STRATA - 1)`; they add up to 1.
+    /// `P(N = k)` for every level but the last, then `P(N >= last)`; they add up to 1.
     pub weights: Vec<f64>,
-    /// Share of trials allocated to each stratum (multiples of `1 / TABLE`).
-    pub allocation: Vec<f64>,
-    table: Vec<u8>,
 }
 
-impl Stratification {
-    /// The design for `model` over trials of `horizon`.
-    ///
-    /// # Errors
-    /// [`StrataError`] when the primary region has no failures to stratify
-    /// on, or they have a non-exponential up-time.
-    pub fn new(model: &Model, horizon: Duration) -> Result<Stratification, StrataError> {
-        let world = World::new(model);
-        let (slots, shaped) = world.primary_components(model);
-        if let Some(kind) = shaped {
-            return Err(StrataError::ShapedUptime(kind.name()));
-        }
-        if slots.is_empty() {
-            return Err(StrataError::NoRegionFailures);
-        }
-        let rate: f64 = slots.iter().map(|&(_, r)| r).sum();
-        let mean = rate * horizon.years();
-        let weights = poisson_strata(mean);
-        let allocation_target = allocation(&weights, mean);
-        let table = interleave(&allocation_target);
-        let allocation =
-            (0..STRATA).map(|k| table.iter().filter(|&&s| usize::from(s) == k).count() as f64 / TABLE as f64).collect();
-        Ok(Stratification { slots, mean, weights, allocation, table })
+impl Dimension {
+    fn new(slots: Vec<(usize, f64)>, horizon: Duration, levels: usize) -> Dimension {
+        let mean = slots.iter().map(|&(_, r)| r).sum::<f64>() * horizon.years();
+        Dimension { slots, mean, weights: poisson_levels(mean, levels) }
     }
 
-    /// The stratum of trial `trial`.
-    pub fn stratum_of(&self, trial: u64) -> usize {
-        usize::from(self.table[(trial % TABLE as u64) as usize])
+    /// `E[N | level]` for every level (the last: given `N >= last`).
+    fn level_means(&self) -> Vec<f64> {
+        let last = self.weights.len() - 1;
+        let tail = if self.weights[last] > 0.0 {
+            let head: f64 = (0..last).map(|k| k as f64 * self.weights[k]).sum();
+            ((self.mean - head) / self.weights[last]).max(last as f64)
+        } else {
+            last as f64
+        };
+        (0..=last).map(|k| if k == last { tail } else { k as f64 }).collect()
     }
 
-    /// Trials of `trials` (a range of indices) in each stratum.
-    pub fn counts(&self, trials: std::ops::Range<u64>) -> [u64; STRATA] {
-        let mut out = [0; STRATA];
-        let len = trials.end.saturating_sub(trials.start);
-        let (whole, rest) = (len / TABLE as u64, len % TABLE as u64);
-        for s in &self.table {
-            out[usize::from(*s)] += whole;
-        }
-        for i in 0..rest {
-            out[self.stratum_of(trials.start + whole * TABLE as u64 + i)] += 1;
-        }
-        out
-    }
-
-    /// Draws the count of stratified failures of a trial in `stratum`: the
-    /// stratum's own `k`, or for the last one a draw from the Poisson law
-    /// given `N >= STRATA - 1`.
-    pub fn count(&self, stratum: usize, rng: &mut SimRng) -> u64 {
-        let last = STRATA - 1;
-        if stratum < last {
-            return stratum as u64;
+    /// Draws the count of a trial at `level`: the level's own `k`, or for
+    /// the last one a draw from the Poisson law given `N >= last`.
+    fn count(&self, level: usize, rng: &mut SimRng) -> u64 {
+        let last = self.weights.len() - 1;
+        if level < last {
+            return level as u64;
         }
         if self.mean < 30.0 {
             // Inversion inside the tail: exact up to rounding.
@@ -156,12 +170,113 @@ impl Stratification {
             }
         }
     }
+}
+
+/// The stratified design of one model and horizon: which counts are
+/// stratified, the strata's weights and the trials' allocation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stratification {
+    /// The counts stratified on, crossed: stratum `s` is level
+    /// `s / (levels of the rest)` of the first, and so on (row-major).
+    pub dims: Vec<Dimension>,
+    /// Probability of each stratum (the product of its levels'); they add up to 1.
+    pub weights: Vec<f64>,
+    /// Share of trials allocated to each stratum (multiples of `1 / TABLE`).
+    pub allocation: Vec<f64>,
+    table: Vec<u8>,
+}
+
+impl Stratification {
+    /// The design of `how` (a stratified setting) for `model` over trials of `horizon`.
+    ///
+    /// # Errors
+    /// [`StrataError`] when the primary region (or, crossed, the `logical`
+    /// mode) has no failures to stratify on, or they have a non-exponential
+    /// up-time.
+    pub fn new(model: &Model, horizon: Duration, how: VarianceReduction) -> Result<Stratification, StrataError> {
+        let world = World::new(model);
+        let (slots, shaped) = world.primary_components(model);
+        if let Some(kind) = shaped {
+            return Err(StrataError::ShapedUptime(kind.name()));
+        }
+        if slots.is_empty() {
+            return Err(StrataError::NoRegionFailures);
+        }
+        let region = Dimension::new(slots, horizon, STRATA);
+        if how != VarianceReduction::Crossed {
+            let allocation_target = allocation(&region.weights, &region.level_means());
+            return Ok(Stratification::of(vec![region], &allocation_target));
+        }
+        let (slots, shaped) = world.logical_components();
+        if shaped {
+            return Err(StrataError::ShapedUptime(crate::model::DisruptionKind::Logical.name()));
+        }
+        if slots.is_empty() {
+            return Err(StrataError::NoLogicalFailures);
+        }
+        let logical = Dimension::new(slots, horizon, LOGICAL_LEVELS);
+        let a = allocation(&region.weights, &region.level_means());
+        let b = tail_allocation(&logical.weights, &logical.level_means());
+        let target: Vec<f64> = a.iter().flat_map(|x| b.iter().map(move |y| x * y)).collect();
+        Ok(Stratification::of(vec![region, logical], &target))
+    }
+
+    fn of(dims: Vec<Dimension>, target: &[f64]) -> Stratification {
+        let weights = dims.iter().fold(vec![1.0], |acc, d| {
+            acc.iter().flat_map(|x| d.weights.iter().map(move |y| x * y)).collect::<Vec<f64>>()
+        });
+        let table = interleave(target);
+        let n = weights.len();
+        let allocation =
+            (0..n).map(|k| table.iter().filter(|&&s| usize::from(s) == k).count() as f64 / TABLE as f64).collect();
+        Stratification { dims, weights, allocation, table }
+    }
+
+    /// The stratum of trial `trial`.
+    pub fn stratum_of(&self, trial: u64) -> usize {
+        usize::from(self.table[(trial % TABLE as u64) as usize])
+    }
+
+    /// Trials of `trials` (a range of indices) in each stratum.
+    pub fn counts(&self, trials: std::ops::Range<u64>) -> Vec<u64> {
+        let mut out = vec![0; self.weights.len()];
+        let len = trials.end.saturating_sub(trials.start);
+        let (whole, rest) = (len / TABLE as u64, len % TABLE as u64);
+        for s in &self.table {
+            out[usize::from(*s)] += whole;
+        }
+        for i in 0..rest {
+            out[self.stratum_of(trials.start + whole * TABLE as u64 + i)] += 1;
+        }
+        out
+    }
+
+    /// The level of each dimension of `stratum`.
+    pub fn levels(&self, stratum: usize) -> Vec<usize> {
+        let mut rest = stratum;
+        let mut out = vec![0; self.dims.len()];
+        for (i, d) in self.dims.iter().enumerate().rev() {
+            out[i] = rest % d.weights.len();
+            rest /= d.weights.len();
+        }
+        out
+    }
+
+    /// Draws the count of the first dimension's failures of a trial in
+    /// `stratum` (see [`Stratification::give`]).
+    pub fn count(&self, stratum: usize, rng: &mut SimRng) -> u64 {
+        self.dims[0].count(self.levels(stratum)[0], rng)
+    }
 
     /// Places the stratified failures of a trial in `stratum` into `world`
-    /// for its next [`World::sample`]: the count, then the points.
+    /// for its next [`World::sample`]: per dimension, the count, then the
+    /// points.
     pub fn give(&self, world: &mut World, stratum: usize, horizon: Duration, rng: &mut SimRng) {
-        let count = self.count(stratum, rng);
-        world.give(&self.slots, count, horizon, rng);
+        world.clear_given();
+        for (d, level) in self.dims.iter().zip(self.levels(stratum)) {
+            let count = d.count(level, rng);
+            world.give(&d.slots, count, horizon, rng);
+        }
     }
 }
 
@@ -176,10 +291,16 @@ fn pmf(mean: f64, k: u64) -> f64 {
 
 /// The strata's weights: `P(N = k)` for `k < STRATA - 1`, then the tail.
 pub fn poisson_strata(mean: f64) -> Vec<f64> {
-    let mut w: Vec<f64> = (0..STRATA as u64 - 1).map(|k| pmf(mean, k)).collect();
+    poisson_levels(mean, STRATA)
+}
+
+/// `P(N = k)` for `k < levels - 1`, then `P(N >= levels - 1)`.
+pub fn poisson_levels(mean: f64, levels: usize) -> Vec<f64> {
+    let last = levels as u64 - 1;
+    let mut w: Vec<f64> = (0..last).map(|k| pmf(mean, k)).collect();
     let tail = if mean < 30.0 {
         // The tail's terms summed directly: no cancellation for small means.
-        let (mut p, mut k, mut sum) = (pmf(mean, STRATA as u64 - 1), STRATA as u64 - 1, 0.0);
+        let (mut p, mut k, mut sum) = (pmf(mean, last), last, 0.0);
         while p > 0.0 && (p > sum * 1e-18 || (k as f64) < mean) {
             sum += p;
             k += 1;
@@ -199,42 +320,66 @@ pub fn poisson_strata(mean: f64) -> Vec<f64> {
 /// keeps the stratum without any, which holds logical and AZ incidents and
 /// most of the probability, sampled). Every stratum keeps at least two table
 /// slots, so each is estimated even in short runs.
-fn allocation(weights: &[f64], mean: f64) -> Vec<f64> {
-    let last = STRATA - 1;
-    let tail_mean = if weights[last] > 0.0 {
-        // E[N | N >= last] = (mean - sum_{k<last} k p_k) / p_tail.
-        let head: f64 = (0..last).map(|k| k as f64 * weights[k]).sum();
-        ((mean - head) / weights[last]).max(last as f64)
-    } else {
-        last as f64
-    };
-    let raw: Vec<f64> = (0..STRATA)
-        .map(|k| {
-            let n = if k == last { tail_mean } else { k as f64 };
-            weights[k] * (n + 0.25).sqrt()
-        })
-        .collect();
+fn allocation(weights: &[f64], level_means: &[f64]) -> Vec<f64> {
+    let raw: Vec<f64> = weights.iter().zip(level_means).map(|(w, n)| w * (n + 0.25).sqrt()).collect();
     let total: f64 = raw.iter().sum();
     raw.iter().map(|r| r / total).collect()
+}
+
+/// Share of trials a crossed design gives to the logical count's tail
+/// levels (see [`tail_allocation`]).
+pub const TAIL_SHARE: f64 = 0.5;
+
+/// Probability the tail levels of the logical count hold at most: where the
+/// upper quantiles of annual cost (P95, P99) sit when logical incidents set them.
+pub const TAIL_PROBABILITY: f64 = 0.1;
+
+/// Target shares of the logical count's levels: the levels from the first
+/// `t` with `P(N >= t) <= TAIL_PROBABILITY` up (where the upper quantiles of
+/// annual cost sit) get [`TAIL_SHARE`] of the trials, the levels below the
+/// rest, each part split Neyman-like as [`allocation`] does. Without such a
+/// level (every level's tail above it) the last level alone is the tail.
+fn tail_allocation(weights: &[f64], level_means: &[f64]) -> Vec<f64> {
+    let n = weights.len();
+    let mut above = 0.0;
+    let mut start = n - 1;
+    for k in (0..n).rev() {
+        above += weights[k];
+        if above > TAIL_PROBABILITY {
+            break;
+        }
+        start = k;
+    }
+    let start = start.max(1);
+    let raw: Vec<f64> = weights.iter().zip(level_means).map(|(w, m)| w * (m + 0.25).sqrt()).collect();
+    let (body, tail): (f64, f64) = (raw[..start].iter().sum(), raw[start..].iter().sum());
+    raw.iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let (part, of) = if k < start { (1.0 - TAIL_SHARE, body) } else { (TAIL_SHARE, tail) };
+            if of > 0.0 { part * r / of } else { 0.0 }
+        })
+        .collect()
 }
 
 /// A table of [`TABLE`] strata interleaving `shares`: every stratum twice
 /// (first each once, so any 4 consecutive trials from 0 hold all strata),
 /// the rest by largest deficit, ties to the lower stratum.
 fn interleave(shares: &[f64]) -> Vec<u8> {
-    let mut slots = [2usize; STRATA];
-    let free = TABLE - 2 * STRATA;
+    let strata = shares.len();
+    let mut slots = vec![2usize; strata];
+    let free = TABLE - 2 * strata;
     // Largest remainders over the free slots.
     let ideal: Vec<f64> = shares.iter().map(|s| s * TABLE as f64).collect();
     let mut extra: Vec<usize> = ideal.iter().map(|&x| (x - 2.0).max(0.0).floor() as usize).collect();
     let mut given: usize = extra.iter().sum();
     while given > free {
-        let k = (0..STRATA).max_by(|&a, &b| extra[a].cmp(&extra[b])).unwrap_or(0);
+        let k = (0..strata).max_by(|&a, &b| extra[a].cmp(&extra[b])).unwrap_or(0);
         extra[k] -= 1;
         given -= 1;
     }
     while given < free {
-        let k = (0..STRATA)
+        let k = (0..strata)
             .max_by(|&a, &b| {
                 let da = ideal[a] - (extra[a] + 2) as f64;
                 let db = ideal[b] - (extra[b] + 2) as f64;
@@ -244,14 +389,14 @@ fn interleave(shares: &[f64]) -> Vec<u8> {
         extra[k] += 1;
         given += 1;
     }
-    for k in 0..STRATA {
+    for k in 0..strata {
         slots[k] += extra[k];
     }
-    let mut table: Vec<u8> = (0..STRATA as u8).collect();
-    let mut used = [1usize; STRATA];
+    let mut table: Vec<u8> = (0..strata as u8).collect();
+    let mut used = vec![1usize; strata];
     while table.len() < TABLE {
         let j = table.len() as f64 + 1.0;
-        let k = (0..STRATA)
+        let k = (0..strata)
             .filter(|&k| used[k] < slots[k])
             .max_by(|&a, &b| {
                 let da = slots[a] as f64 * j / TABLE as f64 - used[a] as f64;
@@ -280,7 +425,8 @@ mod tests {
 
     #[test]
     fn the_table_holds_the_allocation_and_starts_with_every_stratum() {
-        let shares = allocation(&poisson_strata(0.6), 0.6);
+        let region = Dimension::new(vec![(0, 0.6)], Duration::YEAR, STRATA);
+        let shares = allocation(&region.weights, &region.level_means());
         let table = interleave(&shares);
         assert_eq!(table.len(), TABLE);
         assert_eq!(&table[..STRATA], &[0, 1, 2, 3]);
@@ -293,19 +439,13 @@ mod tests {
     #[test]
     fn the_tail_count_follows_the_conditional_law() {
         for mean in [0.6, 50.0] {
-            let s = Stratification {
-                slots: vec![(0, mean)],
-                mean,
-                weights: poisson_strata(mean),
-                allocation: vec![0.25; STRATA],
-                table: interleave(&[0.25; STRATA]),
-            };
+            let s = Stratification::of(vec![Dimension::new(vec![(0, mean)], Duration::YEAR, STRATA)], &[0.25; STRATA]);
             let mut rng = SimRng::seed_from_u64(1);
             let n = 20_000;
             let draws: Vec<u64> = (0..n).map(|_| s.count(STRATA - 1, &mut rng)).collect();
             assert!(draws.iter().all(|&d| d >= 3));
             // E[N | N >= 3] in closed form.
-            let w = &s.weights;
+            let w = &s.dims[0].weights;
             let expected = (mean - w[1] - 2.0 * w[2]) / w[3];
             let got = draws.iter().sum::<u64>() as f64 / n as f64;
             let var = draws.iter().map(|&d| (d as f64 - got).powi(2)).sum::<f64>() / n as f64;
@@ -316,18 +456,33 @@ mod tests {
 
     #[test]
     fn counts_of_a_range_match_the_table() {
-        let s = Stratification {
-            slots: vec![(0, 0.6)],
-            mean: 0.6,
-            weights: poisson_strata(0.6),
-            allocation: vec![0.25; STRATA],
-            table: interleave(&allocation(&poisson_strata(0.6), 0.6)),
-        };
+        let region = Dimension::new(vec![(0, 0.6)], Duration::YEAR, STRATA);
+        let s = Stratification::of(vec![region.clone()], &allocation(&region.weights, &region.level_means()));
         let range = 17..1_000;
-        let mut brute = [0u64; STRATA];
+        let mut brute = vec![0u64; STRATA];
         for i in range.clone() {
             brute[s.stratum_of(i)] += 1;
         }
         assert_eq!(s.counts(range), brute);
+    }
+
+    #[test]
+    fn crossed_strata_are_the_product_of_their_levels() {
+        let region = Dimension::new(vec![(0, 0.6)], Duration::YEAR, STRATA);
+        let logical = Dimension::new(vec![(1, 1.0)], Duration::YEAR, LOGICAL_LEVELS);
+        let a = allocation(&region.weights, &region.level_means());
+        let b = tail_allocation(&logical.weights, &logical.level_means());
+        // Levels 3, 4 and 5+ hold P(N >= 3) = 0.080 <= 0.1: the tail, half the trials.
+        assert!((b[3..].iter().sum::<f64>() - TAIL_SHARE).abs() < 1e-12, "{b:?}");
+        let target: Vec<f64> = a.iter().flat_map(|x| b.iter().map(move |y| x * y)).collect();
+        let s = Stratification::of(vec![region.clone(), logical.clone()], &target);
+        assert_eq!(s.weights.len(), CROSSED_STRATA);
+        assert!((s.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        for k in 0..CROSSED_STRATA {
+            let l = s.levels(k);
+            assert_eq!(k, l[0] * LOGICAL_LEVELS + l[1]);
+            assert!((s.weights[k] - region.weights[l[0]] * logical.weights[l[1]]).abs() < 1e-15);
+            assert!(s.allocation[k] >= 2.0 / TABLE as f64);
+        }
     }
 }

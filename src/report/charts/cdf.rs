@@ -11,7 +11,7 @@ use super::style::{self, decade_ticks, duration_ticks, fmt_duration_tick, log_ra
 use super::{Chart, FONT};
 use crate::model::DisruptionKind;
 use crate::simulation::Results;
-use crate::stats::LogHistogram;
+use crate::stats::{LogHistogram, Mixture};
 
 /// Which per-incident duration a CDF chart shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,24 +64,31 @@ pub struct CdfChart {
 /// with `F` the share of values at most `x`; the zero bucket and the
 /// overflow (infinite) bucket are returned as shares instead of points.
 pub fn cdf_points(h: &LogHistogram) -> (Vec<(f64, f64)>, f64, f64) {
-    let total = h.count() as f64;
-    if total == 0.0 {
+    cdf_points_of(&Mixture::of(h))
+}
+
+/// [`cdf_points`] of a weighted distribution (a stratified run's mixture of
+/// strata): shares are of the weighted mass. For [`Mixture::of`] one
+/// histogram the masses are its counts, summed exactly.
+pub fn cdf_points_of(h: &Mixture<'_>) -> (Vec<(f64, f64)>, f64, f64) {
+    let total = h.total();
+    if total <= 0.0 {
         return (Vec::new(), 0.0, 0.0);
     }
     let mut points = Vec::new();
-    let mut seen = 0u64;
+    let mut seen = 0.0;
     let mut zero = 0.0;
     let mut lost = 0.0;
-    for (lo, hi, count) in h.iter_buckets() {
+    for (lo, hi, mass) in h.masses() {
         if hi == 0.0 {
-            zero = count as f64 / total;
-            seen += count;
+            zero = mass / total;
+            seen += mass;
         } else if hi.is_infinite() {
-            lost = count as f64 / total;
+            lost = mass / total;
         } else {
-            points.push((lo, seen as f64 / total));
-            seen += count;
-            points.push((hi, seen as f64 / total));
+            points.push((lo, seen / total));
+            seen += mass;
+            points.push((hi, seen / total));
         }
     }
     (points, zero, lost)
@@ -162,15 +169,15 @@ impl CdfChart {
                 let curves = results
                     .strategies
                     .iter()
-                    .zip(&t.strategies)
+                    .enumerate()
                     .zip(&slots)
-                    .filter(|((_, st), _)| st.kinds[i].incidents > 0)
-                    .map(|((s, st), &slot)| {
-                        let h = match measure {
-                            Measure::Downtime => &st.kinds[i].downtime_s,
-                            Measure::DataLoss => &st.kinds[i].data_loss_s,
-                        };
-                        let (points, zero_share, lost_share) = cdf_points(h);
+                    .filter(|((_, s), _)| s.kinds.iter().any(|k| k.kind == kind && k.incidents > 0))
+                    .map(|((j, s), &slot)| {
+                        let h = results.distribution(|t| match measure {
+                            Measure::Downtime => &t.strategies[j].kinds[i].downtime_s,
+                            Measure::DataLoss => &t.strategies[j].kinds[i].data_loss_s,
+                        });
+                        let (points, zero_share, lost_share) = cdf_points_of(&h);
                         Curve { strategy: s.name.clone(), slot, points, zero_share, lost_share }
                     })
                     .collect();

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::cdf::cdf_points;
+use super::cdf::cdf_points_of;
 use super::draw::{self, err};
 use super::style::{self, fmt_usd_tick, log_range, money_ticks_within};
 use super::{Chart, FONT};
@@ -44,10 +44,10 @@ impl CostChart {
         let curves = results
             .strategies
             .iter()
-            .zip(&results.tally.strategies)
+            .enumerate()
             .zip(super::strategy_slots(results))
-            .map(|((s, st), slot)| {
-                let (points, zero, _) = cdf_points(&st.trial_cost_usd);
+            .map(|((i, s), slot)| {
+                let (points, zero, _) = cdf_points_of(&results.distribution(|t| &t.strategies[i].trial_cost_usd));
                 let mut points: Vec<(f64, f64)> = points.into_iter().map(|(x, y)| (x / per_year, y)).collect();
                 if zero > 0.0 {
                     points.insert(0, (0.0, zero));

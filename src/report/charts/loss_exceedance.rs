@@ -21,7 +21,7 @@ use crate::model::TolerancePoint;
 use crate::report::ReportError;
 use crate::report::csv::{Cell, CsvWriter, RunColumns};
 use crate::simulation::Results;
-use crate::stats::LogHistogram;
+use crate::stats::{LogHistogram, Mixture};
 
 /// The chart's file stem (and the CSV's, with `.csv`).
 pub const NAME: &str = "loss_exceedance";
@@ -57,23 +57,33 @@ pub struct LossExceedanceChart {
 /// at share 0 are left out (a log axis cannot show 0). Read a value at `x` as
 /// the last point at or before `x`.
 pub fn exceedance_points(totals: &LogHistogram, fixed_usd: f64) -> Vec<(f64, f64)> {
-    let n = totals.count() as f64;
-    if n == 0.0 {
+    exceedance_points_of(&Mixture::of(totals), fixed_usd)
+}
+
+/// [`exceedance_points`] of a weighted distribution of totals (a stratified
+/// run's mixture of strata): shares are of the weighted mass. For
+/// [`Mixture::of`] one histogram the masses are its counts, summed exactly.
+pub fn exceedance_points_of(totals: &Mixture<'_>, fixed_usd: f64) -> Vec<(f64, f64)> {
+    let n = totals.total();
+    if n <= 0.0 {
         return Vec::new();
     }
-    let mut above = totals.count();
+    // Weighted masses summed in floating point leave a rounding residue
+    // where counts leave 0; anything below it is nothing above.
+    let nothing = n * 1e-12;
+    let mut above = n;
     let mut out = Vec::new();
-    for (lo, hi, count) in totals.iter_buckets() {
+    for (lo, hi, mass) in totals.masses() {
         let before = above;
-        above -= count;
+        above -= mass;
         if !hi.is_finite() || hi <= fixed_usd {
             continue;
         }
-        if lo > fixed_usd && before > 0 {
-            out.push((lo - fixed_usd, before as f64 / n));
+        if lo > fixed_usd && before > nothing {
+            out.push((lo - fixed_usd, before / n));
         }
-        if above > 0 {
-            out.push((hi - fixed_usd, above as f64 / n));
+        if above > nothing {
+            out.push((hi - fixed_usd, above / n));
         }
     }
     out
@@ -86,12 +96,15 @@ impl LossExceedanceChart {
         let curves = results
             .strategies
             .iter()
-            .zip(&results.tally.strategies)
+            .enumerate()
             .zip(super::strategy_slots(results))
-            .map(|((s, st), slot)| LossCurve {
+            .map(|((i, s), slot)| LossCurve {
                 strategy: s.name.clone(),
                 slot,
-                points: exceedance_points(&st.trial_cost_usd, s.cost.line_items.total_usd * years),
+                points: exceedance_points_of(
+                    &results.distribution(|t| &t.strategies[i].trial_cost_usd),
+                    s.cost.line_items.total_usd * years,
+                ),
             })
             .collect();
         LossExceedanceChart { curves, tolerance: tolerance.to_vec(), years, trials: results.tally.trials }

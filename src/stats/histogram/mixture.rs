@@ -24,7 +24,14 @@ impl<'a> Mixture<'a> {
         self.parts.iter().map(|(_, h)| h.count()).sum()
     }
 
-    fn total(&self) -> f64 {
+    /// The mixture of one histogram alone, each value weighing 1: its
+    /// masses are the histogram's counts, exactly.
+    pub fn of(histogram: &'a LogHistogram) -> Mixture<'a> {
+        Mixture { parts: vec![(1.0, histogram)] }
+    }
+
+    /// The total weighted mass: `sum_k w_k n_k` (the count for [`Mixture::of`]).
+    pub fn total(&self) -> f64 {
         self.parts.iter().map(|(w, h)| w * h.count() as f64).sum()
     }
 
@@ -178,6 +185,13 @@ impl<'a> Mixture<'a> {
     /// [`LogHistogram::iter_buckets`] with shares of the mixture for counts.
     pub fn shares(&self) -> Vec<(f64, f64, f64)> {
         let total = self.total();
+        self.masses().into_iter().map(|(lo, hi, mass)| (lo, hi, mass / total)).collect()
+    }
+
+    /// Non-empty buckets in ascending order as `(lower, upper, mass)`, as
+    /// [`LogHistogram::iter_buckets`] with weighted masses for counts (of
+    /// [`Mixture::total`]); for [`Mixture::of`] the masses are the counts.
+    pub fn masses(&self) -> Vec<(f64, f64, f64)> {
         self.buckets()
             .into_iter()
             .map(|(key, mass)| {
@@ -186,7 +200,7 @@ impl<'a> Mixture<'a> {
                     OVERFLOW => (LogHistogram::MAX_TRACKED, f64::INFINITY),
                     i => (bucket_upper(i - 1), bucket_upper(i)),
                 };
-                (lo, hi, mass / total)
+                (lo, hi, mass)
             })
             .collect()
     }
