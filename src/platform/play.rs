@@ -53,6 +53,11 @@ pub struct Outage {
     pub downtime: f64,
     /// The largest data-loss window of the service incidents in it, seconds.
     pub loss: f64,
+    /// The load-weighted hours of its downtime
+    /// ([`CostModel::load_hours`] from `from` for `downtime`) when already
+    /// known: a period of one service priced once per trial and reused by
+    /// every combination it stands alone in. `None`: priced when recorded.
+    pub hours: Option<f64>,
 }
 
 /// The outages of a function needing the services whose downs are `lists`,
@@ -76,7 +81,7 @@ pub fn function_outages(lists: &[&[Down]], at_least: usize, events: &mut Vec<(f6
         if before < threshold && count >= threshold {
             start = t;
         } else if before >= threshold && count < threshold {
-            out.push(Outage { from: start, downtime: t - start, loss: 0.0 });
+            out.push(Outage { from: start, downtime: t - start, loss: 0.0, hours: None });
         }
     }
     assign_losses(lists, out);
@@ -93,7 +98,7 @@ fn assign_losses(lists: &[&[Down]], out: &mut Vec<Outage>) {
             let within = out[..periods].iter().position(|o| o.from <= d.from && d.from <= o.from + o.downtime);
             match within {
                 Some(i) => out[i].loss = out[i].loss.max(d.loss),
-                None => out.push(Outage { from: d.from, downtime: 0.0, loss: d.loss }),
+                None => out.push(Outage { from: d.from, downtime: 0.0, loss: d.loss, hours: None }),
             }
         }
     }
@@ -102,21 +107,40 @@ fn assign_losses(lists: &[&[Down]], out: &mut Vec<Outage>) {
     }
 }
 
-/// A down period `[from, to)`, seconds since the trial start.
-type Period = (f64, f64);
+/// A down period `[from, to)`, seconds since the trial start, with the
+/// load-weighted hours of its length when known (NaN: not known, as for a
+/// period joined from several).
+#[derive(Clone, Copy, Debug)]
+struct Period {
+    from: f64,
+    to: f64,
+    hours: f64,
+}
+
+impl Period {
+    fn new(from: f64, to: f64) -> Period {
+        Period { from, to, hours: f64::NAN }
+    }
+
+    /// The period as an outage of no data loss.
+    fn outage(&self) -> Outage {
+        let hours = if self.hours.is_nan() { None } else { Some(self.hours) };
+        Outage { from: self.from, downtime: self.to - self.from, loss: 0.0, hours }
+    }
+}
 
 /// The down periods of one service's downs: the downs of positive length,
 /// overlapping ones joined (touching ones kept apart, as in
 /// [`function_outages`]), in order of start.
 fn periods_of(list: &[Down], out: &mut Vec<Period>) {
     out.clear();
-    out.extend(list.iter().filter(|d| d.to > d.from).map(|d| (d.from, d.to)));
-    out.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    out.extend(list.iter().filter(|d| d.to > d.from).map(|d| Period::new(d.from, d.to)));
+    out.sort_unstable_by(|a, b| a.from.total_cmp(&b.from));
     // A period that starts before the last kept one ends joins it.
     out.dedup_by(|next, last| {
-        let joins = next.0 < last.1;
+        let joins = next.from < last.to;
         if joins {
-            last.1 = last.1.max(next.1);
+            last.to = last.to.max(next.to);
         }
         joins
     });
@@ -131,7 +155,7 @@ fn union_periods(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
     out.clear();
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
-        let next = if j == b.len() || (i < a.len() && a[i].0 <= b[j].0) {
+        let next = if j == b.len() || (i < a.len() && a[i].from <= b[j].from) {
             i += 1;
             a[i - 1]
         } else {
@@ -139,7 +163,13 @@ fn union_periods(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
             b[j - 1]
         };
         match out.last_mut() {
-            Some(last) if next.0 < last.1 => last.1 = last.1.max(next.1),
+            Some(last) if next.from < last.to => {
+                // A period within the last one leaves it (and its hours) as it is.
+                if next.to > last.to {
+                    last.to = next.to;
+                    last.hours = f64::NAN;
+                }
+            }
             _ => out.push(next),
         }
     }
@@ -312,6 +342,10 @@ struct Scratch {
     /// Per trial of the batch, per service, per candidate: the trial's down
     /// periods (chain functions only).
     periods: Vec<Vec<Vec<Vec<Period>>>>,
+    /// Per trial of the batch, per service, per candidate: the downs that
+    /// lose data (chain functions only), so that a combination's data-loss
+    /// windows are found without walking the downs that lose none.
+    lossy: Vec<Vec<Vec<Vec<Down>>>>,
     /// Per trial of the batch, per depth of a chain function: the union of
     /// its first services' periods.
     levels: Vec<Vec<Vec<Period>>>,
@@ -363,6 +397,7 @@ impl<'p> Player<'p> {
             events: Vec::new(),
             outages: Vec::new(),
             periods: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
+            lossy: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
             levels: vec![vec![Vec::new(); MAX_SERVICES + 1]; BATCH],
             choice: vec![0; MAX_SERVICES],
         }
@@ -410,8 +445,8 @@ impl<'p> Player<'p> {
         let (p, seed, horizon) = (self.platform, self.seed, self.horizon);
         let mut world_rng = seed::world_rng(seed, trial);
         scratch.world.sample(p.world_model(), horizon, &mut world_rng);
-        let Scratch { world, sites, site, downs, annual, periods, .. } = scratch;
-        let (downs, periods) = (&mut downs[b], &mut periods[b]);
+        let Scratch { world, sites, site, downs, annual, periods, lossy, .. } = scratch;
+        let (downs, periods, lossy) = (&mut downs[b], &mut periods[b], &mut lossy[b]);
         sites.clear();
         let end = horizon.secs();
         // Services of a platform share the response to an incident; a model
@@ -456,6 +491,14 @@ impl<'p> Player<'p> {
             if self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s)) {
                 for c in 0..service.candidates() {
                     periods_of(&downs[s][c], &mut periods[s][c]);
+                    // Priced once here, not once per combination it stands alone in.
+                    for period in periods[s][c].iter_mut() {
+                        period.hours = self
+                            .load
+                            .load_hours(SimTime::from_secs(period.from), Duration::from_secs(period.to - period.from));
+                    }
+                    lossy[s][c].clear();
+                    lossy[s][c].extend(downs[s][c].iter().filter(|d| d.loss > 0.0));
                 }
             }
         }
@@ -467,13 +510,13 @@ impl<'p> Player<'p> {
     /// in cache over the batch instead of being fetched once per trial.
     /// Accumulators are exact sums, so the order does not change a bit.
     fn functions(&self, n: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
-        let Scratch { downs, events, outages, periods, levels, choice, .. } = scratch;
+        let Scratch { downs, events, outages, periods, lossy, levels, choice, .. } = scratch;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for (f, function) in self.platform.functions.iter().enumerate() {
             let tallies = &mut tally.functions[f];
             let needs = &function.services;
             if self.chains_of.contains(&f) {
-                self.chain(function, &downs[..n], &periods[..n], &mut levels[..n], choice, outages, tallies);
+                self.chain(function, &lossy[..n], &periods[..n], &mut levels[..n], choice, outages, tallies);
                 continue;
             }
             for (combo, ft) in self.combos.0[f].iter().zip(tallies.iter_mut()) {
@@ -498,7 +541,7 @@ impl<'p> Player<'p> {
     fn chain(
         &self,
         function: &super::Function,
-        downs: &[Vec<Vec<Vec<Down>>>],
+        lossy: &[Vec<Vec<Vec<Down>>>],
         periods: &[Vec<Vec<Vec<Period>>>],
         levels: &mut [Vec<Vec<Period>>],
         choice: &mut [usize],
@@ -513,15 +556,15 @@ impl<'p> Player<'p> {
         let mut from = 0;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for ft in tallies.iter_mut() {
-            for ((levels, periods), downs) in levels.iter_mut().zip(periods).zip(downs) {
+            for ((levels, periods), lossy) in levels.iter_mut().zip(periods).zip(lossy) {
                 for i in from..k {
                     let (done, rest) = levels.split_at_mut(i + 1);
                     union_periods(&done[i], &periods[needs[i]][choice[i]], &mut rest[0]);
                 }
                 outages.clear();
-                outages.extend(levels[k].iter().map(|&(from, to)| Outage { from, downtime: to - from, loss: 0.0 }));
+                outages.extend(levels[k].iter().map(Period::outage));
                 for (i, &s) in needs.iter().enumerate() {
-                    lists[i] = &downs[s][choice[i]];
+                    lists[i] = &lossy[s][choice[i]];
                 }
                 assign_losses(&lists[..k], outages);
                 self.record(function, outages, ft);
@@ -565,7 +608,11 @@ impl<'p> Player<'p> {
     fn outage_cost(&self, revenue_share: f64, order_share: f64, o: &Outage) -> f64 {
         let p = self.platform;
         let at = SimTime::from_secs(o.from);
-        let revenue = revenue_share * p.revenue_per_hour * self.load.load_hours(at, Duration::from_secs(o.downtime));
+        let hours = match o.hours {
+            Some(hours) => hours,
+            None => self.load.load_hours(at, Duration::from_secs(o.downtime)),
+        };
+        let revenue = revenue_share * p.revenue_per_hour * hours;
         let orders = if o.loss.is_finite() && o.loss > 0.0 {
             let from = (o.from - o.loss).max(0.0);
             order_share
@@ -635,7 +682,7 @@ mod tests {
                 std::mem::swap(&mut u, &mut b);
             }
             got.clear();
-            got.extend(u.iter().map(|&(from, to)| Outage { from, downtime: to - from, loss: 0.0 }));
+            got.extend(u.iter().map(Period::outage));
             assign_losses(&refs, &mut got);
             assert_eq!(got, want, "{lists:?}");
         }
