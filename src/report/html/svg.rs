@@ -252,13 +252,13 @@ fn layout_in(chart: &CostRiskChart, f: &Frame) -> Layout {
         .iter()
         .map(|p| {
             let strong = p.recommended || p.closest;
-            let font = plotters::style::FontDesc::from((
-                crate::report::charts::FONT,
-                f64::from(if strong { STRONG_LABEL_PX } else { LABEL_PX }) * EM_TO_PLOTTERS_SIZE,
-            ));
+            let size = f64::from(if strong { STRONG_LABEL_PX } else { LABEL_PX }) * EM_TO_PLOTTERS_SIZE;
+            let font = plotters::style::FontDesc::from((crate::report::charts::FONT, size));
             let font = if strong { font.style(plotters::style::FontStyle::Bold) } else { font };
-            let (w, h) = font.box_size(&p.label()).unwrap_or((p.label().chars().count() as u32 * 16, 30));
-            (w as i32 + 4, h as i32 + 4)
+            let w = font.box_size(&p.label()).map_or(p.label().chars().count() as u32 * 16, |(w, _)| w);
+            // A browser's text box is a line high (ascender to descender) whatever the letters,
+            // drawn from the top edge 2 px into the box.
+            (w as i32 + 4, size.ceil() as i32 + 4)
         })
         .collect();
     let line_y = f.py(chart.confidence).round() as i32;
