@@ -512,9 +512,9 @@ impl<'p> Player<'p> {
             service_tally.end_trial(&annual[s]);
         }
         for (s, service) in p.services.iter().enumerate() {
-            for c in 0..service.candidates() {
-                periods_of(&downs[s][c], own);
-                tally.service_down_s[s][c].push(own.iter().map(|p| p.1 - p.0).sum());
+            for (list, sum) in downs[s].iter().zip(tally.service_down_s[s].iter_mut()) {
+                periods_of(list, own);
+                sum.push(own.iter().map(|p| p.1 - p.0).sum());
             }
             if self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s)) {
                 for c in 0..service.candidates() {
