@@ -71,6 +71,14 @@ pub struct FunctionFigures {
     pub meets_targets: bool,
     /// What it misses.
     pub misses: Vec<String>,
+    /// Per service it needs (in the model's order of its `services`): the
+    /// share of the function's downtime during which that service is down,
+    /// 0-1 (its Fussell-Vesely importance; 0 when the function was never
+    /// down). Outages several services share count for each of them, so the
+    /// shares add up to 1 or more. Reported as the weakest link.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub down_with: Vec<f64>,
 }
 
 /// How far above (positive) or below its targets a function is.
@@ -186,6 +194,17 @@ impl Evaluation {
                 list.iter()
                     .zip(tallies)
                     .map(|(combo, t)| {
+                        // Per service: the mean time per trial it is down while the function is.
+                        let down_with: Vec<f64> = if t.down_with_s.is_empty() {
+                            function
+                                .services
+                                .iter()
+                                .zip(combo)
+                                .map(|(&s, &c)| tally.service_down_s[s][c].mean())
+                                .collect()
+                        } else {
+                            t.down_with_s.iter().map(|d| d.mean()).collect()
+                        };
                         let combination = function
                             .services
                             .iter()
@@ -195,7 +214,7 @@ impl Evaluation {
                                 format!("{}={}", service.name, service.model.strategies[c].name)
                             })
                             .collect();
-                        function_figures(platform, function, combination, t, years)
+                        function_figures(platform, function, combination, t, &down_with, years)
                     })
                     .collect()
             })
@@ -256,6 +275,7 @@ fn function_figures(
     function: &super::Function,
     combination: Vec<String>,
     t: &FunctionTally,
+    down_with: &[f64],
     years: f64,
 ) -> FunctionFigures {
     let horizon = Duration::YEAR.secs() * years;
@@ -316,5 +336,6 @@ fn function_figures(
         margins,
         meets_targets: misses.is_empty(),
         misses,
+        down_with: down_with.iter().map(|d| if down.mean() > 0.0 { (d / down.mean()).min(1.0) } else { 0.0 }).collect(),
     }
 }

@@ -25,7 +25,7 @@ use crate::engine::{
 };
 use crate::incident::DataLoss;
 use crate::model::{Duration, SimTime};
-use crate::stats::{LogHistogram, Moments};
+use crate::stats::{LogHistogram, Moments, Sum};
 use crate::tally::Tally;
 use crate::world::site::SiteScratch;
 use crate::world::{World, seed};
@@ -111,14 +111,17 @@ fn assign_losses(lists: &[&[Down]], out: &mut Vec<Outage>) {
 /// load-weighted hours of its length when known (NaN: not known, as for a
 /// period joined from several).
 #[derive(Clone, Copy, Debug)]
-struct Period {
-    from: f64,
-    to: f64,
+pub struct Period {
+    /// Start, seconds since the trial start.
+    pub from: f64,
+    /// End, seconds since the trial start.
+    pub to: f64,
     hours: f64,
 }
 
 impl Period {
-    fn new(from: f64, to: f64) -> Period {
+    /// The period `[from, to)`, its load-weighted hours not known.
+    pub fn new(from: f64, to: f64) -> Period {
         Period { from, to, hours: f64::NAN }
     }
 
@@ -132,7 +135,7 @@ impl Period {
 /// The down periods of one service's downs: the downs of positive length,
 /// overlapping ones joined (touching ones kept apart, as in
 /// [`function_outages`]), in order of start.
-fn periods_of(list: &[Down], out: &mut Vec<Period>) {
+pub fn periods_of(list: &[Down], out: &mut Vec<Period>) {
     out.clear();
     out.extend(list.iter().filter(|d| d.to > d.from).map(|d| Period::new(d.from, d.to)));
     out.sort_unstable_by(|a, b| a.from.total_cmp(&b.from));
@@ -195,6 +198,41 @@ pub struct FunctionTally {
     pub trial_downtime_s: Moments,
     /// Revenue and orders lost per trial, USD.
     pub trial_cost_usd: Moments,
+    /// Functions needing fewer than all their services (`at_least`): per
+    /// service (in the order of `Function::services`), the time per trial
+    /// it is down while the function is down, seconds (see [`overlap`]);
+    /// over `trial_downtime_s`, its Fussell-Vesely importance. None for a
+    /// chain, which is down whenever one of its services is: there it is
+    /// the service's own down time ([`PlatformTally::service_down_s`]).
+    pub down_with_s: Vec<Sum>,
+}
+
+impl FunctionTally {
+    /// An empty tally, with `services` sums of [`Self::down_with_s`]
+    /// (0 for a chain).
+    pub fn new(services: usize) -> FunctionTally {
+        FunctionTally { down_with_s: vec![Sum::default(); services], ..FunctionTally::default() }
+    }
+}
+
+/// How long the down periods `service` (as [`periods_of`] makes them) and
+/// the function's outages (in order of start) overlap, seconds: the time
+/// the service is down while the function is down. For a chain it is the
+/// service's whole down time; for 1 of 2 the function's.
+pub fn overlap(service: &[Period], outages: &[Outage]) -> f64 {
+    let (mut i, mut total) = (0, 0.0);
+    for o in outages.iter().filter(|o| o.downtime > 0.0) {
+        let (from, to) = (o.from, o.from + o.downtime);
+        while i < service.len() && service[i].to <= from {
+            i += 1;
+        }
+        let mut j = i;
+        while j < service.len() && service[j].from < to {
+            total += service[j].to.min(to) - service[j].from.max(from);
+            j += 1;
+        }
+    }
+    total
 }
 
 impl FunctionTally {
@@ -208,6 +246,9 @@ impl FunctionTally {
         self.data_loss_s.merge(&other.data_loss_s);
         self.trial_downtime_s.merge(&other.trial_downtime_s);
         self.trial_cost_usd.merge(&other.trial_cost_usd);
+        for (a, b) in self.down_with_s.iter_mut().zip(&other.down_with_s) {
+            a.merge(b);
+        }
     }
 }
 
@@ -272,6 +313,9 @@ impl Combos {
 pub struct PlatformTally {
     /// Per service.
     pub services: Vec<Tally>,
+    /// Per service, per candidate: its down time per trial as functions see
+    /// it (the length of the union of its down intervals), seconds.
+    pub service_down_s: Vec<Vec<Sum>>,
     /// Per function, per evaluated combination (as [`Combos`]).
     pub functions: Vec<Vec<FunctionTally>>,
 }
@@ -281,13 +325,25 @@ impl PlatformTally {
     pub fn new(platform: &Platform, combos: &Combos, horizon: Duration) -> PlatformTally {
         PlatformTally {
             services: platform.services.iter().map(|s| Tally::new(&s.model, horizon)).collect(),
-            functions: combos.0.iter().map(|c| vec![FunctionTally::default(); c.len()]).collect(),
+            service_down_s: platform.services.iter().map(|s| vec![Sum::default(); s.candidates()]).collect(),
+            functions: combos
+                .0
+                .iter()
+                .zip(&platform.functions)
+                .map(|(c, f)| {
+                    let partial = if f.at_least < f.services.len() { f.services.len() } else { 0 };
+                    vec![FunctionTally::new(partial); c.len()]
+                })
+                .collect(),
         }
     }
 
     /// Adds another tally of the same platform, combinations and settings.
     pub fn merge(&mut self, other: &PlatformTally) {
         for (a, b) in self.services.iter_mut().zip(&other.services) {
+            a.merge(b);
+        }
+        for (a, b) in self.service_down_s.iter_mut().flatten().zip(other.service_down_s.iter().flatten()) {
             a.merge(b);
         }
         for (fa, fb) in self.functions.iter_mut().zip(&other.functions) {
@@ -351,6 +407,10 @@ struct Scratch {
     levels: Vec<Vec<Vec<Period>>>,
     /// The combination being recorded, per service of the function.
     choice: Vec<usize>,
+    /// One service's down periods, and the time each service of a function
+    /// is down while the function is.
+    own: Vec<Period>,
+    down_with: [f64; MAX_SERVICES],
 }
 
 /// Trials played before their functions are recorded: a combination's
@@ -400,6 +460,8 @@ impl<'p> Player<'p> {
             lossy: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
             levels: vec![vec![Vec::new(); MAX_SERVICES + 1]; BATCH],
             choice: vec![0; MAX_SERVICES],
+            own: Vec::new(),
+            down_with: [0.0; MAX_SERVICES],
         }
     }
 
@@ -445,7 +507,7 @@ impl<'p> Player<'p> {
         let (p, seed, horizon) = (self.platform, self.seed, self.horizon);
         let mut world_rng = seed::world_rng(seed, trial);
         scratch.world.sample(p.world_model(), horizon, &mut world_rng);
-        let Scratch { world, sites, site, downs, annual, periods, lossy, .. } = scratch;
+        let Scratch { world, sites, site, downs, annual, periods, lossy, own, .. } = scratch;
         let (downs, periods, lossy) = (&mut downs[b], &mut periods[b], &mut lossy[b]);
         sites.clear();
         let end = horizon.secs();
@@ -488,6 +550,10 @@ impl<'p> Player<'p> {
             service_tally.end_trial(&annual[s]);
         }
         for (s, service) in p.services.iter().enumerate() {
+            for (list, sum) in downs[s].iter().zip(tally.service_down_s[s].iter_mut()) {
+                periods_of(list, own);
+                sum.push(own.iter().map(|p| p.to - p.from).sum());
+            }
             if self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s)) {
                 for c in 0..service.candidates() {
                     periods_of(&downs[s][c], &mut periods[s][c]);
@@ -510,7 +576,7 @@ impl<'p> Player<'p> {
     /// in cache over the batch instead of being fetched once per trial.
     /// Accumulators are exact sums, so the order does not change a bit.
     fn functions(&self, n: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
-        let Scratch { downs, events, outages, periods, lossy, levels, choice, .. } = scratch;
+        let Scratch { downs, events, outages, periods, lossy, levels, choice, own, down_with, .. } = scratch;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for (f, function) in self.platform.functions.iter().enumerate() {
             let tallies = &mut tally.functions[f];
@@ -525,7 +591,12 @@ impl<'p> Player<'p> {
                         lists[i] = &downs[s][c];
                     }
                     function_outages(&lists[..needs.len()], function.at_least, events, outages);
-                    self.record(function, outages, ft);
+                    let k = if function.at_least < needs.len() { needs.len() } else { 0 };
+                    for (i, list) in lists[..k].iter().enumerate() {
+                        periods_of(list, own);
+                        down_with[i] = overlap(own, outages);
+                    }
+                    self.record(function, outages, &down_with[..k], ft);
                 }
             }
         }
@@ -567,7 +638,7 @@ impl<'p> Player<'p> {
                     lists[i] = &lossy[s][choice[i]];
                 }
                 assign_losses(&lists[..k], outages);
-                self.record(function, outages, ft);
+                self.record(function, outages, &[], ft);
             }
             // Next combination: mixed radix, last service fastest.
             from = k;
@@ -582,9 +653,11 @@ impl<'p> Player<'p> {
         }
     }
 
-    /// Adds one trial's outages of a function under one combination.
+    /// Adds one trial's outages of a function under one combination, and
+    /// the time each of its services was down while it was (`down_with`,
+    /// empty for a chain: see [`FunctionTally::down_with_s`]).
     #[inline]
-    fn record(&self, function: &super::Function, outages: &[Outage], ft: &mut FunctionTally) {
+    fn record(&self, function: &super::Function, outages: &[Outage], down_with: &[f64], ft: &mut FunctionTally) {
         let end = self.horizon.secs();
         let (mut down, mut cost) = (0.0, 0.0);
         for o in outages.iter() {
@@ -600,6 +673,9 @@ impl<'p> Player<'p> {
         }
         ft.trials += 1;
         ft.trial_downtime_s.push(down.min(end));
+        for (sum, &d) in ft.down_with_s.iter_mut().zip(down_with) {
+            sum.push(d);
+        }
         ft.trial_cost_usd.push(cost);
     }
 

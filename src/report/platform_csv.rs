@@ -66,7 +66,7 @@ pub struct FunctionRow {
     pub lost_usd_per_year: f64,
     /// Whether every target of the function is met.
     pub meets_targets: bool,
-    /// The service holding the function back most (the largest share of the sum of their own downtimes).
+    /// The service holding the function back most: down during the largest share of the function's downtime.
     pub weakest_service: String,
     /// That share, a fraction.
     pub weakest_share: f64,

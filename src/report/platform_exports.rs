@@ -1,6 +1,6 @@
 //! Every export of a platform run written into one output directory (all or
 //! nothing, through [`super::output::Staging`]): `results.json`, `plans.csv`,
-//! `plan_functions.csv`, `plan_services.csv`, `report.md` and the charts
+//! `plan_functions.csv`, `plan_services.csv`, `report.md`, `report.html` and the charts
 //! `weakest_link` and `plan_cost_vs_risk` as PNG and SVG. The file list and
 //! columns are documented in docs/exports.md.
 
@@ -33,6 +33,7 @@ pub fn write_all(staging: &Staging, v: &PlatformView, base: &Provenance, path: &
     staging.write("plan_functions.csv", super::platform_csv::functions(v, &run)?.as_bytes())?;
     staging.write("plan_services.csv", super::platform_csv::services(v, &run)?.as_bytes())?;
     staging.write("report.md", super::platform_markdown::render_with(v, path, &PLATFORM_CHARTS).as_bytes())?;
+    staging.write("report.html", super::html::platform::render(v, &provenance, &PLATFORM_CHARTS).as_bytes())?;
     render(&WeakestLinkChart::new(v), staging)?;
     render(&PlanCostRiskChart::new(v), staging)?;
     Ok(())

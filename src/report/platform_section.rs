@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::platform_view::{PlatformView, Role, composition, weakest};
+use super::platform_view::{PlatformView, Role, weakest};
 use crate::platform::eval::PlanFigures;
 
 /// The `platform` section of results.json.
@@ -46,7 +46,7 @@ pub struct JsonPlan<'a> {
     pub reason: String,
     /// The targets it misses, largest gap first.
     pub misses: Vec<JsonMiss>,
-    /// Per function: each service's share of the sum of their own downtimes (the weakest link first).
+    /// Per function: each service's share of the function's downtime during which it is down (the weakest link first).
     pub weakest_link: Vec<WeakestLink>,
     /// Its figures: cost, per service, per function.
     pub figures: &'a PlanFigures,
@@ -79,7 +79,8 @@ pub struct WeakestLink {
 pub struct ServiceShare {
     /// The service.
     pub service: String,
-    /// Its own downtime per year under the plan as a share of the sum over the function's services, 0-1.
+    /// The share of the function's downtime during which the service is down (its Fussell-Vesely importance), 0-1;
+    /// outages several services share count for each, so a function's shares add up to 1 or more.
     pub share: f64,
 }
 
@@ -93,15 +94,7 @@ pub fn section<'a>(v: &PlatformView<'a>) -> PlatformSection<'a> {
             label: p.label.clone(),
             role: p.role.name(),
             listed: p.listed,
-            reason: if p.misses.is_empty() {
-                format!(
-                    "meets every target at {} a year ({})",
-                    crate::format::fmt_usd(p.plan.annual_cost_usd),
-                    composition(p.plan)
-                )
-            } else {
-                format!("misses {}", p.misses.iter().map(|m| m.short()).collect::<Vec<_>>().join(", "))
-            },
+            reason: p.reason(),
             misses: p
                 .misses
                 .iter()

@@ -48,14 +48,6 @@ fn function_cell(p: &RankedPlan, function: &str) -> String {
     format!("{} {verdict}", fmt_percent(f.availability.value))
 }
 
-fn verdict(p: &RankedPlan) -> String {
-    match p.role {
-        Role::Recommended => "RECOMMENDED".to_string(),
-        _ if p.plan.meets_targets => "meets".to_string(),
-        _ => format!("misses {}", p.misses.len()),
-    }
-}
-
 impl PlatformTable {
     /// The whole table.
     pub fn render(&self, v: &PlatformView, model_path: &str) -> String {
@@ -95,10 +87,7 @@ impl PlatformTable {
             ));
         }
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "Weakest link (each service's own downtime as a share of the sum over the function's services)"
-        );
+        let _ = writeln!(out, "Weakest link (share of the function's downtime during which each service is down)");
         if let Some(chosen) = v.chosen() {
             for f in &chosen.plan.functions {
                 let parts: Vec<String> = weakest(v.platform, chosen.plan, f)
@@ -167,7 +156,7 @@ fn ranked(out: &mut String, v: &PlatformView, detail: Detail) {
             "{:>2} {:<18} {:<11} {:>11}",
             p.rank,
             cut(&p.label, 18),
-            verdict(p),
+            p.verdict(),
             fmt_usd(p.plan.annual_cost_usd)
         );
         for n in &names {

@@ -360,7 +360,7 @@ impl<'a> PlatformView<'a> {
         }
         if let Some((service, share)) = weakest(self.platform, plan.plan, f).first() {
             ways.push(format!(
-                "a faster recovery of {service}, {}'s weakest link ({} of its services' downtime)",
+                "a faster recovery of {service}, {}'s weakest link (down during {} of its downtime)",
                 f.function,
                 fmt_percent(*share)
             ));
@@ -387,22 +387,147 @@ pub fn composition(plan: &PlanFigures) -> String {
 }
 
 /// The weakest link of a function under a plan: each service it needs
-/// with its own downtime per year under the plan's candidate, as a share of
-/// the sum over the function's services, largest first. A service that is
-/// down alone holds the function back by all of its downtime; outages shared
-/// by several services (a region loss) are counted for each of them, so the
-/// shares say who holds the function back most, not an exact split.
+/// with the share of the function's downtime during which that service is
+/// down (its Fussell-Vesely importance, [`FunctionFigures::down_with`]),
+/// largest first. A service down alone holds the function back by all of
+/// its downtime; an outage several services share (a region loss) counts
+/// for each of them, so the shares add up to 1 or more and the first is the
+/// service whose faster recovery would help the function most.
 pub fn weakest(platform: &Platform, plan: &PlanFigures, f: &FunctionFigures) -> Vec<(String, f64)> {
     let Some(function) = platform.functions.iter().find(|x| x.name == f.function) else { return Vec::new() };
-    let downs: Vec<(String, f64)> = function
+    let mut out: Vec<(String, f64)> = function
         .services
         .iter()
-        .filter_map(|&s| plan.services.get(s))
-        .map(|s| (s.service.clone(), s.summary.annual_downtime_s.value))
+        .zip(&f.down_with)
+        .filter_map(|(&s, &share)| Some((plan.services.get(s)?.service.clone(), share)))
         .collect();
-    let sum: f64 = downs.iter().map(|d| d.1).sum();
-    let mut out: Vec<(String, f64)> =
-        downs.into_iter().map(|(s, d)| (s, if sum > 0.0 { d / sum } else { 0.0 })).collect();
     out.sort_by(|a, b| b.1.total_cmp(&a.1));
     out
+}
+
+impl RankedPlan<'_> {
+    /// Its verdict in a word or two: `RECOMMENDED`, `meets` or `misses N`.
+    pub fn verdict(&self) -> String {
+        match self.role {
+            Role::Recommended => "RECOMMENDED".to_string(),
+            _ if self.plan.meets_targets => "meets".to_string(),
+            _ => format!("misses {}", self.misses.len()),
+        }
+    }
+
+    /// Why it ranks where it does, in a sentence: `meets every target at $X a year (...)`
+    /// or `misses checkout RTO met 58.1%, ...`.
+    pub fn reason(&self) -> String {
+        if self.misses.is_empty() {
+            format!("meets every target at {} a year ({})", fmt_usd(self.plan.annual_cost_usd), composition(self.plan))
+        } else {
+            format!("misses {}", self.misses.iter().map(|m| m.short()).collect::<Vec<_>>().join(", "))
+        }
+    }
+}
+
+impl PlatformView<'_> {
+    /// The question a platform run answers, with every judged function's targets.
+    pub fn question(&self) -> String {
+        let p = self.platform;
+        let targets: Vec<String> = p
+            .functions
+            .iter()
+            .filter(|f| f.judged)
+            .map(|f| {
+                let a = f.availability.map_or(String::new(), |a| format!(", availability {}", fmt_percent(a)));
+                format!("{} RTO {}, RPO {}{a}", f.name, fmt_duration_s(f.rto.secs()), fmt_duration_s(f.rpo.secs()))
+            })
+            .collect();
+        format!(
+            "Which disaster recovery posture should each service ({}) have, so that every business function meets \
+             its targets ({}; each met by {} of outages) at the lowest expected annual cost?",
+            p.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+            targets.join("; "),
+            fmt_percent(p.confidence)
+        )
+    }
+
+    /// The plans whose tables by function and by service the reports show
+    /// in full: the chosen plan and the plans the model lists, in rank order.
+    pub fn shown(&self) -> impl Iterator<Item = &RankedPlan<'_>> {
+        self.ranked.iter().filter(|p| p.role != Role::Found)
+    }
+}
+
+/// What a platform run assumes, one sentence each (`code` in backticks).
+pub const ASSUMPTIONS: [&str; 5] = [
+    "Services share one world: an AZ or region loss hits every service placed there at the same instant.",
+    "A function is down while any service it needs is down (or, for `at_least`, while too few are up); its \
+     outage lasts from the first service down to the last back, and its data loss is the largest window of \
+     the service incidents in it.",
+    "Revenue is lost per function, by its revenue share and the load profile; orders by its order share.",
+    "The weakest link of a function is the service down during the largest share of the function's \
+     downtime (its Fussell-Vesely importance): an outage several services share (a region loss) counts for \
+     each of them, so the shares add up to 100% or more.",
+    "Plans found by the search are named `optimum` (the cheapest meeting every target), `closest` (none \
+     meets: the fewest misses, then the cheapest) and `found-N` (the next cheapest).",
+];
+
+/// A plan's expected annual cost in two parts, USD: the services' own
+/// (fixed and incident) costs, and the functions' lost revenue and orders.
+pub fn cost_parts(plan: &PlanFigures) -> (f64, f64) {
+    let services: f64 = plan.services.iter().map(|s| s.summary.cost.total_annual_usd.value).sum();
+    let lost: f64 = plan.functions.iter().map(|f| f.lost_usd_per_year.value).sum();
+    (services, lost)
+}
+
+/// Headers of [`function_cells`].
+pub const FUNCTION_COLUMNS: [&str; 8] = [
+    "availability",
+    "downtime/yr",
+    "outages/yr",
+    "RTO met (target)",
+    "RPO met (target)",
+    "RPO p95",
+    "lost/yr",
+    "weakest link",
+];
+
+/// A function's row under a plan, as report.md and report.html print it
+/// (the columns of [`FUNCTION_COLUMNS`]).
+pub fn function_cells(platform: &Platform, plan: &PlanFigures, f: &FunctionFigures) -> [String; 8] {
+    let weak =
+        weakest(platform, plan, f).first().map_or("-".to_string(), |(s, share)| format!("{s} {}", fmt_percent(*share)));
+    [
+        fmt_percent(f.availability.value),
+        fmt_duration_s(f.downtime_per_year_s),
+        format!("{:.3}", f.outages_per_year),
+        format!("{} ({})", fmt_percent(f.rto_met.estimate), fmt_duration_s(f.rto_target_s)),
+        format!("{} ({})", fmt_percent(f.rpo_met.estimate), fmt_duration_s(f.rpo_target_s)),
+        f.rpo_s.as_ref().map_or("-".to_string(), |q| fmt_duration_s(q.p95.value)),
+        fmt_usd(f.lost_usd_per_year.value),
+        weak,
+    ]
+}
+
+/// Headers of [`service_cells`].
+pub const SERVICE_COLUMNS: [&str; 8] =
+    ["candidate", "availability", "downtime/yr", "RTO met", "RPO met", "data loss/yr", "cost/yr", "own targets"];
+
+/// A service's row under a plan, as report.md and report.html print it
+/// (the columns of [`SERVICE_COLUMNS`]; own targets `-` when it has none).
+pub fn service_cells(s: &ServiceFigures) -> [String; 8] {
+    let judged = if !s.judged {
+        "-"
+    } else if s.meets_targets {
+        "met"
+    } else {
+        "MISSED"
+    };
+    [
+        s.candidate.clone(),
+        fmt_percent(s.summary.availability.value),
+        fmt_duration_s(s.summary.annual_downtime_s.value),
+        fmt_percent(pooled(s, true).estimate),
+        fmt_percent(pooled(s, false).estimate),
+        fmt_duration_s(s.summary.annual_data_loss_s.value),
+        fmt_usd(s.summary.cost.total_annual_usd.value),
+        judged.to_string(),
+    ]
 }

@@ -4,7 +4,13 @@
 //   - the values shown on hover (the tooltip) equal those in DIR/results.json:
 //     each strategy's expected annual cost (cost-against-risk points) and, per
 //     disruption kind, its share of incidents meeting the RTO and the RPO
-//     (keys of the CDF charts), to the precision shown;
+//     (keys of the CDF charts), to the precision shown; for a platform run
+//     (results.json has `platform`), each plan's expected annual cost and
+//     every weakest-link bar's share;
+//   - every table and chart of the page is there, with rows and marks;
+//   - the cost-against-risk labels, as the browser draws them, lie inside
+//     the plot and clear of each other and of every point;
+//   - every link resolves to a file beside the page;
 //   - a screenshot of the first screen (DIR/first-screen.png) is not blank and
 //     shows the decision.
 // Usage: node check.mjs DIR...   (CHROMIUM=/path/to/chromium to override)
@@ -63,8 +69,40 @@ async function hoverTip(page, locator) {
     await locator.focus();
   }
   const tip = page.locator("#tip");
-  await tip.waitFor({ state: "visible", timeout: 2000 });
+  await tip.waitFor({ state: "visible", timeout: 5000 });
   return tip.textContent();
+}
+
+/// A platform's tooltips: each plan's expected annual cost (on hover, as
+/// the single-service points) and every weakest-link bar's share (the
+/// tooltip text each bar carries, read at once; one is hovered).
+async function checkPlatformTips(page, name, platform) {
+  for (const plan of platform.plans) {
+    // The search's closest plan is drawn as `search` on the chart.
+    const point = plan.role === "closest" && !plan.listed ? "search" : plan.label;
+    const locator = page.locator("#cost-vs-risk g.point").and(page.locator(`[data-strategy="${point.replace(/"/g, '\\"')}"]`));
+    const text = await hoverTip(page, locator);
+    const got = shown(text, /expected cost \$([\d,]+) a year/);
+    const want = plan.figures.annual_cost_usd;
+    check(got && Math.abs(got.value - want) <= got.slack, `${name}: plan ${plan.label} expected annual cost on hover ${got && got.value} = results.json ${want}`);
+  }
+  const bars = page.locator("#weakest-link rect.mark");
+  await hoverTip(page, bars.first());
+  const tips = await bars.evaluateAll((rs) => rs.map((r) => ({
+    plan: r.getAttribute("data-plan"),
+    service: r.getAttribute("data-service"),
+    function: r.closest("figure").querySelector("figcaption").textContent,
+    tip: r.getAttribute("data-tip") || "",
+  })));
+  let wrong = [];
+  for (const t of tips) {
+    const plan = platform.plans.find((p) => p.label === t.plan);
+    const link = plan && plan.weakest_link.find((w) => w.function === t.function);
+    const share = link && link.services.find((s) => s.service === t.service);
+    const got = shown(t.tip, new RegExp(`: ${t.service} ([\\d.]+)%`));
+    if (!share || !got || Math.abs(got.value - share.share * 100) > got.slack) wrong.push(`${t.plan} ${t.function} ${t.service}`);
+  }
+  check(tips.length > 0 && wrong.length === 0, `${name}: ${tips.length} weakest-link shares on hover = results.json${wrong.length ? "; not " + wrong.join(", ") : ""}`);
 }
 
 async function checkDir(dir) {
@@ -108,7 +146,51 @@ async function checkDir(dir) {
     const summary = (await page.locator("#decision .summary").textContent()).trim();
     check(summary === results.decision.summary, `${name}: the decision reads as results.json's summary`);
 
+    // Every table and chart, with rows and marks.
+    const platform = results.platform;
+    const sections = platform
+      ? [["#plans", "table tbody tr"], ["#functions", "table tbody tr"], ["#services", "table tbody tr"],
+        ["#weakest-link", "svg rect.mark"], ["#cost-vs-risk", "svg g.point"], ["#assumptions", "li"]]
+      : [["#strategies", "table tbody tr"], ["#kinds", "table tbody tr"], ["#cost-vs-risk", "svg g.point"],
+        ["#downtime-cdf", "svg g.series"], ["#data-loss-cdf", "svg g.series"], ["#annual-cost", "svg g.series"],
+        ["#recovery-steps", "svg rect.mark"]];
+    for (const [section, marks] of sections) {
+      const count = await page.locator(`${section} ${marks}`).count();
+      check(count > 0, `${name}: ${section} has ${count} ${marks}`);
+    }
+    if (platform) {
+      const rows = await page.locator("#plans table tbody tr").count();
+      check(rows === platform.plans.length, `${name}: the plans table has a row per plan (${rows} = ${platform.plans.length})`);
+    }
+
+    // The cost-against-risk labels as drawn: inside the plot, clear of each other and of every point.
+    const geometry = await page.locator("#cost-vs-risk svg[role=img]").evaluate((svg) => {
+      const box = (e) => { const r = e.getBoundingClientRect(); return { l: r.left, t: r.top, r: r.right, b: r.bottom }; };
+      return {
+        plot: box(svg.querySelector("rect.frame")),
+        labels: [...svg.querySelectorAll("text.label")].map((t) => ({ text: t.textContent, ...box(t) })),
+        points: [...svg.querySelectorAll("g.point circle")].map(box),
+      };
+    });
+    const overlap = (a, b) => Math.min(a.r, b.r) - Math.max(a.l, b.l) > 0.5 && Math.min(a.b, b.b) - Math.max(a.t, b.t) > 0.5;
+    const p = geometry.plot;
+    const outside = geometry.labels.filter((l) => l.l < p.l - 0.5 || l.r > p.r + 0.5 || l.t < p.t - 0.5 || l.b > p.b + 0.5);
+    check(geometry.labels.length > 0 && outside.length === 0,
+      `${name}: ${geometry.labels.length} cost-risk labels inside the plot${outside.length ? ": not " + outside.map((l) => l.text).join(", ") : ""}`);
+    const clashes = [];
+    geometry.labels.forEach((a, i) => {
+      geometry.labels.slice(i + 1).forEach((b) => { if (overlap(a, b)) clashes.push(`${a.text} / ${b.text}`); });
+      geometry.points.forEach((c, j) => { if (overlap(a, c)) clashes.push(`${a.text} / point ${j}`); });
+    });
+    check(clashes.length === 0, `${name}: cost-risk labels clear of each other and of the points${clashes.length ? ": " + clashes.join(", ") : ""}`);
+
+    // Links: the chart files beside the page.
+    const hrefs = await page.locator("a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    const broken = hrefs.filter((h) => !fs.existsSync(path.join(dir, decodeURIComponent(h))));
+    check(hrefs.length > 0 && broken.length === 0, `${name}: ${hrefs.length} links resolve${broken.length ? ", not " + broken.join(", ") : ""}`);
+
     // Tooltips against results.json.
+    if (platform) await checkPlatformTips(page, name, platform);
     for (const s of results.strategies) {
       const point = page.locator("#cost-vs-risk g.point").filter({ has: page.locator("circle") })
         .and(page.locator(`[data-strategy="${s.name.replace(/"/g, '\\"')}"]`));

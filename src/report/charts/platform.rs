@@ -1,6 +1,6 @@
 //! The charts of a platform run: the weakest link (for each plan and
-//! function, the share of the function's downtime each service it needs
-//! holds back) and the plans' cost against risk, drawn by the strategies'
+//! function, the share of the function's downtime during which each service
+//! it needs is down) and the plans' cost against risk, drawn by the strategies'
 //! cost-against-risk code with its collision-free labels.
 
 use plotters::coord::Shift;
@@ -16,19 +16,30 @@ use crate::report::platform_view::{PlatformView, Role, weakest};
 pub const PLAN_TEXTS: Texts = Texts {
     name: "plan_cost_vs_risk",
     title: "Plans: expected annual cost vs the worst function's share of outages meeting its targets",
-    y_desc: "worst function: share of outages meeting RTO (or RPO, if lower)",
+    y_desc: "lowest share of outages meeting a target",
 };
 
 /// Plans drawn at most on the weakest-link chart (the CSV has every plan).
 pub const MAX_PLANS: usize = 8;
 
-/// One bar of the weakest-link chart.
+/// The weakest-link chart's title.
+pub const WEAKEST_TITLE: &str = "Weakest link: which service holds each function's downtime back";
+
+/// What the weakest-link chart's bars measure (its x axis).
+pub const WEAKEST_MEASURE: &str = "share of the function's downtime during which the service is down";
+
+/// One group of bars of the weakest-link chart: a function under a plan.
 #[derive(Clone, Debug)]
 pub struct Bar {
     /// `plan · function`.
     pub label: String,
-    /// Each service's share, in the platform's service order (0 for services the function does not need).
-    pub shares: Vec<f64>,
+    /// The plan's label.
+    pub plan: String,
+    /// The function.
+    pub function: String,
+    /// Each service the function needs, in model order: its index in the
+    /// platform's services (its colour) and its share, 0-1.
+    pub shares: Vec<(usize, f64)>,
 }
 
 /// The weakest-link chart.
@@ -36,7 +47,7 @@ pub struct Bar {
 pub struct WeakestLinkChart {
     /// The services, in model order (their colours).
     pub services: Vec<String>,
-    /// One bar per plan and function, the chosen plan first.
+    /// One group per plan and function, the chosen plan first.
     pub bars: Vec<Bar>,
 }
 
@@ -45,18 +56,32 @@ impl WeakestLinkChart {
     pub fn new(v: &PlatformView) -> WeakestLinkChart {
         let services: Vec<String> = v.platform.services.iter().map(|s| s.name.clone()).collect();
         let mut bars = Vec::new();
-        for p in v.ranked.iter().filter(|p| p.role != Role::Found).take(MAX_PLANS) {
+        for p in v.shown().take(MAX_PLANS) {
             for f in &p.plan.functions {
-                let mut shares = vec![0.0; services.len()];
-                for (name, share) in weakest(v.platform, p.plan, f) {
-                    if let Some(i) = services.iter().position(|s| *s == name) {
-                        shares[i] = share;
-                    }
-                }
-                bars.push(Bar { label: format!("{} · {}", p.label, f.function), shares });
+                let mut shares: Vec<(usize, f64)> = weakest(v.platform, p.plan, f)
+                    .into_iter()
+                    .filter_map(|(name, share)| Some((services.iter().position(|s| *s == name)?, share)))
+                    .collect();
+                shares.sort_by_key(|x| x.0);
+                bars.push(Bar {
+                    label: format!("{} · {}", p.label, f.function),
+                    plan: p.label.clone(),
+                    function: f.function.clone(),
+                    shares,
+                });
             }
         }
         WeakestLinkChart { services, bars }
+    }
+
+    /// Where bar `j` of group `i` lies on the y axis (groups from the top,
+    /// one unit each): its bottom and top, in axis units.
+    pub fn band(&self, i: usize, j: usize) -> (f64, f64) {
+        let n = self.bars.len();
+        let k = self.bars[i].shares.len().max(1) as f64;
+        let top = (n - 1 - i) as f64 + 0.4;
+        let h = 0.8 / k;
+        (top - h * (j as f64 + 1.0) + h * 0.1, top - h * j as f64)
     }
 }
 
@@ -66,7 +91,7 @@ impl Chart for WeakestLinkChart {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let body = draw::titled(area, "Weakest link: which service holds each function's downtime back")?;
+        let body = draw::titled(area, WEAKEST_TITLE)?;
         let key: Vec<(draw::KeySample, String)> =
             self.services.iter().enumerate().map(|(i, s)| (draw::KeySample::Series(i), s.clone())).collect();
         let body = draw::key_strip_samples(&body, &key, 50)?;
@@ -91,38 +116,19 @@ impl Chart for WeakestLinkChart {
                 }
             })
             .x_label_formatter(&|x| format!("{:.0}%", x * 100.0))
-            .x_desc("each service's own downtime under the plan, as a share of the sum over the function's services")
+            .x_desc(WEAKEST_MEASURE)
             .axis_desc_style((FONT, LABEL_SIZE))
             .draw()
             .map_err(err)?;
         for (i, bar) in self.bars.iter().enumerate() {
-            let y = (n - 1 - i) as f64;
-            let mut from = 0.0;
-            for (s, &share) in bar.shares.iter().enumerate() {
-                if share <= 0.0 {
-                    continue;
-                }
-                let to = from + share;
-                let colour = style::colour(s);
-                chart
-                    .draw_series(std::iter::once(Rectangle::new([(from, y - 0.35), (to, y + 0.35)], colour.filled())))
-                    .map_err(err)?;
+            for (j, &(s, share)) in bar.shares.iter().enumerate() {
+                let (lo, hi) = self.band(i, j);
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
-                        [(from, y - 0.35), (to, y + 0.35)],
-                        WHITE.stroke_width(2),
+                        [(0.0, lo), (share.clamp(0.0, 1.0), hi)],
+                        style::colour(s).filled(),
                     )))
                     .map_err(err)?;
-                if share >= 0.08 {
-                    chart
-                        .draw_series(std::iter::once(Text::new(
-                            format!("{:.0}%", share * 100.0),
-                            ((from + to) / 2.0 - 0.02, y + 0.12),
-                            (FONT, style::TICK_SIZE).into_font().color(&WHITE),
-                        )))
-                        .map_err(err)?;
-                }
-                from = to;
             }
         }
         Ok(())

@@ -7,6 +7,7 @@
 //! each are inline), no images but the inline SVG. The same results give the
 //! same bytes.
 
+pub mod platform;
 pub mod svg;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -16,6 +17,7 @@ use super::charts::cdf::{CdfChart, Measure};
 use super::verdicts::{self, Standing};
 use super::{Report, ReportError};
 use crate::format::fmt_duration_s;
+use crate::provenance::Provenance;
 use crate::simulation::Results;
 
 /// The page's style sheet, inline.
@@ -41,10 +43,36 @@ impl Report for Html {
 fn page(r: &Results, charts: &[(String, String)]) -> Markup {
     let p = &r.provenance;
     let title = format!("DR strategy comparison: {}", p.model_name.as_deref().unwrap_or_default());
+    let main = html! {
+        (decision(r))
+        (tables(r))
+        (chart_sections(r))
+    };
+    let charts: Vec<(&str, &str)> = charts.iter().map(|(n, c)| (n.as_str(), c.as_str())).collect();
+    shell(&title, provenance_line(p, None), main, &charts)
+}
+
+/// The header's line of provenance: drsim's version, the model's path and
+/// SHA-256, the seed, trials and years, then `more` (a platform's services
+/// and functions).
+fn provenance_line(p: &Provenance, more: Option<&str>) -> Markup {
     let model_path = p.model_path.as_deref().unwrap_or_default();
     let model_sha256 = p.model_sha256.as_deref().unwrap_or_default();
     let (seed, trials, years) =
         (p.seed.unwrap_or_default(), p.trials.unwrap_or_default(), p.years_per_trial.unwrap_or_default());
+    html! {
+        "drsim " (p.drsim_version) " · model " code { (model_path) }
+        " (SHA-256 " code class="hash" { (model_sha256) } ") · seed " (seed) " · "
+        (trials) " trials x " (years) " year(s)"
+        @if let Some(more) = more { " · " (more) }
+    }
+}
+
+/// The page around a report's sections, the same for every report.html:
+/// the head (inline style sheet, an empty icon), the title and provenance,
+/// `main`, the list of chart files beside the page (stem, caption), the
+/// tooltip and its inline script.
+fn shell(title: &str, provenance: Markup, main: Markup, charts: &[(&str, &str)]) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -59,16 +87,10 @@ fn page(r: &Results, charts: &[(String, String)]) -> Markup {
             body {
                 header {
                     h1 { (title) }
-                    p class="provenance" {
-                        "drsim " (p.drsim_version) " · model " code { (model_path) }
-                        " (SHA-256 " code class="hash" { (model_sha256) } ") · seed " (seed) " · "
-                        (trials) " trials x " (years) " year(s)"
-                    }
+                    p class="provenance" { (provenance) }
                 }
                 main {
-                    (decision(r))
-                    (tables(r))
-                    (chart_sections(r))
+                    (main)
                     @if !charts.is_empty() {
                         section id="files" {
                             h2 { "Chart files" }

@@ -12,7 +12,8 @@ use crate::incident::Step;
 use crate::model::DisruptionKind;
 use crate::report::charts::cdf::{CdfChart, Measure, Panel};
 use crate::report::charts::cost::CostChart;
-use crate::report::charts::cost_risk::{CostRiskChart, Layout, PixelBox, leader};
+use crate::report::charts::cost_risk::{CostRiskChart, Layout, PixelBox, Point, STRATEGY_TEXTS, Texts, leader};
+use crate::report::charts::platform::{PLAN_TEXTS, PlanCostRiskChart, WEAKEST_MEASURE, WeakestLinkChart};
 use crate::report::charts::steps::{Bar, StepsChart, step_label, time_unit};
 use crate::report::charts::style::{self, fmt_duration_tick, fmt_number_tick, fmt_usd_tick, money_ticks};
 use crate::simulation::Results;
@@ -216,6 +217,13 @@ fn key_entry(i: usize, name: &str, figure: &str, tip: &str, data: Option<Figure>
 const LABEL_PX: u32 = 24;
 const STRONG_LABEL_PX: u32 = 26;
 
+/// A CSS font size (the em) as the size plotters measures text at (the
+/// height from descender to ascender): DejaVu Sans's ascender and
+/// descender span 2,384 of its 2,048 units per em. Measured at the CSS size
+/// itself, a label came out 1/1.164 of its width in a browser whose system
+/// font is DejaVu Sans, and ran into the next point.
+const EM_TO_PLOTTERS_SIZE: f64 = 2384.0 / 2048.0;
+
 /// The frame of report.html's cost-against-risk chart.
 fn cost_risk_frame(chart: &CostRiskChart) -> Frame {
     let ((lo, hi), y_lo) = chart.axes();
@@ -227,8 +235,8 @@ fn cost_risk_frame(chart: &CostRiskChart) -> Frame {
 /// Where report.html's cost-against-risk chart puts its plot, points and
 /// labels, in the SVG's units: by the same placement as the PNG chart
 /// ([`CostRiskChart::place`]), with each label's size measured in the bundled
-/// font at report.css's sizes (wider than the usual system fonts, so the
-/// browser's text fits its box).
+/// font (DejaVu Sans, as wide as the widest usual system font) at report.css's
+/// sizes, so the browser's text fits its box.
 pub fn cost_risk_layout(results: &Results) -> Layout {
     let chart = CostRiskChart::new(results);
     layout_in(&chart, &cost_risk_frame(&chart))
@@ -244,13 +252,13 @@ fn layout_in(chart: &CostRiskChart, f: &Frame) -> Layout {
         .iter()
         .map(|p| {
             let strong = p.recommended || p.closest;
-            let font = plotters::style::FontDesc::from((
-                crate::report::charts::FONT,
-                f64::from(if strong { STRONG_LABEL_PX } else { LABEL_PX }),
-            ));
+            let size = f64::from(if strong { STRONG_LABEL_PX } else { LABEL_PX }) * EM_TO_PLOTTERS_SIZE;
+            let font = plotters::style::FontDesc::from((crate::report::charts::FONT, size));
             let font = if strong { font.style(plotters::style::FontStyle::Bold) } else { font };
-            let (w, h) = font.box_size(&p.label()).unwrap_or((p.label().chars().count() as u32 * 16, 30));
-            (w as i32 + 4, h as i32 + 4)
+            let w = font.box_size(&p.label()).map_or(p.label().chars().count() as u32 * 16, |(w, _)| w);
+            // A browser's text box is a line high (ascender to descender) whatever the letters,
+            // drawn from the top edge 2 px into the box.
+            (w as i32 + 4, size.ceil() as i32 + 4)
         })
         .collect();
     let line_y = f.py(chart.confidence).round() as i32;
@@ -263,26 +271,56 @@ fn layout_in(chart: &CostRiskChart, f: &Frame) -> Layout {
 /// expected annual cost and its share of incidents meeting both targets.
 /// Labels are placed as on the PNG chart (see [`cost_risk_layout`]).
 pub fn cost_risk(results: &Results) -> Markup {
-    let chart = CostRiskChart::new(results);
+    cost_risk_chart(&CostRiskChart::new(results), &STRATEGY_TEXTS, &|p: &Point| {
+        format!(
+            "meets RTO and RPO in {} of incidents (95% CI {} to {})",
+            fmt_percent(p.both_met),
+            fmt_percent(p.low),
+            fmt_percent(p.high)
+        )
+    })
+}
+
+/// A platform's plans against risk ([`PlanCostRiskChart`]): a point per
+/// plan at its expected annual cost and its worst function's share of
+/// outages meeting the function's RTO (or RPO, if lower); the tooltip gives
+/// both. Labels are placed as on the PNG chart (see [`plan_cost_risk_layout`]).
+pub fn plan_cost_risk(chart: &PlanCostRiskChart) -> Markup {
+    cost_risk_chart(&chart.chart, &PLAN_TEXTS, &|p: &Point| {
+        format!(
+            "worst function: {} of outages meet its RTO (or RPO, if lower) (95% CI {} to {})",
+            fmt_percent(p.both_met),
+            fmt_percent(p.low),
+            fmt_percent(p.high)
+        )
+    })
+}
+
+/// Where report.html's plans chart puts its plot, points and labels (see [`cost_risk_layout`]).
+pub fn plan_cost_risk_layout(chart: &PlanCostRiskChart) -> Layout {
+    layout_in(&chart.chart, &cost_risk_frame(&chart.chart))
+}
+
+/// A cost-against-risk chart in `texts`' words, `risk` giving each point's
+/// risk figure in words for its tooltip.
+fn cost_risk_chart(chart: &CostRiskChart, texts: &Texts, risk: &dyn Fn(&Point) -> String) -> Markup {
     let ((lo, hi), y_lo) = chart.axes();
-    let f = cost_risk_frame(&chart);
+    let f = cost_risk_frame(chart);
     let front = chart.pareto();
     let front_points: Vec<(f64, f64)> =
         front.iter().map(|&i| (chart.points[i].cost_usd, chart.points[i].both_met)).collect();
-    let layout = layout_in(&chart, &f);
+    let layout = layout_in(chart, &f);
     let anchors: Vec<(i32, i32)> =
         chart.points.iter().map(|p| (f.px(p.cost_usd).round() as i32, f.py(p.both_met).round() as i32)).collect();
     let required = format!("required: {:.1}%", chart.confidence * 100.0);
     let body = html! {
         (f.axes(&labelled(money_ticks(lo, hi), fmt_usd_tick), &share_ticks(y_lo),
-            "expected total cost per year, USD (log scale)", "share of incidents meeting RTO and RPO"))
+            "expected total cost per year, USD (log scale)", texts.y_desc))
         (f.target_line((lo, chart.confidence), (hi, chart.confidence), None))
         path class="front" d=(f.path(&front_points)) {}
         @for (i, p) in chart.points.iter().enumerate() {
             @let (x, y) = (f.px(p.cost_usd), f.py(p.both_met));
-            @let tip = format!(
-                "{}\nexpected cost {} a year\nmeets RTO and RPO in {} of incidents (95% CI {} to {})",
-                p.label(), fmt_usd(p.cost_usd), fmt_percent(p.both_met), fmt_percent(p.low), fmt_percent(p.high));
+            @let tip = format!("{}\nexpected cost {} a year\n{}", p.label(), fmt_usd(p.cost_usd), risk(p));
             g class="point" tabindex="0" data-strategy=(p.strategy) data-measure="expected-cost" {
                 title { (tip) }
                 line x1=(n(x)) x2=(n(x)) y1=(n(f.py(p.low))) y2=(n(f.py(p.high))) stroke=(colour(p.slot)) stroke-width="3" {}
@@ -296,7 +334,7 @@ pub fn cost_risk(results: &Results) -> Markup {
                 line class="leader" x1=(ax) y1=(ay) x2=(cx) y2=(cy) stroke="#000" stroke-opacity="0.5" stroke-width="1" {}
             }
             text class=(if p.recommended || p.closest { "label strong" } else { "label" })
-                x=(b.left + 2) y=(b.top + 2) dominant-baseline="hanging" { (p.label()) }
+                x=(b.left + 2) y=(b.top + 2) dominant-baseline="text-before-edge" { (p.label()) }
         }
     };
     let key = html! {
@@ -308,7 +346,7 @@ pub fn cost_risk(results: &Results) -> Markup {
             li class="note" { "Thick outline: on the Pareto front (nothing cheaper is safer). Bars: 95% interval. Dashed red line: " (required) "." }
         }
     };
-    html! { (f.svg(crate::report::charts::cost_risk::TITLE, body)) (key) }
+    html! { (f.svg(texts.title, body)) (key) }
 }
 
 /// The CDF charts (downtime or data loss): a panel per disruption kind,
@@ -512,6 +550,67 @@ fn steps_panel(kind: DisruptionKind, bars: &[Bar]) -> Markup {
         figure class="panel" {
             figcaption { (caption) }
             (f.svg(&caption, body))
+        }
+    }
+}
+
+/// The weakest-link chart ([`WeakestLinkChart`]): a panel per function, a
+/// group of bars per plan, a bar per service the function needs, each with
+/// its share in figures and on hover.
+pub fn weakest_link(chart: &WeakestLinkChart) -> Markup {
+    let mut functions: Vec<&str> = Vec::new();
+    for b in &chart.bars {
+        if !functions.contains(&b.function.as_str()) {
+            functions.push(&b.function);
+        }
+    }
+    html! {
+        div class="panels two" {
+            @for function in &functions {
+                (weakest_panel(chart, function))
+            }
+        }
+        ul class="key" {
+            @for (i, service) in chart.services.iter().enumerate() {
+                li { span class="block" style=(format!("background:{}", colour(i))) {} (service) }
+            }
+        }
+    }
+}
+
+/// Height of one service's bar on the weakest-link chart, px (its label's room).
+const WEAKEST_BAR_PX: f64 = 26.0;
+
+fn weakest_panel(chart: &WeakestLinkChart, function: &str) -> Markup {
+    let bars: Vec<&crate::report::charts::platform::Bar> =
+        chart.bars.iter().filter(|b| b.function == function).collect();
+    let per_group = bars.iter().map(|b| b.shares.len()).max().unwrap_or(1).max(1) as f64;
+    let group_px = per_group * WEAKEST_BAR_PX + 24.0;
+    let rows = bars.len().max(1) as f64;
+    let mut f = Frame::new(900.0, 120.0 + group_px * rows, Scale::Linear(0.0, 1.45), Scale::Linear(0.0, rows));
+    f.left = 240.0;
+    let ticks: Vec<(f64, String)> =
+        (0..=5).map(|k| f64::from(k) * 0.2).map(|x| (x, format!("{:.0}%", x * 100.0))).collect();
+    let body = html! {
+        (f.axes(&ticks, &[], "share of the function's downtime", ""))
+        @for (row, bar) in bars.iter().enumerate() {
+            @let top = f.py(rows - row as f64) + 12.0;
+            text class="tick" x=(n(f.left - 12.0)) y=(n(top + bar.shares.len() as f64 * WEAKEST_BAR_PX / 2.0 + 8.0)) text-anchor="end" { (bar.plan) }
+            @for (j, &(s, share)) in bar.shares.iter().enumerate() {
+                @let y = top + j as f64 * WEAKEST_BAR_PX;
+                @let service = chart.services.get(s).map_or("", String::as_str);
+                rect class="mark" tabindex="0" x=(n(f.left)) y=(n(y + 2.0)) width=(n(f.px(share) - f.left))
+                    height=(n(WEAKEST_BAR_PX - 4.0)) fill=(colour(s)) data-service=(service) data-plan=(bar.plan) {
+                    title { (format!("{} · {function}: {service} {}\n{}", bar.plan, fmt_percent(share), WEAKEST_MEASURE)) }
+                }
+                text class="tick" x=(n(f.px(share) + 8.0)) y=(n(y + WEAKEST_BAR_PX / 2.0 + 7.0)) { (service) " " (fmt_percent(share)) }
+            }
+        }
+    };
+    html! {
+        figure class="panel" {
+            figcaption { (function) }
+            (f.svg(&format!("weakest link of {function}"), body))
         }
     }
 }
