@@ -9,6 +9,7 @@ mod docs;
 mod fit;
 mod merge;
 mod outer;
+mod plan_whatif;
 mod platform;
 mod platform_run;
 mod policy;

@@ -12,17 +12,20 @@ use drsim::report::sensitivity_csv::SensitivityCsv;
 use drsim::report::sensitivity_json::SensitivityJson;
 use drsim::report::sensitivity_markdown::SensitivityMarkdown;
 use drsim::report::sensitivity_text::TornadoText;
-use drsim::whatif::sensitivity::{Metric, tornados as analyse};
+use drsim::whatif::sensitivity::{Metric, Tornado, tornados as analyse};
 
 pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
     let text = read_model_text(&args.model)?;
+    if drsim::whatif::plans::is_platform(&text) {
+        return super::plan_whatif::sensitivity(args, &text);
+    }
     load_model(&args.model)?;
     let staging = match &args.out {
         Some(dir) => Some(Staging::begin(dir, args.force).map_err(bad_input)?),
         None => None,
     };
     let metric = Metric::parse(&args.metric).map_err(|e| bad_input(anyhow::anyhow!("{e}")))?;
-    let options = eval_options(&args.eval);
+    let options = eval_options(&args.eval, false);
     let what = args.strategy.as_deref().unwrap_or("every strategy");
     let tornados = analyse(
         &text,
@@ -39,24 +42,38 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
         |input, e| eprintln!("warning: {} left out: {e}", input.path),
     )
     .map_err(whatif_failure)?;
+    emit(args, &text, &options, metric, &tornados, staging)
+}
+
+/// Prints finished tornados in `--format` and, with `--out`, writes
+/// `sensitivity.csv`, `sensitivity.md`, the provenance sidecar and a tornado
+/// chart per tornado.
+pub(super) fn emit(
+    args: &SensitivityArgs,
+    text: &str,
+    options: &drsim::simulation::RunOptions,
+    metric: Metric,
+    tornados: &[Tornado],
+    staging: Option<Staging>,
+) -> Result<(), Failure> {
     if args.format == TextFormat::Text {
-        for t in &tornados {
+        for t in tornados {
             say(&TornadoText { metric }.render(t).map_err(runtime)?)?;
         }
     }
-    let provenance = eval_provenance(&text, &args.model, &options);
+    let provenance = eval_provenance(text, &args.model, options);
     if args.format == TextFormat::Json {
-        say(&SensitivityJson { provenance: Some(&provenance) }.render(&tornados[..]).map_err(runtime)?)?;
+        say(&SensitivityJson { provenance: Some(&provenance) }.render(tornados).map_err(runtime)?)?;
     }
     if let Some(staging) = staging {
-        let csv = SensitivityCsv { provenance: Some(&provenance), metric }.render(&tornados[..]).map_err(runtime)?;
+        let csv = SensitivityCsv { provenance: Some(&provenance), metric }.render(tornados).map_err(runtime)?;
         staging.write("sensitivity.csv", csv.as_bytes()).map_err(runtime)?;
-        let md = SensitivityMarkdown { metric }.render(&tornados[..]).map_err(runtime)?;
+        let md = SensitivityMarkdown { metric }.render(tornados).map_err(runtime)?;
         staging.write("sensitivity.md", md.as_bytes()).map_err(runtime)?;
         staging
             .write(&sidecar("sensitivity.csv"), Json.render(&provenance).map_err(runtime)?.as_bytes())
             .map_err(runtime)?;
-        for t in &tornados {
+        for t in tornados {
             render(&TornadoChart::new(t, metric), &staging).map_err(runtime)?;
         }
         let dir = staging.commit().map_err(runtime)?;
