@@ -9,7 +9,6 @@ mod docs;
 mod fit;
 mod merge;
 mod outer;
-mod plan_whatif;
 mod platform;
 mod platform_run;
 mod policy;

@@ -1,7 +1,8 @@
-//! `drsim sensitivity`: the tornado of one strategy, or of each in turn.
+//! `drsim sensitivity`: the tornado of one strategy, or of each in turn; on a
+//! platform model (`[[service]]` tables), of the plan chosen.
 
 use super::sweep::{eval_options, eval_provenance, read_model_text, sidecar, whatif_failure};
-use super::{Failure, bad_input, load_model, runtime, say};
+use super::{Failure, bad_input, load_model, runtime, say, stage_out};
 use crate::cli::{SensitivityArgs, TextFormat};
 use drsim::report::Report;
 use drsim::report::charts::render;
@@ -17,7 +18,7 @@ use drsim::whatif::sensitivity::{Metric, Tornado, tornados as analyse};
 pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
     let text = read_model_text(&args.model)?;
     if drsim::whatif::plans::is_platform(&text) {
-        return super::plan_whatif::sensitivity(args, &text);
+        return plan_sensitivity(args, &text);
     }
     load_model(&args.model)?;
     let staging = match &args.out {
@@ -83,4 +84,33 @@ pub(super) fn emit(
         );
     }
     Ok(())
+}
+
+/// `drsim sensitivity PLATFORM`: the tornado of the chosen plan, with the
+/// inputs that change the choice.
+fn plan_sensitivity(args: &SensitivityArgs, text: &str) -> Result<(), Failure> {
+    if let Some(s) = &args.strategy {
+        return Err(bad_input(anyhow::anyhow!(
+            "--strategy {s}: not available for a platform model ([[service]] tables): the analysis is of the plan \
+             chosen (the cheapest meeting every target, or the closest); its candidates' inputs are included"
+        )));
+    }
+    let metric = Metric::parse(&args.metric).map_err(|e| bad_input(anyhow::anyhow!("{e}")))?;
+    let staging = stage_out(args.out.as_deref(), args.force)?;
+    let options = eval_options(&args.eval, true);
+    let tornado = drsim::whatif::plans::tornado(
+        text,
+        &args.model,
+        args.swing,
+        metric,
+        &options,
+        |done, total| {
+            if done == total || done % 10 == 0 {
+                eprintln!("sensitivity of the chosen plan: {done} of {total} inputs done");
+            }
+        },
+        |input, e| eprintln!("warning: {} left out: {e}", input.path),
+    )
+    .map_err(whatif_failure)?;
+    emit(args, text, &options, metric, &[tornado], staging)
 }

@@ -1,4 +1,5 @@
-//! `drsim sweep`: a grid of parameter values, or `--find` a threshold.
+//! `drsim sweep`: a grid of parameter values, or `--find` a threshold; on a
+//! platform model (`[[service]]` tables), the plan chosen at each point.
 
 use anyhow::anyhow;
 
@@ -10,6 +11,8 @@ use drsim::report::charts::render;
 use drsim::report::charts::sweep::SweepChart;
 use drsim::report::find_text::{FoundText, evaluation_line};
 use drsim::report::json::{Json, WithProvenance};
+use drsim::report::plan_sweep_csv::PlanSweepCsv;
+use drsim::report::plan_sweep_text::PlanSweepText;
 use drsim::report::sweep_csv::SweepCsv;
 use drsim::report::sweep_text::SweepText;
 use drsim::simulation::RunOptions;
@@ -90,7 +93,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         return Err(bad_input(anyhow!("--format markdown: not available for sweep; use table, csv or json")));
     }
     if drsim::whatif::plans::is_platform(&text) {
-        return super::plan_whatif::sweep(args, &text, &axes);
+        return plan_sweep(args, &text, &axes);
     }
     let staging = stage_out(args.out.as_deref(), args.force)?;
     let result = run_sweep(&text, &args.model, &axes, &options, |done, total| {
@@ -133,6 +136,24 @@ where
         eprintln!("wrote {0}/{csv_name}, {0}/{1} and {0}/{2}.png/.svg", dir.display(), sidecar(csv_name), chart_name());
     }
     Ok(())
+}
+
+/// `drsim sweep PLATFORM --set PATH=V1,V2,...`: at each point the listed
+/// plans and the searched optimum; `--out` writes `plan_sweep.csv`, its
+/// provenance and the sweep chart (a line per listed plan and one for the
+/// chosen plan).
+fn plan_sweep(args: &SweepArgs, text: &str, axes: &[Axis]) -> Result<(), Failure> {
+    let options = eval_options(&args.eval, true);
+    let staging = stage_out(args.out.as_deref(), args.force)?;
+    let result = drsim::whatif::plans::sweep(text, &args.model, axes, &options, |done, total| {
+        eprintln!("sweep: point {done} of {total} done");
+    })
+    .map_err(whatif_failure)?;
+    let provenance = eval_provenance(text, &args.model, &options);
+    let csv = PlanSweepCsv { provenance: Some(&provenance) }.render(&result).map_err(runtime)?;
+    let as_sweep = result.as_sweep();
+    let table = || PlanSweepText.render(&result);
+    emit(args, &provenance, &result, &csv, table, "plan_sweep.csv", &SweepChart { sweep: &as_sweep }, staging)
 }
 
 fn chart_name() -> &'static str {
