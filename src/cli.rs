@@ -477,9 +477,10 @@ pub struct SweepArgs {
 /// differ only by the parameter changed (common random numbers).
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Trials per evaluation (each point of a sweep, each low or high value of a sensitivity run).
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: u64,
+    /// Trials per evaluation (each point of a sweep, each low or high value of a sensitivity run)
+    /// [default: 20000; 1000 for a platform model, where each evaluation searches every plan].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
     /// Master seed, the same for every evaluation (common random numbers).
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
@@ -487,6 +488,11 @@ pub struct EvalArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
 }
+
+/// Trials per evaluation of `sweep` and `sensitivity` without `--trials`.
+pub const EVAL_TRIALS: u64 = 20_000;
+/// The same on a platform model: each evaluation searches every plan.
+pub const PLATFORM_EVAL_TRIALS: u64 = 1_000;
 
 /// Arguments of `drsim sensitivity`.
 #[derive(Debug, Args)]

@@ -199,6 +199,12 @@ impl Report<WithProvenance<'_, crate::whatif::sweep::Sweep>> for Json {
     }
 }
 
+impl Report<WithProvenance<'_, crate::whatif::plans::PlanSweep>> for Json {
+    fn render(&self, sweep: &WithProvenance<'_, crate::whatif::plans::PlanSweep>) -> Result<String, ReportError> {
+        pretty(sweep)
+    }
+}
+
 /// The provenance sidecar (`sweep.provenance.json` beside `sweep.csv`, and
 /// the same for `sensitivity` and `fit`).
 impl Report<Provenance> for Json {

@@ -28,6 +28,8 @@ pub mod outer_json;
 pub mod outer_markdown;
 pub mod outer_text;
 pub mod output;
+pub mod plan_sweep_csv;
+pub mod plan_sweep_text;
 pub mod platform_csv;
 pub mod platform_exports;
 pub mod platform_json;

@@ -8,6 +8,9 @@
 //!   largest (or smallest) value that still meets the targets.
 //! * [`sensitivity`] is a tornado analysis: every uncertain input at its low
 //!   and high value, ranked by how much it moves the expected annual cost.
+//! * [`plans`] does both on a platform model (`[[service]]` tables): the plan
+//!   chosen at each setting, where the choice changes, and the tornado of
+//!   the chosen plan.
 //!
 //! Every evaluation uses the same master seed, so points differ by the
 //! parameter and not by sampling noise (common random numbers): trial `i`
@@ -16,6 +19,7 @@
 pub mod outer;
 pub mod outer_part;
 pub mod param;
+pub mod plans;
 pub mod sensitivity;
 pub mod sweep;
 pub mod uncertain_check;

@@ -88,35 +88,84 @@ fn bad_path(param: &str, why: impl Into<String>) -> ParamError {
     ParamError::BadPath { param: param.to_string(), why: why.into() }
 }
 
-/// The table a path starts in and the keys left to walk.
+/// The table of `parent[array]` (an array of tables) whose `id_key` is
+/// `id`: `label` names the array in messages (`[[strategy]]`), `example`
+/// shows how to name one (`strategy.NAME.KEY`).
+#[allow(clippy::too_many_arguments)]
+fn pick<'a>(
+    parent: &'a mut toml_edit::Table,
+    array: &str,
+    id_key: &str,
+    id: Option<&str>,
+    param: &str,
+    label: &str,
+    example: &str,
+    missing: &str,
+) -> Result<&'a mut toml_edit::Table, ParamError> {
+    let Some(id) = id else {
+        return Err(bad_path(param, format!("say which {array}: `{example}`")));
+    };
+    let Some(tables) = parent.get_mut(array).and_then(Item::as_array_of_tables_mut) else {
+        return Err(bad_path(param, format!("the model has no {label}{missing}")));
+    };
+    let known: Vec<String> =
+        tables.iter().filter_map(|t| t.get(id_key).and_then(Item::as_str).map(str::to_string)).collect();
+    match tables.iter_mut().find(|t| t.get(id_key).and_then(Item::as_str) == Some(id)) {
+        Some(t) => Ok(t),
+        None => Err(bad_path(
+            param,
+            format!("no {label} with {id_key} = \"{id}\";{} known: {}", did_you_mean(id, &known), known.join(", ")),
+        )),
+    }
+}
+
+/// The table a path starts in and the keys left to walk: the document, or
+/// the `[[strategy]]`, `[[failure]]`, `[[service]]` or a service's
+/// `[[service.strategy]]` the path names.
 fn root<'a, 'p, 's>(
     doc: &'a mut DocumentMut,
     param: &str,
     segs: &'p [&'s str],
 ) -> Result<(&'a mut dyn TableLike, &'p [&'s str]), ParamError> {
-    let array_key = match segs.first() {
-        Some(&"strategy") => Some(("strategy", "name")),
-        Some(&"failure") => Some(("failure", "kind")),
-        _ => None,
-    };
-    let Some((array, id_key)) = array_key else {
-        return Ok((doc.as_table_mut() as &mut dyn TableLike, segs));
-    };
-    let Some(id) = segs.get(1) else {
-        return Err(bad_path(param, format!("say which {array}: `{array}.{}.KEY`", id_key.to_uppercase())));
-    };
-    let tables = doc.get_mut(array).and_then(Item::as_array_of_tables_mut);
-    let Some(tables) = tables else {
-        return Err(bad_path(param, format!("the model has no [[{array}]]")));
-    };
-    let known: Vec<String> =
-        tables.iter().filter_map(|t| t.get(id_key).and_then(Item::as_str).map(str::to_string)).collect();
-    match tables.iter_mut().find(|t| t.get(id_key).and_then(Item::as_str) == Some(*id)) {
-        Some(t) => Ok((t as &mut dyn TableLike, &segs[2..])),
-        None => Err(bad_path(
-            param,
-            format!("no [[{array}]] with {id_key} = \"{id}\";{} known: {}", did_you_mean(id, &known), known.join(", ")),
-        )),
+    let is_platform = doc.contains_key("service");
+    let table = doc.as_table_mut();
+    match segs.first() {
+        Some(&"strategy") => {
+            // A platform's candidates live under its services: say where.
+            let missing = if is_platform {
+                "; a platform model's candidates are `service.SERVICE.strategy.NAME.KEY`"
+            } else {
+                ""
+            };
+            let t = pick(
+                table,
+                "strategy",
+                "name",
+                segs.get(1).copied(),
+                param,
+                "[[strategy]]",
+                "strategy.NAME.KEY",
+                missing,
+            )?;
+            Ok((t as &mut dyn TableLike, &segs[2..]))
+        }
+        Some(&"failure") => {
+            let t = pick(table, "failure", "kind", segs.get(1).copied(), param, "[[failure]]", "failure.KIND.KEY", "")?;
+            Ok((t as &mut dyn TableLike, &segs[2..]))
+        }
+        Some(&"service") => {
+            let service = segs.get(1).copied();
+            let t = pick(table, "service", "name", service, param, "[[service]]", "service.NAME.KEY", "")?;
+            if segs.get(2) != Some(&"strategy") {
+                return Ok((t as &mut dyn TableLike, &segs[2..]));
+            }
+            let name = service.unwrap_or_default();
+            let label = format!("[[service.strategy]] in service \"{name}\"");
+            let example = format!("service.{name}.strategy.NAME.KEY");
+            let t = pick(t, "strategy", "name", segs.get(3).copied(), param, &label, &example, "")?;
+            Ok((t as &mut dyn TableLike, segs.get(4..).unwrap_or(&[])))
+        }
+        _ => Ok((table as &mut dyn TableLike, segs)),
     }
 }
 

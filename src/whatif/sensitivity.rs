@@ -301,6 +301,20 @@ fn walk(table: &dyn TableLike, prefix: &str, swing: f64, base_dir: &Path, out: &
 /// Every input of the model, in file order; with `strategy`, only that
 /// strategy's parameters and the shared ones.
 pub fn inputs(doc: &DocumentMut, model_path: &Path, strategy: Option<&str>, swing: f64) -> Vec<Input> {
+    inputs_of(doc, model_path, swing, &|owner: &str| {
+        strategy.is_none_or(|s| owner.strip_prefix("strategy.") == Some(s))
+    })
+}
+
+/// Keys of a `[[service]]` table that are not inputs: its targets (requirements) and its candidates
+/// (walked one by one).
+const SERVICE_NOT_INPUTS: [&str; 3] = ["rto", "rpo", "strategy"];
+
+/// Every input of the model, in file order: the shared ones, each
+/// `[[service]]`'s own keys (`service.NAME.dataset_gb`, its targets left
+/// out), and the parameters of each strategy or candidate whose owner
+/// (`strategy.NAME` or `service.SERVICE.strategy.NAME`) `keep` accepts.
+pub fn inputs_of(doc: &DocumentMut, model_path: &Path, swing: f64, keep: &dyn Fn(&str) -> bool) -> Vec<Input> {
     let base_dir = model_path.parent().unwrap_or(Path::new("."));
     let mut out = Vec::new();
     for (key, item) in doc.iter() {
@@ -309,10 +323,26 @@ pub fn inputs(doc: &DocumentMut, model_path: &Path, strategy: Option<&str>, swin
                 let id_key = if key == "strategy" { "name" } else { "kind" };
                 for t in tables.iter() {
                     let Some(id) = t.get(id_key).and_then(Item::as_str) else { continue };
-                    if key == "strategy" && strategy.is_some_and(|s| s != id) {
+                    if key == "strategy" && !keep(&format!("strategy.{id}")) {
                         continue;
                     }
                     walk(t, &format!("{key}.{id}."), swing, base_dir, &mut out);
+                }
+            }
+            ("service", Item::ArrayOfTables(services)) => {
+                for service in services.iter() {
+                    let Some(name) = service.get("name").and_then(Item::as_str) else { continue };
+                    let mut own = service.clone();
+                    own.retain(|k, _| !SERVICE_NOT_INPUTS.contains(&k));
+                    walk(&own, &format!("service.{name}."), swing, base_dir, &mut out);
+                    let Some(candidates) = service.get("strategy").and_then(Item::as_array_of_tables) else { continue };
+                    for t in candidates.iter() {
+                        let Some(id) = t.get("name").and_then(Item::as_str) else { continue };
+                        let owner = format!("service.{name}.strategy.{id}");
+                        if keep(&owner) {
+                            walk(t, &format!("{owner}."), swing, base_dir, &mut out);
+                        }
+                    }
                 }
             }
             (_, Item::Table(t)) if !NOT_INPUTS.contains(&key) => walk(t, &format!("{key}."), swing, base_dir, &mut out),
@@ -395,38 +425,33 @@ fn evaluate(
 }
 
 /// Every input's outcomes at its low and at its high value, in input order,
-/// `on_progress(done, total)` called as inputs finish.
+/// `on_progress(done, total)` called as inputs finish. `eval(input, value,
+/// options)` evaluates the model with the input set to `value`.
 ///
 /// The evaluations run side by side on one pool of worker threads
 /// (`options.threads`, all cores when `None`), each simulation's trials in
-/// that same pool: one evaluation's edit and validation overlap another's
-/// simulation, and no evaluation waits for the slowest block of another.
-/// Each evaluation's figures depend only on the model, the seed and the
-/// trials, so they are those of the evaluations run one after another.
+/// that same pool (`eval` gets options without a thread count): one
+/// evaluation's edit and validation overlap another's simulation, and no
+/// evaluation waits for the slowest block of another. Each evaluation's
+/// figures depend only on the model, the seed and the trials, so they are
+/// those of the evaluations run one after another.
 ///
 /// # Errors
 /// A failure to start the worker threads; every evaluation's own error is
 /// returned in its place.
 #[allow(clippy::type_complexity)]
-fn evaluate_all(
-    text: &str,
-    path: &Path,
-    model: &Model,
-    baseline: &[Outcome],
+pub(crate) fn evaluate_all<T: Send>(
     inputs: &[Input],
     options: &RunOptions,
     on_progress: &mut impl FnMut(usize, usize),
-) -> Result<Vec<Result<(Vec<Outcome>, Vec<Outcome>), WhatIfError>>, WhatIfError> {
+    eval: impl Fn(&Input, &str, &RunOptions) -> Result<T, WhatIfError> + Sync,
+) -> Result<Vec<Result<(T, T), WhatIfError>>, WhatIfError> {
     let total = inputs.len();
     let inner = RunOptions { threads: None, ..options.clone() };
-    let one = |input: &Input| {
-        let at = |value: &str| vec![Assignment { path: input.path.clone(), value: value.to_string() }];
-        let eval = |value: &str| evaluate(text, path, model, baseline, &input.path, &at(value), &inner);
-        eval(&input.low).and_then(|low| Ok((low, eval(&input.high)?)))
-    };
+    let one =
+        |input: &Input| eval(input, &input.low, &inner).and_then(|low| Ok((low, eval(input, &input.high, &inner)?)));
     let (sender, receiver) = std::sync::mpsc::channel();
-    let mut results: Vec<Option<Result<(Vec<Outcome>, Vec<Outcome>), WhatIfError>>> =
-        (0..total).map(|_| None).collect();
+    let mut results: Vec<Option<Result<(T, T), WhatIfError>>> = (0..total).map(|_| None).collect();
     let pool = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
             crate::engine::with_threads(options.threads, || {
@@ -452,6 +477,27 @@ fn evaluate_all(
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(WhatIfError::Request("an input was not evaluated".into()))))
         .collect())
+}
+
+/// Bars ranked: largest swing of `metric` first; ties: larger cost swing,
+/// then larger P(targets met) swing first.
+pub(crate) fn rank(bars: &mut [Bar], metric: Metric) {
+    let p_swing = |b: &Bar| (b.high.p_targets_met - b.low.p_targets_met).abs();
+    bars.sort_by(|a, b| {
+        b.swing(metric)
+            .total_cmp(&a.swing(metric))
+            .then(b.cost_swing().total_cmp(&a.cost_swing()))
+            .then(p_swing(b).total_cmp(&p_swing(a)))
+    });
+}
+
+/// Checks `--swing`: a fraction strictly between 0 and 1.
+pub(crate) fn check_swing(swing: f64) -> Result<(), WhatIfError> {
+    if swing.is_finite() && swing > 0.0 && swing < 1.0 {
+        Ok(())
+    } else {
+        Err(WhatIfError::Request(format!("--swing {swing}: allowed: a fraction between 0 and 1, e.g. 0.2")))
+    }
 }
 
 /// The tornado of one strategy: [`tornados`] for it alone.
@@ -485,9 +531,7 @@ pub fn tornados(
     mut on_progress: impl FnMut(usize, usize),
     mut on_skip: impl FnMut(&Input, &WhatIfError),
 ) -> Result<Vec<Tornado>, WhatIfError> {
-    if !(swing.is_finite() && swing > 0.0 && swing < 1.0) {
-        return Err(WhatIfError::Request(format!("--swing {swing}: allowed: a fraction between 0 and 1, e.g. 0.2")));
-    }
+    check_swing(swing)?;
     let mut model = param::model_with(text, path, &[])?;
     if let Some(strategy) = strategy {
         if model.strategy(strategy).is_none() {
@@ -507,7 +551,10 @@ pub fn tornados(
     let inputs = inputs(&doc, path, strategy, swing);
     let mut bars: Vec<Vec<Bar>> = vec![Vec::new(); names.len()];
     let mut flips: Vec<Vec<Flip>> = vec![Vec::new(); names.len()];
-    let evaluated = evaluate_all(text, path, &model, &baseline, &inputs, options, &mut on_progress)?;
+    let evaluated = evaluate_all(&inputs, options, &mut on_progress, |input, value, inner| {
+        let set = [Assignment { path: input.path.clone(), value: value.to_string() }];
+        evaluate(text, path, &model, &baseline, &input.path, &set, inner)
+    })?;
     for (input, result) in inputs.into_iter().zip(evaluated) {
         match result {
             Ok((low, high)) => {
@@ -540,7 +587,6 @@ pub fn tornados(
             Err(e) => return Err(e),
         }
     }
-    let p_swing = |b: &Bar| (b.high.p_targets_met - b.low.p_targets_met).abs();
     let confidence = model.targets.confidence.get();
     Ok(names
         .into_iter()
@@ -548,12 +594,7 @@ pub fn tornados(
         .zip(flips)
         .enumerate()
         .map(|(i, ((name, mut bars), flips))| {
-            bars.sort_by(|a, b| {
-                b.swing(metric)
-                    .total_cmp(&a.swing(metric))
-                    .then(b.cost_swing().total_cmp(&a.cost_swing()))
-                    .then(p_swing(b).total_cmp(&p_swing(a)))
-            });
+            rank(&mut bars, metric);
             Tornado { strategy: name, baseline: baseline[i], bars, confidence, metric: metric.label(), flips }
         })
         .collect())
