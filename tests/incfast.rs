@@ -125,3 +125,21 @@ fn every_column_is_the_pinned_bytes() {
     let text = String::from_utf8(bytes).unwrap();
     assert!(column(&text, "degraded_s").iter().any(|c| *c != "0"), "degraded_s is always 0");
 }
+
+#[test]
+fn a_csv_past_excels_rows_is_named_on_stderr_and_in_report_md() {
+    // About 10.7 rows a trial: past 1,048,576 rows.
+    let dir = temp("excel");
+    let model = root().join("models/securecart-monolith.toml");
+    let stderr = run(&model, &dir.join("big"), &["--trials", "110000", "--seed", "1"]);
+    assert!(stderr.contains("warning: incidents.csv has") && stderr.contains("Excel"), "{stderr}");
+    let report = std::fs::read_to_string(dir.join("big/report.md")).unwrap();
+    let notes = report.split("\n## Notes\n").nth(1).expect("report.md has no Notes");
+    assert!(notes.contains("incidents.csv has") && notes.contains("1048576"), "{notes}");
+    // Compressed, or below the limit: no note.
+    std::fs::remove_dir_all(dir.join("big")).unwrap();
+    let stderr = run(&model, &dir.join("gz"), &["--trials", "110000", "--seed", "1", "--incidents-format", "csv.gz"]);
+    assert!(!stderr.contains("Excel"), "{stderr}");
+    assert!(!std::fs::read_to_string(dir.join("gz/report.md")).unwrap().contains("## Notes"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
