@@ -7,7 +7,7 @@ use crate::cli::{Format, RunArgs};
 use drsim::engine::Observer;
 use drsim::model::Model;
 use drsim::report::csv::{RunColumns, SummaryCsv};
-use drsim::report::exports::write_all;
+use drsim::report::exports::{add_notes, write_all};
 use drsim::report::incidents::{IncidentCsv, excel_warning};
 use drsim::report::markdown::Markdown;
 use drsim::report::output::Staging;
@@ -75,9 +75,9 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     // Refuse an existing --out before spending any time simulating.
     let staging = stage_out(args.out.as_deref(), args.force)?;
-    let mut results = simulate(&model, args, staging.as_ref(), 0..args.options().trials)?;
+    let (mut results, excel) = simulate(&model, args, staging.as_ref(), 0..args.options().trials)?;
     results.provenance.invocation.command_line = provenance().invocation.command_line;
-    emit(&results, &model, (args.format, args.detail()), staging)?;
+    emit_noted(&results, &model, (args.format, args.detail()), staging, excel.as_slice())?;
     gate(&results, args.fail_on_miss)
 }
 
@@ -124,13 +124,15 @@ impl Observer for PrecisionLog {
 
 /// Simulates trials `first..first + trials` (the whole run, or a shard's
 /// share), with the progress bar, `--incidents` streamed into `staging` and
-/// the `--precision` stop as the flags ask.
+/// the `--precision` stop as the flags ask. With the results comes the
+/// warning that `incidents.csv` is past Excel's row limit, if it is (already
+/// printed; report.md repeats it).
 pub(super) fn simulate(
     model: &Model,
     args: &RunArgs,
     staging: Option<&Staging>,
     range: std::ops::Range<u64>,
-) -> Result<Results, Failure> {
+) -> Result<(Results, Option<String>), Failure> {
     let planned = args.precision.map_or(range.end - range.start, |_| args.max_trials);
     let mut progress = Progress::new(planned, args.quiet || args.precision.is_some());
     let format = args.incidents_format.format();
@@ -164,9 +166,11 @@ pub(super) fn simulate(
     }
     let results = simulation.run().map_err(simulation_failure)?;
     progress.finish();
+    let mut excel = None;
     if let Some(csv) = incidents {
         let rows = csv.finish().map_err(runtime)?;
-        if let Some(warning) = excel_warning(format, rows) {
+        excel = excel_warning(format, rows);
+        if let Some(warning) = &excel {
             eprintln!("warning: {warning}");
         }
     }
@@ -179,7 +183,7 @@ pub(super) fn simulate(
             );
         }
     }
-    Ok(results)
+    Ok((results, excel))
 }
 
 /// Sorts a simulation error: a bad option is the user's input (exit 2),
@@ -201,6 +205,17 @@ pub(super) fn emit(
     (format, detail): (Format, Detail),
     staging: Option<Staging>,
 ) -> Result<(), Failure> {
+    emit_noted(results, model, (format, detail), staging, &[])
+}
+
+/// [`emit`], with `notes` (warnings about the exports) at the end of report.md.
+fn emit_noted(
+    results: &Results,
+    model: &Model,
+    (format, detail): (Format, Detail),
+    staging: Option<Staging>,
+    notes: &[String],
+) -> Result<(), Failure> {
     let text = match format {
         Format::Table => Table { detail }.render(results),
         Format::Json => Json.render(results),
@@ -211,6 +226,7 @@ pub(super) fn emit(
     say(&text)?;
     if let Some(staging) = staging {
         write_all(&staging, results, model).map_err(runtime)?;
+        add_notes(&staging, notes).map_err(runtime)?;
         staging.commit().map_err(runtime)?;
     }
     Ok(())
@@ -235,7 +251,7 @@ pub(super) fn run_shard(model: &Model, args: &RunArgs, spec: &str) -> Result<(),
         .map_err(|e| runtime(anyhow!("{}: {e}", args.model.display())))?;
     let options = args.options();
     let range = spec.trials(options.trials);
-    let tally = simulate(model, args, Some(&staging), range.clone())?.tally;
+    let tally = simulate(model, args, Some(&staging), range.clone())?.0.tally;
     let part = Part::new(model, text, &options, spec, tally);
     if part.model_sha256 != sha256_of(&part.model_text, model) {
         return Err(runtime(anyhow!("{}: the model file changed while the shard ran", args.model.display())));

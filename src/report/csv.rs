@@ -312,6 +312,19 @@ impl RunColumns {
         }
     }
 
+    /// How they end a row written with [`super::csv_row::append_row`]: a
+    /// comma, then the cells quoted as the `csv` crate quotes them, without
+    /// the line end.
+    pub fn row_tail(&self) -> Vec<u8> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        // Writing into memory cannot fail.
+        let _ = writer.write_record(self.cells());
+        let mut bytes = writer.into_inner().unwrap_or_default();
+        bytes.pop();
+        bytes.insert(0, b',');
+        bytes
+    }
+
     fn cells(&self) -> [String; 4] {
         [
             neutralise(&self.drsim_version),

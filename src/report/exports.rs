@@ -71,3 +71,24 @@ pub fn write_all(staging: &Staging, results: &Results, model: &Model) -> Result<
     render(&losses, staging)?;
     Ok(())
 }
+
+/// Ends the staged report.md with `notes` (warnings about the exports beside
+/// it, such as a CSV past Excel's row limit) under a "Notes" heading; nothing
+/// when there are none.
+pub fn add_notes(staging: &Staging, notes: &[String]) -> Result<(), ExportError> {
+    if notes.is_empty() {
+        return Ok(());
+    }
+    let path = staging.dir().join("report.md");
+    let mut text = std::fs::read_to_string(&path).map_err(|source| OutputError::Io {
+        path: path.clone(),
+        action: "cannot read",
+        source,
+    })?;
+    text.push_str("\n## Notes\n\n");
+    for note in notes {
+        text.push_str(&format!("- {note}\n"));
+    }
+    staging.write("report.md", text.as_bytes())?;
+    Ok(())
+}

@@ -17,7 +17,7 @@
 //! failback_downtime_s, cost_usd.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -28,6 +28,7 @@ use flate2::write::GzEncoder;
 use serde::Serialize;
 
 use super::csv::{CsvWriter, RunColumns, neutralise};
+use super::csv_row::append_row;
 use super::output::OutputError;
 use crate::engine::{Encoder, Observer};
 use crate::incident::{Incident, Step};
@@ -144,6 +145,8 @@ pub struct CsvRows {
     strategies: Vec<String>,
     /// The run's columns, at the end of every row.
     run: RunColumns,
+    /// The same, as the bytes that end every row ([`RunColumns::row_tail`]).
+    run_tail: Vec<u8>,
     format: IncidentFormat,
 }
 
@@ -162,16 +165,14 @@ impl CsvRows {
         }
     }
 
-    /// The raw CSV rows of `incidents`, appended to `out`.
+    /// The raw CSV rows of `incidents`, appended to `out`: each row's cells
+    /// written straight into `out` (no text per cell), then the run's columns.
     fn rows(&self, incidents: &[(u64, usize, Incident)], out: &mut Vec<u8>) {
-        let mut w = CsvWriter::rows_only(std::mem::take(out)).with_run(&self.run);
         for (trial, strategy, incident) in incidents {
             let name = self.strategies.get(*strategy).map_or("", String::as_str);
-            // Serialising into memory cannot fail: every field is a number, a
-            // boolean or text.
-            let _ = w.serialize(&IncidentRow::new(*trial, name, incident));
+            // Every field is a number, a boolean or text: it cannot fail.
+            let _ = append_row(&IncidentRow::new(*trial, name, incident), &self.run_tail, out);
         }
-        *out = w.into_inner().unwrap_or_default();
     }
 
     /// The header line (the field names of [`IncidentRow`]).
@@ -193,11 +194,22 @@ impl Encoder for CsvRows {
         if incidents.is_empty() {
             return;
         }
-        let mut raw = Vec::with_capacity(incidents.len() * 160);
-        self.rows(incidents, &mut raw);
-        out.extend_from_slice(&self.pack(raw));
+        match self.format {
+            IncidentFormat::Csv => {
+                out.reserve(incidents.len() * ROW_BYTES);
+                self.rows(incidents, out);
+            }
+            IncidentFormat::CsvGz => {
+                let mut raw = Vec::with_capacity(incidents.len() * ROW_BYTES);
+                self.rows(incidents, &mut raw);
+                out.extend_from_slice(&self.pack(raw));
+            }
+        }
     }
 }
+
+/// Bytes reserved per row: most rows of SecureCart fit (about 190).
+const ROW_BYTES: usize = 224;
 
 /// Chunks of bytes queued for the writer thread: enough to keep it busy
 /// while a window of trials is simulated, few enough to bound memory.
@@ -247,6 +259,7 @@ impl IncidentCsv {
         let rows_encoder = Arc::new(CsvRows {
             strategies: strategies.iter().map(|s| neutralise(s)).collect(),
             run: run.clone(),
+            run_tail: run.row_tail(),
             format,
         });
         Ok(IncidentCsv {
@@ -308,8 +321,11 @@ impl IncidentCsv {
 /// The writer thread: writes every chunk received, in order, syncing as it
 /// goes; after an error it keeps receiving (so the engine never blocks) and
 /// returns that error.
-fn write_chunks(file: File, chunks: Receiver<Vec<u8>>) -> Result<File, std::io::Error> {
-    let mut out = BufWriter::with_capacity(1 << 20, file);
+///
+/// Chunks go straight to the file, one `write` each (no buffer between: a
+/// chunk is a few hundred rows, hundreds of kilobytes, and copying it again
+/// would only cost time).
+fn write_chunks(mut out: File, chunks: Receiver<Vec<u8>>) -> Result<File, std::io::Error> {
     let mut error = None;
     let (mut written, mut synced) = (0u64, 0u64);
     for bytes in chunks.iter() {
@@ -320,8 +336,7 @@ fn write_chunks(file: File, chunks: Receiver<Vec<u8>>) -> Result<File, std::io::
         let mut step = || -> std::io::Result<()> {
             out.write_all(&bytes)?;
             if written - synced >= SYNC_EVERY_BYTES {
-                out.flush()?;
-                out.get_ref().sync_data()?;
+                out.sync_data()?;
                 synced = written;
             }
             Ok(())
@@ -330,7 +345,7 @@ fn write_chunks(file: File, chunks: Receiver<Vec<u8>>) -> Result<File, std::io::
     }
     match error {
         Some(e) => Err(e),
-        None => out.into_inner().map_err(|e| e.into_error()),
+        None => Ok(out),
     }
 }
 

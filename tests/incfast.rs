@@ -1,0 +1,145 @@
+//! `incidents.csv` pinned byte for byte: small seeded runs whose files were
+//! hashed before the rows were formatted into one reused buffer (instead of a
+//! string per cell), so a change of spelling, order or quoting shows here.
+//! One run covers every column (partial loads, total data loss, ransomware,
+//! detection delays, failbacks, several years per trial) and a strategy name
+//! that needs both the formula guard and CSV quoting. The gzip form holds the
+//! same bytes; a CSV past Excel's row limit is named in report.md too.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use drsim::provenance::{VERSION, sha256_hex};
+
+const BIN: &str = env!("CARGO_BIN_EXE_drsim");
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("drsim-incfast-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `drsim run MODEL --incidents --out OUT` with `extra` flags; returns stderr.
+fn run(model: &Path, out: &Path, extra: &[&str]) -> String {
+    let output = Command::new(BIN)
+        .current_dir(root())
+        .arg("run")
+        .arg(model)
+        .args(["-q", "--format", "json", "--incidents", "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "drsim failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn gunzip(path: &Path) -> Vec<u8> {
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut text).unwrap();
+    text
+}
+
+/// The SHA-256 of a file's bytes with this build's version cell made
+/// neutral, so the pins survive a version bump and nothing else.
+fn pin(bytes: &[u8]) -> String {
+    let text = std::str::from_utf8(bytes).unwrap().replace(&format!(",{VERSION},"), ",VERSION,");
+    sha256_hex(text.as_bytes())
+}
+
+/// Checks the plain and the gzip file of one run against `want` (hash, rows).
+fn check(name: &str, model: &Path, flags: &[&str], want: (&str, usize)) -> Vec<u8> {
+    let dir = temp(name);
+    run(model, &dir.join("csv"), flags);
+    let mut gz_flags = flags.to_vec();
+    gz_flags.extend(["--incidents-format", "csv.gz"]);
+    run(model, &dir.join("gz"), &gz_flags);
+    let bytes = std::fs::read(dir.join("csv/incidents.csv")).unwrap();
+    let rows = bytes.iter().filter(|&&b| b == b'\n').count() - 1;
+    assert_eq!((pin(&bytes).as_str(), rows), want, "{name}: incidents.csv changed");
+    assert!(gunzip(&dir.join("gz/incidents.csv.gz")) == bytes, "{name}: incidents.csv.gz holds other bytes");
+    let _ = std::fs::remove_dir_all(&dir);
+    bytes
+}
+
+#[test]
+fn securecart_incidents_are_the_pinned_bytes() {
+    let flags = ["--trials", "3000", "--seed", "11", "--threads", "2"];
+    check(
+        "monolith",
+        &root().join("models/securecart-monolith.toml"),
+        &flags,
+        ("4e41302877e060e075ba0a818400cccdf35a9a7b12317d93189dcc6d04167441", 32540),
+    );
+}
+
+/// The column's cells of every row (header excluded).
+fn column<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    // Counted from the end: only the strategy cell (column 1) may hold a comma.
+    let from_end = header.len() - 1 - header.iter().position(|c| *c == name).unwrap();
+    lines.map(|l| l.rsplit(',').nth(from_end).unwrap_or("")).collect()
+}
+
+#[test]
+fn every_column_is_the_pinned_bytes() {
+    // Ransomware and total data loss, several years per trial, a strategy
+    // name that is a formula and holds a comma and a quote.
+    let dir = temp("every-model");
+    let source = std::fs::read_to_string(root().join("models/ransomware-immutability.toml")).unwrap();
+    let model = dir.join("model.toml");
+    std::fs::write(&model, source.replacen("name = \"backups-mutable\"", "name = '=backups, \"mutable\"'", 1)).unwrap();
+    let flags = ["--trials", "1500", "--years", "3", "--seed", "5", "--threads", "2"];
+    let bytes = check(
+        "ransomware",
+        &model,
+        &flags,
+        ("8f607fdb420cdf360fd22b4262a33e027e6ffb2c4510fa4f732b715c4864c097", 44874),
+    );
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("\n0,\"'=backups, \"\"mutable\"\"\","), "the strategy cell is guarded and quoted");
+    let kinds = column(&text, "kind");
+    assert!(["az", "region", "logical"].iter().all(|k| kinds.contains(k)), "kinds");
+    assert!(column(&text, "data_lost_entirely").contains(&"true"));
+    assert!(column(&text, "data_loss_s").contains(&"inf"));
+    for name in ["detection_delay_s", "failback_downtime_s", "provisioning_s", "restore_s", "waiting_s"] {
+        assert!(column(&text, name).iter().any(|c| *c != "0"), "{name} is always 0");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Partial loads (degraded service), in time and in scope.
+    let flags = ["--trials", "1500", "--years", "2", "--seed", "9", "--threads", "1"];
+    let bytes = check(
+        "partial",
+        &root().join("models/multi-tenant-saas.toml"),
+        &flags,
+        ("f19b3ce86e1efbae507aeafacde17e002b507d7e444bcbcf4b358d2c28eeb432", 11034),
+    );
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(column(&text, "degraded_s").iter().any(|c| *c != "0"), "degraded_s is always 0");
+}
+
+#[test]
+fn a_csv_past_excels_rows_is_named_on_stderr_and_in_report_md() {
+    // About 10.7 rows a trial: past 1,048,576 rows.
+    let dir = temp("excel");
+    let model = root().join("models/securecart-monolith.toml");
+    let stderr = run(&model, &dir.join("big"), &["--trials", "110000", "--seed", "1"]);
+    assert!(stderr.contains("warning: incidents.csv has") && stderr.contains("Excel"), "{stderr}");
+    let report = std::fs::read_to_string(dir.join("big/report.md")).unwrap();
+    let notes = report.split("\n## Notes\n").nth(1).expect("report.md has no Notes");
+    assert!(notes.contains("incidents.csv has") && notes.contains("1048576"), "{notes}");
+    // Compressed, or below the limit: no note.
+    std::fs::remove_dir_all(dir.join("big")).unwrap();
+    let stderr = run(&model, &dir.join("gz"), &["--trials", "110000", "--seed", "1", "--incidents-format", "csv.gz"]);
+    assert!(!stderr.contains("Excel"), "{stderr}");
+    assert!(!std::fs::read_to_string(dir.join("gz/report.md")).unwrap().contains("## Notes"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
