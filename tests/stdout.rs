@@ -5,6 +5,8 @@
 use std::process::{Command, Stdio};
 
 const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml");
+/// The platform model (services, plans).
+const PLATFORM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart.toml");
 
 fn drsim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_drsim"))
@@ -21,6 +23,9 @@ fn a_closed_pipe_is_not_an_error_and_outputs_are_still_written() {
         vec!["run", MODEL, "--trials", "2000", "--threads", "1", "--out", out.to_str().expect("utf-8")],
         vec!["check", MODEL],
         vec!["schema", "results"],
+        vec!["plans", PLATFORM, "--trials", "200", "--threads", "1"],
+        vec!["optimize", PLATFORM, "--trials", "200", "--threads", "1"],
+        vec!["run", MODEL, "--outer", "2", "--trials", "200", "--threads", "1"],
     ] {
         let mut child =
             drsim().args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("drsim starts");

@@ -4,7 +4,7 @@
 use anyhow::anyhow;
 
 use super::sweep::{eval_provenance, read_model_text, whatif_failure};
-use super::{Failure, bad_input, runtime};
+use super::{Failure, bad_input, runtime, say};
 use crate::cli::{Format, RunArgs};
 use drsim::engine::Observer;
 use drsim::model::Model;
@@ -114,8 +114,8 @@ pub(super) fn emit(
 ) -> Result<(), Failure> {
     let json = OuterJson { provenance: Some(provenance) }.render(summary).map_err(runtime)?;
     match format {
-        Format::Json => print!("{json}"),
-        _ => print!("{}", OuterText.render(summary).map_err(runtime)?),
+        Format::Json => say(&json)?,
+        _ => say(OuterText.render(summary).map_err(runtime)?)?,
     }
     if let Some(staging) = staging {
         staging.write(OUTER_FILE, json.as_bytes()).map_err(runtime)?;

@@ -3,7 +3,7 @@
 
 use anyhow::anyhow;
 
-use super::{Failure, bad_input, runtime};
+use super::{Failure, bad_input, runtime, say};
 use crate::cli::{Format, PlatformArgs};
 use drsim::simulation::SimulationError;
 
@@ -27,6 +27,5 @@ pub(super) fn platform(args: &PlatformArgs, search: bool) -> Result<(), Failure>
         Format::Json => serde_json::to_string_pretty(&results).map_err(runtime)? + "\n",
         _ => drsim::report::platform_text::render(&results),
     };
-    print!("{text}");
-    Ok(())
+    say(text)
 }
