@@ -15,7 +15,8 @@ use drsim::world::{World, seed};
 use rand::{RngExt, SeedableRng};
 
 fn securecart() -> Model {
-    Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart-monolith.toml")).expect("SecureCart model")
+    Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart-monolith.toml"))
+        .expect("SecureCart model")
 }
 
 /// Trial-years per second: a [`Simulation`] with no observer (the hot path)

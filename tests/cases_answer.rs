@@ -152,7 +152,8 @@ fn drsim(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-const SECURECART: [&str; 8] = ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "--threads", "2"];
+const SECURECART: [&str; 8] =
+    ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "--threads", "2"];
 
 /// The first screen (25 lines of 100 columns) says what to do: here, that
 /// nothing meets the targets, which shortfall every strategy shares and what

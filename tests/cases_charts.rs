@@ -168,7 +168,15 @@ fn temp(name: &str) -> std::path::PathBuf {
 #[test]
 fn run_out_writes_the_loss_exceedance_chart_and_csv() {
     let out = temp("run");
-    let o = drsim(&["run", "models/securecart-monolith.toml", "--trials", "2000", "--quiet", "--out", out.to_str().unwrap()]);
+    let o = drsim(&[
+        "run",
+        "models/securecart-monolith.toml",
+        "--trials",
+        "2000",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let csv = std::fs::read_to_string(out.join("loss_exceedance.csv")).unwrap();
     assert!(csv.starts_with("strategy,loss_usd,probability_exceeded,years_per_loss,drsim_version,"));
@@ -208,7 +216,8 @@ fn the_gantt_shows_a_failed_failover_and_counts_a_logical_incident_from_discover
     let _ = std::fs::remove_dir_all(&out);
 
     let out = temp("logical");
-    let args = ["timeline", "models/securecart-monolith.toml", "--strategy", "backup-restore", "--kind", "logical", "--out"];
+    let args =
+        ["timeline", "models/securecart-monolith.toml", "--strategy", "backup-restore", "--kind", "logical", "--out"];
     let o = drsim(&[&args[..], &[out.to_str().unwrap()]].concat());
     assert!(o.status.success());
     let svg = std::fs::read_to_string(out.join("timeline.svg")).unwrap();
@@ -217,7 +226,8 @@ fn the_gantt_shows_a_failed_failover_and_counts_a_logical_incident_from_discover
     let _ = std::fs::remove_dir_all(&out);
 
     let out = temp("aa");
-    let args = ["timeline", "models/securecart-monolith.toml", "--strategy", "active-active", "--kind", "region", "--out"];
+    let args =
+        ["timeline", "models/securecart-monolith.toml", "--strategy", "active-active", "--kind", "region", "--out"];
     let o = drsim(&[&args[..], &[out.to_str().unwrap()]].concat());
     assert!(o.status.success());
     let svg = std::fs::read_to_string(out.join("timeline.svg")).unwrap();

@@ -68,7 +68,16 @@ fn incidents_format_needs_incidents() {
     let dir = temp("needs");
     let out = Command::new(BIN)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "models/securecart-monolith.toml", "--trials", "10", "-q", "--incidents-format", "csv.gz", "--out"])
+        .args([
+            "run",
+            "models/securecart-monolith.toml",
+            "--trials",
+            "10",
+            "-q",
+            "--incidents-format",
+            "csv.gz",
+            "--out",
+        ])
         .arg(dir.join("out"))
         .output()
         .unwrap();

@@ -255,7 +255,16 @@ fn check_sarif_is_a_sarif_2_1_0_log_code_scanning_can_read() {
 fn timeline_fit_and_sensitivity_write_json() {
     let (stdout, _) = exits(
         0,
-        &["timeline", "models/securecart-monolith.toml", "--strategy", "pilot-light", "--kind", "region", "--format", "json"],
+        &[
+            "timeline",
+            "models/securecart-monolith.toml",
+            "--strategy",
+            "pilot-light",
+            "--kind",
+            "region",
+            "--format",
+            "json",
+        ],
         None,
     );
     let t = json(&stdout);

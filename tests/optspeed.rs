@@ -46,7 +46,11 @@ fn every_plan_of_the_platform_search_keeps_its_figures_bit_for_bit() {
         }
     }
     let services = format!("{:?}", eval.services);
-    let functions = format!("{:?}", eval.functions);
+    // `down_with` (the weakest link's shares) was added after the digest
+    // was taken: cleared here, so the digest pins every figure it pinned.
+    let mut figures = eval.functions.clone();
+    figures.iter_mut().flatten().for_each(|f| f.down_with.clear());
+    let functions = format!("{:?}", figures).replace(", down_with: []", "").replace("down_with: [], ", "");
     let got = (fnv(costs.as_bytes()), fnv(services.as_bytes()), fnv(functions.as_bytes()));
     assert_eq!(
         got,

@@ -29,7 +29,8 @@ use std::process::Output;
 use common::cli::run_drsim;
 
 /// The bundled models, by file stem.
-const MODELS: [&str; 4] = ["securecart-monolith", "payments-rpo-zero", "ransomware-immutability", "small-shop-single-region"];
+const MODELS: [&str; 4] =
+    ["securecart-monolith", "payments-rpo-zero", "ransomware-immutability", "small-shop-single-region"];
 
 /// Runs drsim from the repository root and returns its output; it must succeed.
 fn drsim(args: &[&str]) -> Output {
@@ -119,14 +120,26 @@ fn run_table_of_small_shop_single_region_is_pinned() {
 
 #[test]
 fn run_table_over_three_years_is_pinned() {
-    let args =
-        ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "--threads", "2", "--years", "3", "-q"];
+    let args = [
+        "run",
+        "models/securecart-monolith.toml",
+        "--trials",
+        "2000",
+        "--seed",
+        "7",
+        "--threads",
+        "2",
+        "--years",
+        "3",
+        "-q",
+    ];
     assert_output("run_table_securecart_3_years", &args);
 }
 
 #[test]
 fn report_markdown_is_pinned() {
-    let args = ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "-q", "--format", "markdown"];
+    let args =
+        ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "-q", "--format", "markdown"];
     assert_output("report_markdown_securecart", &args);
 }
 
@@ -161,7 +174,14 @@ fn sweep_is_pinned() {
     // point finishes first.
     assert_output(
         "sweep_securecart_backup_interval",
-        &["sweep", "models/securecart-monolith.toml", "--set", "strategy.pilot-light.backup.interval=5m,1h", "--trials", "1000"],
+        &[
+            "sweep",
+            "models/securecart-monolith.toml",
+            "--set",
+            "strategy.pilot-light.backup.interval=5m,1h",
+            "--trials",
+            "1000",
+        ],
     );
 }
 
@@ -190,7 +210,16 @@ fn check_json_and_sarif_are_pinned() {
 fn timeline_json_is_pinned() {
     assert_output(
         "timeline_json_securecart_pilot_light_region",
-        &["timeline", "models/securecart-monolith.toml", "--strategy", "pilot-light", "--kind", "region", "--format", "json"],
+        &[
+            "timeline",
+            "models/securecart-monolith.toml",
+            "--strategy",
+            "pilot-light",
+            "--kind",
+            "region",
+            "--format",
+            "json",
+        ],
     );
 }
 

@@ -129,7 +129,8 @@ fn stated_standard_error_matches_the_spread_over_50_seeds() {
 #[test]
 fn one_and_two_threads_give_the_same_figures() {
     let model =
-        drsim::model::Model::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml"))).unwrap();
+        drsim::model::Model::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml")))
+            .unwrap();
     let (a, b) = (stratified(&model, 700, 3, 1), stratified(&model, 700, 3, 2));
     assert_eq!(serde_json::to_string(&a.tally).unwrap(), serde_json::to_string(&b.tally).unwrap());
     assert_eq!(serde_json::to_string(&a.strategies).unwrap(), serde_json::to_string(&b.strategies).unwrap());
@@ -169,7 +170,8 @@ fn figures(bytes: &[u8]) -> serde_json::Value {
 #[test]
 fn four_stratified_shards_merge_into_the_single_run_and_mixed_parts_are_refused() {
     let root = temp("shards");
-    let run = ["run", "models/securecart-monolith.toml", "--trials", "2003", "--quiet", "--variance-reduction", "stratified"];
+    let run =
+        ["run", "models/securecart-monolith.toml", "--trials", "2003", "--quiet", "--variance-reduction", "stratified"];
     let single = ok(drsim().args(run).args(["--format", "json"]).output().unwrap());
     let dirs: Vec<PathBuf> = (1..=4).map(|k| root.join(format!("part-{k}"))).collect();
     let children: Vec<_> = dirs
