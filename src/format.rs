@@ -80,6 +80,39 @@ pub fn fmt_usd(x: f64) -> String {
     format!("{}${out}", if negative { "-" } else { "" })
 }
 
+/// A magnitude to three significant digits with a k, M or B suffix, no
+/// currency sign: `950`, `41.5k`, `2.61M`, `1.20B` (negative with `-`).
+pub fn fmt_short(x: f64) -> String {
+    let a = x.abs();
+    let sign = if x < 0.0 { "-" } else { "" };
+    let (v, unit) = if a < 999.5 {
+        return format!("{sign}{a:.0}");
+    } else if a < 999_500.0 {
+        (a / 1e3, "k")
+    } else if a < 999_500_000.0 {
+        (a / 1e6, "M")
+    } else {
+        (a / 1e9, "B")
+    };
+    let decimals = if v < 9.995 {
+        2
+    } else if v < 99.95 {
+        1
+    } else {
+        0
+    };
+    format!("{sign}{v:.decimals$}{unit}")
+}
+
+/// USD to three significant digits: `$950`, `$41.5k`, `$2.61M` (see [`fmt_short`]).
+pub fn fmt_usd_short(x: f64) -> String {
+    let s = fmt_short(x);
+    match s.strip_prefix('-') {
+        Some(rest) => format!("-${rest}"),
+        None => format!("${s}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +134,19 @@ mod tests {
         assert_eq!(fmt_duration_s(3.0 * 86_400.0 + 3600.0), "3d 1h");
         assert_eq!(fmt_duration_s(f64::INFINITY), "all data");
         assert_eq!(fmt_duration_s(-1.0), "0s");
+    }
+
+    #[test]
+    fn short_amounts_keep_three_significant_digits() {
+        assert_eq!(fmt_usd_short(0.0), "$0");
+        assert_eq!(fmt_usd_short(949.6), "$950");
+        assert_eq!(fmt_usd_short(999.6), "$1.00k");
+        assert_eq!(fmt_usd_short(41_480.0), "$41.5k");
+        assert_eq!(fmt_usd_short(363_187.0), "$363k");
+        assert_eq!(fmt_usd_short(999_700.0), "$1.00M");
+        assert_eq!(fmt_usd_short(2_611_866.0), "$2.61M");
+        assert_eq!(fmt_usd_short(-1_234_567_890.0), "-$1.23B");
+        assert_eq!(fmt_short(82_000.0), "82.0k");
     }
 
     #[test]

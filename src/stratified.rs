@@ -197,7 +197,6 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
     let scale = |m: Mean| Mean { value: m.value / per_year, std_error: m.std_error / per_year };
     let total = scale(hist_mean(&cost_mix));
     let line_items = LineItems::of(model, strategy);
-    let q_scale = |q: Quantile| Quantile { value: q.value / per_year, low: q.low / per_year, high: q.high / per_year };
     StrategySummary {
         name: strategy.name.clone(),
         kind: strategy.kind().name().to_string(),
@@ -229,11 +228,7 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
                 std_error: total.std_error,
             },
             total_annual_usd: total,
-            total_annual_quantiles_usd: quantiles(&cost_mix).map(|q| Quantiles {
-                p50: q_scale(q.p50),
-                p95: q_scale(q.p95),
-                p99: q_scale(q.p99),
-            }),
+            total_annual_quantiles_usd: quantiles(&cost_mix).map(|q| q.per(per_year)),
             cvar95_usd: cost_mix.cvar(0.95).map(|c| c / per_year),
             failover_running_annual_usd: ratio(&w, |k| {
                 (strata[k].failover_running_usd.mean(), strata[k].failover_running_usd.count())

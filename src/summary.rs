@@ -86,6 +86,12 @@ impl Quantiles {
     pub fn of(h: &LogHistogram) -> Option<Quantiles> {
         Some(Quantiles { p50: quantile(h, 0.5)?, p95: quantile(h, 0.95)?, p99: quantile(h, 0.99)? })
     }
+
+    /// Every value (and interval bound) divided by `by`: a trial's figures per year.
+    pub fn per(&self, by: f64) -> Quantiles {
+        let scale = |q: Quantile| Quantile { value: q.value / by, low: q.low / by, high: q.high / by };
+        Quantiles { p50: scale(self.p50), p95: scale(self.p95), p99: scale(self.p99) }
+    }
 }
 
 /// A mean with its standard error.
@@ -402,9 +408,7 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
 /// Per-trial costs scaled to one year: a trial of `per_year` years costs `per_year` times a year.
 fn cost_summary(line_items: LineItems, trial_cost: &LogHistogram, per_year: f64) -> CostSummary {
     let total = Mean::of(trial_cost);
-    let scale = |q: Quantile| Quantile { value: q.value / per_year, low: q.low / per_year, high: q.high / per_year };
-    let quantiles =
-        Quantiles::of(trial_cost).map(|q| Quantiles { p50: scale(q.p50), p95: scale(q.p95), p99: scale(q.p99) });
+    let quantiles = Quantiles::of(trial_cost).map(|q| q.per(per_year));
     let total_annual_usd = Mean { value: total.value / per_year, std_error: total.std_error / per_year };
     CostSummary {
         // Incident costs are never negative; the difference can be, by the

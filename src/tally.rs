@@ -142,6 +142,20 @@ pub fn pair_index(i: usize, j: usize, n: usize) -> usize {
     i * n - i * (i + 1) / 2 + (j - i - 1)
 }
 
+/// Pushes one trial's difference `values[i] - values[j]` of every pair
+/// `i < j` into `pairs`, at [`pair_index`]`(i, j, values.len())`.
+pub fn push_pairs(pairs: &mut [Moments], values: &[f64]) {
+    let n = values.len();
+    debug_assert_eq!(pairs.len(), n * n.saturating_sub(1) / 2);
+    let mut k = 0;
+    for (i, &a) in values.iter().enumerate() {
+        for &b in &values[i + 1..] {
+            pairs[k].push(a - b);
+            k += 1;
+        }
+    }
+}
+
 impl Tally {
     /// An empty tally for a model.
     pub fn new(model: &Model, horizon: Duration) -> Tally {
@@ -219,12 +233,7 @@ impl Tally {
     /// Closes a trial: records the paired cost differences.
     pub(crate) fn end_trial(&mut self, annual_cost: &[f64]) {
         self.trials += 1;
-        let n = annual_cost.len();
-        for i in 0..n {
-            for j in i + 1..n {
-                self.paired_cost_usd[pair_index(i, j, n)].push(annual_cost[i] - annual_cost[j]);
-            }
-        }
+        push_pairs(&mut self.paired_cost_usd, annual_cost);
     }
 }
 
@@ -344,5 +353,22 @@ impl TrialTally<'_> {
         let total = fixed_cost_usd + self.cost_usd;
         t.trial_cost_usd.record(total);
         total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_are_pushed_where_pair_index_finds_them() {
+        let values = [5.0, 2.0, 9.0, 4.0];
+        let mut pairs = vec![Moments::new(); 6];
+        push_pairs(&mut pairs, &values);
+        for i in 0..4 {
+            for j in i + 1..4 {
+                assert_eq!(pairs[pair_index(i, j, 4)].mean(), values[i] - values[j]);
+            }
+        }
     }
 }

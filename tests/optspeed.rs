@@ -31,7 +31,7 @@ fn every_plan_of_the_platform_search_keeps_its_figures_bit_for_bit() {
     let combos = Combos::all(&platform);
     let player = Player::new(&platform, &combos, options.seed, options.engine_config().horizon);
     let (tally, _) = player.run(0..options.trials, options.threads).expect("runs");
-    let eval = Evaluation::new(&platform, combos.clone(), &tally, options.years);
+    let eval = Evaluation::new(&platform, combos.clone(), &tally, options.years, Vec::new());
     let mut costs = String::new();
     let mut choice = vec![0; platform.services.len()];
     for _ in 0..platform.plan_count() {

@@ -240,3 +240,104 @@ fn bad_platform_values_are_named_by_line_column_and_key() {
     let err = from_str_at(&text, Path::new("t.toml")).unwrap_err().to_string();
     assert!(err.contains("invoke_after"), "{err}");
 }
+
+// A plan's cost trial by trial. Each trial of the 3 x 3 x 3 platform is run
+// alone, and its total for a plan is added by hand from the tallies the
+// search itself reads (each service's candidate cost, each function's lost
+// revenue and orders under the plan's combination). Over those trials: the
+// mean is the plan's cost, the sample standard error and the paired
+// difference's (mean, standard error) are what the run reports, and the
+// nearest-rank P95 lies in the reported P95's 95% interval. Tolerances: the
+// 1e-6 USD fixed-point rounding of each trial's total.
+#[test]
+fn each_plans_cost_spread_and_paired_difference_match_a_hand_computation_over_its_trials() {
+    use drsim::platform::play::{Combos, Player};
+    let mut platform = load(&three_by_three());
+    let plans = vec![vec![0, 0, 0], vec![2, 1, 0], vec![1, 2, 2]];
+    platform.plans = plans
+        .iter()
+        .enumerate()
+        .map(|(i, c)| drsim::platform::Plan { name: format!("p{i}"), choice: c.clone() })
+        .collect();
+    let trials = 400;
+    let results = run_plans(&platform, &options(trials)).expect("runs");
+    let combos = Combos::of_plans(&platform, &plans);
+    let player = Player::new(&platform, &combos, SEED, drsim::model::Duration::YEAR);
+    let mut totals = vec![Vec::new(); plans.len()];
+    for t in 0..trials {
+        let (tally, _) = player.run(t..t + 1, Some(1)).expect("runs");
+        for (plan, out) in plans.iter().zip(totals.iter_mut()) {
+            let mut total = 0.0;
+            for (s, &c) in plan.iter().enumerate() {
+                total += tally.services[s].strategies[c].trial_cost_usd.moments().mean();
+            }
+            for (f, tallies) in tally.functions.iter().enumerate() {
+                total += tallies[combos.index(&platform, f, plan).unwrap()].trial_cost_usd.mean();
+            }
+            out.push(total);
+        }
+    }
+    let n = trials as f64;
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / n;
+    let se = |x: &[f64]| {
+        let m = mean(x);
+        (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt()
+    };
+    let rounding = 1e-6 * 4.0;
+    for (i, p) in results.plans.iter().enumerate() {
+        let spread = p.annual_cost_spread_usd.as_ref().expect("a listed plan is followed whole");
+        assert!((p.annual_cost_usd - mean(&totals[i])).abs() <= rounding, "{}: mean", p.name);
+        assert!((spread.std_error - se(&totals[i])).abs() <= 1e-6 * se(&totals[i]).max(1.0), "{}: SE", p.name);
+        let mut sorted = totals[i].clone();
+        sorted.sort_by(f64::total_cmp);
+        let p95 = sorted[(0.95 * n).ceil() as usize - 1];
+        let q = &spread.quantiles.as_ref().expect("quantiles").p95;
+        assert!(q.low <= p95 * 1.005 && p95 <= q.high * 1.005, "{}: P95 {p95} outside [{}, {}]", p.name, q.low, q.high);
+    }
+    // The first listed plan is not necessarily the chosen one: check every
+    // plan's difference against the chosen, by hand.
+    let chosen = results.best.as_ref().or(results.closest.as_ref()).expect("a choice");
+    let c = results.plans.iter().position(|p| p.choice == chosen.choice).expect("chosen among the listed");
+    for (i, p) in results.plans.iter().enumerate() {
+        let Some(d) = p.cost_vs_chosen_usd else {
+            assert_eq!(i, c, "only the chosen plan has no difference");
+            continue;
+        };
+        let diff: Vec<f64> = totals[i].iter().zip(&totals[c]).map(|(a, b)| a - b).collect();
+        assert!((d.value - mean(&diff)).abs() <= 2.0 * rounding, "{}: paired mean", p.name);
+        assert!((d.std_error - se(&diff)).abs() <= 1e-6 * se(&diff).max(1.0), "{}: paired SE", p.name);
+        // The shared noise cancels: the paired SE is below the unpaired one.
+        assert!(d.std_error < (se(&totals[i]).powi(2) + se(&totals[c]).powi(2)).sqrt(), "{}", p.name);
+    }
+}
+
+// The runner-ups are the cheapest plans other than the choice, whatever the
+// choice is: an exhaustive run of every plan ranks them the same way.
+#[test]
+fn the_runner_ups_are_the_next_cheapest_plans_of_an_exhaustive_evaluation() {
+    let mut platform = load(&three_by_three());
+    let found = optimize(&platform, &options(2_000)).expect("optimizes");
+    let chosen = found.best.as_ref().or(found.closest.as_ref()).expect("a choice").choice.clone();
+    let mut every = Vec::new();
+    for a in 0..3 {
+        for b in 0..3 {
+            for c in 0..3 {
+                every.push(drsim::platform::Plan { name: format!("{a}{b}{c}"), choice: vec![a, b, c] });
+            }
+        }
+    }
+    platform.plans = every;
+    let all = run_plans(&platform, &options(2_000)).expect("runs");
+    let mut others: Vec<_> = all.plans.iter().filter(|p| p.choice != chosen).collect();
+    others.sort_by(|a, b| a.annual_cost_usd.total_cmp(&b.annual_cost_usd));
+    let want: Vec<&Vec<String>> = others.iter().take(found.runner_ups.len()).map(|p| &p.choice).collect();
+    let got: Vec<&Vec<String>> = found.runner_ups.iter().map(|u| &u.plan.choice).collect();
+    assert_eq!(got, want);
+    // Each runner-up's cost against the choice is the exhaustive run's paired difference.
+    for u in &found.runner_ups {
+        let d = u.plan.cost_vs_chosen_usd.expect("paired against the choice");
+        let same = all.plans.iter().find(|p| p.choice == u.plan.choice).unwrap();
+        let base = all.plans.iter().find(|p| p.choice == chosen).unwrap();
+        assert!((d.value - (same.annual_cost_usd - base.annual_cost_usd)).abs() < 1e-5);
+    }
+}

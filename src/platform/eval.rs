@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Platform;
+use super::plan_cost::PlanCosts;
 use super::play::{Combos, FunctionTally, PlatformTally};
 use crate::decision::decide;
 use crate::model::Duration;
@@ -106,6 +107,44 @@ pub struct Evaluation {
     pub trials: u64,
     /// Years per trial.
     pub years: f64,
+    /// The plans followed whole in the run, in the order of `plan_costs`.
+    pub followed: Vec<Vec<usize>>,
+    /// Their per-trial costs.
+    pub plan_costs: PlanCosts,
+}
+
+/// How uncertain a plan's expected annual cost is and how it spreads from
+/// year to year: from the plan's total cost in each trial, so only for
+/// plans a run followed whole (every plan a run reports).
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct CostSpread {
+    /// Standard error of the expected annual cost (`annual_cost_usd`), USD:
+    /// the simulation's own uncertainty, shrinking as 1/sqrt(trials).
+    pub std_error: f64,
+    /// P50, P95 and P99 of the annual cost over the simulated years, USD,
+    /// each with its 95% interval.
+    pub quantiles: Option<Quantiles>,
+    /// Expected shortfall: the mean annual cost of the worst 5% of years, USD.
+    pub cvar95: Option<f64>,
+}
+
+/// One plan's annual cost minus another's on the same simulated years
+/// (common random numbers), USD per year.
+#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+pub struct CostDifference {
+    /// The mean difference, USD/yr.
+    pub value: f64,
+    /// Its standard error, USD/yr: smaller than the two plans' own standard
+    /// errors combined, as the noise they share cancels.
+    pub std_error: f64,
+}
+
+impl CostDifference {
+    /// Whether the difference is beyond its 95% interval (|value| > 1.96 SE):
+    /// whether the run tells the two plans' costs apart.
+    pub fn resolved(&self) -> bool {
+        self.value.abs() > crate::stats::z_for(0.95) * self.std_error
+    }
 }
 
 /// One plan judged.
@@ -117,6 +156,15 @@ pub struct PlanFigures {
     pub choice: Vec<String>,
     /// Expected annual cost, USD: services' costs plus functions' lost revenue and orders.
     pub annual_cost_usd: f64,
+    /// Its standard error and its spread over the years (absent for a plan
+    /// the run did not follow whole, which no report shows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annual_cost_spread_usd: Option<CostSpread>,
+    /// Its annual cost minus the chosen plan's (the recommended, or the
+    /// closest when none meets every target), paired on the same simulated
+    /// years, USD/yr: absent for the chosen plan itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_vs_chosen_usd: Option<CostDifference>,
     /// Whether every service (with targets) and every function meets its targets.
     pub meets_targets: bool,
     /// What it misses, one line each.
@@ -132,8 +180,15 @@ fn pct(x: f64) -> String {
 }
 
 impl Evaluation {
-    /// Summarises a tally.
-    pub fn new(platform: &Platform, combos: Combos, tally: &PlatformTally, years: f64) -> Evaluation {
+    /// Summarises a tally whose player followed the plans `followed`
+    /// (see [`super::play::Player::following`]).
+    pub fn new(
+        platform: &Platform,
+        combos: Combos,
+        tally: &PlatformTally,
+        years: f64,
+        followed: Vec<Vec<usize>>,
+    ) -> Evaluation {
         let confidence = platform.confidence;
         let services = platform
             .services
@@ -219,7 +274,36 @@ impl Evaluation {
                     .collect()
             })
             .collect();
-        Evaluation { services, functions, combos, trials: tally.trials(), years }
+        Evaluation {
+            services,
+            functions,
+            combos,
+            trials: tally.trials(),
+            years,
+            followed,
+            plan_costs: tally.plans.clone(),
+        }
+    }
+
+    /// How a followed plan's annual cost spreads; `None` for a plan not followed.
+    pub fn spread(&self, plan: &[usize]) -> Option<CostSpread> {
+        let i = self.followed.iter().position(|p| p == plan)?;
+        let h = &self.plan_costs.trial_cost_usd[i];
+        let per_year = self.years;
+        Some(CostSpread {
+            std_error: h.moments().std_error() / per_year,
+            quantiles: Quantiles::of(h).map(|q| q.per(per_year)),
+            cvar95: h.cvar(0.95).map(|c| c / per_year),
+        })
+    }
+
+    /// Plan `a`'s annual cost minus plan `b`'s, paired trial by trial; `None`
+    /// unless both were followed.
+    pub fn difference(&self, a: &[usize], b: &[usize]) -> Option<CostDifference> {
+        let i = self.followed.iter().position(|p| p == a)?;
+        let j = self.followed.iter().position(|p| p == b)?;
+        let (m, sign) = self.plan_costs.difference(i, j)?;
+        Some(CostDifference { value: sign * m.mean() / self.years, std_error: m.std_error() / self.years })
     }
 
     /// Expected annual cost of a plan, USD (see the module's documentation).
@@ -260,6 +344,8 @@ impl Evaluation {
                 })
                 .collect(),
             annual_cost_usd: self.plan_cost(platform, plan)?,
+            annual_cost_spread_usd: self.spread(plan),
+            cost_vs_chosen_usd: None,
             meets_targets: misses.is_empty(),
             misses,
             services: plan.iter().enumerate().map(|(s, &c)| self.services[s][c].clone()).collect(),

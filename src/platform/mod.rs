@@ -19,6 +19,7 @@
 pub mod eval;
 pub mod load;
 pub mod optimize;
+pub mod plan_cost;
 pub mod play;
 
 use std::path::PathBuf;

@@ -9,6 +9,13 @@
 //! trials stream. A plan's figures are then read off its services'
 //! candidates and its functions' combinations; memory does not grow with the
 //! trials.
+//!
+//! The plans the search reports (the choice, the runner-ups and the listed
+//! plans) are then run again, alone, on the same trials: an ordinary run
+//! that gives the same figures bit for bit, and also follows each of them
+//! whole, trial by trial, for what a sum of means cannot give: the standard
+//! error and quantiles of each plan's annual cost and the paired difference
+//! between plans (see [`super::plan_cost`]).
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -55,11 +62,27 @@ pub struct PlatformResults {
 /// Runner-ups reported.
 pub const RUNNER_UPS: usize = 5;
 
-fn simulate(platform: &Platform, combos: Combos, options: &RunOptions) -> Result<(Evaluation, u64), SimulationError> {
+/// Runs `combos` on the options' trials, following the plans `follow`
+/// whole (each of their combinations must be in `combos`).
+fn simulate(
+    platform: &Platform,
+    combos: Combos,
+    follow: Vec<Vec<usize>>,
+    options: &RunOptions,
+) -> Result<(Evaluation, u64), SimulationError> {
     options.validate_for(platform.world_model())?;
-    let player = Player::new(platform, &combos, options.seed, options.engine_config().horizon);
+    let player = Player::new(platform, &combos, options.seed, options.engine_config().horizon).following(&follow);
     let (tally, threads) = player.run(0..options.trials, options.threads)?;
-    Ok((Evaluation::new(platform, combos.clone(), &tally, options.years), threads as u64))
+    Ok((Evaluation::new(platform, combos.clone(), &tally, options.years, follow), threads as u64))
+}
+
+/// Runs exactly these plans, following each whole.
+fn simulate_plans(
+    platform: &Platform,
+    plans: Vec<Vec<usize>>,
+    options: &RunOptions,
+) -> Result<(Evaluation, u64), SimulationError> {
+    simulate(platform, Combos::of_plans(platform, &plans), plans, options)
 }
 
 /// Runs the plans the platform lists (for a model without services: one
@@ -69,13 +92,17 @@ fn simulate(platform: &Platform, combos: Combos, options: &RunOptions) -> Result
 /// As [`crate::simulation::Simulation::run`].
 pub fn run_plans(platform: &Platform, options: &RunOptions) -> Result<PlatformResults, SimulationError> {
     let choices: Vec<Vec<usize>> = platform.plans.iter().map(|p| p.choice.clone()).collect();
-    let (eval, threads) = simulate(platform, Combos::of_plans(platform, &choices), options)?;
-    let plans: Vec<PlanFigures> = platform
+    let (eval, threads) = simulate_plans(platform, choices, options)?;
+    let plans: Vec<(Vec<usize>, PlanFigures)> = platform
         .plans
         .iter()
-        .map(|p| eval.plan(platform, &p.name, &p.choice).expect("every combination of a listed plan is evaluated"))
+        .map(|p| {
+            let figures =
+                eval.plan(platform, &p.name, &p.choice).expect("every combination of a listed plan is evaluated");
+            (p.choice.clone(), figures)
+        })
         .collect();
-    Ok(finish(platform, options, threads, 0, plans.clone(), plans))
+    Ok(finish(platform, options, &eval, threads, 0, plans.clone(), plans))
 }
 
 /// Searches every plan for the cheapest meeting every target; also judges
@@ -93,12 +120,12 @@ pub fn optimize(platform: &Platform, options: &RunOptions) -> Result<PlatformRes
             allowed: "at most 1,048,576 plans (the product of every service's candidate count)",
         });
     }
-    let (eval, threads) = simulate(platform, Combos::all(platform), options)?;
+    let (search, _) = simulate(platform, Combos::all(platform), Vec::new(), options)?;
     let mut all: Vec<(f64, usize, Vec<usize>)> = Vec::with_capacity(count as usize);
     let mut choice = vec![0; platform.services.len()];
     for _ in 0..count {
-        let cost = eval.plan_cost(platform, &choice).expect("all combinations are evaluated");
-        let misses = eval.plan_misses(platform, &choice).expect("all combinations are evaluated").len();
+        let cost = search.plan_cost(platform, &choice).expect("all combinations are evaluated");
+        let misses = search.plan_misses(platform, &choice).expect("all combinations are evaluated").len();
         all.push((cost, misses, choice.clone()));
         // Next plan: mixed radix, last service fastest.
         for s in (0..choice.len()).rev() {
@@ -111,64 +138,86 @@ pub fn optimize(platform: &Platform, options: &RunOptions) -> Result<PlatformRes
     }
     // Cheapest first; ties broken by the plan's position in the product.
     all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+    // The cheapest plans, the cheapest meeting every target and, when none
+    // does, the closest: the pool the choice and its runner-ups come from.
+    let mut pool: Vec<Vec<usize>> = all.iter().take(RUNNER_UPS + 1).map(|(_, _, c)| c.clone()).collect();
+    let best_meeting = all.iter().find(|p| p.1 == 0);
+    let closest = all.iter().min_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)));
+    if let Some((_, _, c)) = best_meeting.or(closest) {
+        if !pool.contains(c) {
+            pool.push(c.clone());
+        }
+    }
+    // The reported plans again, alone and followed whole: the same figures,
+    // and each plan's cost spread and paired differences.
+    let listed: Vec<Vec<usize>> = platform.plans.iter().map(|p| p.choice.clone()).collect();
+    let mut reported = pool.clone();
+    reported.extend(listed.iter().filter(|c| !pool.contains(c)).cloned());
+    let (eval, threads) = simulate_plans(platform, reported, options)?;
     let name = |c: &[usize]| {
         platform.plans.iter().find(|p| p.choice == c).map_or_else(|| platform.plan_label(c), |p| p.name.clone())
     };
-    let figures = |c: &[usize]| eval.plan(platform, &name(c), c).expect("all combinations are evaluated");
-    let ranked: Vec<PlanFigures> = all.iter().take(RUNNER_UPS + 1).map(|(_, _, c)| figures(c)).collect();
-    let best_meeting = all.iter().find(|p| p.1 == 0).map(|(_, _, c)| figures(c));
-    let listed: Vec<PlanFigures> = platform.plans.iter().map(|p| figures(&p.choice)).collect();
-    let mut candidates = ranked;
-    if let Some(b) = &best_meeting {
-        if !candidates.iter().any(|p| p.choice == b.choice) {
-            candidates.push(b.clone());
-        }
-    }
-    let closest = if best_meeting.is_none() {
-        all.iter().min_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0))).map(|(_, _, c)| figures(c))
-    } else {
-        None
-    };
-    let mut results = finish(platform, options, threads, count, listed, candidates);
-    if closest.is_some() {
-        results.closest = closest;
-    }
-    Ok(results)
+    let figures = |c: &Vec<usize>| (c.clone(), eval.plan(platform, &name(c), c).expect("reported plans are run"));
+    let listed = listed.iter().map(figures).collect();
+    Ok(finish(platform, options, &eval, threads, count, listed, pool.iter().map(figures).collect()))
 }
 
-/// The choice among `pool` and the runner-ups, with why each loses.
+/// The choice among `pool` (each plan with its candidate per service) and
+/// the runner-ups, with why each loses and its paired cost difference.
 fn finish(
     platform: &Platform,
     options: &RunOptions,
+    eval: &Evaluation,
     threads: u64,
     searched: u64,
-    plans: Vec<PlanFigures>,
-    mut pool: Vec<PlanFigures>,
+    plans: Vec<(Vec<usize>, PlanFigures)>,
+    mut pool: Vec<(Vec<usize>, PlanFigures)>,
 ) -> PlatformResults {
-    pool.sort_by(|a, b| a.annual_cost_usd.total_cmp(&b.annual_cost_usd));
-    let best = pool.iter().find(|p| p.meets_targets).cloned();
+    pool.sort_by(|a, b| a.1.annual_cost_usd.total_cmp(&b.1.annual_cost_usd));
+    let best = pool.iter().find(|p| p.1.meets_targets).cloned();
     let closest = if best.is_none() {
         pool.iter()
-            .min_by(|a, b| a.misses.len().cmp(&b.misses.len()).then(a.annual_cost_usd.total_cmp(&b.annual_cost_usd)))
+            .min_by(|a, b| {
+                a.1.misses.len().cmp(&b.1.misses.len()).then(a.1.annual_cost_usd.total_cmp(&b.1.annual_cost_usd))
+            })
             .cloned()
     } else {
         None
     };
-    let reference = best.as_ref().or(closest.as_ref());
+    let reference = best.as_ref().or(closest.as_ref()).map(|r| r.0.clone());
+    // Every other plan's cost against the choice, paired.
+    let against = |(choice, mut p): (Vec<usize>, PlanFigures)| {
+        p.cost_vs_chosen_usd = reference.as_ref().and_then(|r| eval.difference(&choice, r));
+        (choice, p)
+    };
+    let pool: Vec<(Vec<usize>, PlanFigures)> = pool.into_iter().map(against).collect();
+    let plans: Vec<PlanFigures> = plans.into_iter().map(|p| against(p).1).collect();
     let runner_ups = pool
         .iter()
-        .filter(|p| reference.is_none_or(|r| r.choice != p.choice))
+        .filter(|p| reference.as_ref().is_none_or(|r| *r != p.0))
         .take(RUNNER_UPS)
-        .map(|p| {
+        .map(|(_, p)| {
             let why = if !p.meets_targets {
                 format!("misses {}", p.misses.join("; "))
             } else {
-                let more = p.annual_cost_usd - reference.map_or(0.0, |r| r.annual_cost_usd);
-                format!("meets every target but costs {}/yr more", crate::format::fmt_usd(more))
+                let chosen = best.as_ref().map_or(0.0, |b| b.1.annual_cost_usd);
+                let more = p.cost_vs_chosen_usd.map_or(p.annual_cost_usd - chosen, |d| d.value);
+                let noise = p.cost_vs_chosen_usd.map_or(String::new(), |d| {
+                    if d.resolved() {
+                        format!(" (± {} at 95%)", crate::format::fmt_usd(crate::stats::z_for(0.95) * d.std_error))
+                    } else {
+                        format!(
+                            ", within the simulation's noise (± {} at 95%): more trials would tell them apart",
+                            crate::format::fmt_usd(crate::stats::z_for(0.95) * d.std_error)
+                        )
+                    }
+                });
+                format!("meets every target but costs {}/yr more{noise}", crate::format::fmt_usd(more))
             };
             RunnerUp { plan: p.clone(), why }
         })
         .collect();
+    let (best, closest) = (best.map(|b| b.1), closest.map(|c| c.1));
     PlatformResults {
         name: platform.name.clone(),
         seed: options.seed,

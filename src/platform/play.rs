@@ -18,6 +18,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use super::plan_cost::PlanCosts;
 use super::{MAX_SERVICES, Platform};
 use crate::cost::CostModel;
 use crate::engine::{
@@ -318,11 +319,13 @@ pub struct PlatformTally {
     pub service_down_s: Vec<Vec<Sum>>,
     /// Per function, per evaluated combination (as [`Combos`]).
     pub functions: Vec<Vec<FunctionTally>>,
+    /// The plans the player follows whole (see [`Player::following`]).
+    pub plans: PlanCosts,
 }
 
 impl PlatformTally {
-    /// An empty tally.
-    pub fn new(platform: &Platform, combos: &Combos, horizon: Duration) -> PlatformTally {
+    /// An empty tally, following `plans` plans whole.
+    pub fn new(platform: &Platform, combos: &Combos, horizon: Duration, plans: usize) -> PlatformTally {
         PlatformTally {
             services: platform.services.iter().map(|s| Tally::new(&s.model, horizon)).collect(),
             service_down_s: platform.services.iter().map(|s| vec![Sum::default(); s.candidates()]).collect(),
@@ -335,6 +338,7 @@ impl PlatformTally {
                     vec![FunctionTally::new(partial); c.len()]
                 })
                 .collect(),
+            plans: PlanCosts::new(plans),
         }
     }
 
@@ -351,6 +355,7 @@ impl PlatformTally {
                 a.merge(b);
             }
         }
+        self.plans.merge(&other.plans);
     }
 
     /// Trials recorded.
@@ -411,6 +416,14 @@ struct Scratch {
     /// is down while the function is.
     own: Vec<Period>,
     down_with: [f64; MAX_SERVICES],
+    /// Per trial of the batch, per service, per candidate: its cost over
+    /// the horizon, USD (when plans are followed).
+    service_cost: Vec<Vec<Vec<f64>>>,
+    /// Per function, per evaluated combination, per trial of the batch: the
+    /// function's lost revenue and orders, USD (when plans are followed).
+    function_cost: Vec<Vec<Vec<f64>>>,
+    /// The followed plans' totals of one trial.
+    totals: Vec<f64>,
 }
 
 /// Trials played before their functions are recorded: a combination's
@@ -430,6 +443,9 @@ pub struct Player<'p> {
     /// The functions evaluated by [`Player::chain`]: every service needed,
     /// every combination, in the order of [`Combos::all`].
     chains_of: Vec<usize>,
+    /// The plans followed whole: per plan, its candidate per service and,
+    /// per function, where its combination is in `combos`.
+    following: Vec<(Vec<usize>, Vec<usize>)>,
 }
 
 impl<'p> Player<'p> {
@@ -443,7 +459,30 @@ impl<'p> Player<'p> {
             costs: platform.services.iter().map(|s| CostModel::new(&s.model)).collect(),
             load: CostModel::new(platform.world_model()),
             chains_of: chains_of(platform, combos),
+            following: Vec::new(),
         }
+    }
+
+    /// Also follows these plans whole (a candidate per service each), into
+    /// [`PlatformTally::plans`] in this order: each trial's total cost of
+    /// each plan and of each pair's difference.
+    ///
+    /// # Panics
+    /// If a plan's combination of some function is not among the player's
+    /// combinations (make them with [`Combos::of_plans`] of these plans, or
+    /// [`Combos::all`]).
+    pub fn following(mut self, plans: &[Vec<usize>]) -> Player<'p> {
+        let p = self.platform;
+        self.following = plans
+            .iter()
+            .map(|plan| {
+                let at = (0..p.functions.len())
+                    .map(|f| self.combos.index(p, f, plan).expect("a followed plan's combinations are evaluated"))
+                    .collect();
+                (plan.clone(), at)
+            })
+            .collect();
+        self
     }
 
     fn scratch(&self) -> Scratch {
@@ -462,6 +501,9 @@ impl<'p> Player<'p> {
             choice: vec![0; MAX_SERVICES],
             own: Vec::new(),
             down_with: [0.0; MAX_SERVICES],
+            service_cost: vec![p.services.iter().map(|s| vec![0.0; s.candidates()]).collect(); BATCH],
+            function_cost: self.combos.0.iter().map(|c| vec![vec![0.0; BATCH]; c.len()]).collect(),
+            totals: vec![0.0; self.following.len()],
         }
     }
 
@@ -472,7 +514,7 @@ impl<'p> Player<'p> {
     /// [`EngineError::Threads`] when the pool cannot start;
     /// [`EngineError::Interrupted`] after Ctrl-C.
     pub fn run(&self, trials: Range<u64>, threads: Option<usize>) -> Result<(PlatformTally, usize), EngineError> {
-        let empty = || PlatformTally::new(self.platform, self.combos, self.horizon);
+        let empty = || PlatformTally::new(self.platform, self.combos, self.horizon, self.following.len());
         let (tally, used) = with_threads(threads, || {
             blocks(trials, rayon::current_num_threads() as u64 * BLOCKS_PER_THREAD)
                 .into_par_iter()
@@ -485,7 +527,9 @@ impl<'p> Player<'p> {
                         for (b, trial) in batch.clone().enumerate() {
                             self.trial(trial, b, &mut scratch, &mut tally);
                         }
-                        self.functions((batch.end - batch.start) as usize, &mut scratch, &mut tally);
+                        let n = (batch.end - batch.start) as usize;
+                        self.functions(n, &mut scratch, &mut tally);
+                        self.plans(n, &mut scratch, &mut tally.plans);
                         next = batch.end;
                     }
                     tally
@@ -507,8 +551,9 @@ impl<'p> Player<'p> {
         let (p, seed, horizon) = (self.platform, self.seed, self.horizon);
         let mut world_rng = seed::world_rng(seed, trial);
         scratch.world.sample(p.world_model(), horizon, &mut world_rng);
-        let Scratch { world, sites, site, downs, annual, periods, lossy, own, .. } = scratch;
+        let Scratch { world, sites, site, downs, annual, periods, lossy, own, service_cost, .. } = scratch;
         let (downs, periods, lossy) = (&mut downs[b], &mut periods[b], &mut lossy[b]);
+        let scratch_costs = &mut service_cost[b];
         sites.clear();
         let end = horizon.secs();
         // Services of a platform share the response to an incident; a model
@@ -547,6 +592,9 @@ impl<'p> Player<'p> {
                 );
                 annual[s][c] = trial_tally.finish(costs.fixed_annual_usd(c) * horizon.years());
             }
+            if !self.following.is_empty() {
+                scratch_costs[s].copy_from_slice(&annual[s]);
+            }
             service_tally.end_trial(&annual[s]);
         }
         for (s, service) in p.services.iter().enumerate() {
@@ -576,17 +624,19 @@ impl<'p> Player<'p> {
     /// in cache over the batch instead of being fetched once per trial.
     /// Accumulators are exact sums, so the order does not change a bit.
     fn functions(&self, n: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
-        let Scratch { downs, events, outages, periods, lossy, levels, choice, own, down_with, .. } = scratch;
+        let Scratch { downs, events, outages, periods, lossy, levels, choice, own, down_with, function_cost, .. } =
+            scratch;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for (f, function) in self.platform.functions.iter().enumerate() {
             let tallies = &mut tally.functions[f];
             let needs = &function.services;
             if self.chains_of.contains(&f) {
-                self.chain(function, &lossy[..n], &periods[..n], &mut levels[..n], choice, outages, tallies);
+                let costs = &mut function_cost[f];
+                self.chain(function, &lossy[..n], &periods[..n], &mut levels[..n], choice, outages, tallies, costs);
                 continue;
             }
-            for (combo, ft) in self.combos.0[f].iter().zip(tallies.iter_mut()) {
-                for downs in &downs[..n] {
+            for ((combo, ft), costs) in self.combos.0[f].iter().zip(tallies.iter_mut()).zip(&mut function_cost[f]) {
+                for (downs, cost) in downs[..n].iter().zip(costs.iter_mut()) {
                     for (i, (&s, &c)) in needs.iter().zip(combo).enumerate() {
                         lists[i] = &downs[s][c];
                     }
@@ -596,7 +646,7 @@ impl<'p> Player<'p> {
                         periods_of(list, own);
                         down_with[i] = overlap(own, outages);
                     }
-                    self.record(function, outages, &down_with[..k], ft);
+                    *cost = self.record(function, outages, &down_with[..k], ft);
                 }
             }
         }
@@ -618,6 +668,7 @@ impl<'p> Player<'p> {
         choice: &mut [usize],
         outages: &mut Vec<Outage>,
         tallies: &mut [FunctionTally],
+        costs: &mut [Vec<f64>],
     ) {
         let needs = &function.services;
         let k = needs.len();
@@ -626,8 +677,8 @@ impl<'p> Player<'p> {
         // levels[b][i + 1]: trial b's union of the chosen candidates of services 0..=i.
         let mut from = 0;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
-        for ft in tallies.iter_mut() {
-            for ((levels, periods), lossy) in levels.iter_mut().zip(periods).zip(lossy) {
+        for (ft, costs) in tallies.iter_mut().zip(costs.iter_mut()) {
+            for (((levels, periods), lossy), cost) in levels.iter_mut().zip(periods).zip(lossy).zip(costs.iter_mut()) {
                 for i in from..k {
                     let (done, rest) = levels.split_at_mut(i + 1);
                     union_periods(&done[i], &periods[needs[i]][choice[i]], &mut rest[0]);
@@ -638,7 +689,7 @@ impl<'p> Player<'p> {
                     lists[i] = &lossy[s][choice[i]];
                 }
                 assign_losses(&lists[..k], outages);
-                self.record(function, outages, &[], ft);
+                *cost = self.record(function, outages, &[], ft);
             }
             // Next combination: mixed radix, last service fastest.
             from = k;
@@ -655,9 +706,10 @@ impl<'p> Player<'p> {
 
     /// Adds one trial's outages of a function under one combination, and
     /// the time each of its services was down while it was (`down_with`,
-    /// empty for a chain: see [`FunctionTally::down_with_s`]).
+    /// empty for a chain: see [`FunctionTally::down_with_s`]); returns the
+    /// revenue and orders lost, USD.
     #[inline]
-    fn record(&self, function: &super::Function, outages: &[Outage], down_with: &[f64], ft: &mut FunctionTally) {
+    fn record(&self, function: &super::Function, outages: &[Outage], down_with: &[f64], ft: &mut FunctionTally) -> f64 {
         let end = self.horizon.secs();
         let (mut down, mut cost) = (0.0, 0.0);
         for o in outages.iter() {
@@ -677,6 +729,30 @@ impl<'p> Player<'p> {
             sum.push(d);
         }
         ft.trial_cost_usd.push(cost);
+        cost
+    }
+
+    /// Each followed plan's total over the first `n` trials of the batch:
+    /// its services' costs plus its functions' losses, the same parts (in
+    /// the same order) as [`super::eval::Evaluation::plan_cost`] adds up.
+    fn plans(&self, n: usize, scratch: &mut Scratch, costs: &mut PlanCosts) {
+        if self.following.is_empty() {
+            return;
+        }
+        let Scratch { service_cost, function_cost, totals, .. } = scratch;
+        for (b, services) in service_cost[..n].iter().enumerate() {
+            for ((plan, at), total) in self.following.iter().zip(totals.iter_mut()) {
+                let mut sum = 0.0;
+                for (s, &c) in plan.iter().enumerate() {
+                    sum += services[s][c];
+                }
+                for (f, &j) in at.iter().enumerate() {
+                    sum += function_cost[f][j][b];
+                }
+                *total = sum;
+            }
+            costs.record(totals);
+        }
     }
 
     /// Revenue lost while a function is down and orders lost in its

@@ -23,6 +23,18 @@ pub struct PlanRow {
     pub candidates: String,
     /// Expected annual cost (services' costs plus functions' lost revenue and orders), USD.
     pub expected_annual_cost_usd: f64,
+    /// Its standard error, USD.
+    pub annual_cost_std_error_usd: Option<f64>,
+    /// Annual cost exceeded in 5% of simulated years, USD.
+    pub p95_annual_cost_usd: Option<f64>,
+    /// Annual cost exceeded in 1% of simulated years, USD.
+    pub p99_annual_cost_usd: Option<f64>,
+    /// Mean annual cost of the worst 5% of simulated years, USD.
+    pub cvar95_annual_cost_usd: Option<f64>,
+    /// Expected annual cost minus the chosen plan's, paired on the same years, USD (empty for the chosen plan).
+    pub cost_vs_chosen_usd: Option<f64>,
+    /// Its standard error, USD.
+    pub cost_vs_chosen_std_error_usd: Option<f64>,
     /// Whether every function and every service with targets meets them.
     pub meets_targets: bool,
     /// Targets missed.
@@ -109,15 +121,25 @@ pub fn plans(v: &PlatformView, run: &RunColumns) -> Result<String, ReportError> 
     let rows: Vec<PlanRow> = v
         .ranked
         .iter()
-        .map(|p| PlanRow {
-            rank: p.rank,
-            plan: p.label.clone(),
-            role: p.role.name().to_string(),
-            candidates: composition(p.plan),
-            expected_annual_cost_usd: p.plan.annual_cost_usd,
-            meets_targets: p.plan.meets_targets,
-            misses_count: p.misses.len(),
-            blocking: p.misses.first().map_or(String::new(), |m| m.short()),
+        .map(|p| {
+            let spread = p.plan.annual_cost_spread_usd.as_ref();
+            let quantiles = spread.and_then(|s| s.quantiles.as_ref());
+            PlanRow {
+                rank: p.rank,
+                plan: p.label.clone(),
+                role: p.role.name().to_string(),
+                candidates: composition(p.plan),
+                expected_annual_cost_usd: p.plan.annual_cost_usd,
+                annual_cost_std_error_usd: spread.map(|s| s.std_error),
+                p95_annual_cost_usd: quantiles.map(|q| q.p95.value),
+                p99_annual_cost_usd: quantiles.map(|q| q.p99.value),
+                cvar95_annual_cost_usd: spread.and_then(|s| s.cvar95),
+                cost_vs_chosen_usd: p.plan.cost_vs_chosen_usd.map(|d| d.value),
+                cost_vs_chosen_std_error_usd: p.plan.cost_vs_chosen_usd.map(|d| d.std_error),
+                meets_targets: p.plan.meets_targets,
+                misses_count: p.misses.len(),
+                blocking: p.misses.first().map_or(String::new(), |m| m.short()),
+            }
         })
         .collect();
     to_csv(&rows, run)

@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use super::platform_view::{
-    ASSUMPTIONS, FUNCTION_COLUMNS, PlatformView, SERVICE_COLUMNS, composition, cost_parts, function_cells,
-    service_cells,
+    ASSUMPTIONS, COST_NOTE, FUNCTION_COLUMNS, PlatformView, SERVICE_COLUMNS, SPREAD_COLUMNS, composition, cost_parts,
+    function_cells, service_cells, spread_cells,
 };
 use crate::format::fmt_usd;
 use crate::platform::eval::PlanFigures;
@@ -67,20 +67,26 @@ pub fn render_with(v: &PlatformView, path: &str, charts: &[(&str, &str)]) -> Str
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "## Costs\n");
-    let _ = writeln!(out, "| plan | services' costs/yr | lost revenue and orders/yr | total/yr |");
-    let _ = writeln!(out, "|---|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| plan | services' costs/yr | lost revenue and orders/yr | total/yr | {} |",
+        SPREAD_COLUMNS.join(" | ")
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
     for x in &v.ranked {
         let (services, lost) = cost_parts(x.plan);
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             cell(&x.label),
             fmt_usd(services),
             fmt_usd(lost),
-            fmt_usd(x.plan.annual_cost_usd)
+            fmt_usd(x.plan.annual_cost_usd),
+            spread_cells(x.plan).join(" | ")
         );
     }
     let _ = writeln!(out);
+    let _ = writeln!(out, "{COST_NOTE}\n");
     let _ = writeln!(out, "## Plans by function and by service\n");
     for x in &v.ranked {
         let _ = writeln!(out, "### {} ({}/yr)\n", cell(&x.label), fmt_usd(x.plan.annual_cost_usd));

@@ -9,7 +9,9 @@
 use std::fmt::Write;
 
 use super::answer::wrap;
-use super::platform_view::{PlatformView, RankedPlan, Role, composition, pooled, weakest};
+use super::platform_view::{
+    PlatformView, RankedPlan, Role, composition, cost_cell, cost_sentence, pooled, versus, weakest,
+};
 use super::table::Detail;
 use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
 use crate::platform::eval::PlanFigures;
@@ -79,8 +81,9 @@ impl PlatformTable {
             } else {
                 format!("misses {}", p.misses.iter().map(|m| m.short()).collect::<Vec<_>>().join(", "))
             };
+            let against = v.chosen().and_then(|c| versus(p.plan, &c.label)).map_or(String::new(), |t| format!("; {t}"));
             out.push_str(&wrap(
-                &format!("{}: {}; {}/yr; {why}", p.label, composition(p.plan), fmt_usd(p.plan.annual_cost_usd)),
+                &format!("{}: {}; {}{against}; {why}", p.label, composition(p.plan), cost_sentence(p.plan)),
                 WIDTH,
                 "  ",
                 "      ",
@@ -143,28 +146,31 @@ fn header(out: &mut String, v: &PlatformView, model_path: &str) {
 
 fn ranked(out: &mut String, v: &PlatformView, detail: Detail) {
     let names: Vec<&str> = v.platform.functions.iter().take(FUNCTION_COLUMNS).map(|f| f.name.as_str()).collect();
-    let mut head = format!("{:>2} {:<18} {:<11} {:>11}", "#", "plan", "verdict", "cost/yr");
+    let mut head = format!("{:>2} {:<18} {:<11} {:>13}", "#", "plan", "verdict", "cost/yr ±95%");
     for n in &names {
-        let _ = write!(head, " {:<15}", cut(n, 15));
+        let _ = write!(head, " {:<14}", cut(n, 14));
     }
     let _ = write!(head, " blocking shortfall");
     let _ = writeln!(out, "{}", head.trim_end());
     // The first screen shows the chosen plan and the listed ones; the
     // search's runner-ups (found-N) follow under Plans, and with --detail here.
     for p in v.ranked.iter().filter(|p| detail == Detail::Full || p.role != Role::Found) {
-        let mut row = format!(
-            "{:>2} {:<18} {:<11} {:>11}",
-            p.rank,
-            cut(&p.label, 18),
-            p.verdict(),
-            fmt_usd(p.plan.annual_cost_usd)
-        );
+        let mut row = format!("{:>2} {:<18} {:<11} {:>13}", p.rank, cut(&p.label, 18), p.verdict(), cost_cell(p.plan));
         for n in &names {
-            let _ = write!(row, " {:<15}", function_cell(p, n));
+            let _ = write!(row, " {:<14}", function_cell(p, n));
         }
         let blocking = p.misses.first().map_or("-".to_string(), |m| m.short());
-        let _ = write!(row, " {blocking}");
-        let _ = writeln!(out, "{}", cut(row.trim_end(), WIDTH));
+        // The last column wraps within its own width rather than losing its end.
+        let at = row.chars().count() + 1;
+        let room = WIDTH.saturating_sub(at).max(16);
+        let lines = wrap(&blocking, room, "", "");
+        for (i, line) in lines.lines().enumerate() {
+            if i == 0 {
+                let _ = writeln!(out, "{row} {line}");
+            } else {
+                let _ = writeln!(out, "{:at$}{line}", "");
+            }
+        }
     }
 }
 
@@ -222,7 +228,8 @@ fn services(out: &mut String, p: &PlanFigures) {
 fn legend(out: &mut String, v: &PlatformView) {
     let text = format!(
         "cost/yr = expected: each service's fixed and incident costs plus each function's lost revenue and \
-         orders; a function's cell = its availability and ok, or the targets it misses (A = availability); \
+         orders, ± half its 95% interval from the trials run (differences between plans, paired on the same \
+         simulated years, are more precise: see Plans); a function's cell = its availability and ok, or the targets it misses (A = availability); \
          RTO/RPO met = share of the function's outages (a service's incidents, all kinds) meeting the target, \
          {} required on the 95% lower bound; # = rank among every plan reported (found-N, the search's \
          next cheapest plans, are listed under Plans); loss/yr = a service's data-loss window per year; MISS/ok = a \

@@ -6,7 +6,7 @@
 //! CSV files, results.json and the charts lay these out; none computes them
 //! again.
 
-use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
+use crate::format::{fmt_duration_s, fmt_percent, fmt_short, fmt_usd, fmt_usd_short};
 use crate::platform::Platform;
 use crate::platform::eval::{FunctionFigures, PlanFigures, ServiceFigures};
 use crate::platform::optimize::PlatformResults;
@@ -260,7 +260,7 @@ impl<'a> PlatformView<'a> {
             " (the plans the model lists)".to_string()
         };
         let Some(chosen) = self.chosen() else { return "No plan was evaluated.".to_string() };
-        let cost = fmt_usd(chosen.plan.annual_cost_usd);
+        let cost = cost_interval(chosen.plan);
         if chosen.role == Role::Recommended {
             let mut text = format!(
                 "Recommended: {} at {cost} a year expected, the cheapest plan meeting every target{searched}: {}.",
@@ -271,10 +271,13 @@ impl<'a> PlatformView<'a> {
                 .ranked
                 .iter()
                 .filter(|p| p.listed && p.plan.choice != chosen.plan.choice)
-                .map(|p| format!("{} {}", p.label, signed_usd(p.plan.annual_cost_usd - chosen.plan.annual_cost_usd)))
+                .map(|p| match p.plan.cost_vs_chosen_usd {
+                    Some(d) => format!("{} {} (± {})", p.label, signed_usd(d.value), fmt_usd(half_width(d.std_error))),
+                    None => format!("{} {}", p.label, signed_usd(p.plan.annual_cost_usd - chosen.plan.annual_cost_usd)),
+                })
                 .collect();
             if !others.is_empty() {
-                text.push_str(&format!(" Listed plans a year: {}.", others.join(", ")));
+                text.push_str(&format!(" Listed plans a year, paired on the same years: {}.", others.join(", ")));
             }
             return text;
         }
@@ -294,7 +297,7 @@ impl<'a> PlatformView<'a> {
             chosen.misses.iter().filter(|m| !shared.iter().any(|s| s.target == m.target)).map(Miss::short).collect();
         let name = if chosen.listed { format!(": {},", chosen.label) } else { " (tables below):".to_string() };
         text.push_str(&format!(
-            " Closest plan{name} {cost}/yr{}.",
+            " Closest plan{name} {cost} a year{}.",
             if rest.is_empty() {
                 ", meeting every other target".to_string()
             } else {
@@ -375,6 +378,93 @@ impl<'a> PlatformView<'a> {
 /// `1,024`.
 pub fn group(n: u64) -> String {
     fmt_usd(n as f64).trim_start_matches('$').to_string()
+}
+
+/// Half the 95% interval of a standard error.
+fn half_width(std_error: f64) -> f64 {
+    crate::stats::z_for(0.95) * std_error
+}
+
+/// A plan's expected annual cost in a table cell, to three significant
+/// digits with half its 95% interval: `$2.61M ±363k`. Without a spread
+/// (a plan not followed whole), the expectation alone.
+pub fn cost_cell(plan: &PlanFigures) -> String {
+    match &plan.annual_cost_spread_usd {
+        Some(s) => format!("{} ±{}", fmt_usd_short(plan.annual_cost_usd), fmt_short(half_width(s.std_error))),
+        None => fmt_usd_short(plan.annual_cost_usd),
+    }
+}
+
+/// A plan's annual cost in words: the expectation with its 95% interval,
+/// then how it spreads over the years: `$2,611,866 a year expected (±
+/// $363,187 at 95%); P50 $1.17M, P95 $2.32M, P99 $3.29M; worst 5% of
+/// years $24.5M on average`.
+pub fn cost_sentence(plan: &PlanFigures) -> String {
+    let mut text = format!("{} a year expected", cost_interval(plan));
+    if let Some(s) = &plan.annual_cost_spread_usd {
+        if let Some(q) = &s.quantiles {
+            text.push_str(&format!(
+                "; P50 {}, P95 {}, P99 {}",
+                fmt_usd_short(q.p50.value),
+                fmt_usd_short(q.p95.value),
+                fmt_usd_short(q.p99.value)
+            ));
+        }
+        if let Some(c) = s.cvar95 {
+            text.push_str(&format!("; worst 5% of years {} on average", fmt_usd_short(c)));
+        }
+    }
+    text
+}
+
+/// What the cost spread columns mean, in one paragraph.
+pub const COST_NOTE: &str = "± 95% = half the 95% interval of the expected cost, from the trials run. P95/yr and \
+     P99/yr = the annual cost exceeded in 5% and 1% of simulated years. vs chosen = the plan's expected cost minus \
+     the chosen plan's, on the same simulated years (common random numbers): the rare costly years every plan \
+     shares cancel, so the difference is far more precise than either cost; a difference within its ± cannot be \
+     told apart from zero at this trial count.";
+
+/// Headers of [`spread_cells`].
+pub const SPREAD_COLUMNS: [&str; 4] = ["± 95%", "P95/yr", "P99/yr", "vs chosen, paired"];
+
+/// A plan's cost spread as table cells: half the 95% interval of its
+/// expectation, its P95 and P99 annual cost, and its cost against the
+/// chosen plan's with half that difference's 95% interval (`-` where absent).
+pub fn spread_cells(plan: &PlanFigures) -> [String; 4] {
+    let dash = || "-".to_string();
+    let spread = plan.annual_cost_spread_usd.as_ref();
+    let q = spread.and_then(|s| s.quantiles.as_ref());
+    [
+        spread.map_or_else(dash, |s| fmt_usd(half_width(s.std_error))),
+        q.map_or_else(dash, |q| fmt_usd(q.p95.value)),
+        q.map_or_else(dash, |q| fmt_usd(q.p99.value)),
+        plan.cost_vs_chosen_usd
+            .map_or_else(dash, |d| format!("{} ± {}", signed_usd(d.value), fmt_usd(half_width(d.std_error)))),
+    ]
+}
+
+/// A plan's expected annual cost and half its 95% interval: `$2,611,866
+/// (± $363,187 at 95%)`.
+pub fn cost_interval(plan: &PlanFigures) -> String {
+    match &plan.annual_cost_spread_usd {
+        Some(s) => format!("{} (± {} at 95%)", fmt_usd(plan.annual_cost_usd), fmt_usd(half_width(s.std_error))),
+        None => fmt_usd(plan.annual_cost_usd),
+    }
+}
+
+/// A plan's cost against the chosen plan's (`chosen`: its label), paired
+/// on the same simulated years: `$261,589 less than closest (± $1,464)`,
+/// or that the run cannot tell them apart. `None` for the chosen plan.
+pub fn versus(plan: &PlanFigures, chosen: &str) -> Option<String> {
+    let d = plan.cost_vs_chosen_usd?;
+    let side = if d.value >= 0.0 { "more" } else { "less" };
+    let amount = fmt_usd(d.value.abs());
+    let noise = fmt_usd(half_width(d.std_error));
+    Some(if d.resolved() {
+        format!("{amount} a year {side} than {chosen} (± {noise} at 95%, paired)")
+    } else {
+        format!("{amount} a year {side} than {chosen}, within the noise (± {noise} at 95%, paired)")
+    })
 }
 
 fn signed_usd(x: f64) -> String {

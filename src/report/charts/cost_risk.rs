@@ -284,7 +284,7 @@ impl CostRiskChart {
             .build_cartesian_2d((lo..hi).log_scale().with_key_points(money_ticks(lo, hi)), y_lo..1.005)
             .map_err(err)?;
         draw::house_mesh(&mut chart.configure_mesh())
-            .x_desc("expected total cost per year, USD (log scale); bars: 95% interval")
+            .x_desc("expected total cost per year, USD (log scale); vertical bars: 95% interval")
             .y_desc(texts.y_desc)
             .x_label_formatter(&|x| fmt_usd_tick(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))

@@ -18,8 +18,8 @@ use crate::report::charts::platform::{
     PLAN_TEXTS, PlanCostRiskChart, WEAKEST_MEASURE, WEAKEST_TITLE, WeakestLinkChart,
 };
 use crate::report::platform_view::{
-    ASSUMPTIONS, FUNCTION_COLUMNS, PlatformView, RankedPlan, Role, SERVICE_COLUMNS, composition, cost_parts,
-    function_cells, service_cells,
+    ASSUMPTIONS, COST_NOTE, FUNCTION_COLUMNS, PlatformView, RankedPlan, Role, SERVICE_COLUMNS, SPREAD_COLUMNS,
+    composition, cost_parts, function_cells, service_cells, spread_cells,
 };
 
 /// report.html of a platform run: `provenance` as results.json's (see
@@ -113,7 +113,8 @@ fn plans(v: &PlatformView) -> Markup {
             h2 { "Plans" }
             p class="note" {
                 "Ranked: the plans meeting every target by cost, then the others by their number of misses, then by cost. "
-                "Expected cost = the services' fixed and incident costs + the functions' lost revenue and orders."
+                "Expected cost = the services' fixed and incident costs + the functions' lost revenue and orders. "
+                (COST_NOTE)
             }
             div class="scroll" {
                 table {
@@ -122,6 +123,7 @@ fn plans(v: &PlatformView) -> Markup {
                         @for h in ["Expected cost / yr", "Services / yr", "Lost revenue and orders / yr"] {
                             th class="num" { (h) }
                         }
+                        @for h in SPREAD_COLUMNS { th class="num" { (h) } }
                         th { "Candidates" } th { "Misses" }
                     } }
                     tbody {
@@ -132,6 +134,7 @@ fn plans(v: &PlatformView) -> Markup {
                                 td { span class=(format!("badge {}", badge(p))) { (p.verdict()) } }
                                 td class="num" { (fmt_usd(p.plan.annual_cost_usd)) }
                                 td class="num" { (fmt_usd(services)) } td class="num" { (fmt_usd(lost)) }
+                                @for c in spread_cells(p.plan) { td class="num" { (c) } }
                                 td class="wrap" { (composition(p.plan)) }
                                 td class="wrap" { @if p.misses.is_empty() { "-" } @else {
                                     (p.misses.iter().map(|m| m.short()).collect::<Vec<_>>().join("; "))
