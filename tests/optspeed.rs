@@ -59,10 +59,10 @@ fn every_plan_of_the_platform_search_keeps_its_figures_bit_for_bit() {
     );
 }
 
-/// Keys added to the output after the digest was taken (tail quantiles of
-/// the plans' annual cost): removed before hashing, so the digest still
-/// pins every figure printed before.
-const ADDED_KEYS: &[&str] = &["annual_cost_p95_usd", "annual_cost_p99_usd"];
+/// Keys added to the output after the digest was taken (the spread of the
+/// plans' annual cost and their paired difference against the choice):
+/// removed before hashing, so the digest still pins every figure printed before.
+const ADDED_KEYS: &[&str] = &["annual_cost_spread_usd", "cost_vs_chosen_usd"];
 
 fn strip(value: &mut serde_json::Value) {
     match value {
@@ -91,5 +91,9 @@ fn seeded_optimize_json_is_unchanged() {
     let mut json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     strip(&mut json);
     let text = serde_json::to_string(&json).expect("serialises");
-    assert_eq!(fnv(text.as_bytes()), 17081899595210906810, "digest of the optimize JSON");
+    // 0.6.0's digest was 17081899595210906810. It moved once since, by one
+    // runner-up only: 0.6.0 left out the cheapest plan other than the closest
+    // (fixed in the next version) and listed the sixth cheapest instead;
+    // every other figure of the JSON is 0.6.0's (compared key by key).
+    assert_eq!(fnv(text.as_bytes()), 897538874038112272, "digest of the optimize JSON");
 }

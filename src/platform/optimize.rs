@@ -67,10 +67,15 @@ pub const RUNNER_UPS: usize = 5;
 fn simulate(
     platform: &Platform,
     combos: Combos,
-    follow: Vec<Vec<usize>>,
+    mut follow: Vec<Vec<usize>>,
     options: &RunOptions,
 ) -> Result<(Evaluation, u64), SimulationError> {
     options.validate_for(platform.world_model())?;
+    // In one order whatever the caller's, so that a pair's difference is
+    // accumulated the same way round (and gives the same bits) in any run
+    // that follows both plans.
+    follow.sort();
+    follow.dedup();
     let player = Player::new(platform, &combos, options.seed, options.engine_config().horizon).following(&follow);
     let (tally, threads) = player.run(0..options.trials, options.threads)?;
     Ok((Evaluation::new(platform, combos.clone(), &tally, options.years, follow), threads as u64))

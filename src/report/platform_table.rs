@@ -146,18 +146,18 @@ fn header(out: &mut String, v: &PlatformView, model_path: &str) {
 
 fn ranked(out: &mut String, v: &PlatformView, detail: Detail) {
     let names: Vec<&str> = v.platform.functions.iter().take(FUNCTION_COLUMNS).map(|f| f.name.as_str()).collect();
-    let mut head = format!("{:>2} {:<18} {:<11} {:>13}", "#", "plan", "verdict", "cost/yr ±95%");
+    let mut head = format!("{:>2} {:<18} {:<11} {:>11}", "#", "plan", "verdict", "cost/yr ±");
     for n in &names {
-        let _ = write!(head, " {:<14}", cut(n, 14));
+        let _ = write!(head, " {:<15}", cut(n, 15));
     }
     let _ = write!(head, " blocking shortfall");
     let _ = writeln!(out, "{}", head.trim_end());
     // The first screen shows the chosen plan and the listed ones; the
     // search's runner-ups (found-N) follow under Plans, and with --detail here.
     for p in v.ranked.iter().filter(|p| detail == Detail::Full || p.role != Role::Found) {
-        let mut row = format!("{:>2} {:<18} {:<11} {:>13}", p.rank, cut(&p.label, 18), p.verdict(), cost_cell(p.plan));
+        let mut row = format!("{:>2} {:<18} {:<11} {:>11}", p.rank, cut(&p.label, 18), p.verdict(), cost_cell(p.plan));
         for n in &names {
-            let _ = write!(row, " {:<14}", function_cell(p, n));
+            let _ = write!(row, " {:<15}", function_cell(p, n));
         }
         let blocking = p.misses.first().map_or("-".to_string(), |m| m.short());
         // The last column wraps within its own width rather than losing its end.
@@ -228,8 +228,8 @@ fn services(out: &mut String, p: &PlanFigures) {
 fn legend(out: &mut String, v: &PlatformView) {
     let text = format!(
         "cost/yr = expected: each service's fixed and incident costs plus each function's lost revenue and \
-         orders, ± half its 95% interval from the trials run (differences between plans, paired on the same \
-         simulated years, are more precise: see Plans); a function's cell = its availability and ok, or the targets it misses (A = availability); \
+         orders; ± = half the 95% interval of that expectation from the trials run (differences between plans, \
+         paired on the same simulated years, are more precise: see Plans); a function's cell = its availability and ok, or the targets it misses (A = availability); \
          RTO/RPO met = share of the function's outages (a service's incidents, all kinds) meeting the target, \
          {} required on the 95% lower bound; # = rank among every plan reported (found-N, the search's \
          next cheapest plans, are listed under Plans); loss/yr = a service's data-loss window per year; MISS/ok = a \

@@ -386,11 +386,11 @@ fn half_width(std_error: f64) -> f64 {
 }
 
 /// A plan's expected annual cost in a table cell, to three significant
-/// digits with half its 95% interval: `$2.61M ±363k`. Without a spread
+/// digits with half its 95% interval: `$2.61M±363k`. Without a spread
 /// (a plan not followed whole), the expectation alone.
 pub fn cost_cell(plan: &PlanFigures) -> String {
     match &plan.annual_cost_spread_usd {
-        Some(s) => format!("{} ±{}", fmt_usd_short(plan.annual_cost_usd), fmt_short(half_width(s.std_error))),
+        Some(s) => format!("{}±{}", fmt_usd_short(plan.annual_cost_usd), fmt_short(half_width(s.std_error))),
         None => fmt_usd_short(plan.annual_cost_usd),
     }
 }
