@@ -224,6 +224,31 @@ pub fn fmt_percent_tick(p: f64) -> String {
     format!("{pct:.decimals$}%")
 }
 
+/// The whole number a tick stands on, if it stands on one (within 1e-6)
+/// that is not negative: where a category axis names a category (plotters
+/// puts ticks where it likes; the ones between categories stay blank).
+fn tick_index(at: f64) -> Option<usize> {
+    let i = at.round();
+    ((at - i).abs() < 1e-6 && i >= 0.0).then_some(i as usize)
+}
+
+/// The label of a category axis at tick `at`: `labels[i]` at the whole
+/// number `i`, blank between categories and beyond the last.
+pub fn fmt_category_tick(labels: &[String], at: f64) -> String {
+    tick_index(at).and_then(|i| labels.get(i)).cloned().unwrap_or_default()
+}
+
+/// The label of a horizontal bar chart's row at tick `y`, the first label
+/// at the top: row `i` from the bottom is `labels[labels.len() - 1 - i]`,
+/// blank between rows and beyond the last.
+pub fn fmt_row_tick(labels: &[String], y: f64) -> String {
+    tick_index(y)
+        .and_then(|i| labels.len().checked_sub(i)?.checked_sub(1))
+        .and_then(|i| labels.get(i))
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// A short duration label for an axis tick: `30 s`, `15 min`, `6 h`, `2 d`.
 pub fn fmt_duration_tick(secs: f64) -> String {
     if secs < 60.0 {
@@ -273,6 +298,16 @@ pub fn log_range(values: impl IntoIterator<Item = f64>, always: &[f64]) -> (f64,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn category_ticks_name_whole_positions_only_and_rows_count_from_the_top() {
+        let labels: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let at = |f: fn(&[String], f64) -> String, xs: &[f64]| xs.iter().map(|&x| f(&labels, x)).collect::<Vec<_>>();
+        let ticks = [-1.0, -0.0, 0.0, 0.5, 1.0 + 1e-7, 2.0, 3.0];
+        assert_eq!(at(fmt_category_tick, &ticks), ["", "a", "a", "", "b", "c", ""]);
+        assert_eq!(at(fmt_row_tick, &ticks), ["", "c", "c", "", "b", "a", ""]);
+        assert_eq!(fmt_row_tick(&[], 0.0), "");
+    }
 
     #[test]
     fn tick_labels_read_as_humans_write_them() {
