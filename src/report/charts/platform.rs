@@ -108,7 +108,7 @@ impl Chart for WeakestLinkChart {
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&|y| style::fmt_row_tick(&labels, *y))
-            .x_label_formatter(&|x| format!("{:.0}%", x * 100.0))
+            .x_label_formatter(&|x| style::fmt_share_tick(*x))
             .x_desc(WEAKEST_MEASURE)
             .axis_desc_style((FONT, LABEL_SIZE))
             .draw()

@@ -216,6 +216,11 @@ fn trim(x: f64) -> String {
     s.trim_end_matches(".0").to_string()
 }
 
+/// A share as a whole percentage for a linear axis tick: `0%`, `35%`, `100%`.
+pub fn fmt_share_tick(p: f64) -> String {
+    format!("{:.0}%", p * 100.0)
+}
+
 /// A share as a percentage for a log axis tick, with as many decimals as it
 /// needs: `100%`, `1%`, `0.01%`.
 pub fn fmt_percent_tick(p: f64) -> String {
@@ -311,6 +316,7 @@ mod tests {
 
     #[test]
     fn tick_labels_read_as_humans_write_them() {
+        assert_eq!(fmt_share_tick(0.35), "35%");
         assert_eq!(fmt_duration_tick(30.0), "30 s");
         assert_eq!(fmt_duration_tick(900.0), "15 min");
         assert_eq!(fmt_duration_tick(5400.0), "1.5 h");

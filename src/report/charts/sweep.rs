@@ -111,7 +111,7 @@ impl SweepChart<'_> {
             .y_label_area_size(if panel.share { 80 } else { 110 })
             .build_cartesian_2d(x_range.clone(), y_range)
             .map_err(draw::err)?;
-        let y_fmt = |y: &f64| if panel.share { format!("{:.0}%", y * 100.0) } else { format!("${:.2}M", y / 1e6) };
+        let y_fmt = |y: &f64| if panel.share { style::fmt_share_tick(*y) } else { format!("${:.2}M", y / 1e6) };
         draw::house_mesh(&mut chart.configure_mesh())
             .x_labels(labels.len())
             .x_label_formatter(&x_fmt)
