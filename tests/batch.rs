@@ -6,28 +6,16 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::cli::{drsim, temp_dir};
+
 const MODEL: &str = "models/securecart-monolith.toml";
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-batch-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn drsim() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_drsim"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for v in drsim::shard::INDEX_VARIABLES {
-        c.env_remove(v);
-    }
-    c
-}
 
 /// Whether a staging directory under `dir` exists yet (the run is simulating).
 fn staging_exists(dir: &Path) -> bool {
@@ -38,7 +26,7 @@ fn staging_exists(dir: &Path) -> bool {
 fn stop_signals_end_a_run_cleanly_with_their_exit_code() {
     for (signal, code, word) in [("INT", 130, "interrupted"), ("TERM", 143, "SIGTERM"), ("HUP", 129, "SIGHUP")] {
         for shard in [false, true] {
-            let root = temp(&format!("{signal}-{shard}"));
+            let root = temp_dir(&format!("{signal}-{shard}"));
             let out = root.join("results");
             let mut cmd = drsim();
             cmd.args(["run", MODEL, "--trials", "50000000", "--quiet", "--out"]).arg(&out);
@@ -70,7 +58,7 @@ fn stop_signals_end_a_run_cleanly_with_their_exit_code() {
 
 #[test]
 fn concurrent_runs_into_one_parent_directory_all_complete() {
-    let root = temp("concurrent");
+    let root = temp_dir("concurrent");
     // Four shards of one run, and two runs of the same target with --force,
     // all staging in `root` at once.
     let mut children = Vec::new();

@@ -9,33 +9,21 @@
 //! plus the histogram's 0.5% relative resolution where a quantile is read.
 //! Exact outcomes (every incident a total loss) are checked exactly.
 
-use std::path::Path;
+mod common;
 
+use common::{kind, load_case, strategy};
 use drsim::lint::{Code, lint};
-use drsim::model::{DisruptionKind, Model};
+use drsim::model::DisruptionKind;
 use drsim::simulation::{Results, RunOptions, simulate};
-use drsim::summary::{KindSummary, Share, StrategySummary};
+use drsim::summary::Share;
 
 const TRIALS: u64 = 20_000;
 const SEED: u64 = 20_260_101;
 const HOUR: f64 = 3600.0;
 const DAY: f64 = 86_400.0;
 
-fn model(name: &str) -> Model {
-    let path = format!("{}/tests/cases/{name}.toml", env!("CARGO_MANIFEST_DIR"));
-    Model::load(Path::new(&path)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
 fn run(name: &str) -> Results {
-    simulate(&model(name), &RunOptions { trials: TRIALS, seed: SEED, ..RunOptions::default() }).unwrap()
-}
-
-fn strategy<'a>(r: &'a Results, name: &str) -> &'a StrategySummary {
-    r.strategies.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no strategy {name}"))
-}
-
-fn kind<'a>(r: &'a Results, name: &str, kind: DisruptionKind) -> &'a KindSummary {
-    strategy(r, name).kinds.iter().find(|k| k.kind == kind).unwrap()
+    simulate(&load_case(name), &RunOptions { trials: TRIALS, seed: SEED, ..RunOptions::default() }).unwrap()
 }
 
 /// Asserts a share is within 4 standard errors of `p`.
@@ -65,7 +53,7 @@ fn uniform_median_se(w: f64, n: u64) -> f64 {
 }
 
 fn has_finding(name: &str, code: Code) -> bool {
-    lint(&model(name)).iter().any(|f| f.code == code)
+    lint(&load_case(name)).iter().any(|f| f.code == code)
 }
 
 #[test]
@@ -105,7 +93,7 @@ fn c02_site_fire_destroys_backups_on_the_same_site() {
     let r = run(name);
     all_lost(&r, "backups-same-campus", DisruptionKind::Region);
     // The lint and the simulation agree: the finding names the destruction.
-    let findings = lint(&model(name));
+    let findings = lint(&load_case(name));
     let f = findings.iter().find(|f| f.code == Code::BackupsNotCopied).expect("lint fires");
     assert!(f.message.contains("destroy"), "{}", f.message);
     // The other campus's copy: loss = copy delay + U(0, 24 h), so the RPO of

@@ -13,7 +13,7 @@ mod common;
 
 use std::path::Path;
 
-use common::cli::run_drsim;
+use common::cli::{run_drsim, stdout_of};
 use common::{csv_header, documented_columns};
 use drsim::model::{DisruptionKind, Model};
 use drsim::simulation::{Results, RunOptions, simulate};
@@ -146,12 +146,6 @@ fn the_effective_failover_failure_probability_is_what_the_simulation_sees() {
     assert!((failed.estimate - expected).abs() < 4.0 * se, "{} vs {expected}", failed.estimate);
 }
 
-fn drsim(args: &[&str]) -> String {
-    let out = run_drsim(args, None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
 const SECURECART: [&str; 8] =
     ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "--threads", "2"];
 
@@ -160,7 +154,7 @@ const SECURECART: [&str; 8] =
 /// would fix it, and which strategy meets everything else.
 #[test]
 fn the_first_screen_of_securecart_gives_the_answer_within_100_columns() {
-    let text = drsim(&[&SECURECART[..], &["-q"]].concat());
+    let text = stdout_of(&[&SECURECART[..], &["-q"]].concat());
     let first: Vec<&str> = text.lines().take(25).collect();
     for line in &first {
         assert!(line.chars().count() <= 100, "wider than 100 columns: {line}");
@@ -180,9 +174,9 @@ fn the_first_screen_of_securecart_gives_the_answer_within_100_columns() {
 
 #[test]
 fn brief_stops_after_the_recommendation_and_detail_adds_every_figure() {
-    let normal = drsim(&[&SECURECART[..], &["-q"]].concat());
-    let brief = drsim(&[&SECURECART[..], &["-q", "--brief"]].concat());
-    let detail = drsim(&[&SECURECART[..], &["-q", "--detail"]].concat());
+    let normal = stdout_of(&[&SECURECART[..], &["-q"]].concat());
+    let brief = stdout_of(&[&SECURECART[..], &["-q", "--brief"]].concat());
+    let detail = stdout_of(&[&SECURECART[..], &["-q", "--detail"]].concat());
     assert!(normal.starts_with(&brief), "the brief view is the start of the default one");
     assert!(brief.trim_end().ends_with("a year expected."), "{brief}");
     assert!(!brief.contains("Deciding assumptions"));
@@ -197,7 +191,7 @@ fn brief_stops_after_the_recommendation_and_detail_adds_every_figure() {
 /// report.md opens as a design-doc section, in this order.
 #[test]
 fn report_md_reads_question_answer_why_assumptions_costs_then_tables() {
-    let md = drsim(&[&SECURECART[..], &["-q", "--format", "markdown"]].concat());
+    let md = stdout_of(&[&SECURECART[..], &["-q", "--format", "markdown"]].concat());
     let at = |h: &str| md.find(h).unwrap_or_else(|| panic!("no {h}"));
     let order = [
         "## Question",

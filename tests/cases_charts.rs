@@ -2,34 +2,17 @@
 //! stay inside the plot and clear of each other and of every point, and a
 //! strategy keeps its colour whatever else the model holds.
 
+mod common;
+
+use common::cli::temp_path;
+use common::{ModelSpec, backup_restore, bundled_results, fixed, outage_failure, s};
 use drsim::model::Model;
 use drsim::report::charts::cost_risk::{CostRiskChart, PixelBox, place_labels};
 use drsim::report::charts::strategy_slots;
-use drsim::simulation::{Results, RunOptions, simulate};
-
-fn bundled() -> Vec<(String, Results)> {
-    let mut paths: Vec<_> = std::fs::read_dir("models")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        // Platform models are run by `drsim plans` / `drsim optimize`.
-        .filter(|p| !std::fs::read_to_string(p).unwrap().contains("[[service]]"))
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 3, "the bundled models");
-    paths
-        .iter()
-        .map(|p| {
-            let model = Model::load(p).unwrap();
-            let results = simulate(&model, &RunOptions { trials: 2_000, ..RunOptions::default() }).unwrap();
-            (p.display().to_string(), results)
-        })
-        .collect()
-}
 
 #[test]
 fn cost_risk_labels_never_collide_nor_leave_the_plot_on_any_bundled_model() {
-    for (name, results) in bundled() {
+    for (name, results) in bundled_results() {
         let layout = CostRiskChart::new(&results).layout().unwrap();
         let n = layout.labels.len();
         assert_eq!(n, results.strategies.len(), "{name}: a label per strategy");
@@ -66,7 +49,7 @@ fn crowded_points_get_labels_on_free_sides() {
 #[test]
 fn a_strategy_has_one_colour_in_every_bundled_model() {
     let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for (name, results) in bundled() {
+    for (name, results) in bundled_results() {
         for (s, slot) in results.strategies.iter().zip(strategy_slots(&results)) {
             let before = *seen.entry(s.name.clone()).or_insert(slot);
             assert_eq!(before, slot, "{name}: {} changed colour", s.name);
@@ -74,9 +57,6 @@ fn a_strategy_has_one_colour_in_every_bundled_model() {
     }
 }
 
-mod common;
-
-use common::{ModelSpec, backup_restore, fixed, outage_failure, s};
 use drsim::model::ModelError;
 use drsim::report::charts::loss_exceedance::LossExceedanceChart;
 
@@ -159,15 +139,9 @@ fn drsim(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_drsim")).args(args).output().unwrap()
 }
 
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-cases-charts-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 #[test]
 fn run_out_writes_the_loss_exceedance_chart_and_csv() {
-    let out = temp("run");
+    let out = temp_path("run");
     let o = drsim(&[
         "run",
         "models/securecart-monolith.toml",
@@ -195,7 +169,7 @@ fn run_out_writes_the_loss_exceedance_chart_and_csv() {
 #[test]
 fn the_gantt_shows_a_failed_failover_and_counts_a_logical_incident_from_discovery() {
     // Seed 4: pilot light's first region incident is a failover that failed.
-    let out = temp("failed");
+    let out = temp_path("failed");
     let o = drsim(&[
         "timeline",
         "models/securecart-monolith.toml",
@@ -215,7 +189,7 @@ fn the_gantt_shows_a_failed_failover_and_counts_a_logical_incident_from_discover
     assert!(svg.contains("FAILED FAILOVER") && svg.contains("(incl. failed)"), "failed attempt marked");
     let _ = std::fs::remove_dir_all(&out);
 
-    let out = temp("logical");
+    let out = temp_path("logical");
     let args =
         ["timeline", "models/securecart-monolith.toml", "--strategy", "backup-restore", "--kind", "logical", "--out"];
     let o = drsim(&[&args[..], &[out.to_str().unwrap()]].concat());
@@ -225,7 +199,7 @@ fn the_gantt_shows_a_failed_failover_and_counts_a_logical_incident_from_discover
     assert!(svg.contains("earlier, unnoticed"));
     let _ = std::fs::remove_dir_all(&out);
 
-    let out = temp("aa");
+    let out = temp_path("aa");
     let args =
         ["timeline", "models/securecart-monolith.toml", "--strategy", "active-active", "--kind", "region", "--out"];
     let o = drsim(&[&args[..], &[out.to_str().unwrap()]].concat());

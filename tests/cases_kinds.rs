@@ -6,12 +6,15 @@
 //! alarm about once in 16,000 checks) plus the histogram's 0.5% relative
 //! resolution where a quantile is read.
 
+mod common;
+
 use std::path::Path;
 
+use common::{kind, load_case, strategy};
 use drsim::incident::Path as IncidentPath;
 use drsim::model::{DisruptionKind, Duration, Model};
 use drsim::simulation::{Results, RunOptions, simulate};
-use drsim::summary::{KindSummary, StrategySummary};
+use drsim::summary::KindSummary;
 use drsim::world::{World, seed};
 
 const TRIALS: u64 = 20_000;
@@ -19,25 +22,12 @@ const SEED: u64 = 20_260_101;
 const HOUR: f64 = 3600.0;
 const YEAR: f64 = 31_536_000.0;
 
-fn case(name: &str) -> Model {
-    let path = format!("{}/tests/cases/{name}.toml", env!("CARGO_MANIFEST_DIR"));
-    Model::load(Path::new(&path)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
 fn inline(text: &str) -> Model {
     Model::from_str_at(text, Path::new("inline.toml")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn run(model: &Model) -> Results {
     simulate(model, &RunOptions { trials: TRIALS, seed: SEED, ..RunOptions::default() }).unwrap()
-}
-
-fn strategy<'a>(r: &'a Results, name: &str) -> &'a StrategySummary {
-    r.strategies.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no strategy {name}"))
-}
-
-fn kind<'a>(r: &'a Results, name: &str, kind: DisruptionKind) -> &'a KindSummary {
-    strategy(r, name).kinds.iter().find(|k| k.kind == kind).unwrap()
 }
 
 /// Every incident of the kind lost nothing, restored nothing, and was remediated in place.
@@ -51,7 +41,7 @@ fn no_data_lost(k: &KindSummary, who: &str) {
 
 #[test]
 fn c08_bad_agent_update_takes_every_strategy_down_for_the_remediation_without_data_loss() {
-    let r = run(&case("c08-bad-agent-update-everywhere"));
+    let r = run(&load_case("c08-bad-agent-update-everywhere"));
     let aa = kind(&r, "active-active", DisruptionKind::Application);
     let ws = kind(&r, "warm-standby-with-backups", DisruptionKind::Application);
     no_data_lost(aa, "active-active");
@@ -69,7 +59,7 @@ fn c08_bad_agent_update_takes_every_strategy_down_for_the_remediation_without_da
 
 #[test]
 fn b01_global_identity_outage_takes_active_active_down_too() {
-    let r = run(&case("b01-global-identity-key-removed"));
+    let r = run(&load_case("b01-global-identity-key-removed"));
     let (short, long) = (2.0 * HOUR + 5.0 * 60.0, 14.0 * HOUR + 25.0 * 60.0);
     for name in ["active-active", "warm-standby"] {
         let k = kind(&r, name, DisruptionKind::Application);

@@ -4,10 +4,13 @@
 //! bytes compressed; an observer hearing incidents one by one writes the same
 //! file; Excel's row limit is named when a CSV passes it.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
+use common::cli::temp_dir;
+use common::gunzip;
 use drsim::engine::Observer;
 use drsim::incident::Incident;
 use drsim::model::Model;
@@ -16,13 +19,6 @@ use drsim::report::incidents::{EXCEL_MAX_ROWS, IncidentCsv, IncidentFormat, exce
 use drsim::simulation::{RunOptions, Simulation};
 
 const BIN: &str = env!("CARGO_BIN_EXE_drsim");
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-linear-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn run(out: &Path, extra: &[&str]) -> std::process::Output {
     let out = Command::new(BIN)
@@ -37,15 +33,9 @@ fn run(out: &Path, extra: &[&str]) -> std::process::Output {
     out
 }
 
-fn gunzip(path: &Path) -> Vec<u8> {
-    let mut text = Vec::new();
-    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut text).unwrap();
-    text
-}
-
 #[test]
 fn incidents_are_the_same_bytes_on_any_thread_count_and_compressed() {
-    let dir = temp("threads");
+    let dir = temp_dir("threads");
     run(&dir.join("one"), &["--incidents", "--threads", "1"]);
     run(&dir.join("two"), &["--incidents", "--threads", "2"]);
     run(&dir.join("gz"), &["--incidents", "--threads", "2", "--incidents-format", "csv.gz"]);
@@ -65,7 +55,7 @@ fn incidents_are_the_same_bytes_on_any_thread_count_and_compressed() {
 
 #[test]
 fn incidents_format_needs_incidents() {
-    let dir = temp("needs");
+    let dir = temp_dir("needs");
     let out = Command::new(BIN)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
@@ -111,7 +101,7 @@ fn run_columns() -> RunColumns {
 fn incidents_heard_one_by_one_write_the_file_the_engine_encodes() {
     let model = Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart-monolith.toml")).unwrap();
     let names: Vec<String> = model.strategies.iter().map(|s| s.name.clone()).collect();
-    let dir = temp("direct");
+    let dir = temp_dir("direct");
     for format in [IncidentFormat::Csv, IncidentFormat::CsvGz] {
         let (engine_path, direct_path) = (dir.join("engine"), dir.join("direct"));
         // Beside an observer without an encoder, which hears every incident.
@@ -139,7 +129,7 @@ fn incidents_heard_one_by_one_write_the_file_the_engine_encodes() {
 
 #[test]
 fn no_incident_writes_an_empty_csv_or_an_empty_gzip() {
-    let dir = temp("empty");
+    let dir = temp_dir("empty");
     for format in [IncidentFormat::Csv, IncidentFormat::CsvGz] {
         let path = dir.join(format.file_name());
         let csv = IncidentCsv::create_as(&path, &["a".to_string()], &run_columns(), format).unwrap();

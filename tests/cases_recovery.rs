@@ -24,9 +24,7 @@ const SEED: u64 = 20_260_101;
 const TRIALS: u64 = 20_000;
 
 fn case(name: &str) -> (PathBuf, Model) {
-    let path = case_path(name);
-    let model = Model::load(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-    (path, model)
+    (case_path(name), load_case(name))
 }
 
 // C13: automated promotion after ~30 s against 43 s partitions. The share of

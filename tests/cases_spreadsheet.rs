@@ -12,9 +12,7 @@ use drsim::incident::Step;
 #[test]
 fn run_csv_has_nine_significant_digits_and_says_its_run() {
     let args = ["run", "models/small-shop-single-region.toml", "--trials", "300", "--seed", "7", "--threads", "2"];
-    let out = cli::run_drsim(&[&args[..], &["-q", "--format", "csv"]].concat(), None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = cli::stdout_of(&[&args[..], &["-q", "--format", "csv"]].concat());
     let version = format!(",{},", drsim::provenance::VERSION);
     let mut lines = text.lines();
     let header = lines.next().unwrap();

@@ -7,9 +7,10 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
+use common::cli::{ok, temp_dir};
 use common::*;
 use drsim::model::Model;
 use drsim::model::uncertain::gamma_matching;
@@ -17,7 +18,6 @@ use drsim::report::{Report, json::Json};
 use drsim::simulation::RunOptions;
 use drsim::whatif::outer;
 
-const BIN: &str = env!("CARGO_BIN_EXE_drsim");
 const SEED: u64 = 20_260_101;
 
 /// A model whose every logical incident loses all data (backups kept 1 h,
@@ -85,25 +85,8 @@ fn a_plain_run_ignores_the_uncertain_table() {
     assert_eq!(with.uncertain.len(), 1);
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-uncertain-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn drsim(args: &[&str]) -> Output {
-    let mut c = Command::new(BIN);
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
-    for v in drsim::shard::INDEX_VARIABLES {
-        c.env_remove(v);
-    }
-    c.output().unwrap()
-}
-
-fn ok(out: Output) -> Output {
-    assert!(out.status.success(), "drsim failed: {}", String::from_utf8_lossy(&out.stderr));
-    out
+    common::cli::drsim().args(args).output().unwrap()
 }
 
 /// The `outer` object of an outer.json (the provenance names the command line and threads).
@@ -116,7 +99,7 @@ const RUN: [&str; 7] = ["run", "models/securecart-monolith.toml", "--outer", "5"
 
 #[test]
 fn outer_figures_do_not_depend_on_threads_and_shards_merge_exactly() {
-    let dir = temp("shards");
+    let dir = temp_dir("shards");
     let whole = dir.join("whole");
     let mut args = RUN.to_vec();
     let whole_s = whole.to_str().unwrap();
@@ -160,7 +143,7 @@ fn outer_figures_do_not_depend_on_threads_and_shards_merge_exactly() {
 }
 
 fn refused(text: &str, extra: &[&str]) -> String {
-    let dir = temp(&format!("bad-{:x}", text.len() * 31 + extra.len()));
+    let dir = temp_dir(&format!("bad-{:x}", text.len() * 31 + extra.len()));
     let file = dir.join("m.toml");
     fs::write(&file, text).unwrap();
     let mut args = vec!["run", file.to_str().unwrap(), "--trials", "100", "-q"];

@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
+use common::cli::temp_dir;
 use common::{ModelSpec, backup_restore, exponential, logical_failure, outage_failure, pilot_light};
 use drsim::report::charts::cdf::{CdfChart, Measure, cdf_points};
 use drsim::report::charts::cost::CostChart;
@@ -15,13 +14,6 @@ use drsim::report::charts::steps::StepsChart;
 use drsim::report::output::Staging;
 use drsim::simulation::{RunOptions, simulate};
 use drsim::stats::LogHistogram;
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-charts-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn check(dir: &std::path::Path, name: &str, texts: &[&str]) {
     let png = std::fs::read(dir.join(format!("{name}.png"))).unwrap();
@@ -49,7 +41,7 @@ fn every_chart_is_a_valid_png_and_svg_with_its_title_and_series() {
         .strategy(pilot_light("pl-standby").backup("interval", common::s("1h")))
         .build();
     let results = simulate(&model, &RunOptions { trials: 2_000, ..RunOptions::default() }).unwrap();
-    let staging = Staging::begin(&temp("all").join("charts"), false).unwrap();
+    let staging = Staging::begin(&temp_dir("all").join("charts"), false).unwrap();
     render(&CdfChart::new(&results, Measure::Downtime), &staging).unwrap();
     render(&CdfChart::new(&results, Measure::DataLoss), &staging).unwrap();
     render(&CostChart::new(&results), &staging).unwrap();

@@ -19,11 +19,6 @@ use drsim::world::World;
 use drsim::world::seed::world_rng;
 
 const SEED: u64 = 20_260_101;
-const YEAR_S: f64 = 31_536_000.0;
-
-fn region_only_in(failure: Table, region: &str) -> Table {
-    failure.set("regions", format!("[{}]", s(region)))
-}
 
 /// Incidents of one strategy and kind.
 fn of(recs: &[Rec], strategy: usize, kind: DisruptionKind) -> Vec<&Rec> {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::cli::temp_dir;
 use common::{
     ModelSpec, backup_restore, csv_header, documented_columns, exponential, fixed, logical_failure, outage_failure,
     pilot_light,
@@ -20,13 +21,6 @@ use drsim::simulation::{RunOptions, simulate};
 
 fn drsim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_drsim"))
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-exports-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Two strategies, all three kinds, random step times.
@@ -63,7 +57,7 @@ fn near(row: &HashMap<String, String>, column: &str, exact: f64) {
 fn every_export_parses_back_and_agrees_with_the_results() {
     let model = spec().build();
     let results = simulate(&model, &RunOptions { trials: 3_000, ..RunOptions::default() }).unwrap();
-    let dir = temp("parse").join("out");
+    let dir = temp_dir("parse").join("out");
     let staging = Staging::begin(&dir, false).unwrap();
     write_all(&staging, &results, &model).unwrap();
     staging.commit().unwrap();
@@ -149,7 +143,7 @@ fn write_model(dir: &Path, text: &str) -> PathBuf {
 
 #[test]
 fn formula_injection_in_user_text_comes_out_inert() {
-    let dir = temp("inject");
+    let dir = temp_dir("inject");
     let evil = r#"=HYPERLINK("http://evil.example","click")"#;
     let text = spec().text().replace("name = \"closed-form test\"", &format!("name = '{evil}'"));
     let model = write_model(&dir, &text);
@@ -193,7 +187,7 @@ fn neutralise_quotes_every_formula_starter() {
 
 #[test]
 fn incidents_csv_has_a_row_per_incident_agreeing_with_the_tally() {
-    let dir = temp("incidents");
+    let dir = temp_dir("incidents");
     let model_path = write_model(&dir, &spec().text());
     let out = drsim()
         .args(["run", model_path.to_str().unwrap(), "--trials", "500", "--incidents", "--quiet", "--out"])
@@ -222,7 +216,7 @@ fn incidents_csv_has_a_row_per_incident_agreeing_with_the_tally() {
 
 #[test]
 fn existing_directory_is_refused_without_force_and_replaced_whole_with_it() {
-    let dir = temp("force");
+    let dir = temp_dir("force");
     let model = write_model(&dir, &spec().text());
     let target = dir.join("out");
     let run = |force: bool| {
@@ -248,7 +242,7 @@ fn existing_directory_is_refused_without_force_and_replaced_whole_with_it() {
 /// or the current directory (shared/cases/hardening.md, kind K7).
 #[test]
 fn force_never_deletes_the_users_files() {
-    let dir = temp("force-proj");
+    let dir = temp_dir("force-proj");
     let proj = dir.join("proj");
     std::fs::create_dir_all(&proj).unwrap();
     let model = write_model(&proj, &spec().text());
@@ -286,7 +280,7 @@ fn force_never_deletes_the_users_files() {
 
 #[test]
 fn a_killed_run_leaves_no_partial_output() {
-    let dir = temp("kill");
+    let dir = temp_dir("kill");
     let model = write_model(&dir, &spec().response("failback", fixed("0s")).text());
     let target = dir.join("out");
     let mut child = drsim()
@@ -357,7 +351,7 @@ fn documented_column_order_is_the_written_order() {
 
 #[test]
 fn markdown_on_stdout_and_incidents_without_out_is_bad_input() {
-    let dir = temp("stdout");
+    let dir = temp_dir("stdout");
     let model = write_model(&dir, &spec().text());
     let out =
         drsim().args(["run", model.to_str().unwrap(), "--trials", "200", "--format", "markdown"]).output().unwrap();

@@ -6,22 +6,18 @@
 //! `check -` reads standard input under the model size limit, and
 //! `sensitivity`, `fit` and `timeline` write JSON.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
 
-use common::cli::{ROOT, run_drsim};
+use common::cli::{self, ROOT, temp_dir};
 use serde_json::Value;
 
 /// Runs drsim with `args` (and `stdin`), asserts the exit code, returns
 /// (stdout, stderr).
 fn exits(code: i32, args: &[&str], stdin: Option<Vec<u8>>) -> (String, String) {
-    let out = run_drsim(args, stdin);
-    let (stdout, stderr) =
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
-    assert_eq!(out.status.code(), Some(code), "drsim {}\nstdout:\n{stdout}\nstderr:\n{stderr}", args.join(" "));
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (stdout, stderr)
+    let out = cli::exits(code, args, stdin);
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 fn json(text: &str) -> Value {
@@ -30,14 +26,6 @@ fn json(text: &str) -> Value {
 
 fn fixture(name: &str) -> String {
     format!("tests/fixtures/lint/{name}.toml")
-}
-
-/// A fresh directory under the target directory's temp area.
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-gates-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// `securecart-monolith.toml` with RTO "30 parsecs" on line 46: invalid.
@@ -82,7 +70,7 @@ fn check_exits_2_for_an_invalid_model_and_3_for_findings_with_strict() {
 
 #[test]
 fn run_and_merge_exit_4_with_fail_on_miss_when_no_strategy_meets_the_targets() {
-    let dir = temp("miss");
+    let dir = temp_dir("miss");
     let out = dir.join("results");
     let run = ["run", "models/securecart-monolith.toml", "--trials", "2000", "--seed", "7", "--quiet"];
     let (_, stderr) = exits(4, &[&run[..], &["--fail-on-miss", "--out", out.to_str().unwrap()]].concat(), None);
@@ -127,7 +115,7 @@ fn run_and_merge_exit_4_with_fail_on_miss_when_no_strategy_meets_the_targets() {
 #[test]
 fn a_runtime_failure_exits_1() {
     // No region outage can happen at rate 0, so no incident is found to walk through.
-    let dir = temp("runtime");
+    let dir = temp_dir("runtime");
     let text = std::fs::read_to_string(Path::new(ROOT).join("models/securecart-monolith.toml")).unwrap();
     let model = dir.join("m.toml");
     std::fs::write(&model, text.replacen("rate_per_year = 0.6", "rate_per_year = 0.0", 1)).unwrap();

@@ -6,20 +6,16 @@
 //! that needs both the formula guard and CSV quoting. The gzip form holds the
 //! same bytes; a CSV past Excel's row limit is named in report.md too.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
+use common::cli::temp_dir;
+use common::gunzip;
 use drsim::provenance::{VERSION, sha256_hex};
 
 const BIN: &str = env!("CARGO_BIN_EXE_drsim");
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-incfast-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -40,12 +36,6 @@ fn run(model: &Path, out: &Path, extra: &[&str]) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn gunzip(path: &Path) -> Vec<u8> {
-    let mut text = Vec::new();
-    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut text).unwrap();
-    text
-}
-
 /// The SHA-256 of a file's bytes with this build's version cell made
 /// neutral, so the pins survive a version bump and nothing else.
 fn pin(bytes: &[u8]) -> String {
@@ -55,7 +45,7 @@ fn pin(bytes: &[u8]) -> String {
 
 /// Checks the plain and the gzip file of one run against `want` (hash, rows).
 fn check(name: &str, model: &Path, flags: &[&str], want: (&str, usize)) -> Vec<u8> {
-    let dir = temp(name);
+    let dir = temp_dir(name);
     run(model, &dir.join("csv"), flags);
     let mut gz_flags = flags.to_vec();
     gz_flags.extend(["--incidents-format", "csv.gz"]);
@@ -92,7 +82,7 @@ fn column<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
 fn every_column_is_the_pinned_bytes() {
     // Ransomware and total data loss, several years per trial, a strategy
     // name that is a formula and holds a comma and a quote.
-    let dir = temp("every-model");
+    let dir = temp_dir("every-model");
     let source = std::fs::read_to_string(root().join("models/ransomware-immutability.toml")).unwrap();
     let model = dir.join("model.toml");
     std::fs::write(&model, source.replacen("name = \"backups-mutable\"", "name = '=backups, \"mutable\"'", 1)).unwrap();
@@ -129,7 +119,7 @@ fn every_column_is_the_pinned_bytes() {
 #[test]
 fn a_csv_past_excels_rows_is_named_on_stderr_and_in_report_md() {
     // About 10.7 rows a trial: past 1,048,576 rows.
-    let dir = temp("excel");
+    let dir = temp_dir("excel");
     let model = root().join("models/securecart-monolith.toml");
     let stderr = run(&model, &dir.join("big"), &["--trials", "110000", "--seed", "1"]);
     assert!(stderr.contains("warning: incidents.csv has") && stderr.contains("Excel"), "{stderr}");

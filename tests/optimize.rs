@@ -15,21 +15,6 @@ use drsim::simulation::RunOptions;
 
 const SEED: u64 = 20_260_101;
 
-/// The `[[strategy]]` tables of `strategies` as one service's candidates.
-fn candidates(strategies: Vec<StrategySpec>) -> String {
-    let mut spec = ModelSpec::new();
-    for st in strategies {
-        spec = spec.strategy(st);
-    }
-    let text = spec.text();
-    let at = text.find("\n[[strategy]]").expect("a strategy was written");
-    text[at..].replace("[[strategy]]", "[[service.strategy]]").replace("\n[strategy.", "\n[service.strategy.")
-}
-
-fn service(name: &str, extra: &str, strategies: Vec<StrategySpec>) -> String {
-    format!("\n[[service]]\nname = \"{name}\"\n{extra}\n{}", candidates(strategies))
-}
-
 fn options(trials: u64) -> RunOptions {
     RunOptions { trials, years: 1.0, seed: SEED, threads: None }
 }
@@ -67,7 +52,7 @@ fn three_by_three() -> Platform {
         service("orders", "", cands(1.5)),
         service("catalog", "", cands(0.5)),
     );
-    from_str_at(&text, Path::new("test.toml")).unwrap_or_else(|e| panic!("invalid platform: {e}\n---\n{text}"))
+    load_platform(&text)
 }
 
 /// Every plan of the platform, listed last to first, so that a run of the

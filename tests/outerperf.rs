@@ -7,9 +7,10 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use common::cli::temp_dir;
 use common::*;
 use drsim::report::csv::RunColumns;
 use drsim::report::outer_csv::{COLUMNS, FIGURES};
@@ -20,13 +21,6 @@ use drsim::world::seed;
 
 const BIN: &str = env!("CARGO_BIN_EXE_drsim");
 const SECURECART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/securecart-monolith.toml");
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-outerperf-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn options(trials: u64, threads: Option<usize>) -> RunOptions {
     RunOptions { trials, years: 1.0, seed: 20_260_101, threads }
@@ -136,21 +130,9 @@ fn a_draw_keeps_the_same_few_numbers_whatever_the_inner_trials() {
     }
 }
 
-/// The backticked names of a `## FILE` section's column table in docs/exports.md.
-fn documented_columns(file: &str) -> Vec<String> {
-    let docs = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/exports.md")).unwrap();
-    let section = docs.split(&format!("\n## {file}\n")).nth(1).unwrap_or_else(|| panic!("docs/exports.md: ## {file}"));
-    let section = section.split("\n## ").next().unwrap();
-    section
-        .lines()
-        .filter(|l| l.starts_with("| ") && l.split('|').nth(1).is_some_and(|c| c.trim().parse::<u32>().is_ok()))
-        .filter_map(|l| l.split('`').nth(1).map(str::to_string))
-        .collect()
-}
-
 #[test]
 fn outer_out_writes_the_csv_and_report_documented() {
-    let dir = temp("export");
+    let dir = temp_dir("export");
     let out = dir.join("out");
     let run = Command::new(BIN)
         .args(["run", SECURECART, "--outer", "4", "--trials", "300", "-q", "--out"])
@@ -165,7 +147,13 @@ fn outer_out_writes_the_csv_and_report_documented() {
     let mut expected: Vec<&str> = COLUMNS.to_vec();
     expected.extend(RunColumns::NAMES);
     assert_eq!(header, expected);
-    assert_eq!(documented_columns("outer.csv"), expected, "docs/exports.md lists outer.csv's columns in order");
+    // The numbered rows of its column table.
+    let numbered = |row: &str| row.split('|').nth(1).is_some_and(|c| c.trim().parse::<u32>().is_ok());
+    assert_eq!(
+        documented_columns_where("outer.csv", numbered),
+        expected,
+        "docs/exports.md lists outer.csv's columns in order"
+    );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let strategies = json["outer"]["strategies"].as_array().unwrap();
     let per_strategy: usize = strategies.iter().map(|s| 3 + s["targets_met"].as_array().unwrap().len()).sum();

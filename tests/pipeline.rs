@@ -4,9 +4,11 @@
 //! a chunk boundary; and the flag combinations the single path made possible
 //! (`--incidents` with `--precision` or `--shard`) work from the CLI.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::cli::ok;
 use drsim::engine::Observer;
 use drsim::incident::Incident;
 use drsim::model::Model;
@@ -149,17 +151,7 @@ fn temp(name: &str) -> tempfile::TempDir {
 }
 
 fn drsim(args: &[&str]) -> std::process::Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_drsim"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
-    for v in drsim::shard::INDEX_VARIABLES {
-        c.env_remove(v);
-    }
-    c.output().expect("drsim starts")
-}
-
-fn ok(out: std::process::Output) -> std::process::Output {
-    assert!(out.status.success(), "drsim failed: {}", String::from_utf8_lossy(&out.stderr));
-    out
+    common::cli::drsim().args(args).output().expect("drsim starts")
 }
 
 #[test]

@@ -13,35 +13,18 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
+use common::cli::temp_dir;
+use common::html::{checked_report_html, escaped, report_html};
 use common::*;
+use drsim::platform::Plan;
 use drsim::platform::optimize::run_plans;
 use drsim::platform::play::{Outage, Period, overlap};
-use drsim::platform::{Plan, from_str_at};
 use drsim::report::platform_view::{PlatformView, weakest};
 use drsim::simulation::RunOptions;
 
 const MODEL: &str = "models/securecart.toml";
-
-/// Rides every outage out: down exactly while its site is down.
-fn ride(name: &str) -> StrategySpec {
-    backup_restore(name).set("deployment", s("single_az")).set("invoke_after", s("100y"))
-}
-
-/// The `[[strategy]]` tables of `strategies` as one service's candidates.
-fn service(name: &str, strategies: Vec<StrategySpec>) -> String {
-    let mut spec = ModelSpec::new();
-    for st in strategies {
-        spec = spec.strategy(st);
-    }
-    let text = spec.text();
-    let at = text.find("\n[[strategy]]").expect("a strategy was written");
-    let tables =
-        text[at..].replace("[[strategy]]", "[[service.strategy]]").replace("\n[strategy.", "\n[service.strategy.");
-    format!("\n[[service]]\nname = \"{name}\"\n{tables}")
-}
 
 // Fixed steps, as the union test of tests/platform.rs: services a and b run
 // single-AZ in AZ 0 of region p; AZ outages last exactly 2 h. a rides them
@@ -66,10 +49,10 @@ fn the_weakest_link_is_the_share_of_the_functions_downtime_each_service_is_down(
     let text = format!(
         "{base}{}{}\n[[function]]\nname = \"checkout\"\nservices = [\"a\", \"b\"]\nrevenue_share = 0.5\n\
          \n[[function]]\nname = \"either\"\nservices = [\"a\", \"b\"]\nat_least = 1\nrevenue_share = 0.5\n",
-        service("a", vec![ride("ride")]),
-        service("b", vec![pilot_light("pl").set("deployment", s("single_az"))]),
+        service("a", "", vec![ride("ride")]),
+        service("b", "", vec![pilot_light("pl").set("deployment", s("single_az"))]),
     );
-    let mut platform = from_str_at(&text, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let mut platform = load_platform(&text);
     platform.plans = vec![Plan { name: "only".into(), choice: vec![0, 0] }];
     let options = RunOptions { trials: 4_000, years: 1.0, seed: 20_260_101, threads: None };
     let results = run_plans(&platform, &options).expect("runs");
@@ -115,50 +98,11 @@ fn overlap_counts_the_time_a_service_is_down_while_the_function_is() {
     assert_eq!(overlap(&[Period::new(0.0, 5.0)], &[Outage { from: 5.0, downtime: 5.0, loss: 0.0, hours: None }]), 0.0);
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-planhtml-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(model: &str, out: &Path) {
-    let status = Command::new(env!("CARGO_BIN_EXE_drsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", model, "--trials", "300", "--seed", "11", "-q", "--format", "json", "--out"])
-        .arg(out)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "drsim run {model} failed");
-}
-
-/// Text as maud escapes it in an element's content.
-fn escaped(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 #[test]
 fn a_platform_run_writes_a_self_contained_report_html_with_every_plan_and_function() {
-    let dir = temp("a");
-    let (a, b) = (dir.join("a"), dir.join("b"));
-    run(MODEL, &a);
-    run(MODEL, &b);
-    let html = std::fs::read_to_string(a.join("report.html")).expect("report.html is written");
-    assert_eq!(html.as_bytes(), std::fs::read(b.join("report.html")).unwrap().as_slice(), "same seed, same bytes");
-    let manifest = std::fs::read_to_string(a.join(".drsim-output")).unwrap();
-    assert!(manifest.lines().any(|l| l == "report.html"), "listed in the manifest");
-
-    // Nothing from the network, nothing from another file (as tests/report_html.rs).
-    let lower = html.to_lowercase();
-    for banned in ["http://", "https://", "//cdn", "@import", "url(", "<iframe", "<object", "<embed", "src="] {
-        assert!(!lower.contains(banned), "report.html contains {banned:?}");
-    }
-    for link in lower.match_indices("<link").map(|(i, _)| &lower[i..i + lower[i..].find('>').unwrap()]) {
-        assert!(link.contains("href=\"data:,\""), "only the empty inline icon is linked: {link}");
-    }
-    assert!(lower.starts_with("<!doctype html>"));
-    assert!(lower.contains("<style>") && lower.contains("<script>"), "style and script are inline");
+    let dir = temp_dir("a");
+    let (html, results) = checked_report_html(MODEL, "300", &dir);
+    let a = dir.join("a");
     // Links go to the chart files beside it, which exist.
     for (i, _) in html.match_indices("href=\"") {
         let target = &html[i + 6..i + 6 + html[i + 6..].find('"').unwrap()];
@@ -168,8 +112,6 @@ fn a_platform_run_writes_a_self_contained_report_html_with_every_plan_and_functi
     }
 
     // The question, the answer, then the tables, the charts, the assumptions.
-    let results: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(a.join("results.json")).unwrap()).unwrap();
     let answer = escaped(results["platform"]["answer"].as_str().unwrap());
     let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no {needle:?}"));
     let order = [
@@ -211,7 +153,7 @@ fn a_platform_run_writes_a_self_contained_report_html_with_every_plan_and_functi
 
 #[test]
 fn user_text_in_a_platform_report_html_is_escaped() {
-    let dir = temp("b");
+    let dir = temp_dir("b");
     let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(MODEL)).unwrap();
     let hostile = "<script>alert(1)</script>";
     let replaced = source.replacen("name = \"SecureCart", &format!("name = \"{hostile}"), 1).replacen(
@@ -223,8 +165,7 @@ fn user_text_in_a_platform_report_html_is_escaped() {
     let model = dir.join("m.toml");
     std::fs::write(&model, replaced).unwrap();
     let out = dir.join("out");
-    run(model.to_str().unwrap(), &out);
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = report_html(model.to_str().unwrap(), "300", &out);
     assert!(!html.contains(hostile), "user text must not become markup");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!html.contains("<b>light</b>"));

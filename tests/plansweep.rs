@@ -9,22 +9,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::cli::run_drsim;
+use common::cli::{run_drsim, stdout_of};
 use common::*;
 use serde_json::Value;
 
 const TRIALS: &str = "400";
-
-/// The `[[strategy]]` tables of `strategies` as one service's candidates.
-fn candidates(strategies: Vec<StrategySpec>) -> String {
-    let mut spec = ModelSpec::new();
-    for st in strategies {
-        spec = spec.strategy(st);
-    }
-    let text = spec.text();
-    let at = text.find("\n[[strategy]]").expect("a strategy was written");
-    text[at..].replace("[[strategy]]", "[[service.strategy]]").replace("\n[strategy.", "\n[service.strategy.")
-}
 
 /// Two services: `app` with a cheap, slow candidate `a` (backup & restore,
 /// fixed cost `x` USD a year) and a dear, fast one `b` (pilot light, $5,000 a
@@ -62,14 +51,8 @@ fn write(name: &str, text: &str) -> PathBuf {
     path
 }
 
-fn ok(args: &[&str]) -> String {
-    let out = run_drsim(args, None);
-    assert!(out.status.success(), "drsim {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).unwrap()
+    serde_json::from_str(&stdout_of(args)).unwrap()
 }
 
 /// `drsim sweep --format json` of `path` over the fixed cost of candidate `a`.
@@ -120,7 +103,7 @@ fn a_fixed_cost_moves_its_plan_linearly_and_the_choice_switches_at_the_break_eve
     // The table says so.
     let list: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
     let set = format!("service.app.strategy.a.cost.total_usd={}", list.join(","));
-    let table = ok(&["sweep", path.to_str().unwrap(), "--set", &set, "--trials", TRIALS]);
+    let table = stdout_of(&["sweep", path.to_str().unwrap(), "--set", &set, "--trials", TRIALS]);
     assert!(table.contains("plan-a -> plan-b") && table.contains("break-even at"), "{table}");
 }
 
@@ -145,15 +128,6 @@ fn every_point_is_a_plans_and_an_optimize_run_of_the_edited_model_bit_for_bit() 
     }
 }
 
-/// The backticked names of the columns after the swept paths (rows `+N`) of
-/// `## FILE`'s column table in docs/exports.md.
-fn documented_columns(file: &str) -> Vec<String> {
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/exports.md")).unwrap();
-    let section = docs.split(&format!("\n## {file}\n")).nth(1).unwrap_or_else(|| panic!("docs/exports.md: ## {file}"));
-    let section = section.split("\n## ").next().unwrap();
-    section.lines().filter(|l| l.starts_with("| +")).filter_map(|l| l.split('`').nth(1).map(str::to_string)).collect()
-}
-
 #[test]
 fn plan_sweep_csv_has_the_documented_columns_and_out_writes_its_files() {
     let path = write("csv", &model(1000.0));
@@ -170,10 +144,11 @@ fn plan_sweep_csv_has_the_documented_columns_and_out_writes_its_files() {
         "--out",
         out.to_str().unwrap(),
     ];
-    let csv = ok(&args);
+    let csv = stdout_of(&args);
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     assert_eq!(header[0], "service.db.dataset_gb");
-    let documented = documented_columns("plan_sweep.csv");
+    // The rows `+N` of its column table: the columns after the swept paths.
+    let documented = documented_columns_where("plan_sweep.csv", |row| row.starts_with("| +"));
     assert_eq!(header[1..].to_vec(), documented.iter().map(String::as_str).collect::<Vec<_>>());
     // Two points, two listed plans each, one of them chosen per point.
     let rows: Vec<&str> = csv.lines().skip(1).collect();
@@ -252,7 +227,7 @@ fn sensitivity_of_the_chosen_plan_names_the_input_that_changes_the_choice() {
 #[test]
 fn a_model_without_services_takes_the_single_service_path() {
     // The snapshots pin the output byte for byte; here: no platform wording.
-    let table = ok(&[
+    let table = stdout_of(&[
         "sweep",
         "models/securecart-monolith.toml",
         "--set",

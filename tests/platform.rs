@@ -6,39 +6,14 @@ mod common;
 use std::path::Path;
 
 use common::*;
+use drsim::platform::from_str_at;
 use drsim::platform::optimize::{optimize, run_plans};
-use drsim::platform::{Platform, from_str_at};
 use drsim::simulation::{RunOptions, simulate};
 
 const SEED: u64 = 20_260_101;
-const YEAR_S: f64 = 31_536_000.0;
-
-/// The `[[strategy]]` tables of `strategies` as one service's candidates.
-fn candidates(strategies: Vec<StrategySpec>) -> String {
-    let mut spec = ModelSpec::new();
-    for st in strategies {
-        spec = spec.strategy(st);
-    }
-    let text = spec.text();
-    let at = text.find("\n[[strategy]]").expect("a strategy was written");
-    text[at..].replace("[[strategy]]", "[[service.strategy]]").replace("\n[strategy.", "\n[service.strategy.")
-}
-
-fn service(name: &str, extra: &str, strategies: Vec<StrategySpec>) -> String {
-    format!("\n[[service]]\nname = \"{name}\"\n{extra}\n{}", candidates(strategies))
-}
-
-fn load(text: &str) -> Platform {
-    from_str_at(text, Path::new("test.toml")).unwrap_or_else(|e| panic!("invalid platform: {e}\n---\n{text}"))
-}
 
 fn options(trials: u64) -> RunOptions {
     RunOptions { trials, years: 1.0, seed: SEED, threads: None }
-}
-
-/// Rides every outage out: down exactly while its site is down.
-fn ride(name: &str) -> StrategySpec {
-    backup_restore(name).set("deployment", s("single_az")).set("invoke_after", s("100y"))
 }
 
 // Series and 1-of-2. Services a (region p) and b (region q) ride out the
@@ -65,7 +40,7 @@ fn a_chain_has_availability_a1_times_a2_and_one_of_two_has_one_minus_u1_u2() {
         service("a", "region = \"p\"", vec![ride("ride")]),
         service("b", "region = \"q\"", vec![ride("ride")]),
     );
-    let platform = load(&text);
+    let platform = load_platform(&text);
     let results = run_plans(&platform, &options(20_000)).expect("runs");
     let plan = &results.plans[0];
     let (lambda, mu, h) = (l / YEAR_S, 1.0 / m, YEAR_S);
@@ -106,7 +81,7 @@ fn two_services_in_one_az_fail_together_and_a_chain_is_down_over_the_union() {
         service("a", "", vec![ride("ride")]),
         service("b", "", vec![pilot_light("pl").set("deployment", s("single_az"))]),
     );
-    let mut platform = load(&text);
+    let mut platform = load_platform(&text);
     platform.plans = vec![drsim::platform::Plan { name: "only".into(), choice: vec![0, 0] }];
     let results = run_plans(&platform, &options(4_000)).expect("runs");
     let plan = &results.plans[0];
@@ -158,7 +133,7 @@ fn three_by_three() -> String {
 
 #[test]
 fn the_optimizer_picks_the_best_of_an_exhaustive_evaluation_at_the_cost_of_a_full_run() {
-    let mut platform = load(&three_by_three());
+    let mut platform = load_platform(&three_by_three());
     let found = optimize(&platform, &options(3_000)).expect("optimizes");
     assert_eq!(found.plans_searched, 27);
     let best = found.best.clone().expect("some plan meets the targets");

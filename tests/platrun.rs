@@ -4,34 +4,19 @@
 //! shipped schema, the CSV columns as docs/exports.md lists them) and the
 //! plans' cost-against-risk labels.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+
+use common::cli::{run_drsim, stdout_of, temp_path};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_drsim");
 const MODEL: &str = "models/securecart.toml";
 const TRIALS: &str = "300";
 
-fn drsim(args: &[&str]) -> Output {
-    Command::new(BIN).current_dir(env!("CARGO_MANIFEST_DIR")).args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = drsim(args);
-    assert!(out.status.success(), "drsim {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-platrun-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 #[test]
 fn the_first_screen_has_the_plans_the_answer_and_the_platform_by_function_and_service() {
-    let text = ok(&["run", MODEL, "--trials", "2000", "--threads", "2", "-q"]);
+    let text = stdout_of(&["run", MODEL, "--trials", "2000", "--threads", "2", "-q"]);
     for (i, line) in text.lines().enumerate() {
         assert!(line.chars().count() <= 100, "line {} is {} columns: {line}", i + 1, line.chars().count());
     }
@@ -55,8 +40,10 @@ fn plan_json(run: &Value, label: &str) -> Value {
 
 #[test]
 fn a_plans_figures_in_run_are_those_of_drsim_plans_and_add_up_to_its_cost() {
-    let run: Value = serde_json::from_str(&ok(&["run", MODEL, "--trials", TRIALS, "--format", "json", "-q"])).unwrap();
-    let plans: Value = serde_json::from_str(&ok(&["plans", MODEL, "--trials", TRIALS, "--format", "json"])).unwrap();
+    let run: Value =
+        serde_json::from_str(&stdout_of(&["run", MODEL, "--trials", TRIALS, "--format", "json", "-q"])).unwrap();
+    let plans: Value =
+        serde_json::from_str(&stdout_of(&["plans", MODEL, "--trials", TRIALS, "--format", "json"])).unwrap();
     let listed = plans["plans"].as_array().unwrap();
     assert_eq!(listed.len(), 5, "the model lists five plans");
     for p in listed {
@@ -200,8 +187,8 @@ fn csv_header(path: &Path) -> Vec<String> {
 
 #[test]
 fn out_writes_results_json_valid_against_the_schema_the_csv_files_documented_and_the_charts() {
-    let dir = temp("out");
-    ok(&["run", MODEL, "--trials", TRIALS, "-q", "--out", dir.to_str().unwrap()]);
+    let dir = temp_path("out");
+    stdout_of(&["run", MODEL, "--trials", TRIALS, "-q", "--out", dir.to_str().unwrap()]);
     for file in [
         "results.json",
         "plans.csv",
@@ -276,11 +263,11 @@ fn the_plans_cost_risk_labels_never_collide_nor_leave_the_plot() {
 
 #[test]
 fn flags_without_meaning_for_a_platform_are_refused_and_the_gate_works() {
-    let out = drsim(&["run", MODEL, "--trials", "50", "--strategy", "pilot-light"]);
+    let out = run_drsim(&["run", MODEL, "--trials", "50", "--strategy", "pilot-light"], None);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--strategy: not available for a platform model"), "{err}");
-    let out = drsim(&["run", MODEL, "--trials", "100", "-q", "--brief", "--fail-on-miss"]);
+    let out = run_drsim(&["run", MODEL, "--trials", "100", "-q", "--brief", "--fail-on-miss"], None);
     let text = String::from_utf8_lossy(&out.stdout);
     if text.contains("No plan meets every target") {
         assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
@@ -288,6 +275,6 @@ fn flags_without_meaning_for_a_platform_are_refused_and_the_gate_works() {
         assert!(out.status.success());
     }
     assert!(!text.contains("by service") && !text.contains("Plans\n"), "--brief stops after the answer:\n{text}");
-    let csv = ok(&["run", MODEL, "--trials", "100", "-q", "--format", "csv"]);
+    let csv = stdout_of(&["run", MODEL, "--trials", "100", "-q", "--format", "csv"]);
     assert!(csv.starts_with("rank,plan,role,candidates,"), "{csv}");
 }

@@ -7,13 +7,8 @@
 
 mod common;
 
-use common::cli::run_drsim;
-
-fn stdout(args: &[&str]) -> String {
-    let out = run_drsim(args, None);
-    assert!(out.status.success(), "drsim {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::bundled_results;
+use common::cli::{run_drsim, stdout_of};
 
 /// The effective failover failure probability and the fastest recovery per
 /// kind, as `drsim check` prints them, are in its JSON too; the probability
@@ -21,11 +16,11 @@ fn stdout(args: &[&str]) -> String {
 #[test]
 fn check_json_has_failover_failure_and_fastest_recovery_per_strategy() {
     let json: serde_json::Value =
-        serde_json::from_str(&stdout(&["check", "models/securecart-monolith.toml", "--format", "json"])).unwrap();
+        serde_json::from_str(&stdout_of(&["check", "models/securecart-monolith.toml", "--format", "json"])).unwrap();
     let strategies = json["strategies"].as_array().unwrap();
     let names: Vec<&str> = strategies.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["backup-restore", "pilot-light", "warm-standby", "active-active"]);
-    let text = stdout(&["check", "models/securecart-monolith.toml"]);
+    let text = stdout_of(&["check", "models/securecart-monolith.toml"]);
     for s in strategies {
         let p0 = s["failover_failure_probability_after_drill"].as_f64().unwrap();
         let d = s["drift_s"].as_f64().unwrap();
@@ -72,7 +67,15 @@ fn check_json_of_an_invalid_model_has_no_strategies() {
 fn reports_link_the_loss_exceedance_chart() {
     let out = std::env::temp_dir().join(format!("drsim-polish-charts-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    stdout(&["run", "models/small-shop-single-region.toml", "--trials", "500", "-q", "--out", out.to_str().unwrap()]);
+    stdout_of(&[
+        "run",
+        "models/small-shop-single-region.toml",
+        "--trials",
+        "500",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     for (name, caption) in drsim::report::exports::CHARTS {
@@ -85,7 +88,7 @@ fn reports_link_the_loss_exceedance_chart() {
 }
 
 fn sensitivity(metric: &str) -> String {
-    stdout(&[
+    stdout_of(&[
         "sensitivity",
         "models/small-shop-single-region.toml",
         "--strategy",
@@ -135,7 +138,7 @@ fn tornado_csv_and_markdown_carry_the_metric() {
         "--out",
         out.to_str().unwrap(),
     ];
-    let text = stdout(&args);
+    let text = stdout_of(&args);
     let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
     let mut rows = csv.lines();
     let header: Vec<&str> = rows.next().unwrap().split(',').collect();
@@ -157,31 +160,12 @@ fn tornado_csv_and_markdown_carry_the_metric() {
     std::fs::remove_dir_all(&out).unwrap();
 }
 
-/// The bundled models, run briefly (platform models are run by `drsim plans`).
-fn bundled() -> Vec<(String, drsim::simulation::Results)> {
-    let mut paths: Vec<_> = std::fs::read_dir("models")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .filter(|p| !std::fs::read_to_string(p).unwrap().contains("[[service]]"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| {
-            let model = drsim::model::Model::load(p).unwrap();
-            let options = drsim::simulation::RunOptions { trials: 2_000, ..Default::default() };
-            (p.display().to_string(), drsim::simulation::simulate(&model, &options).unwrap())
-        })
-        .collect()
-}
-
 /// report.html's cost-against-risk labels: inside the plot, clear of each
 /// other, of every point and of the required line, on every bundled model
 /// (the PNG's are checked in tests/cases_charts.rs, by the same placement).
 #[test]
 fn html_cost_risk_labels_never_collide_nor_leave_the_plot() {
-    for (name, results) in bundled() {
+    for (name, results) in bundled_results() {
         let layout = drsim::report::html::svg::cost_risk_layout(&results);
         assert_eq!(layout.labels.len(), results.strategies.len(), "{name}");
         for (i, label) in layout.labels.iter().enumerate() {
@@ -261,7 +245,7 @@ fn uncertain_entry_out_of_the_keys_range_is_refused_with_what_is_allowed() {
 /// that must be positive passes too (its lower limit, 0, is never drawn).
 #[test]
 fn plausible_uncertain_entries_pass() {
-    stdout(&["check", "models/securecart-monolith.toml"]);
+    stdout_of(&["check", "models/securecart-monolith.toml"]);
     let base = std::fs::read_to_string("models/securecart-monolith.toml").unwrap();
     let text = format!("{base}\"workload.dataset_gb\" = {{ dist = \"lognormal\", median = 2000.0, p95 = 4000.0 }}\n");
     let out = run_drsim(&["check", "-"], Some(text.into_bytes()));

@@ -6,8 +6,12 @@
 //! in results.json and the CSV files. `.ci/schema` validates the bundled
 //! models' outputs against the shipped schema.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
+
+use common::cli::temp_path;
 
 const BIN: &str = env!("CARGO_BIN_EXE_drsim");
 
@@ -51,18 +55,12 @@ fn the_schema_pins_its_version_and_lists_the_non_finite_spellings() {
     }
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-schema-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 /// The ransomware model loses all data in some logical incidents: its RPO
 /// quantiles are infinite. results.json says `"inf"` where summary.csv says
 /// `inf`, and never `null` for a quantile.
 #[test]
 fn all_data_lost_is_inf_in_json_and_csv_alike() {
-    let dir = temp("inf");
+    let dir = temp_path("inf");
     drsim(&["run", "models/ransomware-immutability.toml", "--trials", "2000", "-q", "--out", dir.to_str().unwrap()]);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap();
     let mut infinite = 0;
@@ -99,7 +97,7 @@ fn sweep_sensitivity_and_fit_write_a_provenance_sidecar() {
     let read = |dir: &Path, name: &str| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
     };
-    let sweep = temp("sweep");
+    let sweep = temp_path("sweep");
     let printed = drsim(&[
         "sweep",
         model,
@@ -131,7 +129,7 @@ fn sweep_sensitivity_and_fit_write_a_provenance_sidecar() {
     assert_eq!(p["drsim_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(p["git_revision"], drsim::provenance::GIT_REVISION);
 
-    let sensitivity = temp("sensitivity");
+    let sensitivity = temp_path("sensitivity");
     drsim(&[
         "sensitivity",
         model,
@@ -146,7 +144,7 @@ fn sweep_sensitivity_and_fit_write_a_provenance_sidecar() {
     assert_eq!(p["model_sha256"], sha.as_str());
     assert_eq!(p["trials"], 300);
 
-    let fit = temp("fit");
+    let fit = temp_path("fit");
     let data = "models/data/public-outages.csv";
     drsim(&["fit", data, "--out", fit.to_str().unwrap()]);
     let p = read(&fit, "fit.provenance.json");

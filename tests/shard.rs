@@ -4,37 +4,18 @@
 //! different runs, overlapping parts and missing parts; `auto/N` takes the
 //! shard index from each array-job engine's variable.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_drsim");
+use common::cli::{drsim, ok, temp_dir};
+
 const MODEL: &str = "models/securecart-monolith.toml";
 /// Not a multiple of 4, so the shards are of unequal size.
 const TRIALS: &str = "2003";
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-shard-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The drsim command with no array-job variable inherited from the test's environment.
-fn drsim() -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for v in drsim::shard::INDEX_VARIABLES {
-        c.env_remove(v);
-    }
-    c
-}
-
-fn ok(out: Output) -> Output {
-    assert!(out.status.success(), "drsim failed: {}", String::from_utf8_lossy(&out.stderr));
-    out
-}
 
 fn shard(k: &str, dir: &Path, extra: &[&str]) -> Command {
     let mut c = drsim();
@@ -99,7 +80,7 @@ fn same_results(single: &[u8], merged: &[u8], what: &str) {
 
 #[test]
 fn four_shard_processes_merged_equal_the_single_run_byte_for_byte() {
-    let root = temp("equal");
+    let root = temp_dir("equal");
     let single_dir = root.join("single");
     let single = ok(drsim()
         .args(["run", MODEL, "--trials", TRIALS, "--quiet", "--format", "json", "--out"])
@@ -128,7 +109,7 @@ fn four_shard_processes_merged_equal_the_single_run_byte_for_byte() {
 
 #[test]
 fn merge_refuses_parts_of_other_runs_overlaps_and_gaps() {
-    let root = temp("refuse");
+    let root = temp_dir("refuse");
     let parts = four_parts(&root);
     let out = root.join("merged");
 
@@ -168,7 +149,7 @@ fn merge_refuses_parts_of_other_runs_overlaps_and_gaps() {
 
 #[test]
 fn auto_shard_reads_each_array_job_engines_zero_based_index() {
-    let root = temp("auto");
+    let root = temp_dir("auto");
     let range = |dir: &Path| {
         let part: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("part.json")).unwrap()).unwrap();
         (part["trial_start"].as_u64().unwrap(), part["trial_end"].as_u64().unwrap(), part["shard"].as_u64().unwrap())
@@ -189,7 +170,7 @@ fn auto_shard_reads_each_array_job_engines_zero_based_index() {
 /// (shared/cases/hardening.md K6), never merged into figures.
 #[test]
 fn merge_refuses_parts_that_contradict_themselves_or_their_model() {
-    let root = temp("damaged");
+    let root = temp_dir("damaged");
     let parts = four_parts(&root);
     let original = fs::read_to_string(parts[0].join("part.json")).unwrap();
     type Edit = fn(&mut serde_json::Value);

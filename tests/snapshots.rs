@@ -26,24 +26,11 @@ mod common;
 
 use std::process::Output;
 
-use common::cli::run_drsim;
+use common::cli::{exits, stdout_of};
 
 /// The bundled models, by file stem.
 const MODELS: [&str; 4] =
     ["securecart-monolith", "payments-rpo-zero", "ransomware-immutability", "small-shop-single-region"];
-
-/// Runs drsim from the repository root and returns its output; it must succeed.
-fn drsim(args: &[&str]) -> Output {
-    let out = run_drsim(args, None);
-    assert!(
-        out.status.success(),
-        "drsim {} failed ({}):\n{}",
-        args.join(" "),
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 /// Standard output, then standard error under a marker if there is any, with
 /// the version redacted (see the file's doc comment).
@@ -84,7 +71,7 @@ fn redact_provenance(text: &str) -> String {
 /// Runs `drsim <args>` and compares its transcript with snapshot `name`; the
 /// command line is recorded in the snapshot's header.
 fn assert_output(name: &str, args: &[&str]) {
-    let text = transcript(&drsim(args));
+    let text = transcript(&exits(0, args, None));
     let mut settings = insta::Settings::clone_current();
     settings.set_description(format!("drsim {}", args.join(" ")));
     settings.set_omit_expression(true);
@@ -268,7 +255,7 @@ fn run_output_does_not_depend_on_thread_count() {
                 "--threads",
                 threads,
             ];
-            let out = String::from_utf8(drsim(&args).stdout).unwrap();
+            let out = stdout_of(&args);
             if format != "json" {
                 return out;
             }

@@ -9,8 +9,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::cli::{drsim, ok, results_figures, temp_dir};
 use common::*;
 use drsim::model::{DisruptionKind, Model};
 
@@ -125,7 +125,6 @@ fn a_plain_run_reads_its_histogram_unweighted() {
     }
 }
 
-const YEAR_S: f64 = 31_536_000.0;
 /// Region failures per year of the primary region.
 const REGION_PER_YEAR: f64 = 0.6;
 /// Mean region outage, seconds (7 days).
@@ -180,12 +179,6 @@ fn expected_incidents_per_year() -> f64 {
     let (lambda, mu, h) = (REGION_PER_YEAR / YEAR_S, 1.0 / OUTAGE_S, YEAR_S);
     let s = lambda + mu;
     lambda * (mu * h / s + lambda * (1.0 - (-s * h).exp()) / (s * s)) + LOGICAL_PER_YEAR
-}
-
-/// Standard error of a share from its 95% interval (the Wilson interval at
-/// the effective size is symmetric to first order).
-fn share_se(low: f64, high: f64) -> f64 {
-    (high - low) / (2.0 * 1.959_963_984_540_054)
 }
 
 // The crossed estimators against closed forms, within 4 of their own standard
@@ -254,39 +247,9 @@ fn crossed_stated_standard_error_matches_the_spread_over_50_seeds() {
     );
 }
 
-const BIN: &str = env!("CARGO_BIN_EXE_drsim");
-
-fn drsim() -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for v in drsim::shard::INDEX_VARIABLES {
-        c.env_remove(v);
-    }
-    c
-}
-
-fn ok(out: Output) -> Output {
-    assert!(out.status.success(), "drsim failed: {}", String::from_utf8_lossy(&out.stderr));
-    out
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-strata2-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// results.json without its `invocation` (how it was produced).
-fn figures(bytes: &[u8]) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
-    v["invocation"].take();
-    v
-}
-
 #[test]
 fn four_crossed_shards_merge_into_the_single_run_and_stratified_parts_are_refused() {
-    let root = temp("shards");
+    let root = temp_dir("shards");
     let model = "models/securecart-monolith.toml";
     let run = ["run", model, "--trials", "2003", "--quiet", "--variance-reduction", "crossed"];
     let single = ok(drsim().args(run).args(["--format", "json"]).output().unwrap());
@@ -301,7 +264,7 @@ fn four_crossed_shards_merge_into_the_single_run_and_stratified_parts_are_refuse
     }
     let merged =
         ok(drsim().args(["merge", "--format", "json", "--out"]).arg(root.join("merged")).args(&dirs).output().unwrap());
-    assert_eq!(figures(&single.stdout), figures(&merged.stdout));
+    assert_eq!(results_figures(&single.stdout), results_figures(&merged.stdout));
     assert!(String::from_utf8_lossy(&single.stdout).contains("\"variance_reduction\": \"crossed\""));
     // The merged run's loss exceedance CSV is weighted and not empty.
     let csv = std::fs::read_to_string(root.join("merged").join("loss_exceedance.csv")).unwrap();

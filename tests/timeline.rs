@@ -5,17 +5,11 @@ mod common;
 
 use std::process::Command;
 
+use common::cli::temp_dir;
 use common::{ModelSpec, backup_restore, fixed, outage_failure};
 
 fn drsim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_drsim"))
-}
-
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-timeline-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Region outages of a fixed 1 day (20 a year, so trial 0 has one), backup &
@@ -33,7 +27,7 @@ fn fixed_model() -> String {
 
 #[test]
 fn timeline_offsets_are_the_running_sum_of_fixed_steps() {
-    let dir = temp("fixed");
+    let dir = temp_dir("fixed");
     let model = dir.join("m.toml");
     std::fs::write(&model, fixed_model()).unwrap();
     let out = drsim()
@@ -69,7 +63,7 @@ fn timeline_offsets_are_the_running_sum_of_fixed_steps() {
 
 #[test]
 fn unknown_kind_or_strategy_is_bad_input_naming_what_is_allowed() {
-    let dir = temp("bad");
+    let dir = temp_dir("bad");
     let model = dir.join("m.toml");
     std::fs::write(&model, fixed_model()).unwrap();
     let out =

@@ -7,14 +7,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::cli::{drsim, ok, results_figures, temp_dir};
 use common::*;
 use drsim::model::{DisruptionKind, Model};
 use drsim::simulation::{Results, RunOptions, Simulation};
 use drsim::world::strata::VarianceReduction;
 
-const YEAR_S: f64 = 31_536_000.0;
 /// Region failures per year of the primary region.
 const L_PER_YEAR: f64 = 0.6;
 /// Mean region outage, seconds (7 days: downtime large enough to see).
@@ -55,12 +54,6 @@ fn expected_downtime_s() -> f64 {
 /// first failure of the year always happens (the region starts up).
 fn expected_year_with_incident() -> f64 {
     1.0 - (-L_PER_YEAR).exp()
-}
-
-/// Standard error of a share from its 95% interval (the Wilson interval at
-/// the effective size is symmetric to first order).
-fn share_se(low: f64, high: f64) -> f64 {
-    (high - low) / (2.0 * 1.959_963_984_540_054)
 }
 
 // The weighted estimators against closed forms, within 4 of their own
@@ -137,39 +130,9 @@ fn one_and_two_threads_give_the_same_figures() {
     assert!(a.tally.is_stratified());
 }
 
-const BIN: &str = env!("CARGO_BIN_EXE_drsim");
-
-fn drsim() -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for v in drsim::shard::INDEX_VARIABLES {
-        c.env_remove(v);
-    }
-    c
-}
-
-fn ok(out: Output) -> Output {
-    assert!(out.status.success(), "drsim failed: {}", String::from_utf8_lossy(&out.stderr));
-    out
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-variance-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// results.json without its `invocation` (how it was produced).
-fn figures(bytes: &[u8]) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
-    v["invocation"].take();
-    v
-}
-
 #[test]
 fn four_stratified_shards_merge_into_the_single_run_and_mixed_parts_are_refused() {
-    let root = temp("shards");
+    let root = temp_dir("shards");
     let run =
         ["run", "models/securecart-monolith.toml", "--trials", "2003", "--quiet", "--variance-reduction", "stratified"];
     let single = ok(drsim().args(run).args(["--format", "json"]).output().unwrap());
@@ -184,7 +147,7 @@ fn four_stratified_shards_merge_into_the_single_run_and_mixed_parts_are_refused(
     }
     let merged =
         ok(drsim().args(["merge", "--format", "json", "--out"]).arg(root.join("merged")).args(&dirs).output().unwrap());
-    assert_eq!(figures(&single.stdout), figures(&merged.stdout));
+    assert_eq!(results_figures(&single.stdout), results_figures(&merged.stdout));
     assert!(String::from_utf8_lossy(&single.stdout).contains("\"variance_reduction\": \"stratified\""));
 
     // A plain part in place of the last: refused, naming the setting.
@@ -214,7 +177,7 @@ fn a_model_without_region_failures_is_refused_with_what_is_allowed() {
         .failure(outage_failure("az", 1.0, &exponential("1h")))
         .strategy(backup_restore("b"))
         .text();
-    let dir = temp("refuse");
+    let dir = temp_dir("refuse");
     let path = dir.join("m.toml");
     std::fs::write(&path, text).unwrap();
     let out = drsim()

@@ -9,6 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::cli::temp_dir;
 use common::*;
 use drsim::model::Model;
 use drsim::report::{Report, sweep_csv::SweepCsv};
@@ -23,17 +24,6 @@ const SEED: u64 = 20_260_101;
 
 fn options(trials: u64) -> RunOptions {
     RunOptions { trials, years: 1.0, seed: SEED, threads: Some(2) }
-}
-
-fn region_only_in(failure: Table, region: &str) -> Table {
-    failure.set("regions", format!("[{}]", s(region)))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-whatif-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// A model with two strategies whose figures depend on the swept values.

@@ -32,8 +32,10 @@ pub use super::csv_row::{SIGNIFICANT_DIGITS, neutralise, number};
 use super::verdicts;
 use super::{Report, ReportError};
 use crate::incident::Step;
+use crate::provenance::Provenance;
 use crate::simulation::Results;
 use crate::summary::{KindSummary, Quantiles, Share, StrategySummary};
+use crate::whatif::sweep::Axis;
 
 /// One row of `summary.csv`: one strategy facing one disruption kind.
 #[derive(Clone, Debug, Serialize)]
@@ -303,7 +305,7 @@ impl RunColumns {
     pub const NAMES: [&str; 4] = ["drsim_version", "seed", "trials", "years_per_trial"];
 
     /// The columns of a run described by its provenance.
-    pub fn of(p: &crate::provenance::Provenance) -> RunColumns {
+    pub fn of(p: &Provenance) -> RunColumns {
         RunColumns {
             drsim_version: p.drsim_version.clone(),
             seed: p.seed,
@@ -391,6 +393,37 @@ impl CsvWriter {
         let bytes = self.into_inner()?;
         String::from_utf8(bytes).map_err(|e| ReportError::Serialize(Box::new(e)))
     }
+}
+
+impl CsvWriter {
+    /// A writer into memory, its header row written: `columns`, then the
+    /// [`RunColumns`] of `provenance`, which also end every row (none when
+    /// `None`). The start of every file written with [`CsvWriter::record`]
+    /// from an analysis that may carry its provenance.
+    pub fn with_header<S: AsRef<str>>(provenance: Option<&Provenance>, columns: &[S]) -> Result<CsvWriter, csv::Error> {
+        let mut w = CsvWriter::new();
+        if let Some(p) = provenance {
+            w = w.with_run(&RunColumns::of(p));
+        }
+        w.header(columns)?;
+        Ok(w)
+    }
+
+    /// A writer into memory for a what-if grid in long format (`sweep.csv`,
+    /// `plan_sweep.csv`), its header written: one column per swept path,
+    /// then `columns`, then the [`RunColumns`] as in [`CsvWriter::with_header`].
+    /// Each row starts with [`grid_cells`] of its point.
+    pub fn grid(provenance: Option<&Provenance>, axes: &[Axis], columns: &[&str]) -> Result<CsvWriter, csv::Error> {
+        let mut header: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
+        header.extend(columns);
+        CsvWriter::with_header(provenance, &header)
+    }
+}
+
+/// The first cells of a row of a what-if grid ([`CsvWriter::grid`]): the
+/// point's value on each axis, as written on the command line.
+pub fn grid_cells(values: &[String]) -> Vec<Cell<'_>> {
+    values.iter().map(|v| Cell::Text(v)).collect()
 }
 
 impl Default for CsvWriter {

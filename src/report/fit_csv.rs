@@ -2,7 +2,7 @@
 //! AIC first; durations in hours, the rate per year with its 95% interval
 //! repeated on every row so each row stands alone.
 
-use super::csv::{Cell, CsvWriter, RunColumns};
+use super::csv::{Cell, CsvWriter};
 use super::fit_text::params_text;
 use super::{Report, ReportError};
 use crate::fit::Fitted;
@@ -29,17 +29,13 @@ const COLUMNS: [&str; 14] = [
 /// `fit.csv`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FitCsv<'a> {
-    /// Where the figures came from: its [`RunColumns`] end every row (none when `None`).
+    /// Where the figures came from: its [`RunColumns`](super::csv::RunColumns) end every row (none when `None`).
     pub provenance: Option<&'a Provenance>,
 }
 
 impl Report<Fitted> for FitCsv<'_> {
     fn render(&self, f: &Fitted) -> Result<String, ReportError> {
-        let mut w = CsvWriter::new();
-        if let Some(p) = self.provenance {
-            w = w.with_run(&RunColumns::of(p));
-        }
-        w.header(&COLUMNS)?;
+        let mut w = CsvWriter::with_header(self.provenance, &COLUMNS)?;
         let best = f.fits[0].aic;
         for fit in &f.fits {
             w.record(&[

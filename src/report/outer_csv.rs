@@ -4,7 +4,7 @@
 //! the strategy. Long format (one row per strategy and figure), so the
 //! columns stay the same whatever kinds of disruption a model has.
 
-use super::csv::{Cell, CsvWriter, RunColumns};
+use super::csv::{Cell, CsvWriter};
 use super::{Report, ReportError};
 use crate::provenance::Provenance;
 use crate::whatif::outer::{OuterSummary, Spread, StrategySpread};
@@ -33,7 +33,7 @@ pub const FIGURES: [&str; 4] =
 /// `outer.csv`, from the summary of an outer loop.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct OuterCsv<'a> {
-    /// Where the figures came from: its [`RunColumns`] end every row (none
+    /// Where the figures came from: its [`RunColumns`](super::csv::RunColumns) end every row (none
     /// when `None`); its `trials` are the inner trials per outer draw.
     pub provenance: Option<&'a Provenance>,
 }
@@ -51,11 +51,7 @@ fn rows(st: &StrategySpread) -> Vec<(&'static str, &'static str, &Spread)> {
 
 impl Report<OuterSummary> for OuterCsv<'_> {
     fn render(&self, s: &OuterSummary) -> Result<String, ReportError> {
-        let mut w = CsvWriter::new();
-        if let Some(p) = self.provenance {
-            w = w.with_run(&RunColumns::of(p));
-        }
-        w.header(&COLUMNS)?;
+        let mut w = CsvWriter::with_header(self.provenance, &COLUMNS)?;
         for st in &s.strategies {
             for (figure, kind, spread) in rows(st) {
                 w.record(&[

@@ -5,7 +5,7 @@
 //! the search chose a plan the model does not list, it has a row of its own
 //! (`listed` false). Columns are in docs/exports.md.
 
-use super::csv::{Cell, CsvWriter, RunColumns};
+use super::csv::{Cell, CsvWriter, grid_cells};
 use super::{Report, ReportError};
 use crate::provenance::Provenance;
 use crate::whatif::plans::{PlanSweep, PlanVerdict};
@@ -26,19 +26,13 @@ pub const COLUMNS: [&str; 9] = [
 /// `plan_sweep.csv`, also what `drsim sweep --format csv` prints for a platform.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PlanSweepCsv<'a> {
-    /// Where the figures came from: its [`RunColumns`] end every row (none when `None`).
+    /// Where the figures came from: its [`RunColumns`](super::csv::RunColumns) end every row (none when `None`).
     pub provenance: Option<&'a Provenance>,
 }
 
 impl Report<PlanSweep> for PlanSweepCsv<'_> {
     fn render(&self, sweep: &PlanSweep) -> Result<String, ReportError> {
-        let mut w = CsvWriter::new();
-        if let Some(p) = self.provenance {
-            w = w.with_run(&RunColumns::of(p));
-        }
-        let mut header: Vec<&str> = sweep.axes.iter().map(|a| a.path.as_str()).collect();
-        header.extend(COLUMNS);
-        w.header(&header)?;
+        let mut w = CsvWriter::grid(self.provenance, &sweep.axes, &COLUMNS)?;
         for p in &sweep.points {
             let is_chosen = |v: &PlanVerdict| p.chosen.as_ref().is_some_and(|c| c.choice == v.choice);
             let mut rows: Vec<(&PlanVerdict, bool)> = p.plans.iter().map(|v| (v, true)).collect();
@@ -49,7 +43,7 @@ impl Report<PlanSweep> for PlanSweepCsv<'_> {
             }
             for (v, listed) in rows {
                 let choice = v.choice.join(" ");
-                let mut row: Vec<Cell<'_>> = p.values.iter().map(|x| Cell::Text(x)).collect();
+                let mut row = grid_cells(&p.values);
                 row.extend([
                     Cell::Text(&v.name),
                     Cell::Text(&choice),

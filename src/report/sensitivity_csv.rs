@@ -5,7 +5,7 @@
 //! (`--metric`, as spelled there): its name, its baseline, its value at low
 //! and at high, and its swing (USD for `cost`, a fraction 0-1 otherwise).
 
-use super::csv::{Cell, CsvWriter, RunColumns};
+use super::csv::{Cell, CsvWriter};
 use super::sensitivity_columns::Columns;
 use super::{Report, ReportError};
 use crate::provenance::Provenance;
@@ -36,7 +36,7 @@ const COLUMNS: [&str; 18] = [
 /// `sensitivity.csv`, from the tornados of every strategy analysed.
 #[derive(Clone, Copy, Debug)]
 pub struct SensitivityCsv<'a> {
-    /// Where the figures came from: its [`RunColumns`] end every row (none when `None`).
+    /// Where the figures came from: its [`RunColumns`](super::csv::RunColumns) end every row (none when `None`).
     pub provenance: Option<&'a Provenance>,
     /// What the rows are ranked by (`--metric`).
     pub metric: Metric,
@@ -52,11 +52,7 @@ fn how(kind: InputKind) -> &'static str {
 
 impl Report<[Tornado]> for SensitivityCsv<'_> {
     fn render(&self, tornados: &[Tornado]) -> Result<String, ReportError> {
-        let mut w = CsvWriter::new();
-        if let Some(p) = self.provenance {
-            w = w.with_run(&RunColumns::of(p));
-        }
-        w.header(&COLUMNS)?;
+        let mut w = CsvWriter::with_header(self.provenance, &COLUMNS)?;
         let m = self.metric;
         let key = Columns::key(m);
         for t in tornados {

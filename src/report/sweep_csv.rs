@@ -6,7 +6,7 @@
 //! columns are the downtime per year (failbacks and drills that went wrong
 //! included) and its standard error, seconds.
 
-use super::csv::{Cell, CsvWriter, RunColumns};
+use super::csv::{Cell, CsvWriter, grid_cells};
 use super::{Report, ReportError};
 use crate::provenance::Provenance;
 use crate::whatif::sweep::Sweep;
@@ -28,22 +28,16 @@ const COLUMNS: [&str; 10] = [
 /// `sweep.csv`, also what `drsim sweep --format csv` prints.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SweepCsv<'a> {
-    /// Where the figures came from: its [`RunColumns`] end every row (none when `None`).
+    /// Where the figures came from: its [`RunColumns`](super::csv::RunColumns) end every row (none when `None`).
     pub provenance: Option<&'a Provenance>,
 }
 
 impl Report<Sweep> for SweepCsv<'_> {
     fn render(&self, sweep: &Sweep) -> Result<String, ReportError> {
-        let mut w = CsvWriter::new();
-        if let Some(p) = self.provenance {
-            w = w.with_run(&RunColumns::of(p));
-        }
-        let mut header: Vec<&str> = sweep.axes.iter().map(|a| a.path.as_str()).collect();
-        header.extend(COLUMNS);
-        w.header(&header)?;
+        let mut w = CsvWriter::grid(self.provenance, &sweep.axes, &COLUMNS)?;
         for p in &sweep.points {
             for s in &p.strategies {
-                let mut row: Vec<Cell<'_>> = p.values.iter().map(|v| Cell::Text(v)).collect();
+                let mut row = grid_cells(&p.values);
                 row.extend([
                     Cell::Text(&s.strategy),
                     Cell::Number(s.rto_met.estimate),

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use super::WhatIfError;
 use super::param::{self, Assignment};
-use crate::model::{DisruptionKind, Model, uncertain};
+use crate::model::{DisruptionKind, Model};
 use crate::simulation::{RunOptions, simulate};
 use crate::world::seed;
 
@@ -73,27 +73,6 @@ pub fn draw_inputs(model: &Model, seed_value: u64, draw: u64) -> Vec<f64> {
     model.uncertain.iter().map(|u| u.dist.sample(&mut rng)).collect()
 }
 
-/// Checks that every `[uncertain]` path names a value the model sets, so a
-/// typo is refused before anything is simulated.
-pub fn check_paths(text: &str, path: &Path, model: &Model) -> Result<(), WhatIfError> {
-    let mut doc = param::parse_document(text, path)?;
-    for u in &model.uncertain {
-        let found = param::get(&mut doc, &u.path);
-        let why = match found {
-            Ok(Some(_)) => continue,
-            Ok(None) => "the model does not set this key; write its point value there too".to_string(),
-            Err(e) => e.to_string(),
-        };
-        let (line, column) = uncertain::position(text, &u.path);
-        return Err(WhatIfError::Request(format!(
-            "{}:{line}:{column}: uncertain.\"{}\": {why}",
-            path.display(),
-            u.path
-        )));
-    }
-    Ok(())
-}
-
 /// Simulates outer draws `draws` of the model in `text` (read from `path`),
 /// keeping the strategies named in `strategies` (all when empty), each draw
 /// with `inner.trials` inner trials, and calls `on_draw` after each (in the
@@ -127,7 +106,10 @@ pub fn run(
             path.display()
         )));
     }
-    check_paths(text, path, &base)?;
+    // A typo in a path is refused before anything is simulated.
+    if let Some(p) = super::uncertain_check::path_problems(text, path, &base).first() {
+        return Err(WhatIfError::Request(p.to_string()));
+    }
     let count = usize::try_from(draws.end - draws.start).unwrap_or(0);
     // The first draw that failed so far: later draws are skipped, earlier ones
     // still run, so the error returned is the first in draw order whatever

@@ -24,6 +24,19 @@ const TAIL: f64 = 1e-6;
 /// names a value the model sets and stays in its range), each at the entry's
 /// line and column in `text`, keyed `uncertain."PATH"`.
 pub fn problems(text: &str, path: &Path, model: &Model) -> Vec<Problem> {
+    entry_problems(text, path, model, true)
+}
+
+/// The problems of the `[uncertain]` entries whose path names no value the
+/// model sets, as in [`problems`] but with the ranges left unchecked: what
+/// the outer loop refuses before it draws (a draw out of range is reported
+/// with the draw that reached it).
+pub fn path_problems(text: &str, path: &Path, model: &Model) -> Vec<Problem> {
+    entry_problems(text, path, model, false)
+}
+
+/// The entries' problems, their ranges checked when `ranges`.
+fn entry_problems(text: &str, path: &Path, model: &Model, ranges: bool) -> Vec<Problem> {
     if model.uncertain.is_empty() {
         return Vec::new();
     }
@@ -41,7 +54,7 @@ pub fn problems(text: &str, path: &Path, model: &Model) -> Vec<Problem> {
                 ),
                 Err(e) => e.to_string(),
             }),
-            Ok(Some(_)) => out_of_range(text, path, u),
+            Ok(Some(_)) => ranges.then(|| out_of_range(text, path, u)).flatten(),
         };
         if let Some(message) = message {
             let (line, column) = uncertain::position(text, &u.path);

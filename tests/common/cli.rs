@@ -16,3 +16,66 @@ pub fn run_drsim(args: &[&str], stdin: Option<Vec<u8>>) -> Output {
     }
     cmd.output().expect("drsim runs")
 }
+
+/// A drsim command started from the repository root, with none of the
+/// shard index variables of the environment (`--shard` reads them, and a CI
+/// job's own sharding must not leak into the runs a test compares).
+pub fn drsim() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_drsim"));
+    c.current_dir(ROOT);
+    for v in drsim::shard::INDEX_VARIABLES {
+        c.env_remove(v);
+    }
+    c
+}
+
+/// `out`, once asserted to be a success (its standard error in the message).
+pub fn ok(out: Output) -> Output {
+    assert!(out.status.success(), "drsim failed: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// Runs drsim as [`run_drsim`] does and asserts it exited with `code` and
+/// did not panic (the command line and both streams in the message).
+pub fn exits(code: i32, args: &[&str], stdin: Option<Vec<u8>>) -> Output {
+    let out = run_drsim(args, stdin);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "drsim {} ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        args.join(" "),
+        out.status
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    out
+}
+
+/// The standard output of drsim run with `args` as [`run_drsim`] does; it must succeed.
+pub fn stdout_of(args: &[&str]) -> String {
+    String::from_utf8(exits(0, args, None).stdout).expect("stdout is UTF-8")
+}
+
+/// A path in the temporary directory for case `name` of this test file,
+/// unique to the process, with nothing there: an `--out` directory drsim
+/// creates.
+pub fn temp_path(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("drsim-{}-{}-{name}", env!("CARGO_CRATE_NAME"), std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// [`temp_path`], created: an empty directory.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = temp_path(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A results.json without its `invocation` (how it was produced): the
+/// figures two runs are compared by.
+pub fn results_figures(bytes: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    v["invocation"].take();
+    v
+}

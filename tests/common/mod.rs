@@ -8,10 +8,17 @@
 //! strategies. Strategy constructors give each posture with every step fixed
 //! (0 s unless stated), failover always reliable (failure probability 0, no
 //! drift, no drills) and invoked at once (`invoke_after = "0s"`).
+//!
+//! Also what several test files need alike: platform models built from the
+//! same specs ([`service`], [`candidates`]), the public cases and bundled
+//! models loaded and run, the column lists of docs/exports.md; running the
+//! binary is in [`cli`], report.html's common promises in [`html`]. One copy
+//! each: a test file that needs one of these uses it from here.
 
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod html;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +26,9 @@ use drsim::engine::Observer;
 use drsim::incident::Incident;
 use drsim::model::Model;
 use drsim::simulation::{Results, RunOptions, Simulation, simulate};
+
+/// Seconds in a (365-day) year.
+pub const YEAR_S: f64 = 31_536_000.0;
 
 /// Number of standard errors every statistical comparison allows.
 pub const Z: f64 = 4.0;
@@ -448,7 +458,104 @@ pub fn csv_header(text: &str) -> Vec<String> {
 /// The columns docs/exports.md lists for `file` (the first code span of each
 /// table row of its `## file` section), in order.
 pub fn documented_columns(file: &str) -> Vec<String> {
+    documented_columns_where(file, |_| true)
+}
+
+/// [`documented_columns`] of the table rows `row` keeps (given the whole
+/// line, `| ...`).
+pub fn documented_columns_where(file: &str, row: impl Fn(&str) -> bool) -> Vec<String> {
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/exports.md")).unwrap();
-    let section = docs.split(&format!("## {file}")).nth(1).unwrap().split("\n## ").next().unwrap();
-    section.lines().filter_map(|l| l.split('`').nth(1).filter(|_| l.starts_with("| ")).map(str::to_string)).collect()
+    let section = docs.split(&format!("\n## {file}\n")).nth(1).unwrap_or_else(|| panic!("docs/exports.md: ## {file}"));
+    let section = section.split("\n## ").next().unwrap();
+    section
+        .lines()
+        .filter(|l| l.starts_with("| ") && row(l))
+        .filter_map(|l| l.split('`').nth(1).map(str::to_string))
+        .collect()
+}
+
+/// Standard error of a share from its 95% interval (the Wilson interval at
+/// the effective size is symmetric to first order).
+pub fn share_se(low: f64, high: f64) -> f64 {
+    (high - low) / (2.0 * 1.959_963_984_540_054)
+}
+
+/// The `[[strategy]]` tables of `strategies` as one service's candidates
+/// (`[[service.strategy]]`), for a platform model.
+pub fn candidates(strategies: Vec<StrategySpec>) -> String {
+    let mut spec = ModelSpec::new();
+    for st in strategies {
+        spec = spec.strategy(st);
+    }
+    let text = spec.text();
+    let at = text.find("\n[[strategy]]").expect("a strategy was written");
+    text[at..].replace("[[strategy]]", "[[service.strategy]]").replace("\n[strategy.", "\n[service.strategy.")
+}
+
+/// A `[[service]]` table named `name`, with the lines `extra` and the
+/// `strategies` as its candidates.
+pub fn service(name: &str, extra: &str, strategies: Vec<StrategySpec>) -> String {
+    format!("\n[[service]]\nname = \"{name}\"\n{extra}\n{}", candidates(strategies))
+}
+
+/// A candidate that rides every outage out: down exactly while its site is down.
+pub fn ride(name: &str) -> StrategySpec {
+    backup_restore(name).set("deployment", s("single_az")).set("invoke_after", s("100y"))
+}
+
+/// The platform model in `text` (panics with the text when it is invalid).
+pub fn load_platform(text: &str) -> drsim::platform::Platform {
+    drsim::platform::from_str_at(text, Path::new("test.toml"))
+        .unwrap_or_else(|e| panic!("invalid platform: {e}\n---\n{text}"))
+}
+
+/// The model of a public case, tests/cases/`name`.toml (panics naming the
+/// case when it does not load).
+pub fn load_case(name: &str) -> Model {
+    Model::load(&case_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The summary of the strategy called `name`.
+pub fn strategy<'a>(r: &'a Results, name: &str) -> &'a drsim::summary::StrategySummary {
+    r.strategies.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no strategy {name}"))
+}
+
+/// The summary of strategy `name` facing disruptions of `kind`.
+pub fn kind<'a>(r: &'a Results, name: &str, kind: drsim::model::DisruptionKind) -> &'a drsim::summary::KindSummary {
+    strategy(r, name).kinds.iter().find(|k| k.kind == kind).unwrap()
+}
+
+/// `failure` striking region `region` only.
+pub fn region_only_in(failure: Table, region: &str) -> Table {
+    failure.set("regions", format!("[{}]", s(region)))
+}
+
+/// Every bundled single-service model (`models/*.toml` without `[[service]]`
+/// tables: platform models are run by `drsim plans`), sorted by path, with
+/// its results at 2,000 trials and the default seed.
+pub fn bundled_results() -> Vec<(String, Results)> {
+    let mut paths: Vec<_> = std::fs::read_dir("models")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| !std::fs::read_to_string(p).unwrap().contains("[[service]]"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 3, "the bundled models");
+    paths
+        .iter()
+        .map(|p| {
+            let model = Model::load(p).unwrap();
+            let results = simulate(&model, &RunOptions { trials: 2_000, ..RunOptions::default() }).unwrap();
+            (p.display().to_string(), results)
+        })
+        .collect()
+}
+
+/// The bytes of a gzip file (every member, as `gzip -d` reads it).
+pub fn gunzip(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut text).unwrap();
+    text
 }

@@ -254,7 +254,7 @@ impl CdfChart {
             .x_desc(axis)
             .y_desc(if with_legend { "share of incidents at most x" } else { "" })
             .x_label_formatter(&|x| fmt_duration_tick(*x))
-            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .y_label_formatter(&|y| style::fmt_share_tick(*y))
             .axis_desc_style((FONT, style::TICK_SIZE))
             .draw()
             .map_err(err)?;

@@ -131,7 +131,7 @@ impl CostChart {
             .x_desc("total cost in one year, USD (log scale)")
             .y_desc(if y_lo == 0.0 { "share of years costing at most x" } else { "" })
             .x_label_formatter(&|x| fmt_usd_tick(*x))
-            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .y_label_formatter(&|y| style::fmt_share_tick(*y))
             .axis_desc_style((FONT, style::LABEL_SIZE))
             .draw()
             .map_err(err)?;

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::LABEL_SIZE;
+use super::style::{self, LABEL_SIZE};
 use super::{Chart, FONT, draw};
 use crate::fit::FamilyFit;
 
@@ -42,7 +42,7 @@ impl Chart for FitChart<'_> {
             .map_err(e)?;
         draw::house_mesh(&mut chart.configure_mesh())
             .x_label_formatter(&|x| crate::fit::hours(*x))
-            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .y_label_formatter(&|y| style::fmt_share_tick(*y))
             .x_desc("outage duration (log scale)")
             .y_desc("share of outages at most this long")
             .axis_desc_style((FONT, LABEL_SIZE))

@@ -107,15 +107,8 @@ impl Chart for WeakestLinkChart {
         draw::house_mesh(&mut chart.configure_mesh())
             .disable_y_mesh()
             .y_labels(n)
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
-                    labels.get(n - 1 - i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .x_label_formatter(&|x| format!("{:.0}%", x * 100.0))
+            .y_label_formatter(&|y| style::fmt_row_tick(&labels, *y))
+            .x_label_formatter(&|x| style::fmt_share_tick(*x))
             .x_desc(WEAKEST_MEASURE)
             .axis_desc_style((FONT, LABEL_SIZE))
             .draw()

@@ -216,12 +216,42 @@ fn trim(x: f64) -> String {
     s.trim_end_matches(".0").to_string()
 }
 
+/// A share as a whole percentage for a linear axis tick: `0%`, `35%`, `100%`.
+pub fn fmt_share_tick(p: f64) -> String {
+    format!("{:.0}%", p * 100.0)
+}
+
 /// A share as a percentage for a log axis tick, with as many decimals as it
 /// needs: `100%`, `1%`, `0.01%`.
 pub fn fmt_percent_tick(p: f64) -> String {
     let pct = p * 100.0;
     let decimals = (-pct.log10()).ceil().max(0.0) as usize;
     format!("{pct:.decimals$}%")
+}
+
+/// The whole number a tick stands on, if it stands on one (within 1e-6)
+/// that is not negative: where a category axis names a category (plotters
+/// puts ticks where it likes; the ones between categories stay blank).
+fn tick_index(at: f64) -> Option<usize> {
+    let i = at.round();
+    ((at - i).abs() < 1e-6 && i >= 0.0).then_some(i as usize)
+}
+
+/// The label of a category axis at tick `at`: `labels[i]` at the whole
+/// number `i`, blank between categories and beyond the last.
+pub fn fmt_category_tick(labels: &[String], at: f64) -> String {
+    tick_index(at).and_then(|i| labels.get(i)).cloned().unwrap_or_default()
+}
+
+/// The label of a horizontal bar chart's row at tick `y`, the first label
+/// at the top: row `i` from the bottom is `labels[labels.len() - 1 - i]`,
+/// blank between rows and beyond the last.
+pub fn fmt_row_tick(labels: &[String], y: f64) -> String {
+    tick_index(y)
+        .and_then(|i| labels.len().checked_sub(i)?.checked_sub(1))
+        .and_then(|i| labels.get(i))
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// A short duration label for an axis tick: `30 s`, `15 min`, `6 h`, `2 d`.
@@ -275,7 +305,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn category_ticks_name_whole_positions_only_and_rows_count_from_the_top() {
+        let labels: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let at = |f: fn(&[String], f64) -> String, xs: &[f64]| xs.iter().map(|&x| f(&labels, x)).collect::<Vec<_>>();
+        let ticks = [-1.0, -0.0, 0.0, 0.5, 1.0 + 1e-7, 2.0, 3.0];
+        assert_eq!(at(fmt_category_tick, &ticks), ["", "a", "a", "", "b", "c", ""]);
+        assert_eq!(at(fmt_row_tick, &ticks), ["", "c", "c", "", "b", "a", ""]);
+        assert_eq!(fmt_row_tick(&[], 0.0), "");
+    }
+
+    #[test]
     fn tick_labels_read_as_humans_write_them() {
+        assert_eq!(fmt_share_tick(0.35), "35%");
         assert_eq!(fmt_duration_tick(30.0), "30 s");
         assert_eq!(fmt_duration_tick(900.0), "15 min");
         assert_eq!(fmt_duration_tick(5400.0), "1.5 h");

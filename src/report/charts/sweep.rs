@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{LABEL_SIZE, colour};
+use super::style::{self, LABEL_SIZE, colour};
 use super::{Chart, FONT, draw};
 use crate::whatif::sweep::{StrategyPoint, Sweep};
 
@@ -94,14 +94,7 @@ impl SweepChart<'_> {
         let labels = &axis.values;
         let n = labels.len() as f64;
         let x_range = -0.3..(n - 0.7).max(0.3);
-        let x_fmt = |x: &f64| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
+        let x_fmt = |x: &f64| style::fmt_category_tick(labels, *x);
         let lines = self.lines(panel.metric);
         let values = || lines.iter().flat_map(|l| l.2.iter().map(|p| p.1));
         let y_range = if panel.share {
@@ -118,7 +111,7 @@ impl SweepChart<'_> {
             .y_label_area_size(if panel.share { 80 } else { 110 })
             .build_cartesian_2d(x_range.clone(), y_range)
             .map_err(draw::err)?;
-        let y_fmt = |y: &f64| if panel.share { format!("{:.0}%", y * 100.0) } else { format!("${:.2}M", y / 1e6) };
+        let y_fmt = |y: &f64| if panel.share { style::fmt_share_tick(*y) } else { format!("${:.2}M", y / 1e6) };
         draw::house_mesh(&mut chart.configure_mesh())
             .x_labels(labels.len())
             .x_label_formatter(&x_fmt)

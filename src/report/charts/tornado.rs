@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{LABEL_SIZE, colour};
+use super::style::{self, LABEL_SIZE, colour};
 use super::{Chart, FONT, draw};
 use crate::report::sensitivity_columns::Columns;
 use crate::whatif::sensitivity::{Metric, Tornado};
@@ -83,14 +83,7 @@ impl Chart for TornadoChart<'_> {
         draw::house_mesh(&mut chart.configure_mesh())
             .disable_y_mesh()
             .y_labels(n)
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
-                    names.get(n - 1 - i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| style::fmt_row_tick(&names, *y))
             .x_label_formatter(&|x| {
                 // A tick a rounding error away from 0 is 0 (not "-0.0 pp").
                 let zero = x.abs() <= reach * 1e-9;
