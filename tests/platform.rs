@@ -227,7 +227,7 @@ fn bad_platform_values_are_named_by_line_column_and_key() {
 #[test]
 fn each_plans_cost_spread_and_paired_difference_match_a_hand_computation_over_its_trials() {
     use drsim::platform::play::{Combos, Player};
-    let mut platform = load(&three_by_three());
+    let mut platform = load_platform(&three_by_three());
     let plans = vec![vec![0, 0, 0], vec![2, 1, 0], vec![1, 2, 2]];
     platform.plans = plans
         .iter()
@@ -290,7 +290,7 @@ fn each_plans_cost_spread_and_paired_difference_match_a_hand_computation_over_it
 // choice is: an exhaustive run of every plan ranks them the same way.
 #[test]
 fn the_runner_ups_are_the_next_cheapest_plans_of_an_exhaustive_evaluation() {
-    let mut platform = load(&three_by_three());
+    let mut platform = load_platform(&three_by_three());
     let found = optimize(&platform, &options(2_000)).expect("optimizes");
     let chosen = found.best.as_ref().or(found.closest.as_ref()).expect("a choice").choice.clone();
     let mut every = Vec::new();
