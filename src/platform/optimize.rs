@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::eval::{Evaluation, PlanFigures};
 use super::play::{Combos, Player};
+use super::swap::{OneChange, one_changes};
 use super::{MAX_PLANS, Platform};
 use crate::simulation::{RunOptions, SimulationError};
 
@@ -50,6 +51,12 @@ pub struct PlatformResults {
     pub closest: Option<PlanFigures>,
     /// The next cheapest plans, each with why it loses.
     pub runner_ups: Vec<RunnerUp>,
+    /// When the search evaluated every plan and none meets every target: the
+    /// plans one service away from the closest ([`super::swap`]), for what
+    /// it would take. Not in results.json.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub one_changes: Vec<OneChange>,
 }
 
 /// Runner-ups reported.
@@ -124,14 +131,18 @@ pub fn optimize(platform: &Platform, options: &RunOptions) -> Result<PlatformRes
             candidates.push(b.clone());
         }
     }
-    let closest = if best_meeting.is_none() {
-        all.iter().min_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0))).map(|(_, _, c)| figures(c))
+    let closest_choice = if best_meeting.is_none() {
+        all.iter().min_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0))).map(|(_, _, c)| c)
     } else {
         None
     };
+    let closest = closest_choice.map(|c| figures(c));
     let mut results = finish(platform, options, threads, count, listed, candidates);
     if closest.is_some() {
         results.closest = closest;
+    }
+    if let Some(c) = closest_choice {
+        results.one_changes = one_changes(platform, &eval, c);
     }
     Ok(results)
 }
@@ -180,5 +191,6 @@ fn finish(
         best,
         closest,
         runner_ups,
+        one_changes: Vec::new(),
     }
 }

@@ -7,10 +7,12 @@
 //! again.
 
 use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
-use crate::platform::Platform;
 use crate::platform::eval::{FunctionFigures, PlanFigures, ServiceFigures};
 use crate::platform::optimize::PlatformResults;
+use crate::platform::{Platform, no_target};
 use crate::summary::{Quantiles, Share};
+
+use super::platform_takes::{faster_recovery, one_change_sentence};
 
 /// Why a plan is in the ranking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,7 +155,7 @@ pub fn misses(platform: &Platform, plan: &PlanFigures) -> Vec<Miss> {
         for k in s.summary.kinds.iter().filter(|k| k.incidents > 0) {
             let t = model.targets.for_kind(k.kind);
             for (measure, share, target) in [("RTO", &k.rto_met, t.rto), ("RPO", &k.rpo_met, t.rpo)] {
-                if share.low < confidence {
+                if share.low < confidence && !no_target(target) {
                     out.push(Miss {
                         target: format!("{} {} {measure} {}", s.service, k.kind.name(), fmt_duration_s(target.secs())),
                         owner: s.service.clone(),
@@ -358,15 +360,15 @@ impl<'a> PlatformView<'a> {
                 plan.label
             ));
         }
-        if let Some((service, share)) = weakest(self.platform, plan.plan, f).first() {
-            ways.push(format!(
-                "a faster recovery of {service}, {}'s weakest link (down during {} of its downtime)",
-                f.function,
-                fmt_percent(*share)
-            ));
-        }
+        ways.extend(faster_recovery(&f.function, &weakest(self.platform, plan.plan, f)));
         if !ways.is_empty() {
             text.push_str(&format!(" It would take {}.", ways.join(" or ")));
+        }
+        if let Some(chosen) = self.chosen() {
+            let one = one_change_sentence(self.platform, chosen.plan, &chosen.label, &self.results.one_changes, m);
+            if !one.is_empty() {
+                text.push_str(&format!(" {one}"));
+            }
         }
         text
     }
@@ -377,7 +379,8 @@ pub fn group(n: u64) -> String {
     fmt_usd(n as f64).trim_start_matches('$').to_string()
 }
 
-fn signed_usd(x: f64) -> String {
+/// `+$1,234` or `-$1,234`.
+pub fn signed_usd(x: f64) -> String {
     if x >= 0.0 { format!("+{}", fmt_usd(x)) } else { fmt_usd(x) }
 }
 
