@@ -37,8 +37,7 @@ pub fn faster_recovery(function: &str, weak: &[(String, f64)]) -> Option<String>
     let names: Vec<&str> = together.iter().map(|(s, _)| s.as_str()).collect();
     let low = together.last().map_or(0.0, |(_, s)| *s);
     Some(format!(
-        "a faster recovery of {} together (each is down during more than half of {function}'s downtime, \
-         {} to {}: they go down together, so a faster recovery of one alone is not enough)",
+        "a faster recovery of {} together (each down during {} to {} of {function}'s downtime: they go down together)",
         and_list(&names),
         fmt_percent(low),
         fmt_percent(*share)
@@ -90,7 +89,7 @@ pub fn best_changes<'a>(platform: &Platform, changes: &'a [OneChange], m: &Miss)
 /// How far changing one service of the closest plan `closest` (labelled
 /// `label`) moves the function target `m`, in a sentence: which single
 /// changes would meet it (the cheapest first), or that none does and how far
-/// each service's best change takes it. Empty when the plans one service
+/// the best of them ([`best_changes`]) takes it. Empty when the plans one service
 /// away were not evaluated (only the listed plans were run) or `m` is not a
 /// function's target.
 pub fn one_change_sentence(
@@ -129,15 +128,13 @@ pub fn one_change_sentence(
             .collect();
         return format!("Changing one service of the {label} plan would meet it: {}.", ways.join(" or "));
     }
-    let moves: Vec<String> =
-        best.iter().filter(|b| b.1 > now).map(|(c, v, _)| format!("{} {}", name(c), fmt_percent(*v))).collect();
-    if moves.is_empty() {
-        return format!("No single-service change of the {label} plan raises {what} above its {}.", fmt_percent(now));
+    match best.first().filter(|b| b.1 > now) {
+        None => format!("No one service's change to the {label} plan raises {what} above its {}.", fmt_percent(now)),
+        Some((c, v, _)) => format!(
+            "No one service's change to the {label} plan meets it (best: {}, {what} {} to {}).",
+            name(c),
+            fmt_percent(now),
+            fmt_percent(*v)
+        ),
     }
-    format!(
-        "No single-service change of the {label} plan meets it: from {what} {}, each service's best other \
-         candidate (the rest fixed) reaches {}.",
-        fmt_percent(now),
-        moves.join(", ")
-    )
 }

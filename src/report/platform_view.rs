@@ -467,7 +467,9 @@ pub const ASSUMPTIONS: [&str; 5] = [
     "Revenue is lost per function, by its revenue share and the load profile; orders by its order share.",
     "The weakest link of a function is the service down during the largest share of the function's \
      downtime (its Fussell-Vesely importance): an outage several services share (a region loss) counts for \
-     each of them, so the shares add up to 100% or more.",
+     each of them, so the shares add up to 100% or more. Services each down during more than half of it \
+     are named together; with every plan searched, the answer also gives how far changing one service of \
+     the closest plan (its best other candidate, the rest fixed) moves a missed target.",
     "Plans found by the search are named `optimum` (the cheapest meeting every target), `closest` (none \
      meets: the fewest misses, then the cheapest) and `found-N` (the next cheapest).",
 ];
