@@ -5,12 +5,10 @@
 //! the search's evaluation). Part of the answer [`super::platform_view`]
 //! writes.
 
-use crate::format::fmt_percent;
+use crate::format::{fmt_percent, fmt_usd};
 use crate::platform::Platform;
 use crate::platform::eval::{FunctionFigures, PlanFigures};
 use crate::platform::swap::OneChange;
-
-use super::platform_view::{Miss, misses, signed_usd};
 
 /// A service down during more than this share of a function's downtime
 /// (its Fussell-Vesely share, [`FunctionFigures::down_with`]) holds the
@@ -53,17 +51,33 @@ fn and_list(items: &[&str]) -> String {
     }
 }
 
+/// A function's target every plan misses: the function (`owner`), the
+/// measure (`RTO`, `RPO` or `availability`) and whether a plan meets it.
+pub struct Target<'a> {
+    /// The function.
+    pub owner: &'a str,
+    /// `RTO`, `RPO` or `availability`.
+    pub measure: &'a str,
+    /// Whether a plan meets it.
+    pub meets: &'a dyn Fn(&PlanFigures) -> bool,
+}
+
 /// What a plan achieves on a function's target `m` (the share of outages
 /// meeting its RTO or RPO, or its availability), and whether that meets it.
 /// `None` when the plan has no such function.
-pub fn achieved(platform: &Platform, plan: &PlanFigures, m: &Miss) -> Option<(f64, bool)> {
+pub fn achieved(plan: &PlanFigures, m: &Target) -> Option<(f64, bool)> {
     let f: &FunctionFigures = plan.functions.iter().find(|f| f.function == m.owner)?;
     let value = match m.measure {
         "RTO" => f.rto_met.estimate,
         "RPO" => f.rpo_met.estimate,
         _ => f.availability.value,
     };
-    Some((value, !misses(platform, plan).iter().any(|q| q.target == m.target)))
+    Some((value, (m.meets)(plan)))
+}
+
+/// `+$1,234` or `-$1,234`.
+pub fn signed_usd(x: f64) -> String {
+    if x >= 0.0 { format!("+{}", fmt_usd(x)) } else { fmt_usd(x) }
 }
 
 /// For each service of the function `m` belongs to, the best of its other
@@ -71,14 +85,14 @@ pub fn achieved(platform: &Platform, plan: &PlanFigures, m: &Miss) -> Option<(f6
 /// Birnbaum-style importance): `(change, achieved, meets)`, the largest
 /// figure first (ties: the cheaper plan). Services the function does not
 /// need cannot move it and are left out.
-pub fn best_changes<'a>(platform: &Platform, changes: &'a [OneChange], m: &Miss) -> Vec<(&'a OneChange, f64, bool)> {
+pub fn best_changes<'a>(platform: &Platform, changes: &'a [OneChange], m: &Target) -> Vec<(&'a OneChange, f64, bool)> {
     let Some(function) = platform.functions.iter().find(|f| f.name == m.owner) else { return Vec::new() };
     let mut out: Vec<(&OneChange, f64, bool)> = Vec::new();
     for &s in &function.services {
         let best = changes
             .iter()
             .filter(|c| c.service == s)
-            .filter_map(|c| achieved(platform, &c.plan, m).map(|(v, ok)| (c, v, ok)))
+            .filter_map(|c| achieved(&c.plan, m).map(|(v, ok)| (c, v, ok)))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.plan.annual_cost_usd.total_cmp(&a.0.plan.annual_cost_usd)));
         out.extend(best);
     }
@@ -97,9 +111,9 @@ pub fn one_change_sentence(
     closest: &PlanFigures,
     label: &str,
     changes: &[OneChange],
-    m: &Miss,
+    m: &Target,
 ) -> String {
-    let Some((now, _)) = achieved(platform, closest, m) else { return String::new() };
+    let Some((now, _)) = achieved(closest, m) else { return String::new() };
     let best = best_changes(platform, changes, m);
     if best.is_empty() {
         return String::new();

@@ -12,7 +12,7 @@ use crate::platform::optimize::PlatformResults;
 use crate::platform::{Platform, no_target};
 use crate::summary::{Quantiles, Share};
 
-use super::platform_takes::{faster_recovery, one_change_sentence};
+use super::platform_takes::{Target, faster_recovery, one_change_sentence, signed_usd};
 
 /// Why a plan is in the ranking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -365,7 +365,10 @@ impl<'a> PlatformView<'a> {
             text.push_str(&format!(" It would take {}.", ways.join(" or ")));
         }
         if let Some(chosen) = self.chosen() {
-            let one = one_change_sentence(self.platform, chosen.plan, &chosen.label, &self.results.one_changes, m);
+            let meets = |p: &PlanFigures| !misses(self.platform, p).iter().any(|q| q.target == m.target);
+            let target = Target { owner: &m.owner, measure: m.measure, meets: &meets };
+            let one =
+                one_change_sentence(self.platform, chosen.plan, &chosen.label, &self.results.one_changes, &target);
             if !one.is_empty() {
                 text.push_str(&format!(" {one}"));
             }
@@ -377,11 +380,6 @@ impl<'a> PlatformView<'a> {
 /// `1,024`.
 pub fn group(n: u64) -> String {
     fmt_usd(n as f64).trim_start_matches('$').to_string()
-}
-
-/// `+$1,234` or `-$1,234`.
-pub fn signed_usd(x: f64) -> String {
-    if x >= 0.0 { format!("+{}", fmt_usd(x)) } else { fmt_usd(x) }
 }
 
 /// A plan's candidates: `web pilot-light, orders warm-standby`.
