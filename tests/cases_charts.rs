@@ -14,8 +14,11 @@ use drsim::report::charts::strategy_slots;
 fn cost_risk_labels_never_collide_nor_leave_the_plot_on_any_bundled_model() {
     for (name, results) in bundled_results() {
         let layout = CostRiskChart::new(&results).layout().unwrap();
-        let n = layout.labels.len();
-        assert_eq!(n, results.strategies.len(), "{name}: a label per strategy");
+        // A label per group of touching points, every strategy in exactly one.
+        let mut named: Vec<usize> = layout.groups.concat();
+        named.sort_unstable();
+        assert_eq!(named, (0..results.strategies.len()).collect::<Vec<_>>(), "{name}: every strategy named once");
+        assert_eq!(layout.labels.len(), layout.groups.len(), "{name}");
         for (i, label) in layout.labels.iter().enumerate() {
             assert!(layout.plot.contains(label), "{name}: label {i} {label:?} leaves the plot {:?}", layout.plot);
             for (j, other) in layout.labels.iter().enumerate().skip(i + 1) {

@@ -81,7 +81,7 @@ fn every_plan_of_the_platform_search_keeps_its_figures_bit_for_bit() {
     let got = (fnv(costs.as_bytes()), fnv(services.as_bytes()), fnv(functions.as_bytes()));
     assert_eq!(
         got,
-        (11198280396620570422, 12035786654566047863, 1196494798986083462),
+        (11198280396620570422, 3911705448268793067, 1196494798986083462),
         "digests of plan costs, service figures, function figures"
     );
 }
@@ -118,9 +118,10 @@ fn seeded_optimize_json_is_unchanged() {
     let mut json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     strip(&mut json);
     let text = serde_json::to_string(&json).expect("serialises");
-    // 0.6.0's digest was 17081899595210906810. It moved once since, by one
-    // runner-up only: 0.6.0 left out the cheapest plan other than the closest
-    // (fixed in the next version) and listed the sixth cheapest instead;
-    // every other figure of the JSON is 0.6.0's (compared key by key).
-    assert_eq!(fnv(text.as_bytes()), 897538874038112272, "digest of the optimize JSON");
+    // 0.6.0's digest was 17081899595210906810. It moved since for two
+    // reasons only, each checked key by key against 0.6.0's JSON: the
+    // runner-ups (0.6.0 left out the cheapest plan other than the closest and
+    // listed the sixth cheapest instead), and a service declaring no RTO is no
+    // longer judged on a placeholder target at low trial counts.
+    assert_eq!(fnv(text.as_bytes()), 17473287509059505660, "digest of the optimize JSON");
 }

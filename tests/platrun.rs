@@ -248,7 +248,11 @@ fn the_plans_cost_risk_labels_never_collide_nor_leave_the_plot() {
     let results = drsim::platform::optimize::optimize(&platform, &options).unwrap();
     let view = PlatformView::new(&platform, &results);
     let layout = PlanCostRiskChart::new(&view).layout().unwrap();
-    assert_eq!(layout.labels.len(), view.ranked.len(), "a label per plan");
+    // A label per group of touching points, every plan in exactly one.
+    let mut named: Vec<usize> = layout.groups.concat();
+    named.sort_unstable();
+    assert_eq!(named, (0..view.ranked.len()).collect::<Vec<_>>(), "every plan named once");
+    assert_eq!(layout.labels.len(), layout.groups.len());
     for (i, label) in layout.labels.iter().enumerate() {
         assert!(layout.plot.contains(label), "label {i} {label:?} leaves the plot {:?}", layout.plot);
         for (j, other) in layout.labels.iter().enumerate().skip(i + 1) {

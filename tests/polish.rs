@@ -167,7 +167,11 @@ fn tornado_csv_and_markdown_carry_the_metric() {
 fn html_cost_risk_labels_never_collide_nor_leave_the_plot() {
     for (name, results) in bundled_results() {
         let layout = drsim::report::html::svg::cost_risk_layout(&results);
-        assert_eq!(layout.labels.len(), results.strategies.len(), "{name}");
+        // A label per group of touching points, every strategy in exactly one.
+        let mut named: Vec<usize> = layout.groups.concat();
+        named.sort_unstable();
+        assert_eq!(named, (0..results.strategies.len()).collect::<Vec<_>>(), "{name}: every strategy named once");
+        assert_eq!(layout.labels.len(), layout.groups.len(), "{name}");
         for (i, label) in layout.labels.iter().enumerate() {
             assert!(layout.plot.contains(label), "{name}: label {i} {label:?} leaves the plot {:?}", layout.plot);
             for (j, other) in layout.labels.iter().enumerate().skip(i + 1) {

@@ -202,16 +202,23 @@ impl Evaluation {
                     .into_iter()
                     .zip(decision.verdicts)
                     .map(|(summary, verdict)| {
+                        // A measure with no target (see `super::no_target`) has no margin.
                         let margin = summary
                             .kinds
                             .iter()
                             .filter(|k| k.incidents > 0)
-                            .map(|k| (k.rto_met.low - confidence).min(k.rpo_met.low - confidence))
+                            .flat_map(|k| {
+                                let t = service.model.targets.for_kind(k.kind);
+                                [(k.rto_met.low, t.rto), (k.rpo_met.low, t.rpo)]
+                            })
+                            .filter(|(_, target)| !super::no_target(*target))
+                            .map(|(low, _)| low - confidence)
                             .reduce(f64::min);
                         let misses: Vec<String> = if service.has_targets {
                             verdict
                                 .shortfalls
                                 .iter()
+                                .filter(|s| !super::no_target(Duration::from_secs(s.target_s)))
                                 .map(|s| {
                                     format!(
                                         "{} {} {} met in {} of incidents (lower bound {}), {} required",

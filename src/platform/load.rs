@@ -384,7 +384,7 @@ fn services(
             strategy.id = name_id(&format!("{}/{}", s.name, strategy.name));
         }
         // A service judged on one target only is not judged on the other.
-        let unbounded = Duration::YEAR * 1e6;
+        let unbounded = Duration::YEAR * super::NO_TARGET_YEARS;
         let judged = |d: Option<Duration>| d.or((s.rto.is_some() || s.rpo.is_some()).then_some(unbounded));
         for (key, value) in [("rto", judged(s.rto)), ("rpo", judged(s.rpo))] {
             let Some(d) = value else { continue };

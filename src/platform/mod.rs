@@ -21,6 +21,7 @@ pub mod load;
 pub mod optimize;
 pub mod plan_cost;
 pub mod play;
+pub mod swap;
 
 use std::path::PathBuf;
 
@@ -36,6 +37,17 @@ pub const MAX_FUNCTION_COMBINATIONS: u64 = 1 << 16;
 pub const MAX_SERVICES: usize = 32;
 /// Functions a platform may list.
 pub const MAX_FUNCTIONS: usize = 32;
+/// The target a service declaring only one of `rto`/`rpo` gets for the
+/// other, in years: no target at all. An incident always meets it, so it is
+/// never judged (with few incidents, a share of 100% has a Wilson lower bound
+/// under the confidence, which must not read as a miss of a "1000000y"
+/// target) and never printed.
+pub const NO_TARGET_YEARS: f64 = 1e6;
+
+/// Whether a target duration is [`NO_TARGET_YEARS`] or longer: no target.
+pub fn no_target(d: Duration) -> bool {
+    d.secs() >= Duration::YEAR.secs() * NO_TARGET_YEARS
+}
 
 /// A validated platform: services with their candidates, functions, plans.
 #[derive(Clone, Debug)]

@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use super::eval::{Evaluation, PlanFigures};
 use super::play::{Combos, Player};
+use super::swap::{OneChange, one_changes};
 use super::{MAX_PLANS, Platform};
 use crate::simulation::{RunOptions, SimulationError};
 
@@ -57,6 +58,12 @@ pub struct PlatformResults {
     pub closest: Option<PlanFigures>,
     /// The next cheapest plans, each with why it loses.
     pub runner_ups: Vec<RunnerUp>,
+    /// When the search evaluated every plan and none meets every target: the
+    /// plans one service away from the closest ([`super::swap`]), for what
+    /// it would take. Not in results.json.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub one_changes: Vec<OneChange>,
 }
 
 /// Runner-ups reported.
@@ -164,7 +171,13 @@ pub fn optimize(platform: &Platform, options: &RunOptions) -> Result<PlatformRes
     };
     let figures = |c: &Vec<usize>| (c.clone(), eval.plan(platform, &name(c), c).expect("reported plans are run"));
     let listed = listed.iter().map(figures).collect();
-    Ok(finish(platform, options, &eval, threads, count, listed, pool.iter().map(figures).collect()))
+    let mut results = finish(platform, options, &eval, threads, count, listed, pool.iter().map(figures).collect());
+    if best_meeting.is_none() {
+        if let Some((_, _, c)) = closest {
+            results.one_changes = one_changes(platform, &search, c);
+        }
+    }
+    Ok(results)
 }
 
 /// The choice among `pool` (each plan with its candidate per service) and
@@ -234,5 +247,6 @@ fn finish(
         best,
         closest,
         runner_ups,
+        one_changes: Vec::new(),
     }
 }

@@ -36,6 +36,7 @@ pub mod platform_json;
 pub mod platform_markdown;
 pub mod platform_section;
 pub mod platform_table;
+pub mod platform_takes;
 pub mod platform_text;
 pub mod platform_view;
 pub mod policy_json;

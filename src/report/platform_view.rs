@@ -7,10 +7,12 @@
 //! again.
 
 use crate::format::{fmt_duration_s, fmt_percent, fmt_short, fmt_usd, fmt_usd_short};
-use crate::platform::Platform;
 use crate::platform::eval::{FunctionFigures, PlanFigures, ServiceFigures};
 use crate::platform::optimize::PlatformResults;
+use crate::platform::{Platform, no_target};
 use crate::summary::{Quantiles, Share};
+
+use super::platform_takes::{Target, faster_recovery, one_change_sentence, signed_usd};
 
 /// Why a plan is in the ranking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,7 +155,7 @@ pub fn misses(platform: &Platform, plan: &PlanFigures) -> Vec<Miss> {
         for k in s.summary.kinds.iter().filter(|k| k.incidents > 0) {
             let t = model.targets.for_kind(k.kind);
             for (measure, share, target) in [("RTO", &k.rto_met, t.rto), ("RPO", &k.rpo_met, t.rpo)] {
-                if share.low < confidence {
+                if share.low < confidence && !no_target(target) {
                     out.push(Miss {
                         target: format!("{} {} {measure} {}", s.service, k.kind.name(), fmt_duration_s(target.secs())),
                         owner: s.service.clone(),
@@ -361,15 +363,18 @@ impl<'a> PlatformView<'a> {
                 plan.label
             ));
         }
-        if let Some((service, share)) = weakest(self.platform, plan.plan, f).first() {
-            ways.push(format!(
-                "a faster recovery of {service}, {}'s weakest link (down during {} of its downtime)",
-                f.function,
-                fmt_percent(*share)
-            ));
-        }
+        ways.extend(faster_recovery(&f.function, &weakest(self.platform, plan.plan, f)));
         if !ways.is_empty() {
             text.push_str(&format!(" It would take {}.", ways.join(" or ")));
+        }
+        if let Some(chosen) = self.chosen() {
+            let meets = |p: &PlanFigures| !misses(self.platform, p).iter().any(|q| q.target == m.target);
+            let target = Target { owner: &m.owner, measure: m.measure, meets: &meets };
+            let one =
+                one_change_sentence(self.platform, chosen.plan, &chosen.label, &self.results.one_changes, &target);
+            if !one.is_empty() {
+                text.push_str(&format!(" {one}"));
+            }
         }
         text
     }
@@ -467,10 +472,6 @@ pub fn versus(plan: &PlanFigures, chosen: &str) -> Option<String> {
     })
 }
 
-fn signed_usd(x: f64) -> String {
-    if x >= 0.0 { format!("+{}", fmt_usd(x)) } else { fmt_usd(x) }
-}
-
 /// A plan's candidates: `web pilot-light, orders warm-standby`.
 pub fn composition(plan: &PlanFigures) -> String {
     plan.services.iter().map(|s| format!("{} {}", s.service, s.candidate)).collect::<Vec<_>>().join(", ")
@@ -554,7 +555,9 @@ pub const ASSUMPTIONS: [&str; 5] = [
     "Revenue is lost per function, by its revenue share and the load profile; orders by its order share.",
     "The weakest link of a function is the service down during the largest share of the function's \
      downtime (its Fussell-Vesely importance): an outage several services share (a region loss) counts for \
-     each of them, so the shares add up to 100% or more.",
+     each of them, so the shares add up to 100% or more. Services each down during more than half of it \
+     are named together; with every plan searched, the answer also gives how far changing one service of \
+     the closest plan (its best other candidate, the rest fixed) moves a missed target.",
     "Plans found by the search are named `optimum` (the cheapest meeting every target), `closest` (none \
      meets: the fewest misses, then the cheapest) and `found-N` (the next cheapest).",
 ];

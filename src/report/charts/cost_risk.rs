@@ -173,8 +173,10 @@ pub struct Layout {
     pub plot: PixelBox,
     /// Each point's marker (the circle's bounding box), in the points' order.
     pub markers: Vec<PixelBox>,
-    /// Each point's label, in the points' order.
+    /// The labels, one per group of [`CostRiskChart::label_groups`], in the groups' order.
     pub labels: Vec<PixelBox>,
+    /// The points each label names (indices into the points; every point in exactly one).
+    pub groups: Vec<Vec<usize>>,
     /// The required-confidence line (a thin strip across the plot).
     pub required_line: PixelBox,
 }
@@ -254,12 +256,49 @@ impl CostRiskChart {
         self.draw_laid_out(&root, texts)
     }
 
-    fn font(p: &Point) -> FontDesc<'static> {
-        if p.recommended || p.closest {
+    fn group_font(&self, group: &[usize]) -> FontDesc<'static> {
+        if self.group_strong(group) {
             (FONT, style::LABEL_SIZE).into_font().style(FontStyle::Bold)
         } else {
             (FONT, style::TICK_SIZE).into_font()
         }
+    }
+
+    /// Which points share a label, each group in the points' order and the
+    /// groups by their first point: points whose markers touch (centres
+    /// closer than [`SHARED_LABEL_PX`] at pixels `anchors`, linked in
+    /// chains) share one, as labels of their own could not be told apart
+    /// nor kept clear of each other's markers. The recommendation and the
+    /// closest plan keep a label of their own.
+    pub fn label_groups(&self, anchors: &[(i32, i32)]) -> Vec<Vec<usize>> {
+        let n = self.points.len().min(anchors.len());
+        let strong = |i: usize| self.points[i].recommended || self.points[i].closest;
+        let mut group: Vec<usize> = (0..n).collect();
+        for i in 0..n {
+            for j in 0..i {
+                let ((xi, yi), (xj, yj)) = (anchors[i], anchors[j]);
+                let near = (xi - xj).pow(2) + (yi - yj).pow(2) < SHARED_LABEL_PX.pow(2);
+                if near && !strong(i) && !strong(j) && group[i] != group[j] {
+                    let (from, to) = (group[i].max(group[j]), group[i].min(group[j]));
+                    group.iter_mut().filter(|g| **g == from).for_each(|g| *g = to);
+                }
+            }
+        }
+        (0..n).filter(|&i| group[i] == i).map(|g| (0..n).filter(|&i| group[i] == g).collect()).collect()
+    }
+
+    /// A group's label: the point's own label when alone, else the names of
+    /// its points, runs such as `found-1`, `found-2`, `found-3` as `found-1..3`.
+    pub fn group_label(&self, group: &[usize]) -> String {
+        match group {
+            [one] => self.points[*one].label(),
+            _ => join_runs(&group.iter().map(|&i| self.points[i].strategy.as_str()).collect::<Vec<_>>()),
+        }
+    }
+
+    /// Whether a group's label is set in bold: the recommendation's or the closest's.
+    pub fn group_strong(&self, group: &[usize]) -> bool {
+        matches!(group, [one] if self.points[*one].recommended || self.points[*one].closest)
     }
 
     /// Draws the chart and returns where its labels went.
@@ -320,29 +359,69 @@ impl CostRiskChart {
         let plot = PixelBox { left: xs.start, top: ys.start, right: xs.end, bottom: ys.end };
         let anchors: Vec<(i32, i32)> =
             self.points.iter().map(|p| chart.backend_coord(&(p.cost_usd, p.both_met))).collect();
-        let sizes: Vec<(i32, i32)> = self
-            .points
+        let groups = self.label_groups(&anchors);
+        let sizes: Vec<(i32, i32)> = groups
             .iter()
-            .map(|p| {
-                let (w, h) = area.estimate_text_size(&p.label(), &TextStyle::from(Self::font(p))).unwrap_or((200, 30));
+            .map(|g| {
+                let font = TextStyle::from(self.group_font(g));
+                let (w, h) = area.estimate_text_size(&self.group_label(g), &font).unwrap_or((200, 30));
                 (w as i32 + 4, h as i32 + 4)
             })
             .collect();
         let (_, line_y) = chart.backend_coord(&(lo, self.confidence));
-        let (labels, line) = self.place(plot, &anchors, &sizes, line_y);
+        let (labels, line) = self.place(plot, &anchors, &groups, &sizes, line_y);
         let (ox, oy) = area.get_base_pixel();
-        for ((p, b), &anchor) in self.points.iter().zip(&labels).zip(&anchors) {
-            if let Some(((ax, ay), (cx, cy))) = leader(anchor, b) {
+        for (g, b) in groups.iter().zip(&labels) {
+            if let Some(((ax, ay), (cx, cy))) = leader(group_anchor(&anchors, g), b) {
                 area.draw(&PathElement::new(
                     vec![(ax - ox, ay - oy), (cx - ox, cy - oy)],
                     BLACK.mix(0.5).stroke_width(1),
                 ))
                 .map_err(err)?;
             }
-            area.draw(&Text::new(p.label(), (b.left + 2 - ox, b.top + 2 - oy), Self::font(p))).map_err(err)?;
+            area.draw(&Text::new(self.group_label(g), (b.left + 2 - ox, b.top + 2 - oy), self.group_font(g)))
+                .map_err(err)?;
         }
-        Ok(Layout { plot, markers: Self::markers(&anchors), labels, required_line: line })
+        Ok(Layout { plot, markers: Self::markers(&anchors), labels, groups, required_line: line })
     }
+}
+
+/// Points whose centres are closer than this, pixels, share one label
+/// ([`CostRiskChart::label_groups`]): their markers touch.
+pub const SHARED_LABEL_PX: i32 = 2 * MARKER_RADIUS;
+
+/// Where a group's label points: the middle of its points' pixels.
+pub fn group_anchor(anchors: &[(i32, i32)], group: &[usize]) -> (i32, i32) {
+    let n = group.len().max(1) as i32;
+    let (x, y) = group.iter().fold((0, 0), |(x, y), &i| (x + anchors[i].0, y + anchors[i].1));
+    (x / n, y / n)
+}
+
+/// Names joined by `, `, with runs of consecutive numbers of one stem
+/// (`found-1`, `found-2`, `found-3`) written `found-1..3`.
+pub fn join_runs(names: &[&str]) -> String {
+    let numbered = |s: &str| -> Option<(String, u64)> {
+        let (stem, n) = s.rsplit_once('-')?;
+        Some((stem.to_string(), n.parse().ok()?))
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < names.len() {
+        let mut j = i;
+        if let Some((stem, first)) = numbered(names[i]) {
+            while j + 1 < names.len() && numbered(names[j + 1]) == Some((stem.clone(), first + (j + 1 - i) as u64)) {
+                j += 1;
+            }
+            if j > i {
+                out.push(format!("{stem}-{first}..{}", first + (j - i) as u64));
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(names[i].to_string());
+        i += 1;
+    }
+    out.join(", ")
 }
 
 /// The line from a point to its label when the label had to move away from
@@ -354,23 +433,26 @@ pub fn leader(anchor: (i32, i32), label: &PixelBox) -> Option<((i32, i32), (i32,
 }
 
 impl CostRiskChart {
-    /// Where the points' labels go, on any canvas (the PNG and SVG files, and
+    /// Where the labels go, on any canvas (the PNG and SVG files, and
     /// report.html's inline SVG): the plot area `plot`, the points at pixels
-    /// `anchors`, their labels of `sizes` (width, height), the required
-    /// confidence at pixel row `line_y`. Labels stay inside the plot, clear of
-    /// each other, of every point, of the required line and of the Pareto
-    /// front; the decision's label is placed first. Returns the labels' boxes
-    /// (in the points' order) and the required line's strip.
+    /// `anchors`, one label per group of `groups`
+    /// ([`CostRiskChart::label_groups`]) of `sizes` (width, height), the
+    /// required confidence at pixel row `line_y`. Labels stay inside the
+    /// plot, clear of each other, of every point, of the required line and of
+    /// the Pareto front; the decision's label is placed first. Returns the
+    /// labels' boxes (in the groups' order) and the required line's strip.
     pub fn place(
         &self,
         plot: PixelBox,
         anchors: &[(i32, i32)],
+        groups: &[Vec<usize>],
         sizes: &[(i32, i32)],
         line_y: i32,
     ) -> (Vec<PixelBox>, PixelBox) {
+        let at: Vec<(i32, i32)> = groups.iter().map(|g| group_anchor(anchors, g)).collect();
         // The decision's label first (it gets the best spot), then top to bottom.
-        let mut order: Vec<usize> = (0..self.points.len()).collect();
-        order.sort_by_key(|&i| (!(self.points[i].recommended || self.points[i].closest), anchors[i].1));
+        let mut order: Vec<usize> = (0..groups.len()).collect();
+        order.sort_by_key(|&i| (!self.group_strong(&groups[i]), at[i].1));
         let line = PixelBox { left: plot.left, top: line_y - 8, right: plot.right, bottom: line_y + 9 };
         // The Pareto front as a chain of small boxes every 8 px along its segments.
         let front_px: Vec<(i32, i32)> = self.pareto().iter().map(|&i| anchors[i]).collect();
@@ -383,7 +465,15 @@ impl CostRiskChart {
                 obstacles.push(PixelBox { left: x - 4, top: y - 4, right: x + 5, bottom: y + 5 });
             }
         }
-        (place_labels(plot, anchors, sizes, MARKER_RADIUS + 2, &order, &obstacles), line)
+        // Every point's marker, those of a group not at its label's anchor too.
+        let r = MARKER_RADIUS + 2;
+        obstacles.extend(anchors.iter().map(|&(x, y)| PixelBox {
+            left: x - r,
+            top: y - r,
+            right: x + r + 1,
+            bottom: y + r + 1,
+        }));
+        (place_labels(plot, &at, sizes, r, &order, &obstacles), line)
     }
 
     /// Each point's marker box at pixels `anchors`.

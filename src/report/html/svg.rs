@@ -12,7 +12,9 @@ use crate::incident::Step;
 use crate::model::DisruptionKind;
 use crate::report::charts::cdf::{CdfChart, Measure, Panel};
 use crate::report::charts::cost::CostChart;
-use crate::report::charts::cost_risk::{CostRiskChart, Layout, PixelBox, Point, STRATEGY_TEXTS, Texts, leader};
+use crate::report::charts::cost_risk::{
+    CostRiskChart, Layout, PixelBox, Point, STRATEGY_TEXTS, Texts, group_anchor, leader,
+};
 use crate::report::charts::platform::{PLAN_TEXTS, PlanCostRiskChart, WEAKEST_MEASURE, WeakestLinkChart};
 use crate::report::charts::steps::{Bar, StepsChart, step_label, time_unit};
 use crate::report::charts::style::{self, fmt_duration_tick, fmt_number_tick, fmt_usd_tick, money_ticks};
@@ -247,23 +249,24 @@ fn layout_in(chart: &CostRiskChart, f: &Frame) -> Layout {
     let plot = PixelBox { left: f.left as i32, top: f.top as i32, right: f.right as i32, bottom: f.bottom as i32 };
     let anchors: Vec<(i32, i32)> =
         chart.points.iter().map(|p| (f.px(p.cost_usd).round() as i32, f.py(p.both_met).round() as i32)).collect();
-    let sizes: Vec<(i32, i32)> = chart
-        .points
+    let groups = chart.label_groups(&anchors);
+    let sizes: Vec<(i32, i32)> = groups
         .iter()
-        .map(|p| {
-            let strong = p.recommended || p.closest;
+        .map(|g| {
+            let strong = chart.group_strong(g);
+            let label = chart.group_label(g);
             let size = f64::from(if strong { STRONG_LABEL_PX } else { LABEL_PX }) * EM_TO_PLOTTERS_SIZE;
             let font = plotters::style::FontDesc::from((crate::report::charts::FONT, size));
             let font = if strong { font.style(plotters::style::FontStyle::Bold) } else { font };
-            let w = font.box_size(&p.label()).map_or(p.label().chars().count() as u32 * 16, |(w, _)| w);
+            let w = font.box_size(&label).map_or(label.chars().count() as u32 * 16, |(w, _)| w);
             // A browser's text box is a line high (ascender to descender) whatever the letters,
             // drawn from the top edge 2 px into the box.
             (w as i32 + 4, size.ceil() as i32 + 4)
         })
         .collect();
     let line_y = f.py(chart.confidence).round() as i32;
-    let (labels, line) = chart.place(plot, &anchors, &sizes, line_y);
-    Layout { plot, markers: CostRiskChart::markers(&anchors), labels, required_line: line }
+    let (labels, line) = chart.place(plot, &anchors, &groups, &sizes, line_y);
+    Layout { plot, markers: CostRiskChart::markers(&anchors), labels, groups, required_line: line }
 }
 
 /// The cost-against-risk chart: a point per strategy with its interval, the
@@ -328,13 +331,12 @@ fn cost_risk_chart(chart: &CostRiskChart, texts: &Texts, risk: &dyn Fn(&Point) -
                     stroke-width=(if front.contains(&i) { "4" } else { "1" }) {}
             }
         }
-        @for (i, p) in chart.points.iter().enumerate() {
-            @let b = layout.labels[i];
-            @if let Some(((ax, ay), (cx, cy))) = leader(anchors[i], &b) {
+        @for (g, b) in layout.groups.iter().zip(&layout.labels) {
+            @if let Some(((ax, ay), (cx, cy))) = leader(group_anchor(&anchors, g), b) {
                 line class="leader" x1=(ax) y1=(ay) x2=(cx) y2=(cy) stroke="#000" stroke-opacity="0.5" stroke-width="1" {}
             }
-            text class=(if p.recommended || p.closest { "label strong" } else { "label" })
-                x=(b.left + 2) y=(b.top + 2) dominant-baseline="text-before-edge" { (p.label()) }
+            text class=(if chart.group_strong(g) { "label strong" } else { "label" })
+                x=(b.left + 2) y=(b.top + 2) dominant-baseline="text-before-edge" { (chart.group_label(g)) }
         }
     };
     let key = html! {
