@@ -132,6 +132,41 @@ impl Period {
     }
 }
 
+/// Lists of a batch's trials, one after another in one buffer: trial `b`'s
+/// list is `items[ends[b - 1]..ends[b]]` (from 0 for the first). Walking
+/// one (service, candidate) or one depth of a chain over every trial of the
+/// batch then reads memory in order, which the processor prefetches, instead
+/// of chasing a separate small vector per trial.
+#[derive(Clone, Debug)]
+struct Runs<T> {
+    items: Vec<T>,
+    ends: Vec<usize>,
+}
+
+impl<T> Default for Runs<T> {
+    fn default() -> Self {
+        Runs { items: Vec::new(), ends: Vec::new() }
+    }
+}
+
+impl<T> Runs<T> {
+    fn clear(&mut self) {
+        self.items.clear();
+        self.ends.clear();
+    }
+
+    /// Ends the list of the next trial with what `items` holds now.
+    fn close(&mut self) {
+        self.ends.push(self.items.len());
+    }
+
+    /// Trial `b`'s list.
+    fn trial(&self, b: usize) -> &[T] {
+        let from = if b == 0 { 0 } else { self.ends[b - 1] };
+        &self.items[from..self.ends[b]]
+    }
+}
+
 /// The down periods of one service's downs: the downs of positive length,
 /// overlapping ones joined (touching ones kept apart, as in
 /// [`function_outages`]), in order of start.
@@ -156,6 +191,14 @@ pub fn periods_of(list: &[Down], out: &mut Vec<Period>) {
 /// downs at once, with the same start (the smallest) and end (the largest).
 fn union_periods(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
     out.clear();
+    append_union(a, b, out);
+}
+
+/// [`union_periods`] appended to `out` after what it holds (which it does
+/// not touch): a batch's unions written one trial after another into one
+/// buffer (see [`Runs`]).
+fn append_union(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
+    let start = out.len();
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         let next = if j == b.len() || (i < a.len() && a[i].from <= b[j].from) {
@@ -165,7 +208,7 @@ fn union_periods(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
             j += 1;
             b[j - 1]
         };
-        match out.last_mut() {
+        match out[start..].last_mut() {
             Some(last) if next.from < last.to => {
                 // A period within the last one leaves it (and its hours) as it is.
                 if next.to > last.to {
@@ -395,22 +438,34 @@ struct Scratch {
     annual: Vec<Vec<f64>>,
     events: Vec<(f64, i32)>,
     outages: Vec<Outage>,
-    /// Per trial of the batch, per service, per candidate: the trial's down
+    /// Per service, per candidate, per trial of the batch: the trial's down
     /// periods (chain functions only).
-    periods: Vec<Vec<Vec<Vec<Period>>>>,
-    /// Per trial of the batch, per service, per candidate: the downs that
+    periods: Vec<Vec<Runs<Period>>>,
+    /// Per service, per candidate, per trial of the batch: the downs that
     /// lose data (chain functions only), so that a combination's data-loss
     /// windows are found without walking the downs that lose none.
-    lossy: Vec<Vec<Vec<Vec<Down>>>>,
-    /// Per trial of the batch, per depth of a chain function: the union of
+    lossy: Vec<Vec<Runs<Down>>>,
+    /// Per depth of a chain function, per trial of the batch: the union of
     /// its first services' periods.
-    levels: Vec<Vec<Vec<Period>>>,
+    levels: Vec<Runs<Period>>,
+    /// The periods of the combination being recorded, one trial.
+    last: Vec<Period>,
     /// The combination being recorded, per service of the function.
     choice: Vec<usize>,
     /// One service's down periods, and the time each service of a function
     /// is down while the function is.
     own: Vec<Period>,
     down_with: [f64; MAX_SERVICES],
+}
+
+/// The buffers [`Player::chain`] reads and writes (see [`Scratch`]).
+struct Chain<'a> {
+    periods: &'a [Vec<Runs<Period>>],
+    lossy: &'a [Vec<Runs<Down>>],
+    levels: &'a mut [Runs<Period>],
+    last: &'a mut Vec<Period>,
+    choice: &'a mut [usize],
+    outages: &'a mut Vec<Outage>,
 }
 
 /// Trials played before their functions are recorded: a combination's
@@ -456,9 +511,10 @@ impl<'p> Player<'p> {
             annual: p.services.iter().map(|s| vec![0.0; s.candidates()]).collect(),
             events: Vec::new(),
             outages: Vec::new(),
-            periods: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
-            lossy: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
-            levels: vec![vec![Vec::new(); MAX_SERVICES + 1]; BATCH],
+            periods: p.services.iter().map(|s| vec![Runs::default(); s.candidates()]).collect(),
+            lossy: p.services.iter().map(|s| vec![Runs::default(); s.candidates()]).collect(),
+            levels: vec![Runs::default(); MAX_SERVICES],
+            last: Vec::new(),
             choice: vec![0; MAX_SERVICES],
             own: Vec::new(),
             down_with: [0.0; MAX_SERVICES],
@@ -508,7 +564,11 @@ impl<'p> Player<'p> {
         let mut world_rng = seed::world_rng(seed, trial);
         scratch.world.sample(p.world_model(), horizon, &mut world_rng);
         let Scratch { world, sites, site, downs, annual, periods, lossy, own, .. } = scratch;
-        let (downs, periods, lossy) = (&mut downs[b], &mut periods[b], &mut lossy[b]);
+        let downs = &mut downs[b];
+        if b == 0 {
+            periods.iter_mut().flatten().for_each(Runs::clear);
+            lossy.iter_mut().flatten().for_each(Runs::clear);
+        }
         sites.clear();
         let end = horizon.secs();
         // Services of a platform share the response to an incident; a model
@@ -549,22 +609,23 @@ impl<'p> Player<'p> {
             }
             service_tally.end_trial(&annual[s]);
         }
-        for (s, service) in p.services.iter().enumerate() {
-            for (list, sum) in downs[s].iter().zip(tally.service_down_s[s].iter_mut()) {
+        for s in 0..p.services.len() {
+            let chained = self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s));
+            for (c, (list, sum)) in downs[s].iter().zip(tally.service_down_s[s].iter_mut()).enumerate() {
                 periods_of(list, own);
                 sum.push(own.iter().map(|p| p.to - p.from).sum());
-            }
-            if self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s)) {
-                for c in 0..service.candidates() {
-                    periods_of(&downs[s][c], &mut periods[s][c]);
+                if chained {
                     // Priced once here, not once per combination it stands alone in.
-                    for period in periods[s][c].iter_mut() {
-                        period.hours = self
+                    let runs = &mut periods[s][c];
+                    runs.items.extend(own.iter().map(|period| Period {
+                        hours: self
                             .load
-                            .load_hours(SimTime::from_secs(period.from), Duration::from_secs(period.to - period.from));
-                    }
-                    lossy[s][c].clear();
-                    lossy[s][c].extend(downs[s][c].iter().filter(|d| d.loss > 0.0));
+                            .load_hours(SimTime::from_secs(period.from), Duration::from_secs(period.to - period.from)),
+                        ..*period
+                    }));
+                    runs.close();
+                    lossy[s][c].items.extend(list.iter().filter(|d| d.loss > 0.0));
+                    lossy[s][c].close();
                 }
             }
         }
@@ -576,13 +637,14 @@ impl<'p> Player<'p> {
     /// in cache over the batch instead of being fetched once per trial.
     /// Accumulators are exact sums, so the order does not change a bit.
     fn functions(&self, n: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
-        let Scratch { downs, events, outages, periods, lossy, levels, choice, own, down_with, .. } = scratch;
+        let Scratch { downs, events, outages, periods, lossy, levels, last, choice, own, down_with, .. } = scratch;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for (f, function) in self.platform.functions.iter().enumerate() {
             let tallies = &mut tally.functions[f];
             let needs = &function.services;
             if self.chains_of.contains(&f) {
-                self.chain(function, &lossy[..n], &periods[..n], &mut levels[..n], choice, outages, tallies);
+                let buffers = Chain { periods, lossy, levels, last, choice, outages };
+                self.chain(function, n, buffers, tallies);
                 continue;
             }
             for (combo, ft) in self.combos.0[f].iter().zip(tallies.iter_mut()) {
@@ -603,39 +665,55 @@ impl<'p> Player<'p> {
     }
 
     /// Every combination of a chain function (all of its services needed,
-    /// every combination evaluated, in the order of [`Combos::all`]): the
-    /// union of the periods of the first `i` services' candidates is kept
-    /// per depth `i` and shared by every combination that starts alike, so
-    /// a combination costs one union and its data-loss windows, not a sort
-    /// of every down. Gives exactly the outages of [`function_outages`].
-    #[allow(clippy::too_many_arguments)]
-    fn chain(
-        &self,
-        function: &super::Function,
-        lossy: &[Vec<Vec<Vec<Down>>>],
-        periods: &[Vec<Vec<Vec<Period>>>],
-        levels: &mut [Vec<Vec<Period>>],
-        choice: &mut [usize],
-        outages: &mut Vec<Outage>,
-        tallies: &mut [FunctionTally],
-    ) {
+    /// every combination evaluated, in the order of [`Combos::all`]) over
+    /// the first `n` trials of the batch: the union of the periods of the
+    /// first `d` services' candidates is kept per depth `d` for every trial
+    /// and shared by every combination that starts alike, so a combination
+    /// costs one union per trial and its data-loss windows, not a sort of
+    /// every down. Gives exactly the outages of [`function_outages`].
+    ///
+    /// A combination is recorded for all `n` trials in a row, so its
+    /// accumulators (histograms of kilobytes) stay in cache, and the lists
+    /// it reads are read in order ([`Runs`]).
+    fn chain(&self, function: &super::Function, n: usize, buffers: Chain<'_>, tallies: &mut [FunctionTally]) {
+        let Chain { periods, lossy, levels, last, choice, outages } = buffers;
         let needs = &function.services;
         let k = needs.len();
         let choice = &mut choice[..k];
         choice.fill(0);
-        // levels[b][i + 1]: trial b's union of the chosen candidates of services 0..=i.
+        // levels[d], 2 <= d < k: every trial's union of the chosen candidates
+        // of services 0..d; depth 1 is the first service's own periods.
         let mut from = 0;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for ft in tallies.iter_mut() {
-            for ((levels, periods), lossy) in levels.iter_mut().zip(periods).zip(lossy) {
-                for i in from..k {
-                    let (done, rest) = levels.split_at_mut(i + 1);
-                    union_periods(&done[i], &periods[needs[i]][choice[i]], &mut rest[0]);
+            for d in (from + 1).max(2)..k {
+                let (done, rest) = levels.split_at_mut(d);
+                let before = if d == 2 { &periods[needs[0]][choice[0]] } else { &done[d - 1] };
+                let adding = &periods[needs[d - 1]][choice[d - 1]];
+                let level = &mut rest[0];
+                level.clear();
+                for b in 0..n {
+                    append_union(before.trial(b), adding.trial(b), &mut level.items);
+                    level.close();
                 }
+            }
+            let before = match k {
+                1 => None,
+                2 => Some(&periods[needs[0]][choice[0]]),
+                _ => Some(&levels[k - 1]),
+            };
+            let adding = &periods[needs[k - 1]][choice[k - 1]];
+            for b in 0..n {
                 outages.clear();
-                outages.extend(levels[k].iter().map(Period::outage));
+                match before {
+                    Some(before) => {
+                        union_periods(before.trial(b), adding.trial(b), last);
+                        outages.extend(last.iter().map(Period::outage));
+                    }
+                    None => outages.extend(adding.trial(b).iter().map(Period::outage)),
+                }
                 for (i, &s) in needs.iter().enumerate() {
-                    lists[i] = &lossy[s][choice[i]];
+                    lists[i] = lossy[s][choice[i]].trial(b);
                 }
                 assign_losses(&lists[..k], outages);
                 self.record(function, outages, &[], ft);
