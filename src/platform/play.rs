@@ -640,12 +640,7 @@ impl<'p> Player<'p> {
                 if chained {
                     // Priced once here, not once per combination it stands alone in.
                     let runs = &mut periods[s][c];
-                    runs.items.extend(own.iter().map(|period| Period {
-                        hours: self
-                            .load
-                            .load_hours(SimTime::from_secs(period.from), Duration::from_secs(period.to - period.from)),
-                        ..*period
-                    }));
+                    runs.items.extend(own.iter().map(|period| self.priced(*period)));
                     runs.close();
                     lossy[s][c].items.extend(list.iter().filter(|d| d.loss > 0.0));
                     lossy[s][c].close();
@@ -716,7 +711,13 @@ impl<'p> Player<'p> {
                 let level = &mut rest[0];
                 level.clear();
                 for b in 0..n {
+                    let start = level.items.len();
                     append_union(before.trial(b), adding.trial(b), &mut level.items);
+                    // A joined period is priced here, once for the combinations
+                    // starting alike, not by each one it stays unchanged in.
+                    for period in level.items[start..].iter_mut().filter(|p| p.hours.is_nan()) {
+                        *period = self.priced(*period);
+                    }
                     level.close();
                 }
             }
@@ -780,6 +781,13 @@ impl<'p> Player<'p> {
         ft.trial_cost_usd.push(cost);
     }
 
+    /// The period with its load-weighted hours: what [`Self::outage_cost`]
+    /// computes for it as an outage, bit for bit.
+    fn priced(&self, period: Period) -> Period {
+        let hours = self.load.load_hours(SimTime::from_secs(period.from), Duration::from_secs(period.to - period.from));
+        Period { hours, ..period }
+    }
+
     /// Revenue lost while a function is down and orders lost in its
     /// data-loss window (clipped at the trial start), by the load profile.
     fn outage_cost(&self, revenue_share: f64, order_share: f64, o: &Outage) -> f64 {
@@ -790,7 +798,9 @@ impl<'p> Player<'p> {
             None => self.load.load_hours(at, Duration::from_secs(o.downtime)),
         };
         let revenue = revenue_share * p.revenue_per_hour * hours;
-        let orders = if o.loss.is_finite() && o.loss > 0.0 {
+        // A function writing no orders loses none: 0 times the (finite)
+        // window's load hours is 0, without pricing the window.
+        let orders = if o.loss.is_finite() && o.loss > 0.0 && order_share != 0.0 {
             let from = (o.from - o.loss).max(0.0);
             order_share
                 * p.orders_per_hour
