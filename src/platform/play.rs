@@ -133,6 +133,41 @@ impl Period {
     }
 }
 
+/// Lists of a batch's trials, one after another in one buffer: trial `b`'s
+/// list is `items[ends[b - 1]..ends[b]]` (from 0 for the first). Walking
+/// one (service, candidate) or one depth of a chain over every trial of the
+/// batch then reads memory in order, which the processor prefetches, instead
+/// of chasing a separate small vector per trial.
+#[derive(Clone, Debug)]
+struct Runs<T> {
+    items: Vec<T>,
+    ends: Vec<usize>,
+}
+
+impl<T> Default for Runs<T> {
+    fn default() -> Self {
+        Runs { items: Vec::new(), ends: Vec::new() }
+    }
+}
+
+impl<T> Runs<T> {
+    fn clear(&mut self) {
+        self.items.clear();
+        self.ends.clear();
+    }
+
+    /// Ends the list of the next trial with what `items` holds now.
+    fn close(&mut self) {
+        self.ends.push(self.items.len());
+    }
+
+    /// Trial `b`'s list.
+    fn trial(&self, b: usize) -> &[T] {
+        let from = if b == 0 { 0 } else { self.ends[b - 1] };
+        &self.items[from..self.ends[b]]
+    }
+}
+
 /// The down periods of one service's downs: the downs of positive length,
 /// overlapping ones joined (touching ones kept apart, as in
 /// [`function_outages`]), in order of start.
@@ -157,6 +192,14 @@ pub fn periods_of(list: &[Down], out: &mut Vec<Period>) {
 /// downs at once, with the same start (the smallest) and end (the largest).
 fn union_periods(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
     out.clear();
+    append_union(a, b, out);
+}
+
+/// [`union_periods`] appended to `out` after what it holds (which it does
+/// not touch): a batch's unions written one trial after another into one
+/// buffer (see [`Runs`]).
+fn append_union(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
+    let start = out.len();
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         let next = if j == b.len() || (i < a.len() && a[i].from <= b[j].from) {
@@ -166,7 +209,7 @@ fn union_periods(a: &[Period], b: &[Period], out: &mut Vec<Period>) {
             j += 1;
             b[j - 1]
         };
-        match out.last_mut() {
+        match out[start..].last_mut() {
             Some(last) if next.from < last.to => {
                 // A period within the last one leaves it (and its hours) as it is.
                 if next.to > last.to {
@@ -400,16 +443,18 @@ struct Scratch {
     annual: Vec<Vec<f64>>,
     events: Vec<(f64, i32)>,
     outages: Vec<Outage>,
-    /// Per trial of the batch, per service, per candidate: the trial's down
+    /// Per service, per candidate, per trial of the batch: the trial's down
     /// periods (chain functions only).
-    periods: Vec<Vec<Vec<Vec<Period>>>>,
-    /// Per trial of the batch, per service, per candidate: the downs that
+    periods: Vec<Vec<Runs<Period>>>,
+    /// Per service, per candidate, per trial of the batch: the downs that
     /// lose data (chain functions only), so that a combination's data-loss
     /// windows are found without walking the downs that lose none.
-    lossy: Vec<Vec<Vec<Vec<Down>>>>,
-    /// Per trial of the batch, per depth of a chain function: the union of
+    lossy: Vec<Vec<Runs<Down>>>,
+    /// Per depth of a chain function, per trial of the batch: the union of
     /// its first services' periods.
-    levels: Vec<Vec<Vec<Period>>>,
+    levels: Vec<Runs<Period>>,
+    /// The periods of the combination being recorded, one trial.
+    last: Vec<Period>,
     /// The combination being recorded, per service of the function.
     choice: Vec<usize>,
     /// One service's down periods, and the time each service of a function
@@ -426,9 +471,42 @@ struct Scratch {
     totals: Vec<f64>,
 }
 
+/// The buffers [`Player::chain`] reads and writes (see [`Scratch`]).
+struct Chain<'a> {
+    periods: &'a [Vec<Runs<Period>>],
+    lossy: &'a [Vec<Runs<Down>>],
+    levels: &'a mut [Runs<Period>],
+    last: &'a mut Vec<Period>,
+    choice: &'a mut [usize],
+    outages: &'a mut Vec<Outage>,
+}
+
 /// Trials played before their functions are recorded: a combination's
-/// accumulators are then used for this many trials in a row.
-const BATCH: usize = 64;
+/// accumulators are then used for this many trials in a row. A
+/// combination's two histograms span about a thousand buckets each (20 KB):
+/// over 64 trials most of its few hundred values landed in a cache line not
+/// touched since the previous batch, fetched from the shared cache (a
+/// quarter of the search's time); over 512 trials the lines are reused.
+/// The batch's lists take a few hundred kilobytes per thread, whatever the
+/// trial count.
+const BATCH: usize = 512;
+
+/// Fewest trials in a block of [`Player::run`] (unless there are fewer
+/// blocks than threads): every block starts an empty [`PlatformTally`] (a
+/// function tally per combination, hundreds) and merges it at the end, a
+/// fixed cost worth spreading over several batches. The engine's
+/// `BLOCKS_PER_THREAD` blocks of a few trials each made that cost most of a
+/// short search's time (a sensitivity analysis runs hundreds of them).
+const MIN_BLOCK_TRIALS: u64 = 4 * BATCH as u64;
+
+/// The blocks `trials` are split into on `threads` threads: as many as the
+/// engine's, but of at least [`MIN_BLOCK_TRIALS`] trials, and one per thread
+/// at least. The tallies are exact sums, so the split changes no figure.
+fn platform_blocks(trials: Range<u64>, threads: u64) -> Vec<Range<u64>> {
+    let len = trials.end.saturating_sub(trials.start);
+    let count = (threads * BLOCKS_PER_THREAD).min(len / MIN_BLOCK_TRIALS).max(threads);
+    blocks(trials, count)
+}
 
 /// Plays trials of a platform.
 #[derive(Debug)]
@@ -495,9 +573,10 @@ impl<'p> Player<'p> {
             annual: p.services.iter().map(|s| vec![0.0; s.candidates()]).collect(),
             events: Vec::new(),
             outages: Vec::new(),
-            periods: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
-            lossy: vec![p.services.iter().map(|s| vec![Vec::new(); s.candidates()]).collect(); BATCH],
-            levels: vec![vec![Vec::new(); MAX_SERVICES + 1]; BATCH],
+            periods: p.services.iter().map(|s| vec![Runs::default(); s.candidates()]).collect(),
+            lossy: p.services.iter().map(|s| vec![Runs::default(); s.candidates()]).collect(),
+            levels: vec![Runs::default(); MAX_SERVICES],
+            last: Vec::new(),
             choice: vec![0; MAX_SERVICES],
             own: Vec::new(),
             down_with: [0.0; MAX_SERVICES],
@@ -516,7 +595,7 @@ impl<'p> Player<'p> {
     pub fn run(&self, trials: Range<u64>, threads: Option<usize>) -> Result<(PlatformTally, usize), EngineError> {
         let empty = || PlatformTally::new(self.platform, self.combos, self.horizon, self.following.len());
         let (tally, used) = with_threads(threads, || {
-            blocks(trials, rayon::current_num_threads() as u64 * BLOCKS_PER_THREAD)
+            platform_blocks(trials, rayon::current_num_threads() as u64)
                 .into_par_iter()
                 .map(|block| {
                     let mut tally = empty();
@@ -552,8 +631,12 @@ impl<'p> Player<'p> {
         let mut world_rng = seed::world_rng(seed, trial);
         scratch.world.sample(p.world_model(), horizon, &mut world_rng);
         let Scratch { world, sites, site, downs, annual, periods, lossy, own, service_cost, .. } = scratch;
-        let (downs, periods, lossy) = (&mut downs[b], &mut periods[b], &mut lossy[b]);
+        let downs = &mut downs[b];
         let scratch_costs = &mut service_cost[b];
+        if b == 0 {
+            periods.iter_mut().flatten().for_each(Runs::clear);
+            lossy.iter_mut().flatten().for_each(Runs::clear);
+        }
         sites.clear();
         let end = horizon.secs();
         // Services of a platform share the response to an incident; a model
@@ -597,22 +680,18 @@ impl<'p> Player<'p> {
             }
             service_tally.end_trial(&annual[s]);
         }
-        for (s, service) in p.services.iter().enumerate() {
-            for (list, sum) in downs[s].iter().zip(tally.service_down_s[s].iter_mut()) {
+        for s in 0..p.services.len() {
+            let chained = self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s));
+            for (c, (list, sum)) in downs[s].iter().zip(tally.service_down_s[s].iter_mut()).enumerate() {
                 periods_of(list, own);
                 sum.push(own.iter().map(|p| p.to - p.from).sum());
-            }
-            if self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s)) {
-                for c in 0..service.candidates() {
-                    periods_of(&downs[s][c], &mut periods[s][c]);
+                if chained {
                     // Priced once here, not once per combination it stands alone in.
-                    for period in periods[s][c].iter_mut() {
-                        period.hours = self
-                            .load
-                            .load_hours(SimTime::from_secs(period.from), Duration::from_secs(period.to - period.from));
-                    }
-                    lossy[s][c].clear();
-                    lossy[s][c].extend(downs[s][c].iter().filter(|d| d.loss > 0.0));
+                    let runs = &mut periods[s][c];
+                    runs.items.extend(own.iter().map(|period| self.priced(*period)));
+                    runs.close();
+                    lossy[s][c].items.extend(list.iter().filter(|d| d.loss > 0.0));
+                    lossy[s][c].close();
                 }
             }
         }
@@ -624,15 +703,15 @@ impl<'p> Player<'p> {
     /// in cache over the batch instead of being fetched once per trial.
     /// Accumulators are exact sums, so the order does not change a bit.
     fn functions(&self, n: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
-        let Scratch { downs, events, outages, periods, lossy, levels, choice, own, down_with, function_cost, .. } =
+        let Scratch { downs, events, outages, periods, lossy, levels, last, choice, own, down_with, function_cost, .. } =
             scratch;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for (f, function) in self.platform.functions.iter().enumerate() {
             let tallies = &mut tally.functions[f];
             let needs = &function.services;
             if self.chains_of.contains(&f) {
-                let costs = &mut function_cost[f];
-                self.chain(function, &lossy[..n], &periods[..n], &mut levels[..n], choice, outages, tallies, costs);
+                let buffers = Chain { periods, lossy, levels, last, choice, outages };
+                self.chain(function, n, buffers, tallies, &mut function_cost[f]);
                 continue;
             }
             for ((combo, ft), costs) in self.combos.0[f].iter().zip(tallies.iter_mut()).zip(&mut function_cost[f]) {
@@ -653,43 +732,72 @@ impl<'p> Player<'p> {
     }
 
     /// Every combination of a chain function (all of its services needed,
-    /// every combination evaluated, in the order of [`Combos::all`]): the
-    /// union of the periods of the first `i` services' candidates is kept
-    /// per depth `i` and shared by every combination that starts alike, so
-    /// a combination costs one union and its data-loss windows, not a sort
-    /// of every down. Gives exactly the outages of [`function_outages`].
-    #[allow(clippy::too_many_arguments)]
+    /// every combination evaluated, in the order of [`Combos::all`]) over
+    /// the first `n` trials of the batch: the union of the periods of the
+    /// first `d` services' candidates is kept per depth `d` for every trial
+    /// and shared by every combination that starts alike, so a combination
+    /// costs one union per trial and its data-loss windows, not a sort of
+    /// every down. Gives exactly the outages of [`function_outages`].
+    ///
+    /// A combination is recorded for all `n` trials in a row, so its
+    /// accumulators (histograms of kilobytes) stay in cache, and the lists
+    /// it reads are read in order ([`Runs`]).
+    /// Each combination's lost revenue and orders per trial go to `costs`.
     fn chain(
         &self,
         function: &super::Function,
-        lossy: &[Vec<Vec<Vec<Down>>>],
-        periods: &[Vec<Vec<Vec<Period>>>],
-        levels: &mut [Vec<Vec<Period>>],
-        choice: &mut [usize],
-        outages: &mut Vec<Outage>,
+        n: usize,
+        buffers: Chain<'_>,
         tallies: &mut [FunctionTally],
         costs: &mut [Vec<f64>],
     ) {
+        let Chain { periods, lossy, levels, last, choice, outages } = buffers;
         let needs = &function.services;
         let k = needs.len();
         let choice = &mut choice[..k];
         choice.fill(0);
-        // levels[b][i + 1]: trial b's union of the chosen candidates of services 0..=i.
+        // levels[d], 2 <= d < k: every trial's union of the chosen candidates
+        // of services 0..d; depth 1 is the first service's own periods.
         let mut from = 0;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for (ft, costs) in tallies.iter_mut().zip(costs.iter_mut()) {
-            for (((levels, periods), lossy), cost) in levels.iter_mut().zip(periods).zip(lossy).zip(costs.iter_mut()) {
-                for i in from..k {
-                    let (done, rest) = levels.split_at_mut(i + 1);
-                    union_periods(&done[i], &periods[needs[i]][choice[i]], &mut rest[0]);
+            for d in (from + 1).max(2)..k {
+                let (done, rest) = levels.split_at_mut(d);
+                let before = if d == 2 { &periods[needs[0]][choice[0]] } else { &done[d - 1] };
+                let adding = &periods[needs[d - 1]][choice[d - 1]];
+                let level = &mut rest[0];
+                level.clear();
+                for b in 0..n {
+                    let start = level.items.len();
+                    append_union(before.trial(b), adding.trial(b), &mut level.items);
+                    // A joined period is priced here, once for the combinations
+                    // starting alike, not by each one it stays unchanged in.
+                    for period in level.items[start..].iter_mut().filter(|p| p.hours.is_nan()) {
+                        *period = self.priced(*period);
+                    }
+                    level.close();
                 }
+            }
+            let before = match k {
+                1 => None,
+                2 => Some(&periods[needs[0]][choice[0]]),
+                _ => Some(&levels[k - 1]),
+            };
+            let adding = &periods[needs[k - 1]][choice[k - 1]];
+            for b in 0..n {
                 outages.clear();
-                outages.extend(levels[k].iter().map(Period::outage));
+                match before {
+                    Some(before) => {
+                        union_periods(before.trial(b), adding.trial(b), last);
+                        outages.extend(last.iter().map(Period::outage));
+                    }
+                    None => outages.extend(adding.trial(b).iter().map(Period::outage)),
+                }
                 for (i, &s) in needs.iter().enumerate() {
-                    lists[i] = &lossy[s][choice[i]];
+                    lists[i] = lossy[s][choice[i]].trial(b);
                 }
                 assign_losses(&lists[..k], outages);
-                *cost = self.record(function, outages, &[], ft);
+                costs[b] = self.record(function, outages, &[], ft);
             }
             // Next combination: mixed radix, last service fastest.
             from = k;
@@ -755,6 +863,13 @@ impl<'p> Player<'p> {
         }
     }
 
+    /// The period with its load-weighted hours: what [`Self::outage_cost`]
+    /// computes for it as an outage, bit for bit.
+    fn priced(&self, period: Period) -> Period {
+        let hours = self.load.load_hours(SimTime::from_secs(period.from), Duration::from_secs(period.to - period.from));
+        Period { hours, ..period }
+    }
+
     /// Revenue lost while a function is down and orders lost in its
     /// data-loss window (clipped at the trial start), by the load profile.
     fn outage_cost(&self, revenue_share: f64, order_share: f64, o: &Outage) -> f64 {
@@ -765,7 +880,9 @@ impl<'p> Player<'p> {
             None => self.load.load_hours(at, Duration::from_secs(o.downtime)),
         };
         let revenue = revenue_share * p.revenue_per_hour * hours;
-        let orders = if o.loss.is_finite() && o.loss > 0.0 {
+        // A function writing no orders loses none: 0 times the (finite)
+        // window's load hours is 0, without pricing the window.
+        let orders = if o.loss.is_finite() && o.loss > 0.0 && order_share != 0.0 {
             let from = (o.from - o.loss).max(0.0);
             order_share
                 * p.orders_per_hour
