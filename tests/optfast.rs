@@ -27,7 +27,7 @@ fn digests(trials: u64, threads: usize) -> (u64, u64, u64) {
     let combos = Combos::all(&platform);
     let player = Player::new(&platform, &combos, options.seed, options.engine_config().horizon);
     let (tally, _) = player.run(0..options.trials, options.threads).expect("runs");
-    let eval = Evaluation::new(&platform, combos.clone(), &tally, options.years);
+    let eval = Evaluation::new(&platform, combos.clone(), &tally, options.years, Vec::new());
     let mut costs = String::new();
     let mut choice = vec![0; platform.services.len()];
     for _ in 0..platform.plan_count() {

@@ -703,8 +703,9 @@ impl<'p> Player<'p> {
     /// in cache over the batch instead of being fetched once per trial.
     /// Accumulators are exact sums, so the order does not change a bit.
     fn functions(&self, n: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
-        let Scratch { downs, events, outages, periods, lossy, levels, last, choice, own, down_with, function_cost, .. } =
-            scratch;
+        let Scratch {
+            downs, events, outages, periods, lossy, levels, last, choice, own, down_with, function_cost, ..
+        } = scratch;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for (f, function) in self.platform.functions.iter().enumerate() {
             let tallies = &mut tally.functions[f];
@@ -784,7 +785,7 @@ impl<'p> Player<'p> {
                 _ => Some(&levels[k - 1]),
             };
             let adding = &periods[needs[k - 1]][choice[k - 1]];
-            for b in 0..n {
+            for (b, cost) in costs[..n].iter_mut().enumerate() {
                 outages.clear();
                 match before {
                     Some(before) => {
@@ -797,7 +798,7 @@ impl<'p> Player<'p> {
                     lists[i] = lossy[s][choice[i]].trial(b);
                 }
                 assign_losses(&lists[..k], outages);
-                costs[b] = self.record(function, outages, &[], ft);
+                *cost = self.record(function, outages, &[], ft);
             }
             // Next combination: mixed radix, last service fastest.
             from = k;

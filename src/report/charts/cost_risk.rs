@@ -326,7 +326,7 @@ impl CostRiskChart {
             .x_desc("expected total cost per year, USD (log scale); vertical bars: 95% interval")
             .y_desc(texts.y_desc)
             .x_label_formatter(&|x| fmt_usd_tick(*x))
-            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .y_label_formatter(&|y| style::fmt_share_tick(*y))
             .axis_desc_style((FONT, style::LABEL_SIZE))
             .draw()
             .map_err(err)?;
