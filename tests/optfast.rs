@@ -5,45 +5,18 @@
 //! every service and function figure of all 1,024 plans over several
 //! batches, on one thread and on two.
 
-use std::path::Path;
+mod common;
 
-use drsim::platform::eval::Evaluation;
-use drsim::platform::load;
-use drsim::platform::play::{Combos, Player};
-use drsim::simulation::RunOptions;
-
-/// FNV-1a, 64 bits: a stable digest with no dependency.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
-}
+use common::search::{fnv, securecart_search};
 
 /// Digests of every plan's cost (bits), the service figures and the
 /// function figures (`Debug` prints each `f64` so that it reads back to the
 /// same bits) of a seeded search of `models/securecart.toml`.
 fn digests(trials: u64, threads: usize) -> (u64, u64, u64) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart.toml");
-    let platform = load(&path).expect("the platform model loads");
-    let options = RunOptions { trials, years: 1.0, seed: 5, threads: Some(threads) };
-    let combos = Combos::all(&platform);
-    let player = Player::new(&platform, &combos, options.seed, options.engine_config().horizon);
-    let (tally, _) = player.run(0..options.trials, options.threads).expect("runs");
-    let eval = Evaluation::new(&platform, combos.clone(), &tally, options.years, Vec::new());
-    let mut costs = String::new();
-    let mut choice = vec![0; platform.services.len()];
-    for _ in 0..platform.plan_count() {
-        let cost = eval.plan_cost(&platform, &choice).expect("every combination is evaluated");
-        costs.push_str(&format!("{:016x}\n", cost.to_bits()));
-        for s in (0..choice.len()).rev() {
-            choice[s] += 1;
-            if choice[s] < platform.services[s].candidates() {
-                break;
-            }
-            choice[s] = 0;
-        }
-    }
+    let (eval, costs) = securecart_search(trials, 5, threads);
     let services = format!("{:?}", eval.services);
     let functions = format!("{:?}", eval.functions);
-    (fnv(costs.as_bytes()), fnv(services.as_bytes()), fnv(functions.as_bytes()))
+    (costs, fnv(services.as_bytes()), fnv(functions.as_bytes()))
 }
 
 /// One block of three batches (512, 512, 476 trials).

@@ -5,21 +5,10 @@
 //! function figure of all 1,024 plans bit for bit, and the JSON `drsim
 //! optimize` prints.
 
-use std::path::Path;
+mod common;
 
-use drsim::platform::eval::{Evaluation, FunctionFigures};
-use drsim::platform::load;
-use drsim::platform::play::{Combos, Player};
-use drsim::simulation::RunOptions;
-
-/// FNV-1a, 64 bits: a stable digest with no dependency.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
-}
-
-fn model() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/securecart.toml")
-}
+use common::search::{fnv, securecart, securecart_search};
+use drsim::platform::eval::FunctionFigures;
 
 /// The figures of a function the digest was taken over, printed as
 /// `FunctionFigures`'s derived `Debug` printed them then: figures added
@@ -56,29 +45,11 @@ impl std::fmt::Debug for Pinned<'_> {
 /// to the same bits).
 #[test]
 fn every_plan_of_the_platform_search_keeps_its_figures_bit_for_bit() {
-    let platform = load(&model()).expect("the platform model loads");
-    let options = RunOptions { trials: 600, years: 1.0, seed: 11, threads: Some(2) };
-    let combos = Combos::all(&platform);
-    let player = Player::new(&platform, &combos, options.seed, options.engine_config().horizon);
-    let (tally, _) = player.run(0..options.trials, options.threads).expect("runs");
-    let eval = Evaluation::new(&platform, combos.clone(), &tally, options.years, Vec::new());
-    let mut costs = String::new();
-    let mut choice = vec![0; platform.services.len()];
-    for _ in 0..platform.plan_count() {
-        let cost = eval.plan_cost(&platform, &choice).expect("every combination is evaluated");
-        costs.push_str(&format!("{:016x}\n", cost.to_bits()));
-        for s in (0..choice.len()).rev() {
-            choice[s] += 1;
-            if choice[s] < platform.services[s].candidates() {
-                break;
-            }
-            choice[s] = 0;
-        }
-    }
+    let (eval, costs) = securecart_search(600, 11, 2);
     let services = format!("{:?}", eval.services);
     let pinned: Vec<Vec<Pinned<'_>>> = eval.functions.iter().map(|c| c.iter().map(Pinned).collect()).collect();
     let functions = format!("{pinned:?}");
-    let got = (fnv(costs.as_bytes()), fnv(services.as_bytes()), fnv(functions.as_bytes()));
+    let got = (costs, fnv(services.as_bytes()), fnv(functions.as_bytes()));
     assert_eq!(
         got,
         (11198280396620570422, 3911705448268793067, 1196494798986083462),
@@ -111,7 +82,7 @@ fn seeded_optimize_json_is_unchanged() {
     let out = assert_cmd::Command::cargo_bin("drsim")
         .expect("the binary is built")
         .args(["optimize", "--trials", "600", "--seed", "11", "--threads", "2", "--format", "json"])
-        .arg(model())
+        .arg(securecart())
         .output()
         .expect("drsim runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

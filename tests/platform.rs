@@ -131,13 +131,8 @@ fn three_by_three() -> String {
     )
 }
 
-#[test]
-fn the_optimizer_picks_the_best_of_an_exhaustive_evaluation_at_the_cost_of_a_full_run() {
-    let mut platform = load_platform(&three_by_three());
-    let found = optimize(&platform, &options(3_000)).expect("optimizes");
-    assert_eq!(found.plans_searched, 27);
-    let best = found.best.clone().expect("some plan meets the targets");
-    // Exhaustive: every plan listed and run as an ordinary run of plans.
+/// Every plan of [`three_by_three`], named by its candidates (`"021"`).
+fn every_plan() -> Vec<drsim::platform::Plan> {
     let mut every = Vec::new();
     for a in 0..3 {
         for b in 0..3 {
@@ -146,7 +141,17 @@ fn the_optimizer_picks_the_best_of_an_exhaustive_evaluation_at_the_cost_of_a_ful
             }
         }
     }
-    platform.plans = every;
+    every
+}
+
+#[test]
+fn the_optimizer_picks_the_best_of_an_exhaustive_evaluation_at_the_cost_of_a_full_run() {
+    let mut platform = load_platform(&three_by_three());
+    let found = optimize(&platform, &options(3_000)).expect("optimizes");
+    assert_eq!(found.plans_searched, 27);
+    let best = found.best.clone().expect("some plan meets the targets");
+    // Exhaustive: every plan listed and run as an ordinary run of plans.
+    platform.plans = every_plan();
     let all = run_plans(&platform, &options(3_000)).expect("runs");
     let cheapest = all
         .plans
@@ -293,15 +298,7 @@ fn the_runner_ups_are_the_next_cheapest_plans_of_an_exhaustive_evaluation() {
     let mut platform = load_platform(&three_by_three());
     let found = optimize(&platform, &options(2_000)).expect("optimizes");
     let chosen = found.best.as_ref().or(found.closest.as_ref()).expect("a choice").choice.clone();
-    let mut every = Vec::new();
-    for a in 0..3 {
-        for b in 0..3 {
-            for c in 0..3 {
-                every.push(drsim::platform::Plan { name: format!("{a}{b}{c}"), choice: vec![a, b, c] });
-            }
-        }
-    }
-    platform.plans = every;
+    platform.plans = every_plan();
     let all = run_plans(&platform, &options(2_000)).expect("runs");
     let mut others: Vec<_> = all.plans.iter().filter(|p| p.choice != chosen).collect();
     others.sort_by(|a, b| a.annual_cost_usd.total_cmp(&b.annual_cost_usd));

@@ -19,6 +19,7 @@
 
 pub mod cli;
 pub mod html;
+pub mod search;
 
 use std::path::{Path, PathBuf};
 
