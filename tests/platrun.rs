@@ -26,9 +26,10 @@ fn the_first_screen_has_the_plans_the_answer_and_the_platform_by_function_and_se
     {
         assert!(screen.contains(needle), "the first screen lacks {needle:?}:\n{screen}");
     }
+    // The answer wraps at 100 columns: read it as running text.
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        screen.contains("Recommended:")
-            || (screen.contains("No plan meets every target") && screen.contains("It would take")),
+        words.contains("Recommended:") || (words.contains("No plan meets") && words.contains("It would take")),
         "the first screen gives the plan or why none meets and what it would take:\n{screen}"
     );
     insta::assert_snapshot!("platform_first_screen", screen);
@@ -273,7 +274,7 @@ fn flags_without_meaning_for_a_platform_are_refused_and_the_gate_works() {
     assert!(err.contains("--strategy: not available for a platform model"), "{err}");
     let out = run_drsim(&["run", MODEL, "--trials", "100", "-q", "--brief", "--fail-on-miss"], None);
     let text = String::from_utf8_lossy(&out.stdout);
-    if text.contains("No plan meets every target") {
+    if text.contains("No plan meets") {
         assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
     } else {
         assert!(out.status.success());

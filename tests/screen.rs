@@ -127,15 +127,12 @@ fn services_down_together_are_named_together_and_no_single_change_helps() {
     let view = PlatformView::new(&platform, &results);
     let answer = view.answer();
     assert!(
-        answer.contains(
-            "a faster recovery of a and b together (each down during 100.0% to 100.0% of checkout's downtime: \
-             they go down together)"
-        ),
+        answer.contains("faster recovery of a and b together (each down in 100.0% of checkout's downtime)"),
         "{answer}"
     );
     assert!(
         answer.contains(&format!(
-            "No one service's change to the closest plan raises checkout RTO met above its {}.",
+            "No one-service change to the closest plan raises RTO met above its {}.",
             drsim::format::fmt_percent(f.rto_met.estimate)
         )),
         "{answer}"
@@ -145,7 +142,7 @@ fn services_down_together_are_named_together_and_no_single_change_helps() {
 #[test]
 fn one_service_above_half_is_the_weakest_link_and_several_are_named_together() {
     let one = faster_recovery("checkout", &[("orders".into(), 0.995), ("web".into(), 0.5)]).unwrap();
-    assert_eq!(one, "a faster recovery of orders, checkout's weakest link (down during 99.50% of its downtime)");
+    assert_eq!(one, "faster recovery of orders, checkout's weakest link (down in 99.50% of its downtime)");
     let three = faster_recovery(
         "checkout",
         &[("orders".into(), 0.995), ("web".into(), 0.9), ("payments".into(), 0.85), ("images".into(), 0.2)],
@@ -153,8 +150,8 @@ fn one_service_above_half_is_the_weakest_link_and_several_are_named_together() {
     .unwrap();
     assert!(
         three.starts_with(
-            "a faster recovery of orders, web and payments together (each down during 85.0% to 99.50% of \
-             checkout's downtime: they go down together)"
+            "faster recovery of orders, web and payments together (each down in 85.0% to 99.50% of checkout's \
+             downtime)"
         ),
         "{three}"
     );

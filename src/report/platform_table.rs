@@ -20,6 +20,9 @@ use crate::platform::eval::PlanFigures;
 pub const WIDTH: usize = 100;
 /// Functions shown as columns of the ranked summary.
 const FUNCTION_COLUMNS: usize = 3;
+/// The widest a function's cell in the ranked summary gets (`99.83% RTO+RPO`
+/// is 14); longer cells are cut with `~`.
+const FUNCTION_CELL: usize = 15;
 
 /// The terminal table of a platform run.
 #[derive(Clone, Copy, Debug, Default)]
@@ -65,7 +68,7 @@ impl PlatformTable {
         if let Some(chosen) = v.chosen() {
             let _ = writeln!(out);
             functions(&mut out, chosen.plan);
-            services(&mut out, chosen.plan);
+            services(&mut out, chosen.plan, &chosen.label);
         }
         let _ = writeln!(out);
         legend(&mut out, v);
@@ -110,7 +113,7 @@ impl PlatformTable {
                 let _ = writeln!(out);
                 let _ = writeln!(out, "plan {} ({}/yr)", p.label, fmt_usd(p.plan.annual_cost_usd));
                 functions(&mut out, p.plan);
-                services(&mut out, p.plan);
+                services(&mut out, p.plan, &p.label);
                 for f in &p.plan.functions {
                     let a = f.margins.availability.map_or(String::new(), |m| format!(", availability {m:+.4}"));
                     let _ = writeln!(
@@ -146,18 +149,28 @@ fn header(out: &mut String, v: &PlatformView, model_path: &str) {
 
 fn ranked(out: &mut String, v: &PlatformView, detail: Detail) {
     let names: Vec<&str> = v.platform.functions.iter().take(FUNCTION_COLUMNS).map(|f| f.name.as_str()).collect();
-    let mut head = format!("{:>2} {:<18} {:<11} {:>11}", "#", "plan", "verdict", "cost/yr ±");
-    for n in &names {
-        let _ = write!(head, " {:<15}", cut(n, 15));
+    // The first screen shows the chosen plan and the listed ones; the
+    // search's runner-ups (found-N) follow under Plans, and with --detail here.
+    let rows: Vec<&RankedPlan> = v.ranked.iter().filter(|p| detail == Detail::Full || p.role != Role::Found).collect();
+    // Columns as wide as their widest cell (verdicts and function cells
+    // vary from run to run), so the blocking shortfall keeps its room.
+    let width = |head: &str, cells: &mut dyn Iterator<Item = String>| {
+        cells.map(|c| c.chars().count()).fold(head.chars().count(), usize::max)
+    };
+    let verdict_w = width("verdict", &mut rows.iter().map(|p| p.verdict()));
+    let function_w: Vec<usize> =
+        names.iter().map(|n| width(n, &mut rows.iter().map(|p| function_cell(p, n))).min(FUNCTION_CELL)).collect();
+    let mut head = format!("{:>2} {:<18} {:<verdict_w$} {:>11}", "#", "plan", "verdict", "cost/yr ±");
+    for (n, &w) in names.iter().zip(&function_w) {
+        let _ = write!(head, " {:<w$}", cut(n, w));
     }
     let _ = write!(head, " blocking shortfall");
     let _ = writeln!(out, "{}", head.trim_end());
-    // The first screen shows the chosen plan and the listed ones; the
-    // search's runner-ups (found-N) follow under Plans, and with --detail here.
-    for p in v.ranked.iter().filter(|p| detail == Detail::Full || p.role != Role::Found) {
-        let mut row = format!("{:>2} {:<18} {:<11} {:>11}", p.rank, cut(&p.label, 18), p.verdict(), cost_cell(p.plan));
-        for n in &names {
-            let _ = write!(row, " {:<15}", function_cell(p, n));
+    for p in rows {
+        let mut row =
+            format!("{:>2} {:<18} {:<verdict_w$} {:>11}", p.rank, cut(&p.label, 18), p.verdict(), cost_cell(p.plan));
+        for (n, &w) in names.iter().zip(&function_w) {
+            let _ = write!(row, " {:<w$}", cut(&function_cell(p, n), w));
         }
         let blocking = p.misses.first().map_or("-".to_string(), |m| m.short());
         // The last column wraps within its own width rather than losing its end.
@@ -196,11 +209,20 @@ fn functions(out: &mut String, p: &PlanFigures) {
     }
 }
 
-fn services(out: &mut String, p: &PlanFigures) {
+/// The plan `p` (labelled `label`) by service: the label heads the column
+/// of the candidates it assigns, so the first screen says whose tables these are.
+fn services(out: &mut String, p: &PlanFigures, label: &str) {
     let _ = writeln!(
         out,
         "{:<16} {:<14} {:>8} {:>11} {:>8} {:>8} {:>10} {:>11}",
-        "  by service", "candidate", "avail.", "downtime/yr", "RTO met", "RPO met", "loss/yr", "cost/yr"
+        "  by service",
+        cut(label, 14),
+        "avail.",
+        "downtime/yr",
+        "RTO met",
+        "RPO met",
+        "loss/yr",
+        "cost/yr"
     );
     for s in &p.services {
         let mark = if !s.judged {

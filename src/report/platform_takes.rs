@@ -19,27 +19,26 @@ pub const DOWN_TOGETHER: f64 = 0.5;
 
 /// The services whose faster recovery it would take, in words, from the
 /// weakest-link shares `weak` (largest first) of function `function`:
-/// `a faster recovery of orders, checkout's weakest link (down during 99.5% of its downtime)`
-/// when at most one service is above [`DOWN_TOGETHER`], or
-/// `a faster recovery of web, orders and payments together (...)` when
-/// several are. `None` when the function has no service.
+/// `faster recovery of orders, checkout's weakest link (down in 99.50% of its downtime)`
+/// when at most one service is above [`DOWN_TOGETHER`], or `faster
+/// recovery of web, orders and payments together (each down in 85.0% to
+/// 99.50% of checkout's downtime)` when several are: services each down
+/// during more than half of the function's downtime go down together, so
+/// only a faster recovery of all of them shortens it. `None` when the
+/// function has no service.
 pub fn faster_recovery(function: &str, weak: &[(String, f64)]) -> Option<String> {
     let (first, share) = weak.first()?;
     let together: Vec<&(String, f64)> = weak.iter().filter(|(_, s)| *s > DOWN_TOGETHER).collect();
     if together.len() < 2 {
         return Some(format!(
-            "a faster recovery of {first}, {function}'s weakest link (down during {} of its downtime)",
+            "faster recovery of {first}, {function}'s weakest link (down in {} of its downtime)",
             fmt_percent(*share)
         ));
     }
     let names: Vec<&str> = together.iter().map(|(s, _)| s.as_str()).collect();
-    let low = together.last().map_or(0.0, |(_, s)| *s);
-    Some(format!(
-        "a faster recovery of {} together (each down during {} to {} of {function}'s downtime: they go down together)",
-        and_list(&names),
-        fmt_percent(low),
-        fmt_percent(*share)
-    ))
+    let (low, high) = (fmt_percent(together.last().map_or(0.0, |(_, s)| *s)), fmt_percent(*share));
+    let each = if low == high { high } else { format!("{low} to {high}") };
+    Some(format!("faster recovery of {} together (each down in {each} of {function}'s downtime)", and_list(&names)))
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -118,9 +117,10 @@ pub fn one_change_sentence(
     if best.is_empty() {
         return String::new();
     }
+    // The sentence follows one naming the target, so the measure alone says what the figures are.
     let what = match m.measure {
-        "availability" => format!("{} availability", m.owner),
-        measure => format!("{} {measure} met", m.owner),
+        "availability" => "availability".to_string(),
+        measure => format!("{measure} met"),
     };
     let name = |c: &OneChange| {
         let s = &platform.services[c.service];
@@ -143,12 +143,13 @@ pub fn one_change_sentence(
         return format!("Changing one service of the {label} plan would meet it: {}.", ways.join(" or "));
     }
     match best.first().filter(|b| b.1 > now) {
-        None => format!("No one service's change to the {label} plan raises {what} above its {}.", fmt_percent(now)),
-        Some((c, v, _)) => format!(
-            "No one service's change to the {label} plan meets it (best: {}, {what} {} to {}).",
-            name(c),
-            fmt_percent(now),
-            fmt_percent(*v)
-        ),
+        None => format!("No one-service change to the {label} plan raises {what} above its {}.", fmt_percent(now)),
+        Some((c, v, _)) => {
+            format!(
+                "No one-service change to the {label} plan meets it (best: {}, {what} {}).",
+                name(c),
+                fmt_percent(*v)
+            )
+        }
     }
 }

@@ -284,28 +284,26 @@ impl<'a> PlatformView<'a> {
             return text;
         }
         let shared = self.shared();
-        let mut text = format!("No plan meets every target{searched}.");
-        if shared.is_empty() {
-            text.push_str(" No single target is missed by every plan shown.");
-        }
-        if let Some(m) = shared.first() {
-            text.push_str(&format!(" {}", self.what_it_takes(m)));
-        }
+        let rest: Vec<String> =
+            chosen.misses.iter().filter(|m| !shared.iter().any(|s| s.target == m.target)).map(Miss::short).collect();
+        let Some(m) = shared.first() else {
+            return format!(
+                "No plan meets every target{searched}, and no single target is missed by every plan shown. \
+                 Closest plan ({}, tables below): {cost} a year, missing {}.",
+                chosen.label,
+                rest.join(", ")
+            );
+        };
+        let mut text = self.what_it_takes(m);
         if shared.len() > 1 {
             let more: Vec<&str> = shared[1..].iter().map(|m| m.target.as_str()).collect();
             text.push_str(&format!(" Every plan also misses {}.", more.join(", ")));
         }
-        let rest: Vec<String> =
-            chosen.misses.iter().filter(|m| !shared.iter().any(|s| s.target == m.target)).map(Miss::short).collect();
-        let name = if chosen.listed { format!(": {},", chosen.label) } else { " (tables below):".to_string() };
-        text.push_str(&format!(
-            " Closest plan{name} {cost} a year{}.",
-            if rest.is_empty() {
-                ", meeting every other target".to_string()
-            } else {
-                format!(", also missing {}", rest.join(", "))
-            }
-        ));
+        // The closest plan's cost and verdict are row 1 of the ranked table,
+        // its figures the tables below (the by-service table names it).
+        if !rest.is_empty() {
+            text.push_str(&format!(" The {} plan also misses {}.", chosen.label, rest.join(", ")));
+        }
         text
     }
 
@@ -320,16 +318,17 @@ impl<'a> PlatformView<'a> {
             .max_by(|a, b| a.1.achieved.total_cmp(&b.1.achieved));
         let Some((plan, miss)) = best else { return String::new() };
         let function = plan.plan.functions.iter().find(|f| f.function == m.owner);
+        let none = if self.results.plans_searched > 0 { "No plan" } else { "No listed plan" };
         let mut text = if m.measure == "availability" {
             format!(
-                "Every plan misses the {} availability target: at best {} ({}).",
+                "{none} meets the {} availability target: at best {} ({}).",
                 m.owner,
                 fmt_percent(miss.achieved),
                 plan.label
             )
         } else {
             format!(
-                "Every plan misses {}, met in at most {} of {} ({}; {} required).",
+                "{none} meets {}: at most {} of {} ({}; {} required).",
                 m.target,
                 fmt_percent(miss.achieved),
                 if function.is_some() { "outages" } else { "incidents" },
@@ -355,13 +354,7 @@ impl<'a> PlatformView<'a> {
         };
         let mut ways = Vec::new();
         if let Some((at, name)) = at {
-            ways.push(format!(
-                "a {} {} target of {} ({}'s {name})",
-                m.owner,
-                m.measure,
-                fmt_duration_s(at),
-                plan.label
-            ));
+            ways.push(format!("an {} target of {} ({}'s {name})", m.measure, fmt_duration_s(at), plan.label));
         }
         ways.extend(faster_recovery(&f.function, &weakest(self.platform, plan.plan, f)));
         if !ways.is_empty() {
