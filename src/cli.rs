@@ -223,6 +223,7 @@ pub struct RunArgs {
     pub strategies: Vec<String>,
     /// Stop when every P(RTO met) and P(RPO met) has a 95% half-width below this, and every
     /// expected annual cost a relative standard error below it (e.g. 0.001); overrides --trials.
+    /// A pilot of 10,000 trials predicts the trials needed.
     #[arg(long, value_name = "X")]
     pub precision: Option<f64>,
     /// With --precision: the most trials to run.
@@ -230,7 +231,7 @@ pub struct RunArgs {
     pub max_trials: u64,
     /// `stratified`: sample trials by the number of primary-region failures, rare counts more
     /// often, and weight them back (unbiased; more precision per second on region figures and
-    /// cost tails; with --precision, predicts the trials needed). `crossed`: the same crossed with
+    /// cost tails). `crossed`: the same crossed with
     /// the number of logical failures (for cost tails logical incidents set). See docs/variance.md.
     #[arg(long, value_enum, default_value_t = VarianceArg::None, conflicts_with = "outer")]
     pub variance_reduction: VarianceArg,

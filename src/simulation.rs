@@ -137,8 +137,8 @@ impl Results {
     }
 }
 
-/// Trials in the first batch of a precision-stopped run; each later batch
-/// doubles the total.
+/// Trials in the first batch of a precision-stopped run, the pilot from
+/// which the run predicts the trials it needs ([`predicted_trials`]).
 pub const FIRST_BATCH: u64 = 10_000;
 
 /// Why a simulation could not be set up or carried out.
@@ -268,9 +268,10 @@ impl<'a> Simulation<'a> {
         self
     }
 
-    /// Runs batches (the first [`FIRST_BATCH`] trials, then doubling) until
-    /// [`precision_reached`] is at most `stop.target` or `stop.max_trials`
-    /// are done; the trial count of the options is then ignored.
+    /// Runs batches (a pilot of [`FIRST_BATCH`] trials, then up to the
+    /// [`predicted_trials`]) until [`precision_reached`] is at most
+    /// `stop.target` or `stop.max_trials` are done; the trial count of the
+    /// options is then ignored.
     pub fn precision(mut self, stop: PrecisionStop) -> Simulation<'a> {
         self.precision = Some(stop);
         self
@@ -298,7 +299,6 @@ impl<'a> Simulation<'a> {
             VarianceReduction::None => None,
             how => Some(Stratification::new(model, options.engine_config().horizon, how)?),
         };
-        let predict = design.is_some();
         let engine = Engine::new(model, options.engine_config()).with_strata(design);
         let mut observers = Observers::new(observers);
         let mut tally = engine.new_tally();
@@ -318,7 +318,7 @@ impl<'a> Simulation<'a> {
             if reached <= stop.target || done >= stop.max_trials {
                 return Ok(with_threads(results, &engine));
             }
-            next = if predict { predicted_trials(done, reached, stop.target) } else { done * 2 }.min(stop.max_trials);
+            next = predicted_trials(done, reached, stop.target).min(stop.max_trials);
         }
     }
 }
@@ -349,11 +349,12 @@ pub fn precision_reached(results: &Results) -> f64 {
     worst
 }
 
-/// Trials a stratified run needs to bring `reached` (measured after `done`
-/// trials) down to `target`: standard errors fall as `1 / sqrt(trials)`
-/// under a fixed allocation, so `done (reached / target)^2`, with 5% to
-/// spare, in whole allocation tables; at least one table more than `done`.
-/// Depends only on the figures, so a run stays reproducible.
+/// Trials a run needs to bring `reached` (measured after `done` trials)
+/// down to `target`: standard errors and Wilson half-widths fall as
+/// `1 / sqrt(trials)` (under a fixed allocation, for a stratified run), so
+/// `done (reached / target)^2`, with 5% to spare, in whole allocation
+/// tables of 256 trials; at least one table more than `done`. Depends only
+/// on the figures, so a run stays reproducible.
 pub fn predicted_trials(done: u64, reached: f64, target: f64) -> u64 {
     let table = crate::world::strata::TABLE as u64;
     let want = (done as f64 * (reached / target).powi(2) * 1.05).min(1e18);
