@@ -34,7 +34,7 @@ use crate::world::{World, seed};
 /// One service incident as functions see it: a full outage over
 /// `[from, to)` seconds since the trial start (clipped at the horizon) and
 /// the data-loss window in seconds (0: none; infinite: all data).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Down {
     /// Start of the outage, seconds since the trial start.
     pub from: f64,
@@ -42,6 +42,22 @@ pub struct Down {
     pub to: f64,
     /// Writes lost, seconds; infinite when all data was lost.
     pub loss: f64,
+    /// The load-weighted hours of the data-loss window, as an outage of a
+    /// function starting with this incident prices it (see
+    /// [`Player::loss_priced`]); NaN when not priced.
+    pub loss_hours: f64,
+}
+
+impl Down {
+    /// An incident as functions see it, its loss window not priced.
+    pub fn new(from: f64, to: f64, loss: f64) -> Down {
+        Down { from, to, loss, loss_hours: f64::NAN }
+    }
+
+    /// [`Self::loss_hours`] when priced.
+    fn window_hours(&self) -> Option<f64> {
+        (!self.loss_hours.is_nan()).then_some(self.loss_hours)
+    }
 }
 
 /// One outage of a function: when it began, its downtime and its data loss
@@ -59,6 +75,27 @@ pub struct Outage {
     /// known: a period of one service priced once per trial and reused by
     /// every combination it stands alone in. `None`: priced when recorded.
     pub hours: Option<f64>,
+    /// The load-weighted hours of its data-loss window (the `loss` seconds
+    /// before `from`) when already known: priced once per service incident
+    /// and reused by every combination whose outage starts with that
+    /// incident. `None`: priced when recorded.
+    pub loss_hours: Option<f64>,
+}
+
+impl Outage {
+    /// Takes the data-loss window of the incident `d`, which began in this
+    /// outage, if it is larger than its own (the largest wins), with its
+    /// price when `d` began the outage: the window then ends where the
+    /// outage's does, and is the same window.
+    fn take_loss(&mut self, d: &Down) {
+        let starts_it = d.from == self.from;
+        if d.loss > self.loss {
+            self.loss = d.loss;
+            self.loss_hours = if starts_it { d.window_hours() } else { None };
+        } else if d.loss == self.loss && self.loss_hours.is_none() && starts_it {
+            self.loss_hours = d.window_hours();
+        }
+    }
 }
 
 /// The outages of a function needing the services whose downs are `lists`,
@@ -82,7 +119,7 @@ pub fn function_outages(lists: &[&[Down]], at_least: usize, events: &mut Vec<(f6
         if before < threshold && count >= threshold {
             start = t;
         } else if before >= threshold && count < threshold {
-            out.push(Outage { from: start, downtime: t - start, loss: 0.0, hours: None });
+            out.push(Outage { from: start, downtime: t - start, loss: 0.0, hours: None, loss_hours: None });
         }
     }
     assign_losses(lists, out);
@@ -98,8 +135,14 @@ fn assign_losses(lists: &[&[Down]], out: &mut Vec<Outage>) {
         for d in list.iter().filter(|d| d.loss > 0.0) {
             let within = out[..periods].iter().position(|o| o.from <= d.from && d.from <= o.from + o.downtime);
             match within {
-                Some(i) => out[i].loss = out[i].loss.max(d.loss),
-                None => out.push(Outage { from: d.from, downtime: 0.0, loss: d.loss, hours: None }),
+                Some(i) => out[i].take_loss(d),
+                None => out.push(Outage {
+                    from: d.from,
+                    downtime: 0.0,
+                    loss: d.loss,
+                    hours: None,
+                    loss_hours: d.window_hours(),
+                }),
             }
         }
     }
@@ -129,7 +172,7 @@ impl Period {
     /// The period as an outage of no data loss.
     fn outage(&self) -> Outage {
         let hours = if self.hours.is_nan() { None } else { Some(self.hours) };
-        Outage { from: self.from, downtime: self.to - self.from, loss: 0.0, hours }
+        Outage { from: self.from, downtime: self.to - self.from, loss: 0.0, hours, loss_hours: None }
     }
 }
 
@@ -713,7 +756,7 @@ impl<'p> Player<'p> {
                         let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
                         let loss = incident.data_loss.secs();
                         if to > from || loss > 0.0 {
-                            list.push(Down { from, to, loss });
+                            list.push(Down::new(from, to, loss));
                         }
                     },
                 );
@@ -734,7 +777,8 @@ impl<'p> Player<'p> {
                     let runs = &mut periods[s][c];
                     runs.items.extend(own.iter().map(|period| self.priced(*period)));
                     runs.close();
-                    lossy[s][c].items.extend(list.iter().filter(|d| d.loss > 0.0));
+                    // Priced once here, not once per combination whose outage it starts.
+                    lossy[s][c].items.extend(list.iter().filter(|d| d.loss > 0.0).map(|d| self.loss_priced(*d)));
                     lossy[s][c].close();
                 }
             }
@@ -924,6 +968,21 @@ impl<'p> Player<'p> {
         Period { hours, ..period }
     }
 
+    /// The incident with the load-weighted hours of its data-loss window, as
+    /// [`Self::outage_cost`] prices it for an outage starting with it, bit
+    /// for bit (not priced when the loss is infinite, which costs no orders).
+    fn loss_priced(&self, down: Down) -> Down {
+        let loss_hours = if down.loss.is_finite() { self.window_hours(down.from, down.loss) } else { f64::NAN };
+        Down { loss_hours, ..down }
+    }
+
+    /// The load-weighted hours of the data-loss window of `loss` seconds
+    /// before `at` (seconds since the trial start), clipped at the trial start.
+    fn window_hours(&self, at: f64, loss: f64) -> f64 {
+        let from = (at - loss).max(0.0);
+        self.load.load_hours(SimTime::from_secs(from), Duration::from_secs(at - from))
+    }
+
     /// Revenue lost while a function is down and orders lost in its
     /// data-loss window (clipped at the trial start), by the load profile.
     fn outage_cost(&self, revenue_share: f64, order_share: f64, o: &Outage) -> f64 {
@@ -937,11 +996,11 @@ impl<'p> Player<'p> {
         // A function writing no orders loses none: 0 times the (finite)
         // window's load hours is 0, without pricing the window.
         let orders = if o.loss.is_finite() && o.loss > 0.0 && order_share != 0.0 {
-            let from = (o.from - o.loss).max(0.0);
-            order_share
-                * p.orders_per_hour
-                * p.average_order_value
-                * self.load.load_hours(SimTime::from_secs(from), Duration::from_secs(o.from - from))
+            let hours = match o.loss_hours {
+                Some(hours) => hours,
+                None => self.window_hours(o.from, o.loss),
+            };
+            order_share * p.orders_per_hour * p.average_order_value * hours
         } else {
             0.0
         };
@@ -954,7 +1013,7 @@ mod tests {
     use super::*;
 
     fn d(from: f64, to: f64, loss: f64) -> Down {
-        Down { from, to, loss }
+        Down::new(from, to, loss)
     }
 
     #[test]
