@@ -889,6 +889,7 @@ impl<'p> Player<'p> {
                 _ => Some(&levels[k - 1]),
             };
             let adding = &periods[needs[k - 1]][choice[k - 1]];
+            let losses: Vec<&Runs<Down>> = needs.iter().zip(choice.iter()).map(|(&s, &c)| &lossy[s][c]).collect();
             for (b, cost) in costs[..n].iter_mut().enumerate() {
                 outages.clear();
                 match before {
@@ -898,8 +899,8 @@ impl<'p> Player<'p> {
                     }
                     None => outages.extend(adding.trial(b).iter().map(Period::outage)),
                 }
-                for (i, &s) in needs.iter().enumerate() {
-                    lists[i] = lossy[s][choice[i]].trial(b);
+                for (list, runs) in lists.iter_mut().zip(&losses) {
+                    *list = runs.trial(b);
                 }
                 assign_losses(&lists[..k], outages);
                 *cost = self.gather(function, outages, gathered);

@@ -68,6 +68,12 @@ impl Moments {
     pub fn push_all(&mut self, values: impl IntoIterator<Item = f64>) {
         let mut batch = Moments::default();
         for x in values {
+            // A zero (often half of a batch: outages that lose no data)
+            // adds 0 to both sums: only the count.
+            if x == 0.0 {
+                batch.n = batch.n.wrapping_add(1);
+                continue;
+            }
             // The rare large value goes straight to `self`; the sums of both add up.
             if !batch.push_small(x) {
                 self.push_large(x);
@@ -409,7 +415,7 @@ mod tests {
     #[test]
     fn push_all_equals_pushing_each() {
         let mut values = wide_values();
-        values.extend([0.0, -0.0, 1e-9, -3.5, 5e12, 4.7e12, 1e15, 1e30, f64::MAX]);
+        values.extend([0.0, -0.0, 0.0, 1e-9, -3.5, 5e12, 4.7e12, 1e15, 1e30, f64::MAX]);
         values.shuffle(&mut rng(3));
         let mut all = build(&values[..10]);
         all.push_all(values[10..].iter().copied());
