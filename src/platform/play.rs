@@ -1030,6 +1030,32 @@ mod tests {
         assert_eq!(got, vec![(5.0, 5.0, 0.0), (50.0, 0.0, 5.0), (100.0, 0.0, 7.0)]);
     }
 
+    /// A data-loss window's price goes with it to the outage only when its
+    /// incident began the outage (the window then ends where the outage's
+    /// does); the largest window wins, and an equal window that began the
+    /// outage supplies the price another left out.
+    #[test]
+    fn an_outage_takes_a_windows_price_only_when_the_window_starts_it() {
+        let priced = |from: f64, loss: f64, hours: f64| Down { loss_hours: hours, ..d(from, from + 5.0, loss) };
+        let mut out = vec![Period::new(10.0, 30.0).outage()];
+        assign_losses(&[&[priced(10.0, 4.0, 0.5)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (4.0, Some(0.5)));
+        // A larger window of an incident that began later in the outage: not the same window.
+        assign_losses(&[&[priced(12.0, 6.0, 0.7)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (6.0, None));
+        // An equal window that began the outage: the same window, its price taken.
+        assign_losses(&[&[priced(10.0, 6.0, 0.9)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (6.0, Some(0.9)));
+        // A smaller one changes nothing; one outside every period is an outage of its own.
+        assign_losses(&[&[priced(10.0, 1.0, 0.1), priced(40.0, 2.0, 0.2)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (6.0, Some(0.9)));
+        assert_eq!((out[1].from, out[1].downtime, out[1].loss, out[1].loss_hours), (40.0, 0.0, 2.0, Some(0.2)));
+        // An unpriced incident (NaN) leaves the outage to be priced when recorded.
+        let mut out = vec![Period::new(10.0, 30.0).outage()];
+        assign_losses(&[&[d(10.0, 15.0, 3.0)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (3.0, None));
+    }
+
     /// The chain path (periods per service, joined pairwise, then the
     /// data-loss windows) gives the outages of the sweep over every down,
     /// bit for bit, including touching, nested and zero-length downs.
