@@ -87,15 +87,21 @@ fn the_weakest_link_is_the_share_of_the_functions_downtime_each_service_is_down(
 fn overlap_counts_the_time_a_service_is_down_while_the_function_is() {
     let service = [Period::new(0.0, 10.0), Period::new(20.0, 30.0)];
     let outages = [
-        Outage { from: 5.0, downtime: 20.0, loss: 0.0, hours: None },
-        Outage { from: 26.0, downtime: 0.0, loss: 3.0, hours: None },
-        Outage { from: 28.0, downtime: 12.0, loss: 0.0, hours: None },
+        Outage { from: 5.0, downtime: 20.0, loss: 0.0, hours: None, loss_hours: None },
+        Outage { from: 26.0, downtime: 0.0, loss: 3.0, hours: None, loss_hours: None },
+        Outage { from: 28.0, downtime: 12.0, loss: 0.0, hours: None, loss_hours: None },
     ];
     assert_eq!(overlap(&service, &outages), 12.0);
     assert_eq!(overlap(&[], &outages), 0.0);
     assert_eq!(overlap(&service, &[]), 0.0);
     // Touching intervals do not overlap.
-    assert_eq!(overlap(&[Period::new(0.0, 5.0)], &[Outage { from: 5.0, downtime: 5.0, loss: 0.0, hours: None }]), 0.0);
+    assert_eq!(
+        overlap(
+            &[Period::new(0.0, 5.0)],
+            &[Outage { from: 5.0, downtime: 5.0, loss: 0.0, hours: None, loss_hours: None }]
+        ),
+        0.0
+    );
 }
 
 #[test]

@@ -34,7 +34,7 @@ use crate::world::{World, seed};
 /// One service incident as functions see it: a full outage over
 /// `[from, to)` seconds since the trial start (clipped at the horizon) and
 /// the data-loss window in seconds (0: none; infinite: all data).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Down {
     /// Start of the outage, seconds since the trial start.
     pub from: f64,
@@ -42,6 +42,22 @@ pub struct Down {
     pub to: f64,
     /// Writes lost, seconds; infinite when all data was lost.
     pub loss: f64,
+    /// The load-weighted hours of the data-loss window, as an outage of a
+    /// function starting with this incident prices it (see
+    /// [`Player::loss_priced`]); NaN when not priced.
+    pub loss_hours: f64,
+}
+
+impl Down {
+    /// An incident as functions see it, its loss window not priced.
+    pub fn new(from: f64, to: f64, loss: f64) -> Down {
+        Down { from, to, loss, loss_hours: f64::NAN }
+    }
+
+    /// [`Self::loss_hours`] when priced.
+    fn window_hours(&self) -> Option<f64> {
+        (!self.loss_hours.is_nan()).then_some(self.loss_hours)
+    }
 }
 
 /// One outage of a function: when it began, its downtime and its data loss
@@ -59,6 +75,27 @@ pub struct Outage {
     /// known: a period of one service priced once per trial and reused by
     /// every combination it stands alone in. `None`: priced when recorded.
     pub hours: Option<f64>,
+    /// The load-weighted hours of its data-loss window (the `loss` seconds
+    /// before `from`) when already known: priced once per service incident
+    /// and reused by every combination whose outage starts with that
+    /// incident. `None`: priced when recorded.
+    pub loss_hours: Option<f64>,
+}
+
+impl Outage {
+    /// Takes the data-loss window of the incident `d`, which began in this
+    /// outage, if it is larger than its own (the largest wins), with its
+    /// price when `d` began the outage: the window then ends where the
+    /// outage's does, and is the same window.
+    fn take_loss(&mut self, d: &Down) {
+        let starts_it = d.from == self.from;
+        if d.loss > self.loss {
+            self.loss = d.loss;
+            self.loss_hours = if starts_it { d.window_hours() } else { None };
+        } else if d.loss == self.loss && self.loss_hours.is_none() && starts_it {
+            self.loss_hours = d.window_hours();
+        }
+    }
 }
 
 /// The outages of a function needing the services whose downs are `lists`,
@@ -82,7 +119,7 @@ pub fn function_outages(lists: &[&[Down]], at_least: usize, events: &mut Vec<(f6
         if before < threshold && count >= threshold {
             start = t;
         } else if before >= threshold && count < threshold {
-            out.push(Outage { from: start, downtime: t - start, loss: 0.0, hours: None });
+            out.push(Outage { from: start, downtime: t - start, loss: 0.0, hours: None, loss_hours: None });
         }
     }
     assign_losses(lists, out);
@@ -98,8 +135,14 @@ fn assign_losses(lists: &[&[Down]], out: &mut Vec<Outage>) {
         for d in list.iter().filter(|d| d.loss > 0.0) {
             let within = out[..periods].iter().position(|o| o.from <= d.from && d.from <= o.from + o.downtime);
             match within {
-                Some(i) => out[i].loss = out[i].loss.max(d.loss),
-                None => out.push(Outage { from: d.from, downtime: 0.0, loss: d.loss, hours: None }),
+                Some(i) => out[i].take_loss(d),
+                None => out.push(Outage {
+                    from: d.from,
+                    downtime: 0.0,
+                    loss: d.loss,
+                    hours: None,
+                    loss_hours: d.window_hours(),
+                }),
             }
         }
     }
@@ -129,7 +172,7 @@ impl Period {
     /// The period as an outage of no data loss.
     fn outage(&self) -> Outage {
         let hours = if self.hours.is_nan() { None } else { Some(self.hours) };
-        Outage { from: self.from, downtime: self.to - self.from, loss: 0.0, hours }
+        Outage { from: self.from, downtime: self.to - self.from, loss: 0.0, hours, loss_hours: None }
     }
 }
 
@@ -469,6 +512,48 @@ struct Scratch {
     function_cost: Vec<Vec<Vec<f64>>>,
     /// The followed plans' totals of one trial.
     totals: Vec<f64>,
+    /// The figures of the combination being recorded, over the batch.
+    gathered: Gathered,
+}
+
+/// One combination's figures over a batch of trials, gathered trial by
+/// trial and then added to its [`FunctionTally`] at once
+/// ([`LogHistogram::record_all`], [`Moments::push_all`]): the histograms'
+/// table and the sums are then fetched once per batch, not once per value
+/// (recording value by value was a fifth of the search's instructions).
+/// Every accumulator is an exact sum, so the figures are the same bits.
+#[derive(Debug, Default)]
+struct Gathered {
+    /// Downtime of each outage, seconds.
+    downtime: Vec<f64>,
+    /// Data loss of each outage, seconds (infinite: all data).
+    loss: Vec<f64>,
+    /// Downtime of each trial within the horizon, seconds.
+    trial_downtime: Vec<f64>,
+    /// Outages meeting the function's RTO, and its RPO.
+    rto_met: u64,
+    rpo_met: u64,
+}
+
+impl Gathered {
+    /// Adds what was gathered, and the trials' lost revenue and orders
+    /// `costs` (USD, one per trial gathered), to `ft`; empties itself.
+    fn flush(&mut self, ft: &mut FunctionTally, costs: &[f64]) {
+        debug_assert_eq!(costs.len(), self.trial_downtime.len());
+        ft.trials += self.trial_downtime.len() as u64;
+        ft.outages += self.downtime.len() as u64;
+        ft.rto_met += self.rto_met;
+        ft.rpo_met += self.rpo_met;
+        ft.downtime_s.record_all(&self.downtime);
+        ft.data_loss_s.record_all(&self.loss);
+        ft.trial_downtime_s.push_all(self.trial_downtime.iter().copied());
+        ft.trial_cost_usd.push_all(costs.iter().copied());
+        self.downtime.clear();
+        self.loss.clear();
+        self.trial_downtime.clear();
+        self.rto_met = 0;
+        self.rpo_met = 0;
+    }
 }
 
 /// The buffers [`Player::chain`] reads and writes (see [`Scratch`]).
@@ -479,6 +564,7 @@ struct Chain<'a> {
     last: &'a mut Vec<Period>,
     choice: &'a mut [usize],
     outages: &'a mut Vec<Outage>,
+    gathered: &'a mut Gathered,
 }
 
 /// Trials played before their functions are recorded: a combination's
@@ -583,6 +669,7 @@ impl<'p> Player<'p> {
             service_cost: vec![p.services.iter().map(|s| vec![0.0; s.candidates()]).collect(); BATCH],
             function_cost: self.combos.0.iter().map(|c| vec![vec![0.0; BATCH]; c.len()]).collect(),
             totals: vec![0.0; self.following.len()],
+            gathered: Gathered::default(),
         }
     }
 
@@ -669,7 +756,7 @@ impl<'p> Player<'p> {
                         let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
                         let loss = incident.data_loss.secs();
                         if to > from || loss > 0.0 {
-                            list.push(Down { from, to, loss });
+                            list.push(Down::new(from, to, loss));
                         }
                     },
                 );
@@ -690,7 +777,8 @@ impl<'p> Player<'p> {
                     let runs = &mut periods[s][c];
                     runs.items.extend(own.iter().map(|period| self.priced(*period)));
                     runs.close();
-                    lossy[s][c].items.extend(list.iter().filter(|d| d.loss > 0.0));
+                    // Priced once here, not once per combination whose outage it starts.
+                    lossy[s][c].items.extend(list.iter().filter(|d| d.loss > 0.0).map(|d| self.loss_priced(*d)));
                     lossy[s][c].close();
                 }
             }
@@ -704,14 +792,26 @@ impl<'p> Player<'p> {
     /// Accumulators are exact sums, so the order does not change a bit.
     fn functions(&self, n: usize, scratch: &mut Scratch, tally: &mut PlatformTally) {
         let Scratch {
-            downs, events, outages, periods, lossy, levels, last, choice, own, down_with, function_cost, ..
+            downs,
+            events,
+            outages,
+            periods,
+            lossy,
+            levels,
+            last,
+            choice,
+            own,
+            down_with,
+            function_cost,
+            gathered,
+            ..
         } = scratch;
         let mut lists: [&[Down]; MAX_SERVICES] = [&[]; MAX_SERVICES];
         for (f, function) in self.platform.functions.iter().enumerate() {
             let tallies = &mut tally.functions[f];
             let needs = &function.services;
             if self.chains_of.contains(&f) {
-                let buffers = Chain { periods, lossy, levels, last, choice, outages };
+                let buffers = Chain { periods, lossy, levels, last, choice, outages, gathered };
                 self.chain(function, n, buffers, tallies, &mut function_cost[f]);
                 continue;
             }
@@ -726,8 +826,12 @@ impl<'p> Player<'p> {
                         periods_of(list, own);
                         down_with[i] = overlap(own, outages);
                     }
-                    *cost = self.record(function, outages, &down_with[..k], ft);
+                    for (sum, &d) in ft.down_with_s.iter_mut().zip(&down_with[..k]) {
+                        sum.push(d);
+                    }
+                    *cost = self.gather(function, outages, gathered);
                 }
+                gathered.flush(ft, &costs[..n]);
             }
         }
     }
@@ -752,7 +856,7 @@ impl<'p> Player<'p> {
         tallies: &mut [FunctionTally],
         costs: &mut [Vec<f64>],
     ) {
-        let Chain { periods, lossy, levels, last, choice, outages } = buffers;
+        let Chain { periods, lossy, levels, last, choice, outages, gathered } = buffers;
         let needs = &function.services;
         let k = needs.len();
         let choice = &mut choice[..k];
@@ -785,6 +889,7 @@ impl<'p> Player<'p> {
                 _ => Some(&levels[k - 1]),
             };
             let adding = &periods[needs[k - 1]][choice[k - 1]];
+            let losses: Vec<&Runs<Down>> = needs.iter().zip(choice.iter()).map(|(&s, &c)| &lossy[s][c]).collect();
             for (b, cost) in costs[..n].iter_mut().enumerate() {
                 outages.clear();
                 match before {
@@ -794,12 +899,13 @@ impl<'p> Player<'p> {
                     }
                     None => outages.extend(adding.trial(b).iter().map(Period::outage)),
                 }
-                for (i, &s) in needs.iter().enumerate() {
-                    lists[i] = lossy[s][choice[i]].trial(b);
+                for (list, runs) in lists.iter_mut().zip(&losses) {
+                    *list = runs.trial(b);
                 }
                 assign_losses(&lists[..k], outages);
-                *cost = self.record(function, outages, &[], ft);
+                *cost = self.gather(function, outages, gathered);
             }
+            gathered.flush(ft, &costs[..n]);
             // Next combination: mixed radix, last service fastest.
             from = k;
             while from > 0 {
@@ -813,31 +919,23 @@ impl<'p> Player<'p> {
         }
     }
 
-    /// Adds one trial's outages of a function under one combination, and
-    /// the time each of its services was down while it was (`down_with`,
-    /// empty for a chain: see [`FunctionTally::down_with_s`]); returns the
-    /// revenue and orders lost, USD.
+    /// Gathers one trial's outages of a function under one combination
+    /// (see [`Gathered`]); returns the revenue and orders lost, USD.
     #[inline]
-    fn record(&self, function: &super::Function, outages: &[Outage], down_with: &[f64], ft: &mut FunctionTally) -> f64 {
+    fn gather(&self, function: &super::Function, outages: &[Outage], gathered: &mut Gathered) -> f64 {
         let end = self.horizon.secs();
         let (mut down, mut cost) = (0.0, 0.0);
         for o in outages.iter() {
             let rto_met = o.loss.is_finite() && o.downtime <= function.rto.secs();
             let rpo_met = o.loss <= function.rpo.secs();
-            ft.outages += 1;
-            ft.rto_met += u64::from(rto_met);
-            ft.rpo_met += u64::from(rpo_met);
-            ft.downtime_s.record(o.downtime);
-            ft.data_loss_s.record(o.loss);
+            gathered.rto_met += u64::from(rto_met);
+            gathered.rpo_met += u64::from(rpo_met);
+            gathered.downtime.push(o.downtime);
+            gathered.loss.push(o.loss);
             down += o.downtime;
             cost += self.outage_cost(function.revenue_share, function.order_share, o);
         }
-        ft.trials += 1;
-        ft.trial_downtime_s.push(down.min(end));
-        for (sum, &d) in ft.down_with_s.iter_mut().zip(down_with) {
-            sum.push(d);
-        }
-        ft.trial_cost_usd.push(cost);
+        gathered.trial_downtime.push(down.min(end));
         cost
     }
 
@@ -871,6 +969,21 @@ impl<'p> Player<'p> {
         Period { hours, ..period }
     }
 
+    /// The incident with the load-weighted hours of its data-loss window, as
+    /// [`Self::outage_cost`] prices it for an outage starting with it, bit
+    /// for bit (not priced when the loss is infinite, which costs no orders).
+    fn loss_priced(&self, down: Down) -> Down {
+        let loss_hours = if down.loss.is_finite() { self.window_hours(down.from, down.loss) } else { f64::NAN };
+        Down { loss_hours, ..down }
+    }
+
+    /// The load-weighted hours of the data-loss window of `loss` seconds
+    /// before `at` (seconds since the trial start), clipped at the trial start.
+    fn window_hours(&self, at: f64, loss: f64) -> f64 {
+        let from = (at - loss).max(0.0);
+        self.load.load_hours(SimTime::from_secs(from), Duration::from_secs(at - from))
+    }
+
     /// Revenue lost while a function is down and orders lost in its
     /// data-loss window (clipped at the trial start), by the load profile.
     fn outage_cost(&self, revenue_share: f64, order_share: f64, o: &Outage) -> f64 {
@@ -884,11 +997,11 @@ impl<'p> Player<'p> {
         // A function writing no orders loses none: 0 times the (finite)
         // window's load hours is 0, without pricing the window.
         let orders = if o.loss.is_finite() && o.loss > 0.0 && order_share != 0.0 {
-            let from = (o.from - o.loss).max(0.0);
-            order_share
-                * p.orders_per_hour
-                * p.average_order_value
-                * self.load.load_hours(SimTime::from_secs(from), Duration::from_secs(o.from - from))
+            let hours = match o.loss_hours {
+                Some(hours) => hours,
+                None => self.window_hours(o.from, o.loss),
+            };
+            order_share * p.orders_per_hour * p.average_order_value * hours
         } else {
             0.0
         };
@@ -901,7 +1014,7 @@ mod tests {
     use super::*;
 
     fn d(from: f64, to: f64, loss: f64) -> Down {
-        Down { from, to, loss }
+        Down::new(from, to, loss)
     }
 
     #[test]
@@ -915,6 +1028,32 @@ mod tests {
         function_outages(&[&a, &b], 1, &mut ev, &mut out);
         let got: Vec<(f64, f64, f64)> = out.iter().map(|o| (o.from, o.downtime, o.loss)).collect();
         assert_eq!(got, vec![(5.0, 5.0, 0.0), (50.0, 0.0, 5.0), (100.0, 0.0, 7.0)]);
+    }
+
+    /// A data-loss window's price goes with it to the outage only when its
+    /// incident began the outage (the window then ends where the outage's
+    /// does); the largest window wins, and an equal window that began the
+    /// outage supplies the price another left out.
+    #[test]
+    fn an_outage_takes_a_windows_price_only_when_the_window_starts_it() {
+        let priced = |from: f64, loss: f64, hours: f64| Down { loss_hours: hours, ..d(from, from + 5.0, loss) };
+        let mut out = vec![Period::new(10.0, 30.0).outage()];
+        assign_losses(&[&[priced(10.0, 4.0, 0.5)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (4.0, Some(0.5)));
+        // A larger window of an incident that began later in the outage: not the same window.
+        assign_losses(&[&[priced(12.0, 6.0, 0.7)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (6.0, None));
+        // An equal window that began the outage: the same window, its price taken.
+        assign_losses(&[&[priced(10.0, 6.0, 0.9)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (6.0, Some(0.9)));
+        // A smaller one changes nothing; one outside every period is an outage of its own.
+        assign_losses(&[&[priced(10.0, 1.0, 0.1), priced(40.0, 2.0, 0.2)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (6.0, Some(0.9)));
+        assert_eq!((out[1].from, out[1].downtime, out[1].loss, out[1].loss_hours), (40.0, 0.0, 2.0, Some(0.2)));
+        // An unpriced incident (NaN) leaves the outage to be priced when recorded.
+        let mut out = vec![Period::new(10.0, 30.0).outage()];
+        assign_losses(&[&[d(10.0, 15.0, 3.0)]], &mut out);
+        assert_eq!((out[0].loss, out[0].loss_hours), (3.0, None));
     }
 
     /// The chain path (periods per service, joined pairwise, then the

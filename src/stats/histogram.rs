@@ -201,6 +201,62 @@ impl LogHistogram {
             } else {
                 self.moments.push_n(x, n);
             }
+        }
+        self.count_n(x, n);
+    }
+
+    /// Records every value of `values`: the same histogram, bit for bit, as
+    /// [`Self::record`] of each in turn (counts and moments are integer
+    /// sums, the extremes exact, so the order does not matter), for less
+    /// work per value: the bucket table is looked up once, and the zero
+    /// count, the extremes and the moments are kept in registers over the
+    /// values instead of written back after each. For values gathered over
+    /// a batch of trials: the platform search records every combination's
+    /// outages this way, about two thousand values per trial.
+    pub fn record_all(&mut self, values: &[f64]) {
+        let index = index::Indexer::get();
+        let (mut zero, mut min, mut max) = (0u64, f64::INFINITY, f64::NEG_INFINITY);
+        for &x in values {
+            // The two common cases of `record`; the rest counted one by one.
+            if x > Self::ZERO_THRESHOLD && x <= Self::MAX_TRACKED {
+                let at = (index.of(x) - i64::from(self.offset)) as usize;
+                if let Some(slot) = self.counts.get_mut(at) {
+                    *slot = slot.saturating_add(1);
+                    min = if x < min { x } else { min };
+                    max = if x > max { x } else { max };
+                    continue;
+                }
+            } else if x == 0.0 {
+                // Recorded as +0 (also a -0), as `record` does.
+                zero += 1;
+                min = if 0.0 < min { 0.0 } else { min };
+                max = if 0.0 > max { 0.0 } else { max };
+                continue;
+            }
+            self.count_rare(x);
+        }
+        self.zero = self.zero.saturating_add(zero);
+        // Some value was counted above: fold its extremes in.
+        if min <= max {
+            self.min = Some(self.min.map_or(min, |m| if min < m { min } else { m }));
+            self.max = Some(self.max.map_or(max, |m| if max > m { max } else { m }));
+        }
+        self.moments.push_all(values.iter().map(|&x| sanitize(x)).filter(|x| x.is_finite()));
+    }
+
+    /// [`Self::count_n`] of one value outside [`Self::record_all`]'s common
+    /// cases, out of line.
+    #[cold]
+    #[inline(never)]
+    fn count_rare(&mut self, x: f64) {
+        self.count_n(sanitize(x), 1);
+    }
+
+    /// Everything [`Self::record_n`] records of `n > 0` copies of the
+    /// sanitized value `x` but its moments: its bucket (or the zero or
+    /// overflow count) and the extremes.
+    fn count_n(&mut self, x: f64, n: u64) {
+        if x.is_finite() {
             self.min = Some(self.min.map_or(x, |m| m.min(x)));
             self.max = Some(self.max.map_or(x, |m| m.max(x)));
         } else {

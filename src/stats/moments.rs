@@ -56,8 +56,37 @@ impl Moments {
     /// meaningless but never panic).
     #[inline]
     pub fn push(&mut self, x: f64) {
-        // Fast path: the same integers as `push_n(x, 1)` while |x * 1e6| < 2^62
-        // (then f² < 2^124 and one 64×64-bit multiply gives it).
+        if !self.push_small(x) {
+            self.push_large(x);
+        }
+    }
+
+    /// Adds every value of `values`: the same integers as [`Self::push`] of
+    /// each in turn (integer sums, so the order does not matter), with the
+    /// sums kept in registers over the values instead of written back after
+    /// each: for a batch of values recorded at once.
+    pub fn push_all(&mut self, values: impl IntoIterator<Item = f64>) {
+        let mut batch = Moments::default();
+        for x in values {
+            // A zero (often half of a batch: outages that lose no data)
+            // adds 0 to both sums: only the count.
+            if x == 0.0 {
+                batch.n = batch.n.wrapping_add(1);
+                continue;
+            }
+            // The rare large value goes straight to `self`; the sums of both add up.
+            if !batch.push_small(x) {
+                self.push_large(x);
+            }
+        }
+        self.merge(&batch);
+    }
+
+    /// [`Self::push`]'s fast path: the same integers as `push_n(x, 1)` while
+    /// |x * 1e6| < 2^62 (then f² < 2^124 and one 64×64-bit multiply gives
+    /// it). Returns false, having added nothing, for a value beyond it.
+    #[inline]
+    fn push_small(&mut self, x: f64) -> bool {
         let scaled = x * SUM_SCALE;
         if scaled.abs() < FAST_LIMIT {
             let fixed = crate::num::round_small(scaled);
@@ -65,8 +94,9 @@ impl Moments {
             self.n = self.n.wrapping_add(1);
             self.sum = self.sum.wrapping_add(i128::from(fixed));
             self.sum_sq = self.sum_sq.wrapping_add(U256 { hi: 0, lo: a * a });
+            true
         } else {
-            self.push_large(x);
+            false
         }
     }
 
@@ -378,6 +408,21 @@ mod tests {
             m.push(x);
         }
         m
+    }
+
+    /// `push_all` gives the integers of one push per value, including the
+    /// values beyond the fast path (huge ones) mixed in.
+    #[test]
+    fn push_all_equals_pushing_each() {
+        let mut values = wide_values();
+        values.extend([0.0, -0.0, 0.0, 1e-9, -3.5, 5e12, 4.7e12, 1e15, 1e30, f64::MAX]);
+        values.shuffle(&mut rng(3));
+        let mut all = build(&values[..10]);
+        all.push_all(values[10..].iter().copied());
+        assert_eq!(all, build(&values));
+        let mut none = build(&values[..10]);
+        none.push_all(std::iter::empty());
+        assert_eq!(none, build(&values[..10]));
     }
 
     #[test]

@@ -38,13 +38,33 @@ struct Table {
 /// [`bucket_index`].
 #[inline]
 pub(super) fn fast_bucket_index(x: f64) -> i64 {
-    debug_assert!(x > LogHistogram::ZERO_THRESHOLD && x <= LogHistogram::MAX_TRACKED);
-    match table() {
-        Some(t) => {
-            let base = i64::from(t.base[((x.to_bits() >> SHIFT) - t.first_key) as usize]);
-            base + i64::from(x >= t.boundary[(base + 1 - t.lo) as usize])
+    Indexer::get().of(x)
+}
+
+/// The bucket index function with its table looked up: for a run of values,
+/// the table is fetched once rather than once per value.
+#[derive(Clone, Copy)]
+pub(super) struct Indexer(Option<&'static Table>);
+
+impl Indexer {
+    /// The table, if it was built (else every index is computed by the definition).
+    #[inline]
+    pub(super) fn get() -> Indexer {
+        Indexer(table())
+    }
+
+    /// The bucket index of `x`, for `ZERO_THRESHOLD < x <= MAX_TRACKED`:
+    /// equal to [`bucket_index`].
+    #[inline]
+    pub(super) fn of(self, x: f64) -> i64 {
+        debug_assert!(x > LogHistogram::ZERO_THRESHOLD && x <= LogHistogram::MAX_TRACKED);
+        match self.0 {
+            Some(t) => {
+                let base = i64::from(t.base[((x.to_bits() >> SHIFT) - t.first_key) as usize]);
+                base + i64::from(x >= t.boundary[(base + 1 - t.lo) as usize])
+            }
+            None => bucket_index(x),
         }
-        None => bucket_index(x),
     }
 }
 

@@ -284,3 +284,28 @@ fn record_n_and_buckets() {
     assert_eq!(a.quantile(7.0), Some(1e4));
     assert_eq!(a.quantile(-1.0), Some(0.5));
 }
+
+/// `record_all` gives the histogram of one `record` per value, bit for bit:
+/// values in new buckets, zeros (also -0), values below the zero threshold,
+/// overflow and infinity mixed in, into an empty histogram and into one that
+/// already holds values.
+#[test]
+fn record_all_equals_recording_each() {
+    use rand::seq::SliceRandom;
+    let mut values = lognormal_samples()[..5000].to_vec();
+    values.extend([0.0, -0.0, 0.0, 1e-9, 1e-6, 2e-6, 1e15, 2e15, 1e30, f64::INFINITY, 7.5e12]);
+    values.shuffle(&mut rng(5));
+    for split in [0, 1, 17, 2500] {
+        let mut all = build(&values[..split]);
+        for chunk in values[split..].chunks(700) {
+            all.record_all(chunk);
+        }
+        assert_eq!(all, build(&values), "split at {split}");
+    }
+    let mut zeros = build(&[3.0]);
+    zeros.record_all(&[0.0, -0.0]);
+    assert_eq!(zeros, build(&[3.0, 0.0, 0.0]));
+    let mut none = build(&values[..10]);
+    none.record_all(&[]);
+    assert_eq!(none, build(&values[..10]));
+}
