@@ -127,13 +127,25 @@ pub struct Tally {
 /// Simulated years per trial for per-year shares: the horizon in whole years,
 /// rounded up (a trial shorter than a year counts as one).
 pub fn year_slots(horizon: Duration) -> u64 {
-    ((horizon / Duration::YEAR) - 1e-9).ceil().max(1.0) as u64
+    slots_of((horizon / Duration::YEAR) - 1e-9)
 }
 
-/// The year of a trial an instant falls in, `0..year_slots(horizon)`.
-fn year_slot(t: SimTime, horizon: Duration) -> u64 {
-    let year = (t.since_start() / Duration::YEAR).floor().max(0.0) as u64;
-    year.min(year_slots(horizon) - 1)
+/// `years.ceil().max(1.0) as u64` without a libm call (baseline x86-64 has
+/// no rounding instruction, and this ran for every incident that missed a
+/// target): 1 up to one year (and for NaN, as `max` gives), else
+/// [`crate::num::ceil_i64`]. Exact for any count of years below 2^63, far
+/// beyond the 1,000 years a trial may last.
+fn slots_of(years: f64) -> u64 {
+    if years > 1.0 { crate::num::ceil_i64(years) as u64 } else { 1 }
+}
+
+/// The year of a trial an instant falls in, `0..slots` (`slots`: its
+/// [`year_slots`]). The years since the start are truncated, which for the
+/// non-negative times of a trial is the floor (and `as` maps NaN and
+/// negatives to 0, as `floor().max(0.0)` did).
+fn year_slot(t: SimTime, slots: u64) -> u64 {
+    let year = (t.since_start() / Duration::YEAR) as u64;
+    year.min(slots - 1)
 }
 
 /// Index of the pair (i, j), i < j, among `n` strategies.
@@ -212,20 +224,22 @@ impl Tally {
     }
 
     /// Starts recording one strategy's incidents in one trial.
+    #[inline]
     pub(crate) fn begin_trial(&mut self, strategy: usize) -> TrialTally<'_> {
+        let horizon = Duration::from_secs(self.horizon_s);
         TrialTally {
-            horizon: Duration::from_secs(self.horizon_s),
+            horizon,
+            slots: year_slots(horizon),
             rto: &self.rto_s,
             rpo: &self.rpo_s,
             tally: &mut self.strategies[strategy],
             downtime: Duration::ZERO,
             data_loss: Duration::ZERO,
             total_loss: false,
-            total_loss_years: Vec::new(),
             incidents: 0,
             cost_usd: 0.0,
             failover_running_usd: 0.0,
-            breach_years: Default::default(),
+            years: YearMarks::default(),
             maintenance: Duration::ZERO,
         }
     }
@@ -240,41 +254,57 @@ impl Tally {
 /// One strategy's incidents in one trial, being recorded.
 pub(crate) struct TrialTally<'a> {
     horizon: Duration,
+    /// [`year_slots`] of the horizon.
+    slots: u64,
     rto: &'a [f64],
     rpo: &'a [f64],
     tally: &'a mut StrategyTally,
     downtime: Duration,
     data_loss: Duration,
     total_loss: bool,
-    /// Year slots with a total loss (empty unless one happened: no allocation in the common case).
-    total_loss_years: Vec<u64>,
     incidents: u64,
     cost_usd: f64,
     failover_running_usd: f64,
-    /// Per kind, the year slots with an RTO breach and with an RPO breach.
-    breach_years: [[YearSet; 2]; DisruptionKind::COUNT],
+    /// The year slots already counted in this trial: with an RTO or RPO
+    /// breach per kind, with a total loss.
+    years: YearMarks,
     maintenance: Duration,
 }
 
-/// A set of year slots of one trial: a bit mask for the first 64 years (no
-/// allocation in the common case), a list beyond.
-#[derive(Clone, Debug, Default)]
-struct YearSet {
-    first: u64,
-    later: Vec<u64>,
+/// Which year slots of one trial are already counted, per mark (an RTO
+/// breach of kind `k` is mark `2k`, an RPO breach `2k + 1`, a total loss
+/// [`TOTAL_LOSS`]): a bit mask of the first 64 years, so that a trial of up
+/// to 64 years neither allocates nor drops anything; a list beyond.
+///
+/// A year is counted (in the strategy's tally) when it is first marked, so
+/// nothing is left to add up when the trial ends.
+#[derive(Default)]
+struct YearMarks {
+    first: [u64; MARKS],
+    /// (mark, slot) of marked slots from 64 on.
+    later: Vec<(usize, u64)>,
 }
 
-impl YearSet {
-    fn insert(&mut self, slot: u64) {
-        if slot < 64 {
-            self.first |= 1 << slot;
-        } else if !self.later.contains(&slot) {
-            self.later.push(slot);
-        }
-    }
+/// Marks of [`YearMarks`]: an RTO and an RPO breach per kind, and a total loss.
+const MARKS: usize = 2 * DisruptionKind::COUNT + 1;
+/// The mark of a year with a total loss.
+const TOTAL_LOSS: usize = MARKS - 1;
 
-    fn len(&self) -> u64 {
-        u64::from(self.first.count_ones()) + self.later.len() as u64
+impl YearMarks {
+    /// Marks year `slot` with `mark`; true if it was not marked yet.
+    #[inline]
+    fn mark(&mut self, mark: usize, slot: u64) -> bool {
+        if slot < 64 {
+            let bit = 1 << slot;
+            let new = self.first[mark] & bit == 0;
+            self.first[mark] |= bit;
+            new
+        } else if self.later.contains(&(mark, slot)) {
+            false
+        } else {
+            self.later.push((mark, slot));
+            true
+        }
     }
 }
 
@@ -303,13 +333,13 @@ impl TrialTally<'_> {
         // Only the part of an incident inside the horizon counts toward the year.
         let down_from = incident.start + incident.detection_delay;
         if !(rto_met && rpo_met) {
-            let slot = year_slot(down_from, self.horizon);
-            let years = &mut self.breach_years[incident.kind.index()];
-            if !rto_met {
-                years[0].insert(slot);
+            let slot = year_slot(down_from, self.slots);
+            let kind = incident.kind.index();
+            if !rto_met && self.years.mark(2 * kind, slot) {
+                k.years_with_rto_breach += 1;
             }
-            if !rpo_met {
-                years[1].insert(slot);
+            if !rpo_met && self.years.mark(2 * kind + 1, slot) {
+                k.years_with_rpo_breach += 1;
             }
         }
         let room = SimTime::after_start(self.horizon).saturating_since(down_from);
@@ -319,9 +349,8 @@ impl TrialTally<'_> {
             Some(window) => self.data_loss += window,
             None => {
                 self.total_loss = true;
-                let slot = year_slot(down_from, self.horizon);
-                if !self.total_loss_years.contains(&slot) {
-                    self.total_loss_years.push(slot);
+                if self.years.mark(TOTAL_LOSS, year_slot(down_from, self.slots)) {
+                    self.tally.years_with_total_loss += 1;
                 }
             }
         }
@@ -342,12 +371,7 @@ impl TrialTally<'_> {
         t.trial_downtime_s.record(self.downtime.min(self.horizon).secs());
         t.trial_data_loss_s.push(self.data_loss.secs());
         t.trials_with_total_loss += u64::from(self.total_loss);
-        t.years_with_total_loss += self.total_loss_years.len() as u64;
         t.trial_incidents.push(self.incidents as f64);
-        for (k, [rto, rpo]) in t.kinds.iter_mut().zip(&self.breach_years) {
-            k.years_with_rto_breach += rto.len();
-            k.years_with_rpo_breach += rpo.len();
-        }
         t.failover_running_usd.push(self.failover_running_usd);
         t.trial_maintenance_s.push(self.maintenance.min(self.horizon).secs());
         let total = fixed_cost_usd + self.cost_usd;
@@ -359,6 +383,56 @@ impl TrialTally<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The libm-free year arithmetic gives what `ceil` and `floor` gave.
+    #[test]
+    fn year_slots_and_slot_match_ceil_and_floor() {
+        let mut values = vec![
+            f64::NAN,
+            f64::NEG_INFINITY,
+            -1.5,
+            -0.0,
+            0.0,
+            5e-324,
+            0.999_999_999,
+            1.0,
+            1.0 + f64::EPSILON,
+            1.5,
+            2.0,
+            63.999,
+            64.0,
+            999.999_999_999,
+            1000.0,
+            4_503_599_627_370_495.5,
+            9_007_199_254_740_993.0,
+            crate::num::FAST,
+            9.2e18,
+        ];
+        values.extend((0..20_000).map(|i| f64::from(i) * 0.0517));
+        for y in values {
+            assert_eq!(slots_of(y), y.ceil().max(1.0) as u64, "{y}");
+        }
+        for horizon_years in [0.001, 0.5, 1.0, 1.000_000_000_5, 1.5, 3.0, 64.0, 65.0, 1000.0] {
+            let horizon = Duration::YEAR * horizon_years;
+            let slots = year_slots(horizon);
+            assert_eq!(slots, ((horizon / Duration::YEAR) - 1e-9).ceil().max(1.0) as u64);
+            for i in 0..=4000 {
+                let t = SimTime::after_start(horizon * (f64::from(i) / 4000.0));
+                let old = ((t.since_start() / Duration::YEAR).floor().max(0.0) as u64).min(slots - 1);
+                assert_eq!(year_slot(t, slots), old, "{horizon_years} years, {i}");
+            }
+        }
+    }
+
+    /// Years are counted once each, whether below 64 (bits) or beyond (the list).
+    #[test]
+    fn year_marks_count_each_year_once_per_mark() {
+        let mut marks = YearMarks::default();
+        let slots = [0, 5, 5, 63, 64, 64, 700, 0, 700, 999];
+        let new: Vec<bool> = slots.iter().map(|&s| marks.mark(3, s)).collect();
+        assert_eq!(new, [true, true, false, true, true, false, true, false, false, true]);
+        assert!(marks.mark(TOTAL_LOSS, 5) && marks.mark(TOTAL_LOSS, 64), "marks are independent");
+    }
 
     #[test]
     fn pairs_are_pushed_where_pair_index_finds_them() {

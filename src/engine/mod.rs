@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::cost::CostModel;
+use crate::cost::{CostModel, TrialPricer};
 use crate::incident::Incident;
 use crate::model::{Deployment, DisruptionKind, Duration, Model, Posture, Strategy};
 use crate::strategy::Ctx;
@@ -98,10 +98,25 @@ pub fn play_strategy_with(
     site: &mut SiteScratch,
     record: &mut impl FnMut(&mut Incident),
 ) {
-    let backups = seed::BackupJobs::new(seed, trial);
-    let ops = seed::OperationStreams::new(seed, trial);
-    let mut rng = seed::strategy_rng(seed, trial, strategy.id);
-    let mut ctx = Ctx::new(model, strategy, world, backups, ops, &mut rng);
+    let streams = seed::TrialStreams::new(seed, trial);
+    play(response, model, strategy, &streams, world, sites, site, record);
+}
+
+/// [`play_strategy_with`] from the trial's streams, made once per trial
+/// for every strategy.
+#[allow(clippy::too_many_arguments)]
+fn play(
+    response: Response,
+    model: &Model,
+    strategy: &Strategy,
+    streams: &seed::TrialStreams,
+    world: &World,
+    sites: &mut SiteCache,
+    site: &mut SiteScratch,
+    record: &mut impl FnMut(&mut Incident),
+) {
+    let mut rng = streams.strategy_rng(strategy.id);
+    let mut ctx = Ctx::new(model, strategy, world, streams.backups, streams.ops, &mut rng);
     ctx.shared_response = response == Response::Shared;
     let regions: &[(usize, f64)] = match &strategy.posture {
         Posture::ActiveActive { regions, .. } => regions,
@@ -314,11 +329,12 @@ impl<'m> Engine<'m> {
             .map(|block| {
                 let mut tally = self.new_tally();
                 let mut scratch = Scratch::new(model);
+                let fresh = self.costs.trial_pricer(self.config.horizon);
                 for trial in block {
                     if stop::requested() {
                         break;
                     }
-                    self.trial(trial, &mut scratch, &mut tally, &mut |_, _, _| {});
+                    self.trial(trial, &mut scratch, &mut tally, fresh, &mut |_, _, _| {});
                 }
                 tally
             })
@@ -357,9 +373,10 @@ impl<'m> Engine<'m> {
                 .map(|&from| {
                     let mut part = self.new_tally();
                     let mut scratch = Scratch::new(model);
+                    let fresh = self.costs.trial_pricer(self.config.horizon);
                     let mut rows = Vec::new();
                     for trial in from..(from + chunk).min(end) {
-                        self.trial(trial, &mut scratch, &mut part, &mut |t, s, i| rows.push((t, s, *i)));
+                        self.trial(trial, &mut scratch, &mut part, fresh, &mut |t, s, i| rows.push((t, s, *i)));
                     }
                     let encoded = encoders
                         .iter()
@@ -438,13 +455,16 @@ pub fn with_threads<T: Send>(
 impl Engine<'_> {
     /// Simulates trial `trial`: samples its world, plays it against every
     /// strategy, prices and records every incident (also handing it to
-    /// `observe`), and ends the trial in `tally`.
+    /// `observe`), and ends the trial in `tally`. `fresh` is
+    /// [`CostModel::trial_pricer`] of the horizon: the same for every trial,
+    /// so its callers make it once per block, not once per trial.
     #[inline]
     fn trial(
         &self,
         trial: u64,
         scratch: &mut Scratch,
         tally: &mut Tally,
+        fresh: TrialPricer<'_>,
         observe: &mut impl FnMut(u64, usize, &Incident),
     ) {
         let (model, costs, config) = (self.model, &self.costs, &self.config);
@@ -462,11 +482,11 @@ impl Engine<'_> {
         let Scratch { world, site, sites, annual_cost } = scratch;
         let world = &*world;
         sites.clear();
-        let fresh = costs.trial_pricer(config.horizon);
+        let streams = seed::TrialStreams::new(config.seed, trial);
         for (index, strategy) in model.strategies.iter().enumerate() {
             let mut trial_tally = tally.begin_trial(index);
             let mut pricer = fresh;
-            play_strategy(model, strategy, config.seed, trial, world, sites, site, &mut |incident| {
+            play(Response::Own, model, strategy, &streams, world, sites, site, &mut |incident| {
                 incident.cost_usd = pricer.price(incident);
                 observe(trial, index, incident);
                 trial_tally.record(incident);

@@ -221,7 +221,8 @@ impl<'a> Ctx<'a> {
             incident.downtime = incident.downtime * share;
             incident.failback_downtime = incident.failback_downtime * share;
         }
-        self.within_horizon(incident)
+        self.within_horizon(&mut incident);
+        incident
     }
 
     /// The shape of the incidents of `kind` (from its failure mode).
@@ -261,14 +262,16 @@ impl<'a> Ctx<'a> {
 
     /// Answers an `application` failure: every region down until remediated.
     pub(crate) fn respond_application(&mut self, o: &Outage) -> Incident {
-        let incident = application::respond(self, o);
-        self.within_horizon(incident)
+        let mut incident = application::respond(self, o);
+        self.within_horizon(&mut incident);
+        incident
     }
 
     /// Answers `logical` damage.
     pub(crate) fn respond_logical(&mut self, o: &Outage) -> Incident {
-        let incident = logical::respond(self, o);
-        self.within_horizon(incident)
+        let mut incident = logical::respond(self, o);
+        self.within_horizon(&mut incident);
+        incident
     }
 
     /// Ends `incident` as a total loss: no usable copy of the data survived.
@@ -295,11 +298,10 @@ impl<'a> Ctx<'a> {
     /// it lasts: a data-loss window (a replication lag or backup age drawn
     /// from a long-tailed distribution) and the downtime are capped at the
     /// trial length, as outages and recoveries are.
-    fn within_horizon(&self, mut incident: Incident) -> Incident {
+    fn within_horizon(&self, incident: &mut Incident) {
         incident.data_loss = incident.data_loss.capped(self.world.horizon);
         // Only a reconciliation after split brain can add downtime beyond the outage.
         incident.downtime = incident.downtime.min(self.world.horizon);
-        incident
     }
 
     /// The posture's recovery for a failover that starts at `invoked` for a

@@ -240,7 +240,10 @@ impl World {
     /// Time from a component's start (or return) to its next failure: an
     /// up-time from `uptime` when given (`first`: the forward recurrence
     /// time, as the trial starts inside a long-running process), else
-    /// exponential at the rate.
+    /// exponential at the rate. Inline: called for every component at the
+    /// start of every trial and after every return, and as a call its
+    /// register saves cost more than the exponential draw itself.
+    #[inline(always)]
     fn next_failure(rng: &mut SimRng, rate_per_year: f64, uptime: Option<&Dist>, first: bool) -> Option<Duration> {
         if let Some(d) = uptime {
             let secs = if first { d.sample_forward_recurrence(rng) } else { d.sample(rng) };

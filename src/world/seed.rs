@@ -70,6 +70,36 @@ pub fn strategy_rng(seed: u64, trial: u64, strategy_id: u64) -> SimRng {
     SimRng::seed_from_u64(key(&[STRATEGY, seed, trial, strategy_id]))
 }
 
+/// The keys of one trial that every strategy's streams start from, folded
+/// once per trial instead of once per strategy: a strategy's stream
+/// ([`strategy_rng`]), the backup jobs and the operation streams. The
+/// streams are the same as those made from `(seed, trial)` directly.
+#[derive(Clone, Copy, Debug)]
+pub struct TrialStreams {
+    /// `key(&[STRATEGY, seed, trial])`: [`strategy_rng`]'s fold before the strategy.
+    strategy_prefix: u64,
+    /// The trial's backup jobs.
+    pub backups: BackupJobs,
+    /// The trial's operation streams.
+    pub ops: OperationStreams,
+}
+
+impl TrialStreams {
+    /// The streams of trial `trial`.
+    pub fn new(seed: u64, trial: u64) -> TrialStreams {
+        TrialStreams {
+            strategy_prefix: key(&[STRATEGY, seed, trial]),
+            backups: BackupJobs::new(seed, trial),
+            ops: OperationStreams::new(seed, trial),
+        }
+    }
+
+    /// [`strategy_rng`]`(seed, trial, strategy_id)`.
+    pub fn strategy_rng(&self, strategy_id: u64) -> SimRng {
+        SimRng::seed_from_u64(extend(self.strategy_prefix, &[strategy_id]))
+    }
+}
+
 /// The streams of one trial's backup jobs. A job's stream is addressed by its
 /// schedule and index, so outcomes are computed on demand (never enqueued)
 /// and shared by every strategy with the same schedule.
@@ -161,6 +191,18 @@ mod tests {
         // A job's stream is keyed by (seed, trial, interval, job) as one fold.
         let whole = SimRng::seed_from_u64(key(&[BACKUP_JOB, 3, 4, 3_600_000, (-2i64) as u64]));
         assert_eq!(BackupJobs::new(3, 4).rng(3_600_000, -2), whole);
+    }
+
+    #[test]
+    fn trial_streams_are_the_streams_of_seed_and_trial() {
+        for (seed, trial) in [(0, 0), (7, 1), (20_260_101, 99_999), (u64::MAX, u64::MAX)] {
+            let streams = TrialStreams::new(seed, trial);
+            for id in [0, 1, 0xdead_beef, u64::MAX] {
+                assert_eq!(streams.strategy_rng(id), strategy_rng(seed, trial, id), "({seed}, {trial}, {id})");
+            }
+            assert_eq!(streams.backups.rng(3_600_000, 5), BackupJobs::new(seed, trial).rng(3_600_000, 5));
+            assert_eq!(streams.ops.drills(3), OperationStreams::new(seed, trial).drills(3));
+        }
     }
 
     /// The first three outputs of a stream.
