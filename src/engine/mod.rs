@@ -54,26 +54,6 @@ pub enum EngineError {
     Interrupted,
 }
 
-/// Plays trial `trial`'s `world` against one strategy of `model`: every
-/// site disruption of its regions, every `logical` outage and its drills, in
-/// that order, each incident handed to `record` (unpriced: `cost_usd` is 0).
-/// The strategy draws from its stream `(seed, trial, strategy.id)`, so a
-/// strategy's incidents depend on the world and its own id only. The engine
-/// and the platform layer (services sharing one world) both play through here.
-#[allow(clippy::too_many_arguments)]
-pub fn play_strategy(
-    model: &Model,
-    strategy: &Strategy,
-    seed: u64,
-    trial: u64,
-    world: &World,
-    sites: &mut SiteCache,
-    site: &mut SiteScratch,
-    record: &mut impl FnMut(&mut Incident),
-) {
-    play_strategy_with(Response::Own, model, strategy, seed, trial, world, sites, site, record);
-}
-
 /// Whose detection and decision an incident gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Response {
@@ -85,27 +65,16 @@ pub enum Response {
     Shared,
 }
 
-/// [`play_strategy`] with the response drawn as `response` says.
+/// Plays a trial's `world` against one strategy of `model`: every site
+/// disruption of its regions, every `logical` outage and its drills, in
+/// that order, each incident handed to `record` (unpriced: `cost_usd` is 0).
+/// The strategy draws from its stream `(seed, trial, strategy.id)` of the
+/// trial's `streams` (made once per trial for every strategy), so a
+/// strategy's incidents depend on the world and its own id only; its
+/// response is drawn as `response` says. The engine and the platform layer
+/// (services sharing one world) both play through here.
 #[allow(clippy::too_many_arguments)]
-pub fn play_strategy_with(
-    response: Response,
-    model: &Model,
-    strategy: &Strategy,
-    seed: u64,
-    trial: u64,
-    world: &World,
-    sites: &mut SiteCache,
-    site: &mut SiteScratch,
-    record: &mut impl FnMut(&mut Incident),
-) {
-    let streams = seed::TrialStreams::new(seed, trial);
-    play(response, model, strategy, &streams, world, sites, site, record);
-}
-
-/// [`play_strategy_with`] from the trial's streams, made once per trial
-/// for every strategy.
-#[allow(clippy::too_many_arguments)]
-fn play(
+pub fn play_strategy(
     response: Response,
     model: &Model,
     strategy: &Strategy,
@@ -486,7 +455,7 @@ impl Engine<'_> {
         for (index, strategy) in model.strategies.iter().enumerate() {
             let mut trial_tally = tally.begin_trial(index);
             let mut pricer = fresh;
-            play(Response::Own, model, strategy, &streams, world, sites, site, &mut |incident| {
+            play_strategy(Response::Own, model, strategy, &streams, world, sites, site, &mut |incident| {
                 incident.cost_usd = pricer.price(incident);
                 observe(trial, index, incident);
                 trial_tally.record(incident);

@@ -21,9 +21,7 @@ use rayon::prelude::*;
 use super::plan_cost::PlanCosts;
 use super::{MAX_SERVICES, Platform};
 use crate::cost::CostModel;
-use crate::engine::{
-    BLOCKS_PER_THREAD, EngineError, Response, SiteCache, blocks, play_strategy_with, stop, with_threads,
-};
+use crate::engine::{BLOCKS_PER_THREAD, EngineError, Response, SiteCache, blocks, play_strategy, stop, with_threads};
 use crate::incident::DataLoss;
 use crate::model::{Duration, SimTime};
 use crate::stats::{LogHistogram, Moments, Sum};
@@ -729,37 +727,29 @@ impl<'p> Player<'p> {
         // Services of a platform share the response to an incident; a model
         // without services keeps its strategies' own (the engine's figures).
         let response = if p.explicit { Response::Shared } else { Response::Own };
+        let streams = seed::TrialStreams::new(seed, trial);
         for (s, service) in p.services.iter().enumerate() {
             let costs = &self.costs[s];
             let service_tally = &mut tally.services[s];
+            let fresh = costs.trial_pricer(horizon);
             for (c, strategy) in service.model.strategies.iter().enumerate() {
                 let list = &mut downs[s][c];
                 list.clear();
                 let mut trial_tally = service_tally.begin_trial(c);
-                let mut pricer = costs.trial_pricer(horizon);
-                play_strategy_with(
-                    response,
-                    &service.model,
-                    strategy,
-                    seed,
-                    trial,
-                    world,
-                    sites,
-                    site,
-                    &mut |incident| {
-                        if service.stateless {
-                            incident.data_loss = DataLoss::None;
-                        }
-                        incident.cost_usd = pricer.price(incident);
-                        trial_tally.record(incident);
-                        let from = (incident.start + incident.detection_delay).secs().min(end);
-                        let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
-                        let loss = incident.data_loss.secs();
-                        if to > from || loss > 0.0 {
-                            list.push(Down::new(from, to, loss));
-                        }
-                    },
-                );
+                let mut pricer = fresh;
+                play_strategy(response, &service.model, strategy, &streams, world, sites, site, &mut |incident| {
+                    if service.stateless {
+                        incident.data_loss = DataLoss::None;
+                    }
+                    incident.cost_usd = pricer.price(incident);
+                    trial_tally.record(incident);
+                    let from = (incident.start + incident.detection_delay).secs().min(end);
+                    let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
+                    let loss = incident.data_loss.secs();
+                    if to > from || loss > 0.0 {
+                        list.push(Down::new(from, to, loss));
+                    }
+                });
                 annual[s][c] = trial_tally.finish(costs.fixed_annual_usd(c) * horizon.years());
             }
             if !self.following.is_empty() {
@@ -889,7 +879,8 @@ impl<'p> Player<'p> {
                 _ => Some(&levels[k - 1]),
             };
             let adding = &periods[needs[k - 1]][choice[k - 1]];
-            let losses: Vec<&Runs<Down>> = needs.iter().zip(choice.iter()).map(|(&s, &c)| &lossy[s][c]).collect();
+            let losses: [Option<&Runs<Down>>; MAX_SERVICES] =
+                std::array::from_fn(|i| needs.get(i).map(|&s| &lossy[s][choice[i]]));
             for (b, cost) in costs[..n].iter_mut().enumerate() {
                 outages.clear();
                 match before {
@@ -899,7 +890,7 @@ impl<'p> Player<'p> {
                     }
                     None => outages.extend(adding.trial(b).iter().map(Period::outage)),
                 }
-                for (list, runs) in lists.iter_mut().zip(&losses) {
+                for (list, runs) in lists.iter_mut().zip(losses.iter().flatten()) {
                     *list = runs.trial(b);
                 }
                 assign_losses(&lists[..k], outages);
