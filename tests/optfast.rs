@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::search::{fnv, securecart_search};
+use common::search::{fnv, securecart_search, securecart_search_recording};
 
 /// Digests of every plan's cost (bits), the service figures and the
 /// function figures (`Debug` prints each `f64` so that it reads back to the
@@ -39,4 +39,34 @@ fn a_search_over_several_blocks_keeps_every_figure() {
         (17420858425237119691, 7678709994911467209, 6379332882612993254),
         "digests of plan costs, service figures, function figures"
     );
+}
+
+/// The search records no function quantiles (`Player::without_quantiles`):
+/// every other figure of every plan, the costs included, is the same to the
+/// bit as when it records them, and the quantiles are absent, not zero.
+#[test]
+fn a_search_without_quantiles_keeps_every_other_figure() {
+    let strip = |eval: &drsim::platform::eval::Evaluation| {
+        let functions: Vec<Vec<_>> = eval
+            .functions
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .map(|f| {
+                        let mut f = f.clone();
+                        f.rto_s = None;
+                        f.rpo_s = None;
+                        f
+                    })
+                    .collect()
+            })
+            .collect();
+        format!("{:?}{functions:?}", eval.services)
+    };
+    let (full, full_costs) = securecart_search_recording(1500, 5, 1, true);
+    let (lean, lean_costs) = securecart_search_recording(1500, 5, 1, false);
+    assert_eq!(lean_costs, full_costs, "every plan's cost");
+    assert_eq!(strip(&lean), strip(&full), "every figure but the quantiles");
+    assert!(full.functions.iter().flatten().any(|f| f.rto_s.is_some()), "the full search has quantiles");
+    assert!(lean.functions.iter().flatten().all(|f| f.rto_s.is_none() && f.rpo_s.is_none()), "the lean one has none");
 }

@@ -69,6 +69,17 @@ pub struct PlatformResults {
 /// Runner-ups reported.
 pub const RUNNER_UPS: usize = 5;
 
+/// How much of each function combination [`simulate`] records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Record {
+    /// Every figure, quantiles included: the plans reported.
+    Everything,
+    /// Counts, sums and means only, no quantiles
+    /// ([`Player::without_quantiles`]): the search, whose reported plans
+    /// are run again with [`Record::Everything`].
+    NoQuantiles,
+}
+
 /// Runs `combos` on the options' trials, following the plans `follow`
 /// whole (each of their combinations must be in `combos`).
 fn simulate(
@@ -76,6 +87,7 @@ fn simulate(
     combos: Combos,
     mut follow: Vec<Vec<usize>>,
     options: &RunOptions,
+    record: Record,
 ) -> Result<(Evaluation, u64), SimulationError> {
     options.validate_for(platform.world_model())?;
     // In one order whatever the caller's, so that a pair's difference is
@@ -83,7 +95,10 @@ fn simulate(
     // that follows both plans.
     follow.sort();
     follow.dedup();
-    let player = Player::new(platform, &combos, options.seed, options.engine_config().horizon).following(&follow);
+    let mut player = Player::new(platform, &combos, options.seed, options.engine_config().horizon).following(&follow);
+    if record == Record::NoQuantiles {
+        player = player.without_quantiles();
+    }
     let (tally, threads) = player.run(0..options.trials, options.threads)?;
     Ok((Evaluation::new(platform, combos.clone(), &tally, options.years, follow), threads as u64))
 }
@@ -94,7 +109,7 @@ fn simulate_plans(
     plans: Vec<Vec<usize>>,
     options: &RunOptions,
 ) -> Result<(Evaluation, u64), SimulationError> {
-    simulate(platform, Combos::of_plans(platform, &plans), plans, options)
+    simulate(platform, Combos::of_plans(platform, &plans), plans, options, Record::Everything)
 }
 
 /// Runs the plans the platform lists (for a model without services: one
@@ -132,7 +147,8 @@ pub fn optimize(platform: &Platform, options: &RunOptions) -> Result<PlatformRes
             allowed: "at most 1,048,576 plans (the product of every service's candidate count)",
         });
     }
-    let (search, _) = simulate(platform, Combos::all(platform), Vec::new(), options)?;
+    // Counts and means judge every plan; the plans reported are run again in full.
+    let (search, _) = simulate(platform, Combos::all(platform), Vec::new(), options, Record::NoQuantiles)?;
     let mut all: Vec<(f64, usize, Vec<usize>)> = Vec::with_capacity(count as usize);
     let mut choice = vec![0; platform.services.len()];
     for _ in 0..count {

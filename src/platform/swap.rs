@@ -17,7 +17,9 @@ pub struct OneChange {
     pub service: usize,
     /// Its new candidate's index.
     pub candidate: usize,
-    /// The changed plan's figures.
+    /// The changed plan's figures, as the search recorded them: counts,
+    /// shares and means; no quantiles (`rto_s`, `rpo_s` are `None`, see
+    /// [`super::play::Player::without_quantiles`]).
     pub plan: PlanFigures,
 }
 

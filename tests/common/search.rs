@@ -22,10 +22,19 @@ pub fn securecart() -> PathBuf {
 /// (seed `seed`, `threads` threads) and evaluated, with the digest of every
 /// plan's cost in the search's order (the bits of each `f64`).
 pub fn securecart_search(trials: u64, seed: u64, threads: usize) -> (Evaluation, u64) {
+    securecart_search_recording(trials, seed, threads, true)
+}
+
+/// [`securecart_search`], recording function quantiles or not
+/// (`Player::without_quantiles`).
+pub fn securecart_search_recording(trials: u64, seed: u64, threads: usize, quantiles: bool) -> (Evaluation, u64) {
     let platform = load(&securecart()).expect("the platform model loads");
     let options = RunOptions { trials, years: 1.0, seed, threads: Some(threads) };
     let combos = Combos::all(&platform);
-    let player = Player::new(&platform, &combos, options.seed, options.engine_config().horizon);
+    let mut player = Player::new(&platform, &combos, options.seed, options.engine_config().horizon);
+    if !quantiles {
+        player = player.without_quantiles();
+    }
     let (tally, _) = player.run(0..options.trials, options.threads).expect("runs");
     let eval = Evaluation::new(&platform, combos.clone(), &tally, options.years, Vec::new());
     let mut costs = String::new();
