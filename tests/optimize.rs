@@ -182,3 +182,25 @@ fn services_hit_by_one_event_share_one_detection() {
     assert_within_se("mean detection", mean, 31.0 * 60.0, 3600.0 / 12f64.sqrt() / outages.sqrt());
     assert!(mean < 36.0 * 60.0, "{mean} s: the longer of two independent draws would be 41 min");
 }
+
+/// The run of the reported plans takes the services' tallies of the search
+/// (`Player::reusing_services`) instead of recording them again: every
+/// figure, the plans' cost spreads and paired differences included, is the
+/// same to the bit as when it records them, on one thread and on two.
+#[test]
+fn reusing_the_searchs_service_tallies_gives_the_same_figures() {
+    let platform = three_by_three();
+    let all = Combos::all(&platform);
+    let plans = vec![vec![0, 1, 2], vec![2, 2, 2], vec![1, 0, 1]];
+    let some = Combos::of_plans(&platform, &plans);
+    for threads in [1, 2] {
+        let search = Player::new(&platform, &all, SEED, Duration::YEAR).without_quantiles();
+        let (searched, _) = search.run(0..3_000, Some(threads)).expect("runs");
+        let own = Player::new(&platform, &some, SEED, Duration::YEAR).following(&plans);
+        let (recorded, _) = own.run(0..3_000, Some(threads)).expect("runs");
+        let reusing =
+            Player::new(&platform, &some, SEED, Duration::YEAR).following(&plans).reusing_services(searched.services);
+        let (reused, _) = reusing.run(0..3_000, Some(threads)).expect("runs");
+        assert_eq!(format!("{reused:?}"), format!("{recorded:?}"), "{threads} threads");
+    }
+}

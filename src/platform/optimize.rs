@@ -25,6 +25,7 @@ use super::play::{Combos, Player};
 use super::swap::{OneChange, one_changes};
 use super::{MAX_PLANS, Platform};
 use crate::simulation::{RunOptions, SimulationError};
+use crate::tally::Tally;
 
 /// A plan that is not the choice, and why.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
@@ -69,26 +70,28 @@ pub struct PlatformResults {
 /// Runner-ups reported.
 pub const RUNNER_UPS: usize = 5;
 
-/// How much of each function combination [`simulate`] records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What [`simulate`] records.
+#[derive(Clone, Debug)]
 enum Record {
-    /// Every figure, quantiles included: the plans reported.
-    Everything,
-    /// Counts, sums and means only, no quantiles
-    /// ([`Player::without_quantiles`]): the search, whose reported plans
-    /// are run again with [`Record::Everything`].
-    NoQuantiles,
+    /// The search: counts, sums and means, no function quantiles
+    /// ([`Player::without_quantiles`]); its reported plans are run again.
+    Search,
+    /// The plans reported: every figure. The services' tallies are those
+    /// given, when the search recorded them on the same trials
+    /// ([`Player::reusing_services`]).
+    Plans(Option<Vec<Tally>>),
 }
 
 /// Runs `combos` on the options' trials, following the plans `follow`
-/// whole (each of their combinations must be in `combos`).
+/// whole (each of their combinations must be in `combos`); returns the
+/// evaluation, the threads used and the services' tallies.
 fn simulate(
     platform: &Platform,
     combos: Combos,
     mut follow: Vec<Vec<usize>>,
     options: &RunOptions,
     record: Record,
-) -> Result<(Evaluation, u64), SimulationError> {
+) -> Result<(Evaluation, u64, Vec<Tally>), SimulationError> {
     options.validate_for(platform.world_model())?;
     // In one order whatever the caller's, so that a pair's difference is
     // accumulated the same way round (and gives the same bits) in any run
@@ -96,20 +99,27 @@ fn simulate(
     follow.sort();
     follow.dedup();
     let mut player = Player::new(platform, &combos, options.seed, options.engine_config().horizon).following(&follow);
-    if record == Record::NoQuantiles {
-        player = player.without_quantiles();
+    match record {
+        Record::Search => player = player.without_quantiles(),
+        Record::Plans(Some(services)) => player = player.reusing_services(services),
+        Record::Plans(None) => {}
     }
     let (tally, threads) = player.run(0..options.trials, options.threads)?;
-    Ok((Evaluation::new(platform, combos.clone(), &tally, options.years, follow), threads as u64))
+    let eval = Evaluation::new(platform, combos.clone(), &tally, options.years, follow);
+    Ok((eval, threads as u64, tally.services))
 }
 
-/// Runs exactly these plans, following each whole.
+/// Runs exactly these plans, following each whole, with the services'
+/// tallies of a search on the same trials when given.
 fn simulate_plans(
     platform: &Platform,
     plans: Vec<Vec<usize>>,
     options: &RunOptions,
+    services: Option<Vec<Tally>>,
 ) -> Result<(Evaluation, u64), SimulationError> {
-    simulate(platform, Combos::of_plans(platform, &plans), plans, options, Record::Everything)
+    let (eval, threads, _) =
+        simulate(platform, Combos::of_plans(platform, &plans), plans, options, Record::Plans(services))?;
+    Ok((eval, threads))
 }
 
 /// Runs the plans the platform lists (for a model without services: one
@@ -119,7 +129,7 @@ fn simulate_plans(
 /// As [`crate::simulation::Simulation::run`].
 pub fn run_plans(platform: &Platform, options: &RunOptions) -> Result<PlatformResults, SimulationError> {
     let choices: Vec<Vec<usize>> = platform.plans.iter().map(|p| p.choice.clone()).collect();
-    let (eval, threads) = simulate_plans(platform, choices, options)?;
+    let (eval, threads) = simulate_plans(platform, choices, options, None)?;
     let plans: Vec<(Vec<usize>, PlanFigures)> = platform
         .plans
         .iter()
@@ -148,7 +158,7 @@ pub fn optimize(platform: &Platform, options: &RunOptions) -> Result<PlatformRes
         });
     }
     // Counts and means judge every plan; the plans reported are run again in full.
-    let (search, _) = simulate(platform, Combos::all(platform), Vec::new(), options, Record::NoQuantiles)?;
+    let (search, _, services) = simulate(platform, Combos::all(platform), Vec::new(), options, Record::Search)?;
     let mut all: Vec<(f64, usize, Vec<usize>)> = Vec::with_capacity(count as usize);
     let mut choice = vec![0; platform.services.len()];
     for _ in 0..count {
@@ -181,7 +191,8 @@ pub fn optimize(platform: &Platform, options: &RunOptions) -> Result<PlatformRes
     let listed: Vec<Vec<usize>> = platform.plans.iter().map(|p| p.choice.clone()).collect();
     let mut reported = pool.clone();
     reported.extend(listed.iter().filter(|c| !pool.contains(c)).cloned());
-    let (eval, threads) = simulate_plans(platform, reported, options)?;
+    // On the same trials: the services' tallies are the search's, to the bit.
+    let (eval, threads) = simulate_plans(platform, reported, options, Some(services))?;
     let name = |c: &[usize]| {
         platform.plans.iter().find(|p| p.choice == c).map_or_else(|| platform.plan_label(c), |p| p.name.clone())
     };

@@ -616,6 +616,9 @@ pub struct Player<'p> {
     /// Whether functions' downtime and data-loss histograms are recorded
     /// (see [`Player::without_quantiles`]).
     quantiles: bool,
+    /// The services' tallies of these trials when already recorded (see
+    /// [`Player::reusing_services`]); `None`: recorded by this player.
+    services: Option<Vec<Tally>>,
 }
 
 impl<'p> Player<'p> {
@@ -631,7 +634,22 @@ impl<'p> Player<'p> {
             chains_of: chains_of(platform, combos),
             following: Vec::new(),
             quantiles: true,
+            services: None,
         }
+    }
+
+    /// Records no service tallies but returns these: the services' tallies
+    /// of another run of the same platform on the same seed, horizon and
+    /// trials (the search, for the run of the plans it reports), which are
+    /// the same to the bit, since every (service, candidate) is played on
+    /// the same streams. Each incident is still priced, for the plans'
+    /// costs. Recording them again was a tenth of that run's time.
+    ///
+    /// # Panics
+    /// [`Player::run`] panics if the tallies are not of as many trials as it runs.
+    pub fn reusing_services(mut self, services: Vec<Tally>) -> Player<'p> {
+        self.services = Some(services);
+        self
     }
 
     /// Records no function histograms: every [`FunctionTally::downtime_s`]
@@ -699,6 +717,7 @@ impl<'p> Player<'p> {
     /// [`EngineError::Interrupted`] after Ctrl-C.
     pub fn run(&self, trials: Range<u64>, threads: Option<usize>) -> Result<(PlatformTally, usize), EngineError> {
         let empty = || PlatformTally::new(self.platform, self.combos, self.horizon, self.following.len());
+        let run = trials.end.saturating_sub(trials.start);
         let (tally, used) = with_threads(threads, || {
             platform_blocks(trials, rayon::current_num_threads() as u64)
                 .into_par_iter()
@@ -726,6 +745,12 @@ impl<'p> Player<'p> {
         if stop::requested() {
             return Err(EngineError::Interrupted);
         }
+        let mut tally = tally;
+        if let Some(services) = &self.services {
+            let reused = services.first().map_or(0, |s| s.trials);
+            assert_eq!(reused, run, "reused service tallies are of as many trials as run");
+            tally.services.clone_from(services);
+        }
         Ok((tally, used))
     }
 
@@ -752,17 +777,23 @@ impl<'p> Player<'p> {
             let costs = &self.costs[s];
             let service_tally = &mut tally.services[s];
             let fresh = costs.trial_pricer(horizon);
+            let record = self.services.is_none();
             for (c, strategy) in service.model.strategies.iter().enumerate() {
                 let list = &mut downs[s][c];
                 list.clear();
-                let mut trial_tally = service_tally.begin_trial(c);
+                let mut trial_tally = record.then(|| service_tally.begin_trial(c));
+                // The trial's incident costs when not recorded, added as `TrialTally` adds them.
+                let mut incidents_usd = 0.0;
                 let mut pricer = fresh;
                 play_strategy(response, &service.model, strategy, &streams, world, sites, site, &mut |incident| {
                     if service.stateless {
                         incident.data_loss = DataLoss::None;
                     }
                     incident.cost_usd = pricer.price(incident);
-                    trial_tally.record(incident);
+                    match trial_tally.as_mut() {
+                        Some(t) => t.record(incident),
+                        None => incidents_usd += incident.cost_usd,
+                    }
                     let from = (incident.start + incident.detection_delay).secs().min(end);
                     let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
                     let loss = incident.data_loss.secs();
@@ -770,12 +801,18 @@ impl<'p> Player<'p> {
                         list.push(Down::new(from, to, loss));
                     }
                 });
-                annual[s][c] = trial_tally.finish(costs.fixed_annual_usd(c) * horizon.years());
+                let fixed = costs.fixed_annual_usd(c) * horizon.years();
+                annual[s][c] = match trial_tally {
+                    Some(t) => t.finish(fixed),
+                    None => fixed + incidents_usd,
+                };
             }
             if !self.following.is_empty() {
                 scratch_costs[s].copy_from_slice(&annual[s]);
             }
-            service_tally.end_trial(&annual[s]);
+            if record {
+                service_tally.end_trial(&annual[s]);
+            }
         }
         for s in 0..p.services.len() {
             let chained = self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s));
