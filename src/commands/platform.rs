@@ -25,7 +25,7 @@ pub(super) fn platform(args: &PlatformArgs, search: bool) -> Result<(), Failure>
     };
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&results).map_err(runtime)? + "\n",
-        _ => drsim::report::platform_text::render(&results),
+        _ => drsim::report::platform_text::render(&platform, &results),
     };
     say(text)
 }

@@ -1,15 +1,20 @@
 //! `drsim plans` and `drsim optimize` as text: the choice (or why none
-//! meets the targets) first, then each plan by service and by function, then
-//! the runner-ups and why each loses.
+//! meets the targets) and the answer `drsim run` gives (what the choice
+//! costs next to the listed plans, or what it would take to meet the target
+//! that blocks every plan) first, then each plan by service and by function,
+//! then the runner-ups and why each loses.
 
 use std::fmt::Write as _;
 
+use super::answer::wrap;
+use super::platform_view::PlatformView;
 use crate::format::{fmt_duration_s, fmt_percent, fmt_usd};
+use crate::platform::Platform;
 use crate::platform::eval::PlanFigures;
 use crate::platform::optimize::PlatformResults;
 
-/// The whole report.
-pub fn render(r: &PlatformResults) -> String {
+/// The whole report of `r`, a run of `platform`.
+pub fn render(platform: &Platform, r: &PlatformResults) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -28,16 +33,20 @@ pub fn render(r: &PlatformResults) -> String {
                 best.name,
                 fmt_usd(best.annual_cost_usd)
             );
+            out.push_str(&wrap(&PlatformView::new(platform, r).answer(), 100, "  ", "  "));
+            out.push('\n');
             plan(&mut out, best);
         }
         (None, Some(closest)) => {
             let _ = writeln!(
                 out,
-                "NO PLAN MEETS EVERY TARGET; closest: {} at {}/yr, it would take: {}",
+                "NO PLAN MEETS EVERY TARGET; closest: {} at {}/yr, which misses: {}",
                 closest.name,
                 fmt_usd(closest.annual_cost_usd),
                 closest.misses.join("; ")
             );
+            out.push_str(&wrap(&PlatformView::new(platform, r).answer(), 100, "  ", "  "));
+            out.push('\n');
             plan(&mut out, closest);
         }
         (None, None) => {
