@@ -13,6 +13,9 @@ use crate::platform::Platform;
 use crate::platform::eval::PlanFigures;
 use crate::platform::optimize::PlatformResults;
 
+/// Columns the text is wrapped at (tables are narrower).
+const WIDTH: usize = 100;
+
 /// The whole report of `r`, a run of `platform`.
 pub fn render(platform: &Platform, r: &PlatformResults) -> String {
     let mut out = String::new();
@@ -27,25 +30,22 @@ pub fn render(platform: &Platform, r: &PlatformResults) -> String {
     );
     match (&r.best, &r.closest) {
         (Some(best), _) => {
-            let _ = writeln!(
-                out,
-                "cheapest plan meeting every target: {} at {}/yr",
-                best.name,
-                fmt_usd(best.annual_cost_usd)
-            );
-            out.push_str(&wrap(&PlatformView::new(platform, r).answer(), 100, "  ", "  "));
+            let head =
+                format!("cheapest plan meeting every target: {} at {}/yr", best.name, fmt_usd(best.annual_cost_usd));
+            out.push_str(&wrap(&head, WIDTH, "", "    "));
+            out.push_str(&wrap(&PlatformView::new(platform, r).answer(), WIDTH, "  ", "  "));
             out.push('\n');
             plan(&mut out, best);
         }
         (None, Some(closest)) => {
-            let _ = writeln!(
-                out,
+            let head = format!(
                 "NO PLAN MEETS EVERY TARGET; closest: {} at {}/yr, which misses: {}",
                 closest.name,
                 fmt_usd(closest.annual_cost_usd),
                 closest.misses.join("; ")
             );
-            out.push_str(&wrap(&PlatformView::new(platform, r).answer(), 100, "  ", "  "));
+            out.push_str(&wrap(&head, WIDTH, "", "    "));
+            out.push_str(&wrap(&PlatformView::new(platform, r).answer(), WIDTH, "  ", "  "));
             out.push('\n');
             plan(&mut out, closest);
         }
@@ -56,7 +56,8 @@ pub fn render(platform: &Platform, r: &PlatformResults) -> String {
     if !r.runner_ups.is_empty() {
         let _ = writeln!(out, "\nrunner-ups:");
         for u in &r.runner_ups {
-            let _ = writeln!(out, "  {}  {}/yr: {}", u.plan.name, fmt_usd(u.plan.annual_cost_usd), u.why);
+            let line = format!("{}  {}/yr: {}", u.plan.name, fmt_usd(u.plan.annual_cost_usd), u.why);
+            out.push_str(&wrap(&line, WIDTH, "  ", "      "));
         }
     }
     if r.plans_searched > 0 && !r.plans.is_empty() {
@@ -68,7 +69,9 @@ pub fn render(platform: &Platform, r: &PlatformResults) -> String {
         }
     } else if r.plans_searched == 0 {
         for p in &r.plans {
-            let _ = writeln!(out, "\nplan {}: {}/yr, {}", p.name, fmt_usd(p.annual_cost_usd), verdict(p));
+            let line = format!("plan {}: {}/yr, {}", p.name, fmt_usd(p.annual_cost_usd), verdict(p));
+            out.push('\n');
+            out.push_str(&wrap(&line, WIDTH, "", "    "));
             plan(&mut out, p);
         }
     }
@@ -100,29 +103,34 @@ fn plan(out: &mut String, p: &PlanFigures) {
             }
         );
     }
-    let _ = writeln!(
-        out,
-        "  function     availability  downtime/yr  out/yr  RTO p95      RTO met (target)        RPO p95      RPO met (target)        lost/yr"
-    );
+    let _ = writeln!(out, "  function     availability  downtime/yr  outages/yr         lost/yr  availability margin");
     for f in &p.functions {
-        let q = |x: &Option<crate::summary::Quantiles>| x.map_or("-".to_string(), |q| fmt_duration_s(q.p95.value));
         let _ = writeln!(
             out,
-            "  {:<12} {:>12}  {:>11}  {:>6.3}  {:<11}  {:<22}  {:<11}  {:<22}  {}",
+            "  {:<12} {:>12}  {:>11}  {:>10.3}  {:>14}  {}",
             f.function,
             fmt_percent(f.availability.value),
             fmt_duration_s(f.downtime_per_year_s),
             f.outages_per_year,
-            q(&f.rto_s),
-            format!("{} ({})", fmt_percent(f.rto_met.estimate), fmt_duration_s(f.rto_target_s)),
-            q(&f.rpo_s),
-            format!("{} ({})", fmt_percent(f.rpo_met.estimate), fmt_duration_s(f.rpo_target_s)),
-            fmt_usd(f.lost_usd_per_year.value)
+            fmt_usd(f.lost_usd_per_year.value),
+            f.margins.availability.map_or("-".to_string(), |m| format!("{m:+.4}"))
         );
     }
+    let _ = writeln!(out, "  function     RTO p95  RTO met  target   margin    RPO p95  RPO met  target   margin");
     for f in &p.functions {
-        let a = f.margins.availability.map_or(String::new(), |m| format!(", availability {m:+.4}"));
-        let _ =
-            writeln!(out, "  margins {}: RTO met {:+.4}, RPO met {:+.4}{a}", f.function, f.margins.rto, f.margins.rpo);
+        let q = |x: &Option<crate::summary::Quantiles>| x.map_or("-".to_string(), |q| fmt_duration_s(q.p95.value));
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>7}  {:>7}  {:>6}  {:>7}    {:>7}  {:>7}  {:>6}  {:>7}",
+            f.function,
+            q(&f.rto_s),
+            fmt_percent(f.rto_met.estimate),
+            fmt_duration_s(f.rto_target_s),
+            format!("{:+.4}", f.margins.rto),
+            q(&f.rpo_s),
+            fmt_percent(f.rpo_met.estimate),
+            fmt_duration_s(f.rpo_target_s),
+            format!("{:+.4}", f.margins.rpo),
+        );
     }
 }
