@@ -485,10 +485,10 @@ struct Scratch {
     events: Vec<(f64, i32)>,
     outages: Vec<Outage>,
     /// Per service, per candidate, per trial of the batch: the trial's down
-    /// periods (chain functions only).
+    /// periods (services of functions needing all theirs only).
     periods: Vec<Vec<Runs<Period>>>,
     /// Per service, per candidate, per trial of the batch: the downs that
-    /// lose data (chain functions only), so that a combination's data-loss
+    /// lose data (as `periods`), so that a combination's data-loss
     /// windows are found without walking the downs that lose none.
     lossy: Vec<Vec<Runs<Down>>>,
     /// Per depth of a chain function, per trial of the batch: the union of
@@ -610,6 +610,9 @@ pub struct Player<'p> {
     /// The functions evaluated by [`Player::chain`]: every service needed,
     /// every combination, in the order of [`Combos::all`].
     chains_of: Vec<usize>,
+    /// Per service: whether a function needing every service it lists
+    /// needs it (its periods and data-loss windows are then kept per trial).
+    in_series: Vec<bool>,
     /// The plans followed whole: per plan, its candidate per service and,
     /// per function, where its combination is in `combos`.
     following: Vec<(Vec<usize>, Vec<usize>)>,
@@ -632,6 +635,9 @@ impl<'p> Player<'p> {
             costs: platform.services.iter().map(|s| CostModel::new(&s.model)).collect(),
             load: CostModel::new(platform.world_model()),
             chains_of: chains_of(platform, combos),
+            in_series: (0..platform.services.len())
+                .map(|s| platform.functions.iter().any(|f| f.at_least == f.services.len() && f.services.contains(&s)))
+                .collect(),
             following: Vec::new(),
             quantiles: true,
             services: None,
@@ -815,7 +821,7 @@ impl<'p> Player<'p> {
             }
         }
         for s in 0..p.services.len() {
-            let chained = self.chains_of.iter().any(|&f| p.functions[f].services.contains(&s));
+            let chained = self.in_series[s];
             for (c, (list, sum)) in downs[s].iter().zip(tally.service_down_s[s].iter_mut()).enumerate() {
                 periods_of(list, own);
                 sum.push(own.iter().map(|p| p.to - p.from).sum());
@@ -862,8 +868,28 @@ impl<'p> Player<'p> {
                 self.chain(function, n, buffers, tallies, &mut function_cost[f]);
                 continue;
             }
+            let series = function.at_least == needs.len();
             for ((combo, ft), costs) in self.combos.0[f].iter().zip(tallies.iter_mut()).zip(&mut function_cost[f]) {
-                for (downs, cost) in downs[..n].iter().zip(costs.iter_mut()) {
+                for (b, (downs, cost)) in downs[..n].iter().zip(costs.iter_mut()).enumerate() {
+                    if series {
+                        // The chain's way without its shared prefixes: the services'
+                        // periods joined pairwise, then their data-loss windows; the
+                        // outages of `function_outages`, bit for bit.
+                        own.clear();
+                        own.extend_from_slice(periods[needs[0]][combo[0]].trial(b));
+                        for (&s, &c) in needs.iter().zip(combo).skip(1) {
+                            union_periods(own, periods[s][c].trial(b), last);
+                            std::mem::swap(own, last);
+                        }
+                        outages.clear();
+                        outages.extend(own.iter().map(Period::outage));
+                        for (i, (&s, &c)) in needs.iter().zip(combo).enumerate() {
+                            lists[i] = lossy[s][c].trial(b);
+                        }
+                        assign_losses(&lists[..needs.len()], outages);
+                        *cost = self.gather(function, outages, gathered);
+                        continue;
+                    }
                     for (i, (&s, &c)) in needs.iter().zip(combo).enumerate() {
                         lists[i] = &downs[s][c];
                     }
