@@ -149,6 +149,16 @@ fn assign_losses(lists: &[&[Down]], out: &mut Vec<Outage>) {
     }
 }
 
+/// The outages of a function needing every service, from the union of its
+/// services' down periods (in order, as [`union_periods`] joins them) and
+/// their data-loss windows `lists`: what [`function_outages`] finds from
+/// all the downs at once, bit for bit.
+fn outages_of(periods: &[Period], lists: &[&[Down]], out: &mut Vec<Outage>) {
+    out.clear();
+    out.extend(periods.iter().map(Period::outage));
+    assign_losses(lists, out);
+}
+
 /// A down period `[from, to)`, seconds since the trial start, with the
 /// load-weighted hours of its length when known (NaN: not known, as for a
 /// period joined from several).
@@ -881,12 +891,10 @@ impl<'p> Player<'p> {
                             union_periods(own, periods[s][c].trial(b), last);
                             std::mem::swap(own, last);
                         }
-                        outages.clear();
-                        outages.extend(own.iter().map(Period::outage));
                         for (i, (&s, &c)) in needs.iter().zip(combo).enumerate() {
                             lists[i] = lossy[s][c].trial(b);
                         }
-                        assign_losses(&lists[..needs.len()], outages);
+                        outages_of(own, &lists[..needs.len()], outages);
                         *cost = self.gather(function, outages, gathered);
                         continue;
                     }
@@ -965,18 +973,17 @@ impl<'p> Player<'p> {
             let losses: [Option<&Runs<Down>>; MAX_SERVICES] =
                 std::array::from_fn(|i| needs.get(i).map(|&s| &lossy[s][choice[i]]));
             for (b, cost) in costs[..n].iter_mut().enumerate() {
-                outages.clear();
-                match before {
+                let joined = match before {
                     Some(before) => {
                         union_periods(before.trial(b), adding.trial(b), last);
-                        outages.extend(last.iter().map(Period::outage));
+                        &last[..]
                     }
-                    None => outages.extend(adding.trial(b).iter().map(Period::outage)),
-                }
+                    None => adding.trial(b),
+                };
                 for (list, runs) in lists.iter_mut().zip(losses.iter().flatten()) {
                     *list = runs.trial(b);
                 }
-                assign_losses(&lists[..k], outages);
+                outages_of(joined, &lists[..k], outages);
                 *cost = self.gather(function, outages, gathered);
             }
             gathered.flush(ft, &costs[..n]);
@@ -1167,9 +1174,7 @@ mod tests {
                 union_periods(&u, &a, &mut b);
                 std::mem::swap(&mut u, &mut b);
             }
-            got.clear();
-            got.extend(u.iter().map(Period::outage));
-            assign_losses(&refs, &mut got);
+            outages_of(&u, &refs, &mut got);
             assert_eq!(got, want, "{lists:?}");
         }
     }
