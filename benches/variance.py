@@ -4,7 +4,9 @@
 Usage: benches/variance.py BIN [seeds] [trials] [modes]
 
 `modes` is a comma-separated list of --variance-reduction settings compared
-with plain sampling (default: stratified,crossed).
+with plain sampling (default: stratified,crossed); `SETTING:K` adds
+`--region-replays K` (`none:8`: plain sampling, each region incident's
+recovery played 8 times).
 
 1. Equal trial counts (independent of machine load): `seeds` runs of `trials`
    trials per setting; for (a) the P99 of annual cost, (b) P(region RTO met)
@@ -23,9 +25,11 @@ MODEL = "models/securecart-monolith.toml"
 Z = 1.959963984540054
 
 
-def run(mode, seed, trials, extra=()):
+def run(mode, seed, trials):
+    setting, _, plays = mode.partition(":")
+    extra = ["--region-replays", plays] if plays else []
     args = [BIN, "run", MODEL, "--trials", str(trials), "--seed", str(seed), "-q", "--format", "json",
-            "--variance-reduction", mode, *extra]
+            "--variance-reduction", setting, *extra]
     t = time.perf_counter()
     out = subprocess.run(args, check=True, capture_output=True).stdout
     return json.loads(out), time.perf_counter() - t
@@ -62,8 +66,8 @@ print("time per 200,000 trials: " + ", ".join(
 print(f"{SEEDS} seeds x {TRIALS} trials")
 for mode in MODES:
     print(f"\n{mode} against plain")
-    print(f"| figure | plain SE (spread) | {mode} SE (spread) | SE ratio | stated ratio | precision per second, {mode} / plain |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(f"| figure | plain SE (spread) | {mode} SE (spread) | SE ratio | stated ratio | {mode} stated / spread | precision per second, {mode} / plain |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for k in results["none"]:
         if k not in results[mode]:
             continue
@@ -75,4 +79,5 @@ for mode in MODES:
         ratio = sp / sst if sst > 0 else float("inf")
         # Precision per second: 1 / (SE^2 x time); relative SE at equal time scales the same.
         per_s = ratio ** 2 * med["none"] / med[mode]
-        print(f"| {k} | {sp / mean:.3%} | {sst / mean:.3%} | {ratio:.2f} | {stated:.2f} | {per_s:.2f}x |")
+        calib = statistics.mean(ss) / sst if sst > 0 else float("nan")
+        print(f"| {k} | {sp / mean:.3%} | {sst / mean:.3%} | {ratio:.2f} | {stated:.2f} | {calib:.2f} | {per_s:.2f}x |")

@@ -68,6 +68,11 @@ pub struct Provenance {
     /// (`stratified` or `crossed`); absent for plain sampling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variance_reduction: Option<String>,
+    /// Plays of each `region` incident's recovery (`--region-replays`,
+    /// conditional Monte Carlo of the shares of region incidents meeting
+    /// their targets); absent when each is played once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_replays: Option<u32>,
     /// How this output was produced; may differ between outputs with the same figures.
     pub invocation: Invocation,
 }
@@ -113,6 +118,12 @@ impl Provenance {
     /// The same, with the variance reduction of the figures (`None`: plain).
     pub fn with_variance_reduction(mut self, how: Option<&str>) -> Provenance {
         self.variance_reduction = how.map(str::to_string);
+        self
+    }
+
+    /// The same, with the plays of each region incident's recovery (1: once, recorded as absent).
+    pub fn with_region_replays(mut self, plays: u32) -> Provenance {
+        self.region_replays = (plays > 1).then_some(plays);
         self
     }
 

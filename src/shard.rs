@@ -397,6 +397,15 @@ impl Part {
         {
             return Err(damaged(format!("the tally does not have the shape of {n} strategies and {kinds} kinds")));
         }
+        if !(1..=crate::engine::replay::MAX_PLAYS).contains(&t.region_plays)
+            || t.strata.iter().any(|s| s.region_plays != t.region_plays)
+        {
+            return Err(damaged(format!(
+                "its region replays {} are not a whole number from 1 to {} shared by every stratum",
+                t.region_plays,
+                crate::engine::replay::MAX_PLAYS
+            )));
+        }
         // A stratified part keeps its trials in one tally per stratum.
         let stratified = self.variance_reduction.is_some();
         if stratified != t.is_stratified()
@@ -505,6 +514,13 @@ pub fn merge(mut parts: Vec<(PathBuf, Part)>) -> Result<Merged, ShardError> {
             let name = |q: &Part| q.variance_reduction.clone().unwrap_or_else(|| "none".to_string());
             return Err(mismatch("variance reduction", name(first), name(p)));
         }
+        if p.tally.region_plays != first.tally.region_plays {
+            return Err(mismatch(
+                "region replays",
+                first.tally.region_plays.to_string(),
+                p.tally.region_plays.to_string(),
+            ));
+        }
         if p.trials_total != first.trials_total {
             return Err(mismatch("total trials", first.trials_total.to_string(), p.trials_total.to_string()));
         }
@@ -540,7 +556,8 @@ pub fn merge(mut parts: Vec<(PathBuf, Part)>) -> Result<Merged, ShardError> {
             Tally::stratified(&model, options.engine_config().horizon, strata)
         }
         None => Tally::new(&model, options.engine_config().horizon),
-    };
+    }
+    .with_region_plays(first.tally.region_plays);
     for (_, p) in &parts {
         tally.merge(&p.tally);
     }

@@ -9,7 +9,8 @@ use crate::model::{DisruptionKind, Duration, Model};
 use crate::stats::stratified::{self as est, PartMean, PartShare};
 use crate::stats::{LogHistogram, Mixture, Moments};
 use crate::summary::{
-    CONFIDENCE, CostSummary, KindSummary, Mean, Outcome, OutcomeShare, Quantile, Quantiles, Share, StrategySummary,
+    CONFIDENCE, CostSummary, KindSummary, Mean, Met, Outcome, OutcomeShare, Quantile, Quantiles, Share,
+    StrategySummary, met_part,
 };
 use crate::tally::{KindTally, StrategyTally, Tally};
 use crate::world::strata::{Stratification, VarianceReduction};
@@ -49,12 +50,7 @@ pub fn distribution<'a>(tally: &'a Tally, weights: &[f64], of: impl Fn(&'a Tally
 
 /// A share built from strata: raw counts, weighted estimate and interval.
 fn share(parts: &[PartShare]) -> Share {
-    let successes = parts.iter().map(|p| p.successes).sum();
-    let trials = parts.iter().map(|p| p.trials).sum();
-    match est::share(parts, CONFIDENCE) {
-        Some((estimate, _, (low, high))) => Share { successes, trials, estimate, low, high },
-        None => Share::new(successes, trials),
-    }
+    Share::of_parts(parts)
 }
 
 /// A bad-outcome share (0 without values), as `Share::of_events`.
@@ -113,17 +109,23 @@ fn per_trial(w: &[f64], of: impl Fn(usize) -> u64) -> f64 {
     w.iter().enumerate().map(|(k, &weight)| weight * of(k) as f64).sum()
 }
 
-fn kind_summary(kind: DisruptionKind, w: &[f64], ks: &[&KindTally], per_year: f64, slots: &[u64]) -> KindSummary {
+fn kind_summary(
+    kind: DisruptionKind,
+    w: &[f64],
+    ks: &[&KindTally],
+    per_year: f64,
+    slots: &[u64],
+    plays: u32,
+) -> KindSummary {
+    let met = |met: Met| -> Share {
+        share(&ks.iter().zip(w).map(|(k, &weight)| met_part(k, met, weight, plays)).collect::<Vec<_>>())
+    };
     let incidents: u64 = ks.iter().map(|k| k.incidents).sum();
     let parts = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
-        ks.iter().zip(w).map(|(k, &weight)| PartShare { weight, successes: of(k), trials: k.incidents }).collect()
+        ks.iter().zip(w).map(|(k, &weight)| PartShare::of(weight, of(k), k.incidents)).collect()
     };
     let years = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
-        ks.iter()
-            .zip(w)
-            .zip(slots)
-            .map(|((k, &weight), &trials)| PartShare { weight, successes: of(k), trials })
-            .collect()
+        ks.iter().zip(w).zip(slots).map(|((k, &weight), &trials)| PartShare::of(weight, of(k), trials)).collect()
     };
     let mut paths = [0u64; Path::COUNT];
     for k in ks {
@@ -142,9 +144,9 @@ fn kind_summary(kind: DisruptionKind, w: &[f64], ks: &[&KindTally], per_year: f6
         rto_s: quantiles(&downtime),
         rto_mean_s: hist_mean(&downtime),
         rpo_s: quantiles(&loss),
-        rto_met: share(&parts(&|k| k.rto_met)),
-        rpo_met: share(&parts(&|k| k.rpo_met)),
-        both_met: share(&parts(&|k| k.both_met)),
+        rto_met: met(Met::Rto),
+        rpo_met: met(Met::Rpo),
+        both_met: met(Met::Both),
         data_lost_entirely: ks.iter().map(|k| k.data_lost_entirely).sum(),
         total_loss: events(&parts(&|k| k.data_lost_entirely)),
         degraded_mean_s: ratio(w, |k| (ks[k].degraded_s.mean(), ks[k].degraded_s.count())),
@@ -183,12 +185,7 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
     let slots: Vec<u64> = tally.strata.iter().map(|t| t.trials * year_slots).collect();
     // Years are counted per slot: a slot weighs its trial's weight.
     let trial_parts = |of: &dyn Fn(&StrategyTally) -> u64, trials: &[u64]| -> Vec<PartShare> {
-        strata
-            .iter()
-            .zip(&w)
-            .zip(trials)
-            .map(|((s, &weight), &trials)| PartShare { weight, successes: of(s), trials })
-            .collect()
+        strata.iter().zip(&w).zip(trials).map(|((s, &weight), &trials)| PartShare::of(weight, of(s), trials)).collect()
     };
     let trials: Vec<u64> = tally.strata.iter().map(|t| t.trials).collect();
     let downtime_mix = mixture(&w, |k| &strata[k].trial_downtime_s);
@@ -205,7 +202,7 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
             .filter(|k| model.failure(**k).is_some())
             .map(|&k| {
                 let ks: Vec<&KindTally> = strata.iter().map(|s| &s.kinds[k.index()]).collect();
-                kind_summary(k, &w, &ks, per_year, &slots)
+                kind_summary(k, &w, &ks, per_year, &slots, tally.region_plays)
             })
             .collect(),
         availability: Mean {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::cost::LineItems;
 use crate::incident::{Path, Step};
 use crate::model::{DisruptionKind, Model};
+use crate::stats::stratified::{PartShare, PlaysMet};
 use crate::stats::{LogHistogram, Proportion};
 use crate::tally::{KindTally, StrategyTally, Tally};
 
@@ -35,6 +36,18 @@ impl Share {
         let p = Proportion { successes, trials };
         let (low, high) = p.wilson(CONFIDENCE).unwrap_or((1.0, 1.0));
         Share { successes, trials, estimate: p.estimate().unwrap_or(1.0), low, high }
+    }
+
+    /// A share estimated from parts (strata, or one part of replayed
+    /// incidents; see `stats::stratified`): raw counts summed, the estimate
+    /// and its Wilson interval at the effective size.
+    pub fn of_parts(parts: &[PartShare]) -> Share {
+        let successes = parts.iter().map(|p| p.successes).sum();
+        let trials = parts.iter().map(|p| p.trials).sum();
+        match crate::stats::stratified::share(parts, CONFIDENCE) {
+            Some((estimate, _, (low, high))) => Share { successes, trials, estimate, low, high },
+            None => Share::new(successes, trials),
+        }
     }
 
     /// The share of a bad outcome (`events / trials`): 0 when there were no trials.
@@ -334,7 +347,42 @@ pub struct StrategySummary {
     pub failover_failure_probability: f64,
 }
 
-fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64, year_count: u64) -> KindSummary {
+/// A target an incident meets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Met {
+    Rto,
+    Rpo,
+    Both,
+}
+
+/// The share of `k`'s incidents meeting `met` as one part of weight
+/// `weight` per incident: of 0/1 values, or with replays
+/// ([`KindTally::replayed`]) of the share of each incident's `plays` plays.
+pub(crate) fn met_part(k: &KindTally, met: Met, weight: f64, plays: u32) -> PartShare {
+    let (successes, sums) = match met {
+        Met::Rto => (k.rto_met, k.replayed.rto_met),
+        Met::Rpo => (k.rpo_met, k.replayed.rpo_met),
+        Met::Both => (k.both_met, k.replayed.both_met),
+    };
+    let replayed = (!k.replayed.is_empty()).then_some(PlaysMet { plays, met: sums[0], met_sq: sums[1] });
+    PartShare { weight, successes, trials: k.incidents, replayed }
+}
+
+/// The share of `k`'s incidents meeting `met`: the plain count, or with
+/// replays the mean share of plays (conditional Monte Carlo).
+fn met_share(k: &KindTally, met: Met, plays: u32) -> Share {
+    if k.replayed.is_empty() {
+        let successes = match met {
+            Met::Rto => k.rto_met,
+            Met::Rpo => k.rpo_met,
+            Met::Both => k.both_met,
+        };
+        return Share::new(successes, k.incidents);
+    }
+    Share::of_parts(&[met_part(k, met, 1.0, plays)])
+}
+
+fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64, year_count: u64, plays: u32) -> KindSummary {
     KindSummary {
         kind,
         incidents: k.incidents,
@@ -342,9 +390,9 @@ fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64, year_count: u64
         rto_s: Quantiles::of(&k.downtime_s),
         rto_mean_s: Mean::of(&k.downtime_s),
         rpo_s: Quantiles::of(&k.data_loss_s),
-        rto_met: Share::new(k.rto_met, k.incidents),
-        rpo_met: Share::new(k.rpo_met, k.incidents),
-        both_met: Share::new(k.both_met, k.incidents),
+        rto_met: met_share(k, Met::Rto, plays),
+        rpo_met: met_share(k, Met::Rpo, plays),
+        both_met: met_share(k, Met::Both, plays),
         data_lost_entirely: k.data_lost_entirely,
         total_loss: Share::of_events(k.data_lost_entirely, k.incidents),
         degraded_mean_s: k.degraded_s.mean(),
@@ -375,7 +423,7 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
         kinds: DisruptionKind::ALL
             .iter()
             .filter(|k| model.failure(**k).is_some())
-            .map(|&k| kind_summary(k, &s.kinds[k.index()], years, year_count))
+            .map(|&k| kind_summary(k, &s.kinds[k.index()], years, year_count, tally.region_plays))
             .collect(),
         availability: Mean {
             value: 1.0 - downtime.value / tally.horizon_s,

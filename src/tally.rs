@@ -46,6 +46,57 @@ pub struct KindTally {
     /// Simulated years with at least one incident of this kind missing the RPO target.
     #[serde(default)]
     pub years_with_rpo_breach: u64,
+    /// With replayed recoveries ([`Tally::region_plays`] above 1, `region`
+    /// incidents only): how many of each incident's plays met the targets,
+    /// summed, and their squares summed; empty otherwise.
+    #[serde(default, skip_serializing_if = "Replayed::is_empty")]
+    pub replayed: Replayed,
+}
+
+/// How many of an incident's replays (all plays but the first, see
+/// `engine::replay`) met the region targets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReplaysMet {
+    /// Replays meeting the RTO target.
+    pub rto: u32,
+    /// Replays meeting the RPO target.
+    pub rpo: u32,
+    /// Replays meeting both.
+    pub both: u32,
+}
+
+/// Per kind, the plays of replayed incidents (conditional Monte Carlo,
+/// `engine::replay`): each incident played `K` times ([`Tally::region_plays`],
+/// the first play being the one every other figure records), and for each
+/// target the count `m` of plays that met it, summed over incidents (`m`)
+/// and squared (`m^2`), so that the mean `m / K` per incident and its
+/// sample variance come out exactly after any merge. Integers only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replayed {
+    /// Incidents replayed.
+    pub incidents: u64,
+    /// Plays meeting the RTO target, summed over incidents, and the sum of their squares.
+    pub rto_met: [u64; 2],
+    /// Plays meeting the RPO target, summed, and the sum of squares.
+    pub rpo_met: [u64; 2],
+    /// Plays meeting both, summed, and the sum of squares.
+    pub both_met: [u64; 2],
+}
+
+impl Replayed {
+    /// Whether no incident was replayed.
+    pub fn is_empty(&self) -> bool {
+        self.incidents == 0
+    }
+
+    fn merge(&mut self, o: &Replayed) {
+        self.incidents += o.incidents;
+        for (a, b) in [(&mut self.rto_met, o.rto_met), (&mut self.rpo_met, o.rpo_met), (&mut self.both_met, o.both_met)]
+        {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+    }
 }
 
 impl KindTally {
@@ -69,6 +120,7 @@ impl KindTally {
         self.service_back_s.merge(&o.service_back_s);
         self.years_with_rto_breach += o.years_with_rto_breach;
         self.years_with_rpo_breach += o.years_with_rpo_breach;
+        self.replayed.merge(&o.replayed);
     }
 }
 
@@ -122,6 +174,19 @@ pub struct Tally {
     /// `trials` counts every stratum's); empty in a plain run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub strata: Vec<Tally>,
+    /// Plays of every `region` incident's recovery (`drsim run
+    /// --region-replays`, conditional Monte Carlo; see
+    /// [`KindTally::replayed`]): 1, the default, plays each once.
+    #[serde(default = "one_play", skip_serializing_if = "is_one_play")]
+    pub region_plays: u32,
+}
+
+fn one_play() -> u32 {
+    1
+}
+
+fn is_one_play(plays: &u32) -> bool {
+    *plays == 1
 }
 
 /// Simulated years per trial for per-year shares: the horizon in whole years,
@@ -182,7 +247,18 @@ impl Tally {
             strategies: vec![strategy; n],
             paired_cost_usd: vec![Moments::new(); n * n.saturating_sub(1) / 2],
             strata: Vec::new(),
+            region_plays: 1,
         }
+    }
+
+    /// The same empty tally, recording `plays` plays of every `region`
+    /// incident's recovery (every stratum's too).
+    pub fn with_region_plays(mut self, plays: u32) -> Tally {
+        self.region_plays = plays;
+        for t in &mut self.strata {
+            t.region_plays = plays;
+        }
+        self
     }
 
     /// An empty tally of a stratified run with `strata` strata.
@@ -356,6 +432,26 @@ impl TrialTally<'_> {
         }
         self.cost_usd += incident.cost_usd;
         self.failover_running_usd += incident.failover_running_usd;
+    }
+
+    /// Records the plays of a replayed incident: `first`, already
+    /// [`record`](Self::record)ed, and how many of its replays (same event,
+    /// independent responses) met each target.
+    pub(crate) fn record_replays(&mut self, first: &Incident, again: ReplaysMet) {
+        let index = first.kind.index();
+        let rto = first.rto_met(Duration::from_secs(self.rto[index]));
+        let rpo = first.rpo_met(Duration::from_secs(self.rpo[index]));
+        let r = &mut self.tally.kinds[index].replayed;
+        r.incidents += 1;
+        for (sums, first_met, again) in [
+            (&mut r.rto_met, rto, again.rto),
+            (&mut r.rpo_met, rpo, again.rpo),
+            (&mut r.both_met, rto && rpo, again.both),
+        ] {
+            let met = u64::from(again) + u64::from(first_met);
+            sums[0] += met;
+            sums[1] += met * met;
+        }
     }
 
     /// Records the trial's planned maintenance downtime: counted in the

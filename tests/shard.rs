@@ -40,11 +40,12 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-/// Runs the 4 shards of the default run as 4 concurrent processes; returns their directories.
-fn four_parts(root: &Path) -> Vec<PathBuf> {
+/// Runs the 4 shards of the default run (with `extra` options) as 4
+/// concurrent processes; returns their directories.
+fn four_parts(root: &Path, extra: &[&str]) -> Vec<PathBuf> {
     let dirs: Vec<PathBuf> = (1..=4).map(|k| root.join(format!("part-{k}"))).collect();
     let children: Vec<_> =
-        dirs.iter().enumerate().map(|(i, d)| shard(&format!("{}/4", i + 1), d, &[]).spawn().unwrap()).collect();
+        dirs.iter().enumerate().map(|(i, d)| shard(&format!("{}/4", i + 1), d, extra).spawn().unwrap()).collect();
     for child in children {
         ok(child.wait_with_output().unwrap());
     }
@@ -80,14 +81,33 @@ fn same_results(single: &[u8], merged: &[u8], what: &str) {
 
 #[test]
 fn four_shard_processes_merged_equal_the_single_run_byte_for_byte() {
-    let root = temp_dir("equal");
+    four_shards_equal_the_single_run("equal", &[]);
+}
+
+/// Replayed recoveries (conditional Monte Carlo) keep integer sums per
+/// stratum and kind, so they merge exactly too, crossed with strata.
+#[test]
+fn replayed_and_stratified_shards_merge_into_the_single_run_byte_for_byte() {
+    let extra = ["--region-replays", "8", "--variance-reduction", "stratified"];
+    four_shards_equal_the_single_run("replayed", &extra);
+    let root = temp_dir("replayed-mixed");
+    let (a, b) = (root.join("a"), root.join("b"));
+    ok(shard("1/2", &a, &["--region-replays", "8"]).output().unwrap());
+    ok(shard("2/2", &b, &["--region-replays", "4"]).output().unwrap());
+    refused(merge(&[a, b], &root.join("m")), &["region replays", "8", "4"]);
+    fs::remove_dir_all(&root).unwrap();
+}
+
+fn four_shards_equal_the_single_run(name: &str, extra: &[&str]) {
+    let root = temp_dir(name);
     let single_dir = root.join("single");
     let single = ok(drsim()
         .args(["run", MODEL, "--trials", TRIALS, "--quiet", "--format", "json", "--out"])
         .arg(&single_dir)
+        .args(extra)
         .output()
         .unwrap());
-    let parts = four_parts(&root);
+    let parts = four_parts(&root, extra);
     let merged_dir = root.join("merged");
     // Parts given out of order: the merge sorts them by trial range.
     let shuffled = [parts[2].clone(), parts[0].clone(), parts[3].clone(), parts[1].clone()];
@@ -110,7 +130,7 @@ fn four_shard_processes_merged_equal_the_single_run_byte_for_byte() {
 #[test]
 fn merge_refuses_parts_of_other_runs_overlaps_and_gaps() {
     let root = temp_dir("refuse");
-    let parts = four_parts(&root);
+    let parts = four_parts(&root, &[]);
     let out = root.join("merged");
 
     // Missing: shard 3 of 4 is absent.
@@ -171,7 +191,7 @@ fn auto_shard_reads_each_array_job_engines_zero_based_index() {
 #[test]
 fn merge_refuses_parts_that_contradict_themselves_or_their_model() {
     let root = temp_dir("damaged");
-    let parts = four_parts(&root);
+    let parts = four_parts(&root, &[]);
     let original = fs::read_to_string(parts[0].join("part.json")).unwrap();
     type Edit = fn(&mut serde_json::Value);
     let cases: [(&str, Edit, &str); 8] = [

@@ -153,8 +153,10 @@ pub(super) fn simulate(
         _ => None,
     };
     let mut log = args.precision.map(PrecisionLog);
-    let mut simulation =
-        Simulation::new(model, args.options()).trials(range).variance_reduction(args.variance_reduction.setting());
+    let mut simulation = Simulation::new(model, args.options())
+        .trials(range)
+        .variance_reduction(args.variance_reduction.setting())
+        .region_plays(args.region_replays);
     if progress.is_visible() {
         simulation = simulation.observe(&mut progress);
     }

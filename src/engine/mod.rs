@@ -7,6 +7,7 @@
 //! bit-identical for any thread count or shard split.
 
 pub mod observer;
+pub mod replay;
 pub mod stop;
 
 use std::ops::Range;
@@ -17,11 +18,12 @@ use crate::cost::{CostModel, TrialPricer};
 use crate::incident::Incident;
 use crate::model::{Deployment, DisruptionKind, Duration, Model, Posture, Strategy};
 use crate::strategy::Ctx;
-use crate::tally::Tally;
+use crate::tally::{ReplaysMet, Tally};
 use crate::world::site::{self, Disruption, SiteScratch};
 use crate::world::strata::Stratification;
 use crate::world::{World, seed};
 pub use observer::{Encoder, Observer, Observers};
+pub use replay::Replays;
 
 /// What to simulate.
 #[derive(Clone, Debug)]
@@ -72,7 +74,10 @@ pub enum Response {
 /// trial's `streams` (made once per trial for every strategy), so a
 /// strategy's incidents depend on the world and its own id only; its
 /// response is drawn as `response` says. The engine and the platform layer
-/// (services sharing one world) both play through here.
+/// (services sharing one world) both play through here. `replays` says how
+/// often each `region` incident's recovery is played: `record` gets each
+/// incident with how many of its replays met the targets (see [`replay`];
+/// `None` without).
 #[allow(clippy::too_many_arguments)]
 pub fn play_strategy(
     response: Response,
@@ -82,7 +87,8 @@ pub fn play_strategy(
     world: &World,
     sites: &mut SiteCache,
     site: &mut SiteScratch,
-    record: &mut impl FnMut(&mut Incident),
+    replays: &Replays,
+    record: &mut impl FnMut(&mut Incident, Option<ReplaysMet>),
 ) {
     let mut rng = streams.strategy_rng(strategy.id);
     let mut ctx = Ctx::new(model, strategy, world, streams.backups, streams.ops, &mut rng);
@@ -93,8 +99,9 @@ pub fn play_strategy(
     };
     for &(region, share) in regions {
         for d in sites.get(world, region, strategy.deployment, site) {
+            let replayed = replays.play(&ctx, streams, d, region, share);
             let mut incident = ctx.respond(d, region, share);
-            record(&mut incident);
+            record(&mut incident, replayed);
         }
     }
     for o in world.outages.iter() {
@@ -103,9 +110,9 @@ pub fn play_strategy(
             DisruptionKind::Application => ctx.respond_application(o),
             DisruptionKind::Az | DisruptionKind::Region => continue,
         };
-        record(&mut incident);
+        record(&mut incident, None);
     }
-    ctx.respond_drills(|incident: &mut Incident| record(incident));
+    ctx.respond_drills(|incident: &mut Incident| record(incident, None));
 }
 
 /// Buffers reused from trial to trial on one thread: no allocation per event.
@@ -114,6 +121,7 @@ struct Scratch {
     site: SiteScratch,
     sites: SiteCache,
     annual_cost: Vec<f64>,
+    replays: Replays,
 }
 
 /// The disruptions of each (region, deployment) asked for in the current
@@ -159,12 +167,13 @@ impl SiteCache {
 }
 
 impl Scratch {
-    fn new(model: &Model) -> Scratch {
+    fn new(model: &Model, region_plays: u32) -> Scratch {
         Scratch {
             world: World::new(model),
             site: SiteScratch::default(),
             sites: SiteCache::default(),
             annual_cost: vec![0.0; model.strategies.len()],
+            replays: Replays::new(model, region_plays),
         }
     }
 }
@@ -189,6 +198,8 @@ pub struct Engine<'m> {
     config: RunConfig,
     /// Stratified sampling of worlds, when asked for (`None`: plain).
     strata: Option<Stratification>,
+    /// Plays of every `region` incident's recovery (1: once; see [`replay`]).
+    region_plays: u32,
     /// Worker threads of the last [`Engine::run`] (0 before the first).
     threads_used: std::sync::atomic::AtomicUsize,
 }
@@ -208,6 +219,7 @@ impl<'m> Engine<'m> {
             costs: CostModel::new(model),
             config,
             strata: None,
+            region_plays: 1,
             threads_used: std::sync::atomic::AtomicUsize::new(0),
         }
     }
@@ -220,6 +232,14 @@ impl<'m> Engine<'m> {
         self
     }
 
+    /// The same engine playing every `region` incident's recovery `plays`
+    /// times (conditional Monte Carlo, see [`replay`]; 1: once). Only the
+    /// shares of region incidents meeting their targets change.
+    pub fn with_region_plays(mut self, plays: u32) -> Engine<'m> {
+        self.region_plays = plays.max(1);
+        self
+    }
+
     /// The stratified design, if any.
     pub fn strata(&self) -> Option<&Stratification> {
         self.strata.as_ref()
@@ -227,10 +247,11 @@ impl<'m> Engine<'m> {
 
     /// An empty tally of the shape this engine records into.
     pub fn new_tally(&self) -> Tally {
-        match &self.strata {
+        let tally = match &self.strata {
             Some(design) => Tally::stratified(self.model, self.config.horizon, design.weights.len()),
             None => Tally::new(self.model, self.config.horizon),
-        }
+        };
+        tally.with_region_plays(self.region_plays)
     }
 
     /// The configuration.
@@ -297,7 +318,7 @@ impl<'m> Engine<'m> {
             .into_par_iter()
             .map(|block| {
                 let mut tally = self.new_tally();
-                let mut scratch = Scratch::new(model);
+                let mut scratch = Scratch::new(model, self.region_plays);
                 let fresh = self.costs.trial_pricer(self.config.horizon);
                 for trial in block {
                     if stop::requested() {
@@ -341,7 +362,7 @@ impl<'m> Engine<'m> {
                 .par_iter()
                 .map(|&from| {
                     let mut part = self.new_tally();
-                    let mut scratch = Scratch::new(model);
+                    let mut scratch = Scratch::new(model, self.region_plays);
                     let fresh = self.costs.trial_pricer(self.config.horizon);
                     let mut rows = Vec::new();
                     for trial in from..(from + chunk).min(end) {
@@ -448,18 +469,31 @@ impl Engine<'_> {
             None => tally,
         };
         scratch.world.sample(model, config.horizon, &mut world_rng);
-        let Scratch { world, site, sites, annual_cost } = scratch;
+        let Scratch { world, site, sites, annual_cost, replays } = scratch;
         let world = &*world;
         sites.clear();
         let streams = seed::TrialStreams::new(config.seed, trial);
         for (index, strategy) in model.strategies.iter().enumerate() {
             let mut trial_tally = tally.begin_trial(index);
             let mut pricer = fresh;
-            play_strategy(Response::Own, model, strategy, &streams, world, sites, site, &mut |incident| {
-                incident.cost_usd = pricer.price(incident);
-                observe(trial, index, incident);
-                trial_tally.record(incident);
-            });
+            play_strategy(
+                Response::Own,
+                model,
+                strategy,
+                &streams,
+                world,
+                sites,
+                site,
+                replays,
+                &mut |incident, again| {
+                    incident.cost_usd = pricer.price(incident);
+                    observe(trial, index, incident);
+                    trial_tally.record(incident);
+                    if let Some(again) = again {
+                        trial_tally.record_replays(incident, again);
+                    }
+                },
+            );
             if !strategy.avoids_maintenance && !world.maintenance.is_empty() {
                 trial_tally.maintenance(world.maintenance_downtime());
             }

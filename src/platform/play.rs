@@ -21,7 +21,9 @@ use rayon::prelude::*;
 use super::plan_cost::PlanCosts;
 use super::{MAX_SERVICES, Platform};
 use crate::cost::CostModel;
-use crate::engine::{BLOCKS_PER_THREAD, EngineError, Response, SiteCache, blocks, play_strategy, stop, with_threads};
+use crate::engine::{
+    BLOCKS_PER_THREAD, EngineError, Replays, Response, SiteCache, blocks, play_strategy, stop, with_threads,
+};
 use crate::incident::DataLoss;
 use crate::model::{Duration, SimTime};
 use crate::stats::{LogHistogram, Moments, Sum};
@@ -801,22 +803,33 @@ impl<'p> Player<'p> {
                 // The trial's incident costs when not recorded, added as `TrialTally` adds them.
                 let mut incidents_usd = 0.0;
                 let mut pricer = fresh;
-                play_strategy(response, &service.model, strategy, &streams, world, sites, site, &mut |incident| {
-                    if service.stateless {
-                        incident.data_loss = DataLoss::None;
-                    }
-                    incident.cost_usd = pricer.price(incident);
-                    match trial_tally.as_mut() {
-                        Some(t) => t.record(incident),
-                        None => incidents_usd += incident.cost_usd,
-                    }
-                    let from = (incident.start + incident.detection_delay).secs().min(end);
-                    let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
-                    let loss = incident.data_loss.secs();
-                    if to > from || loss > 0.0 {
-                        list.push(Down::new(from, to, loss));
-                    }
-                });
+                let off = &mut Replays::off();
+                play_strategy(
+                    response,
+                    &service.model,
+                    strategy,
+                    &streams,
+                    world,
+                    sites,
+                    site,
+                    off,
+                    &mut |incident, _| {
+                        if service.stateless {
+                            incident.data_loss = DataLoss::None;
+                        }
+                        incident.cost_usd = pricer.price(incident);
+                        match trial_tally.as_mut() {
+                            Some(t) => t.record(incident),
+                            None => incidents_usd += incident.cost_usd,
+                        }
+                        let from = (incident.start + incident.detection_delay).secs().min(end);
+                        let to = (from + (incident.downtime + incident.failback_downtime).secs()).min(end);
+                        let loss = incident.data_loss.secs();
+                        if to > from || loss > 0.0 {
+                            list.push(Down::new(from, to, loss));
+                        }
+                    },
+                );
                 let fixed = costs.fixed_annual_usd(c) * horizon.years();
                 annual[s][c] = match trial_tally {
                     Some(t) => t.finish(fixed),

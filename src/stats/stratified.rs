@@ -56,6 +56,70 @@ pub struct PartShare {
     pub successes: u64,
     /// Values.
     pub trials: u64,
+    /// When each value is itself a share of replays (`engine::replay`):
+    /// how many; the estimate then reads these, not `successes`.
+    pub replayed: Option<PlaysMet>,
+}
+
+/// Values that are shares `m_i / plays` of replays meeting a target
+/// (conditional Monte Carlo): `met` is `sum_i m_i`, `met_sq` is `sum_i m_i^2`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlaysMet {
+    /// Plays per value (at least 1).
+    pub plays: u32,
+    /// Plays meeting the target, summed over values.
+    pub met: u64,
+    /// The sum of their squares.
+    pub met_sq: u64,
+}
+
+impl PartShare {
+    /// A part of 0/1 values: `successes` of `trials`.
+    pub fn of(weight: f64, successes: u64, trials: u64) -> PartShare {
+        PartShare { weight, successes, trials, replayed: None }
+    }
+
+    /// The mean of its values.
+    fn rate(&self) -> f64 {
+        if self.trials == 0 {
+            return 0.0;
+        }
+        match self.replayed {
+            Some(r) => r.met as f64 / (f64::from(r.plays) * self.trials as f64),
+            None => self.successes as f64 / self.trials as f64,
+        }
+    }
+
+    /// The variance of one of its values: `p (1 - p)` for 0/1 values; for
+    /// shares of replays their sample variance (`p (1 - p)`, its upper
+    /// bound, with fewer than two values).
+    fn value_variance(&self) -> f64 {
+        let p = self.rate();
+        match self.replayed {
+            Some(r) if self.trials >= 2 => {
+                let k = f64::from(r.plays);
+                let n = self.trials as f64;
+                ((r.met_sq as f64 / (k * k) - n * p * p) / (n - 1.0)).max(0.0)
+            }
+            _ => p * (1.0 - p),
+        }
+    }
+
+    /// Every value a success (every play, for replays).
+    fn all(&self) -> bool {
+        match self.replayed {
+            Some(r) => r.met == u64::from(r.plays) * self.trials,
+            None => self.successes == self.trials,
+        }
+    }
+
+    /// No value a success.
+    fn none(&self) -> bool {
+        match self.replayed {
+            Some(r) => r.met == 0,
+            None => self.successes == 0,
+        }
+    }
 }
 
 /// The stratified share, its standard error and its Wilson interval at
@@ -65,20 +129,19 @@ pub fn share(parts: &[PartShare], confidence: f64) -> Option<(f64, f64, (f64, f6
     if p.iter().all(|&p| p == 0.0) {
         return None;
     }
-    let rate = |s: &PartShare| if s.trials == 0 { 0.0 } else { s.successes as f64 / s.trials as f64 };
-    let est: f64 = parts.iter().zip(&p).map(|(s, p)| p * rate(s)).sum::<f64>().clamp(0.0, 1.0);
+    let est: f64 = parts.iter().zip(&p).map(|(s, p)| p * s.rate()).sum::<f64>().clamp(0.0, 1.0);
     let var: f64 = parts
         .iter()
         .zip(&p)
         .filter(|(s, _)| s.trials > 0)
-        .map(|(s, p)| p * p * rate(s) * (1.0 - rate(s)) / s.trials as f64)
+        .map(|(s, p)| p * p * s.value_variance() / s.trials as f64)
         .sum();
     // Kish's effective size when every stratum is all or nothing.
     let kish =
         1.0 / parts.iter().zip(&p).filter(|(s, _)| s.trials > 0).map(|(s, p)| p * p / s.trials as f64).sum::<f64>();
     let n = if var > 0.0 { est * (1.0 - est) / var } else { kish };
-    let all = parts.iter().all(|s| s.successes == s.trials);
-    let none = parts.iter().all(|s| s.successes == 0);
+    let all = parts.iter().all(PartShare::all);
+    let none = parts.iter().all(PartShare::none);
     Some((est, var.sqrt(), wilson(est, n, confidence, none, all)))
 }
 
@@ -105,10 +168,25 @@ mod tests {
     fn one_stratum_is_the_plain_estimate() {
         let (m, se) = mean(&[PartMean { weight: 0.01, mean: 3.0, std_error: 0.5, count: 100 }]);
         assert_eq!((m, se), (3.0, 0.5));
-        let (p, _, (lo, hi)) = share(&[PartShare { weight: 0.01, successes: 30, trials: 100 }], 0.95).unwrap();
+        let (p, _, (lo, hi)) = share(&[PartShare::of(0.01, 30, 100)], 0.95).unwrap();
         let plain = crate::stats::Proportion { successes: 30, trials: 100 }.wilson(0.95).unwrap();
         assert!((p - 0.3).abs() < 1e-15);
         assert!((lo - plain.0).abs() < 1e-12 && (hi - plain.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn replayed_values_are_shares_of_plays_with_their_sample_variance() {
+        // Three incidents played 8 times each, meeting the target in 8, 4 and 0
+        // plays: values 1, 1/2, 0; mean 1/2; sample variance
+        // ((1/2)^2 + 0 + (1/2)^2) / 2 = 1/4; SE sqrt(1/4 / 3).
+        let replayed = Some(PlaysMet { plays: 8, met: 12, met_sq: 64 + 16 });
+        let part = PartShare { weight: 1.0, successes: 2, trials: 3, replayed };
+        let (p, se, _) = share(&[part], 0.95).unwrap();
+        assert!((p - 0.5).abs() < 1e-15, "{p}");
+        assert!((se - (0.25f64 / 3.0).sqrt()).abs() < 1e-15, "{se}");
+        // Every play met: all, the upper end is 1.
+        let all = PartShare { replayed: Some(PlaysMet { plays: 8, met: 24, met_sq: 192 }), ..part };
+        assert_eq!(share(&[all], 0.95).unwrap().2.1, 1.0);
     }
 
     #[test]

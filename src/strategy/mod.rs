@@ -143,6 +143,30 @@ impl<'a> Ctx<'a> {
         Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start, ops, restore_tests, shared_response: false }
     }
 
+    /// The same strategy, in the same state, drawing from `rng` instead:
+    /// its response to the next incident is an independent replay of the
+    /// response this context would give, with the same chance of every
+    /// outcome (the drill and test calendars, the backup pipeline's state
+    /// and the event's shared draws are the same; only the strategy's own
+    /// draws differ). Nothing this context holds changes.
+    pub(crate) fn replay<'b>(&self, rng: &'b mut SimRng) -> Ctx<'b>
+    where
+        'a: 'b,
+    {
+        Ctx {
+            model: self.model,
+            strategy: self.strategy,
+            world: self.world,
+            jobs: self.jobs,
+            rng,
+            drill_phase: self.drill_phase,
+            age_at_start: self.age_at_start,
+            ops: self.ops,
+            restore_tests: self.restore_tests,
+            shared_response: self.shared_response,
+        }
+    }
+
     /// Draws a duration from a distribution on the strategy's stream.
     pub(crate) fn draw(&mut self, dist: &Dist) -> Duration {
         dist.sample_duration(self.rng)

@@ -39,6 +39,7 @@ const INCIDENT: u64 = 7;
 const OUTER_INPUTS: u64 = 8;
 const OUTER_SEED: u64 = 9;
 const STRATUM: u64 = 10;
+const REPLAY: u64 = 11;
 
 /// The stream the uncertain inputs of outer draw `draw` are sampled from
 /// (two-level Monte Carlo, `drsim run --outer`).
@@ -97,6 +98,15 @@ impl TrialStreams {
     /// [`strategy_rng`]`(seed, trial, strategy_id)`.
     pub fn strategy_rng(&self, strategy_id: u64) -> SimRng {
         SimRng::seed_from_u64(extend(self.strategy_prefix, &[strategy_id]))
+    }
+
+    /// The stream of replay `play` (from 1) of strategy `strategy_id`'s
+    /// response to the incident whose service was lost at `start_s`
+    /// (seconds into the trial): keyed by `(seed, trial, strategy, start,
+    /// play)`, apart from every other stream, so replaying an incident
+    /// draws nothing from the strategy's own stream (`engine::replay`).
+    pub fn replay_rng(&self, strategy_id: u64, start_s: f64, play: u32) -> SimRng {
+        SimRng::seed_from_u64(extend(self.strategy_prefix, &[strategy_id, REPLAY, start_s.to_bits(), u64::from(play)]))
     }
 }
 

@@ -1,0 +1,153 @@
+//! Replayed recoveries (`drsim run --region-replays K`, conditional Monte
+//! Carlo; docs/variance.md): the replayed share of region incidents meeting
+//! the RTO against its closed form, its stated standard error against the
+//! closed-form one and against the spread over 50 seeds, every other figure
+//! unchanged, and bad values refused. Merging replayed shards is in
+//! tests/shard.rs.
+
+mod common;
+
+use common::cli::{drsim, results_figures};
+use common::*;
+use drsim::model::{DisruptionKind, Model};
+use drsim::simulation::{Results, RunOptions, Simulation};
+use drsim::summary::CONFIDENCE;
+
+/// Pilot light whose DR serves `F + U` after a primary-region failure: a
+/// fixed `F` = detection 70 s + promote 2 min + scale-up 9 min + switch 45 s
+/// = 775 s, and a decision `U ~ Uniform(0, 40 min)` drawn by the strategy.
+/// The primary's outage lasts `X ~ Exp(mean 1 h)` (a world draw), and
+/// service returns at the earlier of the two (invoke_after 0), so the
+/// downtime is `min(X, F + U)` and with RTO `R` = 30 min:
+///
+/// `q = P(met) = 1 - P(X > R) P(U > R - F) = 1 - e^{-1/2} (1375 / 2400)`.
+///
+/// Replayed `K` times, an incident's value is the share of its plays that
+/// met the RTO: 1 when `X <= R`, else the mean of `K` draws of
+/// `1{U <= 1025 s}` (the outage `X` is the same for every play). Its
+/// variance per incident, by the law of total variance, is
+/// `Var(E[I | X]) + E[Var(I | X)] / K` with
+/// `Var(E[I | X]) = a (1 - a) (1 - u)^2`, `E[Var(I | X)] = (1 - a) u (1 - u)`,
+/// `a = P(X <= R) = 1 - e^{-1/2}`, `u = 1025 / 2400`.
+fn model() -> Model {
+    ModelSpec::new()
+        .rto("30m")
+        .response("detection", fixed("70s"))
+        .response("decision", uniform("0s", "40m"))
+        .response("traffic_switch", fixed("45s"))
+        .failure(region_only_in(outage_failure("region", 3.0, &exponential("1h")), "p"))
+        .strategy(pilot_light("pl").set("promote", fixed("2m")).set("scale_up", fixed("9m")))
+        .build()
+}
+
+const R_S: f64 = 1800.0;
+const F_S: f64 = 70.0 + 120.0 + 540.0 + 45.0;
+const U_MAX_S: f64 = 2400.0;
+
+/// `(q, variance of one incident's value with K plays)` from the closed form above.
+fn closed_form(plays: u32) -> (f64, f64) {
+    let a = 1.0 - (-R_S / 3600.0f64).exp();
+    let u = (R_S - F_S) / U_MAX_S;
+    let q = a + (1.0 - a) * u;
+    let between = a * (1.0 - a) * (1.0 - u).powi(2);
+    let within = (1.0 - a) * u * (1.0 - u);
+    (q, between + within / f64::from(plays))
+}
+
+fn run(model: &Model, trials: u64, seed: u64, plays: u32) -> Results {
+    Simulation::new(model, RunOptions { trials, years: 1.0, seed, threads: None })
+        .region_plays(plays)
+        .run()
+        .expect("simulation runs")
+}
+
+/// The region kind's P(RTO met): (estimate, standard error stated by its
+/// interval, incidents).
+fn region_rto(results: &Results) -> (f64, f64, u64) {
+    let k = results.strategies[0].kinds.iter().find(|k| k.kind == DisruptionKind::Region).expect("region kind");
+    let z = drsim::stats::z_for(CONFIDENCE);
+    (k.rto_met.estimate, (k.rto_met.high - k.rto_met.low) / (2.0 * z), k.incidents)
+}
+
+#[test]
+fn replayed_share_meets_its_closed_form_and_states_its_error_right() {
+    let model = model();
+    // One long run: the estimate against q, its stated SE against the closed-form SE.
+    for plays in [1, 8] {
+        let (q, var) = closed_form(plays);
+        let results = run(&model, 20_000, 20_260_101, plays);
+        let (estimate, stated, n) = region_rto(&results);
+        assert!(n > 55_000, "expected ~60k region incidents, got {n}");
+        let se = (var / n as f64).sqrt();
+        assert_within_se(&format!("P(region RTO met), {plays} plays"), estimate, q, se);
+        // The stated SE comes from the sample variance of 60k values: within 3% of the truth.
+        assert!((stated / se - 1.0).abs() < 0.03, "{plays} plays: stated SE {stated} against closed form {se}");
+    }
+    // The gain at equal trials is the closed form's ratio of variances.
+    let gain = closed_form(1).1 / closed_form(8).1;
+    println!("variance at equal trials, 1 play / 8 plays: {gain:.2}");
+    assert!(gain > 2.0, "this model's response carries most of the variance");
+
+    // 50 seeds: the spread of the estimates against the SE the runs state.
+    // With 50 seeds the spread's own relative error is about 1 / sqrt(98) = 10%,
+    // so the 20% tolerance is two of its standard errors.
+    let runs: Vec<(f64, f64, u64)> = (0..50).map(|s| region_rto(&run(&model, 2_000, 1_000 + s, 8))).collect();
+    let estimates: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    let (mean, se_of_mean) = mean_se(&estimates);
+    let spread = se_of_mean * (estimates.len() as f64).sqrt();
+    let stated = runs.iter().map(|r| r.1).sum::<f64>() / runs.len() as f64;
+    println!("50 seeds x 2,000 trials, 8 plays: spread {spread:.5}, stated {stated:.5}, mean {mean:.5}");
+    assert!((stated / spread - 1.0).abs() <= 0.20, "stated SE {stated} against the spread {spread} over 50 seeds");
+    assert_within_se("mean over 50 seeds", mean, closed_form(8).0, se_of_mean);
+}
+
+/// Replays draw from streams of their own and record only the shares of
+/// region incidents meeting their targets: every other figure of
+/// SecureCart is byte-identical to the run without.
+#[test]
+fn replays_change_only_the_shares_of_region_incidents() {
+    let figures = |plays: &str| {
+        let out = drsim()
+            .args(["run", "models/securecart-monolith.toml", "--trials", "3000", "-q", "--format", "json"])
+            .args(["--region-replays", plays])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        results_figures(&out.stdout)
+    };
+    let (plain, mut replayed) = (figures("1"), figures("8"));
+    assert_eq!(replayed["region_replays"], 8, "the provenance says how the shares were estimated");
+    assert!(plain.get("region_replays").is_none());
+    replayed.as_object_mut().unwrap().remove("region_replays");
+    let mut moved = 0;
+    for (p, r) in plain["strategies"].as_array().unwrap().iter().zip(replayed["strategies"].as_array_mut().unwrap()) {
+        let p_region = p["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "region").unwrap();
+        let r_region = r["kinds"].as_array_mut().unwrap().iter_mut().find(|k| k["kind"] == "region").unwrap();
+        for share in ["rto_met", "rpo_met", "both_met"] {
+            // Raw counts stay the first plays'; the estimate and interval may move.
+            assert_eq!(p_region[share]["successes"], r_region[share]["successes"]);
+            assert_eq!(p_region[share]["trials"], r_region[share]["trials"]);
+            moved += usize::from(p_region[share]["estimate"] != r_region[share]["estimate"]);
+            r_region[share] = p_region[share].clone();
+        }
+    }
+    assert!(moved > 0, "some strategy's response decides some region incidents");
+    // The decision reads the shares, so it may move; everything else may not.
+    let (mut plain, mut replayed) = (plain, replayed);
+    plain.as_object_mut().unwrap().remove("decision");
+    replayed.as_object_mut().unwrap().remove("decision");
+    assert_eq!(plain, replayed, "a figure other than the region shares moved");
+}
+
+#[test]
+fn a_replay_count_outside_1_to_1024_is_refused_with_the_range() {
+    for bad in ["0", "1025", "two"] {
+        let out = drsim()
+            .args(["run", "models/securecart-monolith.toml", "--trials", "10", "--region-replays", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--region-replays {bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--region-replays") && err.contains(bad), "{err}");
+    }
+}
