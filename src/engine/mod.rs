@@ -98,10 +98,19 @@ pub fn play_strategy(
         _ => &[(model.topology.primary, 1.0)],
     };
     for &(region, share) in regions {
-        for d in sites.get(world, region, strategy.deployment, site) {
-            let replayed = replays.play(&ctx, streams, d, region, share);
-            let mut incident = ctx.respond(d, region, share);
-            record(&mut incident, replayed);
+        let disruptions = sites.get(world, region, strategy.deployment, site);
+        // Two loops, so that a run without replays records exactly as before
+        // (`None` known at compile time) and pays nothing per incident.
+        if replays.is_on() {
+            for d in disruptions {
+                let replayed = replays.play(&ctx, streams, d, region, share);
+                let mut incident = ctx.respond(d, region, share);
+                record(&mut incident, replayed);
+            }
+        } else {
+            for d in disruptions {
+                record(&mut ctx.respond(d, region, share), None);
+            }
         }
     }
     for o in world.outages.iter() {

@@ -50,11 +50,18 @@ impl Replays {
         Replays::default()
     }
 
+    /// Whether any incident is played more than once.
+    #[inline]
+    pub fn is_on(&self) -> bool {
+        self.plays > 1
+    }
+
     /// How many replays (all but the first play) of `ctx`'s response to
     /// `d` in `region` (serving `share` of the load) met the targets;
     /// `None` unless `d` is a `region` disruption and more than one play is
     /// asked for. Call it before the first play, so that every replay starts
     /// from the state the first one starts from; `ctx` is not changed.
+    #[inline]
     pub(crate) fn play(
         &self,
         ctx: &Ctx<'_>,
@@ -66,6 +73,13 @@ impl Replays {
         if self.plays <= 1 || d.kind != DisruptionKind::Region {
             return None;
         }
+        Some(self.replay(ctx, streams, d, region, share))
+    }
+
+    /// [`Replays::play`] once it is known to replay: kept out of line, so
+    /// a run without replays pays only the check above.
+    #[inline(never)]
+    fn replay(&self, ctx: &Ctx<'_>, streams: &TrialStreams, d: &Disruption, region: usize, share: f64) -> ReplaysMet {
         let mut met = ReplaysMet::default();
         for play in 1..self.plays {
             let mut rng = streams.replay_rng(ctx.strategy.id, d.start.secs(), play);
@@ -75,6 +89,6 @@ impl Replays {
             met.rpo += u32::from(rpo);
             met.both += u32::from(rto && rpo);
         }
-        Some(met)
+        met
     }
 }
