@@ -127,6 +127,20 @@ impl Provenance {
         self
     }
 
+    /// How the figures were estimated beyond plain sampling, for a report's
+    /// header: `" · stratified sampling"`, `" · region recoveries played 8
+    /// times"` (both, in that order), or empty for plain sampling.
+    pub fn estimation_note(&self) -> String {
+        let mut note = String::new();
+        if let Some(how) = &self.variance_reduction {
+            note.push_str(&format!(" · {how} sampling"));
+        }
+        if let Some(plays) = self.region_replays {
+            note.push_str(&format!(" · region recoveries played {plays} times"));
+        }
+        note
+    }
+
     /// The same, with the worker threads that simulated.
     pub fn with_threads(mut self, threads: usize) -> Provenance {
         self.invocation.threads = Some(threads as u64);

@@ -139,6 +139,24 @@ fn replays_change_only_the_shares_of_region_incidents() {
     assert_eq!(plain, replayed, "a figure other than the region shares moved");
 }
 
+/// The reader of a table or Markdown report learns how its shares were estimated.
+#[test]
+fn the_report_header_says_how_the_figures_were_estimated() {
+    for format in ["table", "markdown"] {
+        let out = drsim()
+            .args(["run", "models/securecart-monolith.toml", "--trials", "300", "-q", "--format", format])
+            .args(["--variance-reduction", "stratified", "--region-replays", "8"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let head: String = text.lines().take(4).collect::<Vec<_>>().join("\n");
+        assert!(
+            head.contains("300 trials x 1 year(s) · stratified sampling · region recoveries played 8 times"),
+            "{head}"
+        );
+    }
+}
+
 #[test]
 fn a_replay_count_outside_1_to_1024_is_refused_with_the_range() {
     for bad in ["0", "1025", "two"] {

@@ -43,13 +43,14 @@ impl Report for Markdown {
         let _ = writeln!(out, "# DR strategy comparison: {}\n", escape(p.model_name.as_deref().unwrap_or_default()));
         let _ = writeln!(
             out,
-            "drsim {} · model `{}` (SHA-256 `{}`) · seed {} · {} trials x {} year(s)\n",
+            "drsim {} · model `{}` (SHA-256 `{}`) · seed {} · {} trials x {} year(s){}\n",
             p.drsim_version,
             p.model_path.as_deref().unwrap_or_default().replace('`', "'"),
             p.model_sha256.as_deref().unwrap_or_default(),
             p.seed.unwrap_or_default(),
             p.trials.unwrap_or_default(),
-            p.years_per_trial.unwrap_or_default()
+            p.years_per_trial.unwrap_or_default(),
+            p.estimation_note()
         );
         let names: Vec<String> = r.strategies.iter().map(|s| escape(&s.name)).collect();
         let _ = writeln!(out, "## Question\n");

@@ -98,10 +98,11 @@ fn header(out: &mut String, r: &Results) {
     );
     let _ = writeln!(
         out,
-        "seed {} · {} trials x {} year(s)",
+        "seed {} · {} trials x {} year(s){}",
         p.seed.unwrap_or_default(),
         p.trials.unwrap_or_default(),
         p.years_per_trial.unwrap_or_default(),
+        p.estimation_note(),
     );
     let line = format!(
         "targets: RPO {}, RTO {}, each met by {} of incidents of every kind",

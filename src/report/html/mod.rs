@@ -53,8 +53,8 @@ fn page(r: &Results, charts: &[(String, String)]) -> Markup {
 }
 
 /// The header's line of provenance: drsim's version, the model's path and
-/// SHA-256, the seed, trials and years, then `more` (a platform's services
-/// and functions).
+/// SHA-256, the seed, trials and years, how the figures were estimated
+/// beyond plain sampling, then `more` (a platform's services and functions).
 fn provenance_line(p: &Provenance, more: Option<&str>) -> Markup {
     let model_path = p.model_path.as_deref().unwrap_or_default();
     let model_sha256 = p.model_sha256.as_deref().unwrap_or_default();
@@ -63,7 +63,7 @@ fn provenance_line(p: &Provenance, more: Option<&str>) -> Markup {
     html! {
         "drsim " (p.drsim_version) " · model " code { (model_path) }
         " (SHA-256 " code class="hash" { (model_sha256) } ") · seed " (seed) " · "
-        (trials) " trials x " (years) " year(s)"
+        (trials) " trials x " (years) " year(s)" (p.estimation_note())
         @if let Some(more) = more { " · " (more) }
     }
 }
