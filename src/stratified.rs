@@ -48,17 +48,12 @@ pub fn distribution<'a>(tally: &'a Tally, weights: &[f64], of: impl Fn(&'a Tally
     Mixture::new(tally.strata.iter().zip(weights).map(|(t, &w)| (w, of(t))).collect())
 }
 
-/// A share built from strata: raw counts, weighted estimate and interval.
-fn share(parts: &[PartShare]) -> Share {
-    Share::of_parts(parts)
-}
-
 /// A bad-outcome share (0 without values), as `Share::of_events`.
 fn events(parts: &[PartShare]) -> Share {
     if parts.iter().all(|p| p.trials == 0) {
         return Share::of_events(0, 0);
     }
-    share(parts)
+    Share::of_parts(parts)
 }
 
 fn quantiles(m: &Mixture<'_>) -> Option<Quantiles> {
@@ -118,7 +113,7 @@ fn kind_summary(
     plays: u32,
 ) -> KindSummary {
     let met = |met: Met| -> Share {
-        share(&ks.iter().zip(w).map(|(k, &weight)| met_part(k, met, weight, plays)).collect::<Vec<_>>())
+        Share::of_parts(&ks.iter().zip(w).map(|(k, &weight)| met_part(k, met, weight, plays)).collect::<Vec<_>>())
     };
     let incidents: u64 = ks.iter().map(|k| k.incidents).sum();
     let parts = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {

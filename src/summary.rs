@@ -371,15 +371,11 @@ pub(crate) fn met_part(k: &KindTally, met: Met, weight: f64, plays: u32) -> Part
 /// The share of `k`'s incidents meeting `met`: the plain count, or with
 /// replays the mean share of plays (conditional Monte Carlo).
 fn met_share(k: &KindTally, met: Met, plays: u32) -> Share {
-    if k.replayed.is_empty() {
-        let successes = match met {
-            Met::Rto => k.rto_met,
-            Met::Rpo => k.rpo_met,
-            Met::Both => k.both_met,
-        };
-        return Share::new(successes, k.incidents);
+    let part = met_part(k, met, 1.0, plays);
+    match part.replayed {
+        None => Share::new(part.successes, part.trials),
+        Some(_) => Share::of_parts(&[part]),
     }
-    Share::of_parts(&[met_part(k, met, 1.0, plays)])
 }
 
 fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64, year_count: u64, plays: u32) -> KindSummary {

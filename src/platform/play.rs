@@ -803,7 +803,6 @@ impl<'p> Player<'p> {
                 // The trial's incident costs when not recorded, added as `TrialTally` adds them.
                 let mut incidents_usd = 0.0;
                 let mut pricer = fresh;
-                let off = &mut Replays::off();
                 play_strategy(
                     response,
                     &service.model,
@@ -812,7 +811,7 @@ impl<'p> Player<'p> {
                     world,
                     sites,
                     site,
-                    off,
+                    &Replays::off(),
                     &mut |incident, _| {
                         if service.stateless {
                             incident.data_loss = DataLoss::None;
