@@ -9,7 +9,7 @@ use crate::model::{DisruptionKind, Duration, Model};
 use crate::stats::stratified::{self as est, PartMean, PartShare};
 use crate::stats::{LogHistogram, Mixture, Moments};
 use crate::summary::{
-    CONFIDENCE, CostSummary, KindSummary, Mean, Met, Outcome, OutcomeShare, Quantile, Quantiles, Share,
+    CONFIDENCE, CostSummary, KindSummary, Mean, Met, Outcome, OutcomeShare, Quantile, Quantiles, ReplayGain, Share,
     StrategySummary, met_part,
 };
 use crate::tally::{KindTally, StrategyTally, Tally};
@@ -112,9 +112,9 @@ fn kind_summary(
     slots: &[u64],
     plays: u32,
 ) -> KindSummary {
-    let met = |met: Met| -> Share {
-        Share::of_parts(&ks.iter().zip(w).map(|(k, &weight)| met_part(k, met, weight, plays)).collect::<Vec<_>>())
-    };
+    let met_parts =
+        |met: Met| -> Vec<PartShare> { ks.iter().zip(w).map(|(k, &weight)| met_part(k, met, weight, plays)).collect() };
+    let met = |met: Met| Share::of_parts(&met_parts(met));
     let incidents: u64 = ks.iter().map(|k| k.incidents).sum();
     let parts = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
         ks.iter().zip(w).map(|(k, &weight)| PartShare::of(weight, of(k), k.incidents)).collect()
@@ -166,6 +166,7 @@ fn kind_summary(
         service_back_mean_s: hist_mean(&back),
         years_with_rto_breach: events(&years(&|k| k.years_with_rto_breach)),
         years_with_rpo_breach: events(&years(&|k| k.years_with_rpo_breach)),
+        rto_met_replays: ReplayGain::of(&met_parts(Met::Rto)),
     }
 }
 

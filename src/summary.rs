@@ -170,6 +170,37 @@ pub struct KindSummary {
     pub years_with_rto_breach: Share,
     /// P(a year has at least one incident of this kind missing the RPO target).
     pub years_with_rpo_breach: Share,
+    /// With replayed recoveries (`--region-replays`, `region` only): what
+    /// they did for `rto_met`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rto_met_replays: Option<ReplayGain>,
+}
+
+/// What replayed recoveries did for a share (docs/variance.md, "Replayed
+/// recoveries"): how many plays per incident, how much of the share's
+/// variance the response draws cause (what replays divide by the plays;
+/// the rest is the world's), and the variance it leaves against one play
+/// per incident at equal trials.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReplayGain {
+    /// Plays per incident.
+    pub plays: u32,
+    /// Part of the variance of one play's outcome that the plays of one
+    /// incident vary by (0 to 1): `1 - rho`.
+    pub response_share: f64,
+    /// `1 / (rho + (1 - rho) / plays)`: how many times less variance than one
+    /// play per incident at equal trials (1: replays changed nothing).
+    pub variance_gain: f64,
+}
+
+impl ReplayGain {
+    /// What replays did for a share read from `parts`; `None` without replays
+    /// (see `stats::stratified::replay_gain`).
+    pub(crate) fn of(parts: &[PartShare]) -> Option<ReplayGain> {
+        let plays = parts.iter().find_map(|p| p.replayed)?.plays;
+        let (response_share, variance_gain) = crate::stats::stratified::replay_gain(parts)?;
+        Some(ReplayGain { plays, response_share, variance_gain })
+    }
 }
 
 /// How an incident ended, in the words a design review uses: paths grouped.
@@ -400,6 +431,7 @@ fn kind_summary(kind: DisruptionKind, k: &KindTally, years: f64, year_count: u64
         service_back_mean_s: Mean::of(&k.service_back_s),
         years_with_rto_breach: Share::of_events(k.years_with_rto_breach, year_count),
         years_with_rpo_breach: Share::of_events(k.years_with_rpo_breach, year_count),
+        rto_met_replays: ReplayGain::of(&[met_part(k, Met::Rto, 1.0, plays)]),
     }
 }
 

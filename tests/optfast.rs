@@ -7,14 +7,14 @@
 
 mod common;
 
-use common::search::{fnv, securecart_search, securecart_search_recording};
+use common::search::{fnv, securecart_search, securecart_search_recording, services_debug};
 
 /// Digests of every plan's cost (bits), the service figures and the
 /// function figures (`Debug` prints each `f64` so that it reads back to the
 /// same bits) of a seeded search of `models/securecart.toml`.
 fn digests(trials: u64, threads: usize) -> (u64, u64, u64) {
     let (eval, costs) = securecart_search(trials, 5, threads);
-    let services = format!("{:?}", eval.services);
+    let services = services_debug(&eval);
     let functions = format!("{:?}", eval.functions);
     (costs, fnv(services.as_bytes()), fnv(functions.as_bytes()))
 }

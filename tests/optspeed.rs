@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::search::{fnv, securecart, securecart_search};
+use common::search::{fnv, securecart, securecart_search, services_debug};
 use drsim::platform::eval::FunctionFigures;
 
 /// The figures of a function the digest was taken over, printed as
@@ -46,7 +46,7 @@ impl std::fmt::Debug for Pinned<'_> {
 #[test]
 fn every_plan_of_the_platform_search_keeps_its_figures_bit_for_bit() {
     let (eval, costs) = securecart_search(600, 11, 2);
-    let services = format!("{:?}", eval.services);
+    let services = services_debug(&eval);
     let pinned: Vec<Vec<Pinned<'_>>> = eval.functions.iter().map(|c| c.iter().map(Pinned).collect()).collect();
     let functions = format!("{pinned:?}");
     let got = (costs, fnv(services.as_bytes()), fnv(functions.as_bytes()));

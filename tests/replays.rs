@@ -83,6 +83,23 @@ fn replayed_share_meets_its_closed_form_and_states_its_error_right() {
         // The stated SE comes from the sample variance of 60k values: within 3% of the truth.
         assert!((stated / se - 1.0).abs() < 0.03, "{plays} plays: stated SE {stated} against closed form {se}");
     }
+    // What the run says replays did: the response's share of the variance,
+    // E[Var(I | X)] / q(1 - q), from 60k incidents' within-incident variances
+    // (each in [0, 1/4]; SE of the share about 0.002, so 4 SE = 0.01).
+    let results = run(&model, 20_000, 20_260_101, 8);
+    let region = results.strategies[0].kinds.iter().find(|k| k.kind == DisruptionKind::Region).unwrap();
+    let replays = region.rto_met_replays.expect("a replayed run says what replays did");
+    let (q, _) = closed_form(1);
+    let a = 1.0 - (-R_S / 3600.0f64).exp();
+    let u = (R_S - F_S) / U_MAX_S;
+    let response = (1.0 - a) * u * (1.0 - u) / (q * (1.0 - q));
+    println!("response share: got {:.4}, closed form {response:.4}", replays.response_share);
+    assert_eq!(replays.plays, 8);
+    assert!((replays.response_share - response).abs() < 0.01, "{replays:?} against {response}");
+    let want_gain = 1.0 / ((1.0 - response) + response / 8.0);
+    assert!((replays.variance_gain / want_gain - 1.0).abs() < 0.03, "{replays:?} against gain {want_gain}");
+    assert!(run(&model, 2_000, 1, 1).strategies[0].kinds.iter().all(|k| k.rto_met_replays.is_none()));
+
     // The gain at equal trials is the closed form's ratio of variances.
     let gain = closed_form(1).1 / closed_form(8).1;
     println!("variance at equal trials, 1 play / 8 plays: {gain:.2}");
@@ -130,6 +147,9 @@ fn replays_change_only_the_shares_of_region_incidents() {
             moved += usize::from(p_region[share]["estimate"] != r_region[share]["estimate"]);
             r_region[share] = p_region[share].clone();
         }
+        // What replays did is said beside them, and only for the replayed kind.
+        assert!(r_region["rto_met_replays"]["plays"] == 8, "{r_region}");
+        r_region.as_object_mut().unwrap().remove("rto_met_replays");
     }
     assert!(moved > 0, "some strategy's response decides some region incidents");
     // The decision reads the shares, so it may move; everything else may not.

@@ -72,6 +72,32 @@ fn trim_pct(x: f64) -> String {
     fmt_percent(x).trim_end_matches('%').to_string()
 }
 
+/// What replayed recoveries did for a strategy's P(RTO met) (`--region-replays`):
+/// per replayed kind, the plays, the part of the share's variance the
+/// response causes and the variance left against one play. `None` without
+/// replays.
+pub fn replay_line(s: &StrategySummary) -> Option<String> {
+    let kinds: Vec<String> = s
+        .kinds
+        .iter()
+        .filter_map(|k| {
+            let g = k.rto_met_replays?;
+            let gain = if g.variance_gain < 1.05 {
+                "replays gain next to nothing here (the world decides it)".to_string()
+            } else {
+                format!("{:.1}x less variance than one play per incident", g.variance_gain)
+            };
+            Some(format!(
+                "{} RTO met from {} plays per incident: the response causes {} of its variance; {gain}",
+                k.kind.name(),
+                g.plays,
+                fmt_percent(g.response_share),
+            ))
+        })
+        .collect();
+    (!kinds.is_empty()).then(|| kinds.join("; "))
+}
+
 /// The total-loss figures of a strategy, as the terminal table and report.md
 /// print them: the share of incidents of each kind that lost all data and
 /// P(a year with a total loss). `None` when no incident lost all data, so

@@ -235,6 +235,9 @@ fn compact_block(out: &mut String, r: &Results, s: &StrategySummary) {
     if let Some(line) = cells::total_loss_line(s) {
         out.push_str(&answer::wrap(&line, WIDTH, "  ", "    "));
     }
+    if let Some(line) = cells::replay_line(s) {
+        out.push_str(&answer::wrap(&line, WIDTH, "  ", "    "));
+    }
     let c = &s.cost;
     let items = line_items(&c.line_items);
     let fixed = if items.is_empty() { String::new() } else { format!(" ({})", items.join(" + ")) };
@@ -293,6 +296,9 @@ fn full_block(out: &mut String, r: &Results, s: &StrategySummary) {
         kind_row(out, k, w);
     }
     if let Some(line) = cells::total_loss_line(s) {
+        let _ = writeln!(out, "  {line}");
+    }
+    if let Some(line) = cells::replay_line(s) {
         let _ = writeln!(out, "  {line}");
     }
     cost_block(out, s, cells::trial_basis(r.provenance.years_per_trial));

@@ -25,6 +25,14 @@ pub fn securecart_search(trials: u64, seed: u64, threads: usize) -> (Evaluation,
     securecart_search_recording(trials, seed, threads, true)
 }
 
+/// The service figures of a search as the digests were taken over them:
+/// their derived `Debug`, less the fields added since, which a platform
+/// search leaves empty (`rto_met_replays`: a search never replays), so
+/// the digests pin every figure they pinned and no more.
+pub fn services_debug(eval: &Evaluation) -> String {
+    format!("{:?}", eval.services).replace(", rto_met_replays: None", "")
+}
+
 /// [`securecart_search`], recording function quantiles or not
 /// (`Player::without_quantiles`).
 pub fn securecart_search_recording(trials: u64, seed: u64, threads: usize, quantiles: bool) -> (Evaluation, u64) {
