@@ -12,8 +12,8 @@ Usage: benches/replays.py BIN [trials] [rounds]
    V = q (1 - q), and rho = 1 - W / V. The variance at equal trials then falls by
    1 / (rho + (1 - rho) / K) with K plays (law of total variance).
 2. Whole-process time of 1,000,000 trials (200,000 with all four strategies),
-   `rounds` interleaved rounds, median: every strategy together, and warm-standby
-   and pilot-light alone, for K in 1, 4, 8, 16, 32.
+   `rounds` interleaved rounds, median: every strategy together, and each
+   strategy alone, for K in 1, 4, 8, 16, 32, 64.
 3. Precision per second against K = 1: the variance gain times the time ratio.
 """
 import json, statistics, subprocess, sys, tempfile, time
@@ -23,7 +23,8 @@ BIN = sys.argv[1]
 TRIALS = sys.argv[2] if len(sys.argv) > 2 else "1000000"
 ROUNDS = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 MODEL = "models/securecart-monolith.toml"
-PLAYS = [1, 4, 8, 16, 32]
+PLAYS = [1, 4, 8, 16, 32, 64]
+STRATEGIES = ["backup-restore", "pilot-light", "warm-standby", "active-active"]
 
 with tempfile.TemporaryDirectory() as tmp:
     out = Path(tmp) / "part"
@@ -33,14 +34,14 @@ with tempfile.TemporaryDirectory() as tmp:
 tally, k = part["tally"], part["tally"]["region_plays"]
 rho = {}
 print(f"world's share of the variance, {TRIALS} trials, {k} plays")
-print("| strategy | region incidents | P(region RTO met) | rho | gain at equal trials, K = 4 / 8 / 16 / 32 | at most |")
+print("| strategy | region incidents | P(region RTO met) | rho | gain at equal trials, K = 4 / 8 / 16 / 32 / 64 | at most |")
 print("| --- | --- | --- | --- | --- | --- |")
 for name, s in zip(part["strategies"], tally["strategies"]):
     r = next(kind["replayed"] for kind in s["kinds"] if kind.get("replayed"))
     n, (m, m2) = r["incidents"], r["rto_met"]
     q = m / (k * n)
     within = (m - m2 / k) / (n * (k - 1))
-    rho[name] = 1 - within / (q * (1 - q)) if 0 < q < 1 else 1.0
+    rho[name] = max(0.0, 1 - within / (q * (1 - q))) if 0 < q < 1 else 1.0
     gains = " / ".join(f"{1 / (rho[name] + (1 - rho[name]) / p):.2f}" for p in PLAYS[1:])
     most = f"{1 / rho[name]:.1f}" if rho[name] > 1e-9 else "inf"
     print(f"| {name} | {n:,} | {q:.4f} | {rho[name]:.3f} | {gains} | {most} |")
@@ -52,9 +53,8 @@ def timed(args):
     return time.perf_counter() - t
 
 
-setups = {"all four (200,000 trials)": ([], "200000"),
-          "warm-standby alone": (["--strategy", "warm-standby"], "1000000"),
-          "pilot-light alone": (["--strategy", "pilot-light"], "1000000")}
+setups = {"all four (200,000 trials)": ([], "200000")}
+setups.update({f"{s} alone": (["--strategy", s], "1000000") for s in STRATEGIES})
 times = {(s, p): [] for s in setups for p in PLAYS}
 keys = list(times)
 for r in range(ROUNDS):
@@ -65,14 +65,14 @@ for r in range(ROUNDS):
                                  "--region-replays", str(plays), *extra]))
 print(f"\nwhole-process time, median of {ROUNDS} interleaved rounds (range), and precision per second"
       " of P(region RTO met) against K = 1")
-print("| run | K | time s | time / K=1 | per second: warm-standby | per second: pilot-light |")
-print("| --- | --- | --- | --- | --- | --- |")
+print("| run | K | time s | time / K=1 | " + " | ".join(f"per second: {s}" for s in STRATEGIES) + " |")
+print("| --- | --- | --- | --- | " + " | ".join("---" for _ in STRATEGIES) + " |")
 for setup in setups:
     base = statistics.median(times[(setup, 1)])
     for p in PLAYS:
         t = times[(setup, p)]
         med = statistics.median(t)
         per = [f"{(1 / (rho[s] + (1 - rho[s]) / p)) * base / med:.2f}x"
-               if setup.startswith(("all", s)) else "" for s in ("warm-standby", "pilot-light")]
+               if setup.startswith(("all", s)) else "" for s in STRATEGIES]
         print(f"| {setup} | {p} | {med:.3f} ({min(t):.3f}-{max(t):.3f}) | {med / base:.2f} | "
-              f"{per[0]} | {per[1]} |")
+              + " | ".join(per) + " |")

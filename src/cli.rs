@@ -235,11 +235,12 @@ pub struct RunArgs {
     /// the number of logical failures (for cost tails logical incidents set). See docs/variance.md.
     #[arg(long, value_enum, default_value_t = VarianceArg::None, conflicts_with = "outer")]
     pub variance_reduction: VarianceArg,
-    /// Play every region incident's recovery K times (the first as always, K-1 more on streams of
-    /// their own) and report P(RTO met), P(RPO met) of region incidents as the share of plays
-    /// meeting the target: conditional Monte Carlo, unbiased, narrower intervals where the
-    /// strategy's own response decides them, at the cost of K-1 more responses per region
-    /// incident. Every other figure is the same as without replays. See docs/variance.md.
+    /// Play every region incident K times (the first as always, K-1 more with the outage's length
+    /// and the strategy's response drawn afresh on streams of their own) and report P(RTO met),
+    /// P(RPO met) of region incidents as the share of plays meeting the target: conditional
+    /// Monte Carlo, unbiased, narrower intervals unless other regions being down decides them
+    /// (active-active), at the cost of K-1 more responses per region incident. Every other
+    /// figure is the same as without replays. See docs/variance.md.
     #[arg(long, value_name = "K", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..=drsim::engine::replay::MAX_PLAYS as i64),
           conflicts_with = "outer")]

@@ -128,7 +128,7 @@ impl Provenance {
     }
 
     /// How the figures were estimated beyond plain sampling, for a report's
-    /// header: `" · stratified sampling"`, `" · region recoveries played 8
+    /// header: `" · stratified sampling"`, `" · region incidents played 8
     /// times"` (both, in that order), or empty for plain sampling.
     pub fn estimation_note(&self) -> String {
         let mut note = String::new();
@@ -136,7 +136,7 @@ impl Provenance {
             note.push_str(&format!(" · {how} sampling"));
         }
         if let Some(plays) = self.region_replays {
-            note.push_str(&format!(" · region recoveries played {plays} times"));
+            note.push_str(&format!(" · region incidents played {plays} times"));
         }
         note
     }

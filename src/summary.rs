@@ -178,16 +178,17 @@ pub struct KindSummary {
 
 /// What replayed recoveries did for a share (docs/variance.md, "Replayed
 /// recoveries"): how many plays per incident, how much of the share's
-/// variance the response draws cause (what replays divide by the plays;
-/// the rest is the world's), and the variance it leaves against one play
-/// per incident at equal trials.
+/// variance the replayed draws cause (the outage's length and the
+/// response: what replays divide by the plays; the rest is set by the
+/// incident's history), and the variance it leaves against one play per
+/// incident at equal trials.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplayGain {
     /// Plays per incident.
     pub plays: u32,
     /// Part of the variance of one play's outcome that the plays of one
     /// incident vary by (0 to 1): `1 - rho`.
-    pub response_share: f64,
+    pub replayed_share: f64,
     /// `1 / (rho + (1 - rho) / plays)`: how many times less variance than one
     /// play per incident at equal trials (1: replays changed nothing).
     pub variance_gain: f64,
@@ -198,8 +199,8 @@ impl ReplayGain {
     /// (see `stats::stratified::replay_gain`).
     pub(crate) fn of(parts: &[PartShare]) -> Option<ReplayGain> {
         let plays = parts.iter().find_map(|p| p.replayed)?.plays;
-        let (response_share, variance_gain) = crate::stats::stratified::replay_gain(parts)?;
-        Some(ReplayGain { plays, response_share, variance_gain })
+        let (replayed_share, variance_gain) = crate::stats::stratified::replay_gain(parts)?;
+        Some(ReplayGain { plays, replayed_share, variance_gain })
     }
 }
 

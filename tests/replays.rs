@@ -23,32 +23,53 @@ use drsim::summary::CONFIDENCE;
 /// `q = P(met) = 1 - P(X > R) P(U > R - F) = 1 - e^{-1/2} (1375 / 2400)`.
 ///
 /// Replayed `K` times, an incident's value is the share of its plays that
-/// met the RTO: 1 when `X <= R`, else the mean of `K` draws of
-/// `1{U <= 1025 s}` (the outage `X` is the same for every play). Its
-/// variance per incident, by the law of total variance, is
+/// met the RTO. Each replay draws the outage's length `X` and the decision
+/// `U` afresh, so the plays are `K` independent draws of `1{min(X, F + U) <= R}`
+/// and the variance per incident is `q (1 - q) / K`: nothing in an
+/// incident's history changes its chances (the region fails only in `p`).
+///
+/// `common_mode`: the same, but every outage of `p` is one event with a
+/// region `x` elsewhere (common-mode probability 1, `x` failing as often):
+/// `x`'s outage shows how long `p`'s lasts, so only the response is
+/// replayed. The plays of an incident then share `X`, and by the law of
+/// total variance the variance per incident is
 /// `Var(E[I | X]) + E[Var(I | X)] / K` with
 /// `Var(E[I | X]) = a (1 - a) (1 - u)^2`, `E[Var(I | X)] = (1 - a) u (1 - u)`,
 /// `a = P(X <= R) = 1 - e^{-1/2}`, `u = 1025 / 2400`.
-fn model() -> Model {
-    ModelSpec::new()
+fn model(common_mode: bool) -> Model {
+    let outage = outage_failure("region", 3.0, &exponential("1h"));
+    let spec = ModelSpec::new()
         .rto("30m")
         .response("detection", fixed("70s"))
         .response("decision", uniform("0s", "40m"))
         .response("traffic_switch", fixed("45s"))
-        .failure(region_only_in(outage_failure("region", 3.0, &exponential("1h")), "p"))
-        .strategy(pilot_light("pl").set("promote", fixed("2m")).set("scale_up", fixed("9m")))
-        .build()
+        .strategy(pilot_light("pl").set("promote", fixed("2m")).set("scale_up", fixed("9m")));
+    if common_mode {
+        spec.regions(&[("p", 3), ("dr", 3), ("x", 3)])
+            .failure(outage.set("regions", "[\"p\", \"x\"]").set("common_mode_probability", "1.0"))
+            .build()
+    } else {
+        spec.failure(region_only_in(outage, "p")).build()
+    }
 }
 
 const R_S: f64 = 1800.0;
 const F_S: f64 = 70.0 + 120.0 + 540.0 + 45.0;
 const U_MAX_S: f64 = 2400.0;
 
-/// `(q, variance of one incident's value with K plays)` from the closed form above.
-fn closed_form(plays: u32) -> (f64, f64) {
-    let a = 1.0 - (-R_S / 3600.0f64).exp();
-    let u = (R_S - F_S) / U_MAX_S;
+/// `P(X <= R)` and `P(U <= R - F)` of the closed form above.
+fn a_u() -> (f64, f64) {
+    (1.0 - (-R_S / 3600.0f64).exp(), (R_S - F_S) / U_MAX_S)
+}
+
+/// `(q, variance of one incident's value with K plays)` from the closed
+/// form above, with or without the outage's length replayed.
+fn closed_form(plays: u32, length_replayed: bool) -> (f64, f64) {
+    let (a, u) = a_u();
     let q = a + (1.0 - a) * u;
+    if length_replayed {
+        return (q, q * (1.0 - q) / f64::from(plays));
+    }
     let between = a * (1.0 - a) * (1.0 - u).powi(2);
     let within = (1.0 - a) * u * (1.0 - u);
     (q, between + within / f64::from(plays))
@@ -69,45 +90,50 @@ fn region_rto(results: &Results) -> (f64, f64, u64) {
     (k.rto_met.estimate, (k.rto_met.high - k.rto_met.low) / (2.0 * z), k.incidents)
 }
 
-#[test]
-fn replayed_share_meets_its_closed_form_and_states_its_error_right() {
-    let model = model();
-    // One long run: the estimate against q, its stated SE against the closed-form SE.
+/// One long run: the estimate against `q`, its stated SE against the
+/// closed-form SE (from the sample variance of about 60k values: within 3%),
+/// and what the run says replays did against the closed form's share of
+/// the variance the replayed draws cause.
+fn check_one_run(common_mode: bool, replayed_share: f64) {
+    let model = model(common_mode);
     for plays in [1, 8] {
-        let (q, var) = closed_form(plays);
+        let (q, var) = closed_form(plays, !common_mode);
         let results = run(&model, 20_000, 20_260_101, plays);
         let (estimate, stated, n) = region_rto(&results);
-        assert!(n > 55_000, "expected ~60k region incidents, got {n}");
+        let want = if common_mode { 110_000 } else { 55_000 };
+        assert!(n > want, "expected more than {want} region incidents, got {n}");
         let se = (var / n as f64).sqrt();
-        assert_within_se(&format!("P(region RTO met), {plays} plays"), estimate, q, se);
-        // The stated SE comes from the sample variance of 60k values: within 3% of the truth.
-        assert!((stated / se - 1.0).abs() < 0.03, "{plays} plays: stated SE {stated} against closed form {se}");
+        let what = format!("P(region RTO met), {plays} plays, common mode {common_mode}");
+        assert_within_se(&what, estimate, q, se);
+        assert!((stated / se - 1.0).abs() < 0.03, "{what}: stated SE {stated} against closed form {se}");
+        if plays == 1 {
+            assert!(results.strategies[0].kinds.iter().all(|k| k.rto_met_replays.is_none()));
+            continue;
+        }
+        // Each incident's within-play variance is in [0, 1/4]: the share's
+        // SE is about 0.002 over 60k incidents, so 4 SE = 0.01.
+        let region = results.strategies[0].kinds.iter().find(|k| k.kind == DisruptionKind::Region).unwrap();
+        let replays = region.rto_met_replays.expect("a replayed run says what replays did");
+        println!("{what}: replayed share {:.4}, closed form {replayed_share:.4}", replays.replayed_share);
+        assert_eq!(replays.plays, 8);
+        assert!((replays.replayed_share - replayed_share).abs() < 0.01, "{replays:?} against {replayed_share}");
+        let want_gain = 1.0 / ((1.0 - replayed_share) + replayed_share / 8.0);
+        assert!((replays.variance_gain / want_gain - 1.0).abs() < 0.03, "{replays:?} against gain {want_gain}");
+        let gain = closed_form(1, !common_mode).1 / closed_form(8, !common_mode).1;
+        println!("{what}: variance at equal trials, 1 play / 8 plays: {gain:.2}");
     }
-    // What the run says replays did: the response's share of the variance,
-    // E[Var(I | X)] / q(1 - q), from 60k incidents' within-incident variances
-    // (each in [0, 1/4]; SE of the share about 0.002, so 4 SE = 0.01).
-    let results = run(&model, 20_000, 20_260_101, 8);
-    let region = results.strategies[0].kinds.iter().find(|k| k.kind == DisruptionKind::Region).unwrap();
-    let replays = region.rto_met_replays.expect("a replayed run says what replays did");
-    let (q, _) = closed_form(1);
-    let a = 1.0 - (-R_S / 3600.0f64).exp();
-    let u = (R_S - F_S) / U_MAX_S;
-    let response = (1.0 - a) * u * (1.0 - u) / (q * (1.0 - q));
-    println!("response share: got {:.4}, closed form {response:.4}", replays.response_share);
-    assert_eq!(replays.plays, 8);
-    assert!((replays.response_share - response).abs() < 0.01, "{replays:?} against {response}");
-    let want_gain = 1.0 / ((1.0 - response) + response / 8.0);
-    assert!((replays.variance_gain / want_gain - 1.0).abs() < 0.03, "{replays:?} against gain {want_gain}");
-    assert!(run(&model, 2_000, 1, 1).strategies[0].kinds.iter().all(|k| k.rto_met_replays.is_none()));
+}
 
-    // The gain at equal trials is the closed form's ratio of variances.
-    let gain = closed_form(1).1 / closed_form(8).1;
-    println!("variance at equal trials, 1 play / 8 plays: {gain:.2}");
-    assert!(gain > 2.0, "this model's response carries most of the variance");
+#[test]
+fn replayed_share_meets_its_closed_form_and_states_its_error_right() {
+    // Every draw of an incident is replayed: the plays of one incident vary
+    // as much as plays of different incidents.
+    check_one_run(false, 1.0);
 
     // 50 seeds: the spread of the estimates against the SE the runs state.
     // With 50 seeds the spread's own relative error is about 1 / sqrt(98) = 10%,
     // so the 20% tolerance is two of its standard errors.
+    let model = model(false);
     let runs: Vec<(f64, f64, u64)> = (0..50).map(|s| region_rto(&run(&model, 2_000, 1_000 + s, 8))).collect();
     let estimates: Vec<f64> = runs.iter().map(|r| r.0).collect();
     let (mean, se_of_mean) = mean_se(&estimates);
@@ -115,7 +141,17 @@ fn replayed_share_meets_its_closed_form_and_states_its_error_right() {
     let stated = runs.iter().map(|r| r.1).sum::<f64>() / runs.len() as f64;
     println!("50 seeds x 2,000 trials, 8 plays: spread {spread:.5}, stated {stated:.5}, mean {mean:.5}");
     assert!((stated / spread - 1.0).abs() <= 0.20, "stated SE {stated} against the spread {spread} over 50 seeds");
-    assert_within_se("mean over 50 seeds", mean, closed_form(8).0, se_of_mean);
+    assert_within_se("mean over 50 seeds", mean, closed_form(8, true).0, se_of_mean);
+}
+
+/// A common-mode outage's length is known from the other region it took
+/// down, so its replays draw only the response: still unbiased, with the
+/// variance the closed form gives for plays sharing the outage.
+#[test]
+fn a_common_mode_outage_replays_only_the_response() {
+    let (a, u) = a_u();
+    let (q, _) = closed_form(1, false);
+    check_one_run(true, (1.0 - a) * u * (1.0 - u) / (q * (1.0 - q)));
 }
 
 /// Replays draw from streams of their own and record only the shares of
@@ -171,7 +207,7 @@ fn the_report_header_says_how_the_figures_were_estimated() {
         let text = String::from_utf8_lossy(&out.stdout);
         let head: String = text.lines().take(4).collect::<Vec<_>>().join("\n");
         assert!(
-            head.contains("300 trials x 1 year(s) · stratified sampling · region recoveries played 8 times"),
+            head.contains("300 trials x 1 year(s) · stratified sampling · region incidents played 8 times"),
             "{head}"
         );
     }

@@ -1,26 +1,40 @@
 //! Replayed recoveries: conditional Monte Carlo of P(region RTO met) and
 //! P(region RPO met) (`drsim run --region-replays K`).
 //!
-//! Whether a region incident meets its targets depends on the world (how
-//! long the region stays down, what else is down, the load) and on the
-//! strategy's own draws (detection, decision, whether the failover works,
-//! how long promotion and scale-up take). The world is what costs a trial;
-//! a response costs a fraction of one (about a ninth of a one-strategy
-//! SecureCart trial). So each `region` incident's response is
-//! played `K` times: the first as always (it alone feeds every other figure,
-//! which stays bit-identical to a run without replays), and `K - 1` more
-//! from the same state of the strategy (drill and test calendars, backup
-//! pipeline, the event's shared draws) on streams of their own
-//! ([`TrialStreams::replay_rng`]). The `K` plays are independent given the
-//! incident's history, with the same law as the first, so the share of plays
-//! meeting a target, averaged over incidents, is an unbiased estimate of the
-//! share of incidents meeting it, with the part of its variance the
-//! response draws caused divided by `K` (docs/variance.md, "Replayed
+//! Whether a region incident meets its targets depends on how long the
+//! region stays down (a world draw), on the rest of the world (what else is
+//! down, the load) and on the strategy's own draws (detection, decision,
+//! whether the failover works, how long promotion and scale-up take). The
+//! world is what costs a trial; an outage's length and a response cost a
+//! fraction of one (about a ninth of a one-strategy SecureCart trial). So
+//! each `region` incident is played `K` times: the first as always (it alone
+//! feeds every other figure, which stays bit-identical to a run without
+//! replays), and `K - 1` more from the same history, each with the outage
+//! drawn afresh (its length, whether it took the control plane down,
+//! whether it destroyed the site: the draws the world made when it began,
+//! [`OutageDraw`]) and the strategy's response drawn afresh from the same
+//! state of the strategy (drill and test calendars, backup pipeline, the
+//! event's shared draws), on streams of their own
+//! ([`TrialStreams::replay_rng`]).
+//!
+//! Why this is the same law: an outage's draws are made when it begins,
+//! independent of everything before; what the strategy sees of its own
+//! region during the incident is those draws alone (the region cannot fail
+//! again while it is down, and no AZ outage of it begins while it is down),
+//! and the rest of the world does not depend on them inside the incident. A
+//! common-mode outage is the exception: another region went down and came
+//! back with it, so its draws are known from the rest of the world, and
+//! only the response is replayed. The `K` plays are then independent given
+//! the incident's history, with the same law as the first, so the share of
+//! plays meeting a target, averaged over incidents, is an unbiased estimate
+//! of the share of incidents meeting it, with the part of its variance the
+//! replayed draws caused divided by `K` (docs/variance.md, "Replayed
 //! recoveries").
 
-use crate::model::{DisruptionKind, Duration, Model};
+use crate::model::{DisruptionKind, Duration, FailureDetail, Model};
 use crate::strategy::Ctx;
 use crate::tally::ReplaysMet;
+use crate::world::OutageDraw;
 use crate::world::seed::TrialStreams;
 use crate::world::site::Disruption;
 
@@ -82,9 +96,18 @@ impl Replays {
     #[inline(never)]
     fn replay(&self, ctx: &Ctx<'_>, streams: &TrialStreams, d: &Disruption, region: usize, share: f64) -> ReplaysMet {
         let mut met = ReplaysMet::default();
+        let outage = replayable_outage(ctx, d, region);
         for play in 1..self.plays {
             let mut rng = streams.replay_rng(ctx.strategy.id, d.start.secs(), play);
-            let incident = ctx.replay(&mut rng).respond(d, region, share);
+            // The outage's own draws first, as the world makes them.
+            let redrawn = outage.and_then(|detail| OutageDraw::draw(detail, d.kind, ctx.world.horizon, &mut rng));
+            let d = match redrawn {
+                Some(o) => {
+                    Disruption { end: d.start + o.length, control_plane: o.control_plane, destroyed: o.destroyed, ..*d }
+                }
+                None => *d,
+            };
+            let incident = ctx.replay(&mut rng).respond(&d, region, share);
             let (rto, rpo) = (incident.rto_met(self.rto), incident.rpo_met(self.rpo));
             met.rto += u32::from(rto);
             met.rpo += u32::from(rpo);
@@ -92,4 +115,16 @@ impl Replays {
         }
         met
     }
+}
+
+/// The failure mode to draw the region outage that began `d` (in
+/// `region`) from again, or `None` when its draws are not free to replay:
+/// a common-mode outage, which another region shares (it has an outage of
+/// the same start, see `World::sample`), or a model without a region outage
+/// mode (a disruption given from outside).
+fn replayable_outage<'m>(ctx: &Ctx<'m>, d: &Disruption, region: usize) -> Option<&'m FailureDetail> {
+    if ctx.world.region_outage_shared(region, d.start) {
+        return None;
+    }
+    Some(&ctx.model.failure(DisruptionKind::Region)?.detail)
 }

@@ -74,8 +74,8 @@ fn trim_pct(x: f64) -> String {
 
 /// What replayed recoveries did for a strategy's P(RTO met) (`--region-replays`):
 /// per replayed kind, the plays, the part of the share's variance the
-/// response causes and the variance left against one play. `None` without
-/// replays.
+/// replayed draws (the outage's length and the response) cause and the
+/// variance left against one play. `None` without replays.
 pub fn replay_line(s: &StrategySummary) -> Option<String> {
     let kinds: Vec<String> = s
         .kinds
@@ -83,15 +83,15 @@ pub fn replay_line(s: &StrategySummary) -> Option<String> {
         .filter_map(|k| {
             let g = k.rto_met_replays?;
             let gain = if g.variance_gain < 1.05 {
-                "replays gain next to nothing here (the world decides it)".to_string()
+                "replays gain next to nothing here (the incident's history decides it)".to_string()
             } else {
                 format!("{:.1}x less variance than one play per incident", g.variance_gain)
             };
             Some(format!(
-                "{} RTO met from {} plays per incident: the response causes {} of its variance; {gain}",
+                "{} RTO met from {} plays per incident: the outage's length and the response cause {} of its variance; {gain}",
                 k.kind.name(),
                 g.plays,
-                fmt_percent(g.response_share),
+                fmt_percent(g.replayed_share),
             ))
         })
         .collect();

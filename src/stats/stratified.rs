@@ -146,10 +146,10 @@ pub fn share(parts: &[PartShare], confidence: f64) -> Option<(f64, f64, (f64, f6
 }
 
 /// What replays did for a share of replayed values (`engine::replay`):
-/// `(response_share, variance_gain)`. `response_share` is the part of the
+/// `(replayed_share, variance_gain)`. `replayed_share` is the part of the
 /// variance of one play's 0/1 outcome that the plays of one incident vary
 /// by, `1 - rho` (what replays divide by `K`); the rest, `rho`, is set by the
-/// incident's world. `variance_gain` is `1 / (rho + (1 - rho) / K)`: how
+/// incident's history. `variance_gain` is `1 / (rho + (1 - rho) / K)`: how
 /// many times smaller the variance is than with one play per incident at
 /// equal trials. From each part's within-incident variance of a play,
 /// `(sum m_i - sum m_i^2 / K) / (n (K - 1))`, weighted as the estimate is,
@@ -175,9 +175,9 @@ pub fn replay_gain(parts: &[PartShare]) -> Option<(f64, f64)> {
             Some(p * (r.met as f64 - r.met_sq as f64 / k) / (s.trials as f64 * (k - 1.0)))
         })
         .sum();
-    let response = (within / total).clamp(0.0, 1.0);
-    let rho = 1.0 - response;
-    Some((response, 1.0 / (rho + response / k)))
+    let replayed = (within / total).clamp(0.0, 1.0);
+    let rho = 1.0 - replayed;
+    Some((replayed, 1.0 / (rho + replayed / k)))
 }
 
 /// Wilson score interval of `p` at a real sample size `n`.
@@ -225,12 +225,12 @@ mod tests {
     }
 
     #[test]
-    fn replay_gain_splits_the_variance_between_the_world_and_the_response() {
+    fn replay_gain_splits_the_variance_between_the_history_and_the_replays() {
         // Half the incidents always meet the target (the world decided), the
         // other half meet it in half their 4 plays: m = 4, 4, 2, 2.
         // q = 12/16 = 3/4, total variance 3/16; within: incidents of the second
         // half vary with variance 1/2 x 1/2 x 4/3 (sample, K = 4) = 1/3, on average
-        // (0 + 0 + 1/3 + 1/3) / 4 = 1/6. response share (1/6) / (3/16) = 8/9,
+        // (0 + 0 + 1/3 + 1/3) / 4 = 1/6. replayed share (1/6) / (3/16) = 8/9,
         // rho = 1/9, gain 1 / (1/9 + (8/9)/4) = 3.
         let part = PartShare {
             weight: 1.0,
@@ -238,8 +238,8 @@ mod tests {
             trials: 4,
             replayed: Some(PlaysMet { plays: 4, met: 12, met_sq: 16 + 16 + 4 + 4 }),
         };
-        let (response, gain) = replay_gain(&[part]).unwrap();
-        assert!((response - 8.0 / 9.0).abs() < 1e-12, "{response}");
+        let (replayed, gain) = replay_gain(&[part]).unwrap();
+        assert!((replayed - 8.0 / 9.0).abs() < 1e-12, "{replayed}");
         assert!((gain - 3.0).abs() < 1e-12, "{gain}");
         assert_eq!(replay_gain(&[PartShare::of(1.0, 3, 4)]), None, "no replays");
         let all = PartShare { replayed: Some(PlaysMet { plays: 4, met: 16, met_sq: 64 }), ..part };

@@ -303,17 +303,9 @@ impl World {
             }
             let Some(mode) = model.failure(kind) else { continue };
             let outage = match (&mode.detail, component) {
-                (FailureDetail::Outage { duration, control_plane_probability, destroy_probability }, _) => {
-                    // An outage longer than the trial is down for the whole trial: the
-                    // cap changes nothing inside the horizon and keeps every
-                    // incident's downtime within it.
-                    let d = duration.sample_duration(rng).min(horizon);
-                    let control_plane =
-                        kind == DisruptionKind::Region && rng.random::<f64>() < control_plane_probability.get();
-                    // Drawn only when the mode can destroy, so models without
-                    // destruction keep their random streams.
-                    let p_destroy = destroy_probability.get();
-                    let destroyed = p_destroy > 0.0 && rng.random::<f64>() < p_destroy;
+                (FailureDetail::Outage { .. }, _) => {
+                    let OutageDraw { length: d, control_plane, destroyed } =
+                        OutageDraw::draw(&mode.detail, kind, horizon, rng).expect("an outage mode");
                     let (region, az) = match component {
                         Component::Region(r) => (r, 0),
                         Component::Az(r, a) => (r, a),
@@ -576,6 +568,56 @@ impl World {
     pub fn region_down_at(&self, region: usize, t: SimTime) -> bool {
         self.region_back_after(region, t).is_some()
     }
+
+    /// True when a region other than `region` has a region-wide outage
+    /// beginning exactly at `start`: the region outage of `region` that began
+    /// then is a common-mode event (see [`Outage::region`]), whose length and
+    /// marks the other regions share. `O(R log n)` over the regions' indexes.
+    pub fn region_outage_shared(&self, region: usize, start: SimTime) -> bool {
+        self.region_index.iter().enumerate().filter(|&(r, _)| r != region).any(|(_, list)| {
+            let at = list.partition_point(|&(s, _)| s < start);
+            list.get(at).is_some_and(|&(s, _)| s == start)
+        })
+    }
+}
+
+/// The draws of one outage of an `az` or `region` failure mode, made when
+/// it begins, in the order [`World::sample`] makes them: its length, whether
+/// it took the region's control plane down, whether it destroyed its site.
+/// Replayed region incidents (`engine::replay`) draw the same again.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OutageDraw {
+    /// How long the component stays down: the mode's `duration`, capped at
+    /// the trial's `horizon` (an outage longer than the trial is down for the
+    /// whole trial: the cap changes nothing inside the horizon and keeps
+    /// every incident's downtime within it).
+    pub length: Duration,
+    /// A `region` outage that took the control plane down too (drawn for
+    /// `region` outages only; always false for `az`).
+    pub control_plane: bool,
+    /// The outage destroyed its site (drawn only when the mode can destroy,
+    /// so models without destruction keep their random streams).
+    pub destroyed: bool,
+}
+
+impl OutageDraw {
+    /// Draws an outage of `kind` from `detail` on `rng`; `None` unless
+    /// `detail` is an outage mode (`logical` and `application` draw otherwise).
+    pub fn draw(
+        detail: &FailureDetail,
+        kind: DisruptionKind,
+        horizon: Duration,
+        rng: &mut SimRng,
+    ) -> Option<OutageDraw> {
+        let FailureDetail::Outage { duration, control_plane_probability, destroy_probability } = detail else {
+            return None;
+        };
+        let length = duration.sample_duration(rng).min(horizon);
+        let control_plane = kind == DisruptionKind::Region && rng.random::<f64>() < control_plane_probability.get();
+        let p_destroy = destroy_probability.get();
+        let destroyed = p_destroy > 0.0 && rng.random::<f64>() < p_destroy;
+        Some(OutageDraw { length, control_plane, destroyed })
+    }
 }
 
 #[cfg(test)]
@@ -765,6 +807,31 @@ mod tests {
         assert_eq!(world.region_back_after(1, at(10.0)), None);
         assert_eq!(world.region_back_after(0, at(5.0)), None);
         assert_eq!(world.region_back_after(7, at(5.0)), None);
+    }
+
+    /// A common-mode event is one outage per region with the same start;
+    /// an outage of its own starts at a time no other region's does.
+    #[test]
+    fn a_region_outage_is_shared_when_another_region_began_one_at_the_same_time() {
+        let at = |h: f64| SimTime::after_start(Duration::HOUR * h);
+        let outage = |region: u16, start: f64, end: f64| Outage {
+            kind: DisruptionKind::Region,
+            region,
+            az: 0,
+            start: at(start),
+            end: at(end),
+            control_plane: false,
+            ransomware: false,
+            destroys_mutable_backups: false,
+            destroyed: false,
+            deletion: Deletion::None,
+        };
+        let outages = vec![outage(1, 1.0, 3.0), outage(0, 1.0, 3.0), outage(2, 2.0, 4.0), outage(0, 5.0, 6.0)];
+        let world = World::with_outages(Duration::YEAR, outages);
+        assert!(world.region_outage_shared(0, at(1.0)) && world.region_outage_shared(1, at(1.0)));
+        assert!(!world.region_outage_shared(2, at(2.0)), "region 2's own outage, during the others'");
+        assert!(!world.region_outage_shared(0, at(5.0)));
+        assert!(!world.region_outage_shared(0, at(1.5)), "no outage begins then");
     }
 
     #[test]
