@@ -603,6 +603,8 @@ pub struct OutageDraw {
 impl OutageDraw {
     /// Draws an outage of `kind` from `detail` on `rng`; `None` unless
     /// `detail` is an outage mode (`logical` and `application` draw otherwise).
+    /// Inlined: it runs for every outage of every trial.
+    #[inline]
     pub fn draw(
         detail: &FailureDetail,
         kind: DisruptionKind,
