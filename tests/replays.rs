@@ -210,6 +210,15 @@ fn the_report_header_says_how_the_figures_were_estimated() {
             head.contains("300 trials x 1 year(s) · stratified sampling · region incidents played 8 times"),
             "{head}"
         );
+        if format == "table" {
+            // Below each strategy's kinds: what replays did, the share of a
+            // variance to one decimal (it is an estimate itself).
+            let line = text.split("region RTO met from 8 plays per incident: ").nth(1).expect("the replay line");
+            let share = line.split('%').next().unwrap();
+            assert!(share.starts_with("the outage's length and the response cause "), "{line}");
+            let digits = share.rsplit(' ').next().unwrap();
+            assert!(digits.split('.').nth(1).is_some_and(|d| d.len() == 1), "{digits}");
+        }
     }
 }
 

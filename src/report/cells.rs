@@ -87,11 +87,12 @@ pub fn replay_line(s: &StrategySummary) -> Option<String> {
             } else {
                 format!("{:.1}x less variance than one play per incident", g.variance_gain)
             };
+            // A share of a variance, itself estimated: one decimal is all it carries.
             Some(format!(
-                "{} RTO met from {} plays per incident: the outage's length and the response cause {} of its variance; {gain}",
+                "{} RTO met from {} plays per incident: the outage's length and the response cause {:.1}% of its variance; {gain}",
                 k.kind.name(),
                 g.plays,
-                fmt_percent(g.replayed_share),
+                100.0 * g.replayed_share,
             ))
         })
         .collect();
