@@ -68,7 +68,7 @@ pub struct Provenance {
     /// (`stratified` or `crossed`); absent for plain sampling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variance_reduction: Option<String>,
-    /// Plays of each `region` incident's recovery (`--region-replays`,
+    /// Plays of each `region` incident, outage and recovery (`--region-replays`,
     /// conditional Monte Carlo of the shares of region incidents meeting
     /// their targets); absent when each is played once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,7 +121,7 @@ impl Provenance {
         self
     }
 
-    /// The same, with the plays of each region incident's recovery (1: once, recorded as absent).
+    /// The same, with the plays of each region incident (1: once, recorded as absent).
     pub fn with_region_replays(mut self, plays: u32) -> Provenance {
         self.region_replays = (plays > 1).then_some(plays);
         self

@@ -263,7 +263,7 @@ impl<'a> Simulation<'a> {
         self
     }
 
-    /// Plays every `region` incident's recovery `plays` times (default 1:
+    /// Plays every `region` incident (outage and recovery) `plays` times (default 1:
     /// once; see `engine::replay`). Only P(RTO met), P(RPO met) and
     /// P(both met) of region incidents change: they become the mean share
     /// of plays meeting the target, with a smaller standard error.

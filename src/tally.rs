@@ -174,7 +174,7 @@ pub struct Tally {
     /// `trials` counts every stratum's); empty in a plain run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub strata: Vec<Tally>,
-    /// Plays of every `region` incident's recovery (`drsim run
+    /// Plays of every `region` incident, outage and recovery (`drsim run
     /// --region-replays`, conditional Monte Carlo; see
     /// [`KindTally::replayed`]): 1, the default, plays each once.
     #[serde(default = "one_play", skip_serializing_if = "is_one_play")]
@@ -252,7 +252,7 @@ impl Tally {
     }
 
     /// The same empty tally, recording `plays` plays of every `region`
-    /// incident's recovery (every stratum's too).
+    /// incident, outage and recovery (every stratum's too).
     pub fn with_region_plays(mut self, plays: u32) -> Tally {
         self.region_plays = plays;
         for t in &mut self.strata {

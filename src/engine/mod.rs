@@ -75,7 +75,7 @@ pub enum Response {
 /// strategy's incidents depend on the world and its own id only; its
 /// response is drawn as `response` says. The engine and the platform layer
 /// (services sharing one world) both play through here. `replays` says how
-/// often each `region` incident's recovery is played: `record` gets each
+/// often each `region` incident (outage and recovery) is played: `record` gets each
 /// incident with how many of its replays met the targets (see [`replay`];
 /// `None` without).
 #[allow(clippy::too_many_arguments)]
@@ -207,7 +207,7 @@ pub struct Engine<'m> {
     config: RunConfig,
     /// Stratified sampling of worlds, when asked for (`None`: plain).
     strata: Option<Stratification>,
-    /// Plays of every `region` incident's recovery (1: once; see [`replay`]).
+    /// Plays of every `region` incident (outage and recovery) (1: once; see [`replay`]).
     region_plays: u32,
     /// Worker threads of the last [`Engine::run`] (0 before the first).
     threads_used: std::sync::atomic::AtomicUsize,
@@ -241,7 +241,7 @@ impl<'m> Engine<'m> {
         self
     }
 
-    /// The same engine playing every `region` incident's recovery `plays`
+    /// The same engine playing every `region` incident (outage and recovery) `plays`
     /// times (conditional Monte Carlo, see [`replay`]; 1: once). Only the
     /// shares of region incidents meeting their targets change.
     pub fn with_region_plays(mut self, plays: u32) -> Engine<'m> {

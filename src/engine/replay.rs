@@ -41,7 +41,7 @@ use crate::world::site::Disruption;
 /// Most plays per incident `--region-replays` accepts.
 pub const MAX_PLAYS: u32 = 1024;
 
-/// How many times each `region` incident's recovery is played, and the
+/// How many times each `region` incident (outage and recovery) is played, and the
 /// region targets its replays are judged against.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Replays {
@@ -53,7 +53,7 @@ pub struct Replays {
 }
 
 impl Replays {
-    /// Plays each `region` incident's recovery `plays` times (1: once, as
+    /// Plays each `region` incident (outage and recovery) `plays` times (1: once, as
     /// without replays), judged against `model`'s region targets.
     pub fn new(model: &Model, plays: u32) -> Replays {
         let kind = DisruptionKind::Region;
