@@ -31,7 +31,7 @@
 //! replayed draws caused divided by `K` (docs/variance.md, "Replayed
 //! recoveries").
 
-use crate::model::{DisruptionKind, Duration, FailureDetail, Model};
+use crate::model::{DisruptionKind, Dist, Duration, FailureDetail, Model};
 use crate::strategy::Ctx;
 use crate::tally::ReplaysMet;
 use crate::world::OutageDraw;
@@ -100,9 +100,9 @@ impl Replays {
         for play in 1..self.plays {
             let mut rng = streams.replay_rng(ctx.strategy.id, d.start.secs(), play);
             // The outage's own draws first, as the world makes them.
-            let redrawn = outage.and_then(|detail| OutageDraw::draw(detail, d.kind, ctx.world.horizon, &mut rng));
-            let d = match redrawn {
-                Some(o) => {
+            let d = match outage {
+                Some((duration, control_plane, destroy)) => {
+                    let o = OutageDraw::draw(duration, control_plane, destroy, d.kind, ctx.world.horizon, &mut rng);
                     Disruption { end: d.start + o.length, control_plane: o.control_plane, destroyed: o.destroyed, ..*d }
                 }
                 None => *d,
@@ -117,14 +117,21 @@ impl Replays {
     }
 }
 
-/// The failure mode to draw the region outage that began `d` (in
-/// `region`) from again, or `None` when its draws are not free to replay:
-/// a common-mode outage, which another region shares (it has an outage of
-/// the same start, see `World::sample`), or a model without a region outage
-/// mode (a disruption given from outside).
-fn replayable_outage<'m>(ctx: &Ctx<'m>, d: &Disruption, region: usize) -> Option<&'m FailureDetail> {
+/// What to draw the region outage that began `d` (in `region`) from
+/// again: the region failure mode's duration and its chances of taking the
+/// control plane down and of destroying the site (see [`OutageDraw::draw`]).
+/// `None` when its draws are not free to replay: a common-mode outage,
+/// which another region shares (it has an outage of the same start, see
+/// `World::sample`), or a model without a region outage mode (a disruption
+/// given from outside).
+fn replayable_outage<'m>(ctx: &Ctx<'m>, d: &Disruption, region: usize) -> Option<(&'m Dist, f64, f64)> {
     if ctx.world.region_outage_shared(region, d.start) {
         return None;
     }
-    Some(&ctx.model.failure(DisruptionKind::Region)?.detail)
+    match &ctx.model.failure(DisruptionKind::Region)?.detail {
+        FailureDetail::Outage { duration, control_plane_probability, destroy_probability } => {
+            Some((duration, control_plane_probability.get(), destroy_probability.get()))
+        }
+        _ => None,
+    }
 }

@@ -303,9 +303,15 @@ impl World {
             }
             let Some(mode) = model.failure(kind) else { continue };
             let outage = match (&mode.detail, component) {
-                (FailureDetail::Outage { .. }, _) => {
-                    let OutageDraw { length: d, control_plane, destroyed } =
-                        OutageDraw::draw(&mode.detail, kind, horizon, rng).expect("an outage mode");
+                (FailureDetail::Outage { duration, control_plane_probability, destroy_probability }, _) => {
+                    let OutageDraw { length: d, control_plane, destroyed } = OutageDraw::draw(
+                        duration,
+                        control_plane_probability.get(),
+                        destroy_probability.get(),
+                        kind,
+                        horizon,
+                        rng,
+                    );
                     let (region, az) = match component {
                         Component::Region(r) => (r, 0),
                         Component::Az(r, a) => (r, a),
@@ -601,24 +607,23 @@ pub struct OutageDraw {
 }
 
 impl OutageDraw {
-    /// Draws an outage of `kind` from `detail` on `rng`; `None` unless
-    /// `detail` is an outage mode (`logical` and `application` draw otherwise).
-    /// Inlined: it runs for every outage of every trial.
+    /// Draws an outage of `kind` from an outage mode's `duration`, its
+    /// chance of taking the control plane down (`region` only) and its
+    /// chance of destroying the site (`FailureDetail::Outage`). Inlined: it
+    /// runs for every outage of every trial.
     #[inline]
     pub fn draw(
-        detail: &FailureDetail,
+        duration: &Dist,
+        control_plane_probability: f64,
+        destroy_probability: f64,
         kind: DisruptionKind,
         horizon: Duration,
         rng: &mut SimRng,
-    ) -> Option<OutageDraw> {
-        let FailureDetail::Outage { duration, control_plane_probability, destroy_probability } = detail else {
-            return None;
-        };
+    ) -> OutageDraw {
         let length = duration.sample_duration(rng).min(horizon);
-        let control_plane = kind == DisruptionKind::Region && rng.random::<f64>() < control_plane_probability.get();
-        let p_destroy = destroy_probability.get();
-        let destroyed = p_destroy > 0.0 && rng.random::<f64>() < p_destroy;
-        Some(OutageDraw { length, control_plane, destroyed })
+        let control_plane = kind == DisruptionKind::Region && rng.random::<f64>() < control_plane_probability;
+        let destroyed = destroy_probability > 0.0 && rng.random::<f64>() < destroy_probability;
+        OutageDraw { length, control_plane, destroyed }
     }
 }
 
