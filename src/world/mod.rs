@@ -791,14 +791,16 @@ mod tests {
         assert!(covered > 100, "{covered} probes inside an outage");
     }
 
-    /// Overlapping region outages (which a sampled world never has) still
-    /// give the latest end, as a scan would.
-    #[test]
-    fn region_back_after_takes_the_latest_end_of_overlapping_outages() {
-        let at = |h: f64| SimTime::after_start(Duration::HOUR * h);
-        let outage = |start: f64, end: f64| Outage {
+    /// `h` hours into the trial.
+    fn at(h: f64) -> SimTime {
+        SimTime::after_start(Duration::HOUR * h)
+    }
+
+    /// A region-wide outage of `region` from `start` to `end` hours, with no marks.
+    fn region_outage(region: u16, start: f64, end: f64) -> Outage {
+        Outage {
             kind: DisruptionKind::Region,
-            region: 1,
+            region,
             az: 0,
             start: at(start),
             end: at(end),
@@ -807,7 +809,14 @@ mod tests {
             destroys_mutable_backups: false,
             destroyed: false,
             deletion: Deletion::None,
-        };
+        }
+    }
+
+    /// Overlapping region outages (which a sampled world never has) still
+    /// give the latest end, as a scan would.
+    #[test]
+    fn region_back_after_takes_the_latest_end_of_overlapping_outages() {
+        let outage = |start: f64, end: f64| region_outage(1, start, end);
         let world = World::with_outages(Duration::YEAR, vec![outage(1.0, 10.0), outage(2.0, 4.0), outage(5.0, 6.0)]);
         assert_eq!(world.region_back_after(1, at(0.5)), None);
         assert_eq!(world.region_back_after(1, at(5.5)), Some(at(10.0)));
@@ -820,20 +829,12 @@ mod tests {
     /// an outage of its own starts at a time no other region's does.
     #[test]
     fn a_region_outage_is_shared_when_another_region_began_one_at_the_same_time() {
-        let at = |h: f64| SimTime::after_start(Duration::HOUR * h);
-        let outage = |region: u16, start: f64, end: f64| Outage {
-            kind: DisruptionKind::Region,
-            region,
-            az: 0,
-            start: at(start),
-            end: at(end),
-            control_plane: false,
-            ransomware: false,
-            destroys_mutable_backups: false,
-            destroyed: false,
-            deletion: Deletion::None,
-        };
-        let outages = vec![outage(1, 1.0, 3.0), outage(0, 1.0, 3.0), outage(2, 2.0, 4.0), outage(0, 5.0, 6.0)];
+        let outages = vec![
+            region_outage(1, 1.0, 3.0),
+            region_outage(0, 1.0, 3.0),
+            region_outage(2, 2.0, 4.0),
+            region_outage(0, 5.0, 6.0),
+        ];
         let world = World::with_outages(Duration::YEAR, outages);
         assert!(world.region_outage_shared(0, at(1.0)) && world.region_outage_shared(1, at(1.0)));
         assert!(!world.region_outage_shared(2, at(2.0)), "region 2's own outage, during the others'");
