@@ -232,7 +232,10 @@ pub struct RunArgs {
     /// `stratified`: sample trials by the number of primary-region failures, rare counts more
     /// often, and weight them back (unbiased; more precision per second on region figures and
     /// cost tails). `crossed`: the same crossed with
-    /// the number of logical failures (for cost tails logical incidents set). See docs/variance.md.
+    /// the number of logical failures (for cost tails logical incidents set). `late-detection`: the
+    /// region count crossed with the number of logical failures detected after the shortest backup
+    /// retention (the rare years that lose all data; for the expected annual cost and --precision).
+    /// See docs/variance.md.
     #[arg(long, value_enum, default_value_t = VarianceArg::None, conflicts_with = "outer")]
     pub variance_reduction: VarianceArg,
     /// Play every region incident K times (the first as always, K-1 more with the outage's length
@@ -318,6 +321,10 @@ pub enum VarianceArg {
     /// Stratified on the primary region's failure count crossed with the
     /// count of logical failures (docs/variance.md).
     Crossed,
+    /// Stratified on the primary region's failure count crossed with the
+    /// count of logical failures detected after the shortest backup
+    /// retention (docs/variance.md).
+    LateDetection,
 }
 
 impl VarianceArg {
@@ -327,6 +334,7 @@ impl VarianceArg {
             VarianceArg::None => drsim::world::strata::VarianceReduction::None,
             VarianceArg::Stratified => drsim::world::strata::VarianceReduction::Stratified,
             VarianceArg::Crossed => drsim::world::strata::VarianceReduction::Crossed,
+            VarianceArg::LateDetection => drsim::world::strata::VarianceReduction::LateDetection,
         }
     }
 }

@@ -120,6 +120,23 @@ fn unpack(key: Entry) -> (SimTime, usize, bool) {
     )
 }
 
+/// How a late-detection design ([`strata`]) splits the `logical` failures
+/// of the data component: points whose detection delay exceeds `threshold`
+/// are given by the design ([`World::give_late`]), the rest drawn as a
+/// Poisson process of `timely_rate`, each point's delay drawn given its side
+/// of the threshold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LateSplit {
+    /// World slot of the data component.
+    pub slot: usize,
+    /// Detection delays above this are late.
+    pub threshold: Duration,
+    /// `P(D <= threshold)` of the detection delay `D`.
+    pub cdf_at: f64,
+    /// Rate per year of the timely points: the logical rate times `cdf_at`.
+    pub timely_rate: f64,
+}
+
 /// The sampled world of one trial, with buffers reused from trial to trial.
 #[derive(Debug, Default)]
 pub struct World {
@@ -165,6 +182,11 @@ pub struct World {
     given_slot: Vec<bool>,
     /// Per slot, the given failure points, sorted.
     given: Vec<Vec<SimTime>>,
+    /// A late-detection design's split of the logical failures; its late
+    /// points are the given points of its slot.
+    late: Option<LateSplit>,
+    /// Whether the pending failure of the late split's slot is a late point.
+    late_next: bool,
 }
 
 /// Most components whose events are found by scanning the queue: a scan of a
@@ -267,7 +289,7 @@ impl World {
 
         for slot in 0..self.components.len() {
             if self.given_slot.get(slot) == Some(&true) {
-                if let Some(&at) = self.given[slot].first() {
+                if let Some(at) = self.next_given(slot, None, rng) {
                     self.push(at, slot, Phase::Fail);
                 }
             } else if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), true) {
@@ -282,8 +304,7 @@ impl World {
                     // Exponential up-times are memoryless: the next failure
                     // after a return is the next point of the component's
                     // Poisson process (points while it is down are thinned).
-                    let list = &self.given[slot];
-                    if let Some(&at) = list.get(list.partition_point(|&p| p <= now)) {
+                    if let Some(at) = self.next_given(slot, Some(now), rng) {
                         self.push(at, slot, Phase::Fail);
                     }
                 } else if let Some(t) = Self::next_failure(rng, self.rates[slot], self.uptimes[slot].as_ref(), false) {
@@ -355,7 +376,15 @@ impl World {
                     },
                     _,
                 ) => {
-                    let d = detection_delay.sample_duration(rng);
+                    let d = match self.late.as_ref().filter(|s| s.slot == slot) {
+                        Some(s) => Duration::from_secs(detection_delay.sample_given(
+                            s.threshold.secs(),
+                            s.cdf_at,
+                            self.late_next,
+                            rng,
+                        )),
+                        None => detection_delay.sample_duration(rng),
+                    };
                     let ransomware = rng.random::<f64>() < ransomware_share.get();
                     let destroys = ransomware && rng.random::<f64>() < destroys_mutable_backups.get();
                     let (account, provider) = (account_deletion_share.get(), provider_deletion_share.get());
@@ -449,10 +478,43 @@ impl World {
         }
     }
 
+    /// Gives the late points of a late-detection design's split (see
+    /// [`strata`]): `count` points uniform over `horizon` on the split's
+    /// slot, as [`World::give`]; the slot's timely points are then drawn
+    /// while sampling, at the split's timely rate. Draws from `rng` only.
+    pub fn give_late(&mut self, split: &LateSplit, count: u64, horizon: Duration, rng: &mut SimRng) {
+        self.give(&[(split.slot, 1.0)], count, horizon, rng);
+        self.late = Some(split.clone());
+    }
+
+    /// The next failure of a given slot after `after` (`None`: from the
+    /// trial's start): its next given point, or, for a late split's slot, the
+    /// earlier of that and the timely process's next point (drawn afresh:
+    /// memoryless), noting in `late_next` which it is.
+    fn next_given(&mut self, slot: usize, after: Option<SimTime>, rng: &mut SimRng) -> Option<SimTime> {
+        let list = &self.given[slot];
+        let given = match after {
+            None => list.first().copied(),
+            Some(now) => list.get(list.partition_point(|&p| p <= now)).copied(),
+        };
+        let Some(split) = self.late.as_ref().filter(|s| s.slot == slot) else { return given };
+        let from = after.unwrap_or(SimTime::ZERO);
+        let timely = Self::next_failure(rng, split.timely_rate, None, after.is_none()).map(|t| from + t);
+        let (at, late) = match (given, timely) {
+            (Some(g), Some(t)) if t < g => (Some(t), false),
+            (Some(g), _) => (Some(g), true),
+            (None, t) => (t, false),
+        };
+        self.late_next = late;
+        at
+    }
+
     /// Forgets every given failure point: the next [`World::give`] starts afresh.
     pub fn clear_given(&mut self) {
         self.given_slot.iter_mut().for_each(|g| *g = false);
         self.given.iter_mut().for_each(Vec::clear);
+        self.late = None;
+        self.late_next = false;
     }
 
     /// The components whose failures are `logical` (the data), with their
@@ -738,6 +800,43 @@ mod tests {
         let model = Model::from_str_at(&text, std::path::Path::new("big.toml")).unwrap();
         assert_eq!(model.topology.regions.len(), 12);
         model
+    }
+
+    // A late-detection stratum's worlds: with no late point every logical
+    // incident is detected within the threshold; with late points, each one
+    // the data component is up for becomes an incident detected after it,
+    // and no other incident is. 30 logical failures a year, so that the
+    // down time of one thins others in many trials.
+    #[test]
+    fn a_late_split_gives_late_delays_exactly_at_its_late_points() {
+        let text =
+            include_str!("../../models/securecart-monolith.toml").replace("rate_per_year = 1.0", "rate_per_year = 30");
+        let model = Model::from_str_at(&text, std::path::Path::new("m.toml")).unwrap();
+        let design =
+            strata::Stratification::new(&model, Duration::YEAR, strata::VarianceReduction::LateDetection).unwrap();
+        let split = design.dims[1].late.clone().unwrap();
+        assert_eq!(split.threshold, Duration::from_secs(35.0 * 86_400.0 - 3_600.0));
+        let mut world = World::new(&model);
+        let (mut late_seen, mut thinned) = (0, 0);
+        for trial in 0..400 {
+            let count = trial % 3;
+            let mut rng = seed::world_rng(3, trial);
+            world.clear_given();
+            world.give_late(&split, count, Duration::YEAR, &mut rng);
+            let points = world.given[split.slot].clone();
+            world.sample(&model, Duration::YEAR, &mut rng);
+            let logical: Vec<&Outage> = world.outages.iter().filter(|o| o.kind == DisruptionKind::Logical).collect();
+            let late: Vec<SimTime> =
+                logical.iter().filter(|o| o.end.saturating_since(o.start) > split.threshold).map(|o| o.start).collect();
+            assert!(late.iter().all(|t| points.contains(t)), "trial {trial}: a late incident off the late points");
+            for p in &points {
+                let down = logical.iter().any(|o| o.start < *p && *p <= o.end);
+                assert_eq!(late.contains(p), !down, "trial {trial}: point {p:?}");
+                thinned += usize::from(down);
+            }
+            late_seen += late.len();
+        }
+        assert!(late_seen > 200 && thinned > 0, "{late_seen} late incidents, {thinned} points thinned");
     }
 
     #[test]

@@ -20,8 +20,8 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
-use super::World;
 use super::seed::SimRng;
+use super::{LateSplit, World};
 use crate::model::{Duration, Model};
 
 /// How a run samples its trials' worlds.
@@ -35,6 +35,10 @@ pub enum VarianceReduction {
     /// Worlds drawn by strata of the primary region's failure count crossed
     /// with the count of `logical` failures, weighted back.
     Crossed,
+    /// Worlds drawn by strata of the primary region's failure count crossed
+    /// with the count of `logical` failures detected after the shortest
+    /// backup retention (the years that can lose all data), weighted back.
+    LateDetection,
 }
 
 impl VarianceReduction {
@@ -44,14 +48,20 @@ impl VarianceReduction {
             VarianceReduction::None => "none",
             VarianceReduction::Stratified => "stratified",
             VarianceReduction::Crossed => "crossed",
+            VarianceReduction::LateDetection => "late-detection",
         }
     }
 
     /// The setting named `name` (see [`VarianceReduction::name`]).
     pub fn of_name(name: &str) -> Option<VarianceReduction> {
-        [VarianceReduction::None, VarianceReduction::Stratified, VarianceReduction::Crossed]
-            .into_iter()
-            .find(|v| v.name() == name)
+        [
+            VarianceReduction::None,
+            VarianceReduction::Stratified,
+            VarianceReduction::Crossed,
+            VarianceReduction::LateDetection,
+        ]
+        .into_iter()
+        .find(|v| v.name() == name)
     }
 
     /// The setting whose tally keeps `strata` strata (0: plain).
@@ -60,6 +70,7 @@ impl VarianceReduction {
             0 => Some(VarianceReduction::None),
             STRATA => Some(VarianceReduction::Stratified),
             CROSSED_STRATA => Some(VarianceReduction::Crossed),
+            LATE_STRATA => Some(VarianceReduction::LateDetection),
             _ => None,
         }
     }
@@ -70,6 +81,7 @@ impl VarianceReduction {
             VarianceReduction::None => 0,
             VarianceReduction::Stratified => STRATA,
             VarianceReduction::Crossed => CROSSED_STRATA,
+            VarianceReduction::LateDetection => LATE_STRATA,
         }
     }
 }
@@ -84,6 +96,22 @@ pub const LOGICAL_LEVELS: usize = 6;
 /// the logical count's [`LOGICAL_LEVELS`].
 pub const CROSSED_STRATA: usize = STRATA * LOGICAL_LEVELS;
 
+/// Levels of the late-detection count: `0`, then `1 or more`.
+pub const LATE_LEVELS: usize = 2;
+
+/// Strata of a late-detection design: the region count's [`STRATA`] levels
+/// times the late-detection count's [`LATE_LEVELS`].
+pub const LATE_STRATA: usize = STRATA * LATE_LEVELS;
+
+/// Share of trials a late-detection design gives to the years with at least
+/// one logical failure detected after the threshold (probability 0.28% on
+/// SecureCart): an eighth. Their cost is hundreds of times a typical year's,
+/// so they set most of the variance of an expected annual cost; with an
+/// eighth of the trials its variance falls about 100-fold on SecureCart
+/// (benches/README.md), while every other figure loses at most an eighth of
+/// its trials.
+pub const LATE_SHARE: f64 = 0.125;
+
 /// Length of the allocation table: trial `i` is in stratum `table[i % TABLE]`.
 pub const TABLE: usize = 256;
 
@@ -96,13 +124,28 @@ pub enum StrataError {
          allowed: a model with a [[failure]] kind = \"region\" (or \"application\") of positive rate_per_year"
     )]
     NoRegionFailures,
-    /// A crossed design needs `logical` failures to stratify on.
+    /// A crossed or late-detection design needs `logical` failures to
+    /// stratify on (the setting's name).
     #[error(
-        "--variance-reduction crossed crosses the primary region's failures with the logical failures, and this \
+        "--variance-reduction {0} crosses the primary region's failures with the logical failures, and this \
          model has no logical failures; allowed: a model with a [[failure]] kind = \"logical\" of positive \
          rate_per_year, or --variance-reduction stratified"
     )]
-    NoLogicalFailures,
+    NoLogicalFailures(&'static str),
+    /// A late-detection design needs a strategy with backups, whose retention sets the threshold.
+    #[error(
+        "--variance-reduction late-detection stratifies on the logical failures detected after the shortest \
+         backup retention, and no strategy of this model keeps backups; allowed: a [[strategy]] with a \
+         [strategy.backup], or --variance-reduction crossed"
+    )]
+    NoBackups,
+    /// No logical failure can be detected after the threshold.
+    #[error(
+        "--variance-reduction late-detection stratifies on the logical failures detected after {0} (the \
+         shortest backup retention less its backup interval), and this model's detection_delay never \
+         exceeds it; allowed: a detection_delay that can exceed it, or --variance-reduction crossed"
+    )]
+    NoLateDetections(String),
     /// A stratified component has a non-exponential up-time.
     #[error(
         "--variance-reduction stratified needs exponential up-times (a Poisson count of failures) for the {0} \
@@ -115,8 +158,12 @@ pub enum StrataError {
 /// its mean and the probabilities of its levels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dimension {
-    /// World slots counted, with their rates per year.
+    /// World slots counted, with their rates per year (for a late-detection
+    /// count, the rate of the late points only).
     pub slots: Vec<(usize, f64)>,
+    /// For a late-detection count, how the `logical` process splits into
+    /// late and timely points; `None` for a count of failures.
+    pub late: Option<LateSplit>,
     /// Expected count per trial: summed rate x horizon in years.
     pub mean: f64,
     /// `P(N = k)` for every level but the last, then `P(N >= last)`; they add up to 1.
@@ -126,7 +173,7 @@ pub struct Dimension {
 impl Dimension {
     fn new(slots: Vec<(usize, f64)>, horizon: Duration, levels: usize) -> Dimension {
         let mean = slots.iter().map(|&(_, r)| r).sum::<f64>() * horizon.years();
-        Dimension { slots, mean, weights: poisson_levels(mean, levels) }
+        Dimension { slots, late: None, mean, weights: poisson_levels(mean, levels) }
     }
 
     /// `E[N | level]` for every level (the last: given `N >= last`).
@@ -203,22 +250,27 @@ impl Stratification {
             return Err(StrataError::NoRegionFailures);
         }
         let region = Dimension::new(slots, horizon, STRATA);
-        if how != VarianceReduction::Crossed {
-            let allocation_target = allocation(&region.weights, &region.level_means());
-            return Ok(Stratification::of(vec![region], &allocation_target));
+        let a = allocation(&region.weights, &region.level_means());
+        if how == VarianceReduction::Stratified {
+            return Ok(Stratification::of(vec![region], &a));
         }
         let (slots, shaped) = world.logical_components();
         if shaped {
             return Err(StrataError::ShapedUptime(crate::model::DisruptionKind::Logical.name()));
         }
         if slots.is_empty() {
-            return Err(StrataError::NoLogicalFailures);
+            return Err(StrataError::NoLogicalFailures(how.name()));
         }
-        let logical = Dimension::new(slots, horizon, LOGICAL_LEVELS);
-        let a = allocation(&region.weights, &region.level_means());
-        let b = tail_allocation(&logical.weights, &logical.level_means());
+        let (second, b) = if how == VarianceReduction::LateDetection {
+            let late = late_dimension(model, &slots, horizon)?;
+            (late, vec![1.0 - LATE_SHARE, LATE_SHARE])
+        } else {
+            let logical = Dimension::new(slots, horizon, LOGICAL_LEVELS);
+            let b = tail_allocation(&logical.weights, &logical.level_means());
+            (logical, b)
+        };
         let target: Vec<f64> = a.iter().flat_map(|x| b.iter().map(move |y| x * y)).collect();
-        Ok(Stratification::of(vec![region, logical], &target))
+        Ok(Stratification::of(vec![region, second], &target))
     }
 
     fn of(dims: Vec<Dimension>, target: &[f64]) -> Stratification {
@@ -270,14 +322,58 @@ impl Stratification {
 
     /// Places the stratified failures of a trial in `stratum` into `world`
     /// for its next [`World::sample`]: per dimension, the count, then the
-    /// points.
+    /// points (for a late-detection count, the late points).
     pub fn give(&self, world: &mut World, stratum: usize, horizon: Duration, rng: &mut SimRng) {
         world.clear_given();
         for (d, level) in self.dims.iter().zip(self.levels(stratum)) {
             let count = d.count(level, rng);
-            world.give(&d.slots, count, horizon, rng);
+            match &d.late {
+                None => world.give(&d.slots, count, horizon, rng),
+                Some(split) => world.give_late(split, count, horizon, rng),
+            }
         }
     }
+}
+
+/// The detection delay past which a strategy can lose all its data: the
+/// shortest, over the strategies with backups, of the retention less the
+/// backup interval (a restore point at most one interval older than the
+/// damage and younger than the retention when the restore runs); at least
+/// zero. `None` when no strategy keeps backups.
+pub fn late_threshold(model: &Model) -> Option<Duration> {
+    model
+        .strategies
+        .iter()
+        .filter_map(|s| s.backup.as_ref())
+        .map(|b| Duration::from_secs((b.retention.secs() - b.interval.secs()).max(0.0)))
+        .min_by(|a, b| a.secs().total_cmp(&b.secs()))
+}
+
+/// The late-detection count: the `logical` failure points whose detection
+/// delay `D` exceeds [`late_threshold`] `T`. Marking each point of the
+/// logical Poisson process (rate `r`) late with probability
+/// `q = P(D > T)` splits it into two independent Poisson processes: late
+/// points at rate `r q`, with delays drawn given `D > T`, and timely ones
+/// at `r (1 - q)`, with delays given `D <= T`. So the late count is
+/// `Poisson(r q x horizon)` and its levels' weights are exact; the
+/// component's down time still thins both (a failure cannot begin while
+/// the data is already damaged and undetected), as in a plain world.
+fn late_dimension(model: &Model, slots: &[(usize, f64)], horizon: Duration) -> Result<Dimension, StrataError> {
+    let threshold = late_threshold(model).ok_or(StrataError::NoBackups)?;
+    let delay = match model.failure(crate::model::DisruptionKind::Logical).map(|m| &m.detail) {
+        Some(crate::model::FailureDetail::Logical { detection_delay, .. }) => detection_delay,
+        _ => return Err(StrataError::NoLogicalFailures(VarianceReduction::LateDetection.name())),
+    };
+    let cdf_at = delay.cdf(threshold.secs());
+    let late = 1.0 - cdf_at;
+    if late <= 0.0 {
+        return Err(StrataError::NoLateDetections(format!("{threshold:#}")));
+    }
+    let &(slot, rate) = slots.first().ok_or(StrataError::NoLogicalFailures(VarianceReduction::LateDetection.name()))?;
+    let split = LateSplit { slot, threshold, cdf_at, timely_rate: rate * cdf_at };
+    let mut d = Dimension::new(vec![(slot, rate * late)], horizon, LATE_LEVELS);
+    d.late = Some(split);
+    Ok(d)
 }
 
 /// `P(N = k)` for a Poisson mean `mean`.

@@ -366,6 +366,53 @@ impl Dist {
         }
     }
 
+    /// `P(X <= x)`, the cumulative distribution function at `x` (base units), in [0, 1]. Closed
+    /// forms where they exist, statrs for the lognormal, gamma and PERT (Beta); empirical: the
+    /// share of observations at or below `x`, so that it matches [`Self::quantile`]'s nearest rank.
+    pub fn cdf(&self, x: f64) -> f64 {
+        if x.is_nan() {
+            return 0.0;
+        }
+        let p = match &self.kind {
+            Family::Fixed(v) => f64::from(u8::from(x >= *v)),
+            Family::Exponential { mean, .. } => -(-x.max(0.0) / mean).exp_m1(),
+            Family::Lognormal { mu, sigma, .. } => {
+                statrs::distribution::LogNormal::new(*mu, *sigma).map_or(f64::NAN, |d| d.cdf(x.max(0.0)))
+            }
+            Family::Weibull { shape, scale, .. } => -(-(x.max(0.0) / scale).powf(*shape)).exp_m1(),
+            Family::Gamma { shape, scale, .. } => {
+                statrs::distribution::Gamma::new(*shape, 1.0 / scale).map_or(f64::NAN, |d| d.cdf(x.max(0.0)))
+            }
+            Family::Uniform { min, max, .. } => (x - min) / (max - min),
+            Family::Pert { min, mode, max, .. } => {
+                let (a, b) = pert_shape(*min, *mode, *max);
+                let at = ((x - min) / (max - min)).clamp(0.0, 1.0);
+                statrs::distribution::Beta::new(a, b).map_or(f64::NAN, |d| d.cdf(at))
+            }
+            Family::Empirical { sorted, .. } => sorted.partition_point(|&v| v <= x) as f64 / sorted.len() as f64,
+        };
+        if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) }
+    }
+
+    /// One draw of `X` given `X > threshold` (`above`) or given `X <= threshold`, in base units,
+    /// by inversion: `quantile(u)` with `u` uniform over the condition's share of probability
+    /// (`cdf_at` is [`Self::cdf`] of `threshold`, computed once by the caller). A value that
+    /// rounding puts on the wrong side of the threshold, or at +infinity, is drawn again, so the
+    /// law is the exact conditional one. The caller must make sure the condition has positive
+    /// probability (`cdf_at < 1` for `above`, `> 0` otherwise); if it has none, the threshold
+    /// itself is returned after 64 draws rather than looping forever.
+    pub fn sample_given<R: Rng + ?Sized>(&self, threshold: f64, cdf_at: f64, above: bool, rng: &mut R) -> f64 {
+        let (low, high) = if above { (cdf_at, 1.0) } else { (0.0, cdf_at) };
+        for _ in 0..64 {
+            let u: f64 = rng.random();
+            let x = self.quantile(low + (high - low) * u);
+            if x.is_finite() && x >= 0.0 && (x > threshold) == above {
+                return x;
+            }
+        }
+        threshold
+    }
+
     /// `Some(value)` if every draw is the same value (fixed, or a uniform/PERT with min == max).
     pub fn is_fixed(&self) -> Option<f64> {
         match self.kind {

@@ -1,0 +1,207 @@
+//! The late-detection design (`--variance-reduction late-detection`: the
+//! primary region's failure count crossed with the count of logical
+//! failures detected after the shortest backup retention less its interval):
+//! its estimators reproduce closed forms within their own standard errors,
+//! state errors that match the spread over 50 seeds, estimate the years
+//! that lose all data far more precisely than plain sampling, and merge
+//! across 4 shard processes into the single run.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::cli::{drsim, ok, results_figures, temp_dir};
+use common::*;
+use drsim::model::Model;
+use drsim::simulation::{Results, RunOptions, Simulation};
+use drsim::world::strata::{LATE_STRATA, VarianceReduction};
+
+/// Region failures per year of the primary `p` (exponential, mean 7 days).
+const REGION_PER_YEAR: f64 = 0.6;
+const OUTAGE_S: f64 = 7.0 * 86_400.0;
+/// Logical failures per year; detection delay exponential, mean 1 day.
+const LOGICAL_PER_YEAR: f64 = 1.0;
+const DELAY_S: f64 = 86_400.0;
+/// Daily backups kept 7 days: the threshold is 7 - 1 = 6 days.
+const INTERVAL_S: f64 = 86_400.0;
+const RETENTION_S: f64 = 7.0 * 86_400.0;
+
+/// One backup & restore that rides region outages out (never invokes DR),
+/// restores in `dr` (never down), decides at once: a logical incident
+/// detected after `D` restores the newest daily backup taken before the
+/// damage, `U` earlier (uniform over the interval), if it is younger than the
+/// retention when the restore runs, i.e. it loses all data exactly when
+/// `D > RETENTION - U`.
+fn small_model() -> Model {
+    ModelSpec::new()
+        .regions(&[("p", 1), ("dr", 1)])
+        .rto("5d")
+        .failure(outage_failure("region", REGION_PER_YEAR, &exponential("7d")).set("regions", format!("[{}]", s("p"))))
+        .failure(logical_failure(LOGICAL_PER_YEAR, &exponential("1d")))
+        .strategy(
+            backup_restore("rides-out")
+                .set("deployment", s("single_az"))
+                .set("invoke_after", s("100y"))
+                .backup("interval", s("1d"))
+                .backup("retention", s("7d")),
+        )
+        .build()
+}
+
+fn late(model: &Model, trials: u64, seed: u64) -> Results {
+    let options = RunOptions { trials, years: 1.0, seed, threads: Some(1) };
+    Simulation::new(model, options).variance_reduction(VarianceReduction::LateDetection).run().unwrap()
+}
+
+fn plain(model: &Model, trials: u64, seed: u64) -> Results {
+    let options = RunOptions { trials, years: 1.0, seed, threads: Some(1) };
+    Simulation::new(model, options).run().unwrap()
+}
+
+/// P(a logical incident loses all data) = `P(D > R - U)` with `D`
+/// exponential of mean `m`, `U` uniform on `(0, I)`:
+/// `(1/I) ∫_0^I e^{-(R-u)/m} du = e^{-R/m} (m/I) (e^{I/m} - 1)`.
+fn loss_per_incident() -> f64 {
+    let (m, i, r) = (DELAY_S, INTERVAL_S, RETENTION_S);
+    (-r / m).exp() * (m / i) * ((i / m).exp() - 1.0)
+}
+
+/// P(a trial loses all data) = `1 - e^{-L p}`: the incidents that lose all
+/// data are a thinned Poisson process of rate `L p`. A logical incident
+/// holds its component down for its detection delay (mean 1 day), which
+/// thins the process by about `L x 1 d` = 0.27%, a bias of 0.1 of the
+/// test's standard error: negligible.
+fn expected_total_loss() -> f64 {
+    1.0 - (-LOGICAL_PER_YEAR * loss_per_incident()).exp()
+}
+
+/// Expected incidents per year: the region's up -> down transitions of the
+/// two-state Markov chain (see tests/strata2.rs), plus the logical
+/// failures, `L` (thinned as above).
+fn expected_incidents_per_year() -> f64 {
+    let (lambda, mu, h) = (REGION_PER_YEAR / YEAR_S, 1.0 / OUTAGE_S, YEAR_S);
+    let s = lambda + mu;
+    lambda * (mu * h / s + lambda * (1.0 - (-s * h).exp()) / (s * s)) + LOGICAL_PER_YEAR
+}
+
+// The late-detection estimators against closed forms, within 4 of their own
+// standard errors (a miss by chance: 6e-5 each), at 4,000 trials. The raw
+// share of trials that lose all data is far above the estimate (an eighth of
+// the trials hold a late detection): the weights make it right.
+#[test]
+fn late_detection_estimates_reproduce_closed_forms_within_their_standard_error() {
+    let model = small_model();
+    let r = late(&model, 4_000, 20_261_201);
+    let s = &r.strategies[0];
+    let loss = s.trials_with_total_data_loss;
+    assert_within_se("P(a trial loses all data)", loss.estimate, expected_total_loss(), share_se(loss.low, loss.high));
+    let raw = loss.successes as f64 / loss.trials as f64;
+    assert!(raw > 0.05, "raw share {raw}");
+    let incidents = s.incidents_per_year;
+    assert_within_se("incidents per year", incidents.value, expected_incidents_per_year(), incidents.std_error);
+    assert_eq!(r.provenance.variance_reduction.as_deref(), Some("late-detection"));
+    assert_eq!(r.tally.strata.len(), LATE_STRATA);
+}
+
+// What the design is for: at equal trials, the standard error of P(a trial
+// loses all data) is far below plain sampling's. Plain: sqrt(p (1 - p) / n)
+// with p = 0.16%. Late detection: the stratum with a late point has
+// probability P1 = 1 - e^{-L q} (q = e^{-6}, 0.25%) and n/8 trials, in which
+// a share f = p / P1 (about 0.63) loses all data, so the SE is about
+// P1 sqrt(f (1 - f) / (n/8)): 11.7 times smaller. The test asks for 5.
+#[test]
+fn late_detection_narrows_the_total_loss_share_by_an_order_of_magnitude() {
+    let model = small_model();
+    let (a, b) = (plain(&model, 8_000, 7), late(&model, 8_000, 7));
+    let se = |r: &Results| {
+        let l = r.strategies[0].trials_with_total_data_loss;
+        share_se(l.low, l.high)
+    };
+    let p = expected_total_loss();
+    let plain_se = (p * (1.0 - p) / 8_000.0).sqrt();
+    assert!(se(&a) > 0.5 * plain_se, "plain run's stated SE {} vs {plain_se}", se(&a));
+    assert!(se(&b) * 5.0 < plain_se, "late-detection SE {} vs plain {plain_se}", se(&b));
+}
+
+// The stated standard error against the spread over 50 seeds (see
+// tests/strata2.rs for the 20% bound): the total-loss share, incidents per
+// year, and the expected annual cost, whose variance the late years set.
+#[test]
+fn late_detection_stated_standard_error_matches_the_spread_over_50_seeds() {
+    let model = small_model();
+    let runs: Vec<Results> = (0..50).map(|seed| late(&model, 400, 9_000 + seed)).collect();
+    let check = |what: &str, values: Vec<(f64, f64)>| {
+        let n = values.len() as f64;
+        let mean = values.iter().map(|v| v.0).sum::<f64>() / n;
+        let spread = (values.iter().map(|v| (v.0 - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let stated = (values.iter().map(|v| v.1 * v.1).sum::<f64>() / n).sqrt();
+        println!("{what}: spread {spread:.6}, stated {stated:.6}, ratio {:.3}", stated / spread);
+        assert!((stated / spread - 1.0).abs() < 0.2, "{what}: stated {stated} vs spread {spread}");
+    };
+    check(
+        "P(a trial loses all data)",
+        runs.iter()
+            .map(|r| {
+                let l = r.strategies[0].trials_with_total_data_loss;
+                (l.estimate, share_se(l.low, l.high))
+            })
+            .collect(),
+    );
+    check(
+        "incidents per year",
+        runs.iter()
+            .map(|r| (r.strategies[0].incidents_per_year.value, r.strategies[0].incidents_per_year.std_error))
+            .collect(),
+    );
+    check(
+        "expected annual cost",
+        runs.iter()
+            .map(|r| {
+                let c = &r.strategies[0].cost.total_annual_usd;
+                (c.value, c.std_error)
+            })
+            .collect(),
+    );
+}
+
+#[test]
+fn four_late_detection_shards_merge_into_the_single_run() {
+    let root = temp_dir("late-shards");
+    let model = "models/securecart-monolith.toml";
+    let run = ["run", model, "--trials", "2003", "--quiet", "--variance-reduction", "late-detection"];
+    let single = ok(drsim().args(run).args(["--format", "json"]).output().unwrap());
+    let dirs: Vec<PathBuf> = (1..=4).map(|k| root.join(format!("part-{k}"))).collect();
+    let children: Vec<_> = dirs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| drsim().args(run).args(["--shard", &format!("{}/4", i + 1), "--out"]).arg(d).spawn().unwrap())
+        .collect();
+    for child in children {
+        ok(child.wait_with_output().unwrap());
+    }
+    let merged =
+        ok(drsim().args(["merge", "--format", "json", "--out"]).arg(root.join("merged")).args(&dirs).output().unwrap());
+    assert_eq!(results_figures(&single.stdout), results_figures(&merged.stdout));
+    assert!(String::from_utf8_lossy(&single.stdout).contains("\"variance_reduction\": \"late-detection\""));
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+// Models the design cannot stratify are refused, saying what is allowed:
+// no strategy keeps backups (no threshold), and a detection delay that never
+// exceeds the threshold (no late point to stratify on).
+#[test]
+fn late_detection_without_backups_or_late_delays_is_refused_with_what_is_allowed() {
+    let base =
+        || ModelSpec::new().regions(&[("p", 1), ("dr", 1)]).failure(outage_failure("region", 0.6, &exponential("1h")));
+    let no_backups = base().failure(logical_failure(1.0, &exponential("1d"))).strategy(pilot_light("pl")).build();
+    let never_late = base().failure(logical_failure(1.0, &fixed("1h"))).strategy(backup_restore("b")).build();
+    for (model, says) in [(no_backups, "no strategy of this model keeps backups"), (never_late, "never exceeds")] {
+        let options = RunOptions { trials: 10, years: 1.0, seed: 1, threads: Some(1) };
+        let err = Simulation::new(&model, options)
+            .variance_reduction(VarianceReduction::LateDetection)
+            .run()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(says) && err.contains("allowed:"), "{err}");
+    }
+}
