@@ -137,6 +137,17 @@ pub struct LateSplit {
     pub timely_rate: f64,
 }
 
+impl LateSplit {
+    /// A detection delay drawn given the point's side of the threshold
+    /// (`late`: above it). Out of line and cold, so that plain sampling's
+    /// loop stays as it was.
+    #[cold]
+    #[inline(never)]
+    fn delay(&self, detection_delay: &Dist, late: bool, rng: &mut SimRng) -> Duration {
+        Duration::from_secs(detection_delay.sample_given(self.threshold.secs(), self.cdf_at, late, rng))
+    }
+}
+
 /// The sampled world of one trial, with buffers reused from trial to trial.
 #[derive(Debug, Default)]
 pub struct World {
@@ -377,12 +388,7 @@ impl World {
                     _,
                 ) => {
                     let d = match self.late.as_ref().filter(|s| s.slot == slot) {
-                        Some(s) => Duration::from_secs(detection_delay.sample_given(
-                            s.threshold.secs(),
-                            s.cdf_at,
-                            self.late_next,
-                            rng,
-                        )),
+                        Some(s) => s.delay(detection_delay, self.late_next, rng),
                         None => detection_delay.sample_duration(rng),
                     };
                     let ransomware = rng.random::<f64>() < ransomware_share.get();

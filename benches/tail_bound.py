@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""What sets the P99 of annual cost on SecureCart, and how much importance
+sampling of when logical failures fall could gain on it (benches/README.md,
+"Late detections").
+
+Usage: benches/tail_bound.py BIN [trials]
+
+1. Runs `BIN run models/securecart-monolith.toml --trials N --incidents` (plain
+   sampling, seed 20260101) and, per strategy, describes the years at or
+   above the P99 of incident cost: the kind and path of each year's costliest
+   incident, the load multiplier when it began, whether it lost all data.
+2. For proposals that reshape when logical failures fall toward high load,
+   `g(t) = (1 - beta) + beta load(t)^k / mean(load^k)` (the same rate, so
+   the likelihood ratio of a trial is `prod 1/g(t_i)` over its logical
+   failures), the variance of the weighted estimator of `p = P(C > q)` is
+   `E_plain[1{C > q} prod 1/g(t_i)] - p^2`, computed here from the plain
+   trials themselves. Prints the gain `p (1 - p) / that variance`: above 1
+   the proposal helps, below 1 it hurts.
+
+The load profile is read from the model (`[workload.load_profile]`),
+normalised to mean 1 per factor as drsim does.
+"""
+import collections, csv, os, subprocess, sys, tempfile, tomllib
+
+BIN = sys.argv[1]
+TRIALS = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+MODEL = "models/securecart-monolith.toml"
+
+profile = tomllib.load(open(MODEL, "rb"))["workload"]["load_profile"]
+hours = [h / (sum(profile["hour_of_day"]) / 24) for h in profile["hour_of_day"]]
+days = [d / (sum(profile["day_of_week"]) / 7) for d in profile["day_of_week"]]
+
+
+def load(t):
+    """The load multiplier at `t` seconds into the year (src/model/profile.rs)."""
+    h = int(t / 3600)
+    m = hours[h % 24] * days[(h // 24) % 7]
+    for p in profile.get("peak", []):
+        start = (p["start_day"] - 1) * 86400
+        if start <= t < start + p["days"] * 86400:
+            m *= p["multiplier"]
+    return m
+
+
+year_loads = [load(h * 3600 + 1800) for h in range(8760)]
+
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "run")
+    subprocess.run([BIN, "run", MODEL, "--trials", str(TRIALS), "--incidents", "--out", out, "-q",
+                    "--format", "json"], check=True, capture_output=True)
+    by = collections.defaultdict(lambda: collections.defaultdict(list))
+    logical = collections.defaultdict(list)
+    with open(os.path.join(out, "incidents.csv")) as f:
+        first = None
+        for r in csv.DictReader(f):
+            first = first or r["strategy"]
+            by[r["strategy"]][int(r["trial"])].append(r)
+            if r["strategy"] == first and r["kind"] == "logical":
+                logical[int(r["trial"])].append(float(r["start_s"]))
+
+for name, trials in by.items():
+    cost = [sum(float(r["cost_usd"]) for r in trials.get(t, [])) for t in range(TRIALS)]
+    q = sorted(cost)[int(0.99 * TRIALS)]
+    tail = [t for t in range(TRIALS) if cost[t] >= q]
+    biggest = [max(trials[t], key=lambda r: float(r["cost_usd"])) for t in tail]
+    kinds = collections.Counter(r["kind"] for r in biggest)
+    lost = sum(r["data_lost_entirely"] == "true" for r in biggest)
+    peak = sum(load(float(r["start_s"])) >= 4.0 for r in biggest)
+    print(f"{name}: P99 of incident cost ${q:,.0f}; {len(tail)} years at or above it; costliest incident "
+          + ", ".join(f"{k} {v}" for k, v in kinds.most_common())
+          + f"; a total loss in {lost}; begun at load >= 4 in {peak}")
+    p = len(tail) / TRIALS
+    gains = []
+    for k in (1, 2):
+        mean = sum(x ** k for x in year_loads) / len(year_loads)
+        for beta in (0.25, 0.5, 0.8):
+            second = 0.0
+            for t in tail:
+                w = 1.0
+                for s in logical[t]:
+                    w /= (1 - beta) + beta * load(s) ** k / mean
+                second += w
+            var = second / TRIALS - p * p
+            gains.append(f"k={k} beta={beta}: {p * (1 - p) / var:.2f}x")
+    print("  importance sampling of logical failure times, variance gain on P(C > P99): " + ", ".join(gains))
