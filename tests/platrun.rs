@@ -272,6 +272,14 @@ fn flags_without_meaning_for_a_platform_are_refused_and_the_gate_works() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--strategy: not available for a platform model"), "{err}");
+    // A platform samples plainly: asking otherwise is refused, not ignored.
+    for flag in [["--variance-reduction", "late-detection"], ["--region-replays", "8"]] {
+        let out = run_drsim(&["run", MODEL, "--trials", "50", flag[0], flag[1]], None);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("{}: not available for a platform model", flag[0])), "{err}");
+        assert!(err.contains("allowed:"), "{err}");
+    }
     let out = run_drsim(&["run", MODEL, "--trials", "100", "-q", "--brief", "--fail-on-miss"], None);
     let text = String::from_utf8_lossy(&out.stdout);
     if text.contains("No plan meets") {

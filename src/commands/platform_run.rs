@@ -33,6 +33,13 @@ fn check_flags(args: &RunArgs) -> Result<(), Failure> {
     if args.incidents {
         return refuse("--incidents", "a platform writes plans, functions and services, not incidents");
     }
+    // Both were once accepted and silently ignored: a platform samples plainly.
+    if args.variance_reduction != crate::cli::VarianceArg::None {
+        return refuse("--variance-reduction", "a platform samples every trial plainly; allowed: none");
+    }
+    if args.region_replays > 1 {
+        return refuse("--region-replays", "a platform plays every incident once; allowed: 1");
+    }
     Ok(())
 }
 
