@@ -8,9 +8,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::cli::{drsim, ok, results_figures, temp_dir};
+use common::cli::{assert_four_shards_merge, temp_dir};
 use common::*;
 use drsim::model::Model;
 use drsim::simulation::{Results, RunOptions, Simulation};
@@ -75,13 +73,11 @@ fn expected_total_loss() -> f64 {
     1.0 - (-LOGICAL_PER_YEAR * loss_per_incident()).exp()
 }
 
-/// Expected incidents per year: the region's up -> down transitions of the
-/// two-state Markov chain (see tests/strata2.rs), plus the logical
-/// failures, `L` (thinned as above).
+/// Expected incidents per year: the region's failures (a two-state Markov
+/// chain, [`markov_failures_per_year`]) plus the logical failures, `L`
+/// (thinned as above).
 fn expected_incidents_per_year() -> f64 {
-    let (lambda, mu, h) = (REGION_PER_YEAR / YEAR_S, 1.0 / OUTAGE_S, YEAR_S);
-    let s = lambda + mu;
-    lambda * (mu * h / s + lambda * (1.0 - (-s * h).exp()) / (s * s)) + LOGICAL_PER_YEAR
+    markov_failures_per_year(REGION_PER_YEAR, OUTAGE_S) + LOGICAL_PER_YEAR
 }
 
 // The late-detection estimators against closed forms, within 4 of their own
@@ -123,36 +119,17 @@ fn late_detection_narrows_the_total_loss_share_by_an_order_of_magnitude() {
     assert!(se(&b) * 5.0 < plain_se, "late-detection SE {} vs plain {plain_se}", se(&b));
 }
 
-// The stated standard error against the spread over 50 seeds (see
-// tests/strata2.rs for the 20% bound): the total-loss share, incidents per
-// year, and the expected annual cost, whose variance the late years set.
+// The stated standard error against the spread over 50 seeds of 400 trials
+// (the 20% bound: `assert_stated_se_matches_spread`): the total-loss share,
+// incidents per year, and the expected annual cost, whose variance the late
+// years set.
 #[test]
 fn late_detection_stated_standard_error_matches_the_spread_over_50_seeds() {
     let model = small_model();
     let runs: Vec<Results> = (0..50).map(|seed| late(&model, 400, 9_000 + seed)).collect();
-    let check = |what: &str, values: Vec<(f64, f64)>| {
-        let n = values.len() as f64;
-        let mean = values.iter().map(|v| v.0).sum::<f64>() / n;
-        let spread = (values.iter().map(|v| (v.0 - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-        let stated = (values.iter().map(|v| v.1 * v.1).sum::<f64>() / n).sqrt();
-        println!("{what}: spread {spread:.6}, stated {stated:.6}, ratio {:.3}", stated / spread);
-        assert!((stated / spread - 1.0).abs() < 0.2, "{what}: stated {stated} vs spread {spread}");
-    };
-    check(
-        "P(a trial loses all data)",
-        runs.iter()
-            .map(|r| {
-                let l = r.strategies[0].trials_with_total_data_loss;
-                (l.estimate, share_se(l.low, l.high))
-            })
-            .collect(),
-    );
-    check(
-        "incidents per year",
-        runs.iter()
-            .map(|r| (r.strategies[0].incidents_per_year.value, r.strategies[0].incidents_per_year.std_error))
-            .collect(),
-    );
+    let check = assert_stated_se_matches_spread;
+    check("P(a trial loses all data)", runs.iter().map(total_loss_of).collect());
+    check("incidents per year", runs.iter().map(incidents_of).collect());
     check(
         "expected annual cost",
         runs.iter()
@@ -169,19 +146,7 @@ fn four_late_detection_shards_merge_into_the_single_run() {
     let root = temp_dir("late-shards");
     let model = "models/securecart-monolith.toml";
     let run = ["run", model, "--trials", "2003", "--quiet", "--variance-reduction", "late-detection"];
-    let single = ok(drsim().args(run).args(["--format", "json"]).output().unwrap());
-    let dirs: Vec<PathBuf> = (1..=4).map(|k| root.join(format!("part-{k}"))).collect();
-    let children: Vec<_> = dirs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| drsim().args(run).args(["--shard", &format!("{}/4", i + 1), "--out"]).arg(d).spawn().unwrap())
-        .collect();
-    for child in children {
-        ok(child.wait_with_output().unwrap());
-    }
-    let merged =
-        ok(drsim().args(["merge", "--format", "json", "--out"]).arg(root.join("merged")).args(&dirs).output().unwrap());
-    assert_eq!(results_figures(&single.stdout), results_figures(&merged.stdout));
+    let (single, _) = assert_four_shards_merge(&run, &root);
     assert!(String::from_utf8_lossy(&single.stdout).contains("\"variance_reduction\": \"late-detection\""));
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -6,9 +6,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::cli::{drsim, ok, results_figures, temp_dir};
+use common::cli::{assert_four_shards_merge, drsim, ok, temp_dir};
 use common::*;
 use drsim::model::{DisruptionKind, Model};
 use drsim::simulation::{Results, RunOptions, Simulation};
@@ -94,14 +94,7 @@ fn weighted_estimates_reproduce_closed_forms_within_their_standard_error() {
 fn stated_standard_error_matches_the_spread_over_50_seeds() {
     let model = model_with_rto("5d");
     let runs: Vec<Results> = (0..50).map(|seed| stratified(&model, 400, 1_000 + seed, 1)).collect();
-    let check = |what: &str, values: Vec<(f64, f64)>| {
-        let n = values.len() as f64;
-        let mean = values.iter().map(|v| v.0).sum::<f64>() / n;
-        let spread = (values.iter().map(|v| (v.0 - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-        let stated = (values.iter().map(|v| v.1 * v.1).sum::<f64>() / n).sqrt();
-        println!("{what}: spread {spread:.6}, stated {stated:.6}, ratio {:.3}", stated / spread);
-        assert!((stated / spread - 1.0).abs() < 0.2, "{what}: stated {stated} vs spread {spread}");
-    };
+    let check = assert_stated_se_matches_spread;
     check(
         "annual downtime",
         runs.iter()
@@ -135,19 +128,7 @@ fn four_stratified_shards_merge_into_the_single_run_and_mixed_parts_are_refused(
     let root = temp_dir("shards");
     let run =
         ["run", "models/securecart-monolith.toml", "--trials", "2003", "--quiet", "--variance-reduction", "stratified"];
-    let single = ok(drsim().args(run).args(["--format", "json"]).output().unwrap());
-    let dirs: Vec<PathBuf> = (1..=4).map(|k| root.join(format!("part-{k}"))).collect();
-    let children: Vec<_> = dirs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| drsim().args(run).args(["--shard", &format!("{}/4", i + 1), "--out"]).arg(d).spawn().unwrap())
-        .collect();
-    for child in children {
-        ok(child.wait_with_output().unwrap());
-    }
-    let merged =
-        ok(drsim().args(["merge", "--format", "json", "--out"]).arg(root.join("merged")).args(&dirs).output().unwrap());
-    assert_eq!(results_figures(&single.stdout), results_figures(&merged.stdout));
+    let (single, dirs) = assert_four_shards_merge(&run, &root);
     assert!(String::from_utf8_lossy(&single.stdout).contains("\"variance_reduction\": \"stratified\""));
 
     // A plain part in place of the last: refused, naming the setting.

@@ -79,3 +79,25 @@ pub fn results_figures(bytes: &[u8]) -> serde_json::Value {
     v["invocation"].take();
     v
 }
+
+/// Runs `run` (the arguments of a `drsim run`) whole with `--format json`,
+/// and as its 4 shards, concurrent processes writing `root/part-1` to
+/// `root/part-4`; merges the parts into `root/merged`, asserts that the
+/// merged figures are the single run's, and returns the single run's output
+/// and the parts' directories.
+pub fn assert_four_shards_merge(run: &[&str], root: &std::path::Path) -> (Output, Vec<std::path::PathBuf>) {
+    let single = ok(drsim().args(run).args(["--format", "json"]).output().unwrap());
+    let dirs: Vec<std::path::PathBuf> = (1..=4).map(|k| root.join(format!("part-{k}"))).collect();
+    let children: Vec<_> = dirs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| drsim().args(run).args(["--shard", &format!("{}/4", i + 1), "--out"]).arg(d).spawn().unwrap())
+        .collect();
+    for child in children {
+        ok(child.wait_with_output().unwrap());
+    }
+    let merged =
+        ok(drsim().args(["merge", "--format", "json", "--out"]).arg(root.join("merged")).args(&dirs).output().unwrap());
+    assert_eq!(results_figures(&single.stdout), results_figures(&merged.stdout));
+    (single, dirs)
+}

@@ -560,3 +560,42 @@ pub fn gunzip(path: &Path) -> Vec<u8> {
     flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut text).unwrap();
     text
 }
+
+/// Asserts that the standard error runs state matches the spread of their
+/// estimates over seeds within 20%. `values` holds each run's (estimate,
+/// stated SE); the stated one is their root mean square. With 50 runs the
+/// sample standard deviation has a relative standard error of
+/// 1/sqrt(2 x 49) = 10%, so the two agree within 20% unless the stated
+/// error is wrong.
+pub fn assert_stated_se_matches_spread(what: &str, values: Vec<(f64, f64)>) {
+    let n = values.len() as f64;
+    let mean = values.iter().map(|v| v.0).sum::<f64>() / n;
+    let spread = (values.iter().map(|v| (v.0 - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let stated = (values.iter().map(|v| v.1 * v.1).sum::<f64>() / n).sqrt();
+    println!("{what}: spread {spread:.6}, stated {stated:.6}, ratio {:.3}", stated / spread);
+    assert!((stated / spread - 1.0).abs() < 0.2, "{what}: stated {stated} vs spread {spread}");
+}
+
+/// The first strategy's P(a trial loses all data) and the standard error
+/// its interval states.
+pub fn total_loss_of(r: &Results) -> (f64, f64) {
+    let l = r.strategies[0].trials_with_total_data_loss;
+    (l.estimate, share_se(l.low, l.high))
+}
+
+/// The first strategy's incidents per year and its stated standard error.
+pub fn incidents_of(r: &Results) -> (f64, f64) {
+    (r.strategies[0].incidents_per_year.value, r.strategies[0].incidents_per_year.std_error)
+}
+
+/// Expected failures in a year of a component that fails at `per_year`
+/// while up and is down for an exponential time of mean `outage_s`
+/// seconds, starting up: the up -> down transitions of the two-state Markov
+/// chain (up -> down at λ, down -> up at μ),
+/// `λ ∫_0^H P(up at t) dt = λ (μ H / s + λ (1 - e^{-s H}) / s^2)` with
+/// `s = λ + μ`, `H` a year.
+pub fn markov_failures_per_year(per_year: f64, outage_s: f64) -> f64 {
+    let (lambda, mu, h) = (per_year / YEAR_S, 1.0 / outage_s, YEAR_S);
+    let s = lambda + mu;
+    lambda * (mu * h / s + lambda * (1.0 - (-s * h).exp()) / (s * s))
+}
