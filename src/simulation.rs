@@ -350,18 +350,35 @@ pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, Simulati
     Simulation::new(model, options.clone()).run()
 }
 
+/// The kind of figure that sets [`precision_reached`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrecisionFigure {
+    /// A 95% half-width of a P(RTO met) or P(RPO met).
+    Share,
+    /// The relative standard error of an expected annual cost.
+    ExpectedCost,
+}
+
 /// The largest 95% half-width among every strategy's P(RTO met) and P(RPO
 /// met) per kind, and the largest relative standard error of an expected
 /// annual cost: what a [`PrecisionStop`] compares against.
 pub fn precision_reached(results: &Results) -> f64 {
-    let mut worst: f64 = 0.0;
+    precision_worst(results).0
+}
+
+/// [`precision_reached`] with the kind of figure that sets it (a share on a tie).
+pub fn precision_worst(results: &Results) -> (f64, PrecisionFigure) {
+    let mut worst = (0.0, PrecisionFigure::Share);
     for s in &results.strategies {
         for k in s.kinds.iter().filter(|k| k.incidents > 0) {
-            worst = worst.max((k.rto_met.high - k.rto_met.low) / 2.0).max((k.rpo_met.high - k.rpo_met.low) / 2.0);
+            let half = ((k.rto_met.high - k.rto_met.low) / 2.0).max((k.rpo_met.high - k.rpo_met.low) / 2.0);
+            if half > worst.0 {
+                worst = (half, PrecisionFigure::Share);
+            }
         }
         let cost = &s.cost.total_annual_usd;
-        if cost.value > 0.0 {
-            worst = worst.max(cost.std_error / cost.value);
+        if cost.value > 0.0 && cost.std_error / cost.value > worst.0 {
+            worst = (cost.std_error / cost.value, PrecisionFigure::ExpectedCost);
         }
     }
     worst

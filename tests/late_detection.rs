@@ -170,3 +170,22 @@ fn late_detection_without_backups_or_late_delays_is_refused_with_what_is_allowed
         assert!(err.contains(says) && err.contains("allowed:"), "{err}");
     }
 }
+
+// A --precision run that stops at --max-trials because an expected cost's
+// relative standard error is still too wide says which option narrows it;
+// a late-detection run that stops short does not repeat the hint.
+#[test]
+fn a_precision_run_short_on_the_expected_cost_points_to_late_detection() {
+    let run = |extra: &[&str]| {
+        let mut args =
+            vec!["run", "models/securecart-monolith.toml", "--precision", "0.002", "--max-trials", "12000", "-q"];
+        args.extend_from_slice(extra);
+        let out = common::cli::ok(common::cli::drsim().args(&args).output().unwrap());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let plain = run(&[]);
+    assert!(plain.contains("reached before --precision"), "{plain}");
+    assert!(plain.contains("--variance-reduction late-detection narrows it"), "{plain}");
+    let late = run(&["--variance-reduction", "late-detection"]);
+    assert!(late.contains("reached before --precision") && !late.contains("hint:"), "{late}");
+}

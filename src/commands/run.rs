@@ -15,7 +15,7 @@ use drsim::report::progress::Progress;
 use drsim::report::table::{Detail, Table};
 use drsim::report::{Report, json::Json};
 use drsim::shard::{PART_FILE, Part, ShardError, ShardSpec};
-use drsim::simulation::{PrecisionStop, Results, Simulation, SimulationError, precision_reached};
+use drsim::simulation::{PrecisionFigure, PrecisionStop, Results, Simulation, SimulationError, precision_worst};
 
 /// Keeps only the strategies named on the command line, in model order.
 pub(crate) fn select_strategies(model: &mut Model, names: &[String]) -> Result<(), Failure> {
@@ -177,15 +177,31 @@ pub(super) fn simulate(
         }
     }
     if let Some(x) = args.precision {
-        let reached = precision_reached(&results);
+        let (reached, figure) = precision_worst(&results);
         if reached > x {
             eprintln!(
                 "warning: --max-trials {} reached before --precision {x} (reached {reached:.5})",
                 args.max_trials
             );
+            if figure == PrecisionFigure::ExpectedCost && late_detection_helps(model, args) {
+                eprintln!(
+                    "hint: the relative standard error of an expected annual cost sets it; where rare years that \
+                     lose all data set that (a logical failure detected after the backup retention), \
+                     --variance-reduction late-detection narrows it most (docs/variance.md)"
+                );
+            }
         }
     }
     Ok((results, excel))
+}
+
+/// Whether the run could use `--variance-reduction late-detection`: it does
+/// not already, and the model has what the design stratifies on.
+fn late_detection_helps(model: &Model, args: &RunArgs) -> bool {
+    use drsim::world::strata::{Stratification, VarianceReduction};
+    let setting = args.variance_reduction.setting();
+    setting != VarianceReduction::LateDetection
+        && Stratification::new(model, args.options().engine_config().horizon, VarianceReduction::LateDetection).is_ok()
 }
 
 /// Sorts a simulation error: a bad option is the user's input (exit 2),
