@@ -11,6 +11,7 @@ pub mod replay;
 pub mod stop;
 
 use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -298,13 +299,25 @@ impl<'m> Engine<'m> {
             } else if observers.want_incidents() {
                 self.streaming(trials.clone(), tally, observers, done_before, planned)
             } else {
+                // Steps for the progress reports, each cut into blocks that
+                // record into the same few tallies from step to step, merged
+                // once at the end: a fresh tally per block and step, merged
+                // each step, cost more than simulating in a stratified run.
                 let step = (trials.end.saturating_sub(trials.start) / PROGRESS_UPDATES).max(1_000);
+                let slots: Vec<Mutex<Tally>> = (0..rayon::current_num_threads() * PROGRESS_BLOCKS_PER_THREAD)
+                    .map(|_| Mutex::new(self.new_tally()))
+                    .collect();
                 let mut start = trials.start;
                 while start < trials.end && !stop::requested() {
                     let next = (start + step).min(trials.end);
-                    tally.merge(&self.blocks(start..next));
+                    blocks(start..next, slots.len() as u64).into_par_iter().zip(&slots).for_each(|(block, slot)| {
+                        self.run_block(block, &mut slot.lock().unwrap_or_else(PoisonError::into_inner));
+                    });
                     start = next;
                     observers.progress(done_before + (start - trials.start), planned);
+                }
+                for slot in slots {
+                    tally.merge(&slot.into_inner().unwrap_or_else(PoisonError::into_inner));
                 }
                 start
             }
@@ -322,19 +335,14 @@ impl<'m> Engine<'m> {
     /// merged at the end. Merging is exact, so the result does not depend on
     /// the blocks. Must run inside the pool.
     fn blocks(&self, trials: Range<u64>) -> Tally {
-        let model = self.model;
-        blocks(trials, rayon::current_num_threads() as u64 * BLOCKS_PER_THREAD)
+        let threads = rayon::current_num_threads() as u64;
+        let len = trials.end.saturating_sub(trials.start);
+        let count = (threads * BLOCKS_PER_THREAD).min((len / MIN_BLOCK_TRIALS).max(threads));
+        blocks(trials, count)
             .into_par_iter()
             .map(|block| {
                 let mut tally = self.new_tally();
-                let mut scratch = Scratch::new(model, self.region_plays);
-                let fresh = self.costs.trial_pricer(self.config.horizon);
-                for trial in block {
-                    if stop::requested() {
-                        break;
-                    }
-                    self.trial(trial, &mut scratch, &mut tally, fresh, &mut |_, _, _| {});
-                }
+                self.run_block(block, &mut tally);
                 tally
             })
             .reduce(
@@ -344,6 +352,19 @@ impl<'m> Engine<'m> {
                     a
                 },
             )
+    }
+
+    /// Simulates the trials of `block` on this thread into `tally`, with
+    /// scratch buffers made once for the block.
+    fn run_block(&self, block: Range<u64>, tally: &mut Tally) {
+        let mut scratch = Scratch::new(self.model, self.region_plays);
+        let fresh = self.costs.trial_pricer(self.config.horizon);
+        for trial in block {
+            if stop::requested() {
+                break;
+            }
+            self.trial(trial, &mut scratch, tally, fresh, &mut |_, _, _| {});
+        }
     }
 
     /// Trials in chunks of [`STREAM_CHUNK`], a window of chunks at a time in
@@ -412,6 +433,15 @@ type Encoded = Option<Vec<u8>>;
 /// trials ran at 171-187% CPU on 2 cores), few enough that per-block set-up
 /// (a tally and its merge, well under a millisecond) is negligible.
 pub const BLOCKS_PER_THREAD: u64 = 32;
+
+/// Blocks per worker thread in each step of a run with progress reports.
+const PROGRESS_BLOCKS_PER_THREAD: usize = 4;
+
+/// Fewest trials in a block when a run is short: a block's set-up is a
+/// tally and its merge, eight to twenty-four times larger in a stratified
+/// run, which in blocks of a few dozen trials costs more than simulating
+/// them. Each thread still gets at least one block.
+pub const MIN_BLOCK_TRIALS: u64 = 256;
 
 /// Cuts `trials` into at most `count` contiguous, non-empty blocks.
 pub fn blocks(trials: Range<u64>, count: u64) -> Vec<Range<u64>> {
