@@ -229,6 +229,18 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
             line_items,
         },
         failover_failure_probability: crate::strategy::bounds::failover_failure_probability(strategy, horizon),
+        // Pooled over kinds stratum by stratum: each stratum's incidents of
+        // every kind are one part, weighted as its trials are.
+        both_met_all_kinds: Share::of_parts(
+            &strata
+                .iter()
+                .zip(&w)
+                .map(|(s, &weight)| {
+                    let both = s.kinds.iter().map(|k| k.both_met).sum();
+                    PartShare::of(weight, both, s.kinds.iter().map(|k| k.incidents).sum())
+                })
+                .collect::<Vec<_>>(),
+        ),
     }
 }
 

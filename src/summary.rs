@@ -38,6 +38,11 @@ impl Share {
         Share { successes, trials, estimate: p.estimate().unwrap_or(1.0), low, high }
     }
 
+    /// The share of no incidents: 1, as nothing failed.
+    pub fn no_incidents() -> Share {
+        Share::new(0, 0)
+    }
+
     /// A share estimated from parts (strata, or one part of replayed
     /// incidents; see `stats::stratified`): raw counts summed, the estimate
     /// and its Wilson interval at the effective size.
@@ -377,6 +382,12 @@ pub struct StrategySummary {
     /// probability right after a drill, the drift and the drill interval
     /// imply, averaged over when failovers happen.
     pub failover_failure_probability: f64,
+    /// Share of all incidents of every kind meeting both RTO and RPO
+    /// targets, pooled over kinds (see `report::csv::both_met_all_kinds`),
+    /// with its 95% interval; in a stratified run weighted as every other
+    /// share. Not in results.json, whose kinds carry their own `both_met`.
+    #[serde(skip, default = "Share::no_incidents")]
+    pub both_met_all_kinds: Share,
 }
 
 /// A target an incident meets.
@@ -479,6 +490,10 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally) -> StrategyS
             ..cost_summary(line_items, &s.trial_cost_usd, per_year)
         },
         failover_failure_probability: crate::strategy::bounds::failover_failure_probability(strategy, horizon),
+        both_met_all_kinds: Share::new(
+            s.kinds.iter().map(|k| k.both_met).sum(),
+            s.kinds.iter().map(|k| k.incidents).sum(),
+        ),
     }
 }
 
