@@ -355,8 +355,9 @@ pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, Simulati
 pub enum PrecisionFigure {
     /// A 95% half-width of a P(RTO met) or P(RPO met).
     Share,
-    /// The relative standard error of an expected annual cost.
-    ExpectedCost,
+    /// The relative standard error of the expected annual cost of the
+    /// strategy at this index (model order).
+    ExpectedCost(usize),
 }
 
 /// The largest 95% half-width among every strategy's P(RTO met) and P(RPO
@@ -369,7 +370,7 @@ pub fn precision_reached(results: &Results) -> f64 {
 /// [`precision_reached`] with the kind of figure that sets it (a share on a tie).
 pub fn precision_worst(results: &Results) -> (f64, PrecisionFigure) {
     let mut worst = (0.0, PrecisionFigure::Share);
-    for s in &results.strategies {
+    for (i, s) in results.strategies.iter().enumerate() {
         for k in s.kinds.iter().filter(|k| k.incidents > 0) {
             let half = ((k.rto_met.high - k.rto_met.low) / 2.0).max((k.rpo_met.high - k.rpo_met.low) / 2.0);
             if half > worst.0 {
@@ -378,7 +379,7 @@ pub fn precision_worst(results: &Results) -> (f64, PrecisionFigure) {
         }
         let cost = &s.cost.total_annual_usd;
         if cost.value > 0.0 && cost.std_error / cost.value > worst.0 {
-            worst = (cost.std_error / cost.value, PrecisionFigure::ExpectedCost);
+            worst = (cost.std_error / cost.value, PrecisionFigure::ExpectedCost(i));
         }
     }
     worst

@@ -185,6 +185,7 @@ fn a_precision_run_short_on_the_expected_cost_points_to_late_detection() {
     };
     let plain = run(&[]);
     assert!(plain.contains("reached before --precision"), "{plain}");
+    assert!(plain.contains("the expected annual cost of"), "{plain}");
     assert!(plain.contains("--variance-reduction late-detection narrows it"), "{plain}");
     let late = run(&["--variance-reduction", "late-detection"]);
     assert!(late.contains("reached before --precision") && !late.contains("hint:"), "{late}");

@@ -35,10 +35,16 @@ fn check_flags(args: &RunArgs) -> Result<(), Failure> {
     }
     // Both were once accepted and silently ignored: a platform samples plainly.
     if args.variance_reduction != crate::cli::VarianceArg::None {
-        return refuse("--variance-reduction", "a platform samples every trial plainly; allowed: none");
+        return refuse(
+            "--variance-reduction",
+            "a platform samples every trial plainly; allowed: --variance-reduction none (the default)",
+        );
     }
     if args.region_replays > 1 {
-        return refuse("--region-replays", "a platform plays every incident once; allowed: 1");
+        return refuse(
+            "--region-replays",
+            "a platform plays every incident once; allowed: --region-replays 1 (the default)",
+        );
     }
     Ok(())
 }

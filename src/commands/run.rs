@@ -183,12 +183,15 @@ pub(super) fn simulate(
                 "warning: --max-trials {} reached before --precision {x} (reached {reached:.5})",
                 args.max_trials
             );
-            if figure == PrecisionFigure::ExpectedCost && late_detection_helps(model, args) {
-                eprintln!(
-                    "hint: the relative standard error of an expected annual cost sets it; where rare years that \
-                     lose all data set that (a logical failure detected after the backup retention), \
-                     --variance-reduction late-detection narrows it most (docs/variance.md)"
-                );
+            if let PrecisionFigure::ExpectedCost(i) = figure {
+                if late_detection_helps(model, args) {
+                    eprintln!(
+                        "hint: the figure furthest from the target is the expected annual cost of {}; if rare \
+                         years that lose all data set its spread (a logical failure detected after the backup \
+                         retention), --variance-reduction late-detection narrows it (docs/variance.md)",
+                        results.strategies[i].name
+                    );
+                }
             }
         }
     }
