@@ -10,7 +10,17 @@ pub fn fmt_share(s: &Share) -> String {
     if s.trials == 0 {
         return "n/a".to_string();
     }
-    format!("{} [{}-{}]", fmt_percent(s.estimate), trim_pct(s.low), trim_pct(s.high))
+    let (mut estimate, mut low, mut high) = (fmt_percent(s.estimate), trim_pct(s.low), trim_pct(s.high));
+    // An interval narrower than the digits shown would print as one value
+    // ("0.3% [0.3-0.3]", a tight stratified estimate): more decimals, up to
+    // 4, until its ends differ.
+    let mut decimals = 2;
+    while low == high && s.low < s.high && decimals <= 4 {
+        let pct = |x: f64| format!("{:.decimals$}", x * 100.0);
+        (estimate, low, high) = (format!("{}%", pct(s.estimate)), pct(s.low), pct(s.high));
+        decimals += 1;
+    }
+    format!("{estimate} [{low}-{high}]")
 }
 
 /// One quantile of an optional set, humane; `-` for a kind without incidents.
