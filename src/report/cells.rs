@@ -129,3 +129,19 @@ pub fn total_loss_line(s: &StrategySummary) -> Option<String> {
         fmt_share(&s.years_with_total_data_loss)
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // One decimal where it shows the interval; more where the ends would
+    // print alike: 0 of 99,900 has a Wilson upper bound of
+    // 1.96^2 / (99,900 + 1.96^2) = 0.0038%.
+    #[test]
+    fn a_share_gets_the_decimals_that_show_its_interval() {
+        assert_eq!(fmt_share(&Share::new(500, 1_000)), "50.0% [46.9-53.1]");
+        assert_eq!(fmt_share(&Share::new(0, 99_900)), "0.000% [0.000-0.004]");
+        assert_eq!(fmt_share(&Share::new(30, 100_000)), "0.03% [0.02-0.04]");
+        assert_eq!(fmt_share(&Share::new(0, 0)), "n/a");
+    }
+}
