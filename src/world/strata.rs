@@ -105,11 +105,14 @@ pub const LATE_STRATA: usize = STRATA * LATE_LEVELS;
 
 /// Share of trials a late-detection design gives to the years with at least
 /// one logical failure detected after the threshold (probability 0.28% on
-/// SecureCart): an eighth. Their cost is hundreds of times a typical year's,
-/// so they set most of the variance of an expected annual cost; with an
-/// eighth of the trials its variance falls about 100-fold on SecureCart
-/// (benches/README.md), while every other figure loses at most an eighth of
-/// its trials.
+/// SecureCart): an eighth. Their cost is up to hundreds of times a typical
+/// year's, so they set most of the variance of an expected annual cost;
+/// with an eighth of the trials its standard error at equal trials falls
+/// about 8-fold on SecureCart (benches/README.md), while figures the late
+/// years do not set lose about an eighth of their trials (logical
+/// incidents' shares more, as the region strata reweight them too). A
+/// quarter would take the expected cost's variance 1.8 times lower still,
+/// at twice the loss elsewhere.
 pub const LATE_SHARE: f64 = 0.125;
 
 /// Length of the allocation table: trial `i` is in stratum `table[i % TABLE]`.
