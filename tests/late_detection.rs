@@ -160,7 +160,19 @@ fn late_detection_without_backups_or_late_delays_is_refused_with_what_is_allowed
         || ModelSpec::new().regions(&[("p", 1), ("dr", 1)]).failure(outage_failure("region", 0.6, &exponential("1h")));
     let no_backups = base().failure(logical_failure(1.0, &exponential("1d"))).strategy(pilot_light("pl")).build();
     let never_late = base().failure(logical_failure(1.0, &fixed("1h"))).strategy(backup_restore("b")).build();
-    for (model, says) in [(no_backups, "no strategy of this model keeps backups"), (never_late, "never exceeds")] {
+    let shaped = base()
+        .failure(
+            logical_failure(1.0, &exponential("1d"))
+                .unset("rate_per_year")
+                .set("uptime", "{ dist = \"weibull\", shape = 2.0, scale = \"1y\" }"),
+        )
+        .strategy(backup_restore("b"))
+        .build();
+    for (model, says) in [
+        (no_backups, "no strategy of this model keeps backups"),
+        (never_late, "never exceeds"),
+        (shaped, "--variance-reduction late-detection needs exponential up-times"),
+    ] {
         let options = RunOptions { trials: 10, years: 1.0, seed: 1, threads: Some(1) };
         let err = Simulation::new(&model, options)
             .variance_reduction(VarianceReduction::LateDetection)

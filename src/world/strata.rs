@@ -149,12 +149,13 @@ pub enum StrataError {
          exceeds it; allowed: a detection_delay that can exceed it, or --variance-reduction crossed"
     )]
     NoLateDetections(String),
-    /// A stratified component has a non-exponential up-time.
+    /// A stratified component has a non-exponential up-time (the setting's
+    /// name, the failure kind's).
     #[error(
-        "--variance-reduction stratified needs exponential up-times (a Poisson count of failures) for the {0} \
+        "--variance-reduction {0} needs exponential up-times (a Poisson count of failures) for the {1} \
          failures; allowed: remove that [[failure]]'s uptime, or run without --variance-reduction"
     )]
-    ShapedUptime(&'static str),
+    ShapedUptime(&'static str, &'static str),
 }
 
 /// One stratified count: the world slots whose Poisson points it counts,
@@ -247,7 +248,7 @@ impl Stratification {
         let world = World::new(model);
         let (slots, shaped) = world.primary_components(model);
         if let Some(kind) = shaped {
-            return Err(StrataError::ShapedUptime(kind.name()));
+            return Err(StrataError::ShapedUptime(how.name(), kind.name()));
         }
         if slots.is_empty() {
             return Err(StrataError::NoRegionFailures);
@@ -259,7 +260,7 @@ impl Stratification {
         }
         let (slots, shaped) = world.logical_components();
         if shaped {
-            return Err(StrataError::ShapedUptime(crate::model::DisruptionKind::Logical.name()));
+            return Err(StrataError::ShapedUptime(how.name(), crate::model::DisruptionKind::Logical.name()));
         }
         if slots.is_empty() {
             return Err(StrataError::NoLogicalFailures(how.name()));
