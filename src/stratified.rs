@@ -236,8 +236,8 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
                 .iter()
                 .zip(&w)
                 .map(|(s, &weight)| {
-                    let both = s.kinds.iter().map(|k| k.both_met).sum();
-                    PartShare::of(weight, both, s.kinds.iter().map(|k| k.incidents).sum())
+                    let (met, incidents) = s.both_met_all_kinds();
+                    PartShare::of(weight, met, incidents)
                 })
                 .collect::<Vec<_>>(),
         ),

@@ -233,6 +233,15 @@ pub fn push_pairs(pairs: &mut [Moments], values: &[f64]) {
     }
 }
 
+impl StrategyTally {
+    /// Incidents of every kind meeting both targets, and incidents of every
+    /// kind: the raw counts of the pooled share
+    /// (`StrategySummary::both_met_all_kinds`).
+    pub fn both_met_all_kinds(&self) -> (u64, u64) {
+        (self.kinds.iter().map(|k| k.both_met).sum(), self.kinds.iter().map(|k| k.incidents).sum())
+    }
+}
+
 impl Tally {
     /// An empty tally for a model.
     pub fn new(model: &Model, horizon: Duration) -> Tally {

@@ -223,7 +223,7 @@ fn the_share_meeting_both_targets_is_weighted_in_a_stratified_run() {
         for s in &r.strategies {
             let rate: f64 = s.kinds.iter().map(|k| k.incidents_per_year).sum();
             let pooled = s.kinds.iter().map(|k| k.incidents_per_year * k.both_met.estimate).sum::<f64>() / rate;
-            let got = drsim::report::csv::both_met_all_kinds(s);
+            let got = s.both_met_all_kinds;
             assert!((got.estimate - pooled).abs() < 1e-9, "{vr:?} {}: {} vs {pooled}", s.name, got.estimate);
             assert!(got.low <= got.estimate && got.estimate <= got.high, "{vr:?} {}: {got:?}", s.name);
         }

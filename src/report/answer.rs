@@ -6,8 +6,6 @@ use crate::decision::{Decision, Shortfall, Target, Verdict};
 use crate::format::{fmt_percent, fmt_usd};
 use crate::simulation::Results;
 
-use super::csv::both_met_all_kinds;
-
 /// One row of the ranked summary, as text cells.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RankedRow {
@@ -88,7 +86,7 @@ pub fn ranked_rows(r: &Results) -> Vec<RankedRow> {
                 cost: fmt_usd(c.total_annual_usd.value),
                 p95_cost: c.total_annual_quantiles_usd.as_ref().map_or("-".into(), |q| fmt_usd(q.p95.value)),
                 availability: fmt_percent(s.availability.value),
-                both_met: fmt_percent(both_met_all_kinds(s).estimate),
+                both_met: fmt_percent(s.both_met_all_kinds.estimate),
                 blocking: blocking(v, d),
             })
         })

@@ -34,7 +34,7 @@ use super::{Report, ReportError};
 use crate::incident::Step;
 use crate::provenance::Provenance;
 use crate::simulation::Results;
-use crate::summary::{KindSummary, Quantiles, Share, StrategySummary};
+use crate::summary::{KindSummary, Quantiles};
 use crate::whatif::sweep::Axis;
 
 /// One row of `summary.csv`: one strategy facing one disruption kind.
@@ -225,19 +225,6 @@ pub struct StrategyRow {
     pub verdict: String,
 }
 
-/// Share of all incidents of every kind meeting both RTO and RPO targets,
-/// with its 95% Wilson interval: the "P(meeting both targets)" of the
-/// cost-against-risk chart. Pooled over kinds (each kind weighted by how
-/// often it happens) rather than the worst kind, because a kind nobody can
-/// meet (say `logical` against a 30 min RTO) would otherwise put every
-/// strategy at 0 and hide the differences the chart is for.
-/// A stratified run weights it as every other share (it once added the
-/// strata's raw counts: 28.5% against 33.3% for SecureCart's
-/// backup-restore under late-detection).
-pub fn both_met_all_kinds(s: &StrategySummary) -> Share {
-    s.both_met_all_kinds
-}
-
 /// The rows of `strategies.csv`, in model order.
 pub fn strategy_rows(results: &Results) -> Vec<StrategyRow> {
     let model = neutralise(results.provenance.model_name.as_deref().unwrap_or_default());
@@ -255,7 +242,7 @@ pub fn strategy_rows(results: &Results) -> Vec<StrategyRow> {
                 posture: s.kind.clone(),
                 meets_targets: verdict.is_some_and(|v| v.meets_targets),
                 recommended: d.recommended.as_ref() == Some(&s.name),
-                both_met_all_kinds_share: both_met_all_kinds(s).estimate,
+                both_met_all_kinds_share: s.both_met_all_kinds.estimate,
                 availability_share: s.availability.value,
                 annual_downtime_mean_s: s.annual_downtime_s.value,
                 annual_downtime_p95_s: pick(&s.annual_downtime_quantiles_s, |q| q.p95.value),

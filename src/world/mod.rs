@@ -125,7 +125,7 @@ fn unpack(key: Entry) -> (SimTime, usize, bool) {
 /// are given by the design ([`World::give_late`]), the rest drawn as a
 /// Poisson process of `timely_rate`, each point's delay drawn given its side
 /// of the threshold.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LateSplit {
     /// World slot of the data component.
     pub slot: usize,
@@ -490,7 +490,7 @@ impl World {
     /// while sampling, at the split's timely rate. Draws from `rng` only.
     pub fn give_late(&mut self, split: &LateSplit, count: u64, horizon: Duration, rng: &mut SimRng) {
         self.give(&[(split.slot, 1.0)], count, horizon, rng);
-        self.late = Some(split.clone());
+        self.late = Some(*split);
     }
 
     /// The next failure of a given slot after `after` (`None`: from the
@@ -820,7 +820,7 @@ mod tests {
         let model = Model::from_str_at(&text, std::path::Path::new("m.toml")).unwrap();
         let design =
             strata::Stratification::new(&model, Duration::YEAR, strata::VarianceReduction::LateDetection).unwrap();
-        let split = design.dims[1].late.clone().unwrap();
+        let split = design.dims[1].late.unwrap();
         assert_eq!(split.threshold, Duration::from_secs(35.0 * 86_400.0 - 3_600.0));
         let mut world = World::new(&model);
         let (mut late_seen, mut thinned) = (0, 0);

@@ -1,7 +1,7 @@
 //! Chart (d): cost against risk. Each strategy is a point at its expected
 //! annual cost (x, log scale) and its P(meeting both targets) (y): the share
 //! of its incidents, all kinds pooled, meeting both RTO and RPO (see
-//! [`crate::report::csv::both_met_all_kinds`]), with its 95% Wilson interval
+//! [`crate::summary::StrategySummary::both_met_all_kinds`]), with its 95% Wilson interval
 //! as an error bar. The Pareto front (no other strategy is
 //! both cheaper and at least as safe) is joined by a line; the recommendation
 //! is labelled.
@@ -12,7 +12,6 @@ use plotters::prelude::*;
 use super::draw::{self, err};
 use super::style::{self, fmt_usd_tick, money_ticks};
 use super::{Chart, FONT};
-use crate::report::csv::both_met_all_kinds;
 use crate::simulation::Results;
 
 /// One strategy on the chart.
@@ -85,7 +84,7 @@ impl CostRiskChart {
             .iter()
             .zip(super::strategy_slots(results))
             .map(|(s, slot)| {
-                let share = both_met_all_kinds(s);
+                let share = s.both_met_all_kinds;
                 Point {
                     strategy: s.name.clone(),
                     cost_usd: s.cost.total_annual_usd.value,
