@@ -325,6 +325,11 @@ pub enum VarianceArg {
     /// count of logical failures detected after the shortest backup
     /// retention (docs/variance.md).
     LateDetection,
+    /// Stratified on the primary region's failure count outside the load
+    /// profile's peaks crossed with the count of primary-region and logical
+    /// failures in a peak and logical failures detected late: the years
+    /// that set the tail of annual cost (docs/variance.md).
+    PeakSeason,
 }
 
 impl VarianceArg {
@@ -335,6 +340,7 @@ impl VarianceArg {
             VarianceArg::Stratified => drsim::world::strata::VarianceReduction::Stratified,
             VarianceArg::Crossed => drsim::world::strata::VarianceReduction::Crossed,
             VarianceArg::LateDetection => drsim::world::strata::VarianceReduction::LateDetection,
+            VarianceArg::PeakSeason => drsim::world::strata::VarianceReduction::PeakSeason,
         }
     }
 }

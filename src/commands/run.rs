@@ -199,11 +199,12 @@ pub(super) fn simulate(
 }
 
 /// Whether the run could use `--variance-reduction late-detection`: it does
-/// not already, and the model has what the design stratifies on.
+/// not already oversample the late years (late-detection, peak-season), and
+/// the model has what the design stratifies on.
 fn late_detection_helps(model: &Model, args: &RunArgs) -> bool {
     use drsim::world::strata::{Stratification, VarianceReduction};
     let setting = args.variance_reduction.setting();
-    setting != VarianceReduction::LateDetection
+    !matches!(setting, VarianceReduction::LateDetection | VarianceReduction::PeakSeason)
         && Stratification::new(model, args.options().engine_config().horizon, VarianceReduction::LateDetection).is_ok()
 }
 

@@ -133,6 +133,8 @@ pub struct LateSplit {
     pub threshold: Duration,
     /// `P(D <= threshold)` of the detection delay `D`.
     pub cdf_at: f64,
+    /// Rate per year of every point of the `logical` process.
+    pub rate: f64,
     /// Rate per year of the timely points: the logical rate times `cdf_at`.
     pub timely_rate: f64,
 }
@@ -146,6 +148,66 @@ impl LateSplit {
     fn delay(&self, detection_delay: &Dist, late: bool, rng: &mut SimRng) -> Duration {
         Duration::from_secs(detection_delay.sample_given(self.threshold.secs(), self.cdf_at, late, rng))
     }
+}
+
+/// Whether `at` falls in one of `windows` (`[start, end)`, sorted, disjoint).
+#[cfg(test)]
+fn in_windows(windows: &[(SimTime, SimTime)], at: SimTime) -> bool {
+    let i = windows.partition_point(|&(_, end)| end <= at);
+    windows.get(i).is_some_and(|&(start, _)| start <= at)
+}
+
+/// The time `gap` after `from` counted only outside `windows` (sorted,
+/// disjoint): where a Poisson process with no points inside them puts its
+/// next point, `gap` being an exponential draw at its rate outside.
+fn after_outside(windows: &[(SimTime, SimTime)], from: SimTime, gap: Duration) -> SimTime {
+    let (mut t, mut left) = (from.secs(), gap.secs());
+    for &(start, end) in windows {
+        let (start, end) = (start.secs(), end.secs());
+        if end <= t {
+            continue;
+        }
+        if start <= t {
+            t = end;
+            continue;
+        }
+        if t + left < start {
+            break;
+        }
+        left -= start - t;
+        t = end;
+    }
+    SimTime::from_secs(t + left)
+}
+
+/// The point `u` (uniform on `[0, 1)`) of the way through the union of
+/// `windows` (`inside`) or through the rest of `[0, horizon)`: a uniform
+/// point of that set.
+fn place(windows: &[(SimTime, SimTime)], inside: bool, horizon: Duration, u: f64) -> SimTime {
+    // The spans of the set, in order: the windows, or the gaps between them.
+    let spans = || {
+        let gaps = windows
+            .iter()
+            .scan(0.0, |from, &(a, b)| Some((std::mem::replace(from, b.secs()), a.secs())))
+            .chain(std::iter::once((windows.last().map_or(0.0, |w| w.1.secs()), horizon.secs())));
+        let inner = windows.iter().map(|&(a, b)| (a.secs(), b.secs()));
+        let (first, second) = if inside { (Some(inner), None) } else { (None, Some(gaps)) };
+        first.into_iter().flatten().chain(second.into_iter().flatten()).map(|(a, b): (f64, f64)| (a, (b - a).max(0.0)))
+    };
+    let total: f64 = spans().map(|(_, len)| len).sum();
+    let mut x = u * total;
+    let mut last = None;
+    for (a, len) in spans() {
+        if x < len {
+            return SimTime::from_secs(a + x);
+        }
+        x -= len;
+        if len > 0.0 {
+            last = Some(a);
+        }
+    }
+    // Rounding left `x` at the very end: the last non-empty span's first point.
+    SimTime::from_secs(last.unwrap_or(0.0))
 }
 
 /// The sampled world of one trial, with buffers reused from trial to trial.
@@ -193,11 +255,18 @@ pub struct World {
     given_slot: Vec<bool>,
     /// Per slot, the given failure points, sorted.
     given: Vec<Vec<SimTime>>,
-    /// A late-detection design's split of the logical failures; its late
-    /// points are the given points of its slot.
+    /// A late-detection or peak-season design's split of the logical
+    /// failures; its late points (and its points in a peak) are the given
+    /// points of its slot.
     late: Option<LateSplit>,
     /// Whether the pending failure of the late split's slot is a late point.
     late_next: bool,
+    /// A peak-season design's windows (sorted, disjoint): the split's drawn
+    /// timely points fall outside them.
+    season: Vec<(SimTime, SimTime)>,
+    /// A peak-season design's given timely points of the split's slot
+    /// inside the windows, sorted.
+    peak_timely: Vec<SimTime>,
 }
 
 /// Most components whose events are found by scanning the queue: a scan of a
@@ -454,6 +523,33 @@ impl World {
     /// Adds to what [`World::clear_given`] left (the slots of several
     /// stratified counts are given in turn).
     pub fn give(&mut self, slots: &[(usize, f64)], count: u64, horizon: Duration, rng: &mut SimRng) {
+        self.give_placed(slots, count, &[], false, horizon, rng);
+    }
+
+    /// [`World::give`] with the points uniform outside `windows` (sorted,
+    /// disjoint), for a peak-season design's off-peak region count.
+    pub fn give_off_peak(
+        &mut self,
+        slots: &[(usize, f64)],
+        count: u64,
+        windows: &[(SimTime, SimTime)],
+        horizon: Duration,
+        rng: &mut SimRng,
+    ) {
+        self.give_placed(slots, count, windows, false, horizon, rng);
+    }
+
+    /// [`World::give`] with the points uniform inside `windows` (`inside`)
+    /// or outside them (no windows: the whole horizon).
+    fn give_placed(
+        &mut self,
+        slots: &[(usize, f64)],
+        count: u64,
+        windows: &[(SimTime, SimTime)],
+        inside: bool,
+        horizon: Duration,
+        rng: &mut SimRng,
+    ) {
         let n = self.components.len();
         self.given_slot.resize(n, false);
         self.given.resize_with(n, Vec::new);
@@ -462,7 +558,11 @@ impl World {
         }
         let total: f64 = slots.iter().map(|&(_, r)| r).sum();
         for _ in 0..count {
-            let at = SimTime::after_start(horizon * rng.random::<f64>());
+            let at = if windows.is_empty() {
+                SimTime::after_start(horizon * rng.random::<f64>())
+            } else {
+                place(windows, inside, horizon, rng.random::<f64>())
+            };
             let slot = if slots.len() == 1 {
                 slots[0].0
             } else {
@@ -480,7 +580,9 @@ impl World {
             self.given[slot].push(at);
         }
         for &(slot, _) in slots {
-            self.given[slot].sort_by(|a, b| a.secs().total_cmp(&b.secs()));
+            if self.given[slot].len() > 1 {
+                self.given[slot].sort_unstable_by(|a, b| a.secs().total_cmp(&b.secs()));
+            }
         }
     }
 
@@ -491,6 +593,46 @@ impl World {
     pub fn give_late(&mut self, split: &LateSplit, count: u64, horizon: Duration, rng: &mut SimRng) {
         self.give(&[(split.slot, 1.0)], count, horizon, rng);
         self.late = Some(*split);
+    }
+
+    /// Gives the points of a peak count (see [`strata`]): `count` points
+    /// uniform inside `windows`, each a failure of one of `region` (slots
+    /// and rates per year) or a timely point of the split's `logical` slot,
+    /// in proportion to their rates; the split's late points are given by
+    /// [`World::give_late`], its timely points outside the windows drawn
+    /// while sampling. Draws from `rng` only.
+    pub fn give_peak(
+        &mut self,
+        region: &[(usize, f64)],
+        split: &LateSplit,
+        windows: &[(SimTime, SimTime)],
+        count: u64,
+        horizon: Duration,
+        rng: &mut SimRng,
+    ) {
+        let region_rate: f64 = region.iter().map(|&(_, r)| r).sum();
+        let total = region_rate + split.timely_rate;
+        let mut regional = 0;
+        for _ in 0..count {
+            regional += u64::from(rng.random::<f64>() * total < region_rate);
+        }
+        self.give_placed(region, regional, windows, true, horizon, rng);
+        self.peak_timely.clear();
+        for _ in regional..count {
+            let at = place(windows, true, horizon, rng.random::<f64>());
+            self.peak_timely.push(at);
+        }
+        self.peak_timely.sort_unstable_by(|a, b| a.secs().total_cmp(&b.secs()));
+        self.set_season(split, windows);
+    }
+
+    /// Notes a peak-season design's split and windows for [`World::sample`].
+    fn set_season(&mut self, split: &LateSplit, windows: &[(SimTime, SimTime)]) {
+        self.late = Some(*split);
+        if self.season.as_slice() != windows {
+            self.season.clear();
+            self.season.extend_from_slice(windows);
+        }
     }
 
     /// The next failure of a given slot after `after` (`None`: from the
@@ -505,7 +647,15 @@ impl World {
         };
         let Some(split) = self.late.as_ref().filter(|s| s.slot == slot) else { return given };
         let from = after.unwrap_or(SimTime::ZERO);
-        let timely = Self::next_failure(rng, split.timely_rate, None, after.is_none()).map(|t| from + t);
+        let mut timely = Self::next_failure(rng, split.timely_rate, None, after.is_none())
+            .map(|t| if self.season.is_empty() { from + t } else { after_outside(&self.season, from, t) });
+        if !self.peak_timely.is_empty() {
+            // A peak-season design: the next given timely point inside a window, if earlier.
+            let i = self.peak_timely.partition_point(|&p| after.is_some_and(|now| p <= now));
+            if let Some(&p) = self.peak_timely.get(i) {
+                timely = Some(timely.map_or(p, |t| if p < t { p } else { t }));
+            }
+        }
         let (at, late) = match (given, timely) {
             (Some(g), Some(t)) if t < g => (Some(t), false),
             (Some(g), _) => (Some(g), true),
@@ -521,6 +671,8 @@ impl World {
         self.given.iter_mut().for_each(Vec::clear);
         self.late = None;
         self.late_next = false;
+        self.season.clear();
+        self.peak_timely.clear();
     }
 
     /// The components whose failures are `logical` (the data), with their
@@ -820,7 +972,7 @@ mod tests {
         let model = Model::from_str_at(&text, std::path::Path::new("m.toml")).unwrap();
         let design =
             strata::Stratification::new(&model, Duration::YEAR, strata::VarianceReduction::LateDetection).unwrap();
-        let split = design.dims[1].late.unwrap();
+        let strata::Points::Late(split) = design.dims[1].points.clone() else { panic!("a late split") };
         assert_eq!(split.threshold, Duration::from_secs(35.0 * 86_400.0 - 3_600.0));
         let mut world = World::new(&model);
         let (mut late_seen, mut thinned) = (0, 0);
@@ -843,6 +995,81 @@ mod tests {
             late_seen += late.len();
         }
         assert!(late_seen > 200 && thinned > 0, "{late_seen} late incidents, {thinned} points thinned");
+    }
+
+    // A peak-season stratum's worlds: a logical incident is detected late
+    // exactly when it is one of the given late points; one that begins
+    // inside a window and is timely is one of the given peak points; the
+    // primary region fails inside a window only at given points. 30 logical
+    // failures a year, so that windows hold many and down times thin some.
+    #[test]
+    fn a_peak_season_split_puts_drawn_points_outside_its_windows_only() {
+        let text =
+            include_str!("../../models/securecart-monolith.toml").replace("rate_per_year = 1.0", "rate_per_year = 30");
+        let model = Model::from_str_at(&text, std::path::Path::new("m.toml")).unwrap();
+        let design =
+            strata::Stratification::new(&model, Duration::YEAR, strata::VarianceReduction::PeakSeason).unwrap();
+        assert_eq!(design.weights.len(), strata::PEAK_STRATA);
+        let strata::Points::Peak(split, season) = design.dims[2].points.clone() else { panic!("a peak count") };
+        let windows = season.windows.clone();
+        assert_eq!(windows.len(), 1);
+        let mut world = World::new(&model);
+        let (mut inside_seen, mut late_seen, mut region_inside) = (0, 0, 0);
+        for trial in 0..2_000 {
+            let mut rng = seed::world_rng(4, trial);
+            design.give(&mut world, design.stratum_of(trial), Duration::YEAR, &mut rng);
+            let late_points = world.given[split.slot].clone();
+            let peak_points = world.peak_timely.clone();
+            let region_points: Vec<SimTime> =
+                design.dims[0].slots.iter().flat_map(|&(slot, _)| world.given[slot].clone()).collect();
+            world.sample(&model, Duration::YEAR, &mut rng);
+            for o in &world.outages {
+                let inside = in_windows(&windows, o.start);
+                match o.kind {
+                    DisruptionKind::Logical => {
+                        let late = o.end.saturating_since(o.start) > split.threshold;
+                        assert_eq!(
+                            late,
+                            late_points.contains(&o.start),
+                            "trial {trial}: late vs given at {:?}",
+                            o.start
+                        );
+                        late_seen += usize::from(late);
+                        if inside && !late {
+                            assert!(peak_points.contains(&o.start), "trial {trial}: a drawn point inside a window");
+                            inside_seen += 1;
+                        }
+                    }
+                    DisruptionKind::Region if o.region == 0 && inside => {
+                        assert!(region_points.contains(&o.start), "trial {trial}: a drawn region failure inside");
+                        region_inside += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(inside_seen > 500 && late_seen > 25 && region_inside > 3, "{inside_seen} {late_seen} {region_inside}");
+    }
+
+    #[test]
+    fn after_outside_skips_the_windows_and_place_stays_on_its_side() {
+        let t = |d: f64| SimTime::from_secs(d * 86_400.0);
+        let windows = [(t(10.0), t(20.0)), (t(30.0), t(31.0))];
+        let day = Duration::DAY;
+        assert_eq!(after_outside(&windows, t(0.0), day * 5.0), t(5.0));
+        assert_eq!(after_outside(&windows, t(5.0), day * 6.0), t(21.0));
+        assert_eq!(after_outside(&windows, t(15.0), day * 1.0), t(21.0));
+        assert_eq!(after_outside(&windows, t(5.0), day * 20.0), t(36.0));
+        assert!(in_windows(&windows, t(10.0)) && !in_windows(&windows, t(20.0)) && in_windows(&windows, t(30.5)));
+        for i in 0..1000 {
+            let u = f64::from(i) / 1000.0;
+            assert!(in_windows(&windows, place(&windows, true, Duration::YEAR, u)));
+            assert!(!in_windows(&windows, place(&windows, false, Duration::YEAR, u)));
+        }
+        // Uniform: the share of the inside placed in the first window is its share of the length.
+        let first =
+            (0..1100).filter(|&i| place(&windows, true, Duration::YEAR, f64::from(i) / 1100.0) < t(20.0)).count();
+        assert_eq!(first, 1000);
     }
 
     #[test]
