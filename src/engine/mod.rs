@@ -359,11 +359,26 @@ impl<'m> Engine<'m> {
     fn run_block(&self, block: Range<u64>, tally: &mut Tally) {
         let mut scratch = Scratch::new(self.model, self.region_plays);
         let fresh = self.costs.trial_pricer(self.config.horizon);
-        for trial in block {
-            if stop::requested() {
-                break;
+        let Some(strata) = &self.strata else {
+            for trial in block {
+                if stop::requested() {
+                    break;
+                }
+                self.trial(trial, &mut scratch, tally, fresh, &mut |_, _, _| {});
             }
-            self.trial(trial, &mut scratch, tally, fresh, &mut |_, _, _| {});
+            return;
+        };
+        // A stratified block runs its trials stratum by stratum, so that one
+        // stratum's tally (its histograms) stays in cache while its trials
+        // record: the same bytes, as a tally's totals do not depend on the
+        // order trials are recorded in (integers and fixed-point sums).
+        for stratum in 0..strata.weights.len() {
+            for trial in block.clone().filter(|&t| strata.stratum_of(t) == stratum) {
+                if stop::requested() {
+                    return;
+                }
+                self.trial(trial, &mut scratch, tally, fresh, &mut |_, _, _| {});
+            }
         }
     }
 
