@@ -9,7 +9,14 @@ Usage: benches/tail_bound.py BIN [trials]
    sampling, seed 20260101) and, per strategy, describes the years at or
    above the P99 of incident cost: the kind and path of each year's costliest
    incident, the load multiplier when it began, whether it lost all data.
-2. For proposals that reshape when logical failures fall toward high load,
+2. How many of those years a `--variance-reduction peak-season` design
+   marks: a primary-region or logical failure inside a peak window (the
+   peak opened earlier by the detection delay's P90), or a logical failure
+   detected after the late threshold (the shortest retention less its
+   interval); the share of all years so marked, and the variance gain on
+   P(C > P99) of a Neyman allocation between marked and unmarked years
+   (the most two such strata could give that figure).
+3. For proposals that reshape when logical failures fall toward high load,
    `g(t) = (1 - beta) + beta load(t)^k / mean(load^k)` (the same rate, so
    the likelihood ratio of a trial is `prod 1/g(t_i)` over its logical
    failures), the variance of the weighted estimator of `p = P(C > q)` is
@@ -20,7 +27,7 @@ Usage: benches/tail_bound.py BIN [trials]
 The load profile is read from the model (`[workload.load_profile]`),
 normalised to mean 1 per factor as drsim does.
 """
-import collections, csv, os, subprocess, sys, tempfile, tomllib
+import collections, csv, math, os, subprocess, sys, tempfile, tomllib
 
 BIN = sys.argv[1]
 TRIALS = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
@@ -44,12 +51,26 @@ def load(t):
 
 year_loads = [load(h * 3600 + 1800) for h in range(8760)]
 
+# The peak-season windows (src/world/strata.rs, `peak_season`): the lognormal
+# detection delay's P90 before each peak above 1, to the peak's end.
+model = tomllib.load(open(MODEL, "rb"))
+delay = next(f for f in model["failure"] if f["kind"] == "logical")["detection_delay"]
+SECS = {"m": 60, "h": 3600, "d": 86400}
+to_s = lambda text: float(text[:-1]) * SECS[text[-1]]
+sigma = math.log(to_s(delay["p95"]) / to_s(delay["median"])) / 1.6448536269514722
+lead = to_s(delay["median"]) * math.exp(1.2815515655446004 * sigma)
+windows = [((p["start_day"] - 1) * 86400 - lead, (p["start_day"] - 1 + p["days"]) * 86400)
+           for p in profile.get("peak", []) if p["multiplier"] > 1]
+late_after = min(to_s(s["backup"]["retention"]) - to_s(s["backup"]["interval"])
+                 for s in model["strategy"] if "backup" in s)
+
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "run")
     subprocess.run([BIN, "run", MODEL, "--trials", str(TRIALS), "--incidents", "--out", out, "-q",
                     "--format", "json"], check=True, capture_output=True)
     by = collections.defaultdict(lambda: collections.defaultdict(list))
     logical = collections.defaultdict(list)
+    marked = set()
     with open(os.path.join(out, "incidents.csv")) as f:
         first = None
         for r in csv.DictReader(f):
@@ -57,6 +78,12 @@ with tempfile.TemporaryDirectory() as tmp:
             by[r["strategy"]][int(r["trial"])].append(r)
             if r["strategy"] == first and r["kind"] == "logical":
                 logical[int(r["trial"])].append(float(r["start_s"]))
+            # The first strategy (single-region) sees the primary region's failures.
+            if r["strategy"] == first and r["kind"] in ("region", "application", "logical"):
+                start = float(r["start_s"])
+                late = r["kind"] == "logical" and float(r["detection_delay_s"]) > late_after
+                if late or any(a <= start < b for a, b in windows):
+                    marked.add(int(r["trial"]))
 
 for name, trials in by.items():
     cost = [sum(float(r["cost_usd"]) for r in trials.get(t, [])) for t in range(TRIALS)]
@@ -70,6 +97,12 @@ for name, trials in by.items():
           + ", ".join(f"{k} {v}" for k, v in kinds.most_common())
           + f"; a total loss in {lost}; begun at load >= 4 in {peak}")
     p = len(tail) / TRIALS
+    w1 = len(marked) / TRIALS
+    p1 = len(set(tail) & marked) / max(len(marked), 1)
+    p0 = len(set(tail) - marked) / max(TRIALS - len(marked), 1)
+    neyman = (w1 * math.sqrt(p1 * (1 - p1)) + (1 - w1) * math.sqrt(p0 * (1 - p0))) ** 2
+    print(f"  peak-season marks {len(set(tail) & marked)} of them and {w1:.2%} of all years; "
+          f"two Neyman strata would gain {p * (1 - p) / neyman:.2f}x in variance on P(C > P99)")
     gains = []
     for k in (1, 2):
         mean = sum(x ** k for x in year_loads) / len(year_loads)
