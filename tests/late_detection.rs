@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::cli::{assert_four_shards_merge, temp_dir};
+use common::cli::assert_setting_shards_merge;
 use common::*;
 use drsim::model::Model;
 use drsim::simulation::{Results, RunOptions, Simulation};
@@ -130,25 +130,12 @@ fn late_detection_stated_standard_error_matches_the_spread_over_50_seeds() {
     let check = assert_stated_se_matches_spread;
     check("P(a trial loses all data)", runs.iter().map(total_loss_of).collect());
     check("incidents per year", runs.iter().map(incidents_of).collect());
-    check(
-        "expected annual cost",
-        runs.iter()
-            .map(|r| {
-                let c = &r.strategies[0].cost.total_annual_usd;
-                (c.value, c.std_error)
-            })
-            .collect(),
-    );
+    check("expected annual cost", runs.iter().map(expected_cost_of).collect());
 }
 
 #[test]
 fn four_late_detection_shards_merge_into_the_single_run() {
-    let root = temp_dir("late-shards");
-    let model = "models/securecart-monolith.toml";
-    let run = ["run", model, "--trials", "2003", "--quiet", "--variance-reduction", "late-detection"];
-    let (single, _) = assert_four_shards_merge(&run, &root);
-    assert!(String::from_utf8_lossy(&single.stdout).contains("\"variance_reduction\": \"late-detection\""));
-    std::fs::remove_dir_all(&root).unwrap();
+    assert_setting_shards_merge("late-detection");
 }
 
 // Models the design cannot stratify are refused, saying what is allowed:

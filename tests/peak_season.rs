@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::cli::{assert_four_shards_merge, temp_dir};
+use common::cli::assert_setting_shards_merge;
 use common::*;
 use drsim::model::{DisruptionKind, Model};
 use drsim::simulation::{Results, RunOptions, Simulation};
@@ -125,25 +125,12 @@ fn peak_season_stated_standard_error_matches_the_spread_over_50_seeds() {
     let check = assert_stated_se_matches_spread;
     check("P(a trial loses all data)", runs.iter().map(total_loss_of).collect());
     check("incidents per year", runs.iter().map(incidents_of).collect());
-    check(
-        "expected annual cost",
-        runs.iter()
-            .map(|r| {
-                let c = &r.strategies[0].cost.total_annual_usd;
-                (c.value, c.std_error)
-            })
-            .collect(),
-    );
+    check("expected annual cost", runs.iter().map(expected_cost_of).collect());
 }
 
 #[test]
 fn four_peak_season_shards_merge_into_the_single_run() {
-    let root = temp_dir("peak-shards");
-    let model = "models/securecart-monolith.toml";
-    let run = ["run", model, "--trials", "2003", "--quiet", "--variance-reduction", "peak-season"];
-    let (single, _) = assert_four_shards_merge(&run, &root);
-    assert!(String::from_utf8_lossy(&single.stdout).contains("\"variance_reduction\": \"peak-season\""));
-    std::fs::remove_dir_all(&root).unwrap();
+    assert_setting_shards_merge("peak-season");
 }
 
 // What the design is for, on the bundled model: at equal trials the P99 of

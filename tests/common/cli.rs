@@ -80,6 +80,19 @@ pub fn results_figures(bytes: &[u8]) -> serde_json::Value {
     v
 }
 
+/// [`assert_four_shards_merge`] of 2,003 trials of
+/// `models/securecart-monolith.toml` under `--variance-reduction setting`,
+/// whose single run says it used `setting`.
+pub fn assert_setting_shards_merge(setting: &str) {
+    let root = temp_dir(&format!("{setting}-shards"));
+    let model = "models/securecart-monolith.toml";
+    let run = ["run", model, "--trials", "2003", "--quiet", "--variance-reduction", setting];
+    let (single, _) = assert_four_shards_merge(&run, &root);
+    let says = format!("\"variance_reduction\": \"{setting}\"");
+    assert!(String::from_utf8_lossy(&single.stdout).contains(&says), "{setting}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
 /// Runs `run` (the arguments of a `drsim run`) whole with `--format json`,
 /// and as its 4 shards, concurrent processes writing `root/part-1` to
 /// `root/part-4`; merges the parts into `root/merged`, asserts that the

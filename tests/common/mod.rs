@@ -583,6 +583,12 @@ pub fn total_loss_of(r: &Results) -> (f64, f64) {
     (l.estimate, share_se(l.low, l.high))
 }
 
+/// The first strategy's expected annual cost and its stated standard error.
+pub fn expected_cost_of(r: &Results) -> (f64, f64) {
+    let c = &r.strategies[0].cost.total_annual_usd;
+    (c.value, c.std_error)
+}
+
 /// The first strategy's incidents per year and its stated standard error.
 pub fn incidents_of(r: &Results) -> (f64, f64) {
     (r.strategies[0].incidents_per_year.value, r.strategies[0].incidents_per_year.std_error)
