@@ -175,9 +175,10 @@ fn peak_season_without_a_peak_or_backups_is_refused_with_what_is_allowed() {
         .strategy(pilot_light("pl"))
         .raw("[workload.load_profile]\npeak = [{ name = \"sale\", start_day = 100, days = 7, multiplier = 3.0 }]")
         .build();
-    for (model, says) in
-        [(flat, "has no peak with a multiplier above 1"), (no_backups, "no strategy of this model keeps backups")]
-    {
+    for (model, says) in [
+        (flat, "has no [workload.load_profile] peak with a multiplier above 1"),
+        (no_backups, "no strategy of this model keeps backups"),
+    ] {
         let options = RunOptions { trials: 10, years: 1.0, seed: 1, threads: Some(1) };
         let err = Simulation::new(&model, options)
             .variance_reduction(VarianceReduction::PeakSeason)

@@ -166,7 +166,11 @@ pub(super) fn simulate(
     if let (Some(log), Some(target)) = (log.as_mut(), args.precision) {
         simulation = simulation.precision(PrecisionStop { target, max_trials: args.max_trials }).observe(log);
     }
-    let results = simulation.run().map_err(simulation_failure)?;
+    let results = simulation.run().map_err(|e| match e {
+        // A design the model cannot be sampled by: say which model.
+        e @ SimulationError::Strata(_) => bad_input(anyhow!("{}: {e}", args.model.display())),
+        e => simulation_failure(e),
+    })?;
     progress.finish();
     let mut excel = None;
     if let Some(csv) = incidents {

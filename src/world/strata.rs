@@ -178,8 +178,9 @@ pub enum StrataError {
     /// A peak-season design needs a peak in the load profile.
     #[error(
         "--variance-reduction peak-season stratifies on the failures that fall in a peak of the load profile, and \
-         this model's [workload.load_profile] has no peak with a multiplier above 1; allowed: a \
-         [[workload.load_profile.peak]] with multiplier > 1, or --variance-reduction late-detection"
+         this model has no [workload.load_profile] peak with a multiplier above 1; allowed: a model whose \
+         [workload.load_profile] has peak = [{{ start_day = ..., days = ..., multiplier = ... }}] with multiplier \
+         > 1, or --variance-reduction late-detection"
     )]
     NoPeaks,
     /// A stratified component has a non-exponential up-time (the setting's

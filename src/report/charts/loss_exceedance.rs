@@ -46,8 +46,12 @@ pub struct LossExceedanceChart {
     pub tolerance: Vec<TolerancePoint>,
     /// Years per trial (1 unless `--years`).
     pub years: f64,
-    /// Trials simulated: the smallest probability a curve can show is 1 / trials.
+    /// Trials simulated: in a plain run the smallest probability a curve can
+    /// show is 1 / trials.
     pub trials: u64,
+    /// The variance reduction a stratified run's curves were weighted with
+    /// (`None` for plain sampling): its curves can go below 1 / trials.
+    pub weighted: Option<String>,
 }
 
 /// The exceedance curve of the losses `total - fixed_usd`, from a histogram
@@ -107,7 +111,13 @@ impl LossExceedanceChart {
                 ),
             })
             .collect();
-        LossExceedanceChart { curves, tolerance: tolerance.to_vec(), years, trials: results.tally.trials }
+        LossExceedanceChart {
+            curves,
+            tolerance: tolerance.to_vec(),
+            years,
+            trials: results.tally.trials,
+            weighted: results.provenance.variance_reduction.clone(),
+        }
     }
 
     /// What one loss is: "a year" or "a 3-year trial".
@@ -202,11 +212,15 @@ impl Chart for LossExceedanceChart {
             let grey = RGBColor(110, 110, 110);
             chart.draw_series(pts.iter().map(|&p| Circle::new(p, 8, grey.filled()))).map_err(err)?;
         }
-        let note = format!(
-            "{} trials: chances below 1 in {} are not resolved",
-            self.trials,
-            style::fmt_number_tick(self.trials as f64)
-        );
+        let note = match &self.weighted {
+            None => format!(
+                "{} trials: chances below 1 in {} are not resolved",
+                self.trials,
+                style::fmt_number_tick(self.trials as f64)
+            ),
+            // Strata weight their trials: rare strata resolve chances far below 1 / trials.
+            Some(how) => format!("{} trials, weighted by {how} strata (docs/variance.md)", self.trials),
+        };
         let font = (FONT, style::TICK_SIZE).into_font();
         let (xs, ys) = chart.plotting_area().get_pixel_range();
         let (ox, oy) = area.get_base_pixel();
