@@ -183,6 +183,13 @@ pub enum StrataError {
          > 1, or --variance-reduction late-detection"
     )]
     NoPeaks,
+    /// The model's peaks all fall after the end of a trial (its length).
+    #[error(
+        "--variance-reduction peak-season stratifies on the failures that fall in a peak of the load profile, and \
+         every peak of this model starts after a trial of {0} ends; allowed: --years long enough to reach a peak, \
+         or --variance-reduction late-detection"
+    )]
+    PeaksAfterTrial(String),
     /// A stratified component has a non-exponential up-time (the setting's
     /// name, the failure kind's).
     #[error(
@@ -319,11 +326,7 @@ impl Stratification {
         if slots.is_empty() {
             return Err(StrataError::NoRegionFailures);
         }
-        let season = if how == VarianceReduction::PeakSeason {
-            Some(peak_season(model, horizon).ok_or(StrataError::NoPeaks)?)
-        } else {
-            None
-        };
+        let season = if how == VarianceReduction::PeakSeason { Some(peak_season(model, horizon)?) } else { None };
         let region = match &season {
             None => Dimension::new(slots.clone(), horizon, STRATA),
             Some(season) => {
@@ -495,8 +498,12 @@ pub const LEAD_QUANTILE: f64 = 0.9;
 /// the `logical` failures (so that 90% of the logical failures detected in
 /// a peak failed inside its window; no lead without logical failures),
 /// clipped to the horizon and to the peak's own year, merged where they
-/// overlap. `None` without such a peak.
-pub fn peak_season(model: &Model, horizon: Duration) -> Option<Season> {
+/// overlap.
+///
+/// # Errors
+/// [`StrataError::NoPeaks`] without such a peak, and
+/// [`StrataError::PeaksAfterTrial`] when none reaches into `horizon`.
+pub fn peak_season(model: &Model, horizon: Duration) -> Result<Season, StrataError> {
     let lead = match model.failure(crate::model::DisruptionKind::Logical).map(|m| &m.detail) {
         Some(crate::model::FailureDetail::Logical { detection_delay, .. }) => {
             detection_delay.quantile(LEAD_QUANTILE).clamp(0.0, Duration::YEAR.secs())
@@ -504,10 +511,15 @@ pub fn peak_season(model: &Model, horizon: Duration) -> Option<Season> {
         _ => 0.0,
     };
     let (year, end) = (Duration::YEAR.secs(), horizon.secs());
+    let peaks: Vec<&crate::model::Peak> =
+        model.workload.load_profile.peaks.iter().filter(|p| p.multiplier > 1.0).collect();
+    if peaks.is_empty() {
+        return Err(StrataError::NoPeaks);
+    }
     let mut raw: Vec<(f64, f64)> = Vec::new();
     let mut y = 0.0;
     while y < end {
-        for p in model.workload.load_profile.peaks.iter().filter(|p| p.multiplier > 1.0) {
+        for p in &peaks {
             let from = (y + p.start.secs() - lead).max(0.0);
             let to = (y + (p.start + p.length).secs().min(year)).min(end);
             if from < to {
@@ -517,7 +529,7 @@ pub fn peak_season(model: &Model, horizon: Duration) -> Option<Season> {
         y += year;
     }
     if raw.is_empty() {
-        return None;
+        return Err(StrataError::PeaksAfterTrial(format!("{horizon:#}")));
     }
     raw.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut merged: Vec<(f64, f64)> = Vec::new();
@@ -529,7 +541,7 @@ pub fn peak_season(model: &Model, horizon: Duration) -> Option<Season> {
     }
     let years = merged.iter().map(|&(a, b)| b - a).sum::<f64>() / year;
     let windows = merged.into_iter().map(|(a, b)| (SimTime::from_secs(a), SimTime::from_secs(b))).collect();
-    Some(Season { windows, years })
+    Ok(Season { windows, years })
 }
 
 /// The counts of a peak-season design besides the off-peak region count:
@@ -780,6 +792,10 @@ mod tests {
             assert!((b.secs() - (year + 334.0 * day)).abs() < 1e-6, "{b:?}");
         }
         assert!((season.years - 2.0 * (7.0 * day + lead) / (365.0 * day)).abs() < 1e-9);
+        // Trials that end before the peak (and its lead) begins are refused, saying why.
+        let short = peak_season(&model, Duration::YEAR * 0.5).unwrap_err();
+        assert!(matches!(short, StrataError::PeaksAfterTrial(_)), "{short}");
+        assert!(short.to_string().contains("allowed: --years"), "{short}");
         // Overlapping peaks merge; one past the horizon is dropped.
         let two = text.replace(
             "peak = [{ name = \"Black Friday week\", start_day = 328, days = 7, multiplier = 5.0 }]",
