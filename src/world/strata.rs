@@ -1,4 +1,6 @@
-//! Stratified sampling of worlds (`drsim run --variance-reduction stratified`).
+//! Stratified sampling of worlds (`drsim run --variance-reduction stratified`,
+//! and the designs that cross its count with others: `crossed`,
+//! `late-detection`, `peak-season`; docs/variance.md).
 //!
 //! The stratum variable is `N`, the number of points of the Poisson process
 //! that fails the primary region on its own: its `region` failures and the
@@ -316,7 +318,9 @@ impl Stratification {
     /// # Errors
     /// [`StrataError`] when the primary region (or, crossed, the `logical`
     /// mode) has no failures to stratify on, or they have a non-exponential
-    /// up-time.
+    /// up-time; for late-detection and peak-season, when no strategy keeps
+    /// backups or no detection can be late; for peak-season, when the load
+    /// profile has no peak above 1 or the trials end before every peak.
     pub fn new(model: &Model, horizon: Duration, how: VarianceReduction) -> Result<Stratification, StrataError> {
         let world = World::new(model);
         let (slots, shaped) = world.primary_components(model);
