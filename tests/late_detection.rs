@@ -56,21 +56,12 @@ fn plain(model: &Model, trials: u64, seed: u64) -> Results {
     Simulation::new(model, options).run().unwrap()
 }
 
-/// P(a logical incident loses all data) = `P(D > R - U)` with `D`
-/// exponential of mean `m`, `U` uniform on `(0, I)`:
-/// `(1/I) ∫_0^I e^{-(R-u)/m} du = e^{-R/m} (m/I) (e^{I/m} - 1)`.
-fn loss_per_incident() -> f64 {
-    let (m, i, r) = (DELAY_S, INTERVAL_S, RETENTION_S);
-    (-r / m).exp() * (m / i) * ((i / m).exp() - 1.0)
-}
-
-/// P(a trial loses all data) = `1 - e^{-L p}`: the incidents that lose all
-/// data are a thinned Poisson process of rate `L p`. A logical incident
+/// P(a trial loses all data) ([`late_total_loss`]). A logical incident
 /// holds its component down for its detection delay (mean 1 day), which
 /// thins the process by about `L x 1 d` = 0.27%, a bias of 0.1 of the
 /// test's standard error: negligible.
 fn expected_total_loss() -> f64 {
-    1.0 - (-LOGICAL_PER_YEAR * loss_per_incident()).exp()
+    late_total_loss(LOGICAL_PER_YEAR, DELAY_S, INTERVAL_S, RETENTION_S)
 }
 
 /// Expected incidents per year: the region's failures (a two-state Markov
@@ -127,10 +118,7 @@ fn late_detection_narrows_the_total_loss_share_by_an_order_of_magnitude() {
 fn late_detection_stated_standard_error_matches_the_spread_over_50_seeds() {
     let model = small_model();
     let runs: Vec<Results> = (0..50).map(|seed| late(&model, 400, 9_000 + seed)).collect();
-    let check = assert_stated_se_matches_spread;
-    check("P(a trial loses all data)", runs.iter().map(total_loss_of).collect());
-    check("incidents per year", runs.iter().map(incidents_of).collect());
-    check("expected annual cost", runs.iter().map(expected_cost_of).collect());
+    assert_per_trial_figures_match_spread(&runs);
 }
 
 #[test]

@@ -67,11 +67,9 @@ fn expected_region_cost() -> f64 {
     1_000.0 * (1.0 + PEAK_DAYS / 365.0)
 }
 
-/// P(a trial loses all data) = `1 - e^{-L p}` with `p = e^{-R/m} (m/I)
-/// (e^{I/m} - 1)` (tests/late_detection.rs derives it).
+/// P(a trial loses all data) ([`late_total_loss`]).
 fn expected_total_loss() -> f64 {
-    let (m, i, r) = (DELAY_S, INTERVAL_S, RETENTION_S);
-    1.0 - (-LOGICAL_PER_YEAR * (-r / m).exp() * (m / i) * ((i / m).exp() - 1.0)).exp()
+    late_total_loss(LOGICAL_PER_YEAR, DELAY_S, INTERVAL_S, RETENTION_S)
 }
 
 /// Region failures (a two-state Markov chain) plus logical failures per year.
@@ -122,10 +120,7 @@ fn peak_season_region_incident_cost_matches_its_closed_form() {
 fn peak_season_stated_standard_error_matches_the_spread_over_50_seeds() {
     let model = season();
     let runs: Vec<Results> = (0..50).map(|seed| peak_season(&model, 400, 9_000 + seed)).collect();
-    let check = assert_stated_se_matches_spread;
-    check("P(a trial loses all data)", runs.iter().map(total_loss_of).collect());
-    check("incidents per year", runs.iter().map(incidents_of).collect());
-    check("expected annual cost", runs.iter().map(expected_cost_of).collect());
+    assert_per_trial_figures_match_spread(&runs);
 }
 
 #[test]

@@ -184,30 +184,33 @@ fn after_outside(windows: &[(SimTime, SimTime)], from: SimTime, gap: Duration) -
 /// `windows` (`inside`) or through the rest of `[0, horizon)`: a uniform
 /// point of that set.
 fn place(windows: &[(SimTime, SimTime)], inside: bool, horizon: Duration, u: f64) -> SimTime {
-    // The spans of the set, in order: the windows, or the gaps between them.
-    let spans = || {
-        let gaps = windows
-            .iter()
-            .scan(0.0, |from, &(a, b)| Some((std::mem::replace(from, b.secs()), a.secs())))
-            .chain(std::iter::once((windows.last().map_or(0.0, |w| w.1.secs()), horizon.secs())));
-        let inner = windows.iter().map(|&(a, b)| (a.secs(), b.secs()));
-        let (first, second) = if inside { (Some(inner), None) } else { (None, Some(gaps)) };
-        first.into_iter().flatten().chain(second.into_iter().flatten()).map(|(a, b): (f64, f64)| (a, (b - a).max(0.0)))
+    // Span `i` of the set as (start, length): the windows, or the gaps
+    // before, between and after them.
+    let span = |i: usize| -> (f64, f64) {
+        let (from, to) = if inside {
+            (windows[i].0.secs(), windows[i].1.secs())
+        } else {
+            let from = if i == 0 { 0.0 } else { windows[i - 1].1.secs() };
+            (from, windows.get(i).map_or(horizon.secs(), |w| w.0.secs()))
+        };
+        (from, (to - from).max(0.0))
     };
-    let total: f64 = spans().map(|(_, len)| len).sum();
+    let spans = if inside { windows.len() } else { windows.len() + 1 };
+    let total: f64 = (0..spans).map(|i| span(i).1).sum();
     let mut x = u * total;
-    let mut last = None;
-    for (a, len) in spans() {
+    let mut last = 0.0;
+    for i in 0..spans {
+        let (from, len) = span(i);
         if x < len {
-            return SimTime::from_secs(a + x);
+            return SimTime::from_secs(from + x);
         }
         x -= len;
         if len > 0.0 {
-            last = Some(a);
+            last = from;
         }
     }
     // Rounding left `x` at the very end: the last non-empty span's first point.
-    SimTime::from_secs(last.unwrap_or(0.0))
+    SimTime::from_secs(last)
 }
 
 /// The sampled world of one trial, with buffers reused from trial to trial.

@@ -42,9 +42,9 @@ pub enum VarianceReduction {
     /// backup retention (the years that can lose all data), weighted back.
     LateDetection,
     /// Worlds drawn by strata of the primary region's failure count outside
-    /// the load profile's peaks crossed with the count of the failures that
-    /// set the cost tail: the primary region's and the logical failures in
-    /// a peak, and the logical failures detected late; weighted back.
+    /// the load profile's peaks, crossed with the late-detection count and
+    /// with the count of the primary region's and the timely logical
+    /// failures inside the peaks (what sets the cost tail); weighted back.
     PeakSeason,
 }
 
@@ -130,8 +130,8 @@ pub const LATE_SHARE: f64 = 0.125;
 pub const PEAK_LEVELS: usize = 2;
 
 /// Strata of a peak-season design: the off-peak region count's [`STRATA`]
-/// levels, times the off-peak late-detection count's [`LATE_LEVELS`], times
-/// the peak count's [`PEAK_LEVELS`].
+/// levels, times the late-detection count's [`LATE_LEVELS`], times the peak
+/// count's [`PEAK_LEVELS`].
 pub const PEAK_STRATA: usize = STRATA * LATE_LEVELS * PEAK_LEVELS;
 
 /// Share of trials a peak-season design gives to the years with at least
@@ -247,7 +247,7 @@ pub struct Dimension {
 impl Dimension {
     fn new(slots: Vec<(usize, f64)>, horizon: Duration, levels: usize) -> Dimension {
         let mean = slots.iter().map(|&(_, r)| r).sum::<f64>() * horizon.years();
-        Dimension { slots, points: Points::All, mean, weights: poisson_levels(mean, levels) }
+        Dimension::with_mean(slots, Points::All, mean, levels)
     }
 
     /// A count of `points` of mean `mean` per trial.
@@ -353,32 +353,22 @@ impl Stratification {
         }
         if let Some(season) = season {
             let (late, peak) = season_dimensions(model, region_slots, &slots, season, horizon)?;
-            let b = [1.0 - LATE_SHARE, LATE_SHARE];
-            let c = [1.0 - PEAK_SHARE, PEAK_SHARE];
-            let mut target = Vec::with_capacity(PEAK_STRATA);
-            for x in &a {
-                for y in b {
-                    target.extend(c.iter().map(|z| x * y * z));
-                }
-            }
+            let target = cross([&a[..], &[1.0 - LATE_SHARE, LATE_SHARE], &[1.0 - PEAK_SHARE, PEAK_SHARE]]);
             return Ok(Stratification::of(vec![region, late, peak], &target));
         }
         let (second, b) = if how == VarianceReduction::LateDetection {
-            let late = late_dimension(model, &slots, horizon, how)?;
+            let late = late_dimension(late_split(model, &slots, how)?, horizon);
             (late, vec![1.0 - LATE_SHARE, LATE_SHARE])
         } else {
             let logical = Dimension::new(slots, horizon, LOGICAL_LEVELS);
             let b = tail_allocation(&logical.weights, &logical.level_means());
             (logical, b)
         };
-        let target: Vec<f64> = a.iter().flat_map(|x| b.iter().map(move |y| x * y)).collect();
-        Ok(Stratification::of(vec![region, second], &target))
+        Ok(Stratification::of(vec![region, second], &cross([&a[..], &b[..]])))
     }
 
     fn of(dims: Vec<Dimension>, target: &[f64]) -> Stratification {
-        let weights = dims.iter().fold(vec![1.0], |acc, d| {
-            acc.iter().flat_map(|x| d.weights.iter().map(move |y| x * y)).collect::<Vec<f64>>()
-        });
+        let weights = cross(dims.iter().map(|d| d.weights.as_slice()));
         let table = interleave(target);
         let n = weights.len();
         let allocation =
@@ -439,6 +429,13 @@ impl Stratification {
     }
 }
 
+/// The products of one entry of each of `parts`, row-major (the last part
+/// fastest): the strata's probabilities from their levels', or their
+/// target shares from each count's allocation.
+fn cross<'a>(parts: impl IntoIterator<Item = &'a [f64]>) -> Vec<f64> {
+    parts.into_iter().fold(vec![1.0], |acc, part| acc.iter().flat_map(|x| part.iter().map(move |y| x * y)).collect())
+}
+
 /// The detection delay past which a strategy can lose all its data: the
 /// shortest, over the strategies with backups, of the retention less the
 /// backup interval (a restore point at most one interval older than the
@@ -462,27 +459,25 @@ pub fn late_threshold(model: &Model) -> Option<Duration> {
 /// `Poisson(r q x horizon)` and its levels' weights are exact; the
 /// component's down time still thins both (a failure cannot begin while
 /// the data is already damaged and undetected), as in a plain world.
-fn late_dimension(
-    model: &Model,
-    slots: &[(usize, f64)],
-    horizon: Duration,
-    how: VarianceReduction,
-) -> Result<Dimension, StrataError> {
-    let split = late_split(model, slots, how)?;
+fn late_dimension(split: LateSplit, horizon: Duration) -> Dimension {
     let late = split.rate - split.timely_rate;
-    let mut d = Dimension::new(vec![(split.slot, late)], horizon, LATE_LEVELS);
-    d.points = Points::Late(split);
-    Ok(d)
+    let mean = late * horizon.years();
+    Dimension::with_mean(vec![(split.slot, late)], Points::Late(split), mean, LATE_LEVELS)
+}
+
+/// The detection delay of the model's `logical` failures, if it has them.
+fn detection_delay(model: &Model) -> Option<&crate::model::Dist> {
+    match model.failure(crate::model::DisruptionKind::Logical).map(|m| &m.detail) {
+        Some(crate::model::FailureDetail::Logical { detection_delay, .. }) => Some(detection_delay),
+        _ => None,
+    }
 }
 
 /// The split of the `logical` process (`slots`, the first) into points
 /// detected after [`late_threshold`] and the rest, for the design `how`.
 fn late_split(model: &Model, slots: &[(usize, f64)], how: VarianceReduction) -> Result<LateSplit, StrataError> {
     let threshold = late_threshold(model).ok_or(StrataError::NoBackups(how.name()))?;
-    let delay = match model.failure(crate::model::DisruptionKind::Logical).map(|m| &m.detail) {
-        Some(crate::model::FailureDetail::Logical { detection_delay, .. }) => detection_delay,
-        _ => return Err(StrataError::NoLogicalFailures(how.name())),
-    };
+    let delay = detection_delay(model).ok_or(StrataError::NoLogicalFailures(how.name()))?;
     let cdf_at = delay.cdf(threshold.secs());
     if cdf_at >= 1.0 {
         return Err(StrataError::NoLateDetections(how.name(), format!("{threshold:#}")));
@@ -508,12 +503,7 @@ pub const LEAD_QUANTILE: f64 = 0.9;
 /// [`StrataError::NoPeaks`] without such a peak, and
 /// [`StrataError::PeaksAfterTrial`] when none reaches into `horizon`.
 pub fn peak_season(model: &Model, horizon: Duration) -> Result<Season, StrataError> {
-    let lead = match model.failure(crate::model::DisruptionKind::Logical).map(|m| &m.detail) {
-        Some(crate::model::FailureDetail::Logical { detection_delay, .. }) => {
-            detection_delay.quantile(LEAD_QUANTILE).clamp(0.0, Duration::YEAR.secs())
-        }
-        _ => 0.0,
-    };
+    let lead = detection_delay(model).map_or(0.0, |d| d.quantile(LEAD_QUANTILE).clamp(0.0, Duration::YEAR.secs()));
     let (year, end) = (Duration::YEAR.secs(), horizon.secs());
     let peaks: Vec<&crate::model::Peak> =
         model.workload.load_profile.peaks.iter().filter(|p| p.multiplier > 1.0).collect();
@@ -549,7 +539,7 @@ pub fn peak_season(model: &Model, horizon: Duration) -> Result<Season, StrataErr
 }
 
 /// The counts of a peak-season design besides the off-peak region count:
-/// the late-detection count ([`late_dimension`]: the `logical` points
+/// the late-detection count (as [`late_dimension`]: the `logical` points
 /// detected after [`late_threshold`], anywhere), and the peak count (the
 /// primary region's failure points inside the windows, `region` at their
 /// rates, and the timely `logical` points inside them). Marking a Poisson
@@ -565,8 +555,8 @@ fn season_dimensions(
     season: Season,
     horizon: Duration,
 ) -> Result<(Dimension, Dimension), StrataError> {
-    let late = late_dimension(model, logical, horizon, VarianceReduction::PeakSeason)?;
-    let Points::Late(split) = late.points else { unreachable!("a late-detection count splits the logical process") };
+    let split = late_split(model, logical, VarianceReduction::PeakSeason)?;
+    let late = late_dimension(split, horizon);
     let peak_mean = (region.iter().map(|&(_, r)| r).sum::<f64>() + split.timely_rate) * season.years;
     let peak = Dimension::with_mean(region, Points::Peak(split, season), peak_mean, PEAK_LEVELS);
     Ok((late, peak))
@@ -766,8 +756,7 @@ mod tests {
         let b = tail_allocation(&logical.weights, &logical.level_means());
         // Levels 3, 4 and 5+ hold P(N >= 3) = 0.080 <= 0.1: the tail, half the trials.
         assert!((b[3..].iter().sum::<f64>() - TAIL_SHARE).abs() < 1e-12, "{b:?}");
-        let target: Vec<f64> = a.iter().flat_map(|x| b.iter().map(move |y| x * y)).collect();
-        let s = Stratification::of(vec![region.clone(), logical.clone()], &target);
+        let s = Stratification::of(vec![region.clone(), logical.clone()], &cross([&a[..], &b[..]]));
         assert_eq!(s.weights.len(), CROSSED_STRATA);
         assert!((s.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         for k in 0..CROSSED_STRATA {

@@ -583,6 +583,30 @@ pub fn total_loss_of(r: &Results) -> (f64, f64) {
     (l.estimate, share_se(l.low, l.high))
 }
 
+/// P(a trial of a year loses all data) for logical failures at `per_year`
+/// with an exponential detection delay of mean `delay_s`, restored from
+/// backups every `interval_s` kept `retention_s` (seconds): an incident
+/// detected after `D` restores the newest backup taken before the damage,
+/// `U` earlier (uniform over the interval), if younger than the retention
+/// when the restore runs, so it loses all data when `D > R - U`, with
+/// probability `p = (1/I) ∫_0^I e^{-(R-u)/m} du = e^{-R/m} (m/I) (e^{I/m} - 1)`;
+/// those incidents are a thinned Poisson process of rate `L p`, so
+/// `1 - e^{-L p}`.
+pub fn late_total_loss(per_year: f64, delay_s: f64, interval_s: f64, retention_s: f64) -> f64 {
+    let (m, i, r) = (delay_s, interval_s, retention_s);
+    1.0 - (-per_year * (-r / m).exp() * (m / i) * ((i / m).exp() - 1.0)).exp()
+}
+
+/// Asserts that runs' stated standard errors match their spread over seeds
+/// ([`assert_stated_se_matches_spread`]) for the per-trial figures of the
+/// first strategy: P(a trial loses all data), incidents per year and the
+/// expected annual cost.
+pub fn assert_per_trial_figures_match_spread(runs: &[Results]) {
+    assert_stated_se_matches_spread("P(a trial loses all data)", runs.iter().map(total_loss_of).collect());
+    assert_stated_se_matches_spread("incidents per year", runs.iter().map(incidents_of).collect());
+    assert_stated_se_matches_spread("expected annual cost", runs.iter().map(expected_cost_of).collect());
+}
+
 /// The first strategy's expected annual cost and its stated standard error.
 pub fn expected_cost_of(r: &Results) -> (f64, f64) {
     let c = &r.strategies[0].cost.total_annual_usd;
