@@ -70,13 +70,17 @@ fn hist_mean(m: &Mixture<'_>) -> Mean {
     Mean { value, std_error }
 }
 
-fn moments_mean<'a>(w: &[f64], of: impl Fn(usize) -> &'a Moments) -> Mean {
+/// The stratified mean of one `Moments` figure: of per-trial values with
+/// `spreads` empty, of per-incident values with stratum `k`'s count spread
+/// at `spreads[k]` ([`est::count_spread`]).
+fn moments_mean<'a>(w: &[f64], spreads: &[f64], of: impl Fn(usize) -> &'a Moments) -> Mean {
     let parts: Vec<PartMean> = w
         .iter()
         .enumerate()
         .map(|(k, &weight)| {
             let m = of(k);
-            PartMean { weight, mean: m.mean(), std_error: m.std_error(), count: m.count() }
+            let count_spread = spreads.get(k).copied().unwrap_or(0.0);
+            PartMean { weight, mean: m.mean(), std_error: m.std_error(), count: m.count(), count_spread }
         })
         .collect();
     let (value, std_error) = est::mean(&parts);
@@ -109,15 +113,29 @@ fn kind_summary(
     w: &[f64],
     ks: &[&KindTally],
     per_year: f64,
+    trials: &[u64],
     slots: &[u64],
     plays: u32,
 ) -> KindSummary {
-    let met_parts =
-        |met: Met| -> Vec<PartShare> { ks.iter().zip(w).map(|(k, &weight)| met_part(k, met, weight, plays)).collect() };
+    // How each stratum's count of these incidents varies from trial to
+    // trial: what the per-incident figures' errors add for it.
+    let spreads: Vec<f64> =
+        ks.iter().zip(trials).map(|(k, &n)| est::count_spread(n, k.incidents, k.incidents_sq)).collect();
+    let met_parts = |met: Met| -> Vec<PartShare> {
+        ks.iter()
+            .zip(w)
+            .zip(&spreads)
+            .map(|((k, &weight), &spread)| met_part(k, met, weight, plays).per_incident(spread))
+            .collect()
+    };
     let met = |met: Met| Share::of_parts(&met_parts(met));
     let incidents: u64 = ks.iter().map(|k| k.incidents).sum();
     let parts = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
-        ks.iter().zip(w).map(|(k, &weight)| PartShare::of(weight, of(k), k.incidents)).collect()
+        ks.iter()
+            .zip(w)
+            .zip(&spreads)
+            .map(|((k, &weight), &spread)| PartShare::of(weight, of(k), k.incidents).per_incident(spread))
+            .collect()
     };
     let years = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
         ks.iter().zip(w).zip(slots).map(|((k, &weight), &trials)| PartShare::of(weight, of(k), trials)).collect()
@@ -128,10 +146,10 @@ fn kind_summary(
             *a += b;
         }
     }
-    let downtime = mixture(w, |k| &ks[k].downtime_s);
-    let loss = mixture(w, |k| &ks[k].data_loss_s);
-    let back = mixture(w, |k| &ks[k].service_back_s);
-    let cost = moments_mean(w, |k| &ks[k].cost_usd);
+    let downtime = mixture(w, |k| &ks[k].downtime_s).per_incident(spreads.clone());
+    let loss = mixture(w, |k| &ks[k].data_loss_s).per_incident(spreads.clone());
+    let back = mixture(w, |k| &ks[k].service_back_s).per_incident(spreads.clone());
+    let cost = moments_mean(w, &spreads, |k| &ks[k].cost_usd);
     KindSummary {
         kind,
         incidents,
@@ -198,7 +216,7 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
             .filter(|k| model.failure(**k).is_some())
             .map(|&k| {
                 let ks: Vec<&KindTally> = strata.iter().map(|s| &s.kinds[k.index()]).collect();
-                kind_summary(k, &w, &ks, per_year, &slots, tally.region_plays)
+                kind_summary(k, &w, &ks, per_year, &trials, &slots, tally.region_plays)
             })
             .collect(),
         availability: Mean {
@@ -209,10 +227,10 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
         annual_maintenance_s: model
             .maintenance
             .as_ref()
-            .map(|_| scale(moments_mean(&w, |k| &strata[k].trial_maintenance_s))),
+            .map(|_| scale(moments_mean(&w, &[], |k| &strata[k].trial_maintenance_s))),
         annual_downtime_quantiles_s: quantiles(&downtime_mix),
-        incidents_per_year: scale(moments_mean(&w, |k| &strata[k].trial_incidents)),
-        annual_data_loss_s: scale(moments_mean(&w, |k| &strata[k].trial_data_loss_s)),
+        incidents_per_year: scale(moments_mean(&w, &[], |k| &strata[k].trial_incidents)),
+        annual_data_loss_s: scale(moments_mean(&w, &[], |k| &strata[k].trial_data_loss_s)),
         trials_with_total_data_loss: events(&trial_parts(&|s| s.trials_with_total_loss, &trials)),
         years_with_total_data_loss: events(&trial_parts(&|s| s.years_with_total_loss, &slots)),
         cost: CostSummary {
@@ -230,14 +248,16 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
         },
         failover_failure_probability: crate::strategy::bounds::failover_failure_probability(strategy, horizon),
         // Pooled over kinds stratum by stratum: each stratum's incidents of
-        // every kind are one part, weighted as its trials are.
+        // every kind are one part, weighted as its trials are, their count
+        // per trial varying as `trial_incidents` does.
         both_met_all_kinds: Share::of_parts(
             &strata
                 .iter()
                 .zip(&w)
                 .map(|(s, &weight)| {
                     let (met, incidents) = s.both_met_all_kinds();
-                    PartShare::of(weight, met, incidents)
+                    let spread = s.trial_incidents.variance() * s.trial_incidents.count() as f64;
+                    PartShare::of(weight, met, incidents).per_incident(spread)
                 })
                 .collect::<Vec<_>>(),
         ),
@@ -251,7 +271,7 @@ pub fn paired(tally: &Tally, design: &Stratification, i: usize, j: usize) -> (f6
     let n = tally.strategies.len();
     let (sign, at) =
         if i < j { (1.0, crate::tally::pair_index(i, j, n)) } else { (-1.0, crate::tally::pair_index(j, i, n)) };
-    let m = moments_mean(&w, |k| &tally.strata[k].paired_cost_usd[at]);
+    let m = moments_mean(&w, &[], |k| &tally.strata[k].paired_cost_usd[at]);
     (sign * m.value, m.std_error)
 }
 

@@ -414,7 +414,7 @@ pub(crate) fn met_part(k: &KindTally, met: Met, weight: f64, plays: u32) -> Part
         Met::Both => (k.both_met, k.replayed.both_met),
     };
     let replayed = (!k.replayed.is_empty()).then_some(PlaysMet { plays, met: sums[0], met_sq: sums[1] });
-    PartShare { weight, successes, trials: k.incidents, replayed }
+    PartShare { weight, successes, trials: k.incidents, replayed, count_spread: 0.0 }
 }
 
 /// The share of `k`'s incidents meeting `met`: the plain count, or with

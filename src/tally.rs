@@ -13,6 +13,14 @@ use crate::stats::{LogHistogram, Moments, Sum};
 pub struct KindTally {
     /// Incidents.
     pub incidents: u64,
+    /// In a stratum's tally: the square of each trial's count of these
+    /// incidents, summed over trials. With `incidents` (their sum), how the
+    /// count varies from trial to trial, which a stratified run's
+    /// per-incident figures need for their standard error
+    /// ([`crate::stats::stratified::count_spread`]). 0 in a plain run,
+    /// which has no use for it (and does not pay for it).
+    #[serde(default)]
+    pub incidents_sq: u64,
     /// Incidents whose downtime met the RTO target.
     pub rto_met: u64,
     /// Incidents whose data loss met the RPO target.
@@ -102,6 +110,7 @@ impl Replayed {
 impl KindTally {
     fn merge(&mut self, o: &KindTally) {
         self.incidents += o.incidents;
+        self.incidents_sq += o.incidents_sq;
         self.rto_met += o.rto_met;
         self.rpo_met += o.rpo_met;
         self.both_met += o.both_met;
@@ -329,6 +338,24 @@ impl Tally {
         }
     }
 
+    /// Every strategy's incidents of every kind so far, strategy by
+    /// strategy, into `counts` (for [`Tally::square_trial_counts`]).
+    pub(crate) fn incident_counts(&self, counts: &mut Vec<u64>) {
+        counts.clear();
+        counts.extend(self.strategies.iter().flat_map(|s| s.kinds.iter().map(|k| k.incidents)));
+    }
+
+    /// Adds to every [`KindTally::incidents_sq`] the square of the
+    /// incidents recorded since `before` ([`Tally::incident_counts`] taken
+    /// when the trial began): the trial's count.
+    pub(crate) fn square_trial_counts(&mut self, before: &[u64]) {
+        let kinds = self.strategies.iter_mut().flat_map(|s| s.kinds.iter_mut());
+        for (k, &before) in kinds.zip(before) {
+            let trial = k.incidents - before;
+            k.incidents_sq += trial * trial;
+        }
+    }
+
     /// Closes a trial: records the paired cost differences.
     pub(crate) fn end_trial(&mut self, annual_cost: &[f64]) {
         self.trials += 1;
@@ -537,6 +564,37 @@ mod tests {
         let new: Vec<bool> = slots.iter().map(|&s| marks.mark(3, s)).collect();
         assert_eq!(new, [true, true, false, true, true, false, true, false, false, true]);
         assert!(marks.mark(TOTAL_LOSS, 5) && marks.mark(TOTAL_LOSS, 64), "marks are independent");
+    }
+
+    // A trial's count per kind is what it added to `incidents`; its square
+    // is what `incidents_sq` gains.
+    #[test]
+    fn trial_counts_are_squared_kind_by_kind() {
+        let strategy =
+            StrategyTally { kinds: vec![KindTally::default(); DisruptionKind::COUNT], ..StrategyTally::default() };
+        let mut tally = Tally {
+            trials: 0,
+            horizon_s: Duration::YEAR.secs(),
+            rto_s: Vec::new(),
+            rpo_s: Vec::new(),
+            strategies: vec![strategy; 2],
+            paired_cost_usd: Vec::new(),
+            strata: Vec::new(),
+            region_plays: 1,
+        };
+        let mut before = Vec::new();
+        for (trial, counts) in [[2u64, 0], [3, 1], [0, 0]].iter().enumerate() {
+            tally.incident_counts(&mut before);
+            for s in &mut tally.strategies {
+                s.kinds[0].incidents += counts[0] + trial as u64 % 2;
+                s.kinds[1].incidents += counts[1];
+            }
+            tally.square_trial_counts(&before);
+        }
+        for s in &tally.strategies {
+            assert_eq!((s.kinds[0].incidents, s.kinds[0].incidents_sq), (6, 4 + 16));
+            assert_eq!((s.kinds[1].incidents, s.kinds[1].incidents_sq), (1, 1));
+        }
     }
 
     #[test]

@@ -132,6 +132,9 @@ struct Scratch {
     sites: SiteCache,
     annual_cost: Vec<f64>,
     replays: Replays,
+    /// In a stratified run, the stratum's incident counts when the trial
+    /// began ([`Tally::incident_counts`]).
+    counts: Vec<u64>,
 }
 
 /// The disruptions of each (region, deployment) asked for in the current
@@ -184,6 +187,7 @@ impl Scratch {
             sites: SiteCache::default(),
             annual_cost: vec![0.0; model.strategies.len()],
             replays: Replays::new(model, region_plays),
+            counts: Vec::new(),
         }
     }
 }
@@ -521,17 +525,19 @@ impl Engine<'_> {
     ) {
         let (model, costs, config) = (self.model, &self.costs, &self.config);
         let mut world_rng = seed::world_rng(config.seed, trial);
-        let tally = match &self.strata {
+        let (tally, stratified) = match &self.strata {
             Some(strata) => {
                 let stratum = strata.stratum_of(trial);
                 strata.give(&mut scratch.world, stratum, config.horizon, &mut seed::stratum_rng(config.seed, trial));
                 tally.trials += 1;
-                &mut tally.strata[stratum]
+                let tally = &mut tally.strata[stratum];
+                tally.incident_counts(&mut scratch.counts);
+                (tally, true)
             }
-            None => tally,
+            None => (tally, false),
         };
         scratch.world.sample(model, config.horizon, &mut world_rng);
-        let Scratch { world, site, sites, annual_cost, replays } = scratch;
+        let Scratch { world, site, sites, annual_cost, replays, counts } = scratch;
         let world = &*world;
         sites.clear();
         let streams = seed::TrialStreams::new(config.seed, trial);
@@ -560,6 +566,9 @@ impl Engine<'_> {
                 trial_tally.maintenance(world.maintenance_downtime());
             }
             annual_cost[index] = trial_tally.finish(costs.fixed_annual_usd(index) * config.horizon.years());
+        }
+        if stratified {
+            tally.square_trial_counts(counts);
         }
         tally.end_trial(annual_cost);
     }

@@ -10,9 +10,14 @@
 //! share of the mixture is `P_k = w_k c_k / W`:
 //!
 //! * a mean is `sum_k P_k mean_k`, its standard error `sqrt(sum_k P_k^2 se_k^2)`
-//!   (for per-trial values `P_k = p_k`: the textbook stratified estimator;
-//!   for per-incident values a ratio estimator, incidents taken as independent
-//!   within a stratum, as the plain figures take them);
+//!   (for per-trial values `P_k = p_k`: the textbook stratified estimator);
+//!   for per-incident values it is a ratio estimator, whose variance adds
+//!   how the strata's counts vary: `sum_k (w_k / W)^2 S_k (mean_k - mean)^2`,
+//!   `S_k` the [`count_spread`] of stratum `k`'s per-trial counts. This is
+//!   the delta-method variance of `sum_k w_k Y_k / sum_k w_k X_k` (`X`, `Y`
+//!   a trial's count and sum of values) when, within a stratum, values are
+//!   independent of one another and of how many a trial holds, as the plain
+//!   figures take them; with one stratum the added term is 0;
 //! * a share is the mean of 0/1 values, with a Wilson interval at the
 //!   effective size `n = p(1 - p) / se^2`;
 //! * a quantile is read from the mixture CDF `sum_k P_k F_k(x)`
@@ -31,6 +36,38 @@ pub struct PartMean {
     pub std_error: f64,
     /// Values behind it.
     pub count: u64,
+    /// For per-incident values, the [`count_spread`] of the stratum's
+    /// per-trial counts; 0 for per-trial values (one per trial).
+    pub count_spread: f64,
+}
+
+/// `n Var(x)` of the per-trial counts `x` of a stratum of `trials` trials
+/// holding `count` values in all, `count_sq` the sum of the squared
+/// per-trial counts (sample variance; 0 below two trials). What a
+/// per-incident figure's variance adds for the count in a ratio estimator
+/// (module docs).
+pub fn count_spread(trials: u64, count: u64, count_sq: u64) -> f64 {
+    if trials < 2 {
+        return 0.0;
+    }
+    let (n, c) = (trials as f64, count as f64);
+    ((count_sq as f64 - c * c / n) * n / (n - 1.0)).max(0.0)
+}
+
+/// The variance a ratio estimator's counts add: `sum_k (P_k / c_k)^2 S_k
+/// (value_k - estimate)^2` over parts `(P_k, c_k, S_k, value_k)`, `P_k / c_k`
+/// being `w_k / W`. Exactly 0 when every part with values has the same
+/// value (the estimate is then that value, whatever its rounding).
+fn count_variance(parts: impl Iterator<Item = (f64, u64, f64, f64)> + Clone, estimate: f64) -> f64 {
+    let live = parts.filter(|&(_, c, _, _)| c > 0);
+    let mut values = live.clone().map(|(_, _, _, value)| value);
+    let first = values.next();
+    if values.all(|v| Some(v) == first) {
+        return 0.0;
+    }
+    live.filter(|&(_, _, spread, _)| spread > 0.0)
+        .map(|(p, c, spread, value)| (p / c as f64).powi(2) * spread * (value - estimate).powi(2))
+        .sum()
 }
 
 /// The parts' shares `P_k` of the mixture (0 for parts without values).
@@ -43,7 +80,8 @@ fn shares(parts: impl Iterator<Item = (f64, u64)> + Clone) -> Vec<f64> {
 pub fn mean(parts: &[PartMean]) -> (f64, f64) {
     let p = shares(parts.iter().map(|m| (m.weight, m.count)));
     let value = parts.iter().zip(&p).map(|(m, p)| p * m.mean).sum();
-    let var: f64 = parts.iter().zip(&p).map(|(m, p)| (p * m.std_error).powi(2)).sum();
+    let var: f64 = parts.iter().zip(&p).map(|(m, p)| (p * m.std_error).powi(2)).sum::<f64>()
+        + count_variance(parts.iter().zip(&p).map(|(m, &p)| (p, m.count, m.count_spread, m.mean)), value);
     (value, var.sqrt())
 }
 
@@ -59,6 +97,9 @@ pub struct PartShare {
     /// When each value is itself a share of replays (`engine::replay`):
     /// how many; the estimate then reads these, not `successes`.
     pub replayed: Option<PlaysMet>,
+    /// For per-incident values, the [`count_spread`] of the stratum's
+    /// per-trial counts; 0 for per-trial values.
+    pub count_spread: f64,
 }
 
 /// Values that are shares `m_i / plays` of replays meeting a target
@@ -76,7 +117,13 @@ pub struct PlaysMet {
 impl PartShare {
     /// A part of 0/1 values: `successes` of `trials`.
     pub fn of(weight: f64, successes: u64, trials: u64) -> PartShare {
-        PartShare { weight, successes, trials, replayed: None }
+        PartShare { weight, successes, trials, replayed: None, count_spread: 0.0 }
+    }
+
+    /// The same part, of per-incident values whose per-trial counts have
+    /// [`count_spread`] `spread`.
+    pub fn per_incident(self, spread: f64) -> PartShare {
+        PartShare { count_spread: spread, ..self }
     }
 
     /// The mean of its values.
@@ -135,7 +182,8 @@ pub fn share(parts: &[PartShare], confidence: f64) -> Option<(f64, f64, (f64, f6
         .zip(&p)
         .filter(|(s, _)| s.trials > 0)
         .map(|(s, p)| p * p * s.value_variance() / s.trials as f64)
-        .sum();
+        .sum::<f64>()
+        + count_variance(parts.iter().zip(&p).map(|(s, &p)| (p, s.trials, s.count_spread, s.rate())), est);
     // Kish's effective size when every stratum is all or nothing.
     let kish =
         1.0 / parts.iter().zip(&p).filter(|(s, _)| s.trials > 0).map(|(s, p)| p * p / s.trials as f64).sum::<f64>();
@@ -201,7 +249,7 @@ mod tests {
 
     #[test]
     fn one_stratum_is_the_plain_estimate() {
-        let (m, se) = mean(&[PartMean { weight: 0.01, mean: 3.0, std_error: 0.5, count: 100 }]);
+        let (m, se) = mean(&[PartMean { weight: 0.01, mean: 3.0, std_error: 0.5, count: 100, count_spread: 0.0 }]);
         assert_eq!((m, se), (3.0, 0.5));
         let (p, _, (lo, hi)) = share(&[PartShare::of(0.01, 30, 100)], 0.95).unwrap();
         let plain = crate::stats::Proportion { successes: 30, trials: 100 }.wilson(0.95).unwrap();
@@ -215,7 +263,7 @@ mod tests {
         // plays: values 1, 1/2, 0; mean 1/2; sample variance
         // ((1/2)^2 + 0 + (1/2)^2) / 2 = 1/4; SE sqrt(1/4 / 3).
         let replayed = Some(PlaysMet { plays: 8, met: 12, met_sq: 64 + 16 });
-        let part = PartShare { weight: 1.0, successes: 2, trials: 3, replayed };
+        let part = PartShare { weight: 1.0, successes: 2, trials: 3, replayed, count_spread: 0.0 };
         let (p, se, _) = share(&[part], 0.95).unwrap();
         assert!((p - 0.5).abs() < 1e-15, "{p}");
         assert!((se - (0.25f64 / 3.0).sqrt()).abs() < 1e-15, "{se}");
@@ -237,6 +285,7 @@ mod tests {
             successes: 3,
             trials: 4,
             replayed: Some(PlaysMet { plays: 4, met: 12, met_sq: 16 + 16 + 4 + 4 }),
+            count_spread: 0.0,
         };
         let (replayed, gain) = replay_gain(&[part]).unwrap();
         assert!((replayed - 8.0 / 9.0).abs() < 1e-12, "{replayed}");
@@ -246,12 +295,55 @@ mod tests {
         assert_eq!(replay_gain(&[all]), None, "every play met: nothing to split");
     }
 
+    // Two strata whose values are constant (standard error 0), so the
+    // whole variance is how their per-trial counts vary. Stratum 0: p 0.5,
+    // 4 trials holding 0, 1, 1, 2 values of 1; stratum 1: p 0.5, 2 trials
+    // holding 1 and 3 values of 3. Weights w = 0.125, 0.25; W = sum w c =
+    // 0.5 + 1 = 1.5; the mean (0.5 x 1 + 1 x 3) / 1.5 = 7/3. Count spreads
+    // n Var(x): (6 - 16/4) x 4/3 = 8/3 and (10 - 16/2) x 2 = 4. The
+    // delta-method variance of sum w Y / sum w X with Y = mean_k X:
+    // (0.125/1.5)^2 (8/3) (1 - 7/3)^2 + (0.25/1.5)^2 4 (3 - 7/3)^2.
+    #[test]
+    fn a_ratio_estimator_adds_how_the_strata_counts_vary() {
+        assert_eq!(count_spread(4, 4, 6), 8.0 / 3.0);
+        assert_eq!(count_spread(2, 4, 10), 4.0);
+        assert_eq!(count_spread(1, 3, 9), 0.0, "one trial: no spread");
+        let parts = [
+            PartMean { weight: 0.125, mean: 1.0, std_error: 0.0, count: 4, count_spread: 8.0 / 3.0 },
+            PartMean { weight: 0.25, mean: 3.0, std_error: 0.0, count: 4, count_spread: 4.0 },
+        ];
+        let (m, se) = mean(&parts);
+        assert!((m - 7.0 / 3.0).abs() < 1e-12, "{m}");
+        let var = (0.125f64 / 1.5).powi(2) * (8.0 / 3.0) * (4.0f64 / 3.0).powi(2)
+            + (0.25f64 / 1.5).powi(2) * 4.0 * (2.0f64 / 3.0).powi(2);
+        assert!((se - var.sqrt()).abs() < 1e-12, "{se} against {}", var.sqrt());
+
+        // The same for shares: stratum 0 all met, stratum 1 none, so each
+        // stratum's 0/1 values have no variance and the estimate's comes
+        // from the counts alone (1/3 met: (0.125/1.5)^2 (8/3) (2/3)^2 +
+        // (0.25/1.5)^2 4 (1/3)^2).
+        let shares = [PartShare::of(0.125, 4, 4).per_incident(8.0 / 3.0), PartShare::of(0.25, 0, 4).per_incident(4.0)];
+        let (p, se, (lo, hi)) = share(&shares, 0.95).unwrap();
+        assert!((p - 1.0 / 3.0).abs() < 1e-12, "{p}");
+        let var = (0.125f64 / 1.5).powi(2) * (8.0 / 3.0) * (2.0f64 / 3.0).powi(2)
+            + (0.25f64 / 1.5).powi(2) * 4.0 * (1.0f64 / 3.0).powi(2);
+        assert!((se - var.sqrt()).abs() < 1e-12, "{se} against {}", var.sqrt());
+        assert!(lo > 0.0 && hi < 1.0, "({lo}, {hi})");
+
+        // One stratum, or strata of one value: nothing to add, whatever the spreads.
+        let one = PartMean { weight: 0.01, mean: 3.0, std_error: 0.5, count: 100, count_spread: 40.0 };
+        assert_eq!(mean(&[one]), (3.0, 0.5));
+        let same = [PartShare::of(0.3, 4, 4).per_incident(2.0), PartShare::of(0.1, 7, 7).per_incident(5.0)];
+        let plain_all = share(&[PartShare::of(0.3, 4, 4), PartShare::of(0.1, 7, 7)], 0.95);
+        assert_eq!(share(&same, 0.95), plain_all, "every value met: the estimate is 1 however counts vary");
+    }
+
     #[test]
     fn strata_weigh_by_probability_not_by_trials() {
         // Stratum 0: p = 0.9, 10 trials, mean 1; stratum 1: p = 0.1, 90 trials, mean 11.
         let parts = [
-            PartMean { weight: 0.9 / 10.0, mean: 1.0, std_error: 0.3, count: 10 },
-            PartMean { weight: 0.1 / 90.0, mean: 11.0, std_error: 0.2, count: 90 },
+            PartMean { weight: 0.9 / 10.0, mean: 1.0, std_error: 0.3, count: 10, count_spread: 0.0 },
+            PartMean { weight: 0.1 / 90.0, mean: 11.0, std_error: 0.2, count: 90, count_spread: 0.0 },
         ];
         let (m, se) = mean(&parts);
         assert!((m - 2.0).abs() < 1e-12);

@@ -7,6 +7,9 @@ use super::{LogHistogram, bucket_upper, bucket_value, z_for};
 #[derive(Clone, Debug)]
 pub struct Mixture<'a> {
     parts: Vec<(f64, &'a LogHistogram)>,
+    /// Per part, for per-incident values, the `count_spread` of its
+    /// per-trial counts (`stats::stratified`); empty for per-trial values.
+    count_spreads: Vec<f64>,
 }
 
 /// Key of the zero bucket below every log bucket, and of overflow above.
@@ -16,7 +19,21 @@ const OVERFLOW: i64 = i64::MAX;
 impl<'a> Mixture<'a> {
     /// The mixture of `parts`: (weight of each value, histogram).
     pub fn new(parts: Vec<(f64, &'a LogHistogram)>) -> Mixture<'a> {
-        Mixture { parts }
+        Mixture { parts, count_spreads: Vec::new() }
+    }
+
+    /// The same mixture of per-incident values, part `k`'s per-trial counts
+    /// having `count_spread` `spreads[k]` (`stats::stratified::count_spread`):
+    /// the standard errors of its mean and of its quantiles' CDF then add
+    /// how the parts' counts vary (a ratio estimator).
+    pub fn per_incident(self, spreads: Vec<f64>) -> Mixture<'a> {
+        debug_assert_eq!(spreads.len(), self.parts.len());
+        Mixture { count_spreads: spreads, ..self }
+    }
+
+    /// Part `k`'s count spread (0 for per-trial values).
+    fn count_spread(&self, k: usize) -> f64 {
+        self.count_spreads.get(k).copied().unwrap_or(0.0)
     }
 
     /// Values recorded in every part.
@@ -27,7 +44,7 @@ impl<'a> Mixture<'a> {
     /// The mixture of one histogram alone, each value weighing 1: its
     /// masses are the histogram's counts, exactly.
     pub fn of(histogram: &'a LogHistogram) -> Mixture<'a> {
-        Mixture { parts: vec![(1.0, histogram)] }
+        Mixture { parts: vec![(1.0, histogram)], count_spreads: Vec::new() }
     }
 
     /// The total weighted mass: `sum_k w_k n_k` (the count for [`Mixture::of`]).
@@ -109,18 +126,23 @@ impl<'a> Mixture<'a> {
 
     /// Interval at `confidence` for the `q`-quantile: the quantiles at
     /// `q -/+ z se`, `se^2 = sum_k P_k^2 F_k (1 - F_k) / n_k` the variance of the
-    /// mixture CDF at the estimate, widened by one value each way.
+    /// mixture CDF `F` at the estimate (plus, for per-incident values,
+    /// `sum_k (P_k / n_k)^2 S_k (F_k - F)^2` for how the parts' counts vary;
+    /// see [`Mixture::per_incident`]), widened by one value each way.
     pub fn quantile_interval(&self, q: f64, confidence: f64) -> Option<(f64, f64)> {
         let x = self.quantile(q)?;
         let total = self.total();
+        let mixed = self.fraction_at_most(x);
         let var: f64 = self
             .parts
             .iter()
-            .filter(|(_, h)| h.count() > 0)
-            .map(|&(w, h)| {
-                let share = w * h.count() as f64 / total;
+            .enumerate()
+            .filter(|(_, (_, h))| h.count() > 0)
+            .map(|(k, &(w, h))| {
+                let n = h.count() as f64;
+                let share = w * n / total;
                 let f = h.fraction_at_most(x);
-                share * share * f * (1.0 - f) / h.count() as f64
+                share * share * f * (1.0 - f) / n + share * share * self.count_spread(k) * ((f - mixed) / n).powi(2)
             })
             .sum();
         let z = z_for(confidence);
@@ -171,11 +193,13 @@ impl<'a> Mixture<'a> {
         let parts: Vec<crate::stats::stratified::PartMean> = self
             .parts
             .iter()
-            .map(|&(w, h)| crate::stats::stratified::PartMean {
+            .enumerate()
+            .map(|(k, &(w, h))| crate::stats::stratified::PartMean {
                 weight: w,
                 mean: h.moments.mean(),
                 std_error: h.moments.std_error(),
                 count: h.moments.count(),
+                count_spread: self.count_spread(k),
             })
             .collect();
         crate::stats::stratified::mean(&parts)
@@ -221,6 +245,30 @@ mod tests {
             assert_eq!(m.quantile(q), h.quantile(q), "q {q}");
         }
         assert!((m.cvar(0.95).unwrap() - h.cvar(0.95).unwrap()).abs() < 1e-9);
+    }
+
+    // Per-incident parts whose CDFs differ: how their counts vary widens
+    // the quantile's interval and the mean's error; spreads of 0 leave both
+    // as they were.
+    #[test]
+    fn count_spreads_widen_per_incident_intervals_where_parts_differ() {
+        let (mut a, mut b) = (LogHistogram::new(), LogHistogram::new());
+        for i in 0..100 {
+            a.record(1.0 + f64::from(i) * 0.01);
+            b.record(100.0 + f64::from(i));
+        }
+        let parts = vec![(0.009, &a), (0.001, &b)];
+        let plain = Mixture::new(parts.clone());
+        let zero = Mixture::new(parts.clone()).per_incident(vec![0.0, 0.0]);
+        let wide = Mixture::new(parts).per_incident(vec![150.0, 150.0]);
+        let q = 0.85;
+        assert_eq!(zero.quantile_interval(q, 0.95), plain.quantile_interval(q, 0.95));
+        assert_eq!(zero.mean(), plain.mean());
+        let (lo, hi) = plain.quantile_interval(q, 0.95).unwrap();
+        let (wlo, whi) = wide.quantile_interval(q, 0.95).unwrap();
+        assert!(wlo <= lo && whi >= hi && (wlo, whi) != (lo, hi), "({wlo}, {whi}) against ({lo}, {hi})");
+        assert!(wide.mean().1 > plain.mean().1);
+        assert_eq!(wide.mean().0, plain.mean().0, "the estimate does not move");
     }
 
     #[test]
