@@ -1,6 +1,8 @@
 //! A weighted mixture of log histograms: the distribution a stratified run
 //! estimates, `sum_k P_k F_k`, read out at the histograms' resolution.
 
+use std::cell::OnceCell;
+
 use super::{LogHistogram, bucket_upper, bucket_value, z_for};
 
 /// Histograms with a weight per value (`p_k / n_k` for a stratum's trials).
@@ -10,6 +12,11 @@ pub struct Mixture<'a> {
     /// Per part, for per-incident values, the `count_spread` of its
     /// per-trial counts (`stats::stratified`); empty for per-trial values.
     count_spreads: Vec<f64>,
+    /// [`Mixture::buckets`], merged and sorted once: a summary reads
+    /// several quantiles, their intervals and the CVaR from one mixture.
+    buckets: OnceCell<Vec<(i64, f64)>>,
+    /// [`Mixture::bounds`], found once (every bucket's value is clamped to them).
+    bounds: OnceCell<(Option<f64>, Option<f64>)>,
 }
 
 /// Key of the zero bucket below every log bucket, and of overflow above.
@@ -19,7 +26,7 @@ const OVERFLOW: i64 = i64::MAX;
 impl<'a> Mixture<'a> {
     /// The mixture of `parts`: (weight of each value, histogram).
     pub fn new(parts: Vec<(f64, &'a LogHistogram)>) -> Mixture<'a> {
-        Mixture { parts, count_spreads: Vec::new() }
+        Mixture { parts, count_spreads: Vec::new(), buckets: OnceCell::new(), bounds: OnceCell::new() }
     }
 
     /// The same mixture of per-incident values, part `k`'s per-trial counts
@@ -44,7 +51,7 @@ impl<'a> Mixture<'a> {
     /// The mixture of one histogram alone, each value weighing 1: its
     /// masses are the histogram's counts, exactly.
     pub fn of(histogram: &'a LogHistogram) -> Mixture<'a> {
-        Mixture { parts: vec![(1.0, histogram)], count_spreads: Vec::new() }
+        Mixture::new(vec![(1.0, histogram)])
     }
 
     /// The total weighted mass: `sum_k w_k n_k` (the count for [`Mixture::of`]).
@@ -54,7 +61,11 @@ impl<'a> Mixture<'a> {
 
     /// Buckets in ascending order with their weighted mass (zero bucket
     /// and overflow keyed [`ZERO`] and [`OVERFLOW`]).
-    fn buckets(&self) -> Vec<(i64, f64)> {
+    fn buckets(&self) -> &[(i64, f64)] {
+        self.buckets.get_or_init(|| self.merged_buckets())
+    }
+
+    fn merged_buckets(&self) -> Vec<(i64, f64)> {
         let mut all: Vec<(i64, f64)> = Vec::new();
         for &(w, h) in &self.parts {
             if w <= 0.0 {
@@ -84,6 +95,10 @@ impl<'a> Mixture<'a> {
     }
 
     fn bounds(&self) -> (Option<f64>, Option<f64>) {
+        *self.bounds.get_or_init(|| self.live_bounds())
+    }
+
+    fn live_bounds(&self) -> (Option<f64>, Option<f64>) {
         let live = self.parts.iter().filter(|(w, h)| *w > 0.0 && h.count() > 0);
         let min = live.clone().filter_map(|(_, h)| h.min).reduce(f64::min);
         let max = live.filter_map(|(_, h)| h.max).reduce(f64::max);
@@ -115,7 +130,7 @@ impl<'a> Mixture<'a> {
         let target = q * total * (1.0 - 1e-12);
         let buckets = self.buckets();
         let mut seen = 0.0;
-        for &(key, mass) in &buckets {
+        for &(key, mass) in buckets {
             seen += mass;
             if seen >= target && seen > 0.0 {
                 return Some(self.value(key));
@@ -217,8 +232,8 @@ impl<'a> Mixture<'a> {
     /// [`Mixture::total`]); for [`Mixture::of`] the masses are the counts.
     pub fn masses(&self) -> Vec<(f64, f64, f64)> {
         self.buckets()
-            .into_iter()
-            .map(|(key, mass)| {
+            .iter()
+            .map(|&(key, mass)| {
                 let (lo, hi) = match key {
                     ZERO => (0.0, 0.0),
                     OVERFLOW => (LogHistogram::MAX_TRACKED, f64::INFINITY),
