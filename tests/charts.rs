@@ -41,7 +41,8 @@ fn every_chart_is_a_valid_png_and_svg_with_its_title_and_series() {
         .strategy(pilot_light("pl-standby").backup("interval", common::s("1h")))
         .build();
     let results = simulate(&model, &RunOptions { trials: 2_000, ..RunOptions::default() }).unwrap();
-    let staging = Staging::begin(&temp_dir("all").join("charts"), false).unwrap();
+    let root = temp_dir("all");
+    let staging = Staging::begin(&root.join("charts"), false).unwrap();
     render(&CdfChart::new(&results, Measure::Downtime), &staging).unwrap();
     render(&CdfChart::new(&results, Measure::DataLoss), &staging).unwrap();
     render(&CostChart::new(&results), &staging).unwrap();

@@ -57,7 +57,8 @@ fn near(row: &HashMap<String, String>, column: &str, exact: f64) {
 fn every_export_parses_back_and_agrees_with_the_results() {
     let model = spec().build();
     let results = simulate(&model, &RunOptions { trials: 3_000, ..RunOptions::default() }).unwrap();
-    let dir = temp_dir("parse").join("out");
+    let root = temp_dir("parse");
+    let dir = root.join("out");
     let staging = Staging::begin(&dir, false).unwrap();
     write_all(&staging, &results, &model).unwrap();
     staging.commit().unwrap();
@@ -261,7 +262,7 @@ fn force_never_deletes_the_users_files() {
     };
     std::fs::create_dir_all(proj.join("sub")).unwrap();
     let listing = before(&proj);
-    for (out, cwd) in [(proj.to_str().unwrap(), dir.as_path()), (".", proj.as_path()), ("sub/..", proj.as_path())] {
+    for (out, cwd) in [(proj.to_str().unwrap(), &*dir), (".", proj.as_path()), ("sub/..", proj.as_path())] {
         let got = run(out, cwd);
         let stderr = String::from_utf8_lossy(&got.stderr);
         assert_eq!(got.status.code(), Some(2), "--out {out}: {stderr}");

@@ -41,14 +41,14 @@ fn model(x: f64) -> String {
     )
 }
 
-/// Writes `text` to a fresh file named after `name` in the temporary directory.
-fn write(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drsim-plansweep-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// Writes `text` to `platform.toml` in a fresh directory named after
+/// `name` in the temporary directory; the directory goes when the returned
+/// guard is dropped.
+fn write(name: &str, text: &str) -> (common::cli::TempPath, PathBuf) {
+    let dir = common::cli::temp_dir(name);
     let path = dir.join("platform.toml");
     std::fs::write(&path, text).unwrap();
-    path
+    (dir, path)
 }
 
 fn json(args: &[&str]) -> Value {
@@ -74,7 +74,7 @@ fn point_costs(point: &Value) -> Vec<f64> {
 
 #[test]
 fn a_fixed_cost_moves_its_plan_linearly_and_the_choice_switches_at_the_break_even() {
-    let path = write("breakeven", &model(0.0));
+    let (_dir, path) = write("breakeven", &model(0.0));
     // By hand: plan-a costs c_a(0) + x, plan-b c_b whatever x; they cost the
     // same at x* = c_b - c_a(0).
     let at_zero = plan_costs(&path);
@@ -109,11 +109,11 @@ fn a_fixed_cost_moves_its_plan_linearly_and_the_choice_switches_at_the_break_eve
 
 #[test]
 fn every_point_is_a_plans_and_an_optimize_run_of_the_edited_model_bit_for_bit() {
-    let path = write("bits", &model(1000.0));
+    let (_dir, path) = write("bits", &model(1000.0));
     let values = [500.0, 3000.0, 9000.0];
     let s = sweep(&path, &values);
     for (p, &x) in s["points"].as_array().unwrap().iter().zip(&values) {
-        let edited = write(&format!("bits-{x}"), &model(x));
+        let (_edited_dir, edited) = write(&format!("bits-{x}"), &model(x));
         let plans = plan_costs(&edited);
         let swept = point_costs(p);
         let bits = |v: &[f64]| v.iter().map(|c| c.to_bits()).collect::<Vec<_>>();
@@ -130,7 +130,7 @@ fn every_point_is_a_plans_and_an_optimize_run_of_the_edited_model_bit_for_bit() 
 
 #[test]
 fn plan_sweep_csv_has_the_documented_columns_and_out_writes_its_files() {
-    let path = write("csv", &model(1000.0));
+    let (_dir, path) = write("csv", &model(1000.0));
     let out = path.parent().unwrap().join("out");
     let args = [
         "sweep",
@@ -169,7 +169,7 @@ fn fails(args: &[&str]) -> String {
 
 #[test]
 fn bad_paths_and_flags_say_what_is_wrong_and_what_is_allowed() {
-    let path = write("errors", &model(1000.0));
+    let (_dir, path) = write("errors", &model(1000.0));
     let p = path.to_str().unwrap();
     let e = fails(&["sweep", p, "--set", "service.ap.dataset_gb=1,2"]);
     assert!(e.contains("no [[service]] with name = \"ap\"") && e.contains("did you mean `app`?"), "{e}");
@@ -201,11 +201,11 @@ fn bad_paths_and_flags_say_what_is_wrong_and_what_is_allowed() {
 fn sensitivity_of_the_chosen_plan_names_the_input_that_changes_the_choice() {
     // x at 95% of the break-even: plan-a is chosen; at +20% plan-b is.
     let x_star = {
-        let costs = plan_costs(&write("sens0", &model(0.0)));
+        let costs = plan_costs(&write("sens0", &model(0.0)).1);
         costs[1] - costs[0]
     };
     let x = (0.95 * x_star).round();
-    let path = write("sens", &model(x));
+    let (_dir, path) = write("sens", &model(x));
     let v = json(&["sensitivity", path.to_str().unwrap(), "--trials", TRIALS, "--format", "json"]);
     let t = &v["tornados"][0];
     assert_eq!(t["strategy"], "plan plan-a");

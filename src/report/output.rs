@@ -273,15 +273,15 @@ pub fn check_replaceable(target: &Path) -> Result<(), OutputError> {
 mod tests {
     use super::*;
 
-    fn temp(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("drsim-output-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        dir
+    /// A fresh directory under the temporary one, removed when dropped.
+    fn temp() -> tempfile::TempDir {
+        tempfile::Builder::new().prefix("drsim-output-").tempdir().unwrap()
     }
 
     #[test]
     fn nothing_appears_until_commit_and_abandoned_staging_is_removed() {
-        let target = temp("a").join("out");
+        let root_a = temp();
+        let target = root_a.path().join("out");
         {
             let s = Staging::begin(&target, false).unwrap();
             s.write("x.csv", b"a,b\n").unwrap();
@@ -298,7 +298,8 @@ mod tests {
 
     #[test]
     fn existing_target_needs_force_and_is_replaced_whole() {
-        let target = temp("b").join("out");
+        let root_b = temp();
+        let target = root_b.path().join("out");
         let s = Staging::begin(&target, false).unwrap();
         s.write("old.csv", b"old").unwrap();
         s.commit().unwrap();
@@ -320,13 +321,15 @@ mod tests {
     #[test]
     fn force_never_replaces_what_drsim_did_not_write() {
         // A directory the user made: no manifest.
-        let proj = temp("c").join("proj");
+        let root_c = temp();
+        let proj = root_c.path().join("proj");
         fs::create_dir_all(&proj).unwrap();
         fs::write(proj.join("m.toml"), "x").unwrap();
         assert!(refused(&proj).contains("no .drsim-output manifest"));
         assert!(proj.join("m.toml").exists());
         // A previous output with a file the user added afterwards.
-        let out = temp("d").join("out");
+        let root_d = temp();
+        let out = root_d.path().join("out");
         let s = Staging::begin(&out, false).unwrap();
         s.write("a.csv", b"a").unwrap();
         s.commit().unwrap();
@@ -336,16 +339,16 @@ mod tests {
         Staging::begin(&out, true).unwrap().commit().unwrap();
         assert!(!out.join("a.csv").exists());
         // A plain file.
-        let file = temp("e");
-        fs::create_dir_all(&file).unwrap();
-        let file = file.join("f");
+        let root_e = temp();
+        let file = root_e.path().join("f");
         fs::write(&file, "x").unwrap();
         assert!(refused(&file).contains("not a directory"));
     }
 
     #[test]
     fn manifest_lists_every_file_written() {
-        let out = temp("f").join("out");
+        let root_f = temp();
+        let out = root_f.path().join("out");
         let s = Staging::begin(&out, false).unwrap();
         s.write("b.csv", b"b").unwrap();
         fs::write(s.dir().join("chart.png"), b"png").unwrap();

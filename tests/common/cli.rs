@@ -58,18 +58,48 @@ pub fn stdout_of(args: &[&str]) -> String {
 
 /// A path in the temporary directory for case `name` of this test file,
 /// unique to the process, with nothing there: an `--out` directory drsim
-/// creates.
-pub fn temp_path(name: &str) -> std::path::PathBuf {
+/// creates. Removed, with whatever was written there, when the returned
+/// [`TempPath`] is dropped, so test runs leave nothing behind.
+pub fn temp_path(name: &str) -> TempPath {
     let dir = std::env::temp_dir().join(format!("drsim-{}-{}-{name}", env!("CARGO_CRATE_NAME"), std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    dir
+    TempPath(dir)
 }
 
 /// [`temp_path`], created: an empty directory.
-pub fn temp_dir(name: &str) -> std::path::PathBuf {
+pub fn temp_dir(name: &str) -> TempPath {
     let dir = temp_path(name);
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir.0).unwrap();
     dir
+}
+
+/// A test's directory under the temporary directory, removed when dropped.
+#[derive(Debug)]
+pub struct TempPath(std::path::PathBuf);
+
+impl std::ops::Deref for TempPath {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempPath {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempPath {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A results.json without its `invocation` (how it was produced): the
