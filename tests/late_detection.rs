@@ -34,7 +34,7 @@ fn small_model() -> Model {
     ModelSpec::new()
         .regions(&[("p", 1), ("dr", 1)])
         .rto("5d")
-        .failure(outage_failure("region", REGION_PER_YEAR, &exponential("7d")).set("regions", format!("[{}]", s("p"))))
+        .failure(region_only_in(outage_failure("region", REGION_PER_YEAR, &exponential("7d")), "p"))
         .failure(logical_failure(LOGICAL_PER_YEAR, &exponential("1d")))
         .strategy(
             backup_restore("rides-out")
@@ -79,13 +79,10 @@ fn expected_incidents_per_year() -> f64 {
 fn late_detection_estimates_reproduce_closed_forms_within_their_standard_error() {
     let model = small_model();
     let r = late(&model, 4_000, 20_261_201);
-    let s = &r.strategies[0];
-    let loss = s.trials_with_total_data_loss;
-    assert_within_se("P(a trial loses all data)", loss.estimate, expected_total_loss(), share_se(loss.low, loss.high));
+    assert_loss_and_incidents_within_se(&r, expected_total_loss(), expected_incidents_per_year());
+    let loss = r.strategies[0].trials_with_total_data_loss;
     let raw = loss.successes as f64 / loss.trials as f64;
     assert!(raw > 0.05, "raw share {raw}");
-    let incidents = s.incidents_per_year;
-    assert_within_se("incidents per year", incidents.value, expected_incidents_per_year(), incidents.std_error);
     assert_eq!(r.provenance.variance_reduction.as_deref(), Some("late-detection"));
     assert_eq!(r.tally.strata.len(), LATE_STRATA);
 }

@@ -143,7 +143,7 @@ fn small_model() -> Model {
     ModelSpec::new()
         .regions(&[("p", 1), ("dr", 1)])
         .rto("5d")
-        .failure(outage_failure("region", REGION_PER_YEAR, &exponential("7d")).set("regions", format!("[{}]", s("p"))))
+        .failure(region_only_in(outage_failure("region", REGION_PER_YEAR, &exponential("7d")), "p"))
         .failure(
             logical_failure(LOGICAL_PER_YEAR, &fixed("1s"))
                 .set("ransomware_share", format!("{RANSOMWARE:?}"))
@@ -186,15 +186,12 @@ fn expected_incidents_per_year() -> f64 {
 fn crossed_estimates_reproduce_closed_forms_within_their_standard_error() {
     let model = small_model();
     let r = crossed(&model, 4_000, 20_261_130);
-    let s = &r.strategies[0];
-    let loss = s.trials_with_total_data_loss;
-    assert_within_se("P(a trial loses all data)", loss.estimate, expected_total_loss(), share_se(loss.low, loss.high));
+    assert_loss_and_incidents_within_se(&r, expected_total_loss(), expected_incidents_per_year());
     // Stratum weights matter: the raw share is far from the estimate, as
     // trials with 3 or more logical failures get half the trials.
+    let loss = r.strategies[0].trials_with_total_data_loss;
     let raw = loss.successes as f64 / loss.trials as f64;
     assert!(raw > expected_total_loss() + 0.1, "raw share {raw}");
-    let incidents = s.incidents_per_year;
-    assert_within_se("incidents per year", incidents.value, expected_incidents_per_year(), incidents.std_error);
     assert_eq!(r.provenance.variance_reduction.as_deref(), Some("crossed"));
     assert_eq!(r.tally.strata.len(), drsim::world::strata::CROSSED_STRATA);
 }

@@ -32,7 +32,7 @@ fn model_with_rto(rto: &str) -> Model {
     ModelSpec::new()
         .regions(&[("p", 1), ("dr", 1)])
         .rto(rto)
-        .failure(outage_failure("region", L_PER_YEAR, &exponential("7d")).set("regions", format!("[{}]", s("p"))))
+        .failure(region_only_in(outage_failure("region", L_PER_YEAR, &exponential("7d")), "p"))
         .strategy(backup_restore("rides-out").set("deployment", s("single_az")).set("invoke_after", s("100y")))
         .build()
 }

@@ -963,6 +963,14 @@ mod tests {
         model
     }
 
+    /// securecart-monolith with 30 logical failures a year, so that a
+    /// stratum's given points are often thinned by other down times.
+    fn monolith_with_30_logical_failures() -> Model {
+        let text =
+            include_str!("../../models/securecart-monolith.toml").replace("rate_per_year = 1.0", "rate_per_year = 30");
+        Model::from_str_at(&text, std::path::Path::new("m.toml")).unwrap()
+    }
+
     // A late-detection stratum's worlds: with no late point every logical
     // incident is detected within the threshold; with late points, each one
     // the data component is up for becomes an incident detected after it,
@@ -970,9 +978,7 @@ mod tests {
     // down time of one thins others in many trials.
     #[test]
     fn a_late_split_gives_late_delays_exactly_at_its_late_points() {
-        let text =
-            include_str!("../../models/securecart-monolith.toml").replace("rate_per_year = 1.0", "rate_per_year = 30");
-        let model = Model::from_str_at(&text, std::path::Path::new("m.toml")).unwrap();
+        let model = monolith_with_30_logical_failures();
         let design =
             strata::Stratification::new(&model, Duration::YEAR, strata::VarianceReduction::LateDetection).unwrap();
         let strata::Points::Late(split) = design.dims[1].points.clone() else { panic!("a late split") };
@@ -1007,9 +1013,7 @@ mod tests {
     // failures a year, so that windows hold many and down times thin some.
     #[test]
     fn a_peak_season_split_puts_drawn_points_outside_its_windows_only() {
-        let text =
-            include_str!("../../models/securecart-monolith.toml").replace("rate_per_year = 1.0", "rate_per_year = 30");
-        let model = Model::from_str_at(&text, std::path::Path::new("m.toml")).unwrap();
+        let model = monolith_with_30_logical_failures();
         let design =
             strata::Stratification::new(&model, Duration::YEAR, strata::VarianceReduction::PeakSeason).unwrap();
         assert_eq!(design.weights.len(), strata::PEAK_STRATA);

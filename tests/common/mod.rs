@@ -607,6 +607,17 @@ pub fn assert_per_trial_figures_match_spread(runs: &[Results]) {
     assert_stated_se_matches_spread("expected annual cost", runs.iter().map(expected_cost_of).collect());
 }
 
+/// Asserts that the first strategy's P(a trial loses all data) and
+/// incidents per year are within 4 of their own standard errors of the
+/// closed forms `total_loss` and `incidents_per_year`
+/// ([`assert_within_se`]).
+pub fn assert_loss_and_incidents_within_se(r: &Results, total_loss: f64, incidents_per_year: f64) {
+    let (loss, se) = total_loss_of(r);
+    assert_within_se("P(a trial loses all data)", loss, total_loss, se);
+    let (incidents, se) = incidents_of(r);
+    assert_within_se("incidents per year", incidents, incidents_per_year, se);
+}
+
 /// The first strategy's expected annual cost and its stated standard error.
 pub fn expected_cost_of(r: &Results) -> (f64, f64) {
     let c = &r.strategies[0].cost.total_annual_usd;
