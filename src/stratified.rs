@@ -6,13 +6,14 @@
 use crate::cost::LineItems;
 use crate::incident::{Path, Step};
 use crate::model::{DisruptionKind, Duration, Model};
-use crate::stats::stratified::{self as est, PartMean, PartShare};
+use crate::stats::TrialTotals;
+use crate::stats::stratified::{self as est, PartMean, PartShare, Spread};
 use crate::stats::{LogHistogram, Mixture, Moments};
 use crate::summary::{
     CONFIDENCE, CostSummary, KindSummary, Mean, Met, Outcome, OutcomeShare, Quantile, Quantiles, ReplayGain, Share,
     StrategySummary, met_part,
 };
-use crate::tally::{KindTally, StrategyTally, Tally};
+use crate::tally::{KindTally, KindTrials, StrategyTally, Tally};
 use crate::world::strata::{Stratification, VarianceReduction};
 
 /// Per-trial weight of each stratum of `tally`: `p_k / n_k` (0 for an empty stratum).
@@ -71,16 +72,16 @@ fn hist_mean(m: &Mixture<'_>) -> Mean {
 }
 
 /// The stratified mean of one `Moments` figure: of per-trial values with
-/// `spreads` empty, of per-incident values with stratum `k`'s count spread
-/// at `spreads[k]` ([`est::count_spread`]).
-fn moments_mean<'a>(w: &[f64], spreads: &[f64], of: impl Fn(usize) -> &'a Moments) -> Mean {
+/// `spreads` empty, of per-incident values with stratum `k`'s values
+/// varying with their trials as `spreads[k]` says.
+fn moments_mean<'a>(w: &[f64], spreads: &[Spread], of: impl Fn(usize) -> &'a Moments) -> Mean {
     let parts: Vec<PartMean> = w
         .iter()
         .enumerate()
         .map(|(k, &weight)| {
             let m = of(k);
-            let count_spread = spreads.get(k).copied().unwrap_or(0.0);
-            PartMean { weight, mean: m.mean(), std_error: m.std_error(), count: m.count(), count_spread }
+            let spread = spreads.get(k).copied().unwrap_or_default();
+            PartMean { weight, mean: m.mean(), std_error: m.std_error(), count: m.count(), spread }
         })
         .collect();
     let (value, std_error) = est::mean(&parts);
@@ -118,25 +119,43 @@ fn kind_summary(
     plays: u32,
 ) -> KindSummary {
     // How each stratum's count of these incidents varies from trial to
-    // trial: what the per-incident figures' errors add for it.
+    // trial: what the figures read from histograms (quantiles) and the
+    // outcome shares add for it, their values taken as independent.
     let spreads: Vec<f64> =
         ks.iter().zip(trials).map(|(k, &n)| est::count_spread(n, k.incidents, k.incidents_sq)).collect();
+    // The other per-incident figures' exact errors: from each stratum's
+    // per-trial totals of the figure (`of` picks them).
+    let totals = |of: &dyn Fn(&KindTrials) -> &TrialTotals| -> Vec<Spread> {
+        ks.iter().zip(trials).map(|(k, &n)| Spread::Totals(of(&k.per_trial).spread(n))).collect()
+    };
     let met_parts = |met: Met| -> Vec<PartShare> {
         ks.iter()
             .zip(w)
-            .zip(&spreads)
-            .map(|((k, &weight), &spread)| met_part(k, met, weight, plays).per_incident(spread))
+            .zip(trials)
+            .map(|((k, &weight), &n)| {
+                let t = &k.per_trial;
+                let (once, replayed) = match met {
+                    Met::Rto => (&t.rto_met, &t.replayed[0]),
+                    Met::Rpo => (&t.rpo_met, &t.replayed[1]),
+                    Met::Both => (&t.both_met, &t.replayed[2]),
+                };
+                // With replays a value is the share of an incident's plays that met.
+                let spread =
+                    if k.replayed.is_empty() { once.spread(n) } else { replayed.spread(n).per(f64::from(plays)) };
+                met_part(k, met, weight, plays).per_incident(Spread::Totals(spread))
+            })
             .collect()
     };
     let met = |met: Met| Share::of_parts(&met_parts(met));
     let incidents: u64 = ks.iter().map(|k| k.incidents).sum();
-    let parts = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
+    let parts = |of: &dyn Fn(&KindTally) -> u64, spreads: &[Spread]| -> Vec<PartShare> {
         ks.iter()
             .zip(w)
-            .zip(&spreads)
+            .zip(spreads)
             .map(|((k, &weight), &spread)| PartShare::of(weight, of(k), k.incidents).per_incident(spread))
             .collect()
     };
+    let counted: Vec<Spread> = spreads.iter().map(|&s| Spread::Counts(s)).collect();
     let years = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
         ks.iter().zip(w).zip(slots).map(|((k, &weight), &trials)| PartShare::of(weight, of(k), trials)).collect()
     };
@@ -148,20 +167,20 @@ fn kind_summary(
     }
     let downtime = mixture(w, |k| &ks[k].downtime_s).per_incident(spreads.clone());
     let loss = mixture(w, |k| &ks[k].data_loss_s).per_incident(spreads.clone());
-    let back = mixture(w, |k| &ks[k].service_back_s).per_incident(spreads.clone());
-    let cost = moments_mean(w, &spreads, |k| &ks[k].cost_usd);
+    let back = mixture(w, |k| &ks[k].service_back_s).per_incident(spreads);
+    let cost = moments_mean(w, &totals(&|t| &t.cost_usd), |k| &ks[k].cost_usd);
     KindSummary {
         kind,
         incidents,
         incidents_per_year: per_trial(w, |k| ks[k].incidents) / per_year,
         rto_s: quantiles(&downtime),
-        rto_mean_s: hist_mean(&downtime),
+        rto_mean_s: moments_mean(w, &totals(&|t| &t.downtime_s), |k| ks[k].downtime_s.moments()),
         rpo_s: quantiles(&loss),
         rto_met: met(Met::Rto),
         rpo_met: met(Met::Rpo),
         both_met: met(Met::Both),
         data_lost_entirely: ks.iter().map(|k| k.data_lost_entirely).sum(),
-        total_loss: events(&parts(&|k| k.data_lost_entirely)),
+        total_loss: events(&parts(&|k| k.data_lost_entirely, &totals(&|t| &t.data_lost_entirely))),
         degraded_mean_s: ratio(w, |k| (ks[k].degraded_s.mean(), ks[k].degraded_s.count())),
         steps_mean_s: Step::ALL
             .iter()
@@ -175,13 +194,13 @@ fn kind_summary(
                 let of = |k: &KindTally| {
                     Path::ALL.iter().filter(|&&p| Outcome::of(p) == outcome).map(|p| k.paths[p.index()]).sum()
                 };
-                (outcome, parts(&of))
+                (outcome, parts(&of, &counted))
             })
             .filter(|(_, p)| p.iter().any(|p| p.successes > 0))
             .map(|(outcome, p)| OutcomeShare { outcome, share: events(&p) })
             .collect(),
         service_back_s: quantiles(&back),
-        service_back_mean_s: hist_mean(&back),
+        service_back_mean_s: moments_mean(w, &totals(&|t| &t.service_back_s), |k| ks[k].service_back_s.moments()),
         years_with_rto_breach: events(&years(&|k| k.years_with_rto_breach)),
         years_with_rpo_breach: events(&years(&|k| k.years_with_rpo_breach)),
         rto_met_replays: ReplayGain::of(&met_parts(Met::Rto)),
@@ -257,7 +276,7 @@ pub fn strategy_summary(model: &Model, index: usize, tally: &Tally, design: &Str
                 .map(|(s, &weight)| {
                     let (met, incidents) = s.both_met_all_kinds();
                     let spread = s.trial_incidents.variance() * s.trial_incidents.count() as f64;
-                    PartShare::of(weight, met, incidents).per_incident(spread)
+                    PartShare::of(weight, met, incidents).per_incident(Spread::Counts(spread))
                 })
                 .collect::<Vec<_>>(),
         ),

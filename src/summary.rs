@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::cost::LineItems;
 use crate::incident::{Path, Step};
 use crate::model::{DisruptionKind, Model};
-use crate::stats::stratified::{PartShare, PlaysMet};
+use crate::stats::stratified::{PartShare, PlaysMet, Spread};
 use crate::stats::{LogHistogram, Proportion};
 use crate::tally::{KindTally, StrategyTally, Tally};
 
@@ -414,7 +414,7 @@ pub(crate) fn met_part(k: &KindTally, met: Met, weight: f64, plays: u32) -> Part
         Met::Both => (k.both_met, k.replayed.both_met),
     };
     let replayed = (!k.replayed.is_empty()).then_some(PlaysMet { plays, met: sums[0], met_sq: sums[1] });
-    PartShare { weight, successes, trials: k.incidents, replayed, count_spread: 0.0 }
+    PartShare { weight, successes, trials: k.incidents, replayed, spread: Spread::PerTrial }
 }
 
 /// The share of `k`'s incidents meeting `met`: the plain count, or with

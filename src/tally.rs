@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::incident::{Incident, Path, Step};
 use crate::model::{DisruptionKind, Duration, Model, SimTime};
-use crate::stats::{LogHistogram, Moments, Sum};
+use crate::stats::{LogHistogram, Moments, Sum, TrialTotals};
 
 /// Totals over the incidents of one kind under one strategy.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -59,6 +59,113 @@ pub struct KindTally {
     /// summed, and their squares summed; empty otherwise.
     #[serde(default, skip_serializing_if = "Replayed::is_empty")]
     pub replayed: Replayed,
+    /// In a stratum's tally: the per-trial totals of the per-incident
+    /// figures a stratified run estimates as ratios, for their exact
+    /// standard errors; empty in a plain run, which does not pay for them.
+    #[serde(default, skip_serializing_if = "KindTrials::is_empty")]
+    pub per_trial: KindTrials,
+}
+
+/// Per-trial totals ([`TrialTotals`]) of one kind's per-incident figures,
+/// kept in a stratum's tally: a trial's count of incidents and its total of
+/// each figure, summed over the stratum's trials with their squares and
+/// products (`stats::stratified`, [`Spread::Totals`](crate::stats::stratified::Spread)).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindTrials {
+    /// Cost, USD (count: incidents).
+    pub cost_usd: TrialTotals,
+    /// Load-weighted downtime, seconds (count: finite values, as its histogram's moments).
+    pub downtime_s: TrialTotals,
+    /// Time until service is back, seconds (count: finite values).
+    pub service_back_s: TrialTotals,
+    /// Incidents meeting the RTO target (each 0 or 1; count: incidents).
+    pub rto_met: TrialTotals,
+    /// Incidents meeting the RPO target.
+    pub rpo_met: TrialTotals,
+    /// Incidents meeting both.
+    pub both_met: TrialTotals,
+    /// Incidents losing all data.
+    pub data_lost_entirely: TrialTotals,
+    /// With replays ([`Replayed`]): plays meeting the RTO target, the RPO
+    /// target and both (count: replayed incidents).
+    #[serde(default)]
+    pub replayed: [TrialTotals; 3],
+}
+
+impl KindTrials {
+    /// Whether no trial held an incident of the kind (or totals were not kept).
+    pub fn is_empty(&self) -> bool {
+        self.cost_usd.is_empty() && self.replayed.iter().all(TrialTotals::is_empty)
+    }
+
+    fn merge(&mut self, o: &KindTrials) {
+        for (a, b) in self.all_mut().into_iter().zip(o.all()) {
+            a.merge(b);
+        }
+    }
+
+    fn all(&self) -> [&TrialTotals; 10] {
+        let [r0, r1, r2] = &self.replayed;
+        [
+            &self.cost_usd,
+            &self.downtime_s,
+            &self.service_back_s,
+            &self.rto_met,
+            &self.rpo_met,
+            &self.both_met,
+            &self.data_lost_entirely,
+            r0,
+            r1,
+            r2,
+        ]
+    }
+
+    fn all_mut(&mut self) -> [&mut TrialTotals; 10] {
+        let [r0, r1, r2] = &mut self.replayed;
+        [
+            &mut self.cost_usd,
+            &mut self.downtime_s,
+            &mut self.service_back_s,
+            &mut self.rto_met,
+            &mut self.rpo_met,
+            &mut self.both_met,
+            &mut self.data_lost_entirely,
+            r0,
+            r1,
+            r2,
+        ]
+    }
+}
+
+/// A kind's running totals when a trial began, for
+/// [`Tally::close_stratum_trial`]: what the trial added is the difference,
+/// exact since every total is an integer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct KindMark {
+    incidents: u64,
+    met: [u64; 3],
+    lost: u64,
+    cost: i128,
+    downtime: (u64, i128),
+    back: (u64, i128),
+    replayed: u64,
+    replayed_met: [u64; 3],
+}
+
+impl KindMark {
+    fn of(k: &KindTally) -> KindMark {
+        let fixed = |m: &Moments| (m.count(), m.fixed_sum());
+        KindMark {
+            incidents: k.incidents,
+            met: [k.rto_met, k.rpo_met, k.both_met],
+            lost: k.data_lost_entirely,
+            cost: k.cost_usd.fixed_sum(),
+            downtime: fixed(k.downtime_s.moments()),
+            back: fixed(k.service_back_s.moments()),
+            replayed: k.replayed.incidents,
+            replayed_met: [k.replayed.rto_met[0], k.replayed.rpo_met[0], k.replayed.both_met[0]],
+        }
+    }
 }
 
 /// How many of an incident's replays (all plays but the first, see
@@ -130,6 +237,33 @@ impl KindTally {
         self.years_with_rto_breach += o.years_with_rto_breach;
         self.years_with_rpo_breach += o.years_with_rpo_breach;
         self.replayed.merge(&o.replayed);
+        self.per_trial.merge(&o.per_trial);
+    }
+
+    /// Adds to [`Self::incidents_sq`] and [`Self::per_trial`] what one
+    /// trial added to the totals since `before`.
+    fn close_trial(&mut self, before: &KindMark) {
+        let now = KindMark::of(self);
+        let x = now.incidents - before.incidents;
+        if x > 0 {
+            self.incidents_sq += x * x;
+            let t = &mut self.per_trial;
+            t.cost_usd.push(x, now.cost - before.cost);
+            t.downtime_s.push(now.downtime.0 - before.downtime.0, now.downtime.1 - before.downtime.1);
+            t.service_back_s.push(now.back.0 - before.back.0, now.back.1 - before.back.1);
+            let met = [&mut t.rto_met, &mut t.rpo_met, &mut t.both_met];
+            for ((t, now), before) in met.into_iter().zip(now.met).zip(before.met) {
+                t.push_count(x, now - before);
+            }
+            t.data_lost_entirely.push_count(x, now.lost - before.lost);
+        }
+        let replayed = now.replayed - before.replayed;
+        if replayed > 0 {
+            for ((t, now), before) in self.per_trial.replayed.iter_mut().zip(now.replayed_met).zip(before.replayed_met)
+            {
+                t.push_count(replayed, now - before);
+            }
+        }
     }
 }
 
@@ -338,21 +472,21 @@ impl Tally {
         }
     }
 
-    /// Every strategy's incidents of every kind so far, strategy by
-    /// strategy, into `counts` (for [`Tally::square_trial_counts`]).
-    pub(crate) fn incident_counts(&self, counts: &mut Vec<u64>) {
-        counts.clear();
-        counts.extend(self.strategies.iter().flat_map(|s| s.kinds.iter().map(|k| k.incidents)));
+    /// Every strategy's totals of every kind so far, strategy by strategy,
+    /// into `marks` (for [`Tally::close_stratum_trial`]).
+    pub(crate) fn marks(&self, marks: &mut Vec<KindMark>) {
+        marks.clear();
+        marks.extend(self.strategies.iter().flat_map(|s| s.kinds.iter().map(KindMark::of)));
     }
 
-    /// Adds to every [`KindTally::incidents_sq`] the square of the
-    /// incidents recorded since `before` ([`Tally::incident_counts`] taken
-    /// when the trial began): the trial's count.
-    pub(crate) fn square_trial_counts(&mut self, before: &[u64]) {
+    /// Closes a trial of a stratum's tally, `before` its [`Tally::marks`]
+    /// when the trial began: adds the trial's count of each kind, squared,
+    /// to [`KindTally::incidents_sq`], and its totals to
+    /// [`KindTally::per_trial`].
+    pub(crate) fn close_stratum_trial(&mut self, before: &[KindMark]) {
         let kinds = self.strategies.iter_mut().flat_map(|s| s.kinds.iter_mut());
-        for (k, &before) in kinds.zip(before) {
-            let trial = k.incidents - before;
-            k.incidents_sq += trial * trial;
+        for (k, before) in kinds.zip(before) {
+            k.close_trial(before);
         }
     }
 
@@ -567,9 +701,10 @@ mod tests {
     }
 
     // A trial's count per kind is what it added to `incidents`; its square
-    // is what `incidents_sq` gains.
+    // is what `incidents_sq` gains, and its totals (here its cost and its
+    // incidents meeting the RTO) go to `per_trial` with the count.
     #[test]
-    fn trial_counts_are_squared_kind_by_kind() {
+    fn a_stratum_trial_adds_its_counts_and_totals_kind_by_kind() {
         let strategy =
             StrategyTally { kinds: vec![KindTally::default(); DisruptionKind::COUNT], ..StrategyTally::default() };
         let mut tally = Tally {
@@ -583,17 +718,30 @@ mod tests {
             region_plays: 1,
         };
         let mut before = Vec::new();
+        // Per trial, kind 0's incidents (each costing 2.5 and meeting the
+        // RTO) and kind 1's (costing 1, missing it).
         for (trial, counts) in [[2u64, 0], [3, 1], [0, 0]].iter().enumerate() {
-            tally.incident_counts(&mut before);
+            tally.marks(&mut before);
             for s in &mut tally.strategies {
-                s.kinds[0].incidents += counts[0] + trial as u64 % 2;
-                s.kinds[1].incidents += counts[1];
+                for (k, (&count, cost)) in s.kinds.iter_mut().zip(counts.iter().zip([2.5, 1.0])) {
+                    let count = count + if k.incidents == 0 { 0 } else { trial as u64 % 2 };
+                    k.incidents += count;
+                    k.rto_met += if cost > 2.0 { count } else { 0 };
+                    (0..count).for_each(|_| k.cost_usd.push(cost));
+                }
             }
-            tally.square_trial_counts(&before);
+            tally.close_stratum_trial(&before);
         }
         for s in &tally.strategies {
-            assert_eq!((s.kinds[0].incidents, s.kinds[0].incidents_sq), (6, 4 + 16));
-            assert_eq!((s.kinds[1].incidents, s.kinds[1].incidents_sq), (1, 1));
+            let (a, b) = (&s.kinds[0], &s.kinds[1]);
+            assert_eq!((a.incidents, a.incidents_sq), (6, 4 + 16));
+            assert_eq!((b.incidents, b.incidents_sq), (1, 1));
+            let cost = &a.per_trial.cost_usd;
+            assert_eq!((cost.count, cost.count_sq, cost.products), (6, 20, (2 * 5 + 4 * 10) * 1_000_000));
+            assert_eq!((cost.sums.count(), cost.sums.sum()), (2, 15.0), "trials holding incidents");
+            assert_eq!(a.per_trial.rto_met.products, (2 * 2 + 4 * 4) * 1_000_000);
+            assert_eq!((b.per_trial.rto_met.count, b.per_trial.rto_met.products), (1, 0));
+            assert!(s.kinds[2].per_trial.is_empty(), "kinds without incidents keep nothing");
         }
     }
 

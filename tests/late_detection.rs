@@ -116,6 +116,7 @@ fn late_detection_stated_standard_error_matches_the_spread_over_50_seeds() {
     let model = small_model();
     let runs: Vec<Results> = (0..50).map(|seed| late(&model, 400, 9_000 + seed)).collect();
     assert_per_trial_figures_match_spread(&runs);
+    assert_logical_incident_figures_match_spread(&runs);
 }
 
 #[test]

@@ -115,6 +115,7 @@ fn peak_season_stated_standard_error_matches_the_spread_over_50_seeds() {
     let model = season();
     let runs: Vec<Results> = (0..50).map(|seed| peak_season(&model, 400, 9_000 + seed)).collect();
     assert_per_trial_figures_match_spread(&runs);
+    assert_logical_incident_figures_match_spread(&runs);
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::cost::{CostModel, TrialPricer};
 use crate::incident::Incident;
 use crate::model::{Deployment, DisruptionKind, Duration, Model, Posture, Strategy};
 use crate::strategy::Ctx;
-use crate::tally::{ReplaysMet, Tally};
+use crate::tally::{KindMark, ReplaysMet, Tally};
 use crate::world::site::{self, Disruption, SiteScratch};
 use crate::world::strata::Stratification;
 use crate::world::{World, seed};
@@ -132,9 +132,9 @@ struct Scratch {
     sites: SiteCache,
     annual_cost: Vec<f64>,
     replays: Replays,
-    /// In a stratified run, the stratum's incident counts when the trial
-    /// began ([`Tally::incident_counts`]).
-    counts: Vec<u64>,
+    /// In a stratified run, the stratum's totals when the trial began
+    /// ([`Tally::marks`]).
+    marks: Vec<KindMark>,
 }
 
 /// The disruptions of each (region, deployment) asked for in the current
@@ -187,7 +187,7 @@ impl Scratch {
             sites: SiteCache::default(),
             annual_cost: vec![0.0; model.strategies.len()],
             replays: Replays::new(model, region_plays),
-            counts: Vec::new(),
+            marks: Vec::new(),
         }
     }
 }
@@ -531,13 +531,13 @@ impl Engine<'_> {
                 strata.give(&mut scratch.world, stratum, config.horizon, &mut seed::stratum_rng(config.seed, trial));
                 tally.trials += 1;
                 let tally = &mut tally.strata[stratum];
-                tally.incident_counts(&mut scratch.counts);
+                tally.marks(&mut scratch.marks);
                 (tally, true)
             }
             None => (tally, false),
         };
         scratch.world.sample(model, config.horizon, &mut world_rng);
-        let Scratch { world, site, sites, annual_cost, replays, counts } = scratch;
+        let Scratch { world, site, sites, annual_cost, replays, marks } = scratch;
         let world = &*world;
         sites.clear();
         let streams = seed::TrialStreams::new(config.seed, trial);
@@ -568,7 +568,7 @@ impl Engine<'_> {
             annual_cost[index] = trial_tally.finish(costs.fixed_annual_usd(index) * config.horizon.years());
         }
         if stratified {
-            tally.square_trial_counts(counts);
+            tally.close_stratum_trial(marks);
         }
         tally.end_trial(annual_cost);
     }

@@ -11,7 +11,10 @@
 //!   `u64` bucket counts; [`Proportion`] keeps `u64` counts. Merging is integer
 //!   addition, which is exactly commutative and associative, so no floating-point sum
 //!   depends on the merge order. Floating point is only used when a statistic is read
-//!   out, from the same integers, hence with the same result.
+//!   out, from the same integers, hence with the same result. [`TrialTotals`]
+//!   keeps, the same way, a per-incident figure's per-trial counts and totals
+//!   with their squares and products, for a stratified ratio estimator's
+//!   exact error.
 //! * **Histogram accuracy.** [`LogHistogram`] buckets positive values on a log scale
 //!   with `γ = (1 + α)/(1 − α)`, `α` = [`LogHistogram::RELATIVE_ACCURACY`] = 0.5%:
 //!   every quantile it reports is within 0.5% (relative) of the true sample value at
@@ -31,7 +34,9 @@ mod histogram;
 mod interval;
 mod moments;
 pub mod stratified;
+mod totals;
 
 pub use histogram::{LogHistogram, Mixture};
 pub use interval::{Estimate, Proportion, poisson_exact_interval, z_for};
 pub use moments::{Moments, Sum};
+pub use totals::TrialTotals;

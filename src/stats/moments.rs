@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Fixed-point scale of [`Moments`]: one unit is 1e-6 of the value's unit.
-const SUM_SCALE: f64 = 1e6;
+pub(crate) const SUM_SCALE: f64 = 1e6;
 
 /// Exact accumulator of the count, sum and sum of squares of `f64` values.
 ///
@@ -126,6 +126,29 @@ impl Moments {
         self.n = self.n.wrapping_add(other.n);
         self.sum = self.sum.wrapping_add(other.sum);
         self.sum_sq = self.sum_sq.wrapping_add(other.sum_sq);
+    }
+
+    /// Adds one value given in fixed point, `round(x * 1e6)`: the same
+    /// integers as [`Self::push`] of `x`, for a value already summed in
+    /// fixed point (a trial's total of values, say), which it adds exactly.
+    pub(crate) fn push_fixed(&mut self, fixed: i128) {
+        let a = fixed.unsigned_abs();
+        let (hi, lo) = mul_wide(a, a);
+        self.n = self.n.wrapping_add(1);
+        self.sum = self.sum.wrapping_add(fixed);
+        self.sum_sq = self.sum_sq.wrapping_add(U256 { hi, lo });
+    }
+
+    /// The same sums as `n` values: the moments of these values with zeros
+    /// added (or, below [`Self::count`], taken away) until there are `n`.
+    pub(crate) fn with_count(&self, n: u64) -> Moments {
+        Moments { n, ..self.clone() }
+    }
+
+    /// The fixed-point sum, `sum_i round(x_i * 1e6)`: exact, so two such
+    /// sums' difference is the exact sum of the values pushed in between.
+    pub(crate) fn fixed_sum(&self) -> i128 {
+        self.sum
     }
 
     /// Number of values pushed.
@@ -337,7 +360,7 @@ fn sub(a: (u128, u128), b: (u128, u128)) -> (u128, u128) {
 
 /// Serde helper writing an `i128` as a decimal string (and reading a string or any
 /// integer), so the exact value survives JSON readers that use 53-bit floats.
-mod i128_string {
+pub(super) mod i128_string {
     use serde::de::{self, Visitor};
     use serde::{Deserializer, Serializer};
     use std::fmt;

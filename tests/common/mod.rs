@@ -607,6 +607,22 @@ pub fn assert_per_trial_figures_match_spread(runs: &[Results]) {
     assert_stated_se_matches_spread("expected annual cost", runs.iter().map(expected_cost_of).collect());
 }
 
+/// Asserts, as [`assert_per_trial_figures_match_spread`], that the first
+/// strategy's per-incident figures of `logical` failures state errors
+/// matching their spread: the share of its incidents losing all data and
+/// its mean cost (ratio estimators, whose values a stratum ties together
+/// within a trial).
+pub fn assert_logical_incident_figures_match_spread(runs: &[Results]) {
+    let logical = |r: &Results| {
+        let name = r.strategies[0].name.clone();
+        kind(r, &name, drsim::model::DisruptionKind::Logical).clone()
+    };
+    let shares = runs.iter().map(|r| logical(r).total_loss).map(|s| (s.estimate, share_se(s.low, s.high)));
+    assert_stated_se_matches_spread("logical incidents losing all data", shares.collect());
+    let costs = runs.iter().map(|r| logical(r).cost_mean_usd).map(|c| (c.value, c.std_error));
+    assert_stated_se_matches_spread("logical incident cost", costs.collect());
+}
+
 /// Asserts that the first strategy's P(a trial loses all data) and
 /// incidents per year are within 4 of their own standard errors of the
 /// closed forms `total_loss` and `incidents_per_year`

@@ -214,7 +214,7 @@ impl<'a> Mixture<'a> {
                 mean: h.moments.mean(),
                 std_error: h.moments.std_error(),
                 count: h.moments.count(),
-                count_spread: self.count_spread(k),
+                spread: crate::stats::stratified::Spread::Counts(self.count_spread(k)),
             })
             .collect();
         crate::stats::stratified::mean(&parts)
