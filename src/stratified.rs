@@ -134,11 +134,12 @@ fn kind_summary(
             .zip(trials)
             .map(|((k, &weight), &n)| {
                 let t = &k.per_trial;
-                let (once, replayed) = match met {
-                    Met::Rto => (&t.rto_met, &t.replayed[0]),
-                    Met::Rpo => (&t.rpo_met, &t.replayed[1]),
-                    Met::Both => (&t.both_met, &t.replayed[2]),
+                let at = match met {
+                    Met::Rto => 0,
+                    Met::Rpo => 1,
+                    Met::Both => 2,
                 };
+                let (once, replayed) = (&t.met[at], &t.replayed[at]);
                 // With replays a value is the share of an incident's plays that met.
                 let spread =
                     if k.replayed.is_empty() { once.spread(n) } else { replayed.spread(n).per(f64::from(plays)) };
@@ -156,6 +157,8 @@ fn kind_summary(
             .collect()
     };
     let counted: Vec<Spread> = spreads.iter().map(|&s| Spread::Counts(s)).collect();
+    let lost: Vec<Spread> =
+        ks.iter().zip(trials).map(|(k, &n)| Spread::Totals(k.per_trial.data_lost_entirely.spread(n))).collect();
     let years = |of: &dyn Fn(&KindTally) -> u64| -> Vec<PartShare> {
         ks.iter().zip(w).zip(slots).map(|((k, &weight), &trials)| PartShare::of(weight, of(k), trials)).collect()
     };
@@ -180,7 +183,7 @@ fn kind_summary(
         rpo_met: met(Met::Rpo),
         both_met: met(Met::Both),
         data_lost_entirely: ks.iter().map(|k| k.data_lost_entirely).sum(),
-        total_loss: events(&parts(&|k| k.data_lost_entirely, &totals(&|t| &t.data_lost_entirely))),
+        total_loss: events(&parts(&|k| k.data_lost_entirely, &lost)),
         degraded_mean_s: ratio(w, |k| (ks[k].degraded_s.mean(), ks[k].degraded_s.count())),
         steps_mean_s: Step::ALL
             .iter()

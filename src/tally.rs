@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::incident::{Incident, Path, Step};
 use crate::model::{DisruptionKind, Duration, Model, SimTime};
-use crate::stats::{LogHistogram, Moments, Sum, TrialTotals};
+use crate::stats::{LogHistogram, Moments, Sum, TrialCounts, TrialTotals};
 
 /// Totals over the incidents of one kind under one strategy.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -66,10 +66,11 @@ pub struct KindTally {
     pub per_trial: KindTrials,
 }
 
-/// Per-trial totals ([`TrialTotals`]) of one kind's per-incident figures,
-/// kept in a stratum's tally: a trial's count of incidents and its total of
-/// each figure, summed over the stratum's trials with their squares and
-/// products (`stats::stratified`, [`Spread::Totals`](crate::stats::stratified::Spread)).
+/// Per-trial totals ([`TrialTotals`], [`TrialCounts`]) of one kind's
+/// per-incident figures, kept in a stratum's tally: a trial's count of
+/// incidents and its total of each figure, summed over the stratum's trials
+/// with their squares and products (`stats::stratified`,
+/// [`Spread::Totals`](crate::stats::stratified::Spread)).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindTrials {
     /// Cost, USD (count: incidents).
@@ -78,62 +79,30 @@ pub struct KindTrials {
     pub downtime_s: TrialTotals,
     /// Time until service is back, seconds (count: finite values).
     pub service_back_s: TrialTotals,
-    /// Incidents meeting the RTO target (each 0 or 1; count: incidents).
-    pub rto_met: TrialTotals,
-    /// Incidents meeting the RPO target.
-    pub rpo_met: TrialTotals,
-    /// Incidents meeting both.
-    pub both_met: TrialTotals,
+    /// Incidents meeting the RTO target, the RPO target and both (count: incidents).
+    pub met: [TrialCounts; 3],
     /// Incidents losing all data.
-    pub data_lost_entirely: TrialTotals,
+    pub data_lost_entirely: TrialCounts,
     /// With replays ([`Replayed`]): plays meeting the RTO target, the RPO
     /// target and both (count: replayed incidents).
     #[serde(default)]
-    pub replayed: [TrialTotals; 3],
+    pub replayed: [TrialCounts; 3],
 }
 
 impl KindTrials {
     /// Whether no trial held an incident of the kind (or totals were not kept).
     pub fn is_empty(&self) -> bool {
-        self.cost_usd.is_empty() && self.replayed.iter().all(TrialTotals::is_empty)
+        self.cost_usd.is_empty() && self.replayed.iter().all(TrialCounts::is_empty)
     }
 
     fn merge(&mut self, o: &KindTrials) {
-        for (a, b) in self.all_mut().into_iter().zip(o.all()) {
+        self.cost_usd.merge(&o.cost_usd);
+        self.downtime_s.merge(&o.downtime_s);
+        self.service_back_s.merge(&o.service_back_s);
+        let counts = self.met.iter_mut().chain([&mut self.data_lost_entirely]).chain(&mut self.replayed);
+        for (a, b) in counts.zip(o.met.iter().chain([&o.data_lost_entirely]).chain(&o.replayed)) {
             a.merge(b);
         }
-    }
-
-    fn all(&self) -> [&TrialTotals; 10] {
-        let [r0, r1, r2] = &self.replayed;
-        [
-            &self.cost_usd,
-            &self.downtime_s,
-            &self.service_back_s,
-            &self.rto_met,
-            &self.rpo_met,
-            &self.both_met,
-            &self.data_lost_entirely,
-            r0,
-            r1,
-            r2,
-        ]
-    }
-
-    fn all_mut(&mut self) -> [&mut TrialTotals; 10] {
-        let [r0, r1, r2] = &mut self.replayed;
-        [
-            &mut self.cost_usd,
-            &mut self.downtime_s,
-            &mut self.service_back_s,
-            &mut self.rto_met,
-            &mut self.rpo_met,
-            &mut self.both_met,
-            &mut self.data_lost_entirely,
-            r0,
-            r1,
-            r2,
-        ]
     }
 }
 
@@ -251,17 +220,16 @@ impl KindTally {
             t.cost_usd.push(x, now.cost - before.cost);
             t.downtime_s.push(now.downtime.0 - before.downtime.0, now.downtime.1 - before.downtime.1);
             t.service_back_s.push(now.back.0 - before.back.0, now.back.1 - before.back.1);
-            let met = [&mut t.rto_met, &mut t.rpo_met, &mut t.both_met];
-            for ((t, now), before) in met.into_iter().zip(now.met).zip(before.met) {
-                t.push_count(x, now - before);
+            for ((t, now), before) in t.met.iter_mut().zip(now.met).zip(before.met) {
+                t.push(x, now - before);
             }
-            t.data_lost_entirely.push_count(x, now.lost - before.lost);
+            t.data_lost_entirely.push(x, now.lost - before.lost);
         }
         let replayed = now.replayed - before.replayed;
         if replayed > 0 {
             for ((t, now), before) in self.per_trial.replayed.iter_mut().zip(now.replayed_met).zip(before.replayed_met)
             {
-                t.push_count(replayed, now - before);
+                t.push(replayed, now - before);
             }
         }
     }
@@ -739,8 +707,8 @@ mod tests {
             let cost = &a.per_trial.cost_usd;
             assert_eq!((cost.count, cost.count_sq, cost.products), (6, 20, (2 * 5 + 4 * 10) * 1_000_000));
             assert_eq!((cost.sums.count(), cost.sums.sum()), (2, 15.0), "trials holding incidents");
-            assert_eq!(a.per_trial.rto_met.products, (2 * 2 + 4 * 4) * 1_000_000);
-            assert_eq!((b.per_trial.rto_met.count, b.per_trial.rto_met.products), (1, 0));
+            assert_eq!(a.per_trial.met[0].products, 2 * 2 + 4 * 4);
+            assert_eq!((b.per_trial.met[0].count, b.per_trial.met[0].products), (1, 0));
             assert!(s.kinds[2].per_trial.is_empty(), "kinds without incidents keep nothing");
         }
     }

@@ -39,4 +39,4 @@ mod totals;
 pub use histogram::{LogHistogram, Mixture};
 pub use interval::{Estimate, Proportion, poisson_exact_interval, z_for};
 pub use moments::{Moments, Sum};
-pub use totals::TrialTotals;
+pub use totals::{TrialCounts, TrialTotals};

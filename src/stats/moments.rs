@@ -133,7 +133,7 @@ impl Moments {
     /// fixed point (a trial's total of values, say), which it adds exactly.
     pub(crate) fn push_fixed(&mut self, fixed: i128) {
         let a = fixed.unsigned_abs();
-        let (hi, lo) = mul_wide(a, a);
+        let (hi, lo) = if a <= u128::from(u64::MAX) { (0, a * a) } else { mul_wide(a, a) };
         self.n = self.n.wrapping_add(1);
         self.sum = self.sum.wrapping_add(fixed);
         self.sum_sq = self.sum_sq.wrapping_add(U256 { hi, lo });

@@ -16,9 +16,6 @@ use serde::{Deserialize, Serialize};
 use super::moments::{SUM_SCALE, i128_string};
 use super::{Moments, stratified::TrialSpread};
 
-/// 1 in fixed point.
-const ONE: i128 = SUM_SCALE as i128;
-
 /// Sums over trials of a figure's per-trial count `x` and total `y` (a
 /// trial's values summed in fixed point, `round(v * 1e6)` each, exactly as
 /// [`Moments`] sums them): `sum x`, `sum x^2`, the moments of `y` over the
@@ -57,12 +54,6 @@ impl TrialTotals {
         self.products = self.products.wrapping_add(fixed.wrapping_mul(i128::from(count)));
     }
 
-    /// Adds one trial's `count` values of 0 or 1, `successes` of them 1.
-    #[inline]
-    pub fn push_count(&mut self, count: u64, successes: u64) {
-        self.push(count, i128::from(successes) * ONE);
-    }
-
     /// Adds everything accumulated in `other`. Exactly commutative and associative.
     pub fn merge(&mut self, other: &TrialTotals) {
         self.count += other.count;
@@ -87,6 +78,64 @@ impl TrialTotals {
     }
 }
 
+/// [`TrialTotals`] of a figure whose values are 0 or 1 (an incident
+/// meeting a target, losing all data), or whole counts (plays meeting a
+/// target): a trial's total `y` is a count of successes, and every sum is
+/// a `u64`, cheaper to keep than fixed point.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrialCounts {
+    /// `sum x`: values.
+    pub count: u64,
+    /// `sum x^2`.
+    pub count_sq: u64,
+    /// `sum y`: successes.
+    pub successes: u64,
+    /// `sum y^2`.
+    pub successes_sq: u64,
+    /// `sum x y`.
+    pub products: u64,
+}
+
+impl TrialCounts {
+    /// Whether no trial held values.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Adds one trial's `count` values, `successes` their total.
+    #[inline]
+    pub fn push(&mut self, count: u64, successes: u64) {
+        self.count += count;
+        self.count_sq += count * count;
+        self.successes += successes;
+        self.successes_sq += successes * successes;
+        self.products += count * successes;
+    }
+
+    /// Adds everything accumulated in `other`.
+    pub fn merge(&mut self, other: &TrialCounts) {
+        self.count += other.count;
+        self.count_sq += other.count_sq;
+        self.successes += other.successes;
+        self.successes_sq += other.successes_sq;
+        self.products += other.products;
+    }
+
+    /// As [`TrialTotals::spread`], `y` in successes.
+    pub fn spread(&self, trials: u64) -> TrialSpread {
+        if trials < 2 {
+            return TrialSpread::default();
+        }
+        let n = trials as f64;
+        let (x, y) = (self.count as f64, self.successes as f64);
+        TrialSpread {
+            count: super::stratified::count_spread(trials, self.count, self.count_sq),
+            cross: (self.products as f64 - x * y / n) * n / (n - 1.0),
+            total: super::stratified::count_spread(trials, self.successes, self.successes_sq),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +155,22 @@ mod tests {
         assert!((s.cross - 4.5).abs() < 1e-12, "{s:?}");
         assert!((s.total - 7.75).abs() < 1e-12, "{s:?}");
         assert_eq!(t.spread(1), TrialSpread::default(), "one trial: no spread");
+    }
+
+    // A 0/1 figure's counts give the spread of the same totals kept in
+    // fixed point.
+    #[test]
+    fn counts_spread_as_totals_do() {
+        let trials = [(2u64, 1u64), (0, 0), (3, 3), (1, 0)];
+        let (mut counts, mut totals) = (TrialCounts::default(), TrialTotals::default());
+        for &(x, y) in &trials {
+            counts.push(x, y);
+            totals.push(x, i128::from(y) * 1_000_000);
+        }
+        let (a, b) = (counts.spread(4), totals.spread(4));
+        for (u, v) in [(a.count, b.count), (a.cross, b.cross), (a.total, b.total)] {
+            assert!((u - v).abs() < 1e-12, "{a:?} against {b:?}");
+        }
     }
 
     // Merging in any split gives the same integers as one accumulator.
