@@ -58,8 +58,9 @@ pub struct LossExceedanceChart {
 /// of totals, as a step function: for each non-empty bucket `lo..hi` of totals
 /// above `fixed_usd`, the points `(lo - fixed_usd, share of totals above lo)` and
 /// `(hi - fixed_usd, share above hi)`; between buckets the share holds. Points
-/// at share 0 are left out (a log axis cannot show 0). Read a value at `x` as
-/// the last point at or before `x`.
+/// at share 0 are left out (a log axis cannot show 0), and so is a bucket's
+/// first point where the bucket before it ended there (the same point). Read
+/// a value at `x` as the last point at or before `x`.
 pub fn exceedance_points(totals: &LogHistogram, fixed_usd: f64) -> Vec<(f64, f64)> {
     exceedance_points_of(&Mixture::of(totals), fixed_usd)
 }
@@ -83,8 +84,10 @@ pub fn exceedance_points_of(totals: &Mixture<'_>, fixed_usd: f64) -> Vec<(f64, f
         if !hi.is_finite() || hi <= fixed_usd {
             continue;
         }
-        if lo > fixed_usd && before > nothing {
-            out.push((lo - fixed_usd, before / n));
+        // Where the previous bucket ends at `lo`, its last point is this one.
+        let start = (lo - fixed_usd, before / n);
+        if lo > fixed_usd && before > nothing && out.last() != Some(&start) {
+            out.push(start);
         }
         if above > nothing {
             out.push((hi - fixed_usd, above / n));
@@ -250,6 +253,17 @@ mod tests {
         assert_eq!(at(900.0), Some(0.25));
         assert!(points.last().unwrap().0 < 1000.0, "nothing exceeds the largest loss");
         assert!(points.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 >= w[1].1), "falls as the loss grows");
+    }
+
+    // Totals in every bucket from 101 to 3,000: each bucket starts where
+    // the one before ended, and that point is given once (a CSV row each).
+    #[test]
+    fn adjacent_buckets_share_their_point_once() {
+        let mut h = LogHistogram::new();
+        (1..=2_900).for_each(|loss| h.record(100.0 + f64::from(loss)));
+        let points = exceedance_points(&h, 100.0);
+        assert!(points.len() > 100);
+        assert!(points.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1), "a point repeated");
     }
 
     #[test]
