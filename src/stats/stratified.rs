@@ -91,11 +91,18 @@ pub struct PartMean {
 /// per-incident figure's variance adds for the count in a ratio estimator
 /// (module docs).
 pub fn count_spread(trials: u64, count: u64, count_sq: u64) -> f64 {
+    co_spread(trials, count as f64, count as f64, count_sq as f64).max(0.0)
+}
+
+/// `n` times the sample covariance of `x` and `y` over `trials` trials
+/// (divisor `n - 1`), from `sum x`, `sum y` and `sum x y`; 0 below two
+/// trials. With `x = y`, `n` times the sample variance.
+pub fn co_spread(trials: u64, sum_x: f64, sum_y: f64, sum_xy: f64) -> f64 {
     if trials < 2 {
         return 0.0;
     }
-    let (n, c) = (trials as f64, count as f64);
-    ((count_sq as f64 - c * c / n) * n / (n - 1.0)).max(0.0)
+    let n = trials as f64;
+    (sum_xy - sum_x * sum_y / n) * n / (n - 1.0)
 }
 
 /// A part's contribution to an estimate's variance, `P` its share of the

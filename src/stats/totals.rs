@@ -13,8 +13,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Moments;
 use super::moments::{SUM_SCALE, i128_string};
-use super::{Moments, stratified::TrialSpread};
+use super::stratified::{TrialSpread, co_spread, count_spread};
 
 /// Sums over trials of a figure's per-trial count `x` and total `y` (a
 /// trial's values summed in fixed point, `round(v * 1e6)` each, exactly as
@@ -69,12 +70,12 @@ impl TrialTotals {
         if trials < 2 {
             return TrialSpread::default();
         }
-        let n = trials as f64;
         let (x, y) = (self.count as f64, self.sums.sum());
-        let count = super::stratified::count_spread(trials, self.count, self.count_sq);
-        let total = self.sums.with_count(trials).variance() * n;
-        let cross = (self.products as f64 / SUM_SCALE - x * y / n) * n / (n - 1.0);
-        TrialSpread { count, cross, total }
+        TrialSpread {
+            count: count_spread(trials, self.count, self.count_sq),
+            cross: co_spread(trials, x, y, self.products as f64 / SUM_SCALE),
+            total: self.sums.with_count(trials).variance() * trials as f64,
+        }
     }
 }
 
@@ -126,12 +127,11 @@ impl TrialCounts {
         if trials < 2 {
             return TrialSpread::default();
         }
-        let n = trials as f64;
         let (x, y) = (self.count as f64, self.successes as f64);
         TrialSpread {
-            count: super::stratified::count_spread(trials, self.count, self.count_sq),
-            cross: (self.products as f64 - x * y / n) * n / (n - 1.0),
-            total: super::stratified::count_spread(trials, self.successes, self.successes_sq),
+            count: count_spread(trials, self.count, self.count_sq),
+            cross: co_spread(trials, x, y, self.products as f64),
+            total: count_spread(trials, self.successes, self.successes_sq),
         }
     }
 }
