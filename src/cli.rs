@@ -235,9 +235,9 @@ pub struct RunArgs {
     /// the number of logical failures (for cost tails logical incidents set). `late-detection`: the
     /// region count crossed with the number of logical failures detected after the shortest backup
     /// retention (the rare years that lose all data; for the expected annual cost and --precision).
-    /// `peak-season`: the late detections crossed with the region count outside the load
-    /// profile's peaks and the region and logical failures inside them (for the P95/P99 of
-    /// annual cost where a peak sets it). See docs/variance.md.
+    /// `peak-season`: the late detections crossed with the primary region's long outages and
+    /// the region and logical failures inside the load profile's peaks (for the P95/P99 of
+    /// annual cost where a peak or a long outage sets it). See docs/variance.md.
     #[arg(long, value_enum, default_value_t = VarianceArg::None, conflicts_with = "outer")]
     pub variance_reduction: VarianceArg,
     /// Play every region incident K times (the first as always, K-1 more with the outage's length
@@ -327,10 +327,10 @@ pub enum VarianceArg {
     /// count of logical failures detected after the shortest backup
     /// retention (docs/variance.md).
     LateDetection,
-    /// Stratified on the primary region's failure count outside the load
-    /// profile's peaks crossed with the count of primary-region and logical
-    /// failures in a peak and logical failures detected late: the years
-    /// that set the tail of annual cost (docs/variance.md).
+    /// Stratified on the primary region's long outages crossed with the
+    /// count of primary-region and logical failures in a peak and logical
+    /// failures detected late: the years that set the tail of annual cost
+    /// (docs/variance.md).
     PeakSeason,
 }
 

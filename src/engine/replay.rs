@@ -97,12 +97,21 @@ impl Replays {
     fn replay(&self, ctx: &Ctx<'_>, streams: &TrialStreams, d: &Disruption, region: usize, share: f64) -> ReplaysMet {
         let mut met = ReplaysMet::default();
         let outage = replayable_outage(ctx, d, region);
+        // A design that split the region's failures by the outage's length
+        // gave this one on one side: its replays are drawn on the same side.
+        let given = ctx.world.region_length_split(region, d.start);
+        let horizon = ctx.world.horizon;
         for play in 1..self.plays {
             let mut rng = streams.replay_rng(ctx.strategy.id, d.start.secs(), play);
             // The outage's own draws first, as the world makes them.
             let d = match outage {
-                Some((duration, control_plane, destroy)) => {
-                    let o = OutageDraw::draw(duration, control_plane, destroy, d.kind, ctx.world.horizon, &mut rng);
+                Some((duration, cp, destroy)) => {
+                    let o = match &given {
+                        None => OutageDraw::draw(duration, cp, destroy, d.kind, horizon, &mut rng),
+                        Some((split, above)) => {
+                            OutageDraw::draw_given(split, *above, duration, cp, destroy, d.kind, horizon, &mut rng)
+                        }
+                    };
                     Disruption { end: d.start + o.length, control_plane: o.control_plane, destroyed: o.destroyed, ..*d }
                 }
                 None => *d,

@@ -120,34 +120,60 @@ fn unpack(key: Entry) -> (SimTime, usize, bool) {
     )
 }
 
-/// How a late-detection design ([`strata`]) splits the `logical` failures
-/// of the data component: points whose detection delay exceeds `threshold`
-/// are given by the design ([`World::give_late`]), the rest drawn as a
-/// Poisson process of `timely_rate`, each point's delay drawn given its side
-/// of the threshold.
+/// How a stratified design ([`strata`]) splits a component's Poisson
+/// process of failures by a mark drawn when each failure begins: for the
+/// `logical` failures of the data component, the detection delay (points
+/// detected after `threshold` are *late*, the years that can lose all
+/// data); for the primary region's `region` failures, the outage's length
+/// (points lasting longer are *long*). Independent marks split a Poisson
+/// process into two independent ones, above the threshold at rate `rate x
+/// (1 - cdf_at)` and at or below it at `below_rate`; the points above are
+/// given by the design ([`World::give_above`]), those at or below inside a
+/// peak season's windows too ([`World::give_peak`]), the rest drawn while
+/// sampling. Each point's mark is drawn given its side of the threshold.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LateSplit {
-    /// World slot of the data component.
+pub struct Split {
+    /// World slot of the component.
     pub slot: usize,
-    /// Detection delays above this are late.
+    /// Marks (a detection delay, an outage length) above this are above.
     pub threshold: Duration,
-    /// `P(D <= threshold)` of the detection delay `D`.
+    /// `P(X <= threshold)` of the mark `X`.
     pub cdf_at: f64,
-    /// Rate per year of every point of the `logical` process.
+    /// Rate per year of every point of the component's process.
     pub rate: f64,
-    /// Rate per year of the timely points: the logical rate times `cdf_at`.
-    pub timely_rate: f64,
+    /// Rate per year of the points at or below the threshold: `rate` times `cdf_at`.
+    pub below_rate: f64,
 }
 
-impl LateSplit {
-    /// A detection delay drawn given the point's side of the threshold
-    /// (`late`: above it). Out of line and cold, so that plain sampling's
-    /// loop stays as it was.
+impl Split {
+    /// Rate per year of the points above the threshold.
+    pub fn above_rate(&self) -> f64 {
+        self.rate - self.below_rate
+    }
+
+    /// A mark drawn from `mark` given the point's side of the threshold
+    /// (`above`). Out of line and cold, so that plain sampling's loop stays
+    /// as it was.
     #[cold]
     #[inline(never)]
-    fn delay(&self, detection_delay: &Dist, late: bool, rng: &mut SimRng) -> Duration {
-        Duration::from_secs(detection_delay.sample_given(self.threshold.secs(), self.cdf_at, late, rng))
+    fn mark(&self, mark: &Dist, above: bool, rng: &mut SimRng) -> Duration {
+        Duration::from_secs(mark.sample_given(self.threshold.secs(), self.cdf_at, above, rng))
     }
+}
+
+/// The slot of `slots` (slot, rate) that a point falls on, `u` uniform on
+/// `[0, summed rate)`: each in proportion to its rate (the last one when
+/// rounding leaves `u` past every rate).
+fn pick_by_rate(slots: impl IntoIterator<Item = (usize, f64)>, mut u: f64) -> usize {
+    let mut pick = 0;
+    for (slot, rate) in slots {
+        pick = slot;
+        if u < rate {
+            break;
+        }
+        u -= rate;
+    }
+    pick
 }
 
 /// Whether `at` falls in one of `windows` (`[start, end)`, sorted, disjoint).
@@ -258,18 +284,17 @@ pub struct World {
     given_slot: Vec<bool>,
     /// Per slot, the given failure points, sorted.
     given: Vec<Vec<SimTime>>,
-    /// A late-detection or peak-season design's split of the logical
-    /// failures; its late points (and its points in a peak) are the given
-    /// points of its slot.
-    late: Option<LateSplit>,
-    /// Whether the pending failure of the late split's slot is a late point.
-    late_next: bool,
-    /// A peak-season design's windows (sorted, disjoint): the split's drawn
-    /// timely points fall outside them.
+    /// A late-detection or peak-season design's splits (see [`Split`]):
+    /// their points above the threshold are the given points of their slot.
+    splits: Vec<Split>,
+    /// Per slot of a split, whether its pending failure is a point above the threshold.
+    above_next: Vec<bool>,
+    /// A peak-season design's windows (sorted, disjoint): the splits' drawn
+    /// points at or below their thresholds fall outside them.
     season: Vec<(SimTime, SimTime)>,
-    /// A peak-season design's given timely points of the split's slot
-    /// inside the windows, sorted.
-    peak_timely: Vec<SimTime>,
+    /// Per slot of a split, a peak-season design's given points at or below
+    /// the threshold inside the windows, sorted.
+    peak_below: Vec<Vec<SimTime>>,
 }
 
 /// Most components whose events are found by scanning the queue: a scan of a
@@ -408,14 +433,14 @@ impl World {
             let Some(mode) = model.failure(kind) else { continue };
             let outage = match (&mode.detail, component) {
                 (FailureDetail::Outage { duration, control_plane_probability, destroy_probability }, _) => {
-                    let OutageDraw { length: d, control_plane, destroyed } = OutageDraw::draw(
-                        duration,
-                        control_plane_probability.get(),
-                        destroy_probability.get(),
-                        kind,
-                        horizon,
-                        rng,
-                    );
+                    let (cp, destroy) = (control_plane_probability.get(), destroy_probability.get());
+                    let OutageDraw { length: d, control_plane, destroyed } = match self.split_of(slot) {
+                        None => OutageDraw::draw(duration, cp, destroy, kind, horizon, rng),
+                        Some(split) => {
+                            let above = self.above_next[slot];
+                            OutageDraw::draw_given(&split, above, duration, cp, destroy, kind, horizon, rng)
+                        }
+                    };
                     let (region, az) = match component {
                         Component::Region(r) => (r, 0),
                         Component::Az(r, a) => (r, a),
@@ -459,8 +484,8 @@ impl World {
                     },
                     _,
                 ) => {
-                    let d = match self.late.as_ref().filter(|s| s.slot == slot) {
-                        Some(s) => s.delay(detection_delay, self.late_next, rng),
+                    let d = match self.split_of(slot) {
+                        Some(s) => s.mark(detection_delay, self.above_next[slot], rng),
                         None => detection_delay.sample_duration(rng),
                     };
                     let ransomware = rng.random::<f64>() < ransomware_share.get();
@@ -529,19 +554,6 @@ impl World {
         self.give_placed(slots, count, &[], false, horizon, rng);
     }
 
-    /// [`World::give`] with the points uniform outside `windows` (sorted,
-    /// disjoint), for a peak-season design's off-peak region count.
-    pub fn give_off_peak(
-        &mut self,
-        slots: &[(usize, f64)],
-        count: u64,
-        windows: &[(SimTime, SimTime)],
-        horizon: Duration,
-        rng: &mut SimRng,
-    ) {
-        self.give_placed(slots, count, windows, false, horizon, rng);
-    }
-
     /// [`World::give`] with the points uniform inside `windows` (`inside`)
     /// or outside them (no windows: the whole horizon).
     fn give_placed(
@@ -569,16 +581,7 @@ impl World {
             let slot = if slots.len() == 1 {
                 slots[0].0
             } else {
-                let mut u = rng.random::<f64>() * total;
-                let mut pick = slots[slots.len() - 1].0;
-                for &(slot, rate) in slots {
-                    if u < rate {
-                        pick = slot;
-                        break;
-                    }
-                    u -= rate;
-                }
-                pick
+                pick_by_rate(slots.iter().copied(), rng.random::<f64>() * total)
             };
             self.given[slot].push(at);
         }
@@ -589,82 +592,107 @@ impl World {
         }
     }
 
-    /// Gives the late points of a late-detection design's split (see
-    /// [`strata`]): `count` points uniform over `horizon` on the split's
-    /// slot, as [`World::give`]; the slot's timely points are then drawn
-    /// while sampling, at the split's timely rate. Draws from `rng` only.
-    pub fn give_late(&mut self, split: &LateSplit, count: u64, horizon: Duration, rng: &mut SimRng) {
-        self.give(&[(split.slot, 1.0)], count, horizon, rng);
-        self.late = Some(*split);
+    /// Gives the points above the threshold of `splits` (see [`Split`]):
+    /// `count` points uniform over `horizon`, each on a split's slot chosen
+    /// in proportion to its rate above, as [`World::give`]; the slots' points
+    /// at or below are then drawn while sampling, at their `below_rate`, and
+    /// each point's mark given its side. Draws from `rng` only.
+    pub fn give_above(&mut self, splits: &[Split], count: u64, horizon: Duration, rng: &mut SimRng) {
+        let above: Vec<(usize, f64)> = splits.iter().map(|s| (s.slot, s.above_rate())).collect();
+        self.give(&above, count, horizon, rng);
+        for split in splits {
+            self.add_split(split);
+        }
     }
 
     /// Gives the points of a peak count (see [`strata`]): `count` points
-    /// uniform inside `windows`, each a failure of one of `region` (slots
-    /// and rates per year) or a timely point of the split's `logical` slot,
-    /// in proportion to their rates; the split's late points are given by
-    /// [`World::give_late`], its timely points outside the windows drawn
-    /// while sampling. Draws from `rng` only.
+    /// uniform inside `windows`, each a point at or below the threshold of
+    /// one of `splits`, chosen in proportion to their `below_rate`; their
+    /// points above are given by [`World::give_above`], their points at or
+    /// below outside the windows drawn while sampling. Draws from `rng` only.
     pub fn give_peak(
         &mut self,
-        region: &[(usize, f64)],
-        split: &LateSplit,
+        splits: &[Split],
         windows: &[(SimTime, SimTime)],
         count: u64,
         horizon: Duration,
         rng: &mut SimRng,
     ) {
-        let region_rate: f64 = region.iter().map(|&(_, r)| r).sum();
-        let total = region_rate + split.timely_rate;
-        let mut regional = 0;
+        for split in splits {
+            self.add_split(split);
+        }
+        let total: f64 = splits.iter().map(|s| s.below_rate).sum();
         for _ in 0..count {
-            regional += u64::from(rng.random::<f64>() * total < region_rate);
-        }
-        self.give_placed(region, regional, windows, true, horizon, rng);
-        self.peak_timely.clear();
-        for _ in regional..count {
+            let pick = pick_by_rate(splits.iter().map(|s| (s.slot, s.below_rate)), rng.random::<f64>() * total);
             let at = place(windows, true, horizon, rng.random::<f64>());
-            self.peak_timely.push(at);
+            self.peak_below[pick].push(at);
         }
-        self.peak_timely.sort_unstable_by(|a, b| a.secs().total_cmp(&b.secs()));
-        self.set_season(split, windows);
-    }
-
-    /// Notes a peak-season design's split and windows for [`World::sample`].
-    fn set_season(&mut self, split: &LateSplit, windows: &[(SimTime, SimTime)]) {
-        self.late = Some(*split);
+        for split in splits {
+            self.peak_below[split.slot].sort_unstable_by(|a, b| a.secs().total_cmp(&b.secs()));
+        }
         if self.season.as_slice() != windows {
             self.season.clear();
             self.season.extend_from_slice(windows);
         }
     }
 
+    /// Notes `split` for [`World::sample`] (once), its slot's failures
+    /// being given points and drawn points below its threshold.
+    fn add_split(&mut self, split: &Split) {
+        let n = self.components.len();
+        self.given_slot.resize(n, false);
+        self.given.resize_with(n, Vec::new);
+        self.above_next.resize(n, false);
+        self.peak_below.resize_with(n, Vec::new);
+        self.given_slot[split.slot] = true;
+        if !self.splits.contains(split) {
+            self.splits.push(*split);
+        }
+    }
+
+    /// The split of `slot`'s failures, if a design split them.
+    #[inline]
+    fn split_of(&self, slot: usize) -> Option<Split> {
+        self.splits.iter().find(|s| s.slot == slot).copied()
+    }
+
+    /// The split of `region`'s own failures, if a design split them by the
+    /// outage's length, and whether its outage that began at `start` was
+    /// one of the given points above the threshold (a long outage): what a
+    /// replayed outage must be drawn given (`engine::replay`).
+    pub fn region_length_split(&self, region: usize, start: SimTime) -> Option<(Split, bool)> {
+        let split =
+            self.splits.iter().find(|s| self.components.get(s.slot) == Some(&Component::Region(region as u16)))?;
+        let above = self.given[split.slot].binary_search_by(|p| p.secs().total_cmp(&start.secs())).is_ok();
+        Some((*split, above))
+    }
+
     /// The next failure of a given slot after `after` (`None`: from the
-    /// trial's start): its next given point, or, for a late split's slot, the
-    /// earlier of that and the timely process's next point (drawn afresh:
-    /// memoryless), noting in `late_next` which it is.
+    /// trial's start): its next given point, or, for a split's slot, the
+    /// earliest of that, its next given point below the threshold inside a
+    /// peak window, and its drawn process's next point below the threshold
+    /// (drawn afresh: memoryless), noting in `above_next` which it is.
     fn next_given(&mut self, slot: usize, after: Option<SimTime>, rng: &mut SimRng) -> Option<SimTime> {
         let list = &self.given[slot];
         let given = match after {
             None => list.first().copied(),
             Some(now) => list.get(list.partition_point(|&p| p <= now)).copied(),
         };
-        let Some(split) = self.late.as_ref().filter(|s| s.slot == slot) else { return given };
+        let Some(split) = self.split_of(slot) else { return given };
         let from = after.unwrap_or(SimTime::ZERO);
-        let mut timely = Self::next_failure(rng, split.timely_rate, None, after.is_none())
+        let mut below = Self::next_failure(rng, split.below_rate, None, after.is_none())
             .map(|t| if self.season.is_empty() { from + t } else { after_outside(&self.season, from, t) });
-        if !self.peak_timely.is_empty() {
-            // A peak-season design: the next given timely point inside a window, if earlier.
-            let i = self.peak_timely.partition_point(|&p| after.is_some_and(|now| p <= now));
-            if let Some(&p) = self.peak_timely.get(i) {
-                timely = Some(timely.map_or(p, |t| if p < t { p } else { t }));
-            }
+        let peak = &self.peak_below[slot];
+        let i = peak.partition_point(|&p| after.is_some_and(|now| p <= now));
+        if let Some(&p) = peak.get(i) {
+            below = Some(below.map_or(p, |t| if p < t { p } else { t }));
         }
-        let (at, late) = match (given, timely) {
+        let (at, above) = match (given, below) {
             (Some(g), Some(t)) if t < g => (Some(t), false),
             (Some(g), _) => (Some(g), true),
             (None, t) => (t, false),
         };
-        self.late_next = late;
+        self.above_next[slot] = above;
         at
     }
 
@@ -672,10 +700,10 @@ impl World {
     pub fn clear_given(&mut self) {
         self.given_slot.iter_mut().for_each(|g| *g = false);
         self.given.iter_mut().for_each(Vec::clear);
-        self.late = None;
-        self.late_next = false;
+        self.splits.clear();
+        self.above_next.iter_mut().for_each(|a| *a = false);
         self.season.clear();
-        self.peak_timely.clear();
+        self.peak_below.iter_mut().for_each(Vec::clear);
     }
 
     /// The components whose failures are `logical` (the data), with their
@@ -844,6 +872,36 @@ impl OutageDraw {
         rng: &mut SimRng,
     ) -> OutageDraw {
         let length = duration.sample_duration(rng).min(horizon);
+        OutageDraw::with_length(length, control_plane_probability, destroy_probability, kind, rng)
+    }
+
+    /// [`OutageDraw::draw`] of a failure point of `split` (a design that
+    /// splits the region's failures by the outage's length): its length
+    /// drawn given its side of the threshold (`above`), the rest as always.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw_given(
+        split: &Split,
+        above: bool,
+        duration: &Dist,
+        control_plane_probability: f64,
+        destroy_probability: f64,
+        kind: DisruptionKind,
+        horizon: Duration,
+        rng: &mut SimRng,
+    ) -> OutageDraw {
+        let length = split.mark(duration, above, rng).min(horizon);
+        OutageDraw::with_length(length, control_plane_probability, destroy_probability, kind, rng)
+    }
+
+    /// The draws after the length, in order.
+    #[inline]
+    fn with_length(
+        length: Duration,
+        control_plane_probability: f64,
+        destroy_probability: f64,
+        kind: DisruptionKind,
+        rng: &mut SimRng,
+    ) -> OutageDraw {
         let control_plane = kind == DisruptionKind::Region && rng.random::<f64>() < control_plane_probability;
         let destroyed = destroy_probability > 0.0 && rng.random::<f64>() < destroy_probability;
         OutageDraw { length, control_plane, destroyed }
@@ -981,7 +1039,8 @@ mod tests {
         let model = monolith_with_30_logical_failures();
         let design =
             strata::Stratification::new(&model, Duration::YEAR, strata::VarianceReduction::LateDetection).unwrap();
-        let strata::Points::Late(split) = design.dims[1].points.clone() else { panic!("a late split") };
+        let strata::Points::Above(splits) = design.dims[1].points.clone() else { panic!("a late split") };
+        let split = splits[0];
         assert_eq!(split.threshold, Duration::from_secs(35.0 * 86_400.0 - 3_600.0));
         let mut world = World::new(&model);
         let (mut late_seen, mut thinned) = (0, 0);
@@ -989,7 +1048,7 @@ mod tests {
             let count = trial % 3;
             let mut rng = seed::world_rng(3, trial);
             world.clear_given();
-            world.give_late(&split, count, Duration::YEAR, &mut rng);
+            world.give_above(&splits, count, Duration::YEAR, &mut rng);
             let points = world.given[split.slot].clone();
             world.sample(&model, Duration::YEAR, &mut rng);
             let logical: Vec<&Outage> = world.outages.iter().filter(|o| o.kind == DisruptionKind::Logical).collect();
@@ -1007,55 +1066,64 @@ mod tests {
     }
 
     // A peak-season stratum's worlds: a logical incident is detected late
-    // exactly when it is one of the given late points; one that begins
-    // inside a window and is timely is one of the given peak points; the
-    // primary region fails inside a window only at given points. 30 logical
-    // failures a year, so that windows hold many and down times thin some.
+    // exactly when it is one of the given late points, and a primary-region
+    // outage is long exactly when it is one of the given long points; a
+    // logical or region failure inside a window that is neither is one of
+    // the given peak points. 30 logical failures a year, so that windows
+    // hold many and down times thin some.
     #[test]
     fn a_peak_season_split_puts_drawn_points_outside_its_windows_only() {
         let model = monolith_with_30_logical_failures();
         let design =
             strata::Stratification::new(&model, Duration::YEAR, strata::VarianceReduction::PeakSeason).unwrap();
         assert_eq!(design.weights.len(), strata::PEAK_STRATA);
-        let strata::Points::Peak(split, season) = design.dims[2].points.clone() else { panic!("a peak count") };
+        let strata::Points::Peak(splits, season) = design.dims[2].points.clone() else { panic!("a peak count") };
+        let (region, logical) = (splits[0], splits[1]);
+        assert_eq!(design.dims[0].points, strata::Points::Above(vec![region]));
+        assert_eq!(design.dims[1].points, strata::Points::Above(vec![logical]));
         let windows = season.windows.clone();
         assert_eq!(windows.len(), 1);
         let mut world = World::new(&model);
-        let (mut inside_seen, mut late_seen, mut region_inside) = (0, 0, 0);
+        let (mut inside_seen, mut late_seen, mut long_seen, mut region_inside) = (0, 0, 0, 0);
         for trial in 0..2_000 {
             let mut rng = seed::world_rng(4, trial);
             design.give(&mut world, design.stratum_of(trial), Duration::YEAR, &mut rng);
-            let late_points = world.given[split.slot].clone();
-            let peak_points = world.peak_timely.clone();
-            let region_points: Vec<SimTime> =
-                design.dims[0].slots.iter().flat_map(|&(slot, _)| world.given[slot].clone()).collect();
+            let late_points = world.given[logical.slot].clone();
+            let long_points = world.given[region.slot].clone();
+            let peak_points = [world.peak_below[logical.slot].clone(), world.peak_below[region.slot].clone()];
             world.sample(&model, Duration::YEAR, &mut rng);
             for o in &world.outages {
                 let inside = in_windows(&windows, o.start);
+                let length = o.end.saturating_since(o.start);
+                let (above, given, peak) = match o.kind {
+                    DisruptionKind::Logical => (length > logical.threshold, &late_points, &peak_points[0]),
+                    DisruptionKind::Region if o.region == 0 && !world.region_outage_shared(0, o.start) => {
+                        // A long outage is capped at the trial's end.
+                        let capped = o.end >= SimTime::after_start(Duration::YEAR);
+                        (length > region.threshold || capped, &long_points, &peak_points[1])
+                    }
+                    _ => continue,
+                };
+                assert_eq!(above, given.contains(&o.start), "trial {trial}: {:?} at {:?}", o.kind, o.start);
+                if inside && !above {
+                    assert!(peak.contains(&o.start), "trial {trial}: a drawn point inside a window");
+                }
                 match o.kind {
                     DisruptionKind::Logical => {
-                        let late = o.end.saturating_since(o.start) > split.threshold;
-                        assert_eq!(
-                            late,
-                            late_points.contains(&o.start),
-                            "trial {trial}: late vs given at {:?}",
-                            o.start
-                        );
-                        late_seen += usize::from(late);
-                        if inside && !late {
-                            assert!(peak_points.contains(&o.start), "trial {trial}: a drawn point inside a window");
-                            inside_seen += 1;
-                        }
+                        late_seen += usize::from(above);
+                        inside_seen += usize::from(inside && !above);
                     }
-                    DisruptionKind::Region if o.region == 0 && inside => {
-                        assert!(region_points.contains(&o.start), "trial {trial}: a drawn region failure inside");
-                        region_inside += 1;
+                    _ => {
+                        long_seen += usize::from(above);
+                        region_inside += usize::from(inside && !above);
                     }
-                    _ => {}
                 }
             }
         }
-        assert!(inside_seen > 500 && late_seen > 25 && region_inside > 3, "{inside_seen} {late_seen} {region_inside}");
+        assert!(
+            inside_seen > 500 && late_seen > 25 && long_seen > 100 && region_inside > 3,
+            "{inside_seen} {late_seen} {long_seen} {region_inside}"
+        );
     }
 
     #[test]

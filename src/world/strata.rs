@@ -1,6 +1,8 @@
 //! Stratified sampling of worlds (`drsim run --variance-reduction stratified`,
 //! and the designs that cross its count with others: `crossed`,
-//! `late-detection`, `peak-season`; docs/variance.md).
+//! `late-detection`, `peak-season`; docs/variance.md). Peak-season counts
+//! the primary region's long outages instead of all its failures (see
+//! [`peak_design`]).
 //!
 //! The stratum variable is `N`, the number of points of the Poisson process
 //! that fails the primary region on its own: its `region` failures and the
@@ -23,7 +25,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
 use super::seed::SimRng;
-use super::{LateSplit, World};
+use super::{Component, Split, World};
 use crate::model::{Duration, Model, SimTime};
 
 /// How a run samples its trials' worlds.
@@ -41,10 +43,11 @@ pub enum VarianceReduction {
     /// with the count of `logical` failures detected after the shortest
     /// backup retention (the years that can lose all data), weighted back.
     LateDetection,
-    /// Worlds drawn by strata of the primary region's failure count outside
-    /// the load profile's peaks, crossed with the late-detection count and
-    /// with the count of the primary region's and the timely logical
-    /// failures inside the peaks (what sets the cost tail); weighted back.
+    /// Worlds drawn by strata of the primary region's long outages (longer
+    /// than the P90 of their length), crossed with the late-detection count
+    /// and with the count of the primary region's other failures and the
+    /// timely logical failures inside the load profile's peaks (what sets
+    /// the cost tail); weighted back.
     PeakSeason,
 }
 
@@ -129,10 +132,13 @@ pub const LATE_SHARE: f64 = 0.125;
 /// Levels of the peak count: `0`, then `1 or more`.
 pub const PEAK_LEVELS: usize = 2;
 
-/// Strata of a peak-season design: the off-peak region count's [`STRATA`]
-/// levels, times the late-detection count's [`LATE_LEVELS`], times the peak
-/// count's [`PEAK_LEVELS`].
-pub const PEAK_STRATA: usize = STRATA * LATE_LEVELS * PEAK_LEVELS;
+/// Levels of the long-outage count: `0`, `1`, then `2 or more`.
+pub const LONG_LEVELS: usize = 3;
+
+/// Strata of a peak-season design: the long-outage count's [`LONG_LEVELS`],
+/// times the late-detection count's [`LATE_LEVELS`], times the peak count's
+/// [`PEAK_LEVELS`].
+pub const PEAK_STRATA: usize = LONG_LEVELS * LATE_LEVELS * PEAK_LEVELS;
 
 /// Share of trials a peak-season design gives to the years with at least
 /// one failure of the primary region or a timely one of the data in a peak
@@ -142,6 +148,20 @@ pub const PEAK_STRATA: usize = STRATA * LATE_LEVELS * PEAK_LEVELS;
 /// (benches/README.md, "Peak season"); the figures those years do not set
 /// lose a quarter of their trials.
 pub const PEAK_SHARE: f64 = 0.25;
+
+/// Share of trials a peak-season design gives to the years with at least
+/// one long outage of the primary region (5.8% of years on SecureCart): a
+/// fifth. They hold backup-restore's costliest years that the peak does
+/// not (a long outage whose restore failed); a long outage sets them only
+/// when the restore fails (the strategy's draw, which no count of the
+/// world can mark) and the outage runs on for a day or two: one long
+/// outage in twelve on SecureCart. So they need more trials than their
+/// share of the tail suggests. Against the [`allocation`] of the region count
+/// (12%), a fifth took the standard error of backup-restore's P99 of
+/// annual cost from 1/1.68 to 1/2.23 of plain sampling's at equal trials
+/// over 40 seeds, the others' within the noise of 40 seeds
+/// (benches/README.md, "Long outages").
+pub const LONG_SHARE: f64 = 0.2;
 
 /// Length of the allocation table: trial `i` is in stratum `table[i % TABLE]`.
 pub const TABLE: usize = 256;
@@ -155,6 +175,13 @@ pub enum StrataError {
          allowed: a model with a [[failure]] kind = \"region\" (or \"application\") of positive rate_per_year"
     )]
     NoRegionFailures,
+    /// A peak-season design splits the primary region's outages by length.
+    #[error(
+        "--variance-reduction peak-season stratifies on the primary region's long outages, and this model has no \
+         region outages there; allowed: a model with a [[failure]] kind = \"region\" of positive rate_per_year and \
+         positive duration in the primary region, or --variance-reduction late-detection"
+    )]
+    NoRegionOutages,
     /// A crossed or late-detection design needs `logical` failures to
     /// stratify on (the setting's name).
     #[error(
@@ -207,16 +234,14 @@ pub enum StrataError {
 pub enum Points {
     /// Every failure over the horizon.
     All,
-    /// The failures outside the peak windows (`Season::windows`); the ones
-    /// inside are the peak-season count's.
-    OffPeak(Season),
-    /// The late `logical` points: how the process splits into late and
-    /// timely points.
-    Late(LateSplit),
-    /// The peak points: the slots' failures inside the windows, and the
-    /// split's timely `logical` points inside them (its late points are the
-    /// late-detection count's, its timely points outside the windows drawn).
-    Peak(LateSplit, Season),
+    /// The points above the threshold of each split (see [`Split`]): the
+    /// `logical` failures detected late, the primary region's long outages;
+    /// anywhere over the horizon.
+    Above(Vec<Split>),
+    /// The peak points: the splits' points at or below their thresholds
+    /// inside the windows (their points above are an [`Points::Above`]
+    /// count's, their points at or below outside the windows drawn).
+    Peak(Vec<Split>, Season),
 }
 
 /// The peak windows of a peak-season design over one trial's horizon.
@@ -232,9 +257,8 @@ pub struct Season {
 /// its mean and the probabilities of its levels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dimension {
-    /// World slots counted, with their rates per year (for a late-detection
-    /// count, the rate of the late points only; for a peak count, the
-    /// primary region's slots, its `logical` slot being the split's).
+    /// World slots counted, with the rates per year of the points counted
+    /// (for a split's count, of its points on that side of the threshold).
     pub slots: Vec<(usize, f64)>,
     /// Which of their points it counts.
     pub points: Points,
@@ -320,7 +344,8 @@ impl Stratification {
     /// mode) has no failures to stratify on, or they have a non-exponential
     /// up-time; for late-detection and peak-season, when no strategy keeps
     /// backups or no detection can be late; for peak-season, when the load
-    /// profile has no peak above 1 or the trials end before every peak.
+    /// profile has no peak above 1, the trials end before every peak, or
+    /// the primary region has no `region` outages to split by length.
     pub fn new(model: &Model, horizon: Duration, how: VarianceReduction) -> Result<Stratification, StrataError> {
         let world = World::new(model);
         let (slots, shaped) = world.primary_components(model);
@@ -330,20 +355,14 @@ impl Stratification {
         if slots.is_empty() {
             return Err(StrataError::NoRegionFailures);
         }
-        let season = if how == VarianceReduction::PeakSeason { Some(peak_season(model, horizon)?) } else { None };
-        let region = match &season {
-            None => Dimension::new(slots.clone(), horizon, STRATA),
-            Some(season) => {
-                let rate: f64 = slots.iter().map(|&(_, r)| r).sum();
-                let mean = rate * (horizon.years() - season.years);
-                Dimension::with_mean(slots.clone(), Points::OffPeak(season.clone()), mean, STRATA)
-            }
-        };
+        if how == VarianceReduction::PeakSeason {
+            return peak_design(model, &world, &slots, horizon);
+        }
+        let region = Dimension::new(slots.clone(), horizon, STRATA);
         let a = allocation(&region.weights, &region.level_means());
         if how == VarianceReduction::Stratified {
             return Ok(Stratification::of(vec![region], &a));
         }
-        let region_slots = slots;
         let (slots, shaped) = world.logical_components();
         if shaped {
             return Err(StrataError::ShapedUptime(how.name(), crate::model::DisruptionKind::Logical.name()));
@@ -351,17 +370,12 @@ impl Stratification {
         if slots.is_empty() {
             return Err(StrataError::NoLogicalFailures(how.name()));
         }
-        if let Some(season) = season {
-            let (late, peak) = season_dimensions(model, region_slots, &slots, season, horizon)?;
-            let target = cross([&a[..], &[1.0 - LATE_SHARE, LATE_SHARE], &[1.0 - PEAK_SHARE, PEAK_SHARE]]);
-            return Ok(Stratification::of(vec![region, late, peak], &target));
-        }
         let (second, b) = if how == VarianceReduction::LateDetection {
-            let late = late_dimension(late_split(model, &slots, how)?, horizon);
+            let late = above_dimension(late_split(model, &slots, how)?, horizon, LATE_LEVELS);
             (late, vec![1.0 - LATE_SHARE, LATE_SHARE])
         } else {
             let logical = Dimension::new(slots, horizon, LOGICAL_LEVELS);
-            let b = tail_allocation(&logical.weights, &logical.level_means());
+            let b = tail_allocation(&logical.weights, &logical.level_means(), TAIL_SHARE);
             (logical, b)
         };
         Ok(Stratification::of(vec![region, second], &cross([&a[..], &b[..]])))
@@ -414,16 +428,15 @@ impl Stratification {
 
     /// Places the stratified failures of a trial in `stratum` into `world`
     /// for its next [`World::sample`]: per dimension, the count, then the
-    /// points (for a late-detection count, the late points).
+    /// points (for a split's count, its points above the threshold).
     pub fn give(&self, world: &mut World, stratum: usize, horizon: Duration, rng: &mut SimRng) {
         world.clear_given();
         for (d, level) in self.dims.iter().zip(self.levels(stratum)) {
             let count = d.count(level, rng);
             match &d.points {
                 Points::All => world.give(&d.slots, count, horizon, rng),
-                Points::OffPeak(season) => world.give_off_peak(&d.slots, count, &season.windows, horizon, rng),
-                Points::Late(split) => world.give_late(split, count, horizon, rng),
-                Points::Peak(split, season) => world.give_peak(&d.slots, split, &season.windows, count, horizon, rng),
+                Points::Above(splits) => world.give_above(splits, count, horizon, rng),
+                Points::Peak(splits, season) => world.give_peak(splits, &season.windows, count, horizon, rng),
             }
         }
     }
@@ -450,19 +463,19 @@ pub fn late_threshold(model: &Model) -> Option<Duration> {
         .min_by(|a, b| a.secs().total_cmp(&b.secs()))
 }
 
-/// The late-detection count: the `logical` failure points whose detection
-/// delay `D` exceeds [`late_threshold`] `T`. Marking each point of the
-/// logical Poisson process (rate `r`) late with probability
-/// `q = P(D > T)` splits it into two independent Poisson processes: late
-/// points at rate `r q`, with delays drawn given `D > T`, and timely ones
-/// at `r (1 - q)`, with delays given `D <= T`. So the late count is
-/// `Poisson(r q x horizon)` and its levels' weights are exact; the
-/// component's down time still thins both (a failure cannot begin while
-/// the data is already damaged and undetected), as in a plain world.
-fn late_dimension(split: LateSplit, horizon: Duration) -> Dimension {
-    let late = split.rate - split.timely_rate;
-    let mean = late * horizon.years();
-    Dimension::with_mean(vec![(split.slot, late)], Points::Late(split), mean, LATE_LEVELS)
+/// The count of a split's points above its threshold (see [`Split`]):
+/// the `logical` failure points whose detection delay `D` exceeds
+/// [`late_threshold`] `T` (late detections), or the primary region's
+/// failure points whose outage lasts longer than [`long_threshold`]. Marking
+/// each point of a Poisson process (rate `r`) with probability `q = P(X > T)`
+/// splits it into two independent Poisson processes: points above at rate
+/// `r q`, with marks drawn given `X > T`, and the rest at `r (1 - q)`, with
+/// marks given `X <= T`. So the count is `Poisson(r q x horizon)` and its
+/// levels' weights are exact; the component's down time still thins both
+/// (a failure cannot begin while the component is down), as in a plain world.
+fn above_dimension(split: Split, horizon: Duration, levels: usize) -> Dimension {
+    let rate = split.above_rate();
+    Dimension::with_mean(vec![(split.slot, rate)], Points::Above(vec![split]), rate * horizon.years(), levels)
 }
 
 /// The detection delay of the model's `logical` failures, if it has them.
@@ -475,7 +488,7 @@ fn detection_delay(model: &Model) -> Option<&crate::model::Dist> {
 
 /// The split of the `logical` process (`slots`, the first) into points
 /// detected after [`late_threshold`] and the rest, for the design `how`.
-fn late_split(model: &Model, slots: &[(usize, f64)], how: VarianceReduction) -> Result<LateSplit, StrataError> {
+fn late_split(model: &Model, slots: &[(usize, f64)], how: VarianceReduction) -> Result<Split, StrataError> {
     let threshold = late_threshold(model).ok_or(StrataError::NoBackups(how.name()))?;
     let delay = detection_delay(model).ok_or(StrataError::NoLogicalFailures(how.name()))?;
     let cdf_at = delay.cdf(threshold.secs());
@@ -483,7 +496,7 @@ fn late_split(model: &Model, slots: &[(usize, f64)], how: VarianceReduction) -> 
         return Err(StrataError::NoLateDetections(how.name(), format!("{threshold:#}")));
     }
     let &(slot, rate) = slots.first().ok_or(StrataError::NoLogicalFailures(how.name()))?;
-    Ok(LateSplit { slot, threshold, cdf_at, rate, timely_rate: rate * cdf_at })
+    Ok(Split { slot, threshold, cdf_at, rate, below_rate: rate * cdf_at })
 }
 
 /// How far before a peak its window opens, as a quantile of the `logical`
@@ -538,28 +551,88 @@ pub fn peak_season(model: &Model, horizon: Duration) -> Result<Season, StrataErr
     Ok(Season { windows, years })
 }
 
-/// The counts of a peak-season design besides the off-peak region count:
-/// the late-detection count (as [`late_dimension`]: the `logical` points
-/// detected after [`late_threshold`], anywhere), and the peak count (the
-/// primary region's failure points inside the windows, `region` at their
-/// rates, and the timely `logical` points inside them). Marking a Poisson
-/// process's points by their detection delay and by where they fall splits
-/// it into independent Poisson processes, so both counts are Poisson with
-/// exact level weights; the rest (the region's points outside the windows,
-/// counted by the region count, and the timely logical points outside them)
-/// are drawn as usual.
-fn season_dimensions(
+/// The peak-season design: three independent Poisson counts, crossed.
+///
+/// - The long outages: the primary region's `region` failure points whose
+///   outage lasts longer than [`long_threshold`] (anywhere), levels `0`,
+///   `1`, `2 or more`, allocated as the region count of `stratified` is
+///   ([`allocation`]);
+/// - the late detections, as late-detection's ([`above_dimension`] of
+///   [`late_split`]), levels `0`, `1 or more`, [`LATE_SHARE`] to the second;
+/// - the peak points: the region's failure points that are not long and the
+///   `logical` ones that are not late, inside the windows of
+///   [`peak_season`], levels `0`, `1 or more`, [`PEAK_SHARE`] to the second.
+///
+/// Marking a Poisson process's points by their outage length (or detection
+/// delay) and by where they fall splits it into independent Poisson
+/// processes, so the three counts are independent and Poisson with exact
+/// level weights; the rest (the region's short outages and the timely
+/// logical failures outside the windows) are drawn while sampling, and the
+/// primary region's `application` failures plainly.
+fn peak_design(
     model: &Model,
-    region: Vec<(usize, f64)>,
-    logical: &[(usize, f64)],
-    season: Season,
+    world: &World,
+    primary: &[(usize, f64)],
     horizon: Duration,
-) -> Result<(Dimension, Dimension), StrataError> {
-    let split = late_split(model, logical, VarianceReduction::PeakSeason)?;
-    let late = late_dimension(split, horizon);
-    let peak_mean = (region.iter().map(|&(_, r)| r).sum::<f64>() + split.timely_rate) * season.years;
-    let peak = Dimension::with_mean(region, Points::Peak(split, season), peak_mean, PEAK_LEVELS);
-    Ok((late, peak))
+) -> Result<Stratification, StrataError> {
+    let how = VarianceReduction::PeakSeason;
+    let season = peak_season(model, horizon)?;
+    let region = region_split(model, world, primary)?;
+    let (slots, shaped) = world.logical_components();
+    if shaped {
+        return Err(StrataError::ShapedUptime(how.name(), crate::model::DisruptionKind::Logical.name()));
+    }
+    if slots.is_empty() {
+        return Err(StrataError::NoLogicalFailures(how.name()));
+    }
+    let logical = late_split(model, &slots, how)?;
+    let long = above_dimension(region, horizon, LONG_LEVELS);
+    let late = above_dimension(logical, horizon, LATE_LEVELS);
+    let peak_slots = vec![(region.slot, region.below_rate), (logical.slot, logical.below_rate)];
+    let peak_mean = (region.below_rate + logical.below_rate) * season.years;
+    let peak = Dimension::with_mean(peak_slots, Points::Peak(vec![region, logical], season), peak_mean, PEAK_LEVELS);
+    let a = tail_allocation(&long.weights, &long.level_means(), LONG_SHARE);
+    let target = cross([&a[..], &[1.0 - LATE_SHARE, LATE_SHARE], &[1.0 - PEAK_SHARE, PEAK_SHARE]]);
+    Ok(Stratification::of(vec![long, late, peak], &target))
+}
+
+/// Quantile of the region outage's length past which a peak-season design
+/// calls an outage long: 0.9 (21 hours on SecureCart, whose region outages
+/// are exponential with mean 9.17 hours). Long outages set the cost tail
+/// of a strategy that waits out a region outage when its failover fails:
+/// on SecureCart 70 of backup-restore's 200 costliest of 20,000 years are
+/// such outages of 20 to 60 hours outside the peak (benches/README.md).
+pub const LONG_QUANTILE: f64 = 0.9;
+
+/// The outage length past which a peak-season design calls a `region`
+/// outage long, with `P(length <= it)`: the [`LONG_QUANTILE`] of
+/// `duration`, or, where no length exceeds that (a fixed length), zero, so
+/// that every outage is long.
+pub fn long_threshold(duration: &crate::model::Dist) -> (Duration, f64) {
+    let at = duration.quantile(LONG_QUANTILE).max(0.0);
+    let cdf_at = duration.cdf(at);
+    if cdf_at < 1.0 {
+        return (Duration::from_secs(at), cdf_at);
+    }
+    (Duration::ZERO, duration.cdf(0.0))
+}
+
+/// The split of the primary region's own `region` failures (a slot of
+/// `primary`) by the outage's length at [`long_threshold`].
+fn region_split(model: &Model, world: &World, primary: &[(usize, f64)]) -> Result<Split, StrataError> {
+    let kind = crate::model::DisruptionKind::Region;
+    let &(slot, rate) = primary
+        .iter()
+        .find(|&&(slot, _)| matches!(world.components[slot], Component::Region(_)))
+        .ok_or(StrataError::NoRegionOutages)?;
+    let Some(crate::model::FailureDetail::Outage { duration, .. }) = model.failure(kind).map(|m| &m.detail) else {
+        return Err(StrataError::NoRegionOutages);
+    };
+    let (threshold, cdf_at) = long_threshold(duration);
+    if cdf_at >= 1.0 {
+        return Err(StrataError::NoRegionOutages);
+    }
+    Ok(Split { slot, threshold, cdf_at, rate, below_rate: rate * cdf_at })
 }
 
 /// `P(N = k)` for a Poisson mean `mean`.
@@ -616,12 +689,14 @@ pub const TAIL_SHARE: f64 = 0.5;
 /// upper quantiles of annual cost (P95, P99) sit when logical incidents set them.
 pub const TAIL_PROBABILITY: f64 = 0.1;
 
-/// Target shares of the logical count's levels: the levels from the first
-/// `t` with `P(N >= t) <= TAIL_PROBABILITY` up (where the upper quantiles of
-/// annual cost sit) get [`TAIL_SHARE`] of the trials, the levels below the
-/// rest, each part split Neyman-like as [`allocation`] does. Without such a
-/// level (every level's tail above it) the last level alone is the tail.
-fn tail_allocation(weights: &[f64], level_means: &[f64]) -> Vec<f64> {
+/// Target shares of a count's levels: the levels from the first `t` with
+/// `P(N >= t) <= TAIL_PROBABILITY` up (where the upper quantiles of annual
+/// cost sit), and at least from 1, get `share` of the trials
+/// ([`TAIL_SHARE`] for a crossed design's logical count, [`LONG_SHARE`] for
+/// a peak-season design's long outages), the levels below the rest, each
+/// part split Neyman-like as [`allocation`] does. Without such a level
+/// (every level's tail above it) the last level alone is the tail.
+fn tail_allocation(weights: &[f64], level_means: &[f64], share: f64) -> Vec<f64> {
     let n = weights.len();
     let mut above = 0.0;
     let mut start = n - 1;
@@ -638,7 +713,7 @@ fn tail_allocation(weights: &[f64], level_means: &[f64]) -> Vec<f64> {
     raw.iter()
         .enumerate()
         .map(|(k, r)| {
-            let (part, of) = if k < start { (1.0 - TAIL_SHARE, body) } else { (TAIL_SHARE, tail) };
+            let (part, of) = if k < start { (1.0 - share, body) } else { (share, tail) };
             if of > 0.0 { part * r / of } else { 0.0 }
         })
         .collect()
@@ -753,7 +828,7 @@ mod tests {
         let region = Dimension::new(vec![(0, 0.6)], Duration::YEAR, STRATA);
         let logical = Dimension::new(vec![(1, 1.0)], Duration::YEAR, LOGICAL_LEVELS);
         let a = allocation(&region.weights, &region.level_means());
-        let b = tail_allocation(&logical.weights, &logical.level_means());
+        let b = tail_allocation(&logical.weights, &logical.level_means(), TAIL_SHARE);
         // Levels 3, 4 and 5+ hold P(N >= 3) = 0.080 <= 0.1: the tail, half the trials.
         assert!((b[3..].iter().sum::<f64>() - TAIL_SHARE).abs() < 1e-12, "{b:?}");
         let s = Stratification::of(vec![region.clone(), logical.clone()], &cross([&a[..], &b[..]]));
@@ -803,20 +878,23 @@ mod tests {
         assert!((season.windows[0].1.secs() - 16.0 * day).abs() < 1e-6);
     }
 
-    // The design's counts: the off-peak region count's mean is the region
-    // rate over the time outside the windows, the peak count's the region
-    // and logical rates over the windows, and the strata weights are their
-    // levels' products.
+    // The design's counts: the long-outage count's mean is the region rate
+    // times P(length > threshold), the threshold the P90 of the length
+    // (exponential, mean 9.17 h: 9.17 h x ln 10), the late count's the
+    // logical rate times P(late), the peak count's the rest of both rates
+    // over the windows; the strata weights are their levels' products.
     #[test]
-    fn a_peak_season_design_splits_the_rates_by_the_windows() {
+    fn a_peak_season_design_splits_the_rates_by_length_lateness_and_windows() {
         let text = include_str!("../../models/securecart-monolith.toml");
         let model = Model::from_str_at(text, std::path::Path::new("m.toml")).unwrap();
         let s = Stratification::new(&model, Duration::YEAR, VarianceReduction::PeakSeason).unwrap();
-        let Points::Peak(split, season) = &s.dims[2].points else { panic!("a peak count") };
-        let region: f64 = s.dims[0].slots.iter().map(|&(_, r)| r).sum();
-        assert!((s.dims[0].mean - region * (1.0 - season.years)).abs() < 1e-12);
-        assert!((s.dims[2].mean - (region + split.timely_rate) * season.years).abs() < 1e-12);
-        assert!((s.dims[1].mean - split.rate * (1.0 - split.cdf_at)).abs() < 1e-12);
+        let Points::Peak(splits, season) = &s.dims[2].points else { panic!("a peak count") };
+        let (region, logical) = (splits[0], splits[1]);
+        assert!((region.threshold.secs() - 9.17 * 3_600.0 * 10f64.ln()).abs() < 1e-6, "{:?}", region.threshold);
+        assert!((region.cdf_at - 0.9).abs() < 1e-12);
+        assert!((s.dims[0].mean - 0.6 * 0.1).abs() < 1e-12);
+        assert!((s.dims[1].mean - logical.rate * (1.0 - logical.cdf_at)).abs() < 1e-12);
+        assert!((s.dims[2].mean - (0.6 * 0.9 + logical.below_rate) * season.years).abs() < 1e-12);
         assert!((s.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         for k in 0..PEAK_STRATA {
             let l = s.levels(k);
@@ -825,5 +903,16 @@ mod tests {
         }
         let peak_share: f64 = (0..PEAK_STRATA).filter(|&k| s.levels(k)[2] == 1).map(|k| s.allocation[k]).sum();
         assert!((peak_share - PEAK_SHARE).abs() < 0.03, "{peak_share}");
+        // A fixed outage length has nothing above its P90: every outage is long.
+        let fixed = text.replace(
+            "duration = { dist = \"exponential\", mean = \"9.17h\" }",
+            "duration = { dist = \"fixed\", value = \"9h\" }",
+        );
+        assert_ne!(fixed, text);
+        let model = Model::from_str_at(&fixed, std::path::Path::new("m.toml")).unwrap();
+        let s = Stratification::new(&model, Duration::YEAR, VarianceReduction::PeakSeason).unwrap();
+        assert!((s.dims[0].mean - 0.6).abs() < 1e-12);
+        let Points::Peak(splits, _) = &s.dims[2].points else { panic!("a peak count") };
+        assert_eq!((splits[0].threshold, splits[0].below_rate), (Duration::ZERO, 0.0));
     }
 }
