@@ -10,12 +10,17 @@ Usage: benches/tail_bound.py BIN [trials]
    above the P99 of incident cost: the kind and path of each year's costliest
    incident, the load multiplier when it began, whether it lost all data.
 2. How many of those years a `--variance-reduction peak-season` design
-   marks: a primary-region or logical failure inside a peak window (the
-   peak opened earlier by the detection delay's P90), or a logical failure
-   detected after the late threshold (the shortest retention less its
-   interval); the share of all years so marked, and the variance gain on
-   P(C > P99) of a Neyman allocation between marked and unmarked years
-   (the most two such strata could give that figure).
+   marks: a primary-region outage longer than the P90 of its length (a
+   long outage), a primary-region or logical failure inside a peak window
+   (the peak opened earlier by the detection delay's P90), or a logical
+   failure detected after the late threshold (the shortest retention less
+   its interval); the share of all years so marked, and the variance gain
+   on P(C > P99) of a Neyman allocation between marked and unmarked years
+   (the most two such strata could give that figure). The outages' lengths
+   come from a probe strategy added to a copy of the model: a copy of
+   backup-restore that never invokes DR, so its region incidents last as
+   long as the outages. Strategies draw from streams of their own, so the
+   others' years are the same as without it.
 3. For proposals that reshape when logical failures fall toward high load,
    `g(t) = (1 - beta) + beta load(t)^k / mean(load^k)` (the same rate, so
    the likelihood ratio of a trial is `prod 1/g(t_i)` over its logical
@@ -64,9 +69,23 @@ windows = [((p["start_day"] - 1) * 86400 - lead, (p["start_day"] - 1 + p["days"]
 late_after = min(to_s(s["backup"]["retention"]) - to_s(s["backup"]["interval"])
                  for s in model["strategy"] if "backup" in s)
 
+# A long outage: longer than the P90 of the region outage's length
+# (src/world/strata.rs, `long_threshold`; the model's is exponential).
+region = next(f for f in model["failure"] if f["kind"] == "region")["duration"]
+assert region["dist"] == "exponential", "this script reads an exponential region outage length"
+long_after = to_s(region["mean"]) * math.log(10)
+PROBE = "probe-rides-out"
+
 with tempfile.TemporaryDirectory() as tmp:
+    text = open(MODEL).read()
+    a = text.index('[[strategy]]\nname = "backup-restore"')
+    b = text.index("[[strategy]]", a + 1)
+    probe = text[a:b].replace('name = "backup-restore"', f'name = "{PROBE}"').replace(
+        'invoke_after = "30m"', 'invoke_after = "100y"')
+    probed = os.path.join(tmp, "model.toml")
+    open(probed, "w").write(text.rstrip() + "\n\n" + probe)
     out = os.path.join(tmp, "run")
-    subprocess.run([BIN, "run", MODEL, "--trials", str(TRIALS), "--incidents", "--out", out, "-q",
+    subprocess.run([BIN, "run", probed, "--trials", str(TRIALS), "--incidents", "--out", out, "-q",
                     "--format", "json"], check=True, capture_output=True)
     by = collections.defaultdict(lambda: collections.defaultdict(list))
     logical = collections.defaultdict(list)
@@ -74,6 +93,10 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(os.path.join(out, "incidents.csv")) as f:
         first = None
         for r in csv.DictReader(f):
+            if r["strategy"] == PROBE:
+                if r["kind"] == "region" and float(r["downtime_s"]) > long_after:
+                    marked.add(int(r["trial"]))
+                continue
             first = first or r["strategy"]
             by[r["strategy"]][int(r["trial"])].append(r)
             if r["strategy"] == first and r["kind"] == "logical":
