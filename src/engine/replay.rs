@@ -106,12 +106,7 @@ impl Replays {
             // The outage's own draws first, as the world makes them.
             let d = match outage {
                 Some((duration, cp, destroy)) => {
-                    let o = match &given {
-                        None => OutageDraw::draw(duration, cp, destroy, d.kind, horizon, &mut rng),
-                        Some((split, above)) => {
-                            OutageDraw::draw_given(split, *above, duration, cp, destroy, d.kind, horizon, &mut rng)
-                        }
-                    };
+                    let o = OutageDraw::draw(duration, cp, destroy, d.kind, horizon, given, &mut rng);
                     Disruption { end: d.start + o.length, control_plane: o.control_plane, destroyed: o.destroyed, ..*d }
                 }
                 None => *d,

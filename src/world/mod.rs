@@ -433,14 +433,16 @@ impl World {
             let Some(mode) = model.failure(kind) else { continue };
             let outage = match (&mode.detail, component) {
                 (FailureDetail::Outage { duration, control_plane_probability, destroy_probability }, _) => {
-                    let (cp, destroy) = (control_plane_probability.get(), destroy_probability.get());
-                    let OutageDraw { length: d, control_plane, destroyed } = match self.split_of(slot) {
-                        None => OutageDraw::draw(duration, cp, destroy, kind, horizon, rng),
-                        Some(split) => {
-                            let above = self.above_next[slot];
-                            OutageDraw::draw_given(&split, above, duration, cp, destroy, kind, horizon, rng)
-                        }
-                    };
+                    let given = self.split_of(slot).map(|split| (split, self.above_next[slot]));
+                    let OutageDraw { length: d, control_plane, destroyed } = OutageDraw::draw(
+                        duration,
+                        control_plane_probability.get(),
+                        destroy_probability.get(),
+                        kind,
+                        horizon,
+                        given,
+                        rng,
+                    );
                     let (region, az) = match component {
                         Component::Region(r) => (r, 0),
                         Component::Az(r, a) => (r, a),
@@ -860,7 +862,10 @@ pub struct OutageDraw {
 impl OutageDraw {
     /// Draws an outage of `kind` from an outage mode's `duration`, its
     /// chance of taking the control plane down (`region` only) and its
-    /// chance of destroying the site (`FailureDetail::Outage`). Inlined: it
+    /// chance of destroying the site (`FailureDetail::Outage`); `given`, for
+    /// a failure point of a design that splits the region's failures by the
+    /// outage's length, the split and the point's side of its threshold
+    /// (above: a long outage), the length drawn on that side. Inlined: it
     /// runs for every outage of every trial.
     #[inline]
     pub fn draw(
@@ -869,39 +874,14 @@ impl OutageDraw {
         destroy_probability: f64,
         kind: DisruptionKind,
         horizon: Duration,
+        given: Option<(Split, bool)>,
         rng: &mut SimRng,
     ) -> OutageDraw {
-        let length = duration.sample_duration(rng).min(horizon);
-        OutageDraw::with_length(length, control_plane_probability, destroy_probability, kind, rng)
-    }
-
-    /// [`OutageDraw::draw`] of a failure point of `split` (a design that
-    /// splits the region's failures by the outage's length): its length
-    /// drawn given its side of the threshold (`above`), the rest as always.
-    #[allow(clippy::too_many_arguments)]
-    pub fn draw_given(
-        split: &Split,
-        above: bool,
-        duration: &Dist,
-        control_plane_probability: f64,
-        destroy_probability: f64,
-        kind: DisruptionKind,
-        horizon: Duration,
-        rng: &mut SimRng,
-    ) -> OutageDraw {
-        let length = split.mark(duration, above, rng).min(horizon);
-        OutageDraw::with_length(length, control_plane_probability, destroy_probability, kind, rng)
-    }
-
-    /// The draws after the length, in order.
-    #[inline]
-    fn with_length(
-        length: Duration,
-        control_plane_probability: f64,
-        destroy_probability: f64,
-        kind: DisruptionKind,
-        rng: &mut SimRng,
-    ) -> OutageDraw {
+        let length = match given {
+            None => duration.sample_duration(rng),
+            Some((split, above)) => split.mark(duration, above, rng),
+        }
+        .min(horizon);
         let control_plane = kind == DisruptionKind::Region && rng.random::<f64>() < control_plane_probability;
         let destroyed = destroy_probability > 0.0 && rng.random::<f64>() < destroy_probability;
         OutageDraw { length, control_plane, destroyed }
