@@ -4,7 +4,8 @@
 //! One run covers every column (partial loads, total data loss, ransomware,
 //! detection delays, failbacks, several years per trial) and a strategy name
 //! that needs both the formula guard and CSV quoting. The gzip form holds the
-//! same bytes; a CSV past Excel's row limit is named in report.md too.
+//! same bytes; a CSV past Excel's row limit is named in report.md too, and
+//! so is a stratified run's (its rows are not a plain sample).
 
 mod common;
 
@@ -131,5 +132,34 @@ fn a_csv_past_excels_rows_is_named_on_stderr_and_in_report_md() {
     let stderr = run(&model, &dir.join("gz"), &["--trials", "110000", "--seed", "1", "--incidents-format", "csv.gz"]);
     assert!(!stderr.contains("Excel"), "{stderr}");
     assert!(!std::fs::read_to_string(dir.join("gz/report.md")).unwrap().contains("## Notes"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// A stratified run's incidents oversample rare years (a quarter of a
+// peak-season run's trials hold a failure in a peak that 3.5% of years
+// hold; an eighth of a late-detection run's hold a late detection, which
+// 0.28% of years do): the rows' averages are not estimates.
+// The run says so on stderr and in report.md, naming the file and the
+// setting; a plain run does not.
+#[test]
+fn a_stratified_runs_incidents_are_named_a_stratified_sample() {
+    let dir = temp_dir("strata");
+    let model = root().join("models/securecart-monolith.toml");
+    for (setting, name) in [("peak-season", "incidents.csv"), ("late-detection", "incidents.csv.gz")] {
+        let out = dir.join(setting);
+        let mut flags = vec!["--trials", "300", "--variance-reduction", setting];
+        if name.ends_with(".gz") {
+            flags.extend(["--incidents-format", "csv.gz"]);
+        }
+        let stderr = run(&model, &out, &flags);
+        let says = format!("{name} comes from --variance-reduction {setting}");
+        assert!(stderr.contains(&format!("warning: {says}")) && stderr.contains("not estimates"), "{stderr}");
+        let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+        let notes = report.split("\n## Notes\n").nth(1).expect("report.md has no Notes");
+        assert!(notes.contains(&says), "{notes}");
+    }
+    let stderr = run(&model, &dir.join("plain"), &["--trials", "300"]);
+    assert!(!stderr.contains("variance-reduction"), "{stderr}");
+    assert!(!std::fs::read_to_string(dir.join("plain/report.md")).unwrap().contains("## Notes"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -8,7 +8,7 @@ use drsim::engine::Observer;
 use drsim::model::Model;
 use drsim::report::csv::{RunColumns, SummaryCsv};
 use drsim::report::exports::{add_notes, write_all};
-use drsim::report::incidents::{IncidentCsv, excel_warning};
+use drsim::report::incidents::{IncidentCsv, excel_warning, stratified_warning};
 use drsim::report::markdown::Markdown;
 use drsim::report::output::Staging;
 use drsim::report::progress::Progress;
@@ -75,9 +75,9 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     // Refuse an existing --out before spending any time simulating.
     let staging = stage_out(args.out.as_deref(), args.force)?;
-    let (mut results, excel) = simulate(&model, args, staging.as_ref(), 0..args.options().trials)?;
+    let (mut results, notes) = simulate(&model, args, staging.as_ref(), 0..args.options().trials)?;
     results.provenance.invocation.command_line = provenance().invocation.command_line;
-    emit_noted(&results, &model, (args.format, args.detail()), staging, excel.as_slice())?;
+    emit_noted(&results, &model, (args.format, args.detail()), staging, &notes)?;
     gate(&results, args.fail_on_miss)
 }
 
@@ -124,15 +124,16 @@ impl Observer for PrecisionLog {
 
 /// Simulates trials `first..first + trials` (the whole run, or a shard's
 /// share), with the progress bar, `--incidents` streamed into `staging` and
-/// the `--precision` stop as the flags ask. With the results comes the
-/// warning that `incidents.csv` is past Excel's row limit, if it is (already
-/// printed; report.md repeats it).
+/// the `--precision` stop as the flags ask. With the results come the
+/// warnings about `incidents.csv`, already printed (report.md repeats
+/// them): that it is past Excel's row limit, and that its rows come from a
+/// stratified sample.
 pub(super) fn simulate(
     model: &Model,
     args: &RunArgs,
     staging: Option<&Staging>,
     range: std::ops::Range<u64>,
-) -> Result<(Results, Option<String>), Failure> {
+) -> Result<(Results, Vec<String>), Failure> {
     let planned = args.precision.map_or(range.end - range.start, |_| args.max_trials);
     let mut progress = Progress::new(planned, args.quiet || args.precision.is_some());
     let format = args.incidents_format.format();
@@ -172,12 +173,13 @@ pub(super) fn simulate(
         e => simulation_failure(e),
     })?;
     progress.finish();
-    let mut excel = None;
+    let mut notes = Vec::new();
     if let Some(csv) = incidents {
         let rows = csv.finish().map_err(runtime)?;
-        excel = excel_warning(format, rows);
-        if let Some(warning) = &excel {
-            eprintln!("warning: {warning}");
+        notes.extend(excel_warning(format, rows));
+        notes.extend(stratified_warning(format, args.variance_reduction.setting()));
+        for note in &notes {
+            eprintln!("warning: {note}");
         }
     }
     if let Some(x) = args.precision {
@@ -199,7 +201,7 @@ pub(super) fn simulate(
             }
         }
     }
-    Ok((results, excel))
+    Ok((results, notes))
 }
 
 /// Whether the run could use `--variance-reduction late-detection`: it does

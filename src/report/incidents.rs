@@ -32,6 +32,7 @@ use super::csv_row::append_row;
 use super::output::OutputError;
 use crate::engine::{Encoder, Observer};
 use crate::incident::{Incident, Step};
+use crate::world::strata::VarianceReduction;
 
 /// Rows Excel opens at most (header included): a larger CSV is cut off there.
 pub const EXCEL_MAX_ROWS: u64 = 1_048_576;
@@ -63,6 +64,26 @@ pub fn excel_warning(format: IncidentFormat, rows: u64) -> Option<String> {
         format!(
             "incidents.csv has {rows} rows: Excel opens only the first {EXCEL_MAX_ROWS} (header included); \
              read it with a tool that streams (Python, R, DuckDB), or run fewer --trials"
+        )
+    })
+}
+
+/// The note for an `incidents.csv` (or `.csv.gz`) written by a run sampled
+/// by strata (`setting`, see `world::strata`), if it was: its rows are the
+/// incidents of the trials simulated, and those trials oversample rare
+/// years by design (a quarter of a peak-season run's trials hold a failure
+/// in a peak that 3.5% of years hold), each weighted back only inside the
+/// estimates. Averages and counts over the rows are therefore not
+/// estimates of anything, which nothing in the file itself says.
+pub fn stratified_warning(format: IncidentFormat, setting: VarianceReduction) -> Option<String> {
+    (setting != VarianceReduction::None).then(|| {
+        format!(
+            "{} comes from --variance-reduction {}: its trials were sampled by strata, rare years far more often \
+             than they occur, so averages and counts over its rows are not estimates; read the estimates in \
+             results.json and the tables, or run without --variance-reduction for a plain sample of incidents \
+             (docs/variance.md)",
+            format.file_name(),
+            setting.name()
         )
     })
 }
