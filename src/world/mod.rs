@@ -595,13 +595,21 @@ impl World {
     }
 
     /// Gives the points above the threshold of `splits` (see [`Split`]):
-    /// `count` points uniform over `horizon`, each on a split's slot chosen
-    /// in proportion to its rate above, as [`World::give`]; the slots' points
-    /// at or below are then drawn while sampling, at their `below_rate`, and
-    /// each point's mark given its side. Draws from `rng` only.
-    pub fn give_above(&mut self, splits: &[Split], count: u64, horizon: Duration, rng: &mut SimRng) {
-        let above: Vec<(usize, f64)> = splits.iter().map(|s| (s.slot, s.above_rate())).collect();
-        self.give(&above, count, horizon, rng);
+    /// `count` points uniform over `horizon`, each on a slot of `above` (the
+    /// splits' slots with their rates above, the count's
+    /// `strata::Dimension::slots`) chosen in proportion to its rate, as
+    /// [`World::give`]; the slots' points at or below are then drawn while
+    /// sampling, at their `below_rate`, and each point's mark given its
+    /// side. Draws from `rng` only.
+    pub fn give_above(
+        &mut self,
+        above: &[(usize, f64)],
+        splits: &[Split],
+        count: u64,
+        horizon: Duration,
+        rng: &mut SimRng,
+    ) {
+        self.give(above, count, horizon, rng);
         for split in splits {
             self.add_split(split);
         }
@@ -1028,7 +1036,7 @@ mod tests {
             let count = trial % 3;
             let mut rng = seed::world_rng(3, trial);
             world.clear_given();
-            world.give_above(&splits, count, Duration::YEAR, &mut rng);
+            world.give_above(&design.dims[1].slots, &splits, count, Duration::YEAR, &mut rng);
             let points = world.given[split.slot].clone();
             world.sample(&model, Duration::YEAR, &mut rng);
             let logical: Vec<&Outage> = world.outages.iter().filter(|o| o.kind == DisruptionKind::Logical).collect();

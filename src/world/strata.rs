@@ -435,7 +435,7 @@ impl Stratification {
             let count = d.count(level, rng);
             match &d.points {
                 Points::All => world.give(&d.slots, count, horizon, rng),
-                Points::Above(splits) => world.give_above(splits, count, horizon, rng),
+                Points::Above(splits) => world.give_above(&d.slots, splits, count, horizon, rng),
                 Points::Peak(splits, season) => world.give_peak(splits, &season.windows, count, horizon, rng),
             }
         }
