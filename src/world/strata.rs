@@ -903,6 +903,13 @@ mod tests {
         }
         let peak_share: f64 = (0..PEAK_STRATA).filter(|&k| s.levels(k)[2] == 1).map(|k| s.allocation[k]).sum();
         assert!((peak_share - PEAK_SHARE).abs() < 0.03, "{peak_share}");
+        // The table's shares of the long-outage levels (docs/variance.md,
+        // "Allocation"): 200, 48 and 8 of its 256 slots to G = 0, 1, 2 or more.
+        let long: Vec<usize> = (0..LONG_LEVELS)
+            .map(|g| (0..PEAK_STRATA).filter(|&k| s.levels(k)[0] == g).map(|k| s.allocation[k]).sum::<f64>())
+            .map(|share| (share * TABLE as f64).round() as usize)
+            .collect();
+        assert_eq!(long, [200, 48, 8]);
         // A fixed outage length has nothing above its P90: every outage is long.
         let fixed = text.replace(
             "duration = { dist = \"exponential\", mean = \"9.17h\" }",
