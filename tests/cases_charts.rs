@@ -96,7 +96,8 @@ fn loss_exceedance_follows_the_poisson_count_of_equal_incidents() {
     let csv = chart.csv(&drsim::report::csv::RunColumns::of(&results.provenance)).unwrap();
     assert!(
         csv.starts_with(
-            "strategy,loss_usd,probability_exceeded,years_per_loss,drsim_version,seed,trials,years_per_trial\n"
+            "strategy,loss_usd,probability_exceeded,years_per_loss,drsim_version,seed,trials,years_per_trial,\
+             variance_reduction,region_replays\n"
         ),
         "{csv:.120}"
     );

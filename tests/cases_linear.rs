@@ -94,7 +94,13 @@ impl Observer for Collect {
 
 /// The run columns every row ends with.
 fn run_columns() -> RunColumns {
-    RunColumns { drsim_version: "test".to_string(), seed: Some(5), trials: Some(700), years_per_trial: Some(1.0) }
+    RunColumns {
+        drsim_version: "test".to_string(),
+        seed: Some(5),
+        trials: Some(700),
+        years_per_trial: Some(1.0),
+        sampling: Some(("none".to_string(), 1)),
+    }
 }
 
 #[test]

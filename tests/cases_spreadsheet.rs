@@ -16,9 +16,12 @@ fn run_csv_has_nine_significant_digits_and_says_its_run() {
     let version = format!(",{},", drsim::provenance::VERSION);
     let mut lines = text.lines();
     let header = lines.next().unwrap();
-    assert!(header.ends_with(",drsim_version,seed,trials,years_per_trial"), "{header}");
+    assert!(
+        header.ends_with(",drsim_version,seed,trials,years_per_trial,variance_reduction,region_replays"),
+        "{header}"
+    );
     for line in lines {
-        assert!(line.contains(&version) && line.ends_with(",7,300,1"), "{line}");
+        assert!(line.contains(&version) && line.ends_with(",7,300,1,none,1"), "{line}");
     }
     // No cell has more than 9 significant digits.
     let mut reader = csv::Reader::from_reader(text.as_bytes());

@@ -66,7 +66,8 @@ fn every_export_parses_back_and_agrees_with_the_results() {
     // summary.csv: a row per strategy x kind; floats to 9 significant digits.
     let (header, rows) = read_csv(&dir.join("summary.csv"));
     assert_eq!(&header[..5], ["model", "strategy", "posture", "kind", "incidents_count"]);
-    assert_eq!(header[header.len() - 4..], drsim::report::csv::RunColumns::NAMES);
+    let run_columns = drsim::report::csv::RunColumns::NAMES;
+    assert_eq!(header[header.len() - run_columns.len()..], run_columns);
     assert!(
         header.iter().all(|c| ["model", "strategy", "posture", "kind"].contains(&c.as_str())
             || drsim::report::csv::RunColumns::NAMES.contains(&c.as_str())

@@ -147,6 +147,7 @@ pub(super) fn simulate(
                 seed: Some(args.seed),
                 trials: if args.precision.is_some() { None } else { Some(args.options().trials) },
                 years_per_trial: Some(args.years),
+                sampling: Some((args.variance_reduction.setting().name().to_string(), args.region_replays)),
             };
             let path = staging.dir().join(format.file_name());
             Some(IncidentCsv::create_as(&path, &names, &run, format).map_err(runtime)?)

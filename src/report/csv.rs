@@ -286,19 +286,30 @@ pub struct RunColumns {
     /// per year, quantiles of a trial (`annual_downtime_p95_s`, the cost
     /// quantiles) are over trials of this length scaled to one year.
     pub years_per_trial: Option<f64>,
+    /// How the trials were sampled, for an output that simulated (`None`
+    /// otherwise: an empty cell): the `--variance-reduction` setting
+    /// (`none` for plain sampling), whose estimates weight the trials back,
+    /// and the plays of each region incident (`--region-replays`, 1 when
+    /// each was played once). Raw counts (`successes`, `trials`,
+    /// `incidents_count`, incidents.csv's rows) are of the trials simulated,
+    /// not estimates, when the setting is not `none`.
+    pub sampling: Option<(String, u32)>,
 }
 
 impl RunColumns {
     /// Their names, in order.
-    pub const NAMES: [&str; 4] = ["drsim_version", "seed", "trials", "years_per_trial"];
+    pub const NAMES: [&str; 6] =
+        ["drsim_version", "seed", "trials", "years_per_trial", "variance_reduction", "region_replays"];
 
     /// The columns of a run described by its provenance.
     pub fn of(p: &Provenance) -> RunColumns {
+        let how = p.variance_reduction.clone().unwrap_or_else(|| "none".to_string());
         RunColumns {
             drsim_version: p.drsim_version.clone(),
             seed: p.seed,
             trials: p.trials,
             years_per_trial: p.years_per_trial,
+            sampling: p.seed.map(|_| (how, p.region_replays.unwrap_or(1))),
         }
     }
 
@@ -315,12 +326,18 @@ impl RunColumns {
         bytes
     }
 
-    fn cells(&self) -> [String; 4] {
+    fn cells(&self) -> [String; 6] {
+        let (how, plays) = match &self.sampling {
+            Some((how, plays)) => (neutralise(how), plays.to_string()),
+            None => (String::new(), String::new()),
+        };
         [
             neutralise(&self.drsim_version),
             self.seed.map_or(String::new(), |s| s.to_string()),
             self.trials.map_or(String::new(), |t| t.to_string()),
             self.years_per_trial.map_or(String::new(), number),
+            how,
+            plays,
         ]
     }
 }
@@ -365,7 +382,7 @@ impl From<csv::Error> for ReportError {
 pub struct CsvWriter<W: io::Write = Vec<u8>> {
     inner: csv::Writer<W>,
     /// The cells of [`RunColumns`] appended to every row, if any.
-    run: Option<[String; 4]>,
+    run: Option<[String; 6]>,
     /// Whether [`CsvWriter::serialize`] has written the header.
     wrote_header: bool,
 }
@@ -559,18 +576,29 @@ mod tests {
 
     #[test]
     fn run_columns_end_the_header_and_every_row() {
-        let run = RunColumns { drsim_version: "0.3.0".into(), seed: Some(7), trials: None, years_per_trial: Some(3.0) };
+        let run = RunColumns {
+            drsim_version: "0.3.0".into(),
+            seed: Some(7),
+            trials: None,
+            years_per_trial: Some(3.0),
+            sampling: Some(("peak-season".into(), 4)),
+        };
         let mut w = CsvWriter::new().with_run(&run);
         w.header(&["x_s"]).unwrap();
         w.record(&[Cell::Number(0.5)]).unwrap();
-        assert_eq!(w.finish().unwrap(), "x_s,drsim_version,seed,trials,years_per_trial\n0.5,0.3.0,7,,3\n");
+        assert_eq!(
+            w.finish().unwrap(),
+            "x_s,drsim_version,seed,trials,years_per_trial,variance_reduction,region_replays\n\
+             0.5,0.3.0,7,,3,peak-season,4\n"
+        );
         #[derive(Serialize)]
         struct Row {
             y_usd: f64,
         }
         assert_eq!(
-            to_csv(&[Row { y_usd: 1.0 / 3.0 }], &run).unwrap(),
-            "y_usd,drsim_version,seed,trials,years_per_trial\n0.333333333,0.3.0,7,,3\n"
+            to_csv(&[Row { y_usd: 1.0 / 3.0 }], &RunColumns { sampling: None, ..run }).unwrap(),
+            "y_usd,drsim_version,seed,trials,years_per_trial,variance_reduction,region_replays\n\
+             0.333333333,0.3.0,7,,3,,\n"
         );
     }
 

@@ -130,7 +130,7 @@ impl LossExceedanceChart {
 
     /// `loss_exceedance.csv`: one row per strategy and point, columns
     /// `strategy, loss_usd, probability_exceeded, years_per_loss`.
-    /// Then the run columns (`drsim_version, seed, trials, years_per_trial`).
+    /// Then the run columns ([`crate::report::csv::RunColumns::NAMES`]).
     pub fn csv(&self, run: &RunColumns) -> Result<String, ReportError> {
         let mut w = CsvWriter::new().with_run(run);
         w.header(&["strategy", "loss_usd", "probability_exceeded", "years_per_loss"])?;
