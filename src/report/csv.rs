@@ -296,14 +296,18 @@ pub struct RunColumns {
     pub sampling: Option<(String, u32)>,
 }
 
+/// How many [`RunColumns`] end every row.
+const RUN_COLUMNS: usize = 6;
+
 impl RunColumns {
     /// Their names, in order.
-    pub const NAMES: [&str; 6] =
+    pub const NAMES: [&str; RUN_COLUMNS] =
         ["drsim_version", "seed", "trials", "years_per_trial", "variance_reduction", "region_replays"];
 
     /// The columns of a run described by its provenance.
     pub fn of(p: &Provenance) -> RunColumns {
-        let how = p.variance_reduction.clone().unwrap_or_else(|| "none".to_string());
+        let plain = crate::world::strata::VarianceReduction::None.name();
+        let how = p.variance_reduction.clone().unwrap_or_else(|| plain.to_string());
         RunColumns {
             drsim_version: p.drsim_version.clone(),
             seed: p.seed,
@@ -326,7 +330,7 @@ impl RunColumns {
         bytes
     }
 
-    fn cells(&self) -> [String; 6] {
+    fn cells(&self) -> [String; RUN_COLUMNS] {
         let (how, plays) = match &self.sampling {
             Some((how, plays)) => (neutralise(how), plays.to_string()),
             None => (String::new(), String::new()),
@@ -382,7 +386,7 @@ impl From<csv::Error> for ReportError {
 pub struct CsvWriter<W: io::Write = Vec<u8>> {
     inner: csv::Writer<W>,
     /// The cells of [`RunColumns`] appended to every row, if any.
-    run: Option<[String; 6]>,
+    run: Option<[String; RUN_COLUMNS]>,
     /// Whether [`CsvWriter::serialize`] has written the header.
     wrote_header: bool,
 }
