@@ -112,14 +112,14 @@ fn incidents_heard_one_by_one_write_the_file_the_engine_encodes() {
         let (engine_path, direct_path) = (dir.join("engine"), dir.join("direct"));
         // Beside an observer without an encoder, which hears every incident.
         let mut collect = Collect::default();
-        let mut csv = IncidentCsv::create_as(&engine_path, &names, &run_columns(), format).unwrap();
+        let mut csv = IncidentCsv::create_as(&engine_path, &names, &run_columns(), format, None).unwrap();
         let options = RunOptions { trials: 700, years: 1.0, seed: 5, threads: Some(2) };
         Simulation::new(&model, options).observe(&mut collect).observe(&mut csv).run().unwrap();
         let rows = csv.finish().unwrap();
         assert_eq!(rows, collect.0.len() as u64);
         assert!(rows > 1000, "{rows} rows");
 
-        let mut direct = IncidentCsv::create_as(&direct_path, &names, &run_columns(), format).unwrap();
+        let mut direct = IncidentCsv::create_as(&direct_path, &names, &run_columns(), format, None).unwrap();
         for (trial, strategy, incident) in &collect.0 {
             direct.incident(*trial, *strategy, incident);
         }
@@ -138,7 +138,7 @@ fn no_incident_writes_an_empty_csv_or_an_empty_gzip() {
     let dir = temp_dir("empty");
     for format in [IncidentFormat::Csv, IncidentFormat::CsvGz] {
         let path = dir.join(format.file_name());
-        let csv = IncidentCsv::create_as(&path, &["a".to_string()], &run_columns(), format).unwrap();
+        let csv = IncidentCsv::create_as(&path, &["a".to_string()], &run_columns(), format, None).unwrap();
         assert_eq!(csv.finish().unwrap(), 0);
         match format {
             IncidentFormat::Csv => assert_eq!(std::fs::metadata(&path).unwrap().len(), 0),

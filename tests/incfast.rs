@@ -9,6 +9,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -37,9 +38,10 @@ fn run(model: &Path, out: &Path, extra: &[&str]) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-// 0.12.0 added the `variance_reduction` and `region_replays` columns: each
-// pin below was moved after checking that the new file, those two columns
-// cut off every line, hashes to the pin before.
+// 0.12.0 added the `variance_reduction` and `region_replays` columns, 0.13.0
+// `stratum` and `sampling_weight` (empty and 1 in a plain run): each pin
+// below was moved after checking that the new file, those columns cut out
+// of every line, hashes to the pin before.
 
 /// The SHA-256 of a file's bytes with this build's version cell made
 /// neutral, so the pins survive a version bump and nothing else.
@@ -70,7 +72,7 @@ fn securecart_incidents_are_the_pinned_bytes() {
         "monolith",
         &root().join("models/securecart-monolith.toml"),
         &flags,
-        ("54b89b6a81bb892f80e1d3b1f28586742b4a0aa684c24173a700686eab4dd5e1", 32540),
+        ("0335aa3264b241d6bd4e0856969c58335d1618530be7713cfb0e1d3debb365f7", 32540),
     );
 }
 
@@ -96,7 +98,7 @@ fn every_column_is_the_pinned_bytes() {
         "ransomware",
         &model,
         &flags,
-        ("53bbe1e06574f5037b5f9f4bedadab40b0e5f522e1d0934efef87dbbd6a64928", 44874),
+        ("f0b8fa88f91554903b31f794c9c7245d1523c1fca37c3e4c5c6367a2804ce38f", 44874),
     );
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains("\n0,\"'=backups, \"\"mutable\"\"\","), "the strategy cell is guarded and quoted");
@@ -115,7 +117,7 @@ fn every_column_is_the_pinned_bytes() {
         "partial",
         &root().join("models/multi-tenant-saas.toml"),
         &flags,
-        ("1a5b745bcbafdc3478cf02dea8d7ed1d4465a03fdd7f24a422d2b00c69dee3f6", 11034),
+        ("864061cb1126bcc5eccb52da2ee39e43e7ad167a74701f509887c8547a2a1280", 11034),
     );
     let text = String::from_utf8(bytes).unwrap();
     assert!(column(&text, "degraded_s").iter().any(|c| *c != "0"), "degraded_s is always 0");
@@ -165,5 +167,82 @@ fn a_stratified_runs_incidents_are_named_a_stratified_sample() {
     let stderr = run(&model, &dir.join("plain"), &["--trials", "300"]);
     assert!(!stderr.contains("variance-reduction"), "{stderr}");
     assert!(!std::fs::read_to_string(dir.join("plain/report.md")).unwrap().contains("## Notes"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Per strategy, from `incidents.csv`'s rows weighted by `sampling_weight`:
+/// the incidents' cost per trial, and per kind the incidents per trial and
+/// their mean cost (weighted sum over weights). Read by the header's names.
+type Figures = BTreeMap<String, (f64, BTreeMap<String, (f64, f64)>)>;
+
+fn weighted_figures(text: &str) -> Figures {
+    let mut out = Figures::new();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|c| *c == name).unwrap();
+    let (strategy, kind, cost, weight, trials) =
+        (at("strategy"), at("kind"), at("cost_usd"), at("sampling_weight"), at("trials"));
+    let mut n = 0.0;
+    for line in lines {
+        // The bundled models' strategy names hold no comma.
+        let cells: Vec<&str> = line.split(',').collect();
+        n = cells[trials].parse().unwrap();
+        let (w, c): (f64, f64) = (cells[weight].parse().unwrap(), cells[cost].parse().unwrap());
+        let s = out.entry(cells[strategy].to_string()).or_default();
+        s.0 += w * c;
+        let k = s.1.entry(cells[kind].to_string()).or_default();
+        k.0 += w;
+        k.1 += w * c;
+    }
+    for s in out.values_mut() {
+        s.0 /= n;
+        for k in s.1.values_mut() {
+            *k = (k.0 / n, k.1 / k.0);
+        }
+    }
+    out
+}
+
+// A stratified run's rows say how their trial was sampled: its stratum and
+// `sampling_weight`, the plain trials it stands for (p_k / a_k). Over whole
+// tables of 256 trials each stratum holds exactly a_k of the trials, so the
+// weighted sums over the rows are results.json's stratified estimators
+// themselves: the incidents' annual cost, each kind's incidents per year
+// and mean cost, to the CSV's nine significant digits. A plain run's rows
+// have no stratum and weigh 1, and the same sums are its plain figures.
+#[test]
+fn rows_weighted_by_sampling_weight_give_the_runs_estimates() {
+    let dir = temp_dir("weights");
+    let model = root().join("models/securecart-monolith.toml");
+    for setting in ["peak-season", "late-detection", "none"] {
+        let out = dir.join(setting);
+        run(&model, &out, &["--trials", "2560", "--variance-reduction", setting]);
+        let text = std::fs::read_to_string(out.join("incidents.csv")).unwrap();
+        let results: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+        let strata = column(&text, "stratum");
+        let weights = column(&text, "sampling_weight");
+        if setting == "none" {
+            assert!(strata.iter().all(|s| s.is_empty()) && weights.iter().all(|w| *w == "1"), "plain rows");
+        } else {
+            assert!(strata.iter().all(|s| s.parse::<usize>().is_ok()), "{setting}: a row without a stratum");
+            assert!(weights.iter().any(|w| *w != weights[0]), "{setting}: one weight for every stratum");
+        }
+        let figures = weighted_figures(&text);
+        assert_eq!(figures.len(), 4, "{setting}: strategies");
+        let close = |got: f64, want: &serde_json::Value, what: &str| {
+            let want = want.as_f64().unwrap();
+            assert!((got - want).abs() <= 1e-8 * want.abs(), "{setting} {what}: rows give {got}, results.json {want}");
+        };
+        for (name, (annual, kinds)) in figures {
+            let s = results["strategies"].as_array().unwrap().iter().find(|s| s["name"] == name.as_str()).unwrap();
+            close(annual, &s["cost"]["incidents_annual_usd"]["value"], &format!("{name} incident cost a year"));
+            for (kind, (per_year, mean)) in kinds {
+                let k = s["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == kind.as_str()).unwrap();
+                close(per_year, &k["incidents_per_year"], &format!("{name} {kind} incidents a year"));
+                close(mean, &k["cost_mean_usd"]["value"], &format!("{name} {kind} mean cost"));
+            }
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -197,45 +197,33 @@ fn incidents_with_precision_stream_the_trials_the_stop_used() {
     }
 }
 
+// A stratified run's rows carry their trial's stratum and sampling weight,
+// which depend on the trial's index alone: its shards' rows are the
+// unsharded run's too.
 #[test]
 fn shards_with_incidents_concatenate_into_the_unsharded_file() {
     let tmp = temp("shards");
     let dir = tmp.path();
-    let whole = dir.join("whole");
-    ok(drsim(&[
-        "run",
-        "models/securecart-monolith.toml",
-        "-q",
-        "--trials",
-        "1001",
-        "--incidents",
-        "--out",
-        whole.to_str().unwrap(),
-    ]));
-    let mut joined = String::new();
-    for k in ["1/2", "2/2"] {
-        let part = dir.join(k.replace('/', "-"));
-        let p = part.to_str().unwrap();
-        ok(drsim(&[
-            "run",
-            "models/securecart-monolith.toml",
-            "-q",
-            "--trials",
-            "1001",
-            "--incidents",
-            "--shard",
-            k,
-            "--out",
-            p,
-        ]));
-        let text = std::fs::read_to_string(part.join("incidents.csv")).unwrap();
-        if joined.is_empty() {
-            joined = text;
-        } else {
-            joined.push_str(text.split_once('\n').unwrap().1);
+    for setting in ["none", "peak-season"] {
+        let run = |out: &Path, shard: Option<&str>| {
+            let mut args = vec!["run", "models/securecart-monolith.toml", "-q", "--trials", "1001", "--incidents"];
+            args.extend(["--variance-reduction", setting, "--out", out.to_str().unwrap()]);
+            args.extend(shard.map(|k| ["--shard", k]).into_iter().flatten());
+            ok(drsim(&args));
+            std::fs::read_to_string(out.join("incidents.csv")).unwrap()
+        };
+        let whole = run(&dir.join(setting).join("whole"), None);
+        let mut joined = String::new();
+        for k in ["1/2", "2/2"] {
+            let text = run(&dir.join(setting).join(k.replace('/', "-")), Some(k));
+            if joined.is_empty() {
+                joined = text;
+            } else {
+                joined.push_str(text.split_once('\n').unwrap().1);
+            }
         }
+        assert!(whole == joined, "{setting}");
     }
-    assert!(std::fs::read_to_string(whole.join("incidents.csv")).unwrap() == joined);
 }
 
 #[test]

@@ -16,6 +16,7 @@ use drsim::report::table::{Detail, Table};
 use drsim::report::{Report, json::Json};
 use drsim::shard::{PART_FILE, Part, ShardError, ShardSpec};
 use drsim::simulation::{PrecisionFigure, PrecisionStop, Results, Simulation, SimulationError, precision_worst};
+use drsim::world::strata::{Stratification, VarianceReduction};
 
 /// Keeps only the strategies named on the command line, in model order.
 pub(crate) fn select_strategies(model: &mut Model, names: &[String]) -> Result<(), Failure> {
@@ -150,7 +151,14 @@ pub(super) fn simulate(
                 sampling: Some((args.variance_reduction.setting().name().to_string(), args.region_replays)),
             };
             let path = staging.dir().join(format.file_name());
-            Some(IncidentCsv::create_as(&path, &names, &run, format).map_err(runtime)?)
+            // Each row's stratum and weight. A design the model cannot be
+            // sampled by fails the simulation below, with the model named.
+            let setting = args.variance_reduction.setting();
+            let horizon = args.options().engine_config().horizon;
+            let design = (setting != VarianceReduction::None)
+                .then(|| Stratification::new(model, horizon, setting).ok())
+                .flatten();
+            Some(IncidentCsv::create_as(&path, &names, &run, format, design.as_ref()).map_err(runtime)?)
         }
         _ => None,
     };
@@ -209,7 +217,6 @@ pub(super) fn simulate(
 /// not already oversample the late years (late-detection, peak-season), and
 /// the model has what the design stratifies on.
 fn late_detection_helps(model: &Model, args: &RunArgs) -> bool {
-    use drsim::world::strata::{Stratification, VarianceReduction};
     let setting = args.variance_reduction.setting();
     !matches!(setting, VarianceReduction::LateDetection | VarianceReduction::PeakSeason)
         && Stratification::new(model, args.options().engine_config().horizon, VarianceReduction::LateDetection).is_ok()

@@ -14,7 +14,8 @@
 //! path, the seconds spent in each recovery step, downtime_s (load-weighted,
 //! the achieved RTO), degraded_s, data_loss_s (the achieved RPO; `inf` when
 //! all data was lost), data_lost_entirely, detection_delay_s (logical only),
-//! failback_downtime_s, cost_usd.
+//! failback_downtime_s, cost_usd, stratum and sampling_weight (how the
+//! trial was sampled, for runs sampled by strata).
 
 use std::fs::File;
 use std::io::Write;
@@ -32,7 +33,7 @@ use super::csv_row::append_row;
 use super::output::OutputError;
 use crate::engine::{Encoder, Observer};
 use crate::incident::{Incident, Step};
-use crate::world::strata::VarianceReduction;
+use crate::world::strata::{Stratification, VarianceReduction};
 
 /// Rows Excel opens at most (header included): a larger CSV is cut off there.
 pub const EXCEL_MAX_ROWS: u64 = 1_048_576;
@@ -72,16 +73,16 @@ pub fn excel_warning(format: IncidentFormat, rows: u64) -> Option<String> {
 /// by strata (`setting`, see `world::strata`), if it was: its rows are the
 /// incidents of the trials simulated, and those trials oversample rare
 /// years by design (a quarter of a peak-season run's trials hold a failure
-/// in a peak that 3.5% of years hold), each weighted back only inside the
-/// estimates. Averages and counts over the rows are therefore not
-/// estimates of anything, which nothing in the file itself says.
+/// in a peak that 3.5% of years hold). Plain averages and counts over the
+/// rows are therefore not estimates of anything; weighted by the rows'
+/// `sampling_weight` they are.
 pub fn stratified_warning(format: IncidentFormat, setting: VarianceReduction) -> Option<String> {
     (setting != VarianceReduction::None).then(|| {
         format!(
             "{} comes from --variance-reduction {}: its trials were sampled by strata, rare years far more often \
-             than they occur, so averages and counts over its rows are not estimates; read the estimates in \
-             results.json and the tables, or run without --variance-reduction for a plain sample of incidents \
-             (docs/variance.md)",
+             than they occur, so plain averages and counts over its rows are not estimates; weight each row by its \
+             sampling_weight column (docs/exports.md), read the estimates in results.json and the tables, or run \
+             without --variance-reduction for a plain sample of incidents",
             format.file_name(),
             setting.name()
         )
@@ -128,11 +129,41 @@ pub struct IncidentRow<'a> {
     pub failback_downtime_s: f64,
     /// Cost of the incident (revenue, orders, response), USD.
     pub cost_usd: f64,
+    /// The trial's stratum under `--variance-reduction` (0-based, in
+    /// docs/variance.md's order); empty (`None`) for plain sampling.
+    pub stratum: Option<usize>,
+    /// How many plain trials the trial stands for
+    /// ([`Stratification::sampling_weight`]); 1 for plain sampling.
+    pub sampling_weight: f64,
+}
+
+/// How the trial of a row was sampled: its stratum and the weight that
+/// takes it back to a plain sample (see [`IncidentRow`]'s fields).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrialSample {
+    /// The stratum, `None` for plain sampling.
+    pub stratum: Option<usize>,
+    /// Plain trials it stands for.
+    pub weight: f64,
+}
+
+impl TrialSample {
+    /// A trial of plain sampling: no stratum, weight 1.
+    pub const PLAIN: TrialSample = TrialSample { stratum: None, weight: 1.0 };
+
+    /// How trial `trial` was sampled under `design` (plain when `None`).
+    pub fn of(design: Option<&Stratification>, trial: u64) -> TrialSample {
+        design.map_or(TrialSample::PLAIN, |d| {
+            let stratum = d.stratum_of(trial);
+            TrialSample { stratum: Some(stratum), weight: d.sampling_weight(stratum) }
+        })
+    }
 }
 
 impl<'a> IncidentRow<'a> {
-    /// The row of one incident of the strategy named `strategy` (already neutralised).
-    pub fn new(trial: u64, strategy: &'a str, i: &Incident) -> IncidentRow<'a> {
+    /// The row of one incident of the strategy named `strategy` (already
+    /// neutralised) in a trial sampled as `sample` says.
+    pub fn new(trial: u64, strategy: &'a str, i: &Incident, sample: TrialSample) -> IncidentRow<'a> {
         let step = |s: Step| i.steps[s as usize].secs();
         IncidentRow {
             trial,
@@ -153,6 +184,8 @@ impl<'a> IncidentRow<'a> {
             detection_delay_s: i.detection_delay.secs(),
             failback_downtime_s: i.failback_downtime.secs(),
             cost_usd: i.cost_usd,
+            stratum: sample.stratum,
+            sampling_weight: sample.weight,
         }
     }
 }
@@ -169,6 +202,9 @@ pub struct CsvRows {
     /// The same, as the bytes that end every row ([`RunColumns::row_tail`]).
     run_tail: Vec<u8>,
     format: IncidentFormat,
+    /// The run's stratified design, `None` for plain sampling: each row's
+    /// stratum and sampling weight.
+    design: Option<Stratification>,
 }
 
 impl CsvRows {
@@ -192,7 +228,8 @@ impl CsvRows {
         for (trial, strategy, incident) in incidents {
             let name = self.strategies.get(*strategy).map_or("", String::as_str);
             // Every field is a number, a boolean or text: it cannot fail.
-            let _ = append_row(&IncidentRow::new(*trial, name, incident), &self.run_tail, out);
+            let sample = TrialSample::of(self.design.as_ref(), *trial);
+            let _ = append_row(&IncidentRow::new(*trial, name, incident, sample), &self.run_tail, out);
         }
     }
 
@@ -203,6 +240,7 @@ impl CsvRows {
             0,
             "",
             &Incident::new(crate::model::DisruptionKind::Az, crate::model::SimTime::ZERO),
+            TrialSample::PLAIN,
         ));
         let bytes = w.into_inner().unwrap_or_default();
         let end = bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |at| at + 1);
@@ -257,18 +295,21 @@ pub struct IncidentCsv {
 
 impl IncidentCsv {
     /// Creates `path` (inside the staging directory) for the given strategy
-    /// names, in model order, as plain CSV; every row ends with the run's columns.
+    /// names, in model order, as plain CSV of a plain run; every row ends with the run's columns.
     pub fn create(path: &Path, strategies: &[String], run: &RunColumns) -> Result<IncidentCsv, OutputError> {
-        IncidentCsv::create_as(path, strategies, run, IncidentFormat::Csv)
+        IncidentCsv::create_as(path, strategies, run, IncidentFormat::Csv, None)
     }
 
     /// Creates `path` (inside the staging directory) in `format` for the
     /// given strategy names, in model order, and starts its writer thread.
+    /// `design` is the run's stratified design (`None` for plain sampling),
+    /// which gives every row its stratum and sampling weight.
     pub fn create_as(
         path: &Path,
         strategies: &[String],
         run: &RunColumns,
         format: IncidentFormat,
+        design: Option<&Stratification>,
     ) -> Result<IncidentCsv, OutputError> {
         let io = |action, source| OutputError::Io { path: path.to_path_buf(), action, source };
         let file = File::create(path).map_err(|source| io("cannot create", source))?;
@@ -282,6 +323,7 @@ impl IncidentCsv {
             run: run.clone(),
             run_tail: run.row_tail(),
             format,
+            design: design.cloned(),
         });
         Ok(IncidentCsv {
             path: path.to_path_buf(),

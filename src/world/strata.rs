@@ -390,6 +390,19 @@ impl Stratification {
         Stratification { dims, weights, allocation, table }
     }
 
+    /// How many trials of plain sampling one trial of `stratum` stands for:
+    /// the stratum's probability over its share of the trials, `p_k / a_k`
+    /// (the design's likelihood ratio; it does not depend on how many
+    /// trials run, so every shard and thread agrees). Over whole tables of
+    /// [`TABLE`] trials, weighting every trial by it and dividing by the
+    /// trials gives exactly the stratified estimators' means and ratios.
+    ///
+    /// # Panics
+    /// If `stratum` is not one of the design's strata (below [`Self::weights`]'s length).
+    pub fn sampling_weight(&self, stratum: usize) -> f64 {
+        self.weights[stratum] / self.allocation[stratum]
+    }
+
     /// The stratum of trial `trial`.
     pub fn stratum_of(&self, trial: u64) -> usize {
         usize::from(self.table[(trial % TABLE as u64) as usize])
@@ -791,6 +804,20 @@ mod tests {
             let n = table.iter().filter(|&&s| usize::from(s) == k).count();
             assert!(n >= 2 && (n as f64 - share * TABLE as f64).abs() <= 2.0, "stratum {k}: {n} vs {share}");
         }
+    }
+
+    #[test]
+    fn sampling_weights_take_a_table_of_trials_back_to_the_strata_probabilities() {
+        let region = Dimension::new(vec![(0, 0.6)], Duration::YEAR, STRATA);
+        let s = Stratification::of(vec![region.clone()], &allocation(&region.weights, &region.level_means()));
+        // A whole table: stratum k has a_k TABLE trials, each weighing
+        // p_k / a_k, so the stratum weighs p_k TABLE and all of them TABLE.
+        for (k, n) in s.counts(0..TABLE as u64).into_iter().enumerate() {
+            let weighs = n as f64 * s.sampling_weight(k);
+            assert!((weighs - s.weights[k] * TABLE as f64).abs() < 1e-12, "stratum {k}: {weighs}");
+        }
+        let total: f64 = (0..TABLE as u64).map(|t| s.sampling_weight(s.stratum_of(t))).sum();
+        assert!((total - TABLE as f64).abs() < 1e-9, "{total}");
     }
 
     #[test]
