@@ -3,7 +3,7 @@
 sampling of when logical failures fall could gain on it (benches/README.md,
 "Late detections").
 
-Usage: benches/tail_bound.py BIN [trials]
+Usage: benches/tail_bound.py BIN [trials] [plays]
 
 1. Runs `BIN run models/securecart-monolith.toml --trials N --incidents` (plain
    sampling, seed 20260101) and, per strategy, describes the years at or
@@ -29,7 +29,12 @@ Usage: benches/tail_bound.py BIN [trials]
    against plain sampling's `p (1 - p)`, per strategy (each strategy's own
    best; one run's allocation serves all four, so it gets less). The same
    with a fourth count crossed in: the timely logical failures outside the
-   windows, `0 to 2` against `3 or more` (7.5% of SecureCart's years).
+   windows, `0 to 2` against `3 or more` (7.5% of SecureCart's years). And
+   with the peak count split four ways, each `0` or `1 or more`: region or
+   logical points, each at a load of 4 or more when the failure is found
+   (a region failure when it begins, a logical one after its detection
+   delay) or below (both are marks of the points, so each part would again
+   be a Poisson count with exact weights).
 4. For proposals that reshape when logical failures fall toward high load,
    `g(t) = (1 - beta) + beta load(t)^k / mean(load^k)` (the same rate, so
    the likelihood ratio of a trial is `prod 1/g(t_i)` over its logical
@@ -38,6 +43,19 @@ Usage: benches/tail_bound.py BIN [trials]
    trials themselves. Prints the gain `p (1 - p) / that variance`: above 1
    the proposal helps, below 1 it hurts.
 
+5. With `plays` K (default 1: not run), how much of the variance of `1{C >
+   q}` at the P99 the strategy's own draws hold, against the world's: the
+   copy of the model also holds K - 1 copies of every strategy, which see
+   the same worlds but draw from streams of their own (a strategy's stream
+   is keyed by its position), so each trial gives K independent years of
+   the strategy given its world. `rho`, the world's share, is `Var(E[1 |
+   world]) / Var(1)`, estimated as `(K V_K - V_1) / (K - 1)` from the
+   variance `V_K` of the K years' mean. Then the Neyman bound of section 3
+   with each trial's K years averaged (what playing the strategy's whole
+   year K times over one world could give at equal trials, before paying
+   for the plays) and with infinitely many. `100000 8` takes a few minutes
+   and about 3 GB in a temporary directory.
+
 The load profile is read from the model (`[workload.load_profile]`),
 normalised to mean 1 per factor as drsim does.
 """
@@ -45,6 +63,7 @@ import collections, csv, math, os, subprocess, sys, tempfile, tomllib
 
 BIN = sys.argv[1]
 TRIALS = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+PLAYS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 MODEL = "models/securecart-monolith.toml"
 
 profile = tomllib.load(open(MODEL, "rb"))["workload"]["load_profile"]
@@ -91,18 +110,28 @@ with tempfile.TemporaryDirectory() as tmp:
     b = text.index("[[strategy]]", a + 1)
     probe = text[a:b].replace('name = "backup-restore"', f'name = "{PROBE}"').replace(
         'invoke_after = "30m"', 'invoke_after = "100y"')
+    # Section 5's copies: each strategy's block (up to the next strategy or
+    # the [uncertain] table), renamed.
+    names = [st["name"] for st in model["strategy"]]
+    starts = [text.index(f'[[strategy]]\nname = "{n}"') for n in names] + [text.index("[uncertain]")]
+    copies = "".join(text[starts[i]:starts[i + 1]].replace(f'name = "{n}"', f'name = "{n}-play-{k}"') + "\n"
+                     for i, n in enumerate(names) for k in range(1, PLAYS))
     probed = os.path.join(tmp, "model.toml")
-    open(probed, "w").write(text.rstrip() + "\n\n" + probe)
+    open(probed, "w").write(text.rstrip() + "\n\n" + probe + "\n" + copies)
     out = os.path.join(tmp, "run")
     subprocess.run([BIN, "run", probed, "--trials", str(TRIALS), "--incidents", "--out", out, "-q",
                     "--format", "json"], check=True, capture_output=True)
     by = collections.defaultdict(lambda: collections.defaultdict(list))
     logical = collections.defaultdict(list)
     marked = set()
+    # Section 5: each strategy's cost per trial in each of its plays.
+    plays = collections.defaultdict(lambda: [[0.0] * TRIALS for _ in range(PLAYS)])
     # Per trial: long outages, late detections, peak points, timely logical
     # failures outside the windows.
     counts = collections.defaultdict(lambda: [0, 0, 0, 0])
     long_starts, points = set(), []
+    # Per trial: the peak points' (kind, busy when found) marks.
+    peak_marks = collections.defaultdict(set)
     with open(os.path.join(out, "incidents.csv")) as f:
         first = None
         for r in csv.DictReader(f):
@@ -111,6 +140,10 @@ with tempfile.TemporaryDirectory() as tmp:
                     marked.add(int(r["trial"]))
                     counts[int(r["trial"])][0] += 1
                     long_starts.add((int(r["trial"]), r["start_s"]))
+                continue
+            name, _, k = r["strategy"].partition("-play-")
+            plays[name][int(k or 0)][int(r["trial"])] += float(r["cost_usd"])
+            if k:
                 continue
             first = first or r["strategy"]
             by[r["strategy"]][int(r["trial"])].append(r)
@@ -124,12 +157,15 @@ with tempfile.TemporaryDirectory() as tmp:
                 if late or inside:
                     marked.add(int(r["trial"]))
                 if r["kind"] != "application":
-                    points.append((int(r["trial"]), r["kind"], r["start_s"], late, inside))
-    for t, kind, start, late, inside in points:
+                    delay_s = float(r["detection_delay_s"] or 0)
+                    points.append((int(r["trial"]), r["kind"], r["start_s"], late, inside, delay_s))
+    for t, kind, start, late, inside, delay_s in points:
         if late:
             counts[t][1] += 1
         elif inside and (t, start) not in long_starts:
             counts[t][2] += 1
+            found = float(start) + (delay_s if kind == "logical" else 0.0)
+            peak_marks[t].add((kind, load(found) >= 4.0))
         elif kind == "logical" and not inside:
             counts[t][3] += 1
 
@@ -151,11 +187,17 @@ for name, trials in by.items():
     neyman = (w1 * math.sqrt(p1 * (1 - p1)) + (1 - w1) * math.sqrt(p0 * (1 - p0))) ** 2
     print(f"  peak-season marks {len(set(tail) & marked)} of them and {w1:.2%} of all years; "
           f"two Neyman strata would gain {p * (1 - p) / neyman:.2f}x in variance on P(C > P99)")
-    for label, with_off_peak in (("the design's strata", False), ("with the off-peak count", True)):
+    marks = [(kind, busy) for kind in ("region", "logical") for busy in (True, False)]
+    designs = (
+        ("the design's strata", lambda t, g, m, pk, off: (min(g, 2), min(m, 1), min(pk, 1))),
+        ("with the off-peak count", lambda t, g, m, pk, off: (min(g, 2), min(m, 1), min(pk, 1), off >= 3)),
+        ("with the peak count split by kind and load", lambda t, g, m, pk, off: (min(g, 2), min(m, 1))
+         + tuple(mark in peak_marks[t] for mark in marks)),
+    )
+    for label, stratum in designs:
         n, hit = collections.Counter(), collections.Counter()
         for t in range(TRIALS):
-            g, m, pk, off = counts[t]
-            k = (min(g, 2), min(m, 1), min(pk, 1), off >= 3 if with_off_peak else False)
+            k = stratum(t, *counts[t])
             n[k] += 1
             hit[k] += cost[t] >= q
         sd = sum(n[k] / TRIALS * math.sqrt(hit[k] / n[k] * (1 - hit[k] / n[k])) for k in n)
@@ -174,3 +216,28 @@ for name, trials in by.items():
             var = second / TRIALS - p * p
             gains.append(f"k={k} beta={beta}: {p * (1 - p) / var:.2f}x")
     print("  importance sampling of logical failure times, variance gain on P(C > P99): " + ", ".join(gains))
+
+if PLAYS > 1:
+    print(f"\nThe strategy's own draws, {PLAYS} plays of every strategy over each world:")
+for name, years in (plays.items() if PLAYS > 1 else ()):
+    pooled = sorted(x for play in years for x in play)
+    q = pooled[int(0.99 * len(pooled))]
+    share = [sum(play[t] >= q for play in years) / PLAYS for t in range(TRIALS)]
+    p = sum(share) / TRIALS
+    v1 = p * (1 - p)
+    rho = (PLAYS * sum((x - p) ** 2 for x in share) / TRIALS - v1) / (PLAYS - 1) / v1
+    strata = collections.defaultdict(list)
+    for t in range(TRIALS):
+        g, m, pk, off = counts[t]
+        strata[(min(g, 2), min(m, 1), min(pk, 1))].append(share[t])
+    sd = [0.0, 0.0, 0.0]  # one play, PLAYS plays, infinitely many
+    for xs in strata.values():
+        pi = sum(xs) / len(xs)
+        within1 = pi * (1 - pi)
+        within = sum((x - pi) ** 2 for x in xs) / len(xs)
+        world = max((PLAYS * within - within1) / (PLAYS - 1), 0.0)
+        for i, v in enumerate((within1, within, world)):
+            sd[i] += len(xs) / TRIALS * math.sqrt(v)
+    print(f"{name}: rho {rho:.3f} (at most {1 / rho:.2f}x from plays without strata); the design's strata, "
+          f"Neyman for this strategy alone: {v1 / sd[0] ** 2:.2f}x in variance with one play, "
+          f"{v1 / sd[1] ** 2:.2f}x with {PLAYS}, {v1 / sd[2] ** 2:.2f}x with infinitely many")
