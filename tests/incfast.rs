@@ -171,7 +171,7 @@ fn a_stratified_runs_incidents_are_named_a_stratified_sample() {
 }
 
 /// Per strategy, from `incidents.csv`'s rows weighted by `sampling_weight`:
-/// the incidents' cost per trial, and per kind the incidents per trial and
+/// the incidents' cost a year, and per kind the incidents a year and
 /// their mean cost (weighted sum over weights). Read by the header's names.
 type Figures = BTreeMap<String, (f64, BTreeMap<String, (f64, f64)>)>;
 
@@ -180,13 +180,14 @@ fn weighted_figures(text: &str) -> Figures {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let at = |name: &str| header.iter().position(|c| *c == name).unwrap();
-    let (strategy, kind, cost, weight, trials) =
-        (at("strategy"), at("kind"), at("cost_usd"), at("sampling_weight"), at("trials"));
+    let (strategy, kind, cost, weight, trials, years) =
+        (at("strategy"), at("kind"), at("cost_usd"), at("sampling_weight"), at("trials"), at("years_per_trial"));
+    // The years simulated: trials times years per trial.
     let mut n = 0.0;
     for line in lines {
         // The bundled models' strategy names hold no comma.
         let cells: Vec<&str> = line.split(',').collect();
-        n = cells[trials].parse().unwrap();
+        n = cells[trials].parse::<f64>().unwrap() * cells[years].parse::<f64>().unwrap();
         let (w, c): (f64, f64) = (cells[weight].parse().unwrap(), cells[cost].parse().unwrap());
         let s = out.entry(cells[strategy].to_string()).or_default();
         s.0 += w * c;
@@ -208,15 +209,17 @@ fn weighted_figures(text: &str) -> Figures {
 // tables of 256 trials each stratum holds exactly a_k of the trials, so the
 // weighted sums over the rows are results.json's stratified estimators
 // themselves: the incidents' annual cost, each kind's incidents per year
-// and mean cost, to the CSV's nine significant digits. A plain run's rows
+// and mean cost (sums over the years simulated, trials times years per
+// trial), to the CSV's nine significant digits. A plain run's rows
 // have no stratum and weigh 1, and the same sums are its plain figures.
 #[test]
 fn rows_weighted_by_sampling_weight_give_the_runs_estimates() {
     let dir = temp_dir("weights");
     let model = root().join("models/securecart-monolith.toml");
-    for setting in ["peak-season", "late-detection", "none"] {
+    // Peak-season over two years a trial: the sums are per year simulated.
+    for (setting, years) in [("peak-season", "2"), ("late-detection", "1"), ("none", "1")] {
         let out = dir.join(setting);
-        run(&model, &out, &["--trials", "2560", "--variance-reduction", setting]);
+        run(&model, &out, &["--trials", "2560", "--years", years, "--variance-reduction", setting]);
         let text = std::fs::read_to_string(out.join("incidents.csv")).unwrap();
         let results: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
