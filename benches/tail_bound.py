@@ -61,6 +61,8 @@ normalised to mean 1 per factor as drsim does.
 """
 import collections, csv, math, os, subprocess, sys, tempfile, tomllib
 
+from probe import PROBE, with_probe
+
 BIN = sys.argv[1]
 TRIALS = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
 PLAYS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
@@ -102,14 +104,8 @@ late_after = min(to_s(s["backup"]["retention"]) - to_s(s["backup"]["interval"])
 region = next(f for f in model["failure"] if f["kind"] == "region")["duration"]
 assert region["dist"] == "exponential", "this script reads an exponential region outage length"
 long_after = to_s(region["mean"]) * math.log(10)
-PROBE = "probe-rides-out"
-
 with tempfile.TemporaryDirectory() as tmp:
     text = open(MODEL).read()
-    a = text.index('[[strategy]]\nname = "backup-restore"')
-    b = text.index("[[strategy]]", a + 1)
-    probe = text[a:b].replace('name = "backup-restore"', f'name = "{PROBE}"').replace(
-        'invoke_after = "30m"', 'invoke_after = "100y"')
     # Section 5's copies: each strategy's block (up to the next strategy or
     # the [uncertain] table), renamed.
     names = [st["name"] for st in model["strategy"]]
@@ -117,7 +113,7 @@ with tempfile.TemporaryDirectory() as tmp:
     copies = "".join(text[starts[i]:starts[i + 1]].replace(f'name = "{n}"', f'name = "{n}-play-{k}"') + "\n"
                      for i, n in enumerate(names) for k in range(1, PLAYS))
     probed = os.path.join(tmp, "model.toml")
-    open(probed, "w").write(text.rstrip() + "\n\n" + probe + "\n" + copies)
+    open(probed, "w").write(with_probe(text) + "\n" + copies)
     out = os.path.join(tmp, "run")
     subprocess.run([BIN, "run", probed, "--trials", str(TRIALS), "--incidents", "--out", out, "-q",
                     "--format", "json"], check=True, capture_output=True)
