@@ -237,7 +237,9 @@ pub struct RunArgs {
     /// retention (the rare years that lose all data; for the expected annual cost and --precision).
     /// `peak-season`: the late detections crossed with the primary region's long outages and
     /// the region and logical failures inside the load profile's peaks (for the P95/P99 of
-    /// annual cost where a peak or a long outage sets it). See docs/variance.md.
+    /// annual cost where a peak or a long outage sets it). `coincidence`: whether a week holds a
+    /// failure of the primary region and one of another region (for P(region RTO met) of a
+    /// strategy that misses only when both are down, such as active-active). See docs/variance.md.
     #[arg(long, value_enum, default_value_t = VarianceArg::None, conflicts_with = "outer")]
     pub variance_reduction: VarianceArg,
     /// Play every region incident K times (the first as always, K-1 more with the outage's length
@@ -332,6 +334,10 @@ pub enum VarianceArg {
     /// failures detected late: the years that set the tail of annual cost
     /// (docs/variance.md).
     PeakSeason,
+    /// Stratified on whether a week holds a failure of the primary region
+    /// and one of another region: the coincidences that make a strategy
+    /// with a region to fail over to miss its RTO (docs/variance.md).
+    Coincidence,
 }
 
 impl VarianceArg {
@@ -343,6 +349,7 @@ impl VarianceArg {
             VarianceArg::Crossed => drsim::world::strata::VarianceReduction::Crossed,
             VarianceArg::LateDetection => drsim::world::strata::VarianceReduction::LateDetection,
             VarianceArg::PeakSeason => drsim::world::strata::VarianceReduction::PeakSeason,
+            VarianceArg::Coincidence => drsim::world::strata::VarianceReduction::Coincidence,
         }
     }
 }

@@ -65,7 +65,7 @@ pub struct Provenance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years_per_trial: Option<f64>,
     /// The variance reduction the figures were estimated with
-    /// (`stratified`, `crossed`, `late-detection` or `peak-season`); absent for plain sampling.
+    /// (`stratified`, `crossed`, `late-detection`, `peak-season` or `coincidence`); absent for plain sampling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variance_reduction: Option<String>,
     /// Plays of each `region` incident, outage and recovery (`--region-replays`,

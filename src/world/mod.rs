@@ -594,6 +594,23 @@ impl World {
         }
     }
 
+    /// Gives `slot`'s failure points for the next [`World::sample`]: the
+    /// points of its Poisson process over the horizon as a design drew them
+    /// (a coincidence design's, [`strata::Coincidence`]), none if `points`
+    /// is empty. The component fails at the first and, after each return,
+    /// at the first point after it, as under [`World::give`]. Adds to what
+    /// [`World::clear_given`] left.
+    pub fn give_points(&mut self, slot: usize, points: &[SimTime]) {
+        let n = self.components.len();
+        self.given_slot.resize(n, false);
+        self.given.resize_with(n, Vec::new);
+        self.given_slot[slot] = true;
+        self.given[slot].extend_from_slice(points);
+        if self.given[slot].len() > 1 {
+            self.given[slot].sort_unstable_by(|a, b| a.secs().total_cmp(&b.secs()));
+        }
+    }
+
     /// Gives the points above the threshold of `splits` (see [`Split`]):
     /// `count` points uniform over `horizon`, each on a slot of `above` (the
     /// splits' slots with their rates above, the count's
@@ -746,6 +763,25 @@ impl World {
                 Component::Az(..) | Component::Data => false,
             };
             if ours && self.rates[slot] > 0.0 {
+                out.push((slot, self.rates[slot]));
+                if self.uptimes[slot].is_some() {
+                    shaped = Some(self.kind_of(slot));
+                }
+            }
+        }
+        (out, shaped)
+    }
+
+    /// The `region` failure components of the regions other than the
+    /// primary, with their rates per year where positive, and the kind of
+    /// one with a non-exponential up-time if any (a coincidence design needs
+    /// Poisson processes).
+    pub fn other_region_components(&self, model: &Model) -> (Vec<(usize, f64)>, Option<DisruptionKind>) {
+        let primary = model.topology.primary;
+        let mut out = Vec::new();
+        let mut shaped = None;
+        for (slot, c) in self.components.iter().enumerate() {
+            if matches!(c, Component::Region(r) if usize::from(*r) != primary) && self.rates[slot] > 0.0 {
                 out.push((slot, self.rates[slot]));
                 if self.uptimes[slot].is_some() {
                     shaped = Some(self.kind_of(slot));

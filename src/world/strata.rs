@@ -25,7 +25,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
 use super::seed::SimRng;
-use super::{Component, Split, World};
+use super::{Component, Split, World, pick_by_rate};
 use crate::model::{Duration, Model, SimTime};
 
 /// How a run samples its trials' worlds.
@@ -49,6 +49,10 @@ pub enum VarianceReduction {
     /// timely logical failures inside the load profile's peaks (what sets
     /// the cost tail); weighted back.
     PeakSeason,
+    /// Worlds drawn by whether a week holds a failure of the primary region
+    /// and one of another region (what makes a strategy with a region to
+    /// fail over to miss its RTO: both down at once); weighted back.
+    Coincidence,
 }
 
 impl VarianceReduction {
@@ -60,6 +64,7 @@ impl VarianceReduction {
             VarianceReduction::Crossed => "crossed",
             VarianceReduction::LateDetection => "late-detection",
             VarianceReduction::PeakSeason => "peak-season",
+            VarianceReduction::Coincidence => "coincidence",
         }
     }
 
@@ -71,6 +76,7 @@ impl VarianceReduction {
             VarianceReduction::Crossed,
             VarianceReduction::LateDetection,
             VarianceReduction::PeakSeason,
+            VarianceReduction::Coincidence,
         ]
         .into_iter()
         .find(|v| v.name() == name)
@@ -84,6 +90,7 @@ impl VarianceReduction {
             CROSSED_STRATA => Some(VarianceReduction::Crossed),
             LATE_STRATA => Some(VarianceReduction::LateDetection),
             PEAK_STRATA => Some(VarianceReduction::PeakSeason),
+            COINCIDENCE_STRATA => Some(VarianceReduction::Coincidence),
             _ => None,
         }
     }
@@ -96,6 +103,7 @@ impl VarianceReduction {
             VarianceReduction::Crossed => CROSSED_STRATA,
             VarianceReduction::LateDetection => LATE_STRATA,
             VarianceReduction::PeakSeason => PEAK_STRATA,
+            VarianceReduction::Coincidence => COINCIDENCE_STRATA,
         }
     }
 }
@@ -163,6 +171,25 @@ pub const PEAK_SHARE: f64 = 0.25;
 /// (benches/README.md, "Long outages").
 pub const LONG_SHARE: f64 = 0.2;
 
+/// Strata of a coincidence design: no block holds a failure of the primary
+/// region and one of another region (`D = 0`), or one does (`D >= 1`).
+pub const COINCIDENCE_STRATA: usize = 2;
+
+/// Length of a coincidence design's blocks: a week. A region outage lasts
+/// hours (9.17 on average on SecureCart), so most pairs of failures whose
+/// outages overlap fall in the same week: on SecureCart 648 of
+/// active-active's 689 misses of the region RTO in a million plain years
+/// are in years with such a week, which are 0.68% of years (one other
+/// region; benches/coincidence_bound.py). Longer blocks catch more of
+/// them but put more years without an overlap in `D >= 1`.
+pub const COINCIDENCE_BLOCK: Duration = Duration::WEEK;
+
+/// Share of trials a coincidence design gives to `D >= 1`: a quarter,
+/// about what the Neyman allocation for active-active's P(region RTO met)
+/// gives with week blocks on SecureCart (24%, benches/coincidence_bound.py);
+/// the figures those years do not set lose a quarter of their trials.
+pub const COINCIDENCE_SHARE: f64 = 0.25;
+
 /// Length of the allocation table: trial `i` is in stratum `table[i % TABLE]`.
 pub const TABLE: usize = 256;
 
@@ -219,6 +246,14 @@ pub enum StrataError {
          or --variance-reduction late-detection"
     )]
     PeaksAfterTrial(String),
+    /// A coincidence design needs region failures in the primary region and
+    /// in another.
+    #[error(
+        "--variance-reduction coincidence stratifies on weeks holding a failure of the primary region and one of \
+         another region, and this model has no {0}; allowed: a model with two or more regions and a [[failure]] \
+         kind = \"region\" of positive rate_per_year"
+    )]
+    NoCoincidences(&'static str),
     /// A stratified component has a non-exponential up-time (the setting's
     /// name, the failure kind's).
     #[error(
@@ -242,6 +277,9 @@ pub enum Points {
     /// inside the windows (their points above are an [`Points::Above`]
     /// count's, their points at or below outside the windows drawn).
     Peak(Vec<Split>, Season),
+    /// The primary region's and the other regions' `region` failures, by
+    /// whether a block holds both (a coincidence design's only count).
+    Coincident(Coincidence),
 }
 
 /// The peak windows of a peak-season design over one trial's horizon.
@@ -352,6 +390,9 @@ impl Stratification {
         if let Some(kind) = shaped {
             return Err(StrataError::ShapedUptime(how.name(), kind.name()));
         }
+        if how == VarianceReduction::Coincidence {
+            return coincidence_design(model, &world, &slots, horizon);
+        }
         if slots.is_empty() {
             return Err(StrataError::NoRegionFailures);
         }
@@ -445,11 +486,16 @@ impl Stratification {
     pub fn give(&self, world: &mut World, stratum: usize, horizon: Duration, rng: &mut SimRng) {
         world.clear_given();
         for (d, level) in self.dims.iter().zip(self.levels(stratum)) {
+            if let Points::Coincident(c) = &d.points {
+                c.give(world, level, rng);
+                continue;
+            }
             let count = d.count(level, rng);
             match &d.points {
                 Points::All => world.give(&d.slots, count, horizon, rng),
                 Points::Above(splits) => world.give_above(&d.slots, splits, count, horizon, rng),
                 Points::Peak(splits, season) => world.give_peak(splits, &season.windows, count, horizon, rng),
+                Points::Coincident(_) => {}
             }
         }
     }
@@ -607,6 +653,275 @@ fn peak_design(
     let a = tail_allocation(&long.weights, &long.level_means(), LONG_SHARE);
     let target = cross([&a[..], &[1.0 - LATE_SHARE, LATE_SHARE], &[1.0 - PEAK_SHARE, PEAK_SHARE]]);
     Ok(Stratification::of(vec![long, late, peak], &target))
+}
+
+/// The coincidence design: one count, `D`, the blocks of
+/// [`COINCIDENCE_BLOCK`] (the last one cut at the horizon) that hold a
+/// failure point of the primary region's `region` failures and one of the
+/// other regions' (their superposition), levels `0` and `1 or more`,
+/// [`COINCIDENCE_SHARE`] to the second. See [`Coincidence`].
+fn coincidence_design(
+    model: &Model,
+    world: &World,
+    primary: &[(usize, f64)],
+    horizon: Duration,
+) -> Result<Stratification, StrataError> {
+    let how = VarianceReduction::Coincidence;
+    let &(slot, rate) = primary
+        .iter()
+        .find(|&&(slot, _)| matches!(world.components[slot], Component::Region(_)))
+        .ok_or(StrataError::NoCoincidences("region failures in the primary region"))?;
+    let (others, shaped) = world.other_region_components(model);
+    if let Some(kind) = shaped {
+        return Err(StrataError::ShapedUptime(how.name(), kind.name()));
+    }
+    if others.is_empty() {
+        return Err(StrataError::NoCoincidences("region failures outside the primary region"));
+    }
+    let c = Coincidence::new((slot, rate), others, horizon, COINCIDENCE_BLOCK);
+    let weights = vec![c.p_none, 1.0 - c.p_none];
+    let d = Dimension { slots: Vec::new(), points: Points::Coincident(c), mean: 0.0, weights };
+    Ok(Stratification::of(vec![d], &[1.0 - COINCIDENCE_SHARE, COINCIDENCE_SHARE]))
+}
+
+/// A coincidence design's count `D`: over blocks `[b_i, b_{i+1})` of the
+/// horizon, how many hold a point of the primary region's `region` failure
+/// process (rate `a` per year) and a point of the other regions' (the
+/// superposition of their processes, rate `b`).
+///
+/// **Why the weights are exact.** Before thinning by their own down time,
+/// the two are independent Poisson processes, so the pair of counts in a
+/// block is independent of every other block's: block `i` (length `L_i`)
+/// holds both with probability `q_i = (1 - e^{-a L_i})(1 - e^{-b L_i})`,
+/// and `P(D = 0) = prod_i (1 - q_i)` in closed form. The world thins the
+/// given points as it thins drawn ones (a component fails at the first
+/// point after each return: memorylessness), so the world is drawn from its
+/// exact law given the level.
+///
+/// **Sampling a level.** `D = 0`: both processes drawn over the horizon
+/// (Poisson counts, uniform points), again until no block holds both: exact
+/// rejection, accepted with probability `P(D = 0)` (99.3% a try on
+/// SecureCart). `D >= 1`: the first block holding both, `J`, has
+/// `P(J = j | D >= 1) = q_j prod_{i<j} (1 - q_i) / P(D >= 1)`, drawn by
+/// inversion; before it, both processes given that no block holds both (by
+/// rejection, as for `D = 0`); in it, each count given at least one (a
+/// zero-truncated Poisson count, uniform points in the block); after it,
+/// both plainly. Each of the other regions' points goes to one of them in
+/// proportion to its rate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Coincidence {
+    /// The primary region's `region` failure slot and its rate per year.
+    pub primary: (usize, f64),
+    /// The other regions' `region` failure slots and their rates per year.
+    pub others: Vec<(usize, f64)>,
+    /// The blocks' bounds, seconds from the trial's start: block `i` is
+    /// `[bounds[i], bounds[i + 1])`; the last bound is the horizon.
+    pub bounds: Vec<f64>,
+    /// `P(J <= j | D >= 1)` for every block `j`: the first block holding both.
+    first: Vec<f64>,
+    /// `prod_{i<j} (1 - q_i)` for `j` from 0 to the number of blocks: the
+    /// chance that no block before `j` holds both.
+    none_upto: Vec<f64>,
+    /// `P(D = 0)`.
+    pub p_none: f64,
+}
+
+impl Coincidence {
+    fn new(primary: (usize, f64), others: Vec<(usize, f64)>, horizon: Duration, block: Duration) -> Coincidence {
+        let end = horizon.secs();
+        let mut bounds: Vec<f64> = (0..).map(|i| i as f64 * block.secs()).take_while(|&t| t < end).collect();
+        bounds.push(end);
+        let c = Coincidence { primary, others, bounds, first: Vec::new(), none_upto: Vec::new(), p_none: 1.0 };
+        // P(J = j) = q_j prod_{i<j} (1 - q_i): the chance no block holds
+        // both is the running product, summed in logs (no underflow).
+        let (mut log_none, mut first) = (0.0f64, Vec::with_capacity(c.bounds.len()));
+        let mut none_upto = vec![1.0];
+        for i in 0..c.bounds.len() - 1 {
+            let q = c.both(i);
+            first.push(-log_none.exp_m1() + log_none.exp() * q);
+            log_none += (-q).ln_1p();
+            none_upto.push(log_none.exp());
+        }
+        let p_none = log_none.exp();
+        let p_any = -log_none.exp_m1();
+        let first = first.iter().map(|f| if p_any > 0.0 { (f / p_any).min(1.0) } else { 1.0 }).collect();
+        Coincidence { first, none_upto, p_none, ..c }
+    }
+
+    /// The rate per year of the other regions' failures, summed.
+    fn other_rate(&self) -> f64 {
+        self.others.iter().map(|&(_, r)| r).sum()
+    }
+
+    /// `q_i`: the chance block `i` holds a point of each process.
+    fn both(&self, i: usize) -> f64 {
+        let years = (self.bounds[i + 1] - self.bounds[i]) / Duration::YEAR.secs();
+        (-(-self.primary.1 * years).exp_m1()) * (-(-self.other_rate() * years).exp_m1())
+    }
+
+    /// The block holding `t` seconds.
+    fn block_of(&self, t: f64) -> usize {
+        self.bounds.partition_point(|&b| b <= t).saturating_sub(1)
+    }
+
+    /// Whether a block holds a point of each of `a` and `b` (sorted).
+    fn coincide(&self, a: &[f64], b: &[f64]) -> bool {
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            let (x, y) = (self.block_of(a[i]), self.block_of(b[j]));
+            if x == y {
+                return true;
+            }
+            if x < y { i += 1 } else { j += 1 }
+        }
+        false
+    }
+
+    /// Draws the points of a trial at `level` (0: `D = 0`, 1: `D >= 1`)
+    /// and gives them to `world`: the primary region's and each other
+    /// region's, every one of those slots given (an empty list: no failure).
+    pub fn give(&self, world: &mut World, level: usize, rng: &mut SimRng) {
+        let (a, b) = self.draw(level, rng);
+        let rate_b = self.other_rate();
+        world.give_points(self.primary.0, &a.iter().map(|&t| SimTime::from_secs(t)).collect::<Vec<_>>());
+        let mut by_slot: Vec<Vec<SimTime>> = vec![Vec::new(); self.others.len()];
+        for t in b {
+            let k = if self.others.len() == 1 {
+                0
+            } else {
+                let slot = pick_by_rate(self.others.iter().copied(), rng.random::<f64>() * rate_b);
+                self.others.iter().position(|&(s, _)| s == slot).unwrap_or(0)
+            };
+            by_slot[k].push(SimTime::from_secs(t));
+        }
+        for (&(slot, _), points) in self.others.iter().zip(&by_slot) {
+            world.give_points(slot, points);
+        }
+    }
+
+    /// The points of both processes at `level`, seconds from the trial's
+    /// start, each sorted: the primary region's, the other regions'.
+    fn draw(&self, level: usize, rng: &mut SimRng) -> (Vec<f64>, Vec<f64>) {
+        let end = *self.bounds.last().unwrap_or(&0.0);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let blocks = self.bounds.len() - 1;
+        if level == 0 {
+            self.none_before(blocks, &mut a, &mut b, rng);
+            return (a, b);
+        }
+        let u = rng.random::<f64>();
+        let j = self.first.partition_point(|&f| f <= u).min(blocks - 1);
+        let (from, to) = (self.bounds[j], self.bounds[j + 1]);
+        self.none_before(j, &mut a, &mut b, rng);
+        let years = (to - from) / Duration::YEAR.secs();
+        for (points, rate) in [(&mut a, self.primary.1), (&mut b, self.other_rate())] {
+            let n = at_least_one(rate * years, rng);
+            points.extend((0..n).map(|_| from + (to - from) * rng.random::<f64>()));
+            uniform_points(rate, to, end, points, rng);
+            points.sort_unstable_by(f64::total_cmp);
+        }
+        (a, b)
+    }
+
+    /// Both processes over the first `blocks` blocks given that none of
+    /// them holds a point of each, into `a` and `b` (cleared first), sorted.
+    /// Where that is likely (at least [`REJECT_ABOVE`]) both are drawn
+    /// plainly again until no block holds both (exact rejection, few
+    /// tries); otherwise block by block, each given that it does not hold
+    /// both (exact too, and never stuck however often the regions fail).
+    fn none_before(&self, blocks: usize, a: &mut Vec<f64>, b: &mut Vec<f64>, rng: &mut SimRng) {
+        let until = self.bounds[blocks];
+        if self.none_upto[blocks] >= REJECT_ABOVE {
+            loop {
+                a.clear();
+                b.clear();
+                uniform_points(self.primary.1, 0.0, until, a, rng);
+                uniform_points(self.other_rate(), 0.0, until, b, rng);
+                a.sort_unstable_by(f64::total_cmp);
+                b.sort_unstable_by(f64::total_cmp);
+                if !self.coincide(a, b) {
+                    return;
+                }
+            }
+        }
+        a.clear();
+        b.clear();
+        let year = Duration::YEAR.secs();
+        for i in 0..blocks {
+            let (from, to) = (self.bounds[i], self.bounds[i + 1]);
+            let (mean_a, mean_b) = (self.primary.1 * (to - from) / year, self.other_rate() * (to - from) / year);
+            let (none_a, none_b) = ((-mean_a).exp(), (-mean_b).exp());
+            // Given not both: only `a`, only `b`, or neither, in proportion
+            // to their chances.
+            let (only_a, only_b) = (-(-mean_a).exp_m1() * none_b, none_a * -(-mean_b).exp_m1());
+            let u = rng.random::<f64>() * (only_a + only_b + none_a * none_b);
+            let (points, mean) = if u < only_a {
+                (&mut *a, mean_a)
+            } else if u < only_a + only_b {
+                (&mut *b, mean_b)
+            } else {
+                continue;
+            };
+            let n = at_least_one(mean, rng);
+            let start = points.len();
+            points.extend((0..n).map(|_| from + (to - from) * rng.random::<f64>()));
+            points[start..].sort_unstable_by(f64::total_cmp);
+        }
+    }
+}
+
+/// The least chance of no coincidence over the blocks to draw for which a
+/// coincidence design draws them by rejection (at most 2 tries on average);
+/// below it, block by block.
+const REJECT_ABOVE: f64 = 0.5;
+
+/// The points of a Poisson process of `rate` per year over `[from, to)`
+/// seconds, appended to `out` (unsorted): a Poisson count, uniform points.
+fn uniform_points(rate: f64, from: f64, to: f64, out: &mut Vec<f64>, rng: &mut SimRng) {
+    let mean = rate * (to - from).max(0.0) / Duration::YEAR.secs();
+    if mean <= 0.0 {
+        return;
+    }
+    let n = poisson(mean, rng);
+    out.extend((0..n).map(|_| from + (to - from) * rng.random::<f64>()));
+}
+
+/// A draw from `Poisson(mean)`: by inversion for small means, as
+/// [`Dimension::count`] draws its tail.
+fn poisson(mean: f64, rng: &mut SimRng) -> u64 {
+    if mean < 30.0 {
+        let mut u = rng.random::<f64>();
+        let (mut k, mut p) = (0u64, (-mean).exp());
+        while u >= p && p > 0.0 {
+            u -= p;
+            k += 1;
+            p *= mean / k as f64;
+        }
+        return k;
+    }
+    let n: f64 = Poisson::new(mean).expect("a positive finite mean").sample(rng);
+    n as u64
+}
+
+/// A draw from `Poisson(mean)` given at least one: by inversion within the
+/// law's tail above 0 for small means, by rejection for large ones.
+fn at_least_one(mean: f64, rng: &mut SimRng) -> u64 {
+    if mean < 30.0 {
+        let mut u = rng.random::<f64>() * -(-mean).exp_m1();
+        let (mut k, mut p) = (1u64, mean * (-mean).exp());
+        while u >= p && p > 0.0 {
+            u -= p;
+            k += 1;
+            p *= mean / k as f64;
+        }
+        return k;
+    }
+    loop {
+        let n = poisson(mean, rng);
+        if n >= 1 {
+            return n;
+        }
+    }
 }
 
 /// Quantile of the region outage's length past which a peak-season design
@@ -818,6 +1133,87 @@ mod tests {
         }
         let total: f64 = (0..TABLE as u64).map(|t| s.sampling_weight(s.stratum_of(t))).sum();
         assert!((total - TABLE as f64).abs() < 1e-9, "{total}");
+    }
+
+    /// A coincidence design over one year at rates high enough that both
+    /// levels are common (a = 6, b = 4 + 8 a year, weekly blocks).
+    fn busy_coincidence() -> Coincidence {
+        Coincidence::new((0, 6.0), vec![(1, 4.0), (2, 8.0)], Duration::YEAR, Duration::WEEK)
+    }
+
+    #[test]
+    fn coincidence_weights_are_the_closed_form() {
+        let c = busy_coincidence();
+        // 52 whole weeks and a last block of one day.
+        assert_eq!(c.bounds.len(), 54);
+        assert!((c.bounds[53] - c.bounds[52] - 86_400.0).abs() < 1e-6);
+        let q = |days: f64| {
+            let y = days / 365.0;
+            (1.0 - (-6.0 * y).exp()) * (1.0 - (-12.0 * y).exp())
+        };
+        let none = (1.0 - q(7.0)).powi(52) * (1.0 - q(1.0));
+        assert!((c.p_none - none).abs() < 1e-12, "{} vs {none}", c.p_none);
+        // One block: both processes in the year, independently.
+        let one = Coincidence::new((0, 0.6), vec![(1, 0.6)], Duration::YEAR, Duration::YEAR);
+        let both = (1.0 - (-0.6f64).exp()).powi(2);
+        assert!((1.0 - one.p_none - both).abs() < 1e-15);
+        assert!((one.first[0] - 1.0).abs() < 1e-15);
+    }
+
+    // Each level's draws follow the law given the level, so the two mixed
+    // by their weights give back the plain Poisson processes: the counts'
+    // means (rate x year) and the chance of none, and the chance of a
+    // primary point in the first week, within 4 standard errors of the
+    // mixture at a fixed seed.
+    #[test]
+    fn coincidence_levels_mix_back_to_the_poisson_processes() {
+        let c = busy_coincidence();
+        let mut rng = SimRng::seed_from_u64(3);
+        let n = 20_000;
+        let week = Duration::WEEK.secs();
+        // Per level, per trial: #a, #b, #a = 0, a point of `a` in week 0.
+        let draws: Vec<Vec<[f64; 4]>> = (0..2)
+            .map(|level| {
+                (0..n)
+                    .map(|_| {
+                        let (a, b) = c.draw(level, &mut rng);
+                        assert!(a.windows(2).all(|w| w[0] <= w[1]) && b.windows(2).all(|w| w[0] <= w[1]));
+                        assert_eq!(c.coincide(&a, &b), level == 1, "level {level}");
+                        let first = f64::from(u8::from(a.first().is_some_and(|&t| t < week)));
+                        [a.len() as f64, b.len() as f64, f64::from(u8::from(a.is_empty())), first]
+                    })
+                    .collect()
+            })
+            .collect();
+        let weights = [c.p_none, 1.0 - c.p_none];
+        let want = [6.0, 12.0, (-6.0f64).exp(), 1.0 - (-6.0 * 7.0 / 365.0f64).exp()];
+        for (i, want) in want.into_iter().enumerate() {
+            let (mut est, mut var) = (0.0, 0.0);
+            for (level, w) in weights.iter().enumerate() {
+                let xs: Vec<f64> = draws[level].iter().map(|d| d[i]).collect();
+                let mean = xs.iter().sum::<f64>() / n as f64;
+                let v = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+                est += w * mean;
+                var += w * w * v / n as f64;
+            }
+            let se = var.sqrt();
+            assert!((est - want).abs() < 4.0 * se, "figure {i}: {est} vs {want} (se {se})");
+        }
+    }
+
+    // Regions failing every few days: no year is without a coincidence in
+    // practice, yet a trial of `D = 0` is still drawn (block by block) and
+    // holds none.
+    #[test]
+    fn coincidence_draws_d_zero_however_often_regions_fail() {
+        let c = Coincidence::new((0, 100.0), vec![(1, 100.0)], Duration::YEAR, Duration::WEEK);
+        assert!(c.p_none < 1e-20, "{}", c.p_none);
+        let mut rng = SimRng::seed_from_u64(5);
+        for level in [0, 1] {
+            let (a, b) = c.draw(level, &mut rng);
+            assert_eq!(c.coincide(&a, &b), level == 1);
+            assert!(!a.is_empty() && !b.is_empty(), "level {level}: {} and {} points", a.len(), b.len());
+        }
     }
 
     #[test]

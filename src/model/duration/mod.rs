@@ -128,6 +128,8 @@ impl Duration {
     pub const HOUR: Duration = Duration(3600.0);
     /// One day (86 400 s).
     pub const DAY: Duration = Duration(86_400.0);
+    /// Seven days (604 800 s).
+    pub const WEEK: Duration = Duration(604_800.0);
     /// One year of exactly 365 days, the unit of annualised metrics.
     pub const YEAR: Duration = Duration(31_536_000.0);
 
