@@ -250,8 +250,9 @@ pub enum StrataError {
     /// in another.
     #[error(
         "--variance-reduction coincidence stratifies on weeks holding a failure of the primary region and one of \
-         another region, and this model has no {0}; allowed: a model with two or more regions and a [[failure]] \
-         kind = \"region\" of positive rate_per_year"
+         another region, and this model has no {0}; allowed: a [[failure]] kind = \"region\" of positive \
+         rate_per_year that strikes the primary region and at least one other region (a `regions = [...]` \
+         list, if it has one, names both), with exponential up-times"
     )]
     NoCoincidences(&'static str),
     /// A stratified component has a non-exponential up-time (the setting's
