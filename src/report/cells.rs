@@ -12,10 +12,18 @@ pub fn fmt_share(s: &Share) -> String {
     }
     let (mut estimate, mut low, mut high) = (fmt_percent(s.estimate), trim_pct(s.low), trim_pct(s.high));
     // An interval narrower than the digits shown would print as one value
-    // ("0.3% [0.3-0.3]", a tight stratified estimate): more decimals, up to
-    // 4, until its ends differ.
+    // ("0.3% [0.3-0.3]", a tight stratified estimate), or an end as the
+    // estimate though it differs ("0.3% [0.2-0.3]" for 0.296% [0.24-0.33]):
+    // more decimals, up to 4, until the ends differ from each other and
+    // from the estimate.
+    let blurred = |low: &str, high: &str, estimate: &str| {
+        let estimate = estimate.trim_end_matches('%');
+        (low == high && s.low < s.high)
+            || (low == estimate && s.low < s.estimate)
+            || (high == estimate && s.high > s.estimate)
+    };
     let mut decimals = 2;
-    while low == high && s.low < s.high && decimals <= 4 {
+    while blurred(&low, &high, &estimate) && decimals <= 4 {
         let pct = |x: f64| format!("{:.decimals$}", x * 100.0);
         (estimate, low, high) = (format!("{}%", pct(s.estimate)), pct(s.low), pct(s.high));
         decimals += 1;
@@ -142,6 +150,9 @@ mod tests {
         assert_eq!(fmt_share(&Share::new(500, 1_000)), "50.0% [46.9-53.1]");
         assert_eq!(fmt_share(&Share::new(0, 99_900)), "0.000% [0.000-0.004]");
         assert_eq!(fmt_share(&Share::new(30, 100_000)), "0.03% [0.02-0.04]");
+        // An end that rounds to the estimate gets the decimals that part them.
+        let s = Share { estimate: 0.00296, low: 0.00244, high: 0.00331, ..Share::new(30, 10_000) };
+        assert_eq!(fmt_share(&s), "0.30% [0.24-0.33]");
         assert_eq!(fmt_share(&Share::new(0, 0)), "n/a");
     }
 }
