@@ -162,12 +162,7 @@ fn coincidence_without_another_region_is_refused_with_what_is_allowed() {
         (one, "no region failures outside the primary region"),
         (shaped, "--variance-reduction coincidence needs exponential up-times"),
     ] {
-        let options = RunOptions { trials: 10, years: 1.0, seed: 1, threads: Some(1) };
-        let err = Simulation::new(&model, options)
-            .variance_reduction(VarianceReduction::Coincidence)
-            .run()
-            .unwrap_err()
-            .to_string();
+        let err = refusal(&model, VarianceReduction::Coincidence);
         assert!(err.contains(says) && err.contains("allowed:"), "{err}");
     }
 }

@@ -146,12 +146,7 @@ fn late_detection_without_backups_or_late_delays_is_refused_with_what_is_allowed
         (never_late, "never exceeds"),
         (shaped, "--variance-reduction late-detection needs exponential up-times"),
     ] {
-        let options = RunOptions { trials: 10, years: 1.0, seed: 1, threads: Some(1) };
-        let err = Simulation::new(&model, options)
-            .variance_reduction(VarianceReduction::LateDetection)
-            .run()
-            .unwrap_err()
-            .to_string();
+        let err = refusal(&model, VarianceReduction::LateDetection);
         assert!(err.contains(says) && err.contains("allowed:"), "{err}");
     }
 }

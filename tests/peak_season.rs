@@ -235,12 +235,7 @@ fn peak_season_without_a_peak_or_backups_is_refused_with_what_is_allowed() {
         (no_backups, "no strategy of this model keeps backups"),
         (no_region, "stratifies on the primary region's long outages"),
     ] {
-        let options = RunOptions { trials: 10, years: 1.0, seed: 1, threads: Some(1) };
-        let err = Simulation::new(&model, options)
-            .variance_reduction(VarianceReduction::PeakSeason)
-            .run()
-            .unwrap_err()
-            .to_string();
+        let err = refusal(&model, VarianceReduction::PeakSeason);
         assert!(err.contains(says) && err.contains("allowed:") && err.contains("peak-season"), "{err}");
     }
 }

@@ -597,17 +597,18 @@ impl World {
     /// Gives `slot`'s failure points for the next [`World::sample`]: the
     /// points of its Poisson process over the horizon as a design drew them
     /// (a coincidence design's, [`strata::Coincidence`]), none if `points`
-    /// is empty. The component fails at the first and, after each return,
+    /// is empty; kept sorted. The component fails at the first and, after each return,
     /// at the first point after it, as under [`World::give`]. Adds to what
     /// [`World::clear_given`] left.
-    pub fn give_points(&mut self, slot: usize, points: &[SimTime]) {
+    pub fn give_points(&mut self, slot: usize, points: impl IntoIterator<Item = SimTime>) {
         let n = self.components.len();
         self.given_slot.resize(n, false);
         self.given.resize_with(n, Vec::new);
         self.given_slot[slot] = true;
-        self.given[slot].extend_from_slice(points);
-        if self.given[slot].len() > 1 {
-            self.given[slot].sort_unstable_by(|a, b| a.secs().total_cmp(&b.secs()));
+        let given = &mut self.given[slot];
+        given.extend(points);
+        if !given.is_sorted_by(|a, b| a.secs() <= b.secs()) {
+            given.sort_unstable_by(|a, b| a.secs().total_cmp(&b.secs()));
         }
     }
 

@@ -487,16 +487,13 @@ impl Stratification {
     pub fn give(&self, world: &mut World, stratum: usize, horizon: Duration, rng: &mut SimRng) {
         world.clear_given();
         for (d, level) in self.dims.iter().zip(self.levels(stratum)) {
-            if let Points::Coincident(c) = &d.points {
-                c.give(world, level, rng);
-                continue;
-            }
-            let count = d.count(level, rng);
             match &d.points {
-                Points::All => world.give(&d.slots, count, horizon, rng),
-                Points::Above(splits) => world.give_above(&d.slots, splits, count, horizon, rng),
-                Points::Peak(splits, season) => world.give_peak(splits, &season.windows, count, horizon, rng),
-                Points::Coincident(_) => {}
+                Points::All => world.give(&d.slots, d.count(level, rng), horizon, rng),
+                Points::Above(splits) => world.give_above(&d.slots, splits, d.count(level, rng), horizon, rng),
+                Points::Peak(splits, season) => {
+                    world.give_peak(splits, &season.windows, d.count(level, rng), horizon, rng)
+                }
+                Points::Coincident(c) => c.give(world, level, rng),
             }
         }
     }
@@ -668,9 +665,7 @@ fn coincidence_design(
     horizon: Duration,
 ) -> Result<Stratification, StrataError> {
     let how = VarianceReduction::Coincidence;
-    let &(slot, rate) = primary
-        .iter()
-        .find(|&&(slot, _)| matches!(world.components[slot], Component::Region(_)))
+    let (slot, rate) = primary_region_slot(world, primary)
         .ok_or(StrataError::NoCoincidences("region failures in the primary region"))?;
     let (others, shaped) = world.other_region_components(model);
     if let Some(kind) = shaped {
@@ -699,15 +694,15 @@ fn coincidence_design(
 /// point after each return: memorylessness), so the world is drawn from its
 /// exact law given the level.
 ///
-/// **Sampling a level.** `D = 0`: both processes drawn over the horizon
-/// (Poisson counts, uniform points), again until no block holds both: exact
-/// rejection, accepted with probability `P(D = 0)` (99.3% a try on
-/// SecureCart). `D >= 1`: the first block holding both, `J`, has
-/// `P(J = j | D >= 1) = q_j prod_{i<j} (1 - q_i) / P(D >= 1)`, drawn by
-/// inversion; before it, both processes given that no block holds both (by
-/// rejection, as for `D = 0`); in it, each count given at least one (a
-/// zero-truncated Poisson count, uniform points in the block); after it,
-/// both plainly. Each of the other regions' points goes to one of them in
+/// **Sampling a level.** `D = 0`: both processes given that no block holds
+/// both ([`Coincidence::none_before`]: drawn over the horizon again until
+/// none does, exact rejection accepted with probability `P(D = 0)`, 98.7% a
+/// try on SecureCart; block by block where that is below one half). `D >=
+/// 1`: the first block holding both, `J`, has `P(J = j | D >= 1) = q_j
+/// prod_{i<j} (1 - q_i) / P(D >= 1)`, drawn by inversion; before it, both
+/// processes given that no block holds both, as for `D = 0`; in it, each
+/// count given at least one (a zero-truncated Poisson count, uniform points
+/// in the block); after it, both plainly. Each of the other regions' points goes to one of them in
 /// proportion to its rate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Coincidence {
@@ -783,20 +778,19 @@ impl Coincidence {
     /// region's, every one of those slots given (an empty list: no failure).
     pub fn give(&self, world: &mut World, level: usize, rng: &mut SimRng) {
         let (a, b) = self.draw(level, rng);
-        let rate_b = self.other_rate();
-        world.give_points(self.primary.0, &a.iter().map(|&t| SimTime::from_secs(t)).collect::<Vec<_>>());
-        let mut by_slot: Vec<Vec<SimTime>> = vec![Vec::new(); self.others.len()];
-        for t in b {
-            let k = if self.others.len() == 1 {
-                0
-            } else {
-                let slot = pick_by_rate(self.others.iter().copied(), rng.random::<f64>() * rate_b);
-                self.others.iter().position(|&(s, _)| s == slot).unwrap_or(0)
-            };
-            by_slot[k].push(SimTime::from_secs(t));
+        world.give_points(self.primary.0, a.iter().map(|&t| SimTime::from_secs(t)));
+        if let [(slot, _)] = self.others[..] {
+            world.give_points(slot, b.iter().map(|&t| SimTime::from_secs(t)));
+            return;
         }
-        for (&(slot, _), points) in self.others.iter().zip(&by_slot) {
-            world.give_points(slot, points);
+        for &(slot, _) in &self.others {
+            world.give_points(slot, []);
+        }
+        // In time order, so each slot's points stay sorted.
+        let rate_b = self.other_rate();
+        for t in b {
+            let slot = pick_by_rate(self.others.iter().copied(), rng.random::<f64>() * rate_b);
+            world.give_points(slot, [SimTime::from_secs(t)]);
         }
     }
 
@@ -946,14 +940,18 @@ pub fn long_threshold(duration: &crate::model::Dist) -> (Duration, f64) {
     (Duration::ZERO, duration.cdf(0.0))
 }
 
+/// The primary region's own `region` failure slot among `primary` (the
+/// primary's components, [`World::primary_components`]) and its rate per
+/// year; `None` when it has no `region` failures.
+fn primary_region_slot(world: &World, primary: &[(usize, f64)]) -> Option<(usize, f64)> {
+    primary.iter().copied().find(|&(slot, _)| matches!(world.components[slot], Component::Region(_)))
+}
+
 /// The split of the primary region's own `region` failures (a slot of
 /// `primary`) by the outage's length at [`long_threshold`].
 fn region_split(model: &Model, world: &World, primary: &[(usize, f64)]) -> Result<Split, StrataError> {
     let kind = crate::model::DisruptionKind::Region;
-    let &(slot, rate) = primary
-        .iter()
-        .find(|&&(slot, _)| matches!(world.components[slot], Component::Region(_)))
-        .ok_or(StrataError::NoRegionOutages)?;
+    let (slot, rate) = primary_region_slot(world, primary).ok_or(StrataError::NoRegionOutages)?;
     let Some(crate::model::FailureDetail::Outage { duration, .. }) = model.failure(kind).map(|m| &m.detail) else {
         return Err(StrataError::NoRegionOutages);
     };

@@ -656,3 +656,10 @@ pub fn markov_failures_per_year(per_year: f64, outage_s: f64) -> f64 {
     let s = lambda + mu;
     lambda * (mu * h / s + lambda * (1.0 - (-s * h).exp()) / (s * s))
 }
+
+/// The error a 10-trial run of `model` sampled as `how` fails with: for
+/// the tests of models a design must refuse.
+pub fn refusal(model: &Model, how: drsim::world::strata::VarianceReduction) -> String {
+    let options = RunOptions { trials: 10, years: 1.0, seed: 1, threads: Some(1) };
+    Simulation::new(model, options).variance_reduction(how).run().unwrap_err().to_string()
+}
