@@ -92,7 +92,8 @@ fn trim_pct(x: f64) -> String {
 
 /// What replayed recoveries did for a strategy's P(RTO met) (`--region-replays`):
 /// per replayed kind, the plays, the part of the share's variance the
-/// replayed draws (the outage's length and the response) cause and the
+/// replayed draws (the outage, the response and the drill calendar where
+/// replays redraw it; docs/variance.md) cause and the
 /// variance left against one play. `None` without replays.
 pub fn replay_line(s: &StrategySummary) -> Option<String> {
     let kinds: Vec<String> = s
@@ -107,7 +108,7 @@ pub fn replay_line(s: &StrategySummary) -> Option<String> {
             };
             // A share of a variance, itself estimated: one decimal is all it carries.
             Some(format!(
-                "{} RTO met from {} plays per incident: the outage's length and the response cause {:.1}% of its variance; {gain}",
+                "{} RTO met from {} plays per incident: the replayed draws cause {:.1}% of its variance; {gain}",
                 k.kind.name(),
                 g.plays,
                 100.0 * g.replayed_share,

@@ -87,6 +87,9 @@ struct Calendar {
 }
 
 impl Calendar {
+    /// No calendar: restores that do not drift never ask for one.
+    const NONE: Calendar = Calendar { interval: None, phase: SimTime::ZERO, age_at_start: Duration::ZERO };
+
     /// Time since the operation was last exercised, at `t`.
     fn age(&self, t: SimTime) -> Duration {
         match self.interval {
@@ -106,6 +109,31 @@ fn decayed(p0: f64, drift: Option<Duration>, age: impl FnOnce() -> Duration) -> 
     1.0 - (1.0 - p0) * (-(age() / drift)).exp()
 }
 
+/// The failover's drill calendar, drawn from `rng`: the first drill's
+/// time (uniform over one `drill_interval`; the trial's start without
+/// drills) and, without drills, how long before the trial the failover
+/// was last exercised (uniform over a year).
+fn failover_calendar(strategy: &Strategy, rng: &mut SimRng) -> (SimTime, Duration) {
+    let phase = SimTime::after_start(strategy.drill_interval.map_or(Duration::ZERO, |i| i * rng.random::<f64>()));
+    (phase, Duration::YEAR * rng.random::<f64>())
+}
+
+/// Whether restores drift (`[strategy.restore.risk]` with a `drift`):
+/// only then is the restore-test calendar drawn.
+fn restores_drift(strategy: &Strategy) -> bool {
+    strategy.restore.as_ref().and_then(|r| r.risk.as_ref()).is_some_and(|r| r.drift.is_some())
+}
+
+/// The restore-test calendar that resets restore drift, drawn from `rng`:
+/// the first test uniform over one `restore_test_interval` (or
+/// `pipeline_tests`' first, when a breakable pipeline's tests set it) and
+/// the age of the last test before the trial, uniform over a year.
+fn restore_calendar(strategy: &Strategy, pipeline_tests: Option<SimTime>, rng: &mut SimRng) -> Calendar {
+    let interval = strategy.backup.as_ref().and_then(|b| b.restore_test_interval);
+    let own = SimTime::after_start(interval.map_or(Duration::ZERO, |i| i * rng.random::<f64>()));
+    Calendar { interval, phase: pipeline_tests.unwrap_or(own), age_at_start: Duration::YEAR * rng.random::<f64>() }
+}
+
 impl<'a> Ctx<'a> {
     /// Sets up one strategy for one trial; draws the drill calendar from the strategy's stream.
     pub(crate) fn new(
@@ -116,9 +144,7 @@ impl<'a> Ctx<'a> {
         ops: OperationStreams,
         rng: &'a mut SimRng,
     ) -> Ctx<'a> {
-        let drill_phase =
-            SimTime::after_start(strategy.drill_interval.map_or(Duration::ZERO, |i| i * rng.random::<f64>()));
-        let age_at_start = Duration::YEAR * rng.random::<f64>();
+        let (drill_phase, age_at_start) = failover_calendar(strategy, rng);
         // Drawn only for a pipeline that can break, so other models keep their streams.
         let breakage = strategy.backup.as_ref().filter(|b| b.breakage_rate_per_year > 0.0).map(|b| Breakage {
             rate_per_s: b.breakage_rate_per_year / Duration::YEAR.secs(),
@@ -127,42 +153,58 @@ impl<'a> Ctx<'a> {
             last_restore: None,
         });
         let jobs = JobStream { streams: backups, anchor: world.backup_anchor, breakage };
-        let risk = strategy.restore.as_ref().and_then(|r| r.risk.as_ref());
-        let test_interval = strategy.backup.as_ref().and_then(|b| b.restore_test_interval);
-        let restore_tests = match risk.filter(|r| r.drift.is_some()) {
-            // Its own stream: drawn only when restores drift, so nothing else moves.
-            Some(_) => {
-                let mut tests = ops.restore_tests(strategy.id);
-                let own = SimTime::after_start(test_interval.map_or(Duration::ZERO, |i| i * tests.random::<f64>()));
-                // The same tests that find a broken pipeline reset the drift.
-                let phase = jobs.breakage.as_ref().and_then(|b| b.tests).map_or(own, |(first, _)| first);
-                Calendar { interval: test_interval, phase, age_at_start: Duration::YEAR * tests.random::<f64>() }
-            }
-            None => Calendar { interval: None, phase: SimTime::ZERO, age_at_start: Duration::ZERO },
+        // The same tests that find a broken pipeline reset the drift.
+        let pipeline_tests = jobs.breakage.as_ref().and_then(|b| b.tests).map(|(first, _)| first);
+        // Its own stream: drawn only when restores drift, so nothing else moves.
+        let restore_tests = if restores_drift(strategy) {
+            restore_calendar(strategy, pipeline_tests, &mut ops.restore_tests(strategy.id))
+        } else {
+            Calendar::NONE
         };
         Ctx { model, strategy, world, jobs, rng, drill_phase, age_at_start, ops, restore_tests, shared_response: false }
     }
 
-    /// The same strategy, in the same state, drawing from `rng` instead:
-    /// its response to the next incident is an independent replay of the
-    /// response this context would give, with the same chance of every
-    /// outcome (the drill and test calendars, the backup pipeline's state
-    /// and the event's shared draws are the same; only the strategy's own
-    /// draws differ). Nothing this context holds changes.
+    /// The same strategy, drawing from `rng` instead: its response to the
+    /// next incident is an independent replay of the response this context
+    /// would give, with the same chance of every outcome given the world
+    /// (the backup pipeline's state and the event's shared draws are the
+    /// same; the strategy's own draws differ). Nothing this context holds
+    /// changes.
+    ///
+    /// The drill and restore-test calendars are drawn afresh from `rng`
+    /// too, when the strategy's state cannot depend on how its earlier
+    /// incidents ended (no backup pipeline that can break, whose state a
+    /// restore changes): they are drawn at the trial's start, independent
+    /// of the world, and nothing since has told anything about them, so
+    /// given the world their law is the one they were drawn from. A
+    /// replay then averages over when the last drill was too, which the
+    /// trial's first play fixes for all its incidents (docs/variance.md,
+    /// "Replayed recoveries").
     pub(crate) fn replay<'b>(&self, rng: &'b mut SimRng) -> Ctx<'b>
     where
         'a: 'b,
     {
+        let (drill_phase, age_at_start, restore_tests) = if self.jobs.breakage.is_none() {
+            let (phase, age) = failover_calendar(self.strategy, rng);
+            let tests = if restores_drift(self.strategy) {
+                restore_calendar(self.strategy, None, rng)
+            } else {
+                self.restore_tests
+            };
+            (phase, age, tests)
+        } else {
+            (self.drill_phase, self.age_at_start, self.restore_tests)
+        };
         Ctx {
             model: self.model,
             strategy: self.strategy,
             world: self.world,
             jobs: self.jobs,
             rng,
-            drill_phase: self.drill_phase,
-            age_at_start: self.age_at_start,
+            drill_phase,
+            age_at_start,
             ops: self.ops,
-            restore_tests: self.restore_tests,
+            restore_tests,
             shared_response: self.shared_response,
         }
     }
