@@ -183,9 +183,9 @@ pub struct KindSummary {
 
 /// What replayed recoveries did for a share (docs/variance.md, "Replayed
 /// recoveries"): how many plays per incident, how much of the share's
-/// variance the replayed draws cause (the outage's length and the
-/// response: what replays divide by the plays; the rest is set by the
-/// incident's history), and the variance it leaves against one play per
+/// variance the replayed draws cause (the outage, the response and,
+/// unless a breakable backup pipeline keeps it, the drill calendar: what
+/// replays divide by the plays; the rest is set by the world), and the variance it leaves against one play per
 /// incident at equal trials.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplayGain {

@@ -3,8 +3,9 @@
 //!
 //! Whether a region incident meets its targets depends on how long the
 //! region stays down (a world draw), on the rest of the world (what else is
-//! down, the load) and on the strategy's own draws (detection, decision,
-//! whether the failover works, how long promotion and scale-up take). The
+//! down, the load) and on the strategy's own draws (when it last drilled,
+//! detection, decision, whether the failover works, how long promotion and
+//! scale-up take). The
 //! world is what costs a trial; an outage's length and a response cost a
 //! fraction of one (about a ninth of a one-strategy SecureCart trial). So
 //! each `region` incident is played `K` times: the first as always (it alone
@@ -13,9 +14,10 @@
 //! drawn afresh (its length, whether it took the control plane down,
 //! whether it destroyed the site: the draws the world made when it began,
 //! [`OutageDraw`]) and the strategy's response drawn afresh from the same
-//! state of the strategy (drill and test calendars, backup pipeline, the
-//! event's shared draws), on streams of their own
-//! ([`TrialStreams::replay_rng`]).
+//! state of the strategy (backup pipeline, the event's shared draws), with
+//! the drill and restore-test calendars drawn afresh too unless a backup
+//! pipeline that can break remembers earlier incidents ([`Ctx::replay`]),
+//! on streams of their own ([`TrialStreams::replay_rng`]).
 //!
 //! Why this is the same law: an outage's draws are made when it begins,
 //! independent of everything before; what the strategy sees of its own
