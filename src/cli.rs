@@ -242,8 +242,9 @@ pub struct RunArgs {
     /// strategy that misses only when both are down, such as active-active). See docs/variance.md.
     #[arg(long, value_enum, default_value_t = VarianceArg::None, conflicts_with = "outer")]
     pub variance_reduction: VarianceArg,
-    /// Play every region incident K times (the first as always, K-1 more with the outage's length
-    /// and the strategy's response drawn afresh on streams of their own) and report P(RTO met),
+    /// Play every region incident K times (the first as always, K-1 more with the outage's length,
+    /// the strategy's response and when it last drilled drawn afresh on streams of their own)
+    /// and report P(RTO met),
     /// P(RPO met) of region incidents as the share of plays meeting the target: conditional
     /// Monte Carlo, unbiased, narrower intervals unless other regions being down decides them
     /// (active-active), at the cost of K-1 more responses per region incident. Every other
