@@ -11,6 +11,7 @@ pub mod replay;
 pub mod stop;
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
@@ -411,6 +412,9 @@ impl<'m> Engine<'m> {
         // Observers that export incidents have them encoded here, in the
         // worker threads, chunk by chunk: the bytes do not depend on threads.
         let encoders = observers.encoders();
+        // The incidents of the largest chunk so far: each chunk's buffer
+        // starts that large, so its incidents are not copied again as it grows.
+        let rows_seen = AtomicUsize::new(0);
         let mut start = trials.start;
         while start < trials.end && !stop::requested() && !observers.satisfied() {
             let end = (start + window * chunk).min(trials.end);
@@ -421,10 +425,11 @@ impl<'m> Engine<'m> {
                     let mut part = self.new_tally();
                     let mut scratch = Scratch::new(model, self.region_plays);
                     let fresh = self.costs.trial_pricer(self.config.horizon);
-                    let mut rows = Vec::new();
+                    let mut rows = Vec::with_capacity(rows_seen.load(Ordering::Relaxed));
                     for trial in from..(from + chunk).min(end) {
                         self.trial(trial, &mut scratch, &mut part, fresh, &mut |t, s, i| rows.push((t, s, *i)));
                     }
+                    rows_seen.fetch_max(rows.len(), Ordering::Relaxed);
                     let encoded = encoders
                         .iter()
                         .map(|e| {
