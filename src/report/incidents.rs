@@ -419,8 +419,8 @@ fn write_chunks(mut out: File, chunks: Receiver<Vec<u8>>, sync_every: u64) -> Re
 /// sync of 256 MB took 0.12 s, long enough for the writer's queue to fill
 /// and the engine's threads to wait (`strace -f -T -e trace=fdatasync`).
 struct Syncer {
-    requests: Option<SyncSender<()>>,
-    thread: Option<JoinHandle<Result<(), std::io::Error>>>,
+    requests: SyncSender<()>,
+    thread: JoinHandle<Result<(), std::io::Error>>,
 }
 
 impl Syncer {
@@ -434,23 +434,22 @@ impl Syncer {
             }
             Ok(())
         })?;
-        Ok(Syncer { requests: Some(requests), thread: Some(thread) })
+        Ok(Syncer { requests, thread })
     }
 
-    /// Asks for a sync of everything written so far. A sync already
-    /// waiting covers it, so the request is then dropped; after a failed
-    /// sync the thread is gone and [`Syncer::finish`] returns the error.
+    /// Asks for a sync of everything written so far. A request already
+    /// waiting is served later and covers this one, so this one is then
+    /// dropped; after a failed sync the thread is gone and
+    /// [`Syncer::finish`] returns the error.
     fn request(&self) {
-        if let Some(requests) = &self.requests {
-            let _ = requests.try_send(());
-        }
+        let _ = self.requests.try_send(());
     }
 
     /// Waits for the syncs asked for; the first error, if any.
-    fn finish(mut self) -> Result<(), std::io::Error> {
-        drop(self.requests.take());
-        let thread = self.thread.take();
-        thread.map_or(Ok(()), |t| t.join().unwrap_or_else(|_| Err(std::io::Error::other("the sync thread panicked"))))
+    fn finish(self) -> Result<(), std::io::Error> {
+        let Syncer { requests, thread } = self;
+        drop(requests);
+        thread.join().unwrap_or_else(|_| Err(std::io::Error::other("the sync thread panicked")))
     }
 }
 
