@@ -5,9 +5,9 @@
 //! region stays down (a world draw), on the rest of the world (what else is
 //! down, the load) and on the strategy's own draws (when it last drilled,
 //! detection, decision, whether the failover works, how long promotion and
-//! scale-up take). The
-//! world is what costs a trial; an outage's length and a response cost a
-//! fraction of one (about a ninth of a one-strategy SecureCart trial). So
+//! scale-up take). The world is what costs a trial; an outage's length and
+//! a response cost a fraction of one (about a ninth of a one-strategy
+//! SecureCart trial). So
 //! each `region` incident is played `K` times: the first as always (it alone
 //! feeds every other figure, which stays bit-identical to a run without
 //! replays), and `K - 1` more from the same history, each with the outage

@@ -738,15 +738,8 @@ impl World {
     /// rates per year where positive; and whether one has a non-exponential
     /// up-time (stratification needs a Poisson process).
     pub fn logical_components(&self) -> (Vec<(usize, f64)>, bool) {
-        let mut out = Vec::new();
-        let mut shaped = false;
-        for (slot, c) in self.components.iter().enumerate() {
-            if matches!(c, Component::Data) && self.rates[slot] > 0.0 {
-                out.push((slot, self.rates[slot]));
-                shaped |= self.uptimes[slot].is_some();
-            }
-        }
-        (out, shaped)
+        let (out, shaped) = self.components_where(|c| matches!(c, Component::Data));
+        (out, shaped.is_some())
     }
 
     /// The components that can take the primary region down on their own
@@ -755,22 +748,11 @@ impl World {
     /// non-exponential up-time, its kind (stratification needs a Poisson process).
     pub fn primary_components(&self, model: &Model) -> (Vec<(usize, f64)>, Option<DisruptionKind>) {
         let primary = model.topology.primary;
-        let mut out = Vec::new();
-        let mut shaped = None;
-        for (slot, c) in self.components.iter().enumerate() {
-            let ours = match c {
-                Component::Region(r) => usize::from(*r) == primary,
-                Component::Global => true,
-                Component::Az(..) | Component::Data => false,
-            };
-            if ours && self.rates[slot] > 0.0 {
-                out.push((slot, self.rates[slot]));
-                if self.uptimes[slot].is_some() {
-                    shaped = Some(self.kind_of(slot));
-                }
-            }
-        }
-        (out, shaped)
+        self.components_where(|c| match c {
+            Component::Region(r) => usize::from(*r) == primary,
+            Component::Global => true,
+            Component::Az(..) | Component::Data => false,
+        })
     }
 
     /// The `region` failure components of the regions other than the
@@ -779,10 +761,18 @@ impl World {
     /// Poisson processes).
     pub fn other_region_components(&self, model: &Model) -> (Vec<(usize, f64)>, Option<DisruptionKind>) {
         let primary = model.topology.primary;
+        self.components_where(|c| matches!(c, Component::Region(r) if usize::from(*r) != primary))
+    }
+
+    /// The components `keep` selects that fail at a positive rate, with
+    /// their rates per year, and the kind of the last of them with a
+    /// non-exponential up-time, if any: what a stratified design needs to
+    /// know of the failure processes it splits.
+    fn components_where(&self, keep: impl Fn(&Component) -> bool) -> (Vec<(usize, f64)>, Option<DisruptionKind>) {
         let mut out = Vec::new();
         let mut shaped = None;
         for (slot, c) in self.components.iter().enumerate() {
-            if matches!(c, Component::Region(r) if usize::from(*r) != primary) && self.rates[slot] > 0.0 {
+            if keep(c) && self.rates[slot] > 0.0 {
                 out.push((slot, self.rates[slot]));
                 if self.uptimes[slot].is_some() {
                     shaped = Some(self.kind_of(slot));
