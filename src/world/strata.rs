@@ -337,27 +337,7 @@ impl Dimension {
         if level < last {
             return level as u64;
         }
-        if self.mean < 30.0 {
-            // Inversion inside the tail: exact up to rounding.
-            let tail = self.weights[last];
-            let mut u = rng.random::<f64>() * tail;
-            let mut k = last as u64;
-            let mut p = pmf(self.mean, k);
-            while u >= p && p > 0.0 {
-                u -= p;
-                k += 1;
-                p *= self.mean / k as f64;
-            }
-            return k;
-        }
-        // A large mean puts almost all mass in the tail: rejection is cheap.
-        let poisson = Poisson::new(self.mean).expect("a positive finite mean");
-        loop {
-            let n: f64 = poisson.sample(rng);
-            if n >= last as f64 {
-                return n as u64;
-            }
-        }
+        poisson_at_least(self.mean, last as u64, self.weights[last], rng)
     }
 }
 
@@ -881,29 +861,24 @@ fn uniform_points(rate: f64, from: f64, to: f64, out: &mut Vec<f64>, rng: &mut S
     out.extend((0..n).map(|_| from + (to - from) * rng.random::<f64>()));
 }
 
-/// A draw from `Poisson(mean)`: by inversion for small means, as
-/// [`Dimension::count`] draws its tail.
+/// A draw from `Poisson(mean)`.
 fn poisson(mean: f64, rng: &mut SimRng) -> u64 {
-    if mean < 30.0 {
-        let mut u = rng.random::<f64>();
-        let (mut k, mut p) = (0u64, (-mean).exp());
-        while u >= p && p > 0.0 {
-            u -= p;
-            k += 1;
-            p *= mean / k as f64;
-        }
-        return k;
-    }
-    let n: f64 = Poisson::new(mean).expect("a positive finite mean").sample(rng);
-    n as u64
+    poisson_at_least(mean, 0, 1.0, rng)
 }
 
-/// A draw from `Poisson(mean)` given at least one: by inversion within the
-/// law's tail above 0 for small means, by rejection for large ones.
+/// A draw from `Poisson(mean)` given at least one.
 fn at_least_one(mean: f64, rng: &mut SimRng) -> u64 {
+    poisson_at_least(mean, 1, -(-mean).exp_m1(), rng)
+}
+
+/// A draw from `Poisson(mean)` given `N >= min`, where `tail` is
+/// `P(N >= min)`: by inversion inside the tail for means below 30 (exact up
+/// to rounding), else by rejection (a large mean puts almost all its mass
+/// in the tail, so rejection is cheap).
+fn poisson_at_least(mean: f64, min: u64, tail: f64, rng: &mut SimRng) -> u64 {
     if mean < 30.0 {
-        let mut u = rng.random::<f64>() * -(-mean).exp_m1();
-        let (mut k, mut p) = (1u64, mean * (-mean).exp());
+        let mut u = rng.random::<f64>() * tail;
+        let (mut k, mut p) = (min, pmf(mean, min));
         while u >= p && p > 0.0 {
             u -= p;
             k += 1;
@@ -911,10 +886,11 @@ fn at_least_one(mean: f64, rng: &mut SimRng) -> u64 {
         }
         return k;
     }
+    let poisson = Poisson::new(mean).expect("a positive finite mean");
     loop {
-        let n = poisson(mean, rng);
-        if n >= 1 {
-            return n;
+        let n: f64 = poisson.sample(rng);
+        if n >= min as f64 {
+            return n as u64;
         }
     }
 }
